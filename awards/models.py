@@ -1,0 +1,402 @@
+"""Award kinds, dated legal references, quota rules, nominations with their dossiers, council votes and decisions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from campaigns.models import Participant, Plan, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+class Level(models.TextChoices):
+    COMMUNE = "commune", _("Cấp xã")
+    DISTRICT = "district", _("Cấp huyện")
+    PROVINCE = "province", _("Cấp tỉnh")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+
+
+class Recipient(models.TextChoices):
+    COLLECTIVE = "collective", _("Tập thể")
+    INDIVIDUAL = "individual", _("Cá nhân")
+    BOTH = "both", _("Tập thể và cá nhân")
+
+
+class AwardKind(models.Model):
+    """A form of commendation as printed (Giấy khen của Chủ tịch UBND xã …), who may award it and its reward."""
+
+    code = models.SlugField(_("mã"), max_length=60, unique=True)
+    name = models.CharField(_("tên hình thức"), max_length=255)
+    certificate_title = models.CharField(_("tên trên bằng"), max_length=60, default="GIẤY KHEN")
+    level = models.CharField(_("cấp khen"), max_length=16, choices=Level)
+    recipients = models.CharField(_("đối tượng"), max_length=16, choices=Recipient, default=Recipient.BOTH)
+    individual_coefficient = models.DecimalField(_("hệ số cá nhân × lương cơ sở"), max_digits=5, decimal_places=3)
+    collective_multiplier = models.DecimalField(_("tập thể = cá nhân ×"), max_digits=5, decimal_places=2, default=2)
+
+    class Meta:
+        verbose_name = _("hình thức khen thưởng")
+        verbose_name_plural = _("hình thức khen thưởng")
+        ordering = ["level", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegalText(models.Model):
+    """A law, decree, circular or provincial regulation, cited by decisions signed while it is in force."""
+
+    class Kind(models.TextChoices):
+        LAW = "law", _("Luật")
+        DECREE = "decree", _("Nghị định")
+        CIRCULAR = "circular", _("Thông tư")
+        REGULATION = "regulation", _("Quy chế, quy định của tỉnh")
+        LOCAL_GOVERNMENT = "local_government", _("Luật Tổ chức chính quyền địa phương")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind)
+    citation = models.TextField(_("trích dẫn"), help_text=_("Câu căn cứ in trong quyết định, không có dấu ; cuối."))
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
+    province = models.ForeignKey(
+        Unit, verbose_name=_("tỉnh áp dụng"), null=True, blank=True, on_delete=models.CASCADE,
+        help_text=_("Để trống nếu áp dụng toàn quốc."),
+    )
+    effective_from = models.DateField(_("hiệu lực từ"))
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản pháp lý")
+        verbose_name_plural = _("văn bản pháp lý")
+        ordering = ["order", "effective_from"]
+
+    def __str__(self) -> str:
+        return self.citation[:100]
+
+
+class RewardRule(models.Model):
+    """Base salary (mức lương cơ sở) and the rounding of reward amounts, in force from a date."""
+
+    class Rounding(models.TextChoices):
+        UP = "up", _("Làm tròn lên")
+        NEAREST = "nearest", _("Làm tròn gần nhất")
+
+    base_salary = models.PositiveIntegerField(_("mức lương cơ sở (đồng)"))
+    effective_from = models.DateField(_("hiệu lực từ"), unique=True)
+    legal_basis = models.CharField(_("văn bản quy định"), max_length=255)
+    rounding = models.CharField(_("cách làm tròn"), max_length=16, choices=Rounding, default=Rounding.UP)
+    rounding_step = models.PositiveIntegerField(_("làm tròn đến (đồng)"), default=10_000)
+    double_before_rounding = models.BooleanField(
+        _("nhân hệ số tập thể trước khi làm tròn"), default=True,
+        help_text=_("Mặc định: tính mức tập thể từ số chưa làm tròn rồi mới làm tròn."),
+    )
+
+    class Meta:
+        verbose_name = _("mức lương cơ sở và làm tròn")
+        verbose_name_plural = _("mức lương cơ sở và làm tròn")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.base_salary:,} đ từ {self.effective_from:%d/%m/%Y}".replace(",", ".")
+
+
+class QuotaRule(models.Model):
+    """How many of an award a plan may give, per period (or every period) and per group."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="quota_rules")
+    period = models.ForeignKey(
+        "campaigns.Period", verbose_name=_("đợt"), null=True, blank=True, on_delete=models.CASCADE,
+        help_text=_("Để trống: áp dụng cho mọi đợt."),
+    )
+    group = models.ForeignKey(
+        "campaigns.Group", verbose_name=_("khối"), null=True, blank=True, on_delete=models.CASCADE,
+        help_text=_("Để trống: áp dụng cho toàn kế hoạch."),
+    )
+    award_kind = models.ForeignKey(AwardKind, verbose_name=_("hình thức"), on_delete=models.PROTECT)
+    max_collectives = models.PositiveSmallIntegerField(_("tối đa tập thể"), default=0)
+    max_individuals = models.PositiveSmallIntegerField(_("tối đa cá nhân"), default=0)
+    individuals_per_collective = models.PositiveSmallIntegerField(
+        _("cá nhân cho mỗi tập thể được chọn"), null=True, blank=True,
+        help_text=_("Ví dụ Ninh Thuận: mỗi tập thể được khen đề nghị 01 cá nhân của tập thể đó."),
+    )
+    min_ratio = models.DecimalField(_("tỷ lệ điểm tối thiểu (%)"), max_digits=5, decimal_places=2, default=0)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu khen thưởng")
+        verbose_name_plural = _("chỉ tiêu khen thưởng")
+        ordering = ["plan", "group", "pk"]
+
+    def __str__(self) -> str:
+        scope = self.group.name if self.group_id else _("toàn kế hoạch")
+        return f"{self.award_kind} · {scope}"
+
+
+class Condition(models.Model):
+    """A tiêu chuẩn khen thưởng line of the plan, confirmed per nominee by the office."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="conditions")
+    applies_to = models.CharField(_("áp dụng cho"), max_length=16, choices=Recipient, default=Recipient.BOTH)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
+    text = models.TextField(_("nội dung tiêu chuẩn"))
+
+    class Meta:
+        verbose_name = _("tiêu chuẩn khen thưởng")
+        verbose_name_plural = _("tiêu chuẩn khen thưởng")
+        ordering = ["plan", "order"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class DossierRequirement(models.Model):
+    """A document the plan requires in each nomination dossier (tờ trình, biên bản họp, báo cáo thành tích …)."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="dossier_requirements")
+    code = models.SlugField(_("mã"), max_length=40)
+    name = models.CharField(_("tên tài liệu"), max_length=255)
+    applies_to = models.CharField(_("áp dụng cho"), max_length=16, choices=Recipient, default=Recipient.BOTH)
+    per_nominee = models.BooleanField(_("mỗi người/tập thể một bản"), default=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="dossier_requirement_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NominationQuerySet(models.QuerySet):
+    def visible_to(self, user: AbstractBaseUser) -> NominationQuerySet:
+        """Nominations of participants in the user's scope; every view starts here."""
+        return self.filter(participant__in=Participant.objects.visible_to(user))
+
+    def awaiting_decision(self) -> NominationQuerySet:
+        return self.filter(status=Nomination.Status.ACCEPTED, decision__isnull=True)
+
+
+class Nomination(models.Model):
+    """One award proposed for one participant in one period; frozen once its decision is signed."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Đề xuất")
+        PREPARED = "prepared", _("Đã chuẩn bị hồ sơ")
+        SUBMITTED = "submitted", _("Đã trình")
+        APPRAISED = "appraised", _("Đã thẩm định")
+        ACCEPTED = "accepted", _("Chấp thuận")
+        REJECTED = "rejected", _("Không chấp thuận")
+
+    period = models.ForeignKey("campaigns.Period", verbose_name=_("đợt"), on_delete=models.PROTECT, related_name="nominations")
+    participant = models.ForeignKey(Participant, verbose_name=_("đối tượng"), on_delete=models.PROTECT, related_name="nominations")
+    award_kind = models.ForeignKey(AwardKind, verbose_name=_("hình thức"), on_delete=models.PROTECT)
+    quota_rule = models.ForeignKey(QuotaRule, verbose_name=_("chỉ tiêu"), null=True, blank=True, on_delete=models.SET_NULL)
+    decision = models.ForeignKey(
+        "Decision", verbose_name=_("quyết định"), null=True, blank=True, on_delete=models.PROTECT, related_name="nominations"
+    )
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.PROPOSED)
+    rank = models.PositiveIntegerField(_("hạng"), null=True, blank=True)
+    ratio = models.DecimalField(_("tỷ lệ điểm (%)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(_("lý do đề xuất"), blank=True)
+    tied_at_cut = models.BooleanField(_("đồng hạng tại ngưỡng"), default=False)
+    added_by_hand = models.BooleanField(_("bổ sung thủ công"), default=False)
+    reject_reason = models.TextField(_("lý do không chấp thuận"), blank=True)
+    achievement = models.TextField(_("thành tích"), blank=True)
+    # Copies of the names at nomination time: they print in the decision even after a merger or a move.
+    name = models.CharField(_("tên"), max_length=255)
+    position = models.CharField(_("chức vụ"), max_length=160, blank=True)
+    unit_name = models.CharField(_("đơn vị"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    objects = NominationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đề nghị khen thưởng")
+        verbose_name_plural = _("đề nghị khen thưởng")
+        ordering = ["period", "award_kind", "rank", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "participant", "award_kind"], name="nomination_once_per_award"),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reject_reason=""), name="rejection_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.award_kind}"
+
+
+class NominationTransition(models.Model):
+    """One step of a nomination's life (from, to, who, when, why): a chain of any length."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(_("từ"), max_length=16, blank=True)
+    to_status = models.CharField(_("sang"), max_length=16)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    reason = models.TextField(_("lý do, ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý đề nghị")
+        verbose_name_plural = _("bước xử lý đề nghị")
+        ordering = ["nomination", "at", "pk"]
+
+
+class ProposalNote(models.Model):
+    """What the quota engine decided for one participant and rule, and why ("được/không được đề xuất vì …")."""
+
+    period = models.ForeignKey("campaigns.Period", on_delete=models.CASCADE, related_name="proposal_notes")
+    quota_rule = models.ForeignKey(QuotaRule, on_delete=models.CASCADE, related_name="notes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="proposal_notes")
+    proposed = models.BooleanField(_("được đề xuất"))
+    reason = models.TextField(_("lý do"))
+    rank = models.PositiveIntegerField(_("hạng"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả xét đề xuất")
+        verbose_name_plural = _("kết quả xét đề xuất")
+        ordering = ["period", "quota_rule", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "quota_rule", "participant"], name="proposal_note_once"),
+        ]
+
+
+class ConditionCheck(models.Model):
+    """The office confirms (or not) that a nominee meets one eligibility condition."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="condition_checks")
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE)
+    confirmed = models.BooleanField(_("đạt"), default=False)
+    note = models.TextField(_("ghi chú"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("xác nhận tiêu chuẩn")
+        verbose_name_plural = _("xác nhận tiêu chuẩn")
+        constraints = [models.UniqueConstraint(fields=["nomination", "condition"], name="condition_check_once")]
+
+
+class DossierFile(models.Model):
+    """A document attached to a nomination's dossier; served only through a scoped view."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="files")
+    requirement = models.ForeignKey(DossierRequirement, null=True, blank=True, on_delete=models.SET_NULL)
+    file = models.FileField(_("tệp"), upload_to="dossiers/%Y/%m/")
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp hồ sơ")
+        verbose_name_plural = _("tệp hồ sơ")
+
+
+class CouncilMeeting(models.Model):
+    """A meeting of the Hội đồng Thi đua – Khen thưởng that votes on a period's nominations."""
+
+    period = models.ForeignKey("campaigns.Period", on_delete=models.CASCADE, related_name="council_meetings")
+    held_on = models.DateField(_("ngày họp"))
+    members_total = models.PositiveSmallIntegerField(_("tổng số thành viên"))
+    members_present = models.PositiveSmallIntegerField(_("số thành viên có mặt"))
+    secret_ballot = models.BooleanField(_("bỏ phiếu kín"), default=True)
+    threshold_percent = models.DecimalField(_("ngưỡng (%)"), max_digits=5, decimal_places=2)
+    minutes = models.TextField(_("nội dung biên bản"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("cuộc họp Hội đồng TĐKT")
+        verbose_name_plural = _("cuộc họp Hội đồng TĐKT")
+        constraints = [
+            models.CheckConstraint(condition=Q(members_present__lte=models.F("members_total")), name="council_present_le_total"),
+        ]
+
+
+class CouncilVote(models.Model):
+    """Votes for one nominee at a council meeting."""
+
+    meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="votes")
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="votes")
+    votes_for = models.PositiveSmallIntegerField(_("số phiếu đồng ý"))
+
+    class Meta:
+        verbose_name = _("phiếu bầu")
+        verbose_name_plural = _("phiếu bầu")
+        constraints = [models.UniqueConstraint(fields=["meeting", "nomination"], name="council_vote_once")]
+
+
+class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user: AbstractBaseUser) -> DecisionQuerySet:
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self.all()
+        return self.filter(issuer__in=Unit.objects.in_scope_of(user))
+
+
+class Decision(models.Model):
+    """A Quyết định khen thưởng: draft → signed (immutable) → annulled with a reason."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        SIGNED = "signed", _("Đã ký")
+        ANNULLED = "annulled", _("Đã hủy")
+
+    issuer = models.ForeignKey(Unit, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="decisions")
+    period = models.ForeignKey("campaigns.Period", verbose_name=_("đợt"), on_delete=models.PROTECT, related_name="decisions")
+    award_kind = models.ForeignKey(AwardKind, verbose_name=_("hình thức"), on_delete=models.PROTECT)
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=40, default="QĐ-UBND")
+    place = models.CharField(_("địa danh"), max_length=80)
+    signed_on = models.DateField(_("ngày ký"), null=True, blank=True)
+    summary = models.CharField(_("trích yếu"), max_length=500)
+    legal_bases = models.JSONField(_("căn cứ"), default=list)
+    proposal_basis = models.CharField(_("xét đề nghị của"), max_length=500, blank=True)
+    article_1 = models.TextField(_("Điều 1"))
+    article_2 = models.TextField(_("Điều 2"))
+    article_3 = models.TextField(_("Điều 3"))
+    recipients = models.JSONField(_("nơi nhận"), default=list)
+    authority_line = models.CharField(_("thẩm quyền"), max_length=255)
+    issuer_name_lines = models.JSONField(_("tên cơ quan ban hành"), default=list)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ký"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signer_name = models.CharField(_("họ tên người ký"), max_length=120, blank=True)
+    signer_is_deputy = models.BooleanField(_("cấp phó ký thay"), default=False)
+    base_salary = models.PositiveIntegerField(_("lương cơ sở áp dụng"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.DRAFT)
+    signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
+    annul_reason = models.TextField(_("lý do hủy"), blank=True)
+    annulled_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
+    pdf = models.FileField(_("tệp PDF"), upload_to="decisions/%Y/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 của PDF"), max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DecisionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quyết định khen thưởng")
+        verbose_name_plural = _("quyết định khen thưởng")
+        ordering = ["-year", "-number", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "year", "number"], condition=Q(number__isnull=False), name="decision_number_unique_per_year"
+            ),
+            models.CheckConstraint(condition=~Q(status="annulled") | ~Q(annul_reason=""), name="annulment_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quyết định {self.number_display}"
+
+    @property
+    def number_display(self) -> str:
+        return f"{self.number:02d}/{self.symbol}" if self.number else f"…/{self.symbol}"

@@ -1,0 +1,39 @@
+"""Vietnamese number and date formatting (pure functions, no Django settings needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def format_number(value: int | Decimal | float | None, places: int = 0) -> str:
+    """1234567 → "1.234.567"; Decimal("92.5"), 2 → "92,50"; None → "—"."""
+    if value is None:
+        return "—"
+    quantum = Decimal(1).scaleb(-places)
+    number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    text = f"{abs(number):.{places}f}"
+    whole, _, fraction = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    result = ".".join(groups)
+    return f"{sign}{result},{fraction}" if places else f"{sign}{result}"
+
+
+def format_percent(value: Decimal | float | None, places: int = 2) -> str:
+    """Decimal("92.5") → "92,50%"."""
+    return "—" if value is None else f"{format_number(value, places)}%"
+
+
+def official_date(day: dt.date) -> str:
+    """The date as written in official documents: "ngày 05 tháng 02 năm 2024" (months 1–2 and days < 10 padded)."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def short_date(day: dt.date | None) -> str:
+    return "—" if day is None else f"{day:%d/%m/%Y}"

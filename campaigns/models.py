@@ -1,0 +1,458 @@
+"""Org tree, people, memberships and the plan (Kế hoạch) with its periods, groups, participants and tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+class Role(models.TextChoices):
+    NHAP_LIEU = "nhap_lieu", _("Nhập liệu")
+    LANH_DAO = "lanh_dao", _("Lãnh đạo")
+    NOI_VU = "noi_vu", _("Nội vụ")
+    QUAN_TRI = "quan_tri", _("Quản trị")
+
+
+def _scope_paths(user: AbstractBaseUser, roles: tuple[str, ...] | None = None) -> list[str]:
+    """Tree paths of the units the user holds a membership in (optionally only with these roles)."""
+    if not user or not user.is_authenticated:
+        return []
+    cache_key = "_thidua_scope_paths"
+    cached: dict = getattr(user, cache_key, None) or {}
+    key = roles or ()
+    if key not in cached:
+        memberships = Membership.objects.filter(user=user, unit__isnull=False)
+        if roles:
+            memberships = memberships.filter(role__in=roles)
+        cached[key] = sorted(set(memberships.values_list("unit__path", flat=True)))
+        setattr(user, cache_key, cached)
+    return cached[key]
+
+
+def path_scope_q(paths: list[str], field: str = "path") -> Q:
+    """Q matching nodes whose path starts with one of `paths` (a subtree); matches nothing when empty."""
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+class UnitQuerySet(MP_NodeQuerySet):
+    def in_scope_of(self, user: AbstractBaseUser, roles: tuple[str, ...] | None = None) -> UnitQuerySet:
+        """Units in the subtrees of the user's memberships; nothing for a user with no membership (fails closed)."""
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self.all()
+        return self.filter(path_scope_q(_scope_paths(user, roles)))
+
+    def current(self, on: dt.date | None = None) -> UnitQuerySet:
+        """Units valid on a date (today by default): not yet dissolved or merged."""
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+
+
+class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
+    def get_queryset(self) -> UnitQuerySet:
+        return UnitQuerySet(self.model).order_by("path")
+
+
+class Unit(MP_Node):
+    """A node of the org tree: tỉnh › huyện › xã › bộ phận, or a sở/phòng; dated, with a successor after a merger."""
+
+    class Kind(models.TextChoices):
+        TINH = "tinh", _("Tỉnh")
+        THANH_PHO_TW = "thanh_pho_tw", _("Thành phố trực thuộc Trung ương")
+        HUYEN = "huyen", _("Huyện")
+        THI_XA = "thi_xa", _("Thị xã")
+        THANH_PHO = "thanh_pho", _("Thành phố thuộc tỉnh")
+        XA = "xa", _("Xã")
+        PHUONG = "phuong", _("Phường")
+        THI_TRAN = "thi_tran", _("Thị trấn")
+        SO_NGANH = "so_nganh", _("Sở, ban, ngành")
+        PHONG = "phong", _("Phòng, ban")
+        BO_PHAN = "bo_phan", _("Bộ phận chuyên môn")
+        KHOI = "khoi", _("Khối, thôn, tổ chức khác")
+
+    LEVELS = {
+        "tinh": "province", "thanh_pho_tw": "province",
+        "huyen": "district", "thi_xa": "district", "thanh_pho": "district",
+        "xa": "commune", "phuong": "commune", "thi_tran": "commune",
+        "so_nganh": "department", "phong": "department", "bo_phan": "section", "khoi": "section",
+    }
+    # The word an administrative unit's name starts with, for "ỦY BAN NHÂN DÂN / XÃ TÂY HIẾU".
+    KIND_WORDS = {
+        "tinh": "tỉnh", "thanh_pho_tw": "thành phố", "huyen": "huyện", "thi_xa": "thị xã", "thanh_pho": "thành phố",
+        "xa": "xã", "phuong": "phường", "thi_tran": "thị trấn",
+    }
+
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên đầy đủ"), max_length=255)
+    short_name = models.CharField(_("tên ngắn"), max_length=120)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind)
+    is_home_affairs = models.BooleanField(
+        _("là cơ quan Nội vụ"), default=False, help_text=_("Phòng Nội vụ cấp huyện hoặc Sở Nội vụ cấp tỉnh.")
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", verbose_name=_("đơn vị kế thừa"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="predecessors",
+    )
+
+    objects = UnitManager()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_validity_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def level(self) -> str:
+        return self.LEVELS.get(self.kind, "section")
+
+    @property
+    def is_administrative(self) -> bool:
+        return self.kind in self.KIND_WORDS
+
+    def is_current(self, on: dt.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or self.valid_to >= on)
+
+    def administrative_unit(self) -> Unit:
+        """The nearest tỉnh/huyện/xã at or above this unit (a section's commune)."""
+        if self.is_administrative:
+            return self
+        for ancestor in reversed(list(Unit.objects.get_ancestors(self))):
+            if ancestor.is_administrative:
+                return ancestor
+        return self
+
+    def home_affairs_office(self, on: dt.date | None = None) -> Unit | None:
+        """The Home Affairs office over this unit on a date: a district's Phòng Nội vụ before the 2025 reform,
+        the province's Sở Nội vụ after it (following successors when the office itself was merged)."""
+        on = on or timezone.localdate()
+        for ancestor in reversed(list(Unit.objects.get_ancestors(self))):
+            offices = Unit.objects.filter(path__startswith=ancestor.path, depth=ancestor.depth + 1, is_home_affairs=True)
+            for office in offices:
+                while office is not None and not office.is_current(on):
+                    office = office.successor
+                if office is not None:
+                    return office
+        return None
+
+
+class Person(models.Model):
+    """An individual (cá nhân) who can be a participant and be commended; the login is optional."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    position = models.CharField(_("chức vụ"), max_length=160, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="people")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    code = models.CharField(_("mã cán bộ"), max_length=40, unique=True, null=True, blank=True)
+    is_active = models.BooleanField(_("đang công tác"), default=True)
+
+    class Meta:
+        verbose_name = _("cá nhân")
+        verbose_name_plural = _("cá nhân")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Membership(models.Model):
+    """A user's role in a unit; the unit's subtree is the scope of everything the user sees."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role)
+    title = models.CharField(
+        _("chức danh"), max_length=120, blank=True, help_text=_("Ví dụ: Chủ tịch, Phó Chủ tịch, Công chức Văn phòng.")
+    )
+    is_deputy = models.BooleanField(_("cấp phó (ký thay)"), default=False)
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_once_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user: AbstractBaseUser) -> PlanQuerySet:
+        """Plans issued in the user's scope, or in which a unit of the user's scope takes part."""
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self.all()
+        scope = Unit.objects.in_scope_of(user)
+        return self.filter(
+            Q(issuer__in=scope) | Q(participants__unit__in=scope) | Q(participants__person__unit__in=scope)
+        ).distinct()
+
+
+class Plan(models.Model):
+    """A Kế hoạch thi đua: the campaign's legal frame, periods, participants, criteria and awards."""
+
+    class Kind(models.TextChoices):
+        THUONG_XUYEN = "thuong_xuyen", _("Thường xuyên")
+        THEO_DOT = "theo_dot", _("Theo đợt")
+        CHUYEN_DE = "chuyen_de", _("Chuyên đề")
+        CAO_DIEM = "cao_diem", _("Cao điểm")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Hằng tháng")
+        WEEKLY = "weekly", _("Hằng tuần")
+        PER_PERIOD = "per_period", _("Một lần mỗi đợt")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        ACTIVE = "active", _("Đang triển khai")
+        CLOSED = "closed", _("Đã kết thúc")
+
+    TRANSITIONS = {"draft": {"active"}, "active": {"closed", "draft"}, "closed": {"active"}}
+
+    key = models.SlugField(_("mã kế hoạch"), max_length=80, unique=True, help_text=_("Khóa ổn định dùng khi nhập lại tệp."))
+    issuer = models.ForeignKey(Unit, verbose_name=_("đơn vị ban hành"), on_delete=models.PROTECT, related_name="plans")
+    number = models.CharField(_("số"), max_length=20, blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=40, default="KH-UBND")
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    place = models.CharField(_("địa danh"), max_length=80, blank=True)
+    title = models.CharField(_("tên kế hoạch"), max_length=500)
+    kind = models.CharField(_("loại phong trào"), max_length=16, choices=Kind, default=Kind.CHUYEN_DE)
+    start = models.DateField(_("bắt đầu"))
+    end = models.DateField(_("kết thúc"))
+    legal_bases = models.JSONField(_("căn cứ"), default=list, blank=True)
+    purpose = models.TextField(_("mục đích"), blank=True)
+    requirements = models.TextField(_("yêu cầu"), blank=True)
+    frequency = models.CharField(_("tần suất nhập số liệu"), max_length=16, choices=Frequency, default=Frequency.MONTHLY)
+    grace_days = models.PositiveSmallIntegerField(_("số ngày gia hạn nhập"), default=5)
+    total_points = models.DecimalField(_("tổng điểm"), max_digits=7, decimal_places=2, default=100)
+    vote_threshold = models.DecimalField(
+        _("ngưỡng phiếu Hội đồng (%)"), max_digits=5, decimal_places=2, default=70,
+        help_text=_("Tỷ lệ phiếu đồng ý tối thiểu trên tổng số thành viên Hội đồng."),
+    )
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.DRAFT)
+    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
+    recipients = models.JSONField(_("nơi nhận"), default=list, blank=True)
+    source_note = models.TextField(_("ghi chú nguồn"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["-start", "title"]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="plan_dates_ordered")]
+
+    def __str__(self) -> str:
+        return f"{self.number_display} — {self.title}"
+
+    @property
+    def number_display(self) -> str:
+        return f"{self.number}/{self.symbol}" if self.number else f"…/{self.symbol}"
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("campaigns:plan_detail", args=[self.pk])
+
+
+class Period(models.Model):
+    """An đợt of a plan: its dates, review kind (sơ kết / tổng kết), dossier deadline and close status."""
+
+    class ReviewKind(models.TextChoices):
+        SO_KET = "so_ket", _("Sơ kết")
+        TONG_KET = "tong_ket", _("Tổng kết")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang diễn ra")
+        CLOSING = "closing", _("Đang chốt")
+        CLOSED = "closed", _("Đã chốt")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="periods")
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
+    name = models.CharField(_("tên đợt"), max_length=120)
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    review_kind = models.CharField(_("hình thức"), max_length=16, choices=ReviewKind, default=ReviewKind.TONG_KET)
+    dossier_deadline = models.DateField(_("hạn nộp hồ sơ khen thưởng"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.OPEN)
+    closed_at = models.DateTimeField(_("chốt lúc"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đợt thi đua")
+        verbose_name_plural = _("đợt thi đua")
+        ordering = ["plan", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_dates_ordered"),
+            models.UniqueConstraint(fields=["plan", "order"], name="period_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.start:%d/%m/%Y}–{self.end:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
+        if self.plan_id and self.start and self.end:
+            plan = self.plan
+            if self.start < plan.start or self.end > plan.end:
+                errors["start"] = _("Đợt phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).") % {
+                    "start": f"{plan.start:%d/%m/%Y}", "end": f"{plan.end:%d/%m/%Y}",
+                }
+            overlapping = plan.periods.exclude(pk=self.pk).filter(start__lte=self.end, end__gte=self.start)
+            if overlapping.exists():
+                errors["start"] = _("Đợt này trùng thời gian với %(other)s.") % {"other": overlapping.first().name}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class Group(models.Model):
+    """A khối thi đua: participants compared with each other, with their own quotas."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="groups")
+    code = models.SlugField(_("mã khối"), max_length=40)
+    name = models.CharField(_("tên khối"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
+
+    class Meta:
+        verbose_name = _("khối thi đua")
+        verbose_name_plural = _("khối thi đua")
+        ordering = ["plan", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="group_code_unique_in_plan")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def visible_to(self, user: AbstractBaseUser) -> ParticipantQuerySet:
+        """Participants whose unit (or whose person's unit) is in the user's scope, or of plans the user issued."""
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self.all()
+        scope = Unit.objects.in_scope_of(user)
+        return self.filter(Q(unit__in=scope) | Q(person__unit__in=scope) | Q(plan__issuer__in=scope))
+
+
+class Participant(models.Model):
+    """A collective (tập thể = a Unit) or an individual (cá nhân = a Person) taking part in a plan."""
+
+    class Kind(models.TextChoices):
+        COLLECTIVE = "collective", _("Tập thể")
+        INDIVIDUAL = "individual", _("Cá nhân")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="participants")
+    group = models.ForeignKey(
+        Group, verbose_name=_("khối"), null=True, blank=True, on_delete=models.SET_NULL, related_name="participants"
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind)
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT)
+    person = models.ForeignKey(Person, verbose_name=_("cá nhân"), null=True, blank=True, on_delete=models.PROTECT)
+    # Copies of the names as they were when the participant was enrolled: units merge and people move.
+    name = models.CharField(_("tên"), max_length=255)
+    position = models.CharField(_("chức vụ"), max_length=160, blank=True)
+    unit_name = models.CharField(_("đơn vị công tác"), max_length=255, blank=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đối tượng tham gia")
+        verbose_name_plural = _("đối tượng tham gia")
+        ordering = ["plan", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "unit"], condition=Q(kind="collective"), name="collective_once_per_plan"),
+            models.UniqueConstraint(fields=["plan", "person"], condition=Q(kind="individual"), name="individual_once_per_plan"),
+            models.CheckConstraint(
+                condition=(Q(kind="collective", unit__isnull=False, person__isnull=True)
+                           | Q(kind="individual", person__isnull=False)),
+                name="participant_kind_matches_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_unit_id(self) -> int | None:
+        """The unit whose staff enter this participant's readings."""
+        return self.unit_id if self.kind == self.Kind.COLLECTIVE else (self.unit_id or self.person.unit_id)
+
+
+class PlanTask(models.Model):
+    """A nhiệm vụ of a plan (Hoàng Việt): advising section, executing units, deadline, status and progress."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Chưa thực hiện")
+        IN_PROGRESS = "in_progress", _("Đang thực hiện")
+        DONE = "done", _("Hoàn thành")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="tasks")
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
+    code = models.CharField(_("mục"), max_length=20, blank=True, help_text=_("Ví dụ: 1.2"))
+    title = models.TextField(_("nội dung nhiệm vụ"))
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name=_("bộ phận tham mưu"), null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks"
+    )
+    executing_units = models.ManyToManyField(Unit, verbose_name=_("đơn vị thực hiện"), blank=True, related_name="tasks")
+    deadline = models.DateField(_("thời hạn"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.NOT_STARTED)
+    progress = models.TextField(_("báo cáo tiến độ"), blank=True)
+    progress_percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["plan", "order"]
+        constraints = [models.CheckConstraint(condition=Q(progress_percent__lte=100), name="task_progress_percent")]
+
+    def __str__(self) -> str:
+        return self.title[:80]
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.deadline and self.status != self.Status.DONE and self.deadline < timezone.localdate())

@@ -1,0 +1,58 @@
+"""Who may do what where: one place for the role checks every view and service uses.
+
+Out of scope is handled by the querysets (`visible_to`, `in_scope_of`) and answers 404;
+in scope but the wrong role raises PermissionDenied here and answers 403.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from campaigns.models import Membership, Role, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+WRITE_ROLES = (Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
+
+
+def roles_for(user: AbstractBaseUser, unit: Unit) -> set[str]:
+    """Roles the user holds on this unit through a membership on the unit or any unit above it."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return {choice.value for choice in Role}
+    cache = user.__dict__.setdefault("_thidua_roles_cache", {})
+    if unit.pk not in cache:
+        ancestor_paths = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
+        cache[unit.pk] = set(
+            Membership.objects.filter(user=user, unit__path__in=ancestor_paths).values_list("role", flat=True)
+        )
+    return cache[unit.pk]
+
+
+def has_role(user: AbstractBaseUser, unit: Unit, *roles: str) -> bool:
+    return bool(roles_for(user, unit) & set(roles))
+
+
+def ensure_role(user: AbstractBaseUser, unit: Unit, *roles: str, message: str | None = None) -> None:
+    """Raise PermissionDenied (403) unless the user holds one of the roles on the unit or above."""
+    if not has_role(user, unit, *roles):
+        raise PermissionDenied(message or _("Bạn không có quyền thực hiện thao tác này."))
+
+
+def is_read_only(user: AbstractBaseUser, unit: Unit) -> bool:
+    """True for a user who may only look here (nội vụ, or any role without write rights)."""
+    return not has_role(user, unit, *WRITE_ROLES)
+
+
+def user_roles(user: AbstractBaseUser) -> set[str]:
+    """Every role the user holds anywhere; drives the navigation."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return {choice.value for choice in Role}
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))

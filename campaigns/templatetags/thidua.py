@@ -1,0 +1,29 @@
+"""Template filters for Vietnamese numbers and dates."""
+
+from __future__ import annotations
+
+from django import template
+
+from campaigns import formatting
+
+register = template.Library()
+
+
+@register.filter
+def vn_number(value, places: int = 0) -> str:
+    return formatting.format_number(value, int(places))
+
+
+@register.filter
+def vn_percent(value, places: int = 2) -> str:
+    return formatting.format_percent(value, int(places))
+
+
+@register.filter
+def official_date(value) -> str:
+    return formatting.official_date(value) if value else ""
+
+
+@register.filter
+def vn_date(value) -> str:
+    return formatting.short_date(value)
