@@ -1,5 +1,7 @@
-from django.urls import path
+"""Awards URLs: each views module keeps its own patterns."""
+
+from awards.views import decisions, nominations
 
 app_name = "awards"
 
-urlpatterns: list = []
+urlpatterns = [*nominations.urlpatterns, *decisions.urlpatterns]

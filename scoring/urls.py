@@ -1,5 +1,7 @@
-from django.urls import path
+"""Scoring URLs: each views module keeps its own patterns (standings/exports and data entry are built separately)."""
+
+from scoring.views import entry, standings
 
 app_name = "scoring"
 
-urlpatterns: list = []
+urlpatterns = [*standings.urlpatterns, *entry.urlpatterns]
