@@ -456,3 +456,79 @@ class PlanTask(models.Model):
     @property
     def is_overdue(self) -> bool:
         return bool(self.deadline and self.status != self.Status.DONE and self.deadline < timezone.localdate())
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user: AbstractBaseUser) -> JobQuerySet:
+        """Jobs the user started, or about a unit in the user's scope."""
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self.all()
+        return self.filter(Q(started_by=user) | Q(unit__in=Unit.objects.in_scope_of(user)))
+
+
+class Job(models.Model):
+    """A background job (period close, recompute, PDF, export): who started it, its state, progress, time and error."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        SUCCESS = "success", _("Hoàn thành")
+        FAILURE = "failure", _("Lỗi")
+
+    task = models.CharField(_("tác vụ"), max_length=120)
+    label = models.CharField(_("mô tả"), max_length=255)
+    kwargs = models.JSONField(_("tham số"), default=dict, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.SET_NULL)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người khởi chạy"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    celery_id = models.CharField(_("mã Celery"), max_length=64, blank=True)
+    state = models.CharField(_("trạng thái"), max_length=16, choices=State, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    message = models.CharField(_("thông báo"), max_length=500, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tác vụ nền")
+        verbose_name_plural = _("tác vụ nền")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def duration(self) -> dt.timedelta | None:
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.SUCCESS, self.State.FAILURE)
+
+
+class Notice(models.Model):
+    """An in-app notice to one user (period closed, proposals waiting); `key` makes sending it idempotent."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    key = models.CharField(_("khóa"), max_length=120)
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(_("đường dẫn"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once_per_key")]
+
+    def __str__(self) -> str:
+        return self.title
