@@ -52,7 +52,8 @@ def test_settings_follow_the_environment():
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
+    # The suite itself runs with DJANGO_ALLOW_ASYNC_UNSAFE (browser tests); a deployment never does.
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({"DEBUG": "false", "HTTPS": "true", "SECRET_KEY": "p" * 20 + "roduction-secret-from-the-environment-0123456789",
                 "ALLOWED_HOSTS": "thidua.example.vn"})
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
