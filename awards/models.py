@@ -59,6 +59,10 @@ class LegalText(models.Model):
         REGULATION = "regulation", _("Quy chế, quy định của tỉnh")
         LOCAL_GOVERNMENT = "local_government", _("Luật Tổ chức chính quyền địa phương")
 
+    code = models.SlugField(
+        _("mã"), max_length=60, unique=True, null=True, blank=True,
+        help_text=_("Khóa ổn định cho dữ liệu tham chiếu nạp sẵn; để trống với văn bản nhập tay."),
+    )
     kind = models.CharField(_("loại"), max_length=20, choices=Kind)
     citation = models.TextField(_("trích dẫn"), help_text=_("Câu căn cứ in trong quyết định, không có dấu ; cuối."))
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
@@ -371,11 +375,20 @@ class Decision(models.Model):
     )
     signer_name = models.CharField(_("họ tên người ký"), max_length=120, blank=True)
     signer_is_deputy = models.BooleanField(_("cấp phó ký thay"), default=False)
+    signer_title = models.CharField(_("chức danh người ký"), max_length=120, blank=True)
     base_salary = models.PositiveIntegerField(_("lương cơ sở áp dụng"), null=True, blank=True)
+    # The attached list as signed (STT, name, position, unit, achievement, amount): the signed decision keeps it
+    # even after an annulment releases the nominations for a new decision.
+    awardees = models.JSONField(_("danh sách khen thưởng đã ký"), default=list, blank=True)
+    total_amount = models.PositiveBigIntegerField(_("tổng tiền thưởng (đồng)"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.DRAFT)
     signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
     annul_reason = models.TextField(_("lý do hủy"), blank=True)
     annulled_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
+    annulled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người hủy"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     pdf = models.FileField(_("tệp PDF"), upload_to="decisions/%Y/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 của PDF"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -396,6 +409,15 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"Quyết định {self.number_display}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("awards:decision_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
     @property
     def number_display(self) -> str:
