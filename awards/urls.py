@@ -1,7 +1,7 @@
 """Awards URLs: each views module keeps its own patterns."""
 
-from awards.views import decisions, nominations
+from awards.views import decisions, nominations, periods
 
 app_name = "awards"
 
-urlpatterns = [*nominations.urlpatterns, *decisions.urlpatterns]
+urlpatterns = [*nominations.urlpatterns, *decisions.urlpatterns, *periods.urlpatterns]

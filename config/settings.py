@@ -171,6 +171,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_IMPORTS = ["awards.period_tasks"]
+# Days before a window ends when nhập liệu are reminded of missing readings (beat job, daily).
+THIDUA_REMINDER_DAYS = env.int("THIDUA_REMINDER_DAYS", default=3)
 
 # Production hardening: HTTPS=true behind TLS (check --deploy is clean with DEBUG=false HTTPS=true SECRET_KEY=…).
 HTTPS = env.bool("HTTPS", default=False)

@@ -1,0 +1,28 @@
+"""Beat schedules kept in the database (django-celery-beat), so an administrator can change them in the admin."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+SCHEDULES = [
+    # (name shown in the admin, task, minute, hour)
+    ("Tự động chốt các đợt thi đua đã hết hạn", "awards.period_tasks.close_due_periods", "30", "1"),
+    ("Nhắc nhập số liệu còn thiếu", "awards.period_tasks.send_reading_reminders", "0", "7"),
+]
+
+
+@transaction.atomic
+def ensure_schedules() -> int:
+    """Create the daily schedules once; an administrator's later changes (time, enabled) are kept."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    created = 0
+    for name, task, minute, hour in SCHEDULES:
+        if PeriodicTask.objects.filter(task=task).exists():
+            continue
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            minute=minute, hour=hour, day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Ho_Chi_Minh",
+        )
+        PeriodicTask.objects.create(name=name, task=task, crontab=crontab)
+        created += 1
+    return created

@@ -1,0 +1,141 @@
+"""Closing and reopening a period: lock readings, freeze standings, propose awards, tell the people concerned.
+
+The close runs in ONE transaction that first locks the period row (SELECT … FOR UPDATE): two closes at once are
+serialised and the second finds the period closed; a worker killed half-way rolls back everything, and the retry
+starts from a clean state. Every step it calls is idempotent as well (unique constraints on standings, proposals
+and notices), so running it again never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from awards.models import Nomination
+from campaigns.jobs import report_progress_now
+from campaigns.models import Membership, Notice, Period, Plan, Role
+from campaigns.permissions import ensure_role
+from scoring.models import Reading, Standing
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CloseResult:
+    """What a close did: whether it closed the period now, and what it froze and proposed."""
+
+    period_id: int
+    closed_now: bool
+    standings: int
+    nominations: int
+    notices: int
+
+
+def close_period(*, period: Period, by: AbstractBaseUser | None = None, job_id: int | None = None) -> CloseResult:
+    """Close a period end to end; a no-op on a period already closed. `by` is None when beat closes it."""
+    from awards.services.nominations import propose_for_period
+    from scoring.services.readings import lock_period_readings
+    from scoring.services.scores import freeze_standings, recompute_period
+
+    with transaction.atomic():
+        period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
+        if by is not None:
+            ensure_role(by, period.plan.issuer, Role.LANH_DAO, Role.QUAN_TRI,
+                        message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được chốt đợt thi đua."))
+        if period.status == Period.Status.CLOSED:
+            return CloseResult(period.pk, False, period.standings.count(), period.nominations.count(), 0)
+
+        report_progress_now(job_id, 10, _("Đang khóa số liệu"))
+        lock_period_readings(period=period)
+        report_progress_now(job_id, 30, _("Đang tính điểm và xếp hạng"))
+        recompute_period(period=period)
+        freeze_standings(period=period)
+        report_progress_now(job_id, 70, _("Đang xét đề xuất khen thưởng theo chỉ tiêu"))
+        propose_for_period(period=period)
+
+        period.status = Period.Status.CLOSED
+        period.closed_at = timezone.now()
+        period._change_reason = _("Chốt đợt (tự động)") if by is None else _("Chốt đợt")
+        period.save(update_fields=["status", "closed_at"])
+        report_progress_now(job_id, 90, _("Đang gửi thông báo"))
+        notices = _notify_period_closed(period)
+    return CloseResult(period.pk, True, period.standings.count(), period.nominations.count(), len(notices))
+
+
+def _notify_period_closed(period: Period) -> list[Notice]:
+    """One in-app notice (and e-mail) per chairman and office member of the issuing unit; never twice."""
+    url = reverse("awards:period_close", args=[period.pk])
+    proposals = period.nominations.filter(status=Nomination.Status.PROPOSED).count()
+    title = _("%(period)s của kế hoạch “%(plan)s” đã được chốt") % {"period": period.name, "plan": period.plan.title}
+    body = _("Đã chốt số liệu và xếp hạng. Có %(count)s đề xuất khen thưởng đang chờ xem xét.") % {"count": proposals}
+    recipients = Membership.objects.filter(
+        unit=period.plan.issuer, role__in=[Role.LANH_DAO, Role.NHAP_LIEU]
+    ).select_related("user")
+    created: list[Notice] = []
+    for membership in recipients:
+        notice, is_new = Notice.objects.get_or_create(
+            user=membership.user, key=f"period-closed-{period.pk}-{period.closed_at:%Y%m%d%H%M%S}",
+            defaults={"title": title, "body": body, "url": url},
+        )
+        if is_new:
+            created.append(notice)
+    emails = sorted({notice.user.email for notice in created if notice.user.email})
+    if emails:
+        transaction.on_commit(lambda: send_mail(title, f"{body}\n\n{url}", settings.DEFAULT_FROM_EMAIL, emails,
+                                                fail_silently=True))
+    return created
+
+
+@transaction.atomic
+def reopen_period(*, period: Period, by: AbstractBaseUser, reason: str) -> Period:
+    """Lãnh đạo reopens a closed period with a reason: standings unfreeze, readings unlock; the history keeps it."""
+    from scoring.services.scores import unfreeze_standings
+
+    period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
+    ensure_role(by, period.plan.issuer, Role.LANH_DAO,
+                message=_("Chỉ lãnh đạo của đơn vị ban hành được mở lại đợt thi đua."))
+    if not reason or not reason.strip():
+        raise ValidationError(_("Vui lòng nhập lý do mở lại đợt thi đua."))
+    if period.status != Period.Status.CLOSED:
+        raise ValidationError(_("Đợt thi đua này chưa được chốt."))
+    if period.decisions.filter(status="signed").exists():
+        raise ValidationError(_("Đợt này đã có quyết định khen thưởng được ký; hãy hủy quyết định trước khi mở lại."))
+    unfreeze_standings(period=period)
+    for reading in Reading.objects.filter(period=period, status=Reading.Status.LOCKED):
+        reading.status = Reading.Status.SUBMITTED
+        reading._change_reason = reason.strip()
+        reading.save(update_fields=["status"])
+    period.status = Period.Status.OPEN
+    period.closed_at = None
+    period._change_reason = _("Mở lại: %(reason)s") % {"reason": reason.strip()}
+    period.save(update_fields=["status", "closed_at"])
+    return period
+
+
+def periods_due_for_close(*, today: dt.date | None = None) -> list[Period]:
+    """Open periods of active plans whose end date plus the configured grace has passed."""
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=settings.THIDUA_CLOSE_GRACE_DAYS)
+    return list(
+        Period.objects.filter(status=Period.Status.OPEN, end__lt=cutoff, plan__status=Plan.Status.ACTIVE)
+        .select_related("plan").order_by("end", "pk")
+    )
+
+
+def missing_before_close(*, period: Period) -> list[Standing]:
+    """Standings of the period whose readings are incomplete: shown on the close confirmation."""
+    return [standing for standing in period.standings.select_related("participant", "group").order_by("name")
+            if standing.readings_present < standing.readings_expected]

@@ -1,0 +1,149 @@
+"""Period close and reopen pages, the background job list with live progress, and in-app notices."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from awards.services.closing import missing_before_close, reopen_period
+from campaigns.jobs import retry_job, start_job
+from campaigns.models import Job, Notice, Period, Plan, Role
+from campaigns.permissions import ensure_role, has_role
+
+
+def _period_in_scope(request: HttpRequest, pk: int) -> Period:
+    return get_object_or_404(
+        Period.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related("plan__issuer"), pk=pk
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do mở lại"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        error_messages={"required": gettext_lazy("Vui lòng nhập lý do mở lại đợt thi đua.")},
+    )
+
+
+@login_required
+def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the confirmation, with what is still missing; POST: start the close as a tracked background job."""
+    period = _period_in_scope(request, pk)
+    issuer = period.plan.issuer
+    may_close = has_role(request.user, issuer, Role.LANH_DAO, Role.QUAN_TRI)
+    if request.method == "POST":
+        ensure_role(request.user, issuer, Role.LANH_DAO, Role.QUAN_TRI,
+                    message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được chốt đợt thi đua."))
+        if period.status == Period.Status.CLOSED:
+            messages.info(request, _("Đợt thi đua này đã được chốt."))
+            return redirect("awards:period_close", pk=period.pk)
+        with transaction.atomic():
+            job = start_job(
+                task="awards.period_tasks.close_period", kwargs={"period_id": period.pk, "by_id": request.user.pk},
+                label=_("Chốt %(period)s — %(plan)s") % {"period": period.name, "plan": period.plan.title},
+                unit=issuer, by=request.user,
+            )
+        return redirect("awards:job_detail", pk=job.pk)
+    context = {
+        "period": period, "may_close": may_close, "missing": missing_before_close(period=period),
+        "may_reopen": has_role(request.user, issuer, Role.LANH_DAO) and period.status == Period.Status.CLOSED,
+        "jobs": Job.objects.visible_to(request.user).filter(kwargs__period_id=period.pk)[:5],
+    }
+    return render(request, "awards/period_close.html", context)
+
+
+@login_required
+def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period_in_scope(request, pk)
+    ensure_role(request.user, period.plan.issuer, Role.LANH_DAO,
+                message=_("Chỉ lãnh đạo của đơn vị ban hành được mở lại đợt thi đua."))
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reopen_period(period=period, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, _("Đã mở lại %(period)s.") % {"period": period.name})
+            return redirect("awards:period_close", pk=period.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "awards/period_reopen.html", {"period": period, "form": form}, status=status)
+
+
+class JobListView(LoginRequiredMixin, ListView):
+    template_name = "awards/job_list.html"
+    paginate_by = 30
+    context_object_name = "jobs"
+
+    def get_queryset(self) -> QuerySet[Job]:
+        jobs = Job.objects.visible_to(self.request.user).select_related("started_by", "unit")
+        state = self.request.GET.get("trang_thai", "")
+        return jobs.filter(state=state) if state in Job.State.values else jobs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(states=Job.State.choices, **kwargs)
+
+
+def _may_see_errors(user, job: Job) -> bool:
+    return user.is_superuser or (job.unit is not None and has_role(user, job.unit, Role.QUAN_TRI))
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job.objects.visible_to(request.user).select_related("started_by", "unit"), pk=pk)
+    template = "awards/_job_progress.html" if request.htmx else "awards/job_detail.html"
+    return render(request, template, {"job": job, "show_error": _may_see_errors(request.user, job)})
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
+    if not _may_see_errors(request.user, job):
+        raise PermissionDenied(_("Chỉ quản trị được chạy lại tác vụ."))
+    if job.state != Job.State.FAILURE:
+        messages.info(request, _("Chỉ chạy lại được tác vụ bị lỗi."))
+    else:
+        with transaction.atomic():
+            retry_job(job=job)
+        messages.success(request, _("Đã chạy lại tác vụ."))
+    return redirect("awards:job_detail", pk=job.pk)
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    notices = Notice.objects.filter(user=request.user)[:100]
+    return render(request, "awards/notice_list.html", {"notices": notices})
+
+
+@login_required
+@require_POST
+def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(Notice.objects.filter(user=request.user), pk=pk)
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return redirect(notice.url or reverse("awards:notice_list"))
+
+
+urlpatterns = [
+    path("dot/<int:pk>/chot/", period_close, name="period_close"),
+    path("dot/<int:pk>/mo-lai/", period_reopen, name="period_reopen"),
+    path("tac-vu/", JobListView.as_view(), name="job_list"),
+    path("tac-vu/<int:pk>/", job_detail, name="job_detail"),
+    path("tac-vu/<int:pk>/chay-lai/", job_retry, name="job_retry"),
+    path("thong-bao/", notice_list, name="notice_list"),
+    path("thong-bao/<int:pk>/da-doc/", notice_read, name="notice_read"),
+]
