@@ -1,0 +1,111 @@
+"""Dated legal texts and base salaries: a decision cites and pays what was in force on its date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from awards.models import LegalText, RewardRule
+from awards.reference import legal_texts_in_force, province_of, reward_rule_on, sync_reference
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reference(db):
+    sync_reference()
+
+
+def citations(on, province=None):
+    return [text.citation for text in legal_texts_in_force(on, province)]
+
+
+def test_sync_is_idempotent():
+    first = sync_reference()
+    assert first["legal_texts"] == LegalText.objects.count() > 0
+    assert first["reward_rules"] == RewardRule.objects.count() == 4
+    assert sync_reference() == {"legal_texts": 0, "reward_rules": 0}
+    assert RewardRule.objects.count() == 4
+
+
+def test_sync_restores_an_edited_builtin_text_but_keeps_texts_added_by_hand(reference):
+    LegalText.objects.filter(code="luat-tdkt-2022").update(citation="sửa nhầm")
+    LegalText.objects.create(kind="regulation", citation="Căn cứ Quy chế riêng", effective_from=dt.date(2024, 1, 1))
+    sync_reference()
+    assert LegalText.objects.get(code="luat-tdkt-2022").citation == "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"
+    assert LegalText.objects.filter(citation="Căn cứ Quy chế riêng").exists()
+
+
+def test_a_2023_decision_cites_the_2003_law_decree_91_and_circular_12(reference):
+    texts = citations(dt.date(2023, 10, 5))
+    assert len(texts) == 4
+    assert texts[0].startswith("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015")
+    assert "Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003" in texts[1]
+    assert "Nghị định số 91/2017/NĐ-CP" in texts[2]
+    assert "Thông tư số 12/2019/TT-BNV" in texts[3]
+
+
+def test_a_2024_decision_cites_the_2022_law_decree_98_and_circular_01(reference):
+    texts = citations(dt.date(2024, 8, 15))
+    assert texts == [
+        texts[0],
+        "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+        texts[2],
+        texts[3],
+    ]
+    assert "ngày 19 tháng 6 năm 2015" in texts[0]
+    assert "Nghị định số 98/2023/NĐ-CP" in texts[2]
+    assert "Thông tư số 01/2024/TT-BNV" in texts[3]
+
+
+@pytest.mark.parametrize(
+    ("on", "law", "decree", "circular"),
+    [
+        (dt.date(2023, 12, 31), "ngày 19 tháng 6 năm 2015", "91/2017", "12/2019"),
+        (dt.date(2024, 1, 1), "ngày 19 tháng 6 năm 2015", "98/2023", "01/2024"),
+        (dt.date(2025, 2, 28), "ngày 19 tháng 6 năm 2015", "98/2023", "01/2024"),
+        (dt.date(2025, 3, 1), "ngày 19 tháng 02 năm 2025", "98/2023", "01/2024"),
+        (dt.date(2025, 7, 1), "ngày 16 tháng 6 năm 2025", "152/2025", "01/2024"),
+        (dt.date(2025, 8, 4), "ngày 16 tháng 6 năm 2025", "152/2025", "15/2025"),
+    ],
+)
+def test_texts_change_on_their_boundaries(reference, on, law, decree, circular):
+    local_government, _, decree_text, circular_text = citations(on)
+    assert law in local_government
+    assert decree in decree_text
+    assert circular in circular_text
+
+
+def test_a_province_regulation_is_cited_only_for_that_province(reference, org):
+    LegalText.objects.create(
+        kind="regulation", order=5, province=org.province, effective_from=dt.date(2024, 1, 1),
+        citation="Căn cứ Quyết định số 10/2024/QĐ-UBND của UBND tỉnh Thử Nghiệm ban hành Quy chế công tác thi đua",
+    )
+    assert province_of(org.commune_a) == org.province
+    on = dt.date(2024, 9, 1)
+    assert citations(on, province_of(org.commune_a))[-1].startswith("Căn cứ Quyết định số 10/2024/QĐ-UBND")
+    assert len(citations(on)) == 4
+
+
+@pytest.mark.parametrize(
+    ("on", "base"),
+    [
+        (dt.date(2019, 7, 1), 1_490_000),
+        (dt.date(2023, 6, 30), 1_490_000),
+        (dt.date(2023, 7, 1), 1_800_000),
+        (dt.date(2023, 11, 20), 1_800_000),
+        (dt.date(2024, 6, 30), 1_800_000),
+        (dt.date(2024, 7, 1), 2_340_000),
+        (dt.date(2026, 6, 30), 2_340_000),
+        (dt.date(2026, 7, 1), 2_530_000),
+    ],
+)
+def test_base_salary_on_a_date(reference, on, base):
+    rule = reward_rule_on(on)
+    assert rule.base_salary == base
+    assert (rule.rounding, rule.rounding_step, rule.double_before_rounding) == ("up", 10_000, True)
+
+
+def test_no_base_salary_before_the_first_rule(reference):
+    assert reward_rule_on(dt.date(2019, 6, 30)) is None
