@@ -33,7 +33,8 @@ def test_sync_restores_an_edited_builtin_text_but_keeps_texts_added_by_hand(refe
     LegalText.objects.filter(code="luat-tdkt-2022").update(citation="sửa nhầm")
     LegalText.objects.create(kind="regulation", citation="Căn cứ Quy chế riêng", effective_from=dt.date(2024, 1, 1))
     sync_reference()
-    assert LegalText.objects.get(code="luat-tdkt-2022").citation == "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"
+    restored = LegalText.objects.get(code="luat-tdkt-2022").citation
+    assert restored == "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"
     assert LegalText.objects.filter(citation="Căn cứ Quy chế riêng").exists()
 
 
