@@ -242,6 +242,10 @@ class Standing(models.Model):
     readings_present = models.PositiveIntegerField(_("số liệu đã có"), default=0)
     frozen = models.BooleanField(_("đã chốt"), default=False)
     name = models.CharField(_("tên"), max_length=255, blank=True)
+    # Display order inside the group: rank, then the Vietnamese name sort among equals (computed in Python, so the
+    # order is the same on SQLite and on PostgreSQL whatever its collation).
+    position = models.PositiveIntegerField(_("thứ tự hiển thị"), default=0)
+    criteria_applicable = models.PositiveSmallIntegerField(_("số tiêu chí được tính"), default=0)
     computed_at = models.DateTimeField(_("tính lúc"), auto_now=True)
 
     objects = StandingQuerySet.as_manager()
@@ -249,10 +253,30 @@ class Standing(models.Model):
     class Meta:
         verbose_name = _("xếp hạng")
         verbose_name_plural = _("xếp hạng")
-        ordering = ["period", "group", "rank"]
+        ordering = ["period", "group", "position"]
         constraints = [models.UniqueConstraint(fields=["period", "participant"], name="standing_once_per_period")]
-        indexes = [models.Index(fields=["period", "group", "rank"])]
+        indexes = [models.Index(fields=["period", "group", "rank"]), models.Index(fields=["period", "group", "position"])]
 
     @property
     def is_complete(self) -> bool:
         return self.readings_present >= self.readings_expected
+
+
+class RecomputeRequest(models.Model):
+    """A queued recompute of a whole plan (after its criteria changed); pending until finished_at is set."""
+
+    plan = models.ForeignKey("campaigns.Plan", verbose_name=_("kế hoạch"), on_delete=models.CASCADE,
+                             related_name="recompute_requests")
+    reason = models.CharField(_("lý do"), max_length=200, blank=True)
+    requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu tính lại điểm")
+        verbose_name_plural = _("yêu cầu tính lại điểm")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["plan", "finished_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} · {self.requested_at:%d/%m/%Y %H:%M}"

@@ -1,0 +1,519 @@
+"""The scoring rules, exact and pure: period values, points per criterion, ratio, ranking, completeness.
+
+No ORM here: plain values in, plain values out, Decimal arithmetic throughout. docs/scoring.md states every rule
+and its worked examples; tests/scoring/test_rules.py checks each of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from campaigns.formatting import format_number
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+TWO_PLACES = Decimal("0.01")
+VALUE_PLACES = Decimal("0.0001")
+# A criterion not met is "close" when its value is within this share of the target (scorecard colour).
+CLOSE_MARGIN = Decimal("0.10")
+
+RATE, COUNT, BOOLEAN = "rate", "count", "boolean"
+HIGHER, LOWER = "higher", "lower"
+SUM, LAST = "sum", "last"
+GTE, LTE, EQ = "gte", "lte", "eq"
+THRESHOLD, LINEAR, BANDS, RELATIVE = "threshold", "linear", "bands", "relative"
+NOT_APPLICABLE, FULL, ZERO_POINTS = "not_applicable", "full", "zero"
+
+MET, CLOSE, FAR = "met", "close", "far"
+
+
+def round2(value: Decimal) -> Decimal:
+    """Round half-up to 2 decimal places (points, totals, ratios)."""
+    return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def round4(value: Decimal) -> Decimal:
+    """Round half-up to 4 decimal places (the stored period value every comparison uses)."""
+    return Decimal(value).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Inputs
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionSpec:
+    """What the rules need to know about a criterion and its indicator."""
+
+    id: int
+    order: int
+    kind: str = RATE  # rate | count | boolean (the indicator's)
+    direction: str = HIGHER  # higher | lower (the indicator's)
+    accumulation: str = SUM  # sum | last (the indicator's)
+    comparison: str = GTE
+    target: Decimal = ZERO
+    max_points: Decimal = Decimal(10)
+    rule: str = THRESHOLD
+    worst: Decimal | None = None
+    bands: tuple[tuple[Decimal, Decimal], ...] = ()
+    zero_denominator: str = NOT_APPLICABLE
+    unit_label: str = ""
+    indicator_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingValue:
+    """One window's reading of an indicator: numerator/denominator for rates, value for counts and yes/no (1/0)."""
+
+    window_start: dt.date
+    numerator: int | None = None
+    denominator: int | None = None
+    value: Decimal | None = None
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Period value
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodValue:
+    """The value of an indicator over a period, and what it was made of."""
+
+    value: Decimal | None  # percent for rates, the figure for counts, 1/0 for yes/no; None when there is none
+    numerator_total: int | None = None
+    denominator_total: int | None = None
+    readings: int = 0
+    zero_denominator: bool = False  # a rate whose pooled denominator is 0: "không phát sinh"
+
+
+def period_value(kind: str, accumulation: str, readings: Iterable[ReadingValue]) -> PeriodValue:
+    """Combine a period's readings: rates pooled (Σ numerators / Σ denominators × 100, never a mean of rates),
+    counts summed, yes/no the last answer, and "last" indicators the last reading (by window)."""
+    usable = sorted(
+        (r for r in readings if (r.denominator is not None if kind == RATE else r.value is not None)),
+        key=lambda r: r.window_start,
+    )
+    if not usable:
+        return PeriodValue(value=None)
+    count = len(usable)
+    if kind == RATE:
+        chosen = usable[-1:] if accumulation == LAST else usable
+        numerator = sum(r.numerator or 0 for r in chosen)
+        denominator = sum(r.denominator or 0 for r in chosen)
+        if denominator == 0:
+            return PeriodValue(None, numerator, denominator, count, zero_denominator=True)
+        return PeriodValue(round4(Decimal(numerator) * HUNDRED / Decimal(denominator)), numerator, denominator, count)
+    if kind == BOOLEAN:
+        return PeriodValue(Decimal(1) if usable[-1].value else Decimal(0), readings=count)
+    if accumulation == LAST:
+        return PeriodValue(round4(Decimal(usable[-1].value)), readings=count)
+    return PeriodValue(round4(sum((Decimal(r.value) for r in usable), ZERO)), readings=count)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Points
+
+
+def target_met(spec: CriterionSpec, value: Decimal) -> bool:
+    """Whether a period value meets the criterion's target under its comparison (≥, ≤ or =)."""
+    if spec.comparison == LTE:
+        return value <= spec.target
+    if spec.comparison == EQ:
+        return value == spec.target
+    return value >= spec.target
+
+
+def _linear_points(spec: CriterionSpec, value: Decimal) -> Decimal:
+    maximum = spec.max_points
+    if spec.direction == LOWER:
+        if value <= spec.target:
+            return maximum
+        if spec.worst is None or spec.worst <= spec.target or value >= spec.worst:
+            return ZERO
+        return maximum * (spec.worst - value) / (spec.worst - spec.target)
+    if spec.target <= 0:
+        return maximum
+    return maximum * min(Decimal(1), value / spec.target)
+
+
+def _band_points(spec: CriterionSpec, value: Decimal) -> Decimal:
+    for bound, points in spec.bands:
+        reached = value <= bound if spec.direction == LOWER else value >= bound
+        if reached:
+            return min(Decimal(points), spec.max_points)
+    return ZERO
+
+
+def _relative_points(spec: CriterionSpec, value: Decimal, best: Decimal | None) -> Decimal:
+    if best is None:
+        return ZERO
+    if spec.direction == LOWER:
+        # The lowest value of the group earns the maximum; others max × best / value.
+        if value <= best:
+            return spec.max_points
+        return spec.max_points * best / value
+    if best <= 0:
+        return ZERO
+    return spec.max_points * min(Decimal(1), value / best)
+
+
+def raw_points(spec: CriterionSpec, value: Decimal, best: Decimal | None = None) -> Decimal:
+    """Unrounded points of a value under the criterion's rule (`best` is the group's best value, for relative)."""
+    if spec.rule == LINEAR:
+        points = _linear_points(spec, value)
+    elif spec.rule == BANDS:
+        points = _band_points(spec, value)
+    elif spec.rule == RELATIVE:
+        points = _relative_points(spec, value, best)
+    else:
+        points = spec.max_points if target_met(spec, value) else ZERO
+    return min(max(points, ZERO), spec.max_points)
+
+
+def best_value(direction: str, values: Iterable[Decimal | None]) -> Decimal | None:
+    """The best period value among a group's participants (highest, or lowest when lower is better)."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    return min(present) if direction == LOWER else max(present)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# One criterion's result, with its explanation
+
+
+@dataclass(slots=True)
+class CriterionResult:
+    """Points of one participant on one criterion, whether it counts, whether the target is met, and why."""
+
+    criterion_id: int
+    order: int
+    max_points: Decimal
+    period: PeriodValue
+    points: Decimal = ZERO
+    applicable: bool = True
+    met: bool = False
+    missing: bool = False  # no reading at all in the period
+    windows_expected: int = 0
+    windows_present: int = 0
+    explanation: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return self.windows_present >= self.windows_expected and not self.missing
+
+
+SIGNS = {GTE: "≥", LTE: "≤", EQ: "="}
+NEGATED = {GTE: "<", LTE: ">", EQ: "≠"}
+
+
+def format_value(spec: CriterionSpec, value: Decimal | None) -> str:
+    """A period value or target as a user reads it: "92,50%", "12", "Có"/"Không"."""
+    if value is None:
+        return "—"
+    if spec.kind == RATE:
+        return f"{format_number(value, 2)}%"
+    if spec.kind == BOOLEAN:
+        return _("Có") if value else _("Không")
+    places = 0 if Decimal(value) == Decimal(value).to_integral_value() else 2
+    text = format_number(value, places)
+    return f"{text} {spec.unit_label}".strip()
+
+
+def _label(spec: CriterionSpec) -> str:
+    return {RATE: _("Tỷ lệ"), COUNT: _("Số lượng"), BOOLEAN: _("Kết quả")}.get(spec.kind, _("Giá trị"))
+
+
+def _points_text(points: Decimal, maximum: Decimal) -> str:
+    return _("%(points)s/%(max)s điểm") % {"points": format_number(points, 2), "max": format_number(maximum, 2)}
+
+
+def _how(spec: CriterionSpec, value: Decimal, points: Decimal, best: Decimal | None) -> str:
+    """The arithmetic behind the points, for rules other than the plain threshold."""
+    maximum = format_number(spec.max_points, 2)
+    if spec.rule == LINEAR and points not in (ZERO, spec.max_points):
+        if spec.direction == LOWER:
+            return _("tuyến tính giữa chỉ tiêu %(target)s và mức 0 điểm %(worst)s: %(max)s × (%(worst)s − %(value)s)"
+                     " / (%(worst)s − %(target)s)") % {
+                "target": format_value(spec, spec.target), "worst": format_value(spec, spec.worst),
+                "max": maximum, "value": format_value(spec, value)}
+        return _("%(max)s × %(value)s / %(target)s") % {
+            "max": maximum, "value": format_value(spec, value), "target": format_value(spec, spec.target)}
+    if spec.rule == LINEAR and spec.direction == LOWER and points == ZERO and spec.worst is not None:
+        return _("từ mức %(worst)s trở lên không được điểm") % {"worst": format_value(spec, spec.worst)}
+    if spec.rule == BANDS:
+        for bound, band_points in spec.bands:
+            reached = value <= bound if spec.direction == LOWER else value >= bound
+            if reached:
+                sign = "≤" if spec.direction == LOWER else "≥"
+                return _("khung %(sign)s %(bound)s được %(points)s điểm") % {
+                    "sign": sign, "bound": format_value(spec, Decimal(bound)),
+                    "points": format_number(Decimal(band_points), 2)}
+        return _("không thuộc khung điểm nào")
+    if spec.rule == RELATIVE:
+        if best is None or (spec.direction != LOWER and best <= 0):
+            return _("giá trị cao nhất trong khối bằng 0")
+        if spec.direction == LOWER:
+            return _("%(max)s × thấp nhất trong khối %(best)s / %(value)s") % {
+                "max": maximum, "best": format_value(spec, best), "value": format_value(spec, value)}
+        return _("%(max)s × %(value)s / cao nhất trong khối %(best)s") % {
+            "max": maximum, "value": format_value(spec, value), "best": format_value(spec, best)}
+    return ""
+
+
+def explain(spec: CriterionSpec, result: CriterionResult, best: Decimal | None = None) -> str:
+    """The "vì sao" sentence, e.g. "Tỷ lệ 92,50% ≥ chỉ tiêu 90,00% → đạt 10,00/10,00 điểm"."""
+    pv = result.period
+    maximum = spec.max_points
+    if result.missing:
+        text = _("Chưa có số liệu trong đợt → %(points)s (thiếu số liệu)") % {
+            "points": _points_text(ZERO, maximum)}
+    elif pv.zero_denominator:
+        if not result.applicable:
+            text = _("Không phát sinh (mẫu số bằng 0) → tiêu chí không tính cho đối tượng này")
+        elif result.points:
+            text = _("Không phát sinh (mẫu số bằng 0) → được tối đa %(points)s") % {
+                "points": _points_text(result.points, maximum)}
+        else:
+            text = _("Không phát sinh (mẫu số bằng 0) → %(points)s") % {"points": _points_text(ZERO, maximum)}
+    else:
+        value = pv.value
+        sign = SIGNS[spec.comparison] if result.met else NEGATED[spec.comparison]
+        head = _("%(label)s %(value)s") % {"label": _label(spec), "value": format_value(spec, value)}
+        if spec.kind == RATE and pv.denominator_total is not None:
+            head += " (%s/%s)" % (format_number(pv.numerator_total), format_number(pv.denominator_total))
+        compare = _("%(head)s %(sign)s chỉ tiêu %(target)s") % {
+            "head": head, "sign": sign, "target": format_value(spec, spec.target)}
+        how = _how(spec, value, result.points, best)
+        verdict = _("đạt") if result.met else _("không đạt")
+        if how:
+            text = _("%(compare)s, %(how)s → %(verdict)s chỉ tiêu, %(points)s") % {
+                "compare": compare, "how": how, "verdict": verdict,
+                "points": _points_text(result.points, maximum)}
+        elif result.met:
+            text = _("%(compare)s → đạt %(points)s") % {"compare": compare, "points": _points_text(result.points, maximum)}
+        else:
+            text = _("%(compare)s → không đạt, %(points)s") % {
+                "compare": compare, "points": _points_text(result.points, maximum)}
+    if result.windows_present < result.windows_expected and not result.missing:
+        text += _(" (thiếu số liệu %(missing)s/%(expected)s kỳ)") % {
+            "missing": result.windows_expected - result.windows_present, "expected": result.windows_expected}
+    return text
+
+
+def score_criterion(
+    spec: CriterionSpec,
+    period: PeriodValue,
+    *,
+    best: Decimal | None = None,
+    windows_expected: int = 0,
+    windows_present: int | None = None,
+) -> CriterionResult:
+    """Points of one criterion from its period value: applicability, target met, rounded points and explanation.
+
+    `best` is the group's best value (relative rule only). Windows expected/present feed completeness.
+    """
+    present = period.readings if windows_present is None else windows_present
+    result = CriterionResult(
+        criterion_id=spec.id, order=spec.order, max_points=spec.max_points, period=period,
+        windows_expected=windows_expected, windows_present=present,
+    )
+    if period.zero_denominator:
+        if spec.zero_denominator == FULL:
+            result.points, result.met = round2(spec.max_points), True
+        elif spec.zero_denominator == ZERO_POINTS:
+            result.points = ZERO
+        else:
+            result.applicable = False
+    elif period.value is None:
+        result.missing = True
+    else:
+        result.met = target_met(spec, period.value)
+        result.points = round2(raw_points(spec, period.value, best))
+    result.explanation = explain(spec, result, best)
+    return result
+
+
+def scorecard(spec: CriterionSpec, result: CriterionResult) -> str:
+    """Colour of a criterion cell: met (target met), close (within 10 % of the target), far; "" when not counted."""
+    if not result.applicable:
+        return ""
+    if result.met:
+        return MET
+    value = result.period.value
+    if value is None or spec.kind == BOOLEAN:
+        return FAR
+    margin = abs(spec.target) * CLOSE_MARGIN
+    if spec.comparison == LTE:
+        return CLOSE if value <= spec.target + margin else FAR
+    if spec.comparison == EQ:
+        return CLOSE if abs(value - spec.target) <= margin else FAR
+    return CLOSE if value >= spec.target - margin else FAR
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Totals, ratio, ranking
+
+
+@dataclass(slots=True)
+class Totals:
+    """A participant's total over its criteria: points, applicable maximum, ratio, targets met, tie-break vector."""
+
+    total: Decimal
+    max_points: Decimal
+    ratio: Decimal
+    targets_met: int
+    applicable: int
+    tiebreak: tuple[Decimal, ...]
+
+
+def totals(results: Sequence[CriterionResult]) -> Totals:
+    """Total = sum of rounded points; ratio = total / Σ max of applicable criteria × 100 (half-up, 2 places; 0 when
+    nothing applies); tie-break = points per criterion in plan order (0 where not applicable)."""
+    applicable = [r for r in results if r.applicable]
+    total = sum((r.points for r in applicable), ZERO)
+    maximum = sum((r.max_points for r in applicable), ZERO)
+    ratio = round2(total * HUNDRED / maximum) if maximum else ZERO
+    ordered = sorted(results, key=lambda r: (r.order, r.criterion_id))
+    return Totals(
+        total=round2(total), max_points=round2(maximum), ratio=ratio,
+        targets_met=sum(1 for r in applicable if r.met), applicable=len(applicable),
+        tiebreak=tuple(r.points if r.applicable else ZERO for r in ordered),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RankEntry:
+    """One participant to rank: its key (any hashable id), name, ratio, targets met and tie-break points."""
+
+    key: int
+    name: str
+    ratio: Decimal
+    targets_met: int
+    tiebreak: tuple[Decimal, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """The rank (shared by equals: 1, 2, 2, 4), whether it is shared, and the display position (1…n)."""
+
+    key: int
+    rank: int
+    tied: bool
+    position: int
+
+
+def rank(entries: Iterable[RankEntry]) -> list[Ranked]:
+    """Rank a group: ratio desc, then targets met desc, then points on each criterion in plan order desc; still equal →
+    same rank, flagged tied. Display order among equals follows the Vietnamese name sort (then the key)."""
+    def merit(entry: RankEntry) -> tuple:
+        return (-entry.ratio, -entry.targets_met, tuple(-p for p in entry.tiebreak))
+
+    ordered = sorted(entries, key=lambda e: (merit(e), vi_sort_key(e.name), e.key))
+    merits = [merit(e) for e in ordered]
+    ranked: list[Ranked] = []
+    current_rank = 0
+    for index, entry in enumerate(ordered):
+        if index == 0 or merits[index] != merits[index - 1]:
+            current_rank = index + 1
+        tied = (index > 0 and merits[index] == merits[index - 1]) or (
+            index + 1 < len(ordered) and merits[index] == merits[index + 1])
+        ranked.append(Ranked(key=entry.key, rank=current_rank, tied=tied, position=index + 1))
+    return ranked
+
+
+def standing_colour(ratio: Decimal, targets_met: int, applicable: int) -> str:
+    """Colour of a standing row: met when every applicable criterion meets its target, close when the ratio is at
+    least 80 %, far otherwise."""
+    if applicable and targets_met >= applicable:
+        return MET
+    if ratio >= Decimal(80):
+        return CLOSE
+    return FAR
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Completeness
+
+
+@dataclass(frozen=True, slots=True)
+class Completeness:
+    """Readings expected and present for one participant in one period."""
+
+    expected: int
+    present: int
+
+    @property
+    def complete(self) -> bool:
+        return self.present >= self.expected
+
+    @property
+    def label(self) -> str:
+        return f"{self.present}/{self.expected}"
+
+
+def expected_windows(windows: Sequence[tuple[dt.date, dt.date]], as_of: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The windows that count as due on `as_of`: every window that has started by then (all of them once the
+    period is over)."""
+    return [w for w in windows if w[0] <= as_of]
+
+
+def completeness(indicator_ids: Iterable[int], due_starts: Iterable[dt.date],
+                 present: Iterable[tuple[int, dt.date]]) -> Completeness:
+    """Expected = distinct indicators of the applicable criteria × due windows; present = those pairs with a reading
+    (zero is a value, not a gap)."""
+    indicators = set(indicator_ids)
+    starts = set(due_starts)
+    expected = {(i, s) for i in indicators for s in starts}
+    return Completeness(expected=len(expected), present=len(expected & set(present)))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Vietnamese name sort
+
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_ORDER = {letter: index for index, letter in enumerate(_ALPHABET)}
+# Tones in dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_MODIFIERS = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê", ("o", "\u0302"): "ô",
+              ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}
+
+
+def vi_sort_key(name: str) -> tuple:
+    """A sort key for Vietnamese names: letters in the Vietnamese alphabet (a ă â b c d đ e ê …), then tones, then
+    the text itself; so "Ánh" sorts among the A's and "Đức" after every D."""
+    letters: list[tuple[int, int]] = []
+    tones: list[int] = []
+    last_letter = -1  # index in `letters` of the last Vietnamese letter, which marks and tones attach to
+    for char in unicodedata.normalize("NFD", (name or "").strip().lower()):
+        if unicodedata.combining(char):
+            if last_letter < 0:
+                continue
+            group, index = letters[last_letter]
+            modified = _MODIFIERS.get((_ALPHABET[index], char)) if group == 0 else None
+            if modified is not None:
+                letters[last_letter] = (0, _ORDER[modified])
+            elif char in _TONES:
+                tones[last_letter] = _TONES[char]
+            continue
+        if char in _ORDER:
+            letters.append((0, _ORDER[char]))
+            last_letter = len(letters) - 1
+        elif char.isdigit():
+            letters.append((-1, int(char)))
+            last_letter = -1
+        elif char.isspace():
+            letters.append((-2, 0))
+            last_letter = -1
+        else:
+            # f, j, w, z and anything else sort after the Vietnamese letters, by code point.
+            letters.append((1, ord(char)))
+            last_letter = -1
+        tones.append(0)
+    return (tuple(letters), tuple(tones), name or "")

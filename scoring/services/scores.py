@@ -1,0 +1,380 @@
+"""Recompute scores and standings from readings (the rules are in scoring.rules); freeze them when a period closes.
+
+Bulk-friendly: a period is recomputed with a fixed number of queries per batch of participants (criteria and
+participants in one query each, readings streamed in one query, scores and standings upserted in batches), so the
+same code serves one commune after a save and 13,000 participants in the benchmark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from campaigns.models import Participant, Period, Plan
+from scoring import rules
+from scoring.models import Criterion, Reading, RecomputeRequest, Score, Standing
+from scoring.windows import windows_for
+
+BATCH = 2000
+SCORE_FIELDS = [
+    "value", "numerator_total", "denominator_total", "points", "applicable", "target_met", "complete", "explanation",
+]
+STANDING_FIELDS = [
+    "group", "name", "total_points", "max_points", "ratio", "targets_met", "criteria_applicable", "tiebreak",
+    "readings_expected", "readings_present", "rank", "tied", "position", "computed_at",
+]
+
+
+def criterion_spec(criterion: Criterion) -> rules.CriterionSpec:
+    """The pure description of a criterion (with its indicator) that scoring.rules works on."""
+    indicator = criterion.indicator
+    bands = tuple((Decimal(str(bound)), Decimal(str(points))) for bound, points in (criterion.bands or []))
+    return rules.CriterionSpec(
+        id=criterion.pk, order=criterion.order, kind=indicator.kind, direction=indicator.direction,
+        accumulation=indicator.accumulation, comparison=criterion.comparison, target=criterion.target,
+        max_points=criterion.max_points, rule=criterion.rule, worst=criterion.worst, bands=bands,
+        zero_denominator=criterion.zero_denominator, unit_label=indicator.unit_label, indicator_id=indicator.pk,
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every participant of a period is scored against: criteria in plan order and the windows due."""
+
+    period: Period
+    criteria: list[Criterion]
+    specs: dict[int, rules.CriterionSpec]
+    due_starts: frozenset[dt.date]
+
+    def criteria_for(self, kind: str) -> list[Criterion]:
+        return [c for c in self.criteria if c.applies_to_kind(kind)]
+
+    @property
+    def relative(self) -> bool:
+        return any(c.rule == Criterion.Rule.RELATIVE for c in self.criteria)
+
+
+def _context(period: Period, as_of: dt.date | None = None) -> _Context:
+    criteria = list(Criterion.objects.filter(plan_id=period.plan_id).select_related("indicator").order_by("order", "pk"))
+    windows = windows_for(period)
+    due = rules.expected_windows([(w.start, w.end) for w in windows], as_of or timezone.localdate())
+    return _Context(
+        period=period, criteria=criteria, specs={c.pk: criterion_spec(c) for c in criteria},
+        due_starts=frozenset(start for start, _end in due),
+    )
+
+
+def _reading_rows(period: Period, participant_ids: list[int] | None) -> Iterator[tuple]:
+    """Readings of the period as tuples ordered by participant, streamed (one query)."""
+    readings = Reading.objects.filter(period=period)
+    if participant_ids is not None:
+        readings = readings.filter(participant_id__in=participant_ids)
+    return readings.order_by("participant_id").values_list(
+        "participant_id", "indicator_id", "window_start", "numerator", "denominator", "value",
+    ).iterator(chunk_size=5000)
+
+
+def _readings_by_participant(rows: Iterator[tuple]) -> Iterator[tuple[int, dict[int, list[rules.ReadingValue]]]]:
+    """Group the streamed rows: (participant id, {indicator id: [ReadingValue…]})."""
+    current: int | None = None
+    bucket: dict[int, list[rules.ReadingValue]] = defaultdict(list)
+    for participant_id, indicator_id, start, numerator, denominator, value in rows:
+        if participant_id != current:
+            if current is not None:
+                yield current, bucket
+            current, bucket = participant_id, defaultdict(list)
+        bucket[indicator_id].append(rules.ReadingValue(start, numerator, denominator, value))
+    if current is not None:
+        yield current, bucket
+
+
+def _usable(kind: str, reading: rules.ReadingValue) -> bool:
+    return reading.denominator is not None if kind == rules.RATE else reading.value is not None
+
+
+@dataclass
+class _Computed:
+    """One participant's results before they are written."""
+
+    participant: Participant
+    results: list[rules.CriterionResult]
+    completeness: rules.Completeness
+    values: dict[int, rules.PeriodValue]  # relative criteria only, scored once the group's best is known
+
+
+def _compute_participant(ctx: _Context, participant: Participant,
+                         readings: dict[int, list[rules.ReadingValue]]) -> _Computed:
+    results: list[rules.CriterionResult] = []
+    deferred: dict[int, rules.PeriodValue] = {}
+    present_pairs: list[tuple[int, dt.date]] = []
+    criteria = ctx.criteria_for(participant.kind)
+    for indicator_id, items in readings.items():
+        kind = next((ctx.specs[c.pk].kind for c in criteria if c.indicator_id == indicator_id), None)
+        if kind is not None:
+            present_pairs.extend((indicator_id, r.window_start) for r in items if _usable(kind, r))
+    for criterion in criteria:
+        spec = ctx.specs[criterion.pk]
+        items = readings.get(criterion.indicator_id, [])
+        value = rules.period_value(spec.kind, spec.accumulation, items)
+        present = len({r.window_start for r in items if _usable(spec.kind, r) and r.window_start in ctx.due_starts})
+        if spec.rule == rules.RELATIVE:
+            deferred[criterion.pk] = value
+            # Placeholder, replaced once the group's best value is known.
+            results.append(rules.CriterionResult(criterion.pk, spec.order, spec.max_points, value,
+                                                 windows_expected=len(ctx.due_starts), windows_present=present))
+        else:
+            results.append(rules.score_criterion(spec, value, windows_expected=len(ctx.due_starts),
+                                                 windows_present=present))
+    completeness = rules.completeness(
+        {c.indicator_id for c in criteria}, ctx.due_starts, present_pairs,
+    )
+    return _Computed(participant, results, completeness, deferred)
+
+
+def _score_relative(ctx: _Context, computed: list[_Computed]) -> None:
+    """Score relative criteria: max × value / the best value among the participant's group."""
+    if not ctx.relative:
+        return
+    by_group: dict[int | None, list[_Computed]] = defaultdict(list)
+    for item in computed:
+        by_group[item.participant.group_id].append(item)
+    for members in by_group.values():
+        for criterion in ctx.criteria:
+            spec = ctx.specs[criterion.pk]
+            if spec.rule != rules.RELATIVE:
+                continue
+            best = rules.best_value(spec.direction, (m.values[criterion.pk].value for m in members
+                                                     if criterion.pk in m.values))
+            for member in members:
+                if criterion.pk not in member.values:
+                    continue
+                index = next(i for i, r in enumerate(member.results) if r.criterion_id == criterion.pk)
+                placeholder = member.results[index]
+                member.results[index] = rules.score_criterion(
+                    spec, member.values[criterion.pk], best=best, windows_expected=placeholder.windows_expected,
+                    windows_present=placeholder.windows_present,
+                )
+
+
+def _score_rows(period: Period, item: _Computed) -> Iterator[Score]:
+    for result in item.results:
+        pv = result.period
+        yield Score(
+            period=period, participant_id=item.participant.pk, criterion_id=result.criterion_id, value=pv.value,
+            numerator_total=pv.numerator_total, denominator_total=pv.denominator_total, points=result.points,
+            applicable=result.applicable, target_met=result.met, complete=result.complete,
+            explanation=result.explanation,
+        )
+
+
+def _standing_row(period: Period, item: _Computed) -> Standing:
+    summary = rules.totals(item.results)
+    return Standing(
+        period=period, participant_id=item.participant.pk, group_id=item.participant.group_id,
+        name=item.participant.name, total_points=summary.total, max_points=summary.max_points, ratio=summary.ratio,
+        targets_met=summary.targets_met, criteria_applicable=summary.applicable,
+        tiebreak=[str(points) for points in summary.tiebreak],
+        readings_expected=item.completeness.expected, readings_present=item.completeness.present,
+    )
+
+
+def _rank_entries(standings: Iterable[Standing]) -> dict[int, rules.Ranked]:
+    """Rank standings group by group; returns participant id → Ranked."""
+    by_group: dict[int | None, list[rules.RankEntry]] = defaultdict(list)
+    for standing in standings:
+        by_group[standing.group_id].append(rules.RankEntry(
+            key=standing.participant_id, name=standing.name, ratio=Decimal(standing.ratio),
+            targets_met=standing.targets_met, tiebreak=tuple(Decimal(p) for p in standing.tiebreak or []),
+        ))
+    ranked: dict[int, rules.Ranked] = {}
+    for entries in by_group.values():
+        ranked.update({r.key: r for r in rules.rank(entries)})
+    return ranked
+
+
+def _upsert_scores(rows: list[Score]) -> None:
+    for start in range(0, len(rows), BATCH):
+        Score.objects.bulk_create(
+            rows[start:start + BATCH], update_conflicts=True,
+            unique_fields=["period", "participant", "criterion"], update_fields=SCORE_FIELDS,
+        )
+
+
+def _upsert_standings(rows: list[Standing]) -> None:
+    now = timezone.now()
+    for row in rows:
+        row.computed_at = now
+    for start in range(0, len(rows), BATCH):
+        Standing.objects.bulk_create(
+            rows[start:start + BATCH], update_conflicts=True, unique_fields=["period", "participant"],
+            update_fields=STANDING_FIELDS,
+        )
+
+
+def _delete_stale_scores(period: Period, participant_ids: list[int] | None) -> None:
+    """Scores of criteria that no longer apply to the participant's kind (collective / individual)."""
+    stale = Score.objects.filter(period=period).filter(
+        Q(criterion__applies_to=Criterion.AppliesTo.COLLECTIVE, participant__kind=Participant.Kind.INDIVIDUAL)
+        | Q(criterion__applies_to=Criterion.AppliesTo.INDIVIDUAL, participant__kind=Participant.Kind.COLLECTIVE)
+    )
+    if participant_ids is not None:
+        stale = stale.filter(participant_id__in=participant_ids)
+    stale.delete()
+
+
+def _recompute(period: Period, participants: list[Participant], *, whole_period: bool,
+               as_of: dt.date | None = None) -> list[Standing]:
+    """Score `participants` (whole groups) for a period, write Scores and Standings, and rank their groups."""
+    ctx = _context(period, as_of)
+    participants = sorted(participants, key=lambda p: p.pk)
+    ids = None if whole_period else [p.pk for p in participants]
+    stream = _readings_by_participant(_reading_rows(period, ids))
+    pending = next(stream, None)
+    computed: list[_Computed] = []
+    score_rows: list[Score] = []
+    for participant in participants:
+        while pending is not None and pending[0] < participant.pk:
+            pending = next(stream, None)
+        readings = pending[1] if pending is not None and pending[0] == participant.pk else {}
+        item = _compute_participant(ctx, participant, readings)
+        computed.append(item)
+        if not ctx.relative:
+            # Written in batches as we go, so memory does not grow with criteria × participants.
+            score_rows.extend(_score_rows(period, item))
+            if len(score_rows) >= BATCH:
+                _upsert_scores(score_rows)
+                score_rows = []
+            item.results = [_slim(r) for r in item.results]
+    _score_relative(ctx, computed)
+    if ctx.relative:
+        for item in computed:
+            score_rows.extend(_score_rows(period, item))
+    _upsert_scores(score_rows)
+    _delete_stale_scores(period, ids)
+    standings = [_standing_row(period, item) for item in computed]
+    if whole_period or not standings:
+        others: list[Standing] = []
+    else:
+        # Rank against the rest of the group as stored (their figures did not change).
+        groups = {s.group_id for s in standings}
+        mine = {s.participant_id for s in standings}
+        group_q = Q(group_id__in=[g for g in groups if g is not None])
+        if None in groups:
+            group_q |= Q(group__isnull=True)
+        others = list(
+            Standing.objects.filter(period=period).filter(group_q).exclude(participant_id__in=mine)
+            .only("id", "participant_id", "group_id", "name", "ratio", "targets_met", "tiebreak")
+        )
+    ranked = _rank_entries([*standings, *others])
+    for standing in [*standings, *others]:
+        placed = ranked[standing.participant_id]
+        standing.rank, standing.tied, standing.position = placed.rank, placed.tied, placed.position
+    _upsert_standings(standings)
+    if others:
+        Standing.objects.bulk_update(others, ["rank", "tied", "position"], batch_size=BATCH)
+    return standings
+
+
+def _slim(result: rules.CriterionResult) -> rules.CriterionResult:
+    """Drop the explanation once written: totals only need the points."""
+    result.explanation = ""
+    return result
+
+
+def is_frozen(period: Period) -> bool:
+    """A period whose standings were frozen (at close) is never recomputed."""
+    return Standing.objects.filter(period=period, frozen=True).exists()
+
+
+@transaction.atomic
+def recompute_participant(*, participant: Participant, period: Period) -> Standing:
+    """Recompute one participant's Scores and Standing for a period and re-rank its group (the whole group when the
+    plan has relative criteria). A frozen standing is returned unchanged."""
+    existing = Standing.objects.filter(period=period, participant=participant).first()
+    if existing is not None and existing.frozen:
+        return existing
+    if is_frozen(period):
+        raise ValueError("period is frozen")  # pragma: no cover - a frozen period has every standing frozen
+    participants = [participant]
+    if Criterion.objects.filter(plan_id=period.plan_id, rule=Criterion.Rule.RELATIVE).exists():
+        participants = list(Participant.objects.filter(plan_id=period.plan_id, group_id=participant.group_id)
+                            .only("id", "kind", "group_id", "name"))
+    _recompute(period, participants, whole_period=False)
+    return Standing.objects.select_related("participant", "group").get(period=period, participant=participant)
+
+
+@transaction.atomic
+def recompute_period(*, period: Period, as_of: dt.date | None = None) -> int:
+    """Recompute every participant of a period; returns how many standings were written (0 for a frozen period)."""
+    if is_frozen(period):
+        return 0
+    participants = list(Participant.objects.filter(plan_id=period.plan_id).only("id", "kind", "group_id", "name"))
+    return len(_recompute(period, participants, whole_period=True, as_of=as_of))
+
+
+def recompute_plan(*, plan: Plan) -> int:
+    """Recompute every period of a plan that is not frozen, and close its pending recompute requests."""
+    pending = list(RecomputeRequest.objects.filter(plan=plan, finished_at__isnull=True).values_list("pk", flat=True))
+    RecomputeRequest.objects.filter(pk__in=pending, started_at__isnull=True).update(started_at=timezone.now())
+    written = 0
+    for period in Period.objects.filter(plan=plan).select_related("plan").order_by("start"):
+        written += recompute_period(period=period)
+    RecomputeRequest.objects.filter(pk__in=pending).update(finished_at=timezone.now())
+    return written
+
+
+def _queue_recompute(plan_id: int) -> None:
+    from scoring.tasks import recompute_plan as recompute_plan_task  # services import tasks, not the reverse
+
+    recompute_plan_task.delay(plan_id)
+
+
+def request_plan_recompute(*, plan: Plan, reason: str = "") -> RecomputeRequest:
+    """Record that a plan's scores must be recomputed (the page shows "đang tính lại") and queue the task once the
+    transaction commits. A request still waiting is reused, so a burst of edits queues one recompute."""
+    with transaction.atomic():
+        waiting = RecomputeRequest.objects.filter(plan=plan, started_at__isnull=True, finished_at__isnull=True).first()
+        if waiting is not None:
+            return waiting
+        request = RecomputeRequest.objects.create(plan=plan, reason=reason[:200])
+        transaction.on_commit(functools.partial(_queue_recompute, plan.pk))
+    return request
+
+
+def schedule_plan_recompute(plan_id: int, reason: str = "") -> None:
+    """Ask for a plan recompute after the current transaction commits, once per plan and transaction (criteria
+    saved in bulk by an import queue a single recompute)."""
+    if any(getattr(entry[1], "recompute_plan_id", None) == plan_id for entry in connection.run_on_commit):
+        return
+
+    def run() -> None:
+        plan = Plan.objects.filter(pk=plan_id).first()
+        if plan is not None:  # the plan itself may have been deleted along with its criteria
+            request_plan_recompute(plan=plan, reason=reason)
+
+    run.recompute_plan_id = plan_id  # type: ignore[attr-defined]
+    transaction.on_commit(run)
+
+
+@transaction.atomic
+def freeze_standings(*, period: Period) -> int:
+    """Recompute a period one last time and freeze its standings; idempotent (a frozen period stays as it is)."""
+    if not is_frozen(period):
+        recompute_period(period=period)
+    return Standing.objects.filter(period=period, frozen=False).update(frozen=True)
+
+
+@transaction.atomic
+def unfreeze_standings(*, period: Period) -> int:
+    """Unfreeze a period's standings (when a period is reopened) and recompute them from the readings."""
+    count = Standing.objects.filter(period=period, frozen=True).update(frozen=False)
+    recompute_period(period=period)
+    return count

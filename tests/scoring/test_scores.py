@@ -1,0 +1,92 @@
+"""The scoring services: recompute after a save, a whole period, a plan; frozen standings; pending recomputes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from scoring.models import RecomputeRequest, Score, Standing
+from scoring.services.scores import (
+    freeze_standings,
+    recompute_participant,
+    recompute_period,
+    recompute_plan,
+    unfreeze_standings,
+)
+from tests.scoring.scoring_helpers import criterion, indicator, read, small_plan
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = dt.date(2024, 12, 31)
+
+
+@pytest.fixture
+def setup(org):
+    plan, period, group, a, b = small_plan(org)
+    digitised = indicator("so-hoa")
+    overdue = indicator("qua-han", direction="lower")
+    c1 = criterion(plan, digitised, 1, 90, 10)
+    c2 = criterion(plan, overdue, 2, 2, 10, comparison="lte", rule="linear", worst=Decimal(10))
+    return plan, period, group, a, b, digitised, overdue, c1, c2
+
+
+def test_recompute_participant_pools_the_months_and_ranks_the_group(setup):
+    plan, period, group, a, b, digitised, overdue, c1, c2 = setup
+    for month, (n, d) in enumerate([(90, 100), (95, 100), (185, 200)], start=1):
+        read(a, digitised, period, month, n, d)
+        read(a, overdue, period, month, 0, 100)
+    standing = recompute_participant(participant=a, period=period)
+    assert standing.total_points == Decimal("20.00")
+    assert standing.ratio == Decimal("100.00")
+    assert standing.rank == 1
+    score = Score.objects.get(participant=a, criterion=c1)
+    assert score.value == Decimal("92.5000")
+    assert "92,50%" in score.explanation and "10,00/10,00" in score.explanation
+    # B has nothing yet: it is ranked after A once it is computed, and shown incomplete.
+    standing_b = recompute_participant(participant=b, period=period)
+    assert standing_b.rank == 2
+    assert standing_b.readings_present == 0
+    assert standing_b.readings_expected > 0
+    assert not standing_b.is_complete
+
+
+def test_recompute_period_writes_one_standing_per_participant_and_is_idempotent(setup):
+    plan, period, group, a, b, digitised, overdue, c1, c2 = setup
+    read(a, digitised, period, 1, 80, 100)
+    read(b, digitised, period, 1, 95, 100)
+    assert recompute_period(period=period, as_of=AS_OF) == 2
+    assert recompute_period(period=period, as_of=AS_OF) == 2
+    assert Standing.objects.filter(period=period).count() == 2
+    assert Score.objects.filter(period=period).count() == 4
+    ranks = dict(Standing.objects.filter(period=period).values_list("participant_id", "rank"))
+    assert ranks == {b.pk: 1, a.pk: 2}
+
+
+def test_frozen_standings_are_never_recomputed(setup):
+    plan, period, group, a, b, digitised, overdue, c1, c2 = setup
+    read(a, digitised, period, 1, 95, 100)
+    freeze_standings(period=period)
+    frozen = Standing.objects.get(participant=a, period=period)
+    read(a, digitised, period, 2, 0, 100)
+    assert recompute_period(period=period) == 0
+    assert recompute_participant(participant=a, period=period).total_points == frozen.total_points
+    unfreeze_standings(period=period)
+    assert Standing.objects.get(participant=a, period=period).total_points < frozen.total_points
+
+
+def test_changing_a_criterion_queues_one_recompute_of_the_plan(setup, django_capture_on_commit_callbacks):
+    plan, period, group, a, b, digitised, overdue, c1, c2 = setup
+    read(a, digitised, period, 1, 80, 100)
+    recompute_plan(plan=plan)
+    assert Standing.objects.get(participant=a, period=period).total_points == Decimal("0.00")  # 80 % < 90 %; c2 missing
+    with django_capture_on_commit_callbacks(execute=True):
+        c1.target = Decimal(75)
+        c1.save()
+        c2.max_points = Decimal(5)
+        c2.save()
+    assert RecomputeRequest.objects.filter(plan=plan).count() == 1
+    assert not RecomputeRequest.objects.filter(plan=plan, finished_at__isnull=True).exists()
+    assert Standing.objects.get(participant=a, period=period).total_points == Decimal("10.00")
+    assert Standing.objects.get(participant=a, period=period).max_points == Decimal("15.00")
