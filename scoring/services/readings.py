@@ -1,0 +1,325 @@
+"""State changes of readings: save a figure, send a window, return it, lock a period's readings.
+
+Every change goes through ``can_edit_reading`` (scoring.access) and keeps an audit row (django-simple-history on
+Reading). Saving the same figures again changes nothing: no version bump, no history row. After a change the
+participant's scores are recomputed at once (scoring.services.scores.recompute_participant).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from campaigns.models import Participant, Period, Role
+from campaigns.permissions import ensure_role
+from scoring.access import can_edit_reading, participant_unit, window_of
+from scoring.entry_selectors import expected_indicators, is_present, previous_readings
+from scoring.models import Indicator, Reading
+from scoring.plausibility import Figures, reading_warnings
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+class ConflictError(Exception):
+    """Somebody else saved this reading since the page was opened; carries their current figures for the UI."""
+
+    def __init__(self, reading: Reading | None, *, indicator: Indicator, expected_version: int | None) -> None:
+        self.reading = reading
+        self.indicator = indicator
+        self.expected_version = expected_version
+        self.current = reading_figures(reading) if reading is not None else {}
+        self.current_version = reading.version if reading is not None else 0
+        self.by = (reading.entered_by.get_full_name() or reading.entered_by.get_username()) if (
+            reading is not None and reading.entered_by_id) else ""
+        self.at = reading.entered_at if reading is not None else None
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        if self.reading is None:
+            return _("Số liệu “%(indicator)s” vừa bị người khác xóa. Hãy kiểm tra lại trước khi lưu.") % {
+                "indicator": self.indicator.name}
+        return _("Số liệu “%(indicator)s” vừa được %(by)s sửa lúc %(at)s: %(values)s. "
+                 "Hãy kiểm tra rồi lưu lại nếu vẫn muốn ghi đè.") % {
+            "indicator": self.indicator.name, "by": self.by or _("người khác"),
+            "at": timezone.localtime(self.at).strftime("%H:%M %d/%m/%Y") if self.at else "",
+            "values": describe_figures(self.indicator, self.current),
+        }
+
+
+def reading_figures(reading: Reading) -> dict[str, Any]:
+    """The editable figures of a reading as a plain dict (for conflicts, previews and comparisons)."""
+    return {"numerator": reading.numerator, "denominator": reading.denominator, "value": reading.value,
+            "note": reading.note, "check_again": reading.check_again}
+
+
+def describe_figures(indicator: Indicator, figures: dict[str, Any]) -> str:
+    """Figures in Vietnamese words: "45/50", "12", "Có"."""
+    from campaigns.formatting import format_number
+
+    if indicator.kind == Indicator.Kind.RATE:
+        if figures.get("numerator") is None:
+            return "—"
+        return f"{format_number(figures['numerator'])}/{format_number(figures['denominator'])}"
+    value = figures.get("value")
+    if value is None:
+        return "—"
+    if indicator.kind == Indicator.Kind.BOOLEAN:
+        return _("Có") if Decimal(value) == 1 else _("Không")
+    return format_number(value)
+
+
+def _whole(raw: Any, label: str, errors: dict[str, str], key: str) -> int | None:
+    """A whole number ≥ 0 (or None when blank); records a Vietnamese error otherwise."""
+    if raw is None or raw == "":
+        return None
+    try:
+        number = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        errors[key] = _("%(label)s phải là số nguyên không âm.") % {"label": label}
+        return None
+    if number != number.to_integral_value() or number < 0:
+        errors[key] = _("%(label)s phải là số nguyên không âm.") % {"label": label}
+        return None
+    return int(number)
+
+
+def clean_figures(indicator: Indicator, *, numerator: Any = None, denominator: Any = None,
+                  value: Any = None) -> tuple[int | None, int | None, Decimal | None]:
+    """Validate figures for the indicator's kind; ValidationError keyed by field with Vietnamese messages.
+
+    Rate: two whole numbers, 0 ≤ numerator ≤ denominator, both or neither. Count: a whole number ≥ 0.
+    Yes/no: 0 or 1. All blank means "no reading".
+    """
+    errors: dict[str, str] = {}
+    if indicator.kind == Indicator.Kind.RATE:
+        num = _whole(numerator, indicator.numerator_label or _("Tử số"), errors, "numerator")
+        den = _whole(denominator, indicator.denominator_label or _("Mẫu số"), errors, "denominator")
+        if not errors:
+            if (num is None) != (den is None):
+                errors["numerator" if num is None else "denominator"] = _("Phải nhập cả tử số và mẫu số.")
+            elif num is not None and num > den:
+                errors["numerator"] = _("Tử số (%(numerator)s) không được lớn hơn mẫu số (%(denominator)s).") % {
+                    "numerator": num, "denominator": den}
+        if errors:
+            raise ValidationError(errors)
+        return num, den, None
+    number = _whole(value, _("Giá trị"), errors, "value")
+    if not errors and indicator.kind == Indicator.Kind.BOOLEAN and number not in (None, 0, 1):
+        errors["value"] = _("Chỉ tiêu có/không: nhập 1 (có) hoặc 0 (không).")
+    if errors:
+        raise ValidationError(errors)
+    return None, None, None if number is None else Decimal(number)
+
+
+def warnings_for(*, participant: Participant, indicator: Indicator, window_start: dt.date,
+                 numerator: int | None, denominator: int | None, value: Decimal | None) -> list[str]:
+    """Soft warnings for these figures against the participant's earlier windows (never block saving)."""
+    previous = [Figures(r.numerator, r.denominator, r.value)
+                for r in previous_readings(participant=participant, indicator=indicator, before=window_start)]
+    return reading_warnings(kind=indicator.kind, current=Figures(numerator, denominator, value), previous=previous)
+
+
+@dataclass
+class SaveOutcome:
+    """What one save did: the reading (None when cleared), whether anything changed, and the soft warnings."""
+
+    reading: Reading | None
+    changed: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+def apply_reading(*, user: AbstractBaseUser, participant: Participant, indicator: Indicator, period: Period,
+                  window_start: dt.date, numerator: Any = None, denominator: Any = None, value: Any = None,
+                  note: str = "", check_again: bool = False, expected_version: int | None = None,
+                  access_checked: bool = False, change_reason: str = "", applicable_ids: set[int] | None = None,
+                  with_warnings: bool = True) -> SaveOutcome:
+    """Save (or clear, when every figure is blank) one reading without recomputing scores; the caller's transaction.
+
+    Used by ``save_reading`` and by the grid and the Excel import, which recompute once per participant at the end.
+    ``expected_version`` 0 means "I saw no reading"; a different current version raises ConflictError.
+    ``applicable_ids`` (the participant's expected indicator ids) and ``with_warnings=False`` spare queries on imports.
+    """
+    num, den, val = clean_figures(indicator, numerator=numerator, denominator=denominator, value=value)
+    if participant.plan_id != period.plan_id:
+        raise ValidationError(_("Đối tượng không thuộc kế hoạch của đợt này."))
+    if applicable_ids is None:
+        applicable_ids = {item.pk for item in expected_indicators(participant=participant, plan=period.plan)}
+    if indicator.pk not in applicable_ids:
+        raise ValidationError(_("Chỉ số “%(indicator)s” không áp dụng cho đối tượng này.") % {
+            "indicator": indicator.name})
+    window = window_of(period, window_start)
+    if window is None:
+        raise ValidationError(_("Kỳ báo cáo không thuộc đợt này."))
+    if not access_checked:
+        access = can_edit_reading(user=user, participant=participant, period=period, window_start=window_start)
+        if not access.allowed:
+            raise PermissionDenied(access.reason)
+
+    note = (note or "").strip()
+    existing = (Reading.objects.select_for_update().select_related("entered_by")
+                .filter(participant=participant, indicator=indicator, window_start=window_start).first())
+    current_version = existing.version if existing else 0
+    if expected_version is not None and expected_version != current_version:
+        raise ConflictError(existing, indicator=indicator, expected_version=expected_version)
+
+    if num is None and den is None and val is None:
+        if existing is None:
+            return SaveOutcome(None, False)
+        existing._history_user = user
+        if change_reason:
+            existing._change_reason = change_reason
+        existing.delete()  # the history keeps the deletion and who made it
+        return SaveOutcome(None, True)
+
+    figures = {"numerator": num, "denominator": den, "value": val, "note": note, "check_again": bool(check_again)}
+    warnings = warnings_for(participant=participant, indicator=indicator, window_start=window_start,
+                            numerator=num, denominator=den, value=val) if with_warnings else []
+    if existing is not None and reading_figures(existing) == figures:
+        return SaveOutcome(existing, False, warnings)
+
+    reading = existing or Reading(participant=participant, indicator=indicator, period=period,
+                                  window_start=window.start, window_end=window.end, version=0)
+    for name, figure in figures.items():
+        setattr(reading, name, figure)
+    reading.entered_by = reading._history_user = user
+    reading.version = current_version + 1
+    if change_reason:
+        reading._change_reason = change_reason
+    try:
+        with transaction.atomic():
+            reading.save()
+    except IntegrityError:
+        # Two people created the same reading at once: the other save won.
+        winner = Reading.objects.filter(participant=participant, indicator=indicator, window_start=window_start).first()
+        raise ConflictError(winner, indicator=indicator, expected_version=expected_version) from None
+    return SaveOutcome(reading, True, warnings)
+
+
+def _recompute(*, participant: Participant, period: Period) -> None:
+    """Scores are never stale: recompute the participant as soon as its readings change."""
+    from scoring.services.scores import recompute_participant
+
+    recompute_participant(participant=participant, period=period)
+
+
+@transaction.atomic
+def save_reading(*, user: AbstractBaseUser, participant: Participant, indicator: Indicator, period: Period,
+                 window_start: dt.date, numerator: Any = None, denominator: Any = None, value: Any = None,
+                 note: str = "", check_again: bool = False, expected_version: int | None = None) -> Reading:
+    """Save one reading as a draft (validated, access-checked, versioned, audited) and recompute the participant.
+
+    The returned reading carries ``warnings`` (soft, never blocking) and ``changed``. Blank figures are refused here:
+    clearing a reading goes through the grid (``save_window_readings``).
+    """
+    outcome = apply_reading(user=user, participant=participant, indicator=indicator, period=period,
+                            window_start=window_start, numerator=numerator, denominator=denominator, value=value,
+                            note=note, check_again=check_again, expected_version=expected_version)
+    if outcome.reading is None:
+        raise ValidationError({"value" if indicator.kind != Indicator.Kind.RATE else "numerator":
+                               _("Chưa nhập số liệu.")})
+    if outcome.changed:
+        _recompute(participant=participant, period=period)
+    outcome.reading.warnings = outcome.warnings
+    outcome.reading.changed = outcome.changed
+    return outcome.reading
+
+
+@transaction.atomic
+def save_window_readings(*, user: AbstractBaseUser, participant: Participant, period: Period, window_start: dt.date,
+                         rows: list[dict[str, Any]]) -> dict[int, SaveOutcome]:
+    """Save the grid of one window in one transaction: every row or none (a conflict on any row rolls back all).
+
+    Each row: indicator, numerator, denominator, value, note, check_again, expected_version. Returns outcomes by
+    indicator id; recomputes the participant once when something changed.
+    """
+    access = can_edit_reading(user=user, participant=participant, period=period, window_start=window_start)
+    if not access.allowed:
+        raise PermissionDenied(access.reason)
+    outcomes: dict[int, SaveOutcome] = {}
+    for row in rows:
+        indicator = row["indicator"]
+        outcomes[indicator.pk] = apply_reading(
+            user=user, participant=participant, indicator=indicator, period=period, window_start=window_start,
+            numerator=row.get("numerator"), denominator=row.get("denominator"), value=row.get("value"),
+            note=row.get("note", ""), check_again=row.get("check_again", False),
+            expected_version=row.get("expected_version"), access_checked=True,
+        )
+    if any(outcome.changed for outcome in outcomes.values()):
+        _recompute(participant=participant, period=period)
+    return outcomes
+
+
+def missing_indicators(*, participant: Participant, period: Period, window_start: dt.date) -> list[Indicator]:
+    """Expected indicators with no figures in this window (a zero is present; a blank is missing)."""
+    readings = {r.indicator_id: r for r in Reading.objects.filter(
+        participant=participant, period=period, window_start=window_start).select_related("indicator")}
+    return [indicator for indicator in expected_indicators(participant=participant, plan=period.plan)
+            if indicator.pk not in readings or not is_present(readings[indicator.pk])]
+
+
+@transaction.atomic
+def submit_window(*, user: AbstractBaseUser, participant: Participant, period: Period,
+                  window_start: dt.date) -> list[Reading]:
+    """Nhập liệu sends the window ("Gửi số liệu tháng"): only when every expected reading is present.
+
+    The readings become ``submitted`` and read-only until lãnh đạo returns the window.
+    """
+    access = can_edit_reading(user=user, participant=participant, period=period, window_start=window_start)
+    if not access.allowed:
+        raise PermissionDenied(access.reason)
+    missing = missing_indicators(participant=participant, period=period, window_start=window_start)
+    if missing:
+        raise ValidationError(_("Chưa đủ số liệu, còn thiếu: %(names)s.") % {
+            "names": "; ".join(indicator.name for indicator in missing)})
+    readings = list(Reading.objects.select_for_update().filter(
+        participant=participant, period=period, window_start=window_start, status=Reading.Status.DRAFT))
+    for reading in readings:
+        reading.status = Reading.Status.SUBMITTED
+        reading.entered_by = reading._history_user = user
+        reading._change_reason = _("Gửi số liệu")
+        reading.save(update_fields=["status", "entered_by", "entered_at"])
+    return readings
+
+
+@transaction.atomic
+def return_window(*, user: AbstractBaseUser, participant: Participant, period: Period, window_start: dt.date,
+                  reason: str) -> list[Reading]:
+    """Lãnh đạo returns a sent window to draft so nhập liệu can correct it; the reason goes into the history."""
+    ensure_role(user, participant_unit(participant), Role.LANH_DAO,
+                message=_("Chỉ lãnh đạo đơn vị được trả lại số liệu đã gửi."))
+    if period.status != Period.Status.OPEN:
+        raise ValidationError(_("Đã chốt kỳ: không thể trả lại số liệu."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Phải ghi lý do trả lại.")})
+    readings = list(Reading.objects.select_for_update().filter(
+        participant=participant, period=period, window_start=window_start, status=Reading.Status.SUBMITTED))
+    if not readings:
+        raise ValidationError(_("Số liệu kỳ này chưa được gửi nên không cần trả lại."))
+    for reading in readings:
+        reading.status = Reading.Status.DRAFT
+        reading._history_user = user
+        reading._change_reason = _("Trả lại: %(reason)s") % {"reason": reason.strip()}
+        reading.save(update_fields=["status", "entered_at"])
+    return readings
+
+
+@transaction.atomic
+def lock_period_readings(*, period: Period) -> int:
+    """Lock every reading of the period (the period close calls this); idempotent, each change kept in the history."""
+    readings = list(Reading.objects.select_for_update().filter(period=period).exclude(status=Reading.Status.LOCKED))
+    for reading in readings:
+        reading.status = Reading.Status.LOCKED
+    if readings:
+        bulk_update_with_history(readings, Reading, ["status"], batch_size=500,
+                                 default_change_reason=_("Chốt kỳ"))
+    return len(readings)
