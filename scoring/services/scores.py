@@ -352,10 +352,12 @@ def request_plan_recompute(*, plan: Plan, reason: str = "") -> RecomputeRequest:
 def schedule_plan_recompute(plan_id: int, reason: str = "") -> None:
     """Ask for a plan recompute after the current transaction commits, once per plan and transaction (criteria
     saved in bulk by an import queue a single recompute)."""
-    if any(getattr(entry[1], "recompute_plan_id", None) == plan_id for entry in connection.run_on_commit):
+    if any(getattr(entry[1], "recompute_plan_id", None) == plan_id and not getattr(entry[1], "done", False)
+           for entry in connection.run_on_commit):
         return
 
     def run() -> None:
+        run.done = True  # type: ignore[attr-defined]
         plan = Plan.objects.filter(pk=plan_id).first()
         if plan is not None:  # the plan itself may have been deleted along with its criteria
             request_plan_recompute(plan=plan, reason=reason)
