@@ -196,6 +196,7 @@ class Nomination(models.Model):
         APPRAISED = "appraised", _("Đã thẩm định")
         ACCEPTED = "accepted", _("Chấp thuận")
         REJECTED = "rejected", _("Không chấp thuận")
+        WITHDRAWN = "withdrawn", _("Không còn được đề xuất")
 
     period = models.ForeignKey("campaigns.Period", verbose_name=_("đợt"), on_delete=models.PROTECT, related_name="nominations")
     participant = models.ForeignKey(Participant, verbose_name=_("đối tượng"), on_delete=models.PROTECT, related_name="nominations")
@@ -211,6 +212,8 @@ class Nomination(models.Model):
     tied_at_cut = models.BooleanField(_("đồng hạng tại ngưỡng"), default=False)
     added_by_hand = models.BooleanField(_("bổ sung thủ công"), default=False)
     reject_reason = models.TextField(_("lý do không chấp thuận"), blank=True)
+    appraisal_agreed = models.BooleanField(_("Nội vụ đồng ý"), null=True, blank=True)
+    appraisal_comment = models.TextField(_("ý kiến thẩm định"), blank=True)
     achievement = models.TextField(_("thành tích"), blank=True)
     # Copies of the names at nomination time: they print in the decision even after a merger or a move.
     name = models.CharField(_("tên"), max_length=255)

@@ -1,0 +1,619 @@
+"""Nominations: the quota engine's proposals, then the workflow to the chairman's decision, and the council.
+
+Life of a nomination (every step one NominationTransition row: from, to, who, when, reason)::
+
+    proposed ─► prepared ─► submitted ─► [appraised] ─► accepted
+        │           │            │             │
+        └───────────┴────────────┴─────────────┴──────► rejected (by lãnh đạo, with a reason)
+    proposed ◄──► withdrawn   (the engine, re-run after a condition was recorded as not met)
+
+* proposed → prepared: office staff (nhập liệu) of the nominee's unit confirmed every eligibility condition
+  (ConditionCheck) and attached every document the plan requires (DossierRequirement).
+* prepared → submitted: the office sends the dossier to the deciding level.
+* submitted → appraised: only for plans decided above the commune (issuer at district or province level, as in
+  Ninh Thuận); the Home Affairs office (nội vụ) records agree / disagree with a comment. This is the only write a
+  nội vụ user may make.
+* → accepted / rejected: lãnh đạo of the plan's issuing unit; acceptance needs the Hội đồng TĐKT's votes at or
+  above the plan's threshold and stays within the quota; rejection needs a reason.
+
+Every write takes an optional ``expected_version`` (the version the user's form was rendered with): when the
+nomination changed meanwhile the second save is refused with a conflict message (optimistic concurrency).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from awards import quota
+from awards.dossiers import inspect_upload
+from awards.models import (
+    Condition,
+    ConditionCheck,
+    CouncilMeeting,
+    CouncilVote,
+    DossierFile,
+    DossierRequirement,
+    Nomination,
+    NominationTransition,
+    ProposalNote,
+    QuotaRule,
+)
+from campaigns.formatting import format_percent
+from campaigns.models import Participant, Period, Role, Unit
+from campaigns.permissions import ensure_role, has_role
+from scoring.models import Standing
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.contrib.auth.models import AbstractBaseUser
+    from django.core.files.uploadedfile import UploadedFile
+
+Status = Nomination.Status
+ACTIVE_STATUSES = (Status.PROPOSED, Status.PREPARED, Status.SUBMITTED, Status.APPRAISED, Status.ACCEPTED)
+OPEN_STATUSES = (Status.PROPOSED, Status.PREPARED, Status.SUBMITTED, Status.APPRAISED)
+OFFICE_ROLES = (Role.NHAP_LIEU, Role.QUAN_TRI)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers shared by the services
+# ---------------------------------------------------------------------------------------------------------------
+
+def rules_for_period(period: Period) -> list[QuotaRule]:
+    """The plan's quota rules that apply to a period: a rule for this period replaces an every-period rule with the
+    same group and award kind."""
+    rules = list(QuotaRule.objects.filter(plan_id=period.plan_id).filter(Q(period__isnull=True) | Q(period=period))
+                 .select_related("award_kind", "group").order_by("pk"))
+    specific = {(r.group_id, r.award_kind_id) for r in rules if r.period_id}
+    return [r for r in rules if r.period_id or (r.group_id, r.award_kind_id) not in specific]
+
+
+def needs_appraisal(period: Period) -> bool:
+    """Plans decided above the commune (issuer at district or province level) go through Nội vụ appraisal."""
+    return period.plan.issuer.level in ("district", "province")
+
+
+def participant_unit(participant: Participant) -> Unit:
+    """The unit a participant belongs to: the collective's unit, or the individual's unit."""
+    if participant.kind == Participant.Kind.COLLECTIVE or participant.person_id is None:
+        return participant.unit
+    return participant.person.unit
+
+
+def submitting_unit(unit: Unit) -> Unit:
+    """The unit whose office prepares a nominee's dossier: the nominee's unit, or above a section its commune."""
+    if unit.level != "section":
+        return unit
+    for ancestor in reversed(list(Unit.objects.get_ancestors(unit))):
+        if ancestor.level != "section":
+            return ancestor
+    return unit
+
+
+def quota_limit(rule: QuotaRule, kind: str) -> int:
+    """How many nominees of a kind the rule allows in total."""
+    if kind == Participant.Kind.COLLECTIVE:
+        return rule.max_collectives
+    if rule.individuals_per_collective:
+        return rule.max_individuals or rule.max_collectives * rule.individuals_per_collective
+    return rule.max_individuals
+
+
+def _conflict(nomination: Nomination) -> ValidationError:
+    return ValidationError(
+        _("Đề nghị của %(name)s vừa được người khác cập nhật (phiên bản %(version)s). "
+          "Vui lòng tải lại trang và thực hiện lại.") % {"name": nomination.name, "version": nomination.version},
+        code="conflict",
+    )
+
+
+def _lock(nomination: Nomination, expected_version: int | None) -> Nomination:
+    """Re-read the nomination under a row lock; refuse when the user's copy is stale."""
+    current = (Nomination.objects.select_for_update()
+               .select_related("period__plan__issuer", "participant__unit", "participant__person__unit",
+                               "quota_rule", "award_kind")
+               .get(pk=nomination.pk))
+    if expected_version is not None and int(expected_version) != current.version:
+        raise _conflict(current)
+    return current
+
+
+def _move(nomination: Nomination, to: str, *, by: AbstractBaseUser | None, reason: str = "",
+          fields: tuple[str, ...] = ()) -> Nomination:
+    """Change status, bump the version, save and write the transition row (caller holds the row lock)."""
+    old = nomination.status
+    nomination.status = to
+    nomination.version += 1  # the caller holds the row lock (select_for_update), so no lost update
+    nomination._change_reason = reason[:100] if reason else to
+    nomination.save(update_fields=["status", "version", *fields])
+    NominationTransition.objects.create(nomination=nomination, from_status=old, to_status=to, by=by, reason=reason)
+    return nomination
+
+
+def _touch(nomination: Nomination, fields: tuple[str, ...] = ()) -> None:
+    nomination.version += 1  # under the row lock taken by _lock / select_for_update
+    nomination.save(update_fields=["version", *fields])
+
+
+def _ensure_office(user: AbstractBaseUser, nomination: Nomination) -> None:
+    ensure_role(user, participant_unit(nomination.participant), *OFFICE_ROLES,
+                message=_("Chỉ cán bộ nhập liệu của đơn vị được chuẩn bị hồ sơ đề nghị khen thưởng."))
+
+
+def _ensure_chairman(user: AbstractBaseUser, period: Period) -> None:
+    ensure_role(user, period.plan.issuer, Role.LANH_DAO,
+                message=_("Chỉ lãnh đạo của đơn vị ban hành kế hoạch được quyết định khen thưởng."))
+
+
+def _copies(participant: Participant) -> dict:
+    """Name, position and unit as they are now: the nomination keeps them even after a move or a merger."""
+    if participant.kind == Participant.Kind.INDIVIDUAL and participant.person_id:
+        person = participant.person
+        return {"name": person.full_name, "position": person.position or participant.position,
+                "unit_name": person.unit.name if person.unit_id else participant.unit_name}
+    unit = participant.unit
+    parent = Unit.objects.get_parent(unit) if unit is not None and unit.level == "section" else None
+    return {"name": participant.name or unit.name, "position": "",
+            "unit_name": participant.unit_name or (parent.name if parent else "")}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The quota engine on a period
+# ---------------------------------------------------------------------------------------------------------------
+
+def engine_entries(period: Period) -> list[quota.Entry]:
+    """The period's frozen standings as engine entries, with conditions recorded as not met."""
+    standings = list(Standing.objects.filter(period=period, frozen=True)
+                     .select_related("participant__unit", "participant__person__unit")
+                     .order_by("group_id", "rank", "participant_id"))
+    failed: dict[int, list[str]] = defaultdict(list)
+    checks = (ConditionCheck.objects.filter(nomination__period=period, confirmed=False)
+              .select_related("condition", "nomination").order_by("condition__order", "condition_id"))
+    for check in checks:
+        texts = failed[check.nomination.participant_id]
+        if check.condition.text not in texts:
+            texts.append(check.condition.text)
+    sizes: dict[tuple, int] = defaultdict(int)
+    for standing in standings:
+        if standing.rank is not None:
+            sizes[(standing.group_id, standing.participant.kind)] += 1
+    entries = []
+    for standing in standings:
+        participant = standing.participant
+        unit = participant_unit(participant)
+        entries.append(quota.Entry(
+            participant_id=participant.pk, kind=participant.kind, name=participant.name, group_id=standing.group_id,
+            rank=standing.rank, ratio=standing.ratio, tied=standing.tied,
+            readings_expected=standing.readings_expected, readings_present=standing.readings_present,
+            unit_path=unit.path if unit is not None else "", group_size=sizes[(standing.group_id, participant.kind)],
+            failed_conditions=tuple(failed.get(participant.pk, ())),
+        ))
+    return entries
+
+
+def engine_rules(rules: list[QuotaRule]) -> list[quota.Rule]:
+    """Quota rules as engine rules."""
+    return [quota.Rule(
+        rule_id=rule.pk, group_id=rule.group_id,
+        group_label=quota.group_label(rule.group.name if rule.group_id else ""),
+        max_collectives=rule.max_collectives, max_individuals=rule.max_individuals,
+        individuals_per_collective=rule.individuals_per_collective, min_ratio=Decimal(rule.min_ratio),
+    ) for rule in rules]
+
+
+@transaction.atomic
+def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) -> list[Nomination]:
+    """Run the quota engine on a period's frozen standings; write ProposalNotes and Nominations. Idempotent.
+
+    Locks the period row first, so two runs at once are serialised; nominations are unique per
+    (period, participant, award kind) and created with get_or_create, so a second run never duplicates.
+    A nomination still "proposed" that the engine no longer selects (a condition recorded as not met) becomes
+    "withdrawn" with the engine's reason; one selected again comes back to "proposed". Nominations past
+    "proposed", and those added by hand, are never touched. Returns the nominations the engine selected.
+    """
+    period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
+    rules = rules_for_period(period)
+    if not rules:
+        return []
+    entries = engine_entries(period)
+    by_id = {e.participant_id: e for e in entries}
+    rule_by_id = {r.pk: r for r in rules}
+    outcomes = quota.run(engine_rules(rules), entries)
+    participants = Participant.objects.select_related("unit", "person__unit").in_bulk(
+        {o.participant_id for o in outcomes})
+
+    for outcome in outcomes:
+        ProposalNote.objects.update_or_create(
+            period=period, quota_rule_id=outcome.rule_id, participant_id=outcome.participant_id,
+            defaults={"proposed": outcome.proposed, "reason": outcome.reason, "rank": outcome.rank},
+        )
+    ProposalNote.objects.filter(period=period).exclude(quota_rule_id__in=rule_by_id).delete()
+
+    selected: dict[tuple[int, int], quota.Outcome] = {}
+    not_selected: dict[tuple[int, int], quota.Outcome] = {}
+    for outcome in outcomes:
+        key = (outcome.participant_id, rule_by_id[outcome.rule_id].award_kind_id)
+        if outcome.proposed:
+            selected.setdefault(key, outcome)
+        else:
+            not_selected.setdefault(key, outcome)
+
+    result = []
+    for (participant_id, award_kind_id), outcome in selected.items():
+        entry = by_id[participant_id]
+        rule = rule_by_id[outcome.rule_id]
+        achievement = _("Xếp hạng %(rank)s/%(size)s %(group)s, tỷ lệ điểm %(ratio)s") % {
+            "rank": entry.rank, "size": entry.group_size,
+            "group": quota.group_label(rule.group.name if rule.group_id else ""), "ratio": format_percent(entry.ratio),
+        }
+        engine_fields = {"rank": entry.rank, "ratio": entry.ratio, "reason": outcome.reason,
+                         "tied_at_cut": outcome.tied_at_cut, "quota_rule": rule}
+        nomination, created = _get_or_create_nomination(
+            period=period, participant=participants[participant_id], award_kind_id=award_kind_id,
+            defaults={**engine_fields, "achievement": achievement, **_copies(participants[participant_id])},
+        )
+        if created:
+            NominationTransition.objects.create(nomination=nomination, from_status="", to_status=Status.PROPOSED,
+                                                by=by, reason=outcome.reason)
+        elif nomination.status in (Status.PROPOSED, Status.WITHDRAWN) and not nomination.added_by_hand:
+            nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+            changed = tuple(k for k, v in engine_fields.items() if getattr(nomination, k) != v)
+            for name in changed:
+                setattr(nomination, name, engine_fields[name])
+            if nomination.status == Status.WITHDRAWN:
+                _move(nomination, Status.PROPOSED, by=by, reason=outcome.reason, fields=changed)
+            elif changed:
+                _touch(nomination, changed)
+        result.append(nomination)
+
+    for key, outcome in not_selected.items():
+        if key in selected:
+            continue
+        participant_id, award_kind_id = key
+        stale = (Nomination.objects.select_for_update()
+                 .filter(period=period, participant_id=participant_id, award_kind_id=award_kind_id,
+                         status=Status.PROPOSED, added_by_hand=False).first())
+        if stale is not None:
+            stale.reason, stale.tied_at_cut = outcome.reason, False
+            _move(stale, Status.WITHDRAWN, by=by, reason=outcome.reason, fields=("reason", "tied_at_cut"))
+    return result
+
+
+def _get_or_create_nomination(*, period: Period, participant: Participant, award_kind_id: int,
+                              defaults: dict) -> tuple[Nomination, bool]:
+    """get_or_create that survives a concurrent insert of the same (period, participant, award kind)."""
+    try:
+        with transaction.atomic():
+            return Nomination.objects.get_or_create(period=period, participant=participant,
+                                                    award_kind_id=award_kind_id, defaults=defaults)
+    except IntegrityError:
+        return Nomination.objects.get(period=period, participant=participant, award_kind_id=award_kind_id), False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Dossier: condition checks and files (office staff)
+# ---------------------------------------------------------------------------------------------------------------
+
+def applicable_conditions(nomination: Nomination) -> list[Condition]:
+    """The plan's conditions for the nominee's kind (tập thể / cá nhân), in order."""
+    return list(Condition.objects.filter(plan_id=nomination.period.plan_id)
+                .filter(Q(applies_to="both") | Q(applies_to=nomination.participant.kind)).order_by("order", "pk"))
+
+
+def applicable_requirements(nomination: Nomination) -> list[DossierRequirement]:
+    """The plan's dossier documents for the nominee's kind, in order."""
+    return list(DossierRequirement.objects.filter(plan_id=nomination.period.plan_id)
+                .filter(Q(applies_to="both") | Q(applies_to=nomination.participant.kind)).order_by("order", "pk"))
+
+
+@transaction.atomic
+def record_condition_check(*, nomination: Nomination, condition: Condition, confirmed: bool, note: str = "",
+                           by: AbstractBaseUser, expected_version: int | None = None) -> ConditionCheck:
+    """Office staff record that the nominee meets (or does not meet) one condition; only while "proposed".
+
+    A condition recorded as not met takes the nominee out at the next engine run (see awards.quota)."""
+    nomination = _lock(nomination, expected_version)
+    _ensure_office(by, nomination)
+    if nomination.status != Status.PROPOSED:
+        raise ValidationError(_("Chỉ xác nhận tiêu chuẩn khi đề nghị đang ở bước Đề xuất."))
+    if condition.plan_id != nomination.period.plan_id or condition not in applicable_conditions(nomination):
+        raise ValidationError(_("Tiêu chuẩn này không áp dụng cho đề nghị."))
+    if not confirmed and not note.strip():
+        raise ValidationError(_("Ghi rõ lý do khi tiêu chuẩn không đạt."))
+    check, _created = ConditionCheck.objects.update_or_create(
+        nomination=nomination, condition=condition, defaults={"confirmed": confirmed, "note": note.strip(), "by": by},
+    )
+    _touch(nomination)
+    return check
+
+
+@transaction.atomic
+def attach_dossier_file(*, nomination: Nomination, requirement: DossierRequirement | None, upload: UploadedFile,
+                        by: AbstractBaseUser, expected_version: int | None = None) -> DossierFile:
+    """Validate an upload by its content (≤ 10 MB; PDF, DOCX, XLSX, JPEG, PNG), store it under MEDIA_ROOT with a
+    random name and its SHA-256, and attach it to the nomination (while proposed or prepared)."""
+    nomination = _lock(nomination, expected_version)
+    _ensure_office(by, nomination)
+    if nomination.status not in (Status.PROPOSED, Status.PREPARED):
+        raise ValidationError(_("Hồ sơ đã trình, không thể thêm tệp."))
+    if requirement is not None and requirement.plan_id != nomination.period.plan_id:
+        raise ValidationError(_("Thành phần hồ sơ không thuộc kế hoạch này."))
+    checked = inspect_upload(upload)  # ValidationError with a Vietnamese message
+    dossier_file = DossierFile(
+        nomination=nomination, requirement=requirement, original_name=checked.display_name,
+        content_type=checked.content_type, size=checked.size, sha256=checked.sha256, uploaded_by=by,
+    )
+    dossier_file.file.save(checked.storage_name, ContentFile(checked.content), save=False)
+    dossier_file.save()
+    _touch(nomination)
+    return dossier_file
+
+
+@transaction.atomic
+def remove_dossier_file(*, dossier_file: DossierFile, by: AbstractBaseUser) -> Nomination:
+    """Remove a wrongly attached file while the dossier is not submitted; the file leaves the storage after commit."""
+    nomination = _lock(dossier_file.nomination, None)
+    _ensure_office(by, nomination)
+    if nomination.status not in (Status.PROPOSED, Status.PREPARED):
+        raise ValidationError(_("Hồ sơ đã trình, không thể xóa tệp."))
+    NominationTransition.objects.create(
+        nomination=nomination, from_status=nomination.status, to_status=nomination.status, by=by,
+        reason=_("Xóa tệp %(name)s (SHA-256 %(sha)s)") % {"name": dossier_file.original_name,
+                                                          "sha": dossier_file.sha256[:16]},
+    )
+    storage, name = dossier_file.file.storage, dossier_file.file.name
+    dossier_file.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+    _touch(nomination)
+    return nomination
+
+
+@transaction.atomic
+def mark_prepared(*, nomination: Nomination, by: AbstractBaseUser, expected_version: int | None = None) -> Nomination:
+    """proposed → prepared: every applicable condition confirmed and every required document attached."""
+    from awards.selectors import dossier_checklist
+
+    nomination = _lock(nomination, expected_version)
+    _ensure_office(by, nomination)
+    if nomination.status != Status.PROPOSED:
+        raise ValidationError(_("Chỉ hoàn tất hồ sơ cho đề nghị đang ở bước Đề xuất."))
+    checks = {c.condition_id: c for c in nomination.condition_checks.all()}
+    missing_conditions = [c.text for c in applicable_conditions(nomination)
+                          if c.pk not in checks or not checks[c.pk].confirmed]
+    if missing_conditions:
+        raise ValidationError(_("Chưa xác nhận đạt các tiêu chuẩn: %(items)s.") % {
+            "items": "; ".join(text[:80] for text in missing_conditions)})
+    missing_files = [item.requirement.name for item in dossier_checklist(nomination=nomination) if not item.files]
+    if missing_files:
+        raise ValidationError(_("Còn thiếu tài liệu: %(items)s.") % {"items": "; ".join(missing_files)})
+    return _move(nomination, Status.PREPARED, by=by, reason=_("Đã xác nhận tiêu chuẩn và đủ thành phần hồ sơ"))
+
+
+@transaction.atomic
+def submit_nomination(*, nomination: Nomination, by: AbstractBaseUser,
+                      expected_version: int | None = None) -> Nomination:
+    """prepared → submitted: the office sends the dossier to the deciding level."""
+    nomination = _lock(nomination, expected_version)
+    ensure_role(by, participant_unit(nomination.participant), Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
+    if nomination.status != Status.PREPARED:
+        raise ValidationError(_("Chỉ trình đề nghị đã hoàn tất hồ sơ."))
+    return _move(nomination, Status.SUBMITTED, by=by, reason=_("Trình hồ sơ đề nghị khen thưởng"))
+
+
+@transaction.atomic
+def appraise_nomination(*, nomination: Nomination, agree: bool, comment: str, by: AbstractBaseUser,
+                        expected_version: int | None = None) -> Nomination:
+    """submitted → appraised by the Home Affairs office over the plan's issuer: agree or disagree, with comments."""
+    nomination = _lock(nomination, expected_version)
+    ensure_role(by, nomination.period.plan.issuer, Role.NOI_VU,
+                message=_("Chỉ cơ quan Nội vụ được thẩm định hồ sơ khen thưởng."))
+    if not needs_appraisal(nomination.period):
+        raise ValidationError(_("Kế hoạch này do cấp xã quyết định, không qua thẩm định của Nội vụ."))
+    if nomination.status != Status.SUBMITTED:
+        raise ValidationError(_("Chỉ thẩm định hồ sơ đã trình."))
+    comment = comment.strip()
+    if not agree and not comment:
+        raise ValidationError(_("Ghi rõ ý kiến khi không đồng ý."))
+    nomination.appraisal_agreed, nomination.appraisal_comment = agree, comment
+    label = _("Nội vụ đồng ý") if agree else _("Nội vụ không đồng ý")
+    return _move(nomination, Status.APPRAISED, by=by, reason=f"{label}: {comment}" if comment else label,
+                 fields=("appraisal_agreed", "appraisal_comment"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The chairman's decision and the council
+# ---------------------------------------------------------------------------------------------------------------
+
+def council_result(nomination: Nomination) -> tuple[CouncilVote | None, bool]:
+    """The latest council vote on a nomination and whether it reaches the meeting's threshold (% of all members)."""
+    vote = (CouncilVote.objects.filter(nomination=nomination).select_related("meeting")
+            .order_by("-meeting__held_on", "-meeting_id").first())
+    if vote is None:
+        return None, False
+    return vote, reaches_threshold(vote.votes_for, vote.meeting.members_total, vote.meeting.threshold_percent)
+
+
+def reaches_threshold(votes_for: int, members_total: int, threshold_percent: Decimal) -> bool:
+    """votes_for / members_total ≥ threshold, in exact integer arithmetic."""
+    return members_total > 0 and Decimal(votes_for) * 100 >= Decimal(threshold_percent) * members_total
+
+
+def _active_under_rule(nomination: Nomination, statuses: tuple[str, ...]) -> Q:
+    return Q(period_id=nomination.period_id, quota_rule_id=nomination.quota_rule_id,
+             participant__kind=nomination.participant.kind, status__in=statuses)
+
+
+@transaction.atomic
+def accept_nomination(*, nomination: Nomination, by: AbstractBaseUser, reason: str = "",
+                      expected_version: int | None = None) -> Nomination:
+    """→ accepted by lãnh đạo: appraised first where required, council votes at the threshold, within the quota."""
+    nomination = _lock(nomination, expected_version)
+    _ensure_chairman(by, nomination.period)
+    ready = (Status.APPRAISED,) if needs_appraisal(nomination.period) else (Status.SUBMITTED, Status.APPRAISED)
+    if nomination.status not in ready:
+        if nomination.status == Status.SUBMITTED:
+            raise ValidationError(_("Hồ sơ chưa được Nội vụ thẩm định."))
+        raise ValidationError(_("Chỉ chấp thuận đề nghị đã trình (trạng thái hiện tại: %(status)s).") % {
+            "status": nomination.get_status_display()})
+    vote, passed = council_result(nomination)
+    if vote is None:
+        raise ValidationError(_("Chưa có kết quả bỏ phiếu của Hội đồng Thi đua – Khen thưởng cho %(name)s.") % {
+            "name": nomination.name})
+    if not passed:
+        raise ValidationError(_(
+            "Không thể chấp thuận %(name)s: chỉ được %(votes)s/%(total)s phiếu đồng ý, dưới ngưỡng %(threshold)s "
+            "tổng số thành viên Hội đồng.") % {
+            "name": nomination.name, "votes": vote.votes_for, "total": vote.meeting.members_total,
+            "threshold": format_percent(vote.meeting.threshold_percent)})
+    rule = nomination.quota_rule
+    if rule is not None:
+        limit = quota_limit(rule, nomination.participant.kind)
+        accepted = Nomination.objects.filter(_active_under_rule(nomination, (Status.ACCEPTED,))).count()
+        if accepted >= limit:
+            raise ValidationError(_(
+                "Không thể chấp thuận %(name)s: đã đủ chỉ tiêu %(limit)s %(kind)s. Nếu có đồng hạng tại ngưỡng, "
+                "hãy chọn và không chấp thuận người còn lại.") % {
+                "name": nomination.name, "limit": limit, "kind": nomination.participant.get_kind_display().lower()})
+    return _move(nomination, Status.ACCEPTED, by=by, reason=reason.strip() or _("Chấp thuận đề nghị khen thưởng"))
+
+
+@transaction.atomic
+def reject_nomination(*, nomination: Nomination, reason: str, by: AbstractBaseUser,
+                      expected_version: int | None = None) -> Nomination:
+    """→ rejected by lãnh đạo, from any open step; a reason is required."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Phải ghi lý do không chấp thuận."))
+    nomination = _lock(nomination, expected_version)
+    _ensure_chairman(by, nomination.period)
+    if nomination.status not in OPEN_STATUSES:
+        raise ValidationError(_("Đề nghị ở trạng thái %(status)s, không thể không chấp thuận.") % {
+            "status": nomination.get_status_display()})
+    if nomination.decision_id:
+        raise ValidationError(_("Đề nghị đã đưa vào quyết định."))
+    nomination.reject_reason = reason
+    return _move(nomination, Status.REJECTED, by=by, reason=reason, fields=("reject_reason",))
+
+
+@transaction.atomic
+def add_nomination_by_hand(*, period: Period, participant: Participant, quota_rule: QuotaRule, reason: str,
+                           by: AbstractBaseUser) -> Nomination:
+    """The chairman adds a nominee the engine did not propose, with a reason; never past the rule's quota."""
+    period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
+    _ensure_chairman(by, period)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Phải ghi lý do bổ sung đề nghị."))
+    if quota_rule.plan_id != period.plan_id or quota_rule not in rules_for_period(period):
+        raise ValidationError(_("Chỉ tiêu không áp dụng cho đợt này."))
+    if participant.plan_id != period.plan_id:
+        raise ValidationError(_("Đối tượng không tham gia kế hoạch này."))
+    if quota_rule.group_id and participant.group_id != quota_rule.group_id and not (
+            participant.kind == Participant.Kind.INDIVIDUAL and quota_rule.individuals_per_collective):
+        raise ValidationError(_("Đối tượng không thuộc %(group)s.") % {"group": quota_rule.group.name})
+    limit = quota_limit(quota_rule, participant.kind)
+    taken = Nomination.objects.filter(period=period, quota_rule=quota_rule, participant__kind=participant.kind,
+                                      status__in=ACTIVE_STATUSES).count()
+    if taken >= limit:
+        raise ValidationError(_("Không thể bổ sung: đã đủ chỉ tiêu %(limit)s %(kind)s (đang có %(taken)s đề nghị).")
+                              % {"limit": limit, "kind": participant.get_kind_display().lower(), "taken": taken})
+    if quota_rule.individuals_per_collective and participant.kind == Participant.Kind.INDIVIDUAL:
+        _check_per_collective(period, quota_rule, participant)
+    existing = Nomination.objects.select_for_update().filter(
+        period=period, participant=participant, award_kind=quota_rule.award_kind).first()
+    if existing is not None and existing.status not in (Status.WITHDRAWN, Status.REJECTED):
+        raise ValidationError(_("%(name)s đã có trong danh sách đề nghị.") % {"name": existing.name})
+    if existing is not None:
+        existing.added_by_hand, existing.reason, existing.reject_reason = True, reason, ""
+        existing.quota_rule = quota_rule
+        return _move(existing, Status.PROPOSED, by=by, reason=_("Bổ sung thủ công: %(reason)s") % {"reason": reason},
+                     fields=("added_by_hand", "reason", "reject_reason", "quota_rule"))
+    standing = Standing.objects.filter(period=period, participant=participant).first()
+    nomination = Nomination.objects.create(
+        period=period, participant=participant, award_kind=quota_rule.award_kind, quota_rule=quota_rule,
+        rank=standing.rank if standing else None, ratio=standing.ratio if standing else None,
+        reason=_("Bổ sung thủ công: %(reason)s") % {"reason": reason}, added_by_hand=True, **_copies(participant),
+    )
+    NominationTransition.objects.create(nomination=nomination, from_status="", to_status=Status.PROPOSED, by=by,
+                                        reason=_("Bổ sung thủ công: %(reason)s") % {"reason": reason})
+    return nomination
+
+
+def _check_per_collective(period: Period, rule: QuotaRule, participant: Participant) -> None:
+    """An individual added under a "K per collective" rule must come from a selected collective with room left."""
+    unit = participant_unit(participant)
+    chosen = (Nomination.objects.filter(period=period, quota_rule=rule, participant__kind="collective",
+                                        status__in=ACTIVE_STATUSES).select_related("participant__unit"))
+    owners = [n for n in chosen if n.participant.unit and unit and unit.path.startswith(n.participant.unit.path)]
+    if not owners:
+        raise ValidationError(_("Cá nhân phải thuộc một tập thể đã được đề nghị khen thưởng."))
+    owner = max(owners, key=lambda n: len(n.participant.unit.path))
+    people = Nomination.objects.filter(
+        period=period, quota_rule=rule, participant__kind="individual", status__in=ACTIVE_STATUSES,
+    ).filter(Q(participant__person__unit__path__startswith=owner.participant.unit.path)
+             | Q(participant__person__isnull=True, participant__unit__path__startswith=owner.participant.unit.path))
+    if people.count() >= rule.individuals_per_collective:
+        raise ValidationError(_("Tập thể %(name)s đã đủ %(count)s cá nhân được đề nghị.") % {
+            "name": owner.name, "count": rule.individuals_per_collective})
+
+
+@transaction.atomic
+def record_council_meeting(*, period: Period, held_on: dt.date, members_total: int, members_present: int,
+                           secret_ballot: bool, votes: dict[int, int], by: AbstractBaseUser,
+                           minutes: str = "") -> CouncilMeeting:
+    """Record a Hội đồng TĐKT meeting and its votes per nominee; the threshold is the plan's (% of all members)."""
+    period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
+    ensure_role(by, period.plan.issuer, Role.LANH_DAO, Role.NHAP_LIEU, Role.QUAN_TRI,
+                message=_("Chỉ lãnh đạo hoặc văn phòng của đơn vị ban hành được ghi biên bản Hội đồng."))
+    errors = []
+    if members_total < 1:
+        errors.append(_("Tổng số thành viên Hội đồng phải lớn hơn 0."))
+    if members_present < 0 or members_present > members_total:
+        errors.append(_("Số thành viên có mặt (%(present)s) không được vượt tổng số thành viên (%(total)s).") % {
+            "present": members_present, "total": members_total})
+    if not votes:
+        errors.append(_("Chưa nhập số phiếu cho đề nghị nào."))
+    nominations = Nomination.objects.filter(period=period, pk__in=list(votes)).in_bulk()
+    for nomination_id, votes_for in votes.items():
+        nomination = nominations.get(int(nomination_id))
+        if nomination is None:
+            errors.append(_("Đề nghị số %(id)s không thuộc đợt này.") % {"id": nomination_id})
+        elif nomination.status not in (Status.SUBMITTED, Status.APPRAISED):
+            errors.append(_("%(name)s chưa được trình (trạng thái: %(status)s), chưa thể bỏ phiếu.") % {
+                "name": nomination.name, "status": nomination.get_status_display()})
+        elif votes_for < 0 or votes_for > members_present:
+            errors.append(_("Số phiếu đồng ý của %(name)s (%(votes)s) vượt số thành viên có mặt (%(present)s).") % {
+                "name": nomination.name, "votes": votes_for, "present": members_present})
+    if errors:
+        raise ValidationError(errors)
+    meeting = CouncilMeeting.objects.create(
+        period=period, held_on=held_on, members_total=members_total, members_present=members_present,
+        secret_ballot=secret_ballot, threshold_percent=period.plan.vote_threshold, minutes=minutes, recorded_by=by,
+    )
+    for nomination_id, votes_for in sorted(votes.items()):
+        CouncilVote.objects.create(meeting=meeting, nomination_id=int(nomination_id), votes_for=votes_for)
+        nomination = nominations[int(nomination_id)]
+        passed = reaches_threshold(votes_for, members_total, meeting.threshold_percent)
+        NominationTransition.objects.create(
+            nomination=nomination, from_status=nomination.status, to_status=nomination.status, by=by,
+            reason=_("Hội đồng TĐKT họp ngày %(day)s: %(votes)s/%(total)s phiếu đồng ý "
+                     "(%(result)s ngưỡng %(threshold)s)") % {
+                "day": f"{held_on:%d/%m/%Y}", "votes": votes_for, "total": members_total,
+                "result": _("đạt") if passed else _("không đạt"),
+                "threshold": format_percent(meeting.threshold_percent)},
+        )
+    return meeting
+
+
+def ensure_not_noi_vu_only(user: AbstractBaseUser, unit: Unit) -> None:
+    """Refuse (403) a user whose only role here is read-only (nội vụ)."""
+    if not has_role(user, unit, Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI):
+        raise PermissionDenied(_("Bạn chỉ có quyền xem."))
