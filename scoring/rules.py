@@ -43,7 +43,7 @@ def round4(value: Decimal) -> Decimal:
     return Decimal(value).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Inputs
 
 
@@ -77,7 +77,7 @@ class ReadingValue:
     value: Decimal | None = None
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Period value
 
 
@@ -116,7 +116,7 @@ def period_value(kind: str, accumulation: str, readings: Iterable[ReadingValue])
     return PeriodValue(round4(sum((Decimal(r.value) for r in usable), ZERO)), readings=count)
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Points
 
 
@@ -184,7 +184,7 @@ def best_value(direction: str, values: Iterable[Decimal | None]) -> Decimal | No
     return min(present) if direction == LOWER else max(present)
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # One criterion's result, with its explanation
 
 
@@ -287,7 +287,7 @@ def explain(spec: CriterionSpec, result: CriterionResult, best: Decimal | None =
         sign = SIGNS[spec.comparison] if result.met else NEGATED[spec.comparison]
         head = _("%(label)s %(value)s") % {"label": _label(spec), "value": format_value(spec, value)}
         if spec.kind == RATE and pv.denominator_total is not None:
-            head += " (%s/%s)" % (format_number(pv.numerator_total), format_number(pv.denominator_total))
+            head += f" ({format_number(pv.numerator_total)}/{format_number(pv.denominator_total)})"
         compare = _("%(head)s %(sign)s chỉ tiêu %(target)s") % {
             "head": head, "sign": sign, "target": format_value(spec, spec.target)}
         how = _how(spec, value, result.points, best)
@@ -297,7 +297,8 @@ def explain(spec: CriterionSpec, result: CriterionResult, best: Decimal | None =
                 "compare": compare, "how": how, "verdict": verdict,
                 "points": _points_text(result.points, maximum)}
         elif result.met:
-            text = _("%(compare)s → đạt %(points)s") % {"compare": compare, "points": _points_text(result.points, maximum)}
+            text = _("%(compare)s → đạt %(points)s") % {
+                "compare": compare, "points": _points_text(result.points, maximum)}
         else:
             text = _("%(compare)s → không đạt, %(points)s") % {
                 "compare": compare, "points": _points_text(result.points, maximum)}
@@ -357,7 +358,7 @@ def scorecard(spec: CriterionSpec, result: CriterionResult) -> str:
     return CLOSE if value >= spec.target - margin else FAR
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Totals, ratio, ranking
 
 
@@ -438,7 +439,7 @@ def standing_colour(ratio: Decimal, targets_met: int, applicable: int) -> str:
     return FAR
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Completeness
 
 
@@ -474,7 +475,7 @@ def completeness(indicator_ids: Iterable[int], due_starts: Iterable[dt.date],
     return Completeness(expected=len(expected), present=len(expected & set(present)))
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Vietnamese name sort
 
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"

@@ -63,7 +63,9 @@ class _Context:
 
 
 def _context(period: Period, as_of: dt.date | None = None) -> _Context:
-    criteria = list(Criterion.objects.filter(plan_id=period.plan_id).select_related("indicator").order_by("order", "pk"))
+    criteria = list(
+        Criterion.objects.filter(plan_id=period.plan_id).select_related("indicator").order_by("order", "pk")
+    )
     windows = windows_for(period)
     due = rules.expected_windows([(w.start, w.end) for w in windows], as_of or timezone.localdate())
     return _Context(

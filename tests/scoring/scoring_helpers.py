@@ -12,7 +12,8 @@ from scoring.windows import windows_for
 from tests.factories import GroupFactory, PeriodFactory, PlanFactory, collective
 
 
-def indicator(code: str, kind: str = "rate", direction: str = "higher", accumulation: str = "sum", **extra) -> Indicator:
+def indicator(code: str, kind: str = "rate", direction: str = "higher", accumulation: str = "sum",
+              **extra) -> Indicator:
     defaults = {"name": code.replace("-", " ").capitalize(), "kind": kind, "direction": direction,
                 "accumulation": accumulation}
     return Indicator.objects.get_or_create(code=code, defaults={**defaults, **extra})[0]
