@@ -1,0 +1,510 @@
+"""The commendation decision (Quyết định khen thưởng): draft from accepted nominations, edit, sign, annul.
+
+Every function here is one state change in one transaction; the decision's history rows (simple_history)
+are the audit trail, each with a reason. A signed decision never changes again except its stored PDF;
+correcting it means annulling it (with a reason) and drafting a new one from the released nominations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from awards import money
+from awards.models import AwardKind, CouncilMeeting, Decision, Nomination, RewardRule
+from awards.reference import legal_texts_in_force, province_of, reward_rule_on
+from awards.tasks import render_decision_pdf as render_decision_pdf_task
+from campaigns.formatting import format_number, official_date
+from campaigns.models import Membership, Participant, Period, Role, Unit
+from campaigns.permissions import ensure_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+DRAFT_ROLES = (Role.LANH_DAO, Role.QUAN_TRI)
+EDITABLE_FIELDS = (
+    "number", "signed_on", "place", "summary", "legal_bases", "proposal_basis",
+    "article_1", "article_2", "article_3", "recipients",
+)
+# The party committee named in the recipients, by the issuer's kind.
+PARTY_COMMITTEE = {
+    "xa": "Đảng ủy", "phuong": "Đảng ủy", "thi_tran": "Đảng ủy", "tinh": "Tỉnh ủy", "thanh_pho_tw": "Thành ủy",
+    "huyen": "Huyện ủy", "thi_xa": "Thị ủy", "thanh_pho": "Thành ủy",
+}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Wording: pure helpers over model instances (no queries beyond what is passed in)
+# ---------------------------------------------------------------------------------------------------------------
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def issuer_phrase(unit: Unit) -> str:
+    """"xã Tây Hiếu" for Xã Tây Hiếu, as it follows "Ủy ban nhân dân" or "Chủ tịch UBND" in a sentence."""
+    return _lower_first(unit.name) if unit.is_administrative else unit.name
+
+
+def issuer_name_lines(unit: Unit) -> list[str]:
+    """The issuing body at the top left: ["ỦY BAN NHÂN DÂN", "XÃ TÂY HIẾU"]."""
+    if unit.is_administrative:
+        return ["ỦY BAN NHÂN DÂN", unit.name.upper()]
+    parent = unit.administrative_unit()
+    lines = ["ỦY BAN NHÂN DÂN " + parent.name.upper()] if parent.pk != unit.pk else []
+    return [*lines, unit.name.upper()]
+
+
+def authority_line(unit: Unit) -> str:
+    """The signer's power above the căn cứ: a commendation is the chairman's, not the UBND collective's."""
+    if unit.is_administrative:
+        return "CHỦ TỊCH ỦY BAN NHÂN DÂN " + unit.name.upper()
+    return "THỦ TRƯỞNG " + unit.name.upper()
+
+
+def signature_lines(decision: Decision) -> list[str]:
+    """"CHỦ TỊCH", or "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" when a deputy signs (Nghị định 30/2020)."""
+    if decision.signer_is_deputy:
+        return ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    return ["CHỦ TỊCH"]
+
+
+def movement_name(title: str) -> str:
+    """The campaign's name in quotes: the quoted part of the plan's title, or the title itself."""
+    quoted = re.search(r"[“\"](.+?)[”\"]", title)
+    prefix = r"^(phát động|thực hiện)\s+phong trào thi đua\s+"
+    name = quoted.group(1) if quoted else re.sub(prefix, "", title, flags=re.I)
+    return "“" + name.strip().strip("“”\"") + "”"
+
+
+def _count(number: int) -> str:
+    """Counts in official texts take two digits: 01 tập thể, 12 cá nhân."""
+    return f"{number:02d}"
+
+
+def _recipients_phrase(collectives: int, individuals: int) -> str:
+    parts = []
+    if collectives:
+        parts.append(_("%(n)s tập thể") % {"n": _count(collectives)})
+    if individuals:
+        parts.append(_("%(n)s cá nhân") % {"n": _count(individuals)})
+    return _(" và ").join(parts)
+
+
+def _who(collectives: int, individuals: int) -> str:
+    if collectives and individuals:
+        return _("các tập thể, cá nhân")
+    return _("các tập thể") if collectives else _("các cá nhân")
+
+
+def _certificate_word(award_kind: AwardKind) -> str:
+    """"GIẤY KHEN" → "Giấy khen", as it reads inside a sentence."""
+    return _upper_first(award_kind.certificate_title.lower())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The attached list and its amounts
+# ---------------------------------------------------------------------------------------------------------------
+
+def amounts_for(award_kind: AwardKind, rule: RewardRule) -> money.RewardAmounts:
+    """The award kind's individual and collective amounts under a reward rule."""
+    return money.reward_amounts(
+        base_salary=rule.base_salary,
+        individual_coefficient=award_kind.individual_coefficient,
+        collective_multiplier=award_kind.collective_multiplier,
+        mode=rule.rounding,
+        step=rule.rounding_step,
+        double_before_rounding=rule.double_before_rounding,
+    )
+
+
+def _line_order(nomination: Nomination) -> tuple:
+    return (nomination.rank is None, nomination.rank or 0, nomination.name)
+
+
+def build_lines(nominations: list[Nomination], amounts: money.RewardAmounts | None) -> list[dict[str, Any]]:
+    """The attached list: collectives (I) then individuals (II), each by rank then name, with the amount."""
+    lines = []
+    for nomination in sorted(nominations, key=lambda n: (n.participant.kind != Participant.Kind.COLLECTIVE,
+                                                          *_line_order(n))):
+        collective = nomination.participant.kind == Participant.Kind.COLLECTIVE
+        amount = None
+        if amounts is not None:
+            amount = (amounts.collective if collective else amounts.individual).rounded
+        lines.append({
+            "nomination_id": nomination.pk,
+            "kind": Participant.Kind.COLLECTIVE if collective else Participant.Kind.INDIVIDUAL,
+            "name": nomination.name,
+            "position": "" if collective else nomination.position,
+            "unit_name": nomination.unit_name,
+            "achievement": nomination.achievement,
+            "amount": amount,
+        })
+    return lines
+
+
+def _draft_nominations(decision: Decision) -> list[Nomination]:
+    return list(decision.nominations.select_related("participant"))
+
+
+def decision_date(decision: Decision) -> dt.date:
+    """The signing date, or for a draft the date written on it (today when left blank)."""
+    return decision.signed_on or timezone.localdate()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Composing a draft
+# ---------------------------------------------------------------------------------------------------------------
+
+def _legal_bases(*, issuer: Unit, plan, on: dt.date) -> list[str]:
+    bases = [text.citation for text in legal_texts_in_force(on, province_of(issuer))]
+    plan_line = _("Căn cứ Kế hoạch số %(number)s") % {"number": plan.number_display} if plan.number else _(
+        "Căn cứ Kế hoạch"
+    )
+    if plan.issued_on:
+        plan_line += " " + official_date(plan.issued_on)
+    plan_line += _(" của Ủy ban nhân dân %(issuer)s về %(title)s") % {
+        "issuer": issuer_phrase(plan.issuer), "title": _lower_first(plan.title),
+    }
+    return [*bases, plan_line]
+
+
+def _proposal_basis(*, issuer: Unit, period: Period) -> str:
+    text = _("Xét đề nghị của Hội đồng Thi đua – Khen thưởng %(issuer)s") % {"issuer": issuer_phrase(issuer)}
+    meeting = CouncilMeeting.objects.filter(period=period).order_by("-held_on").first()
+    if meeting is not None:
+        text += _(" tại cuộc họp ngày %(date)s") % {"date": meeting.held_on.strftime("%d/%m/%Y")}
+    return text
+
+
+def _article_2(*, decision: Decision, lines: list[dict], amounts: money.RewardAmounts, on: dt.date) -> str:
+    word = _certificate_word(decision.award_kind)
+    collectives = sum(1 for line in lines if line["kind"] == Participant.Kind.COLLECTIVE)
+    individuals = len(lines) - collectives
+    parts = []
+    if collectives:
+        parts.append(_("mỗi tập thể được tặng %(word)s kèm theo mức tiền thưởng %(amount)s đồng (%(words)s)") % {
+            "word": word, "amount": format_number(amounts.collective.rounded),
+            "words": money.amount_in_words(amounts.collective.rounded),
+        })
+    if individuals:
+        parts.append(_("mỗi cá nhân được tặng %(word)s kèm theo mức tiền thưởng %(amount)s đồng (%(words)s)") % {
+            "word": word, "amount": format_number(amounts.individual.rounded),
+            "words": money.amount_in_words(amounts.individual.rounded),
+        })
+    total = sum(line["amount"] for line in lines)
+    return _(
+        "%(parts)s, tính theo mức lương cơ sở %(base)s đồng. Tổng số tiền thưởng: %(total)s đồng (%(total_words)s). "
+        "Kinh phí khen thưởng chi từ Quỹ thi đua, khen thưởng của %(issuer)s năm %(year)s."
+    ) % {
+        "parts": _upper_first("; ".join(parts)), "base": format_number(amounts.base_salary),
+        "total": format_number(total), "total_words": money.amount_in_words(total),
+        "issuer": issuer_phrase(decision.issuer), "year": on.year,
+    }
+
+
+def _recipients(*, issuer: Unit, on: dt.date) -> list[str]:
+    recipients = [_("Như Điều 3")]
+    office = issuer.home_affairs_office(on)
+    if office is not None:
+        recipients.append(office.name)
+    if issuer.is_administrative:
+        word = Unit.KIND_WORDS[issuer.kind]
+        recipients.append(_("Thường trực %(party)s, HĐND %(level)s") % {
+            "party": PARTY_COMMITTEE.get(issuer.kind, "Đảng ủy"), "level": word,
+        })
+        recipients.append(_("Chủ tịch, các Phó Chủ tịch UBND %(level)s") % {"level": word})
+    recipients.append(_("Lưu: VT, VP"))
+    return recipients
+
+
+def _compose(decision: Decision, nominations: list[Nomination], rule: RewardRule, on: dt.date) -> None:
+    """Fill every generated part of a draft from its nominations, its date and the reward rule in force."""
+    issuer, period, plan = decision.issuer, decision.period, decision.period.plan
+    amounts = amounts_for(decision.award_kind, rule)
+    lines = build_lines(nominations, amounts)
+    collectives = sum(1 for line in lines if line["kind"] == Participant.Kind.COLLECTIVE)
+    individuals = len(lines) - collectives
+    movement = movement_name(plan.title)
+    stage = f"{_lower_first(period.get_review_kind_display())} {_lower_first(period.name)}"
+    decision.place = issuer.short_name or issuer.name
+    decision.issuer_name_lines = issuer_name_lines(issuer)
+    decision.authority_line = authority_line(issuer)
+    decision.summary = _("Về việc khen thưởng %(who)s có thành tích xuất sắc trong phong trào thi đua %(movement)s "
+                         "(%(stage)s)") % {"who": _who(collectives, individuals), "movement": movement, "stage": stage}
+    decision.legal_bases = _legal_bases(issuer=issuer, plan=plan, on=on)
+    decision.proposal_basis = _proposal_basis(issuer=issuer, period=period)
+    decision.article_1 = _(
+        "Tặng %(award)s cho %(recipients)s (có danh sách kèm theo) đã có thành tích xuất sắc trong phong trào thi "
+        "đua %(movement)s, %(stage)s."
+    ) % {"award": decision.award_kind.name, "recipients": _recipients_phrase(collectives, individuals),
+         "movement": movement, "stage": stage}
+    decision.article_2 = _article_2(decision=decision, lines=lines, amounts=amounts, on=on)
+    decision.article_3 = _(
+        "Quyết định này có hiệu lực kể từ ngày ký. Văn phòng Ủy ban nhân dân %(issuer)s, bộ phận Tài chính – Kế toán, "
+        "các cơ quan, đơn vị có liên quan và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành "
+        "Quyết định này./."
+    ) % {"issuer": issuer_phrase(issuer)}
+    decision.recipients = _recipients(issuer=issuer, on=on)
+    decision.base_salary = rule.base_salary
+    decision.total_amount = sum(line["amount"] for line in lines)
+
+
+def _rule_or_error(on: dt.date) -> RewardRule:
+    rule = reward_rule_on(on)
+    if rule is None:
+        raise ValidationError(_("Chưa có mức lương cơ sở áp dụng cho ngày %(date)s; hãy nạp dữ liệu tham chiếu.") % {
+            "date": on.strftime("%d/%m/%Y")})
+    return rule
+
+
+def _save(decision: Decision, reason: str, **kwargs: Any) -> None:
+    decision._change_reason = reason  # simple_history: the audit row says why
+    decision.save(**kwargs)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Services
+# ---------------------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_draft_decision(
+    *, period: Period, award_kind: AwardKind, by: AbstractBaseUser, signed_on: dt.date | None = None
+) -> Decision:
+    """Draft the decision for a period's accepted nominations of one award that have no decision yet.
+
+    The issuer is the plan's issuer; its chairman (lãnh đạo) or administrator drafts. The nominations are
+    attached to the draft at once, so two drafts never list the same person.
+    """
+    issuer = period.plan.issuer
+    ensure_role(by, issuer, *DRAFT_ROLES, message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được lập dự thảo."))
+    nominations = list(
+        Nomination.objects.select_for_update()
+        .filter(period=period, award_kind=award_kind, status=Nomination.Status.ACCEPTED, decision__isnull=True)
+        .select_related("participant")
+    )
+    if not nominations:
+        raise ValidationError(_("Đợt này không còn đề nghị nào đã được chấp thuận mà chưa có quyết định."))
+    on = signed_on or timezone.localdate()
+    rule = _rule_or_error(on)
+    decision = Decision(issuer=issuer, period=period, award_kind=award_kind, signed_on=signed_on, year=on.year)
+    _compose(decision, nominations, rule, on)
+    _save(decision, _("Lập dự thảo"))
+    for nomination in nominations:
+        nomination.decision = decision
+        nomination._change_reason = _("Đưa vào dự thảo quyết định")
+        nomination.save(update_fields=["decision"])
+    return decision
+
+
+def _ensure_draft(decision: Decision) -> None:
+    if decision.status == Decision.Status.SIGNED:
+        raise ValidationError(_("Quyết định đã ký không thể sửa; muốn sửa phải hủy quyết định (nêu lý do)."))
+    if decision.status == Decision.Status.ANNULLED:
+        raise ValidationError(_("Quyết định đã bị hủy không thể sửa."))
+
+
+def _check_number_free(decision: Decision, number: int | None, year: int) -> None:
+    if number is None:
+        return
+    if number < 1:
+        raise ValidationError(_("Số quyết định phải là số nguyên dương."))
+    taken = Decision.objects.filter(issuer=decision.issuer, year=year, number=number).exclude(pk=decision.pk)
+    if taken.exists():
+        raise ValidationError(_("Số %(number)s/%(symbol)s năm %(year)s đã được dùng cho quyết định khác.") % {
+            "number": f"{number:02d}", "symbol": decision.symbol, "year": year})
+
+
+@transaction.atomic
+def update_draft(*, decision: Decision, by: AbstractBaseUser, **changes: Any) -> Decision:
+    """Edit a draft's number, date and texts; refused once signed.
+
+    When the date moves, the parts that depend on it (the texts in force and the amounts) are recomposed,
+    unless the same edit also changed them by hand.
+    """
+    decision = Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(
+        pk=decision.pk)
+    ensure_role(by, decision.issuer, *DRAFT_ROLES)
+    _ensure_draft(decision)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    old_date, old_bases, old_article_2 = decision.signed_on, list(decision.legal_bases), decision.article_2
+    for field, value in changes.items():
+        setattr(decision, field, value)
+    on = decision_date(decision)
+    decision.year = on.year
+    _check_number_free(decision, decision.number, decision.year)
+    if decision.signed_on != old_date:
+        rule = _rule_or_error(on)
+        fresh = Decision(issuer=decision.issuer, period=decision.period, award_kind=decision.award_kind)
+        _compose(fresh, _draft_nominations(decision), rule, on)
+        if list(decision.legal_bases) == old_bases:
+            decision.legal_bases = fresh.legal_bases
+        if decision.article_2 == old_article_2:
+            decision.article_2 = fresh.article_2
+        decision.base_salary, decision.total_amount = fresh.base_salary, fresh.total_amount
+    _save(decision, _("Sửa dự thảo"))
+    return decision
+
+
+@transaction.atomic
+def regenerate_draft(*, decision: Decision, by: AbstractBaseUser) -> Decision:
+    """Recompose every generated part of a draft from its nominations and date (after a change of rule or text)."""
+    decision = Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(
+        pk=decision.pk)
+    ensure_role(by, decision.issuer, *DRAFT_ROLES)
+    _ensure_draft(decision)
+    on = decision_date(decision)
+    _compose(decision, _draft_nominations(decision), _rule_or_error(on), on)
+    decision.year = on.year
+    _save(decision, _("Tạo lại nội dung dự thảo"))
+    return decision
+
+
+@transaction.atomic
+def discard_draft(*, decision: Decision, by: AbstractBaseUser) -> None:
+    """Delete a draft and release its nominations; a signed decision is annulled instead, never deleted."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    ensure_role(by, decision.issuer, *DRAFT_ROLES)
+    _ensure_draft(decision)
+    for nomination in decision.nominations.all():
+        nomination.decision = None
+        nomination._change_reason = _("Bỏ dự thảo quyết định")
+        nomination.save(update_fields=["decision"])
+    decision._change_reason = _("Bỏ dự thảo")
+    decision.delete()
+
+
+def next_decision_number(*, issuer: Unit, year: int) -> int:
+    """The next number of the issuer's decisions in a year: 1 on every 1 January (Nghị định 30/2020, Art. 15).
+
+    Annulled decisions keep their numbers, which are not reused.
+    """
+    last = Decision.objects.filter(issuer=issuer, year=year).aggregate(last=Max("number"))["last"]
+    return (last or 0) + 1
+
+
+def signing_membership(user: AbstractBaseUser, issuer: Unit) -> Membership:
+    """The user's chairman (or deputy) membership on the issuer itself; PermissionDenied for anyone else."""
+    membership = (
+        Membership.objects.filter(user=user, unit=issuer, role=Role.LANH_DAO).order_by("is_deputy").first()
+        if user.is_authenticated else None
+    )
+    if membership is None:
+        raise PermissionDenied(_("Chỉ Chủ tịch hoặc Phó Chủ tịch của %(issuer)s được ký quyết định này.") % {
+            "issuer": decision_issuer_name(issuer)})
+    return membership
+
+
+def decision_issuer_name(issuer: Unit) -> str:
+    return _("UBND %(issuer)s") % {"issuer": issuer_phrase(issuer)} if issuer.is_administrative else issuer.name
+
+
+def _person_name(user: AbstractBaseUser) -> str:
+    person = getattr(user, "person", None)
+    return (person.full_name if person else "") or user.get_full_name() or user.get_username()
+
+
+@transaction.atomic
+def sign_decision(*, decision: Decision, by: AbstractBaseUser, password: str) -> Decision:
+    """The chairman, or a deputy signing for him, signs a draft after re-entering the password.
+
+    Takes the next number of the year unless one was written in; records the base salary in force on the
+    signing date, the signer and the list as signed; then queues the PDF once the transaction commits.
+    """
+    decision = Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(
+        pk=decision.pk)
+    membership = signing_membership(by, decision.issuer)
+    if decision.status == Decision.Status.SIGNED:
+        raise ValidationError(_("Quyết định này đã được ký, không ký lại."))
+    if decision.status == Decision.Status.ANNULLED:
+        raise ValidationError(_("Quyết định này đã bị hủy."))
+    if not password or not by.check_password(password):
+        raise ValidationError(_("Mật khẩu không đúng. Quyết định chưa được ký."))
+    on = decision_date(decision)
+    rule = _rule_or_error(on)
+    if decision.base_salary and decision.base_salary != rule.base_salary:
+        raise ValidationError(_(
+            "Mức lương cơ sở ngày %(date)s là %(new)s đồng, khác với dự thảo (%(old)s đồng). Hãy tạo lại nội dung "
+            "dự thảo trước khi ký."
+        ) % {"date": on.strftime("%d/%m/%Y"), "new": format_number(rule.base_salary),
+             "old": format_number(decision.base_salary)})
+    lines = build_lines(_draft_nominations(decision), amounts_for(decision.award_kind, rule))
+    if not lines:
+        raise ValidationError(_("Dự thảo không còn ai trong danh sách khen thưởng."))
+    Unit.objects.select_for_update().filter(pk=decision.issuer_id).first()  # one numbering at a time per issuer
+    decision.year = on.year
+    if decision.number is None:
+        decision.number = next_decision_number(issuer=decision.issuer, year=on.year)
+    else:
+        _check_number_free(decision, decision.number, on.year)
+    decision.signed_on = on
+    decision.status = Decision.Status.SIGNED
+    decision.signer = by
+    decision.signer_name = _person_name(by)
+    decision.signer_is_deputy = membership.is_deputy
+    decision.signer_title = membership.title or (_("Phó Chủ tịch") if membership.is_deputy else _("Chủ tịch"))
+    decision.signed_at = timezone.now()
+    decision.base_salary = rule.base_salary
+    decision.awardees = lines
+    decision.total_amount = sum(line["amount"] for line in lines)
+    _save(decision, _("Ký quyết định"))
+    decision_id = decision.pk
+    transaction.on_commit(lambda: render_decision_pdf_task.delay(decision_id))
+    return decision
+
+
+@transaction.atomic
+def annul_decision(*, decision: Decision, by: AbstractBaseUser, reason: str) -> Decision:
+    """Annul a signed decision with a reason: both records stay, the nominations are free for a new decision."""
+    decision = Decision.objects.select_for_update().select_related("issuer").get(pk=decision.pk)
+    signing_membership(by, decision.issuer)
+    reason = (reason or "").strip()
+    if decision.status == Decision.Status.DRAFT:
+        raise ValidationError(_("Dự thảo chưa ký thì bỏ dự thảo, không cần hủy."))
+    if decision.status == Decision.Status.ANNULLED:
+        raise ValidationError(_("Quyết định này đã bị hủy trước đó."))
+    if not reason:
+        raise ValidationError(_("Phải nêu lý do hủy quyết định."))
+    decision.status = Decision.Status.ANNULLED
+    decision.annul_reason = reason
+    decision.annulled_at = timezone.now()
+    decision.annulled_by = by
+    _save(decision, _("Hủy quyết định: %(reason)s") % {"reason": reason[:80]})
+    for nomination in decision.nominations.all():
+        nomination.decision = None
+        nomination._change_reason = _("Quyết định %(number)s bị hủy") % {"number": decision.number_display}
+        nomination.save(update_fields=["decision"])
+    return decision
+
+
+@transaction.atomic
+def store_decision_pdf(*, decision: Decision, force: bool = False) -> Decision:
+    """Render a signed decision's PDF once, store it and its SHA-256 (idempotent: a retried task keeps the first)."""
+    from awards.pdf import render_decision_pdf  # WeasyPrint loads only where PDFs are made
+
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status == Decision.Status.DRAFT:
+        raise ValidationError(_("Chỉ lưu tệp PDF cho quyết định đã ký."))
+    if decision.pdf and not force:
+        return decision
+    content = render_decision_pdf(decision)
+    decision.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    name = f"quyet-dinh-{decision.year}-{decision.number:02d}-{decision.issuer.code}.pdf".lower()
+    decision.pdf.save(name, ContentFile(content), save=False)
+    _save(decision, _("Lưu tệp PDF"), update_fields=["pdf", "pdf_sha256"])
+    return decision
