@@ -168,25 +168,28 @@ def apply_reading(*, user: AbstractBaseUser, participant: Participant, indicator
     note = (note or "").strip()
     existing = (Reading.objects.select_for_update().select_related("entered_by")
                 .filter(participant=participant, indicator=indicator, window_start=window_start).first())
+    blank = num is None and den is None and val is None
+    figures = {"numerator": num, "denominator": den, "value": val, "note": note, "check_again": bool(check_again)}
+    # Asking for what is already there writes nothing, whatever version the page had: no lost update is possible.
+    if blank and existing is None:
+        return SaveOutcome(None, False)
+    if existing is not None and reading_figures(existing) == figures:
+        return SaveOutcome(existing, False, warnings_for(
+            participant=participant, indicator=indicator, window_start=window_start,
+            numerator=num, denominator=den, value=val) if with_warnings else [])
     current_version = existing.version if existing else 0
     if expected_version is not None and expected_version != current_version:
         raise ConflictError(existing, indicator=indicator, expected_version=expected_version)
 
-    if num is None and den is None and val is None:
-        if existing is None:
-            return SaveOutcome(None, False)
+    if blank:
         existing._history_user = user
         if change_reason:
             existing._change_reason = change_reason
         existing.delete()  # the history keeps the deletion and who made it
         return SaveOutcome(None, True)
 
-    figures = {"numerator": num, "denominator": den, "value": val, "note": note, "check_again": bool(check_again)}
     warnings = warnings_for(participant=participant, indicator=indicator, window_start=window_start,
                             numerator=num, denominator=den, value=val) if with_warnings else []
-    if existing is not None and reading_figures(existing) == figures:
-        return SaveOutcome(existing, False, warnings)
-
     reading = existing or Reading(participant=participant, indicator=indicator, period=period,
                                   window_start=window.start, window_end=window.end, version=0)
     for name, figure in figures.items():

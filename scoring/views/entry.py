@@ -1,5 +1,324 @@
-"""Views; URL patterns are listed at the bottom of the module and included by the app's urls.py."""
+"""Data entry pages: periods to enter, the office dashboard, the grid of one participant and window, its history.
+
+Every object comes from a scoped queryset (out of scope → 404); every change goes through a service that asks
+``can_edit_reading`` (in scope but not allowed → 403, e.g. Nội vụ's POSTs).
+"""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, register_converter, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from campaigns.formatting import format_number, format_percent
+from campaigns.models import Participant, Period, Role
+from campaigns.permissions import has_role
+from scoring import entry_selectors as selectors
+from scoring.access import Access, can_edit_reading, entry_deadline, grant_lock_exception, participant_unit, window_of
+from scoring.forms import LockExceptionForm, ReadingRowForm, ReturnWindowForm
+from scoring.models import Indicator, Reading
+from scoring.plausibility import Figures, reading_warnings
+from scoring.services.readings import (
+    ConflictError,
+    describe_figures,
+    return_window,
+    save_window_readings,
+    submit_window,
+)
+from scoring.windows import Window, windows_for
+
+
+class IsoDateConverter:
+    """A window's first day in URLs: 2024-05-01."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError(value) from error
+
+    def to_url(self, value: dt.date | str) -> str:
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+
+register_converter(IsoDateConverter, "isodate")
+
+
+def _period(request: HttpRequest, period_pk: int) -> Period:
+    return get_object_or_404(selectors.periods_visible_to(user=request.user), pk=period_pk)
+
+
+def _participant(request: HttpRequest, period: Period, participant_pk: int) -> Participant:
+    participants = Participant.objects.visible_to(request.user).filter(plan=period.plan)
+    return get_object_or_404(participants.select_related("unit", "person__unit", "group"), pk=participant_pk)
+
+
+def _target(request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date
+            ) -> tuple[Period, Participant, Window]:
+    period = _period(request, period_pk)
+    participant = _participant(request, period, participant_pk)
+    found = window_of(period, window)
+    if found is None:
+        raise Http404(_("Kỳ báo cáo không thuộc đợt này."))
+    return period, participant, found
+
+
+def entry_url(period: Period, participant: Participant, window: Window | dt.date) -> str:
+    start = window.start if isinstance(window, Window) else window
+    return reverse("scoring:reading_entry", args=[period.pk, participant.pk, start])
+
+
+class EntryPeriodListView(LoginRequiredMixin, ListView):
+    """Periods of the plans in the user's scope, open ones first; each links to its dashboard."""
+
+    template_name = "scoring/dashboard_periods.html"
+    paginate_by = 20
+    context_object_name = "periods"
+
+    def get_queryset(self) -> QuerySet[Period]:
+        return selectors.periods_for_entry(user=self.request.user, query=self.request.GET.get("q", "").strip())
+
+
+class EntryDashboardView(LoginRequiredMixin, ListView):
+    """Per participant × window of a period: expected readings missing, drafted and sent, linking into the grid."""
+
+    template_name = "scoring/dashboard.html"
+    paginate_by = 25
+    context_object_name = "participants"
+
+    def get_queryset(self) -> QuerySet[Participant]:
+        self.period = _period(self.request, self.kwargs["period_pk"])
+        return selectors.dashboard_participants(user=self.request.user, period=self.period,
+                                                query=self.request.GET.get("q", "").strip())
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        participants = list(context["participants"])
+        cells = selectors.dashboard_cells(period=self.period, participants=participants)
+        context.update(
+            period=self.period, plan=self.period.plan, windows=windows_for(self.period),
+            rows=[(participant, [(cell, entry_url(self.period, participant, cell.window))
+                                 for cell in cells[participant.pk]]) for participant in participants],
+        )
+        return context
+
+
+def _row_warnings(row: selectors.GridRow) -> list[str]:
+    reading = row.reading
+    if reading is None:
+        return []
+    return reading_warnings(
+        kind=row.indicator.kind, current=Figures(reading.numerator, reading.denominator, reading.value),
+        previous=[Figures(r.numerator, r.denominator, r.value) for r in row.history],
+    )
+
+
+def _target_text(criterion) -> str:
+    """A criterion's target as the office reads it: "≥ 95,00%", "≥ 2 buổi", "Có"."""
+    indicator = criterion.indicator
+    if indicator.kind == Indicator.Kind.BOOLEAN:
+        return _("Có") if criterion.target >= 1 else _("Không")
+    comparison = criterion.get_comparison_display()
+    if indicator.kind == Indicator.Kind.RATE:
+        return f"{comparison} {format_percent(criterion.target)}"
+    places = 0 if criterion.target == criterion.target.to_integral_value() else 2
+    return f"{comparison} {format_number(criterion.target, places)} {indicator.unit_label}".strip()
+
+
+def _window_status(rows: list[selectors.GridRow]) -> str:
+    statuses = {row.reading.status for row in rows if row.reading is not None}
+    for status in (Reading.Status.LOCKED, Reading.Status.SUBMITTED):
+        if status in statuses:
+            return status
+    return Reading.Status.DRAFT
+
+
+def _render_entry(request: HttpRequest, *, period: Period, participant: Participant, window: Window,
+                  rows: list[selectors.GridRow], access: Access, forms: list[ReadingRowForm] | None = None,
+                  conflict: ConflictError | None = None, return_form: ReturnWindowForm | None = None,
+                  lock_form: LockExceptionForm | None = None, status: int = 200) -> HttpResponse:
+    unit = participant_unit(participant)
+    is_leader = has_role(request.user, unit, Role.LANH_DAO)
+    window_state = _window_status(rows)
+    if access.allowed and forms is None:
+        forms = [ReadingRowForm(indicator=row.indicator, reading=row.reading) for row in rows]
+    entries = []
+    for index, row in enumerate(rows):
+        reading = row.reading
+        entries.append({
+            "row": row, "form": forms[index] if forms else None, "warnings": _row_warnings(row),
+            "targets": [(criterion, _target_text(criterion)) for criterion in row.criteria],
+            "present": reading is not None and selectors.is_present(reading),
+            "shown": describe_figures(row.indicator, reading.__dict__) if reading else "—",
+            "previous_shown": describe_figures(row.indicator, row.previous.__dict__) if row.previous else "—",
+            "conflict": conflict if conflict is not None and conflict.indicator.pk == row.indicator.pk else None,
+            "conflict_shown": describe_figures(row.indicator, conflict.current) if conflict is not None else "",
+        })
+    missing = [entry["row"].indicator for entry in entries if not entry["present"]]
+    windows = windows_for(period)
+    position = windows.index(window)
+    context = {
+        "period": period, "plan": period.plan, "participant": participant, "window": window, "entries": entries,
+        "access": access, "can_edit": access.allowed, "missing": missing, "complete": not missing and bool(rows),
+        "window_state": window_state, "deadline": entry_deadline(period, window),
+        "can_return": is_leader and window_state == Reading.Status.SUBMITTED and period.status == Period.Status.OPEN,
+        "can_grant": is_leader and access.code == "expired",
+        "return_form": return_form or ReturnWindowForm(), "lock_form": lock_form or LockExceptionForm(),
+        "previous_url": entry_url(period, participant, windows[position - 1]) if position > 0 else "",
+        "next_url": entry_url(period, participant, windows[position + 1]) if position + 1 < len(windows) else "",
+        "dashboard_url": reverse("scoring:entry_dashboard", args=[period.pk]),
+        "submit_label": _("Gửi số liệu tháng") if period.plan.frequency == "monthly" else _("Gửi số liệu kỳ này"),
+        "conflict": conflict,
+    }
+    return render(request, "scoring/entry.html", context, status=status)
+
+
+@login_required
+def reading_entry(request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date) -> HttpResponse:
+    """The grid of one participant and window: GET shows it; POST saves every row as a draft, or none."""
+    period, participant, found = _target(request, period_pk, participant_pk, window)
+    access = can_edit_reading(user=request.user, participant=participant, period=period, window_start=found.start)
+    rows = selectors.grid_rows(participant=participant, period=period, window=found)
+    common = {"period": period, "participant": participant, "window": found, "access": access}
+    if request.method != "POST":
+        return _render_entry(request, rows=rows, **common)
+    if not access.allowed:
+        raise PermissionDenied(access.reason)
+    forms = [ReadingRowForm(request.POST, indicator=row.indicator, reading=row.reading) for row in rows]
+    if not all(form.is_valid() for form in forms):
+        messages.error(request, _("Số liệu chưa hợp lệ, hãy sửa các ô được đánh dấu."))
+        return _render_entry(request, rows=rows, forms=forms, status=400, **common)
+    try:
+        outcomes = save_window_readings(user=request.user, participant=participant, period=period,
+                                        window_start=found.start, rows=[form.row() for form in forms])
+    except ConflictError as conflict:
+        data = request.POST.copy()
+        data[f"r{conflict.indicator.pk}-version"] = str(conflict.current_version)
+        forms = [ReadingRowForm(data, indicator=row.indicator, reading=row.reading) for row in rows]
+        for form in forms:
+            form.is_valid()
+        return _render_entry(request, rows=rows, forms=forms, conflict=conflict, status=409, **common)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render_entry(request, rows=rows, forms=forms, status=400, **common)
+    changed = sum(1 for outcome in outcomes.values() if outcome.changed)
+    if changed:
+        messages.success(request, _("Đã lưu nháp %(count)s số liệu.") % {"count": changed})
+    else:
+        messages.info(request, _("Không có số liệu nào thay đổi."))
+    return redirect(entry_url(period, participant, found))
+
+
+@login_required
+@require_POST
+def reading_submit(request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date) -> HttpResponse:
+    """Nhập liệu sends the window when complete; the readings become read-only until returned."""
+    period, participant, found = _target(request, period_pk, participant_pk, window)
+    try:
+        sent = submit_window(user=request.user, participant=participant, period=period, window_start=found.start)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã gửi %(count)s số liệu của %(window)s.") % {
+            "count": len(sent), "window": found.label})
+    return redirect(entry_url(period, participant, found))
+
+
+@login_required
+@require_POST
+def reading_return(request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date) -> HttpResponse:
+    """Lãnh đạo returns a sent window to draft, with a reason."""
+    period, participant, found = _target(request, period_pk, participant_pk, window)
+    if not has_role(request.user, participant_unit(participant), Role.LANH_DAO):
+        raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được trả lại số liệu đã gửi."))
+    form = ReturnWindowForm(request.POST)
+    if form.is_valid():
+        try:
+            return_window(user=request.user, participant=participant, period=period, window_start=found.start,
+                          reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã trả lại số liệu %(window)s để cán bộ sửa.") % {"window": found.label})
+        return redirect(entry_url(period, participant, found))
+    access = can_edit_reading(user=request.user, participant=participant, period=period, window_start=found.start)
+    rows = selectors.grid_rows(participant=participant, period=period, window=found)
+    return _render_entry(request, period=period, participant=participant, window=found, rows=rows, access=access,
+                         return_form=form, status=400)
+
+
+@login_required
+@require_POST
+def lock_exception_grant(request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date) -> HttpResponse:
+    """Lãnh đạo reopens an expired window for the participant's unit until a date, with a reason."""
+    period, participant, found = _target(request, period_pk, participant_pk, window)
+    unit = participant_unit(participant)
+    if not has_role(request.user, unit, Role.LANH_DAO):
+        raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được mở khóa nhập số liệu."))
+    form = LockExceptionForm(request.POST)
+    if form.is_valid():
+        try:
+            exception = grant_lock_exception(by=request.user, unit=unit, period=period, window_start=found.start,
+                                             reason=form.cleaned_data["reason"],
+                                             expires_at=form.cleaned_data["expires_at"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã mở khóa nhập %(window)s cho %(unit)s đến %(until)s.") % {
+                "window": found.label, "unit": unit.name,
+                "until": f"{timezone.localtime(exception.expires_at):%H:%M %d/%m/%Y}"})
+        return redirect(entry_url(period, participant, found))
+    access = can_edit_reading(user=request.user, participant=participant, period=period, window_start=found.start)
+    rows = selectors.grid_rows(participant=participant, period=period, window=found)
+    return _render_entry(request, period=period, participant=participant, window=found, rows=rows, access=access,
+                         lock_form=form, status=400)
+
+
+@login_required
+def reading_history(request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date,
+                    indicator_pk: int) -> HttpResponse:
+    """Side panel (htmx) of one cell: the last windows' values and every change of this window's reading."""
+    period, participant, found = _target(request, period_pk, participant_pk, window)
+    indicators = {item.pk: item for item in selectors.expected_indicators(participant=participant, plan=period.plan)}
+    indicator: Indicator | None = indicators.get(indicator_pk)
+    if indicator is None:
+        raise Http404(_("Chỉ số không áp dụng cho đối tượng này."))
+    previous = selectors.previous_readings(participant=participant, indicator=indicator, before=found.start)
+    records = (
+        Reading.history.filter(participant_id=participant.pk, indicator_id=indicator.pk, window_start=found.start)
+        .select_related("history_user").order_by("-history_date", "-history_id")[:50]
+    )
+    context = {
+        "period": period, "participant": participant, "window": found, "indicator": indicator,
+        "previous": [(reading, describe_figures(indicator, reading.__dict__)) for reading in previous],
+        "records": [(record, describe_figures(indicator, record.__dict__)) for record in records],
+        "entry_url": entry_url(period, participant, found),
+    }
+    template = "scoring/entry_history.html" if request.htmx else "scoring/entry_history_page.html"
+    return render(request, template, context)
+
+
+_cell = "nhap-lieu/dot/<int:period_pk>/doi-tuong/<int:participant_pk>/ky/<isodate:window>/"
+
+urlpatterns = [
+    path("nhap-lieu/", EntryPeriodListView.as_view(), name="entry_period_list"),
+    path("nhap-lieu/dot/<int:period_pk>/", EntryDashboardView.as_view(), name="entry_dashboard"),
+    path(_cell, reading_entry, name="reading_entry"),
+    path(_cell + "gui/", reading_submit, name="reading_submit"),
+    path(_cell + "tra-lai/", reading_return, name="reading_return"),
+    path(_cell + "mo-khoa/", lock_exception_grant, name="lock_exception_grant"),
+    path(_cell + "chi-so/<int:indicator_pk>/lich-su/", reading_history, name="reading_history"),
+]
