@@ -35,7 +35,7 @@ def missing_readings(*, period: Period, window_start: dt.date) -> dict[int, int]
 
 @transaction.atomic
 def send_reading_reminders(*, today: dt.date | None = None) -> int:
-    """Notify each nhập liệu whose units still miss readings in a window ending within THIDUA_REMINDER_DAYS; once."""
+    """One notice per nhập liệu whose units still miss readings in a window ending within THIDUA_REMINDER_DAYS; once."""
     today = today or timezone.localdate()
     sent = 0
     periods = Period.objects.filter(status=Period.Status.OPEN, plan__status=Plan.Status.ACTIVE,
@@ -51,23 +51,25 @@ def send_reading_reminders(*, today: dt.date | None = None) -> int:
         for participant in period.plan.participants.filter(pk__in=missing).select_related("person"):
             by_unit[participant.scope_unit_id] += missing[participant.pk]
         units = Unit.objects.in_bulk(list(by_unit))
-        for unit_id, count in by_unit.items():
+        per_user: dict[int, tuple[object, list[tuple[str, int]]]] = {}
+        for unit_id, count in sorted(by_unit.items()):
             unit = units[unit_id]
             ancestor_paths = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
             staff = Membership.objects.filter(role=Role.NHAP_LIEU, unit__path__in=ancestor_paths).select_related("user")
-            title = _("Còn %(count)s số liệu chưa nhập: %(unit)s, %(window)s") % {
-                "count": count, "unit": unit.name, "window": window.label}
-            body = _("Kỳ báo cáo kết thúc ngày %(end)s (kế hoạch “%(plan)s”). Vui lòng nhập và gửi số liệu.") % {
-                "end": f"{window.end:%d/%m/%Y}", "plan": period.plan.title}
             for membership in staff:
-                _notice, created = Notice.objects.get_or_create(
-                    user=membership.user, key=f"reminder-{period.pk}-{window.start:%Y%m%d}-{unit_id}",
-                    defaults={"title": title, "body": body},
-                )
-                if created:
-                    sent += 1
-                    if membership.user.email:
-                        email = membership.user.email
-                        transaction.on_commit(lambda e=email, t=title, b=body: send_mail(
-                            t, b, settings.DEFAULT_FROM_EMAIL, [e], fail_silently=True))
+                per_user.setdefault(membership.user_id, (membership.user, []))[1].append((unit.name, count))
+        for user, gaps in per_user.values():
+            total = sum(count for _name, count in gaps)
+            title = _("Còn %(count)s số liệu chưa nhập, %(window)s") % {"count": total, "window": window.label}
+            body = _("Kỳ báo cáo kết thúc ngày %(end)s (kế hoạch “%(plan)s”). Còn thiếu: %(gaps)s.") % {
+                "end": f"{window.end:%d/%m/%Y}", "plan": period.plan.title,
+                "gaps": "; ".join(f"{name} ({count})" for name, count in gaps)}
+            _notice, created = Notice.objects.get_or_create(
+                user=user, key=f"reminder-{period.pk}-{window.start:%Y%m%d}", defaults={"title": title, "body": body},
+            )
+            if created:
+                sent += 1
+                if user.email:
+                    transaction.on_commit(lambda e=user.email, t=title, b=body: send_mail(
+                        t, b, settings.DEFAULT_FROM_EMAIL, [e], fail_silently=True))
     return sent
