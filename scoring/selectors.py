@@ -1,0 +1,294 @@
+"""Read queries for the standings pages, the drill-down, the charts and the exports (scoped by the caller's user)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+
+from campaigns.models import Group, Participant, Period, Plan
+from scoring import rules
+from scoring.models import Criterion, Reading, RecomputeRequest, Score, Standing
+from scoring.services.scores import criterion_spec
+from scoring.windows import Window, windows_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+COLOUR_CLASSES = {rules.MET: "score-met", rules.CLOSE: "score-close", rules.FAR: "score-far", "": ""}
+
+
+def periods_for(*, user: AbstractBaseUser) -> QuerySet[Period]:
+    """Periods of the plans the user may see, newest plan first."""
+    return (Period.objects.filter(plan__in=Plan.objects.visible_to(user)).select_related("plan", "plan__issuer")
+            .order_by("-plan__start", "plan__title", "start"))
+
+
+def participants_for(*, user: AbstractBaseUser, period: Period) -> QuerySet[Participant]:
+    """Participants of the period's plan that the user may see."""
+    return Participant.objects.visible_to(user).filter(plan_id=period.plan_id)
+
+
+def standings_for(*, period: Period, group: Group | None = None, user: AbstractBaseUser | None = None,
+                  query: str = "") -> QuerySet[Standing]:
+    """Standings of a period in display order (group, then rank with the Vietnamese name order among equals),
+    with participant and group loaded: a constant number of queries whatever the count."""
+    standings = Standing.objects.filter(period=period)
+    if user is not None:
+        standings = standings.visible_to(user)
+    if group is not None:
+        standings = standings.filter(group=group)
+    if query:
+        standings = standings.filter(Q(name__icontains=query) | Q(participant__unit_name__icontains=query))
+    return standings.select_related("participant", "group").order_by("group__order", "group_id", "position", "pk")
+
+
+def standing_colour(standing: Standing) -> str:
+    """CSS class of a standing row: score-met / score-close / score-far (see docs/scoring.md § 6)."""
+    return COLOUR_CLASSES[rules.standing_colour(standing.ratio, standing.targets_met, standing.criteria_applicable)]
+
+
+def recompute_pending(*, plan: Plan) -> bool:
+    """Whether a recompute of the plan was asked for and has not finished ("đang tính lại")."""
+    return RecomputeRequest.objects.filter(plan=plan, finished_at__isnull=True).exists()
+
+
+def groups_of(*, period: Period) -> list[Group]:
+    """The plan's groups in order."""
+    return list(Group.objects.filter(plan_id=period.plan_id).order_by("order", "name"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Drill-down
+
+
+def window_value(kind: str, reading: Reading | None) -> Decimal | None:
+    """A single window's figure: the rate in percent, the count, or 1/0."""
+    if reading is None:
+        return None
+    if kind == rules.RATE:
+        if reading.denominator is None or reading.numerator is None or reading.denominator == 0:
+            return None
+        return rules.round4(Decimal(reading.numerator) * 100 / Decimal(reading.denominator))
+    return reading.value
+
+
+@dataclass
+class WindowCell:
+    """One window of one criterion in the drill-down."""
+
+    window: Window
+    reading: Reading | None
+    text: str
+    value: Decimal | None
+
+
+@dataclass
+class CriterionRow:
+    """One criterion in the drill-down: its score, period value, colour and readings by window."""
+
+    criterion: Criterion
+    spec: rules.CriterionSpec
+    score: Score | None
+    value_text: str
+    target_text: str
+    colour: str
+    cells: list[WindowCell] = field(default_factory=list)
+
+
+@dataclass
+class Breakdown:
+    """Everything the drill-down shows for one participant and period."""
+
+    participant: Participant
+    period: Period
+    standing: Standing | None
+    windows: list[Window]
+    rows: list[CriterionRow]
+
+
+def _cell_text(spec: rules.CriterionSpec, reading: Reading | None) -> str:
+    if reading is None:
+        return "—"
+    if spec.kind == rules.RATE:
+        if reading.denominator == 0:
+            return "0/0"
+        value = window_value(spec.kind, reading)
+        return f"{reading.numerator}/{reading.denominator} = {rules.format_value(spec, value)}"
+    return rules.format_value(spec, reading.value)
+
+
+def _score_colour(spec: rules.CriterionSpec, score: Score | None) -> str:
+    if score is None:
+        return ""
+    result = rules.CriterionResult(
+        criterion_id=spec.id, order=spec.order, max_points=spec.max_points,
+        period=rules.PeriodValue(score.value, score.numerator_total, score.denominator_total),
+        points=score.points, applicable=score.applicable, met=score.target_met,
+    )
+    return COLOUR_CLASSES[rules.scorecard(spec, result)]
+
+
+def participant_breakdown(*, participant: Participant, period: Period) -> Breakdown:
+    """The participant's criteria with their period values, points, "vì sao" and readings by window (4 queries)."""
+    criteria = [c for c in Criterion.objects.filter(plan_id=period.plan_id).select_related("indicator")
+                .order_by("order", "pk") if c.applies_to_kind(participant.kind)]
+    scores = {s.criterion_id: s for s in Score.objects.filter(period=period, participant=participant)}
+    readings = {(r.indicator_id, r.window_start): r
+                for r in Reading.objects.filter(period=period, participant=participant).select_related("entered_by")}
+    standing = Standing.objects.filter(period=period, participant=participant).select_related("group").first()
+    windows = windows_for(period)
+    rows = []
+    for criterion in criteria:
+        spec = criterion_spec(criterion)
+        score = scores.get(criterion.pk)
+        cells = []
+        for window in windows:
+            reading = readings.get((criterion.indicator_id, window.start))
+            cells.append(WindowCell(window, reading, _cell_text(spec, reading), window_value(spec.kind, reading)))
+        if score is None:
+            value_text = "—"
+        elif score.denominator_total == 0 and score.value is None and spec.kind == rules.RATE:
+            value_text = "0/0"
+        else:
+            value_text = rules.format_value(spec, score.value)
+        target_text = f"{rules.SIGNS.get(spec.comparison, '')} {rules.format_value(spec, spec.target)}"
+        rows.append(CriterionRow(criterion, spec, score, value_text, target_text, _score_colour(spec, score), cells))
+    return Breakdown(participant, period, standing, windows, rows)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Charts: plain dicts handed to json_script and drawn by static/js/charts.js
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(round(value, 2))
+
+
+def participant_chart_data(*, breakdown: Breakdown) -> list[dict]:
+    """One line chart per criterion: the participant's value in each window against the target."""
+    labels = [w.label for w in breakdown.windows]
+    charts = []
+    for row in breakdown.rows:
+        charts.append({
+            "title": f"{row.criterion.order}. {row.criterion.name}",
+            "type": "line",
+            "labels": labels,
+            "unit": "%" if row.spec.kind == rules.RATE else row.spec.unit_label,
+            "datasets": [
+                {"label": str(breakdown.participant), "data": [_number(c.value) for c in row.cells]},
+                {"label": "Chỉ tiêu", "data": [_number(row.spec.target)] * len(labels), "dashed": True},
+            ],
+        })
+    return charts
+
+
+def plan_chart_data(*, period: Period, user: AbstractBaseUser, group: Group | None = None) -> list[dict]:
+    """One line chart per criterion for the whole plan (participants the user may see): per window, the rate pooled
+    over participants, the average count, or the share answering yes; against the target. One aggregate query."""
+    criteria = list(Criterion.objects.filter(plan_id=period.plan_id).select_related("indicator").order_by("order"))
+    participants = participants_for(user=user, period=period)
+    if group is not None:
+        participants = participants.filter(group=group)
+    aggregates = (
+        Reading.objects.filter(period=period, participant__in=participants)
+        .values("indicator_id", "window_start")
+        .annotate(numerators=Sum("numerator"), denominators=Sum("denominator"), average=Avg("value"),
+                  count=Count("id"))
+    )
+    by_key = {(a["indicator_id"], a["window_start"]): a for a in aggregates}
+    windows = windows_for(period)
+    labels = [w.label for w in windows]
+    charts = []
+    for criterion in criteria:
+        spec = criterion_spec(criterion)
+        data = []
+        for window in windows:
+            row = by_key.get((criterion.indicator_id, window.start))
+            if row is None:
+                data.append(None)
+            elif spec.kind == rules.RATE:
+                data.append(_number(Decimal(row["numerators"] or 0) * 100 / Decimal(row["denominators"]))
+                            if row["denominators"] else None)
+            else:
+                data.append(_number(Decimal(str(row["average"]))) if row["average"] is not None else None)
+        charts.append({
+            "title": f"{criterion.order}. {criterion.name}",
+            "type": "line",
+            "labels": labels,
+            "unit": "%" if spec.kind == rules.RATE else spec.unit_label,
+            "datasets": [
+                {"label": "Toàn kế hoạch" if group is None else str(group), "data": data},
+                {"label": "Chỉ tiêu", "data": [_number(spec.target)] * len(labels), "dashed": True},
+            ],
+        })
+    return charts
+
+
+def period_comparison(*, plan: Plan, user: AbstractBaseUser, participant: Participant | None = None) -> dict:
+    """A bar chart comparing the plan's periods: per criterion, the share of its maximum earned on average (%), over
+    the participants the user may see (or one participant). One aggregate query."""
+    criteria = list(Criterion.objects.filter(plan=plan).order_by("order"))
+    periods = list(Period.objects.filter(plan=plan).order_by("start"))
+    scores = Score.objects.filter(period__plan=plan, applicable=True)
+    if participant is not None:
+        scores = scores.filter(participant=participant)
+    else:
+        scores = scores.filter(participant__in=Participant.objects.visible_to(user).filter(plan=plan))
+    averages = {(row["period_id"], row["criterion_id"]): row["average"]
+                for row in scores.values("period_id", "criterion_id").annotate(average=Avg("points"))}
+    datasets = []
+    for period in periods:
+        data = []
+        for criterion in criteria:
+            average = averages.get((period.pk, criterion.pk))
+            if average is None or not criterion.max_points:
+                data.append(None)
+            else:
+                data.append(_number(Decimal(str(average)) * 100 / criterion.max_points))
+        datasets.append({"label": period.name, "data": data})
+    return {
+        "title": "So sánh các đợt: tỷ lệ điểm đạt được theo tiêu chí",
+        "type": "bar",
+        "labels": [f"{c.order}. {c.name[:40]}" for c in criteria],
+        "unit": "%",
+        "datasets": datasets,
+    }
+
+
+def period_summaries(*, plan: Plan, user: AbstractBaseUser) -> list[dict]:
+    """Per period: how many standings the user sees, their average ratio and how many are complete."""
+    standings = Standing.objects.filter(period__plan=plan).visible_to(user)
+    rows = {row["period_id"]: row for row in standings.values("period_id").annotate(
+        count=Count("id"), average=Avg("ratio"),
+        complete=Count("id", filter=Q(readings_present__gte=F("readings_expected"))),
+    )}
+    result = []
+    for period in Period.objects.filter(plan=plan).order_by("start"):
+        row = rows.get(period.pk, {})
+        result.append({"period": period, "count": row.get("count", 0), "average": row.get("average"),
+                       "complete": row.get("complete", 0)})
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Exports
+
+
+def readings_for_export(*, period: Period, user: AbstractBaseUser) -> QuerySet[Reading]:
+    """The period's readings the user may see, in group / participant / indicator / window order."""
+    return (Reading.objects.filter(period=period).visible_to(user)
+            .select_related("participant", "participant__group", "indicator", "entered_by")
+            .order_by("participant__group__order", "participant__group_id", "participant__name", "participant_id",
+                      "indicator__name", "window_start"))
+
+
+def criteria_by_indicator(*, period: Period) -> dict[int, list[Criterion]]:
+    """The plan's criteria grouped by the indicator they read."""
+    grouped: dict[int, list[Criterion]] = defaultdict(list)
+    for criterion in Criterion.objects.filter(plan_id=period.plan_id).order_by("order"):
+        grouped[criterion.indicator_id].append(criterion)
+    return grouped
