@@ -51,7 +51,8 @@ def test_the_standings_page_shows_rank_ratio_completeness_and_colours(client, or
 def test_search_and_group_filter(client, org, scored):
     plan, period, group, a, b, c1, c2 = scored
     client.force_login(org.noi_vu)
-    html = client.get(reverse("scoring:standing_list", args=[period.pk]), {"q": "Minh", "khoi": group.pk}).content.decode()
+    url = reverse("scoring:standing_list", args=[period.pk])
+    html = client.get(url, {"q": "Minh", "khoi": group.pk}).content.decode()
     assert "Xã Bình Minh" in html and "Xã An Bình</a>" not in html
 
 
