@@ -237,6 +237,21 @@ class Nomination(models.Model):
     def __str__(self) -> str:
         return f"{self.name} · {self.award_kind}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("awards:nomination_detail", args=[self.pk])
+
+    STATUS_BADGES = {
+        "proposed": "secondary", "prepared": "info", "submitted": "primary", "appraised": "warning",
+        "accepted": "success", "rejected": "danger", "withdrawn": "light",
+    }
+
+    @property
+    def status_badge(self) -> str:
+        """Bootstrap colour of the status badge."""
+        return self.STATUS_BADGES.get(self.status, "secondary")
+
 
 class NominationTransition(models.Model):
     """One step of a nomination's life (from, to, who, when, why): a chain of any length."""
@@ -252,6 +267,15 @@ class NominationTransition(models.Model):
         verbose_name = _("bước xử lý đề nghị")
         verbose_name_plural = _("bước xử lý đề nghị")
         ordering = ["nomination", "at", "pk"]
+
+    @property
+    def from_label(self) -> str:
+        """The Vietnamese name of the status before the step (empty for the first step)."""
+        return str(dict(Nomination.Status.choices).get(self.from_status, self.from_status))
+
+    @property
+    def to_label(self) -> str:
+        return str(dict(Nomination.Status.choices).get(self.to_status, self.to_status))
 
 
 class ProposalNote(models.Model):

@@ -1,5 +1,549 @@
-"""Views; URL patterns are listed at the bottom of the module and included by the app's urls.py."""
+"""Nomination pages: a period's proposals with the engine's reasons, one nomination's dossier and workflow,
+the chairman's decisions, the council meeting, and the Home Affairs (nội vụ) read-only view with its exports.
+
+Every object comes from a scoped queryset (out of scope: 404); a write by the wrong role raises PermissionDenied
+(403) before anything is parsed, and the service checks again inside its transaction.
+"""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from awards import exports, selectors
+from awards.forms import (
+    AcceptForm,
+    AddNominationForm,
+    AppraisalForm,
+    ConditionCheckForm,
+    CouncilMeetingForm,
+    DossierUploadForm,
+    RejectForm,
+    StepForm,
+)
+from awards.models import Decision, DossierFile, Nomination
+from awards.services import nominations as services
+from campaigns.models import Participant, Period, Plan, Role
+from campaigns.permissions import ensure_role, has_role
+
+Status = Nomination.Status
+
+
+def _period(request: HttpRequest, pk: int) -> Period:
+    return get_object_or_404(Period.objects.filter(plan__in=Plan.objects.visible_to(request.user))
+                             .select_related("plan__issuer"), pk=pk)
+
+
+def _nomination(request: HttpRequest, pk: int) -> Nomination:
+    return get_object_or_404(selectors.nomination_detail(user=request.user), pk=pk)
+
+
+def _can_office(user, nomination: Nomination) -> bool:
+    return has_role(user, services.participant_unit(nomination.participant), *services.OFFICE_ROLES)
+
+
+def _ensure_office(user, nomination: Nomination) -> None:
+    ensure_role(user, services.participant_unit(nomination.participant), *services.OFFICE_ROLES)
+
+
+def _ensure_chairman(user, period: Period) -> None:
+    ensure_role(user, period.plan.issuer, Role.LANH_DAO)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _back(nomination: Nomination) -> HttpResponse:
+    return redirect("awards:nomination_detail", pk=nomination.pk)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lists
+# ---------------------------------------------------------------------------------------------------------------
+
+class NominationIndexView(LoginRequiredMixin, ListView):
+    """Every nomination the user may see, filterable by plan, period and status."""
+
+    template_name = "awards/nomination_index.html"
+    paginate_by = 50
+    context_object_name = "nominations"
+
+    def get_queryset(self) -> QuerySet[Nomination]:
+        params = self.request.GET
+        return selectors.nominations_for(
+            user=self.request.user, plan=_int(params.get("ke_hoach")), period_id=_int(params.get("dot")),
+            status=params.get("trang_thai", "") if params.get("trang_thai") in Status.values else "",
+            query=params.get("q", "").strip(),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        periods = list(selectors.periods_for(user=self.request.user))
+        context.update(statuses=Status.choices, periods=periods,
+                       plans=sorted({(p.plan_id, p.plan.title) for p in periods}, key=lambda x: x[1]))
+        return context
+
+
+class NominationListView(LoginRequiredMixin, ListView):
+    """A period's proposals: the nominations, then the engine's reason for every participant."""
+
+    template_name = "awards/nomination_list.html"
+    paginate_by = 50
+    context_object_name = "nominations"
+
+    def get_queryset(self) -> QuerySet[Nomination]:
+        self.period = _period(self.request, self.kwargs["period_pk"])
+        params = self.request.GET
+        return selectors.nominations_for(
+            user=self.request.user, period=self.period,
+            status=params.get("trang_thai", "") if params.get("trang_thai") in Status.values else "",
+            query=params.get("q", "").strip(),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, period = self.request.user, self.period
+        notes = Paginator(selectors.proposal_notes_for(period=period, user=user), 100)
+        counts = dict(Nomination.objects.visible_to(user).filter(period=period).values_list("status")
+                      .annotate(n=Count("pk")).values_list("status", "n"))
+        context.update(
+            period=period, plan=period.plan, statuses=Status.choices,
+            notes_page=notes.get_page(self.request.GET.get("trang_xet")),
+            counts=[(label, counts.get(value, 0), value) for value, label in Status.choices if counts.get(value)],
+            can_decide=has_role(user, period.plan.issuer, Role.LANH_DAO),
+            can_rerun=has_role(user, period.plan.issuer, Role.LANH_DAO, Role.NHAP_LIEU, Role.QUAN_TRI),
+            tied_count=Nomination.objects.visible_to(user).filter(period=period, tied_at_cut=True,
+                                                                   status__in=services.OPEN_STATUSES).count(),
+        )
+        return context
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+@login_required
+@require_POST
+def period_propose(request: HttpRequest, period_pk: int) -> HttpResponse:
+    """Run the quota engine again (after condition checks); idempotent."""
+    period = _period(request, period_pk)
+    ensure_role(request.user, period.plan.issuer, Role.LANH_DAO, Role.NHAP_LIEU, Role.QUAN_TRI)
+    if not period.standings.filter(frozen=True).exists():
+        messages.error(request, _("Đợt này chưa chốt xếp hạng, chưa thể xét đề xuất."))
+    else:
+        nominations = services.propose_for_period(period=period, by=request.user)
+        messages.success(request, _("Đã xét lại theo chỉ tiêu: %(count)s đề xuất.") % {"count": len(nominations)})
+    return redirect("awards:nomination_list", period_pk=period.pk)
+
+
+@login_required
+def period_export(request: HttpRequest, period_pk: int) -> HttpResponse:
+    """Excel list of the period's nominations (everyone who can see the period, nội vụ included)."""
+    period = _period(request, period_pk)
+    nominations = selectors.nominations_for(user=request.user, period=period)
+    return _xlsx(exports.nominations_xlsx(nominations), f"de-nghi-khen-thuong-dot-{period.pk}.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One nomination
+# ---------------------------------------------------------------------------------------------------------------
+
+@login_required
+def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = _nomination(request, pk)
+    return _render_detail(request, nomination)
+
+
+def _render_detail(request: HttpRequest, nomination: Nomination, *, status: int = 200, **forms) -> HttpResponse:
+    user = request.user
+    period = nomination.period
+    conditions = services.applicable_conditions(nomination)
+    checks = {c.condition_id: c for c in nomination.condition_checks.all()}
+    office = _can_office(user, nomination)
+    chairman = has_role(user, period.plan.issuer, Role.LANH_DAO)
+    appraisal = services.needs_appraisal(period)
+    vote, passed = services.council_result(nomination)
+    initial = {"version": nomination.version}
+    editable = nomination.status in (Status.PROPOSED, Status.PREPARED)
+    context = {
+        "nomination": nomination, "period": period, "plan": period.plan,
+        "condition_rows": [(c, checks.get(c.pk)) for c in conditions],
+        "checklist": selectors.dossier_checklist(nomination=nomination),
+        "other_files": [f for f in nomination.files.all() if f.requirement_id is None],
+        "transitions": nomination.transitions.all(), "votes": nomination.votes.all(),
+        "council_vote": vote, "council_passed": passed, "needs_appraisal": appraisal,
+        "can_check": office and nomination.status == Status.PROPOSED and bool(conditions),
+        "can_upload": office and editable,
+        "can_prepare": office and nomination.status == Status.PROPOSED,
+        "can_submit": has_role(user, services.participant_unit(nomination.participant), Role.NHAP_LIEU,
+                               Role.LANH_DAO, Role.QUAN_TRI) and nomination.status == Status.PREPARED,
+        "can_appraise": appraisal and nomination.status == Status.SUBMITTED
+        and has_role(user, period.plan.issuer, Role.NOI_VU),
+        "can_decide": chairman and nomination.status in services.OPEN_STATUSES and not nomination.decision_id,
+        "check_form": forms.get("check_form") or ConditionCheckForm(conditions=conditions, initial=initial),
+        "upload_form": forms.get("upload_form") or DossierUploadForm(
+            requirements=services.applicable_requirements(nomination), initial=initial),
+        "step_form": StepForm(initial=initial),
+    }
+    return render(request, "awards/nomination_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def nomination_check(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = _nomination(request, pk)
+    _ensure_office(request.user, nomination)
+    form = ConditionCheckForm(request.POST, conditions=services.applicable_conditions(nomination))
+    if not form.is_valid():
+        return _render_detail(request, nomination, status=400, check_form=form)
+    try:
+        services.record_condition_check(
+            nomination=nomination, condition=form.cleaned_data["condition"], confirmed=form.cleaned_data["confirmed"],
+            note=form.cleaned_data["note"], by=request.user, expected_version=form.cleaned_data["version"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Đã ghi kết quả kiểm tra tiêu chuẩn."))
+    return _back(nomination)
+
+
+@login_required
+@require_POST
+def nomination_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    nomination = _nomination(request, pk)
+    _ensure_office(request.user, nomination)
+    form = DossierUploadForm(request.POST, request.FILES, requirements=services.applicable_requirements(nomination))
+    if form.is_valid():
+        try:
+            stored = services.attach_dossier_file(
+                nomination=nomination, requirement=form.cleaned_data["requirement"], upload=form.cleaned_data["file"],
+                by=request.user, expected_version=form.cleaned_data["version"])
+        except ValidationError as error:
+            form.add_error("file", _error_text(error))
+        else:
+            messages.success(request, _("Đã đính kèm %(name)s.") % {"name": stored.original_name})
+            return _back(nomination)
+    return _render_detail(request, nomination, status=400, upload_form=form)
+
+
+def _scoped_file(request: HttpRequest, pk: int) -> DossierFile:
+    return get_object_or_404(DossierFile.objects.filter(nomination__in=Nomination.objects.visible_to(request.user))
+                             .select_related("nomination"), pk=pk)
+
+
+@login_required
+def dossier_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve a dossier document only to users who may see its nomination (never from a public URL)."""
+    dossier_file = _scoped_file(request, pk)
+    response = FileResponse(dossier_file.file.open("rb"), as_attachment=True, filename=dossier_file.original_name,
+                            content_type=dossier_file.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def dossier_file_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier_file = _scoped_file(request, pk)
+    nomination = dossier_file.nomination
+    _ensure_office(request.user, _nomination(request, nomination.pk))
+    try:
+        services.remove_dossier_file(dossier_file=dossier_file, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Đã xóa tệp."))
+    return _back(nomination)
+
+
+def _step(request: HttpRequest, pk: int, service, success: str, ensure) -> HttpResponse:
+    nomination = _nomination(request, pk)
+    ensure(request.user, nomination)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Thiếu phiên bản của đề nghị; vui lòng tải lại trang."))
+        return _back(nomination)
+    try:
+        service(nomination=nomination, by=request.user, expected_version=form.cleaned_data["version"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, success)
+    return _back(nomination)
+
+
+@login_required
+@require_POST
+def nomination_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, services.mark_prepared, _("Đã hoàn tất hồ sơ."), _ensure_office)
+
+
+@login_required
+@require_POST
+def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    def ensure(user, nomination):
+        ensure_role(user, services.participant_unit(nomination.participant), Role.NHAP_LIEU, Role.LANH_DAO,
+                    Role.QUAN_TRI)
+
+    return _step(request, pk, services.submit_nomination, _("Đã trình hồ sơ đề nghị."), ensure)
+
+
+def _decision_page(request: HttpRequest, pk: int, form_class, template: str, action) -> HttpResponse:
+    """GET: a confirmation page with its form; POST: the decision through the service."""
+    nomination = _nomination(request, pk)
+    action.ensure(request.user, nomination)
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                action.run(nomination, form.cleaned_data, request.user)
+            except ValidationError as error:
+                form.add_error(None, _error_text(error))
+            else:
+                messages.success(request, action.success)
+                return _back(nomination)
+        status = 400
+    else:
+        form, status = form_class(initial={"version": nomination.version}), 200
+    vote, passed = services.council_result(nomination)
+    return render(request, template, {"nomination": nomination, "form": form, "period": nomination.period,
+                                      "council_vote": vote, "council_passed": passed},
+                  status=status)
+
+
+class _Accept:
+    success = _("Đã chấp thuận đề nghị.")
+
+    @staticmethod
+    def ensure(user, nomination):
+        _ensure_chairman(user, nomination.period)
+
+    @staticmethod
+    def run(nomination, data, user):
+        services.accept_nomination(nomination=nomination, by=user, reason=data["reason"],
+                                   expected_version=data["version"])
+
+
+class _Reject:
+    success = _("Đã ghi không chấp thuận.")
+
+    @staticmethod
+    def ensure(user, nomination):
+        _ensure_chairman(user, nomination.period)
+
+    @staticmethod
+    def run(nomination, data, user):
+        services.reject_nomination(nomination=nomination, by=user, reason=data["reason"],
+                                   expected_version=data["version"])
+
+
+class _Appraise:
+    success = _("Đã ghi ý kiến thẩm định.")
+
+    @staticmethod
+    def ensure(user, nomination):
+        ensure_role(user, nomination.period.plan.issuer, Role.NOI_VU)
+
+    @staticmethod
+    def run(nomination, data, user):
+        services.appraise_nomination(nomination=nomination, agree=data["agree"], comment=data["comment"], by=user,
+                                     expected_version=data["version"])
+
+
+@login_required
+def nomination_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decision_page(request, pk, AcceptForm, "awards/nomination_accept.html", _Accept)
+
+
+@login_required
+def nomination_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decision_page(request, pk, RejectForm, "awards/nomination_reject.html", _Reject)
+
+
+@login_required
+def nomination_appraise(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decision_page(request, pk, AppraisalForm, "awards/nomination_appraise.html", _Appraise)
+
+
+@login_required
+def nomination_add(request: HttpRequest, period_pk: int) -> HttpResponse:
+    """The chairman adds a nominee by hand (within the quota, with a reason)."""
+    period = _period(request, period_pk)
+    _ensure_chairman(request.user, period)
+    rules = services.rules_for_period(period)
+    taken = Nomination.objects.filter(period=period).exclude(status__in=[Status.WITHDRAWN, Status.REJECTED])
+    participants = (Participant.objects.visible_to(request.user).filter(plan=period.plan)
+                    .exclude(pk__in=taken.values("participant_id")).order_by("kind", "name"))
+    form = AddNominationForm(request.POST or None, rules=rules, participants=participants)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                nomination = services.add_nomination_by_hand(
+                    period=period, participant=form.cleaned_data["participant"],
+                    quota_rule=form.cleaned_data["quota_rule"], reason=form.cleaned_data["reason"], by=request.user)
+            except ValidationError as error:
+                form.add_error(None, _error_text(error))
+            else:
+                messages.success(request, _("Đã bổ sung %(name)s vào danh sách đề nghị.") % {"name": nomination.name})
+                return _back(nomination)
+        status = 400
+    return render(request, "awards/nomination_add.html", {"period": period, "plan": period.plan, "form": form},
+                  status=status)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Council (Hội đồng Thi đua – Khen thưởng)
+# ---------------------------------------------------------------------------------------------------------------
+
+@login_required
+def council_meeting(request: HttpRequest, period_pk: int) -> HttpResponse:
+    """The period's council meetings, and (for lãnh đạo / văn phòng) the form to record one with its votes."""
+    period = _period(request, period_pk)
+    user = request.user
+    can_record = has_role(user, period.plan.issuer, Role.LANH_DAO, Role.NHAP_LIEU, Role.QUAN_TRI)
+    if request.method == "POST" and not can_record:
+        raise PermissionDenied(_("Bạn không có quyền ghi biên bản Hội đồng."))
+    candidates = list(selectors.council_candidates(period=period, user=user))
+    form = CouncilMeetingForm(request.POST or None, nominations=candidates,
+                              initial={"held_on": timezone.localdate(), "secret_ballot": True})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_council_meeting(
+                    period=period, held_on=data["held_on"], members_total=data["members_total"],
+                    members_present=data["members_present"], secret_ballot=data["secret_ballot"],
+                    votes=form.votes(), minutes=data["minutes"], by=user)
+            except ValidationError as error:
+                form.add_error(None, _error_text(error))
+            else:
+                messages.success(request, _("Đã ghi kết quả họp Hội đồng Thi đua – Khen thưởng."))
+                return redirect("awards:council_meeting", period_pk=period.pk)
+        status = 400
+    meetings = list(selectors.council_meetings_for(period=period))
+    for meeting in meetings:
+        for vote in meeting.votes.all():
+            vote.passed = services.reaches_threshold(vote.votes_for, meeting.members_total, meeting.threshold_percent)
+    return render(request, "awards/council_meeting.html", {
+        "period": period, "plan": period.plan, "form": form, "meetings": meetings, "can_record": can_record,
+        "candidates": candidates, "vote_rows": list(zip(candidates, form.vote_fields(), strict=True)),
+    }, status=status)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Home Affairs (nội vụ): read-only over its subtree
+# ---------------------------------------------------------------------------------------------------------------
+
+HOME_AFFAIRS_TABS = {
+    "de-nghi": _("Đề nghị khen thưởng và hồ sơ"),
+    "ke-hoach": _("Kế hoạch"),
+    "xep-hang": _("Xếp hạng"),
+    "quyet-dinh": _("Quyết định"),
+}
+
+
+def _ensure_home_affairs(user) -> None:
+    if not (user.is_superuser or user.memberships.filter(role=Role.NOI_VU).exists()):
+        raise PermissionDenied(_("Trang này dành cho cơ quan Nội vụ."))
+
+
+def _home_affairs_filters(request: HttpRequest) -> dict:
+    params = request.GET
+    return {"plan": _int(params.get("ke_hoach")), "period": _int(params.get("dot")),
+            "status": params.get("trang_thai", ""), "query": params.get("q", "").strip()}
+
+
+@login_required
+def home_affairs(request: HttpRequest) -> HttpResponse:
+    """Every submission of the communes and departments under the user's Home Affairs office, read-only."""
+    user = request.user
+    _ensure_home_affairs(user)
+    tab = request.GET.get("xem", "de-nghi")
+    tab = tab if tab in HOME_AFFAIRS_TABS else "de-nghi"
+    filters = _home_affairs_filters(request)
+    if tab == "ke-hoach":
+        statuses = Plan.Status.choices
+        status = filters["status"] if filters["status"] in Plan.Status.values else ""
+        rows = selectors.home_affairs_plans(user=user, plan=filters["plan"], status=status, query=filters["query"])
+    elif tab == "xep-hang":
+        statuses = []
+        rows = selectors.home_affairs_standings(user=user, plan=filters["plan"], period=filters["period"],
+                                                query=filters["query"])
+    elif tab == "quyet-dinh":
+        statuses = Decision.Status.choices
+        status = filters["status"] if filters["status"] in Decision.Status.values else ""
+        rows = selectors.home_affairs_decisions(user=user, plan=filters["plan"], period=filters["period"],
+                                                status=status, query=filters["query"])
+    else:
+        statuses = Status.choices
+        status = filters["status"] if filters["status"] in Status.values else ""
+        rows = selectors.home_affairs_nominations(user=user, plan=filters["plan"], period=filters["period"],
+                                                  status=status, query=filters["query"])
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "awards/home_affairs.html", {
+        "tab": tab, "tabs": HOME_AFFAIRS_TABS, "page_obj": page, "rows": page.object_list,
+        "is_paginated": page.has_other_pages(), "statuses": statuses,
+        "units": selectors.home_affairs_units(user=user).filter(depth__lte=_top_depth(user) + 1)[:20],
+        **selectors.home_affairs_filter_choices(user=user),
+    })
+
+
+def _top_depth(user) -> int:
+    depths = list(user.memberships.filter(role=Role.NOI_VU).values_list("unit__depth", flat=True))
+    return min(depths) if depths else 1
+
+
+@login_required
+def home_affairs_export(request: HttpRequest) -> HttpResponse:
+    """The award lists under the Home Affairs office, filtered as on screen, as Excel."""
+    _ensure_home_affairs(request.user)
+    filters = _home_affairs_filters(request)
+    status = filters["status"] if filters["status"] in Status.values else ""
+    nominations = selectors.home_affairs_nominations(user=request.user, plan=filters["plan"],
+                                                     period=filters["period"], status=status, query=filters["query"])
+    nominations = nominations.annotate(file_count=Count("files", distinct=True)).prefetch_related(None)
+    return _xlsx(exports.nominations_xlsx(nominations, title=_("Danh sách khen thưởng")),
+                 f"danh-sach-khen-thuong-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+urlpatterns = [
+    path("de-nghi/", NominationIndexView.as_view(), name="nomination_index"),
+    path("dot/<int:period_pk>/de-xuat/", NominationListView.as_view(), name="nomination_list"),
+    path("dot/<int:period_pk>/de-xuat/xet-lai/", period_propose, name="nomination_propose"),
+    path("dot/<int:period_pk>/de-xuat/bo-sung/", nomination_add, name="nomination_add"),
+    path("dot/<int:period_pk>/de-xuat.xlsx", period_export, name="nomination_export"),
+    path("dot/<int:period_pk>/hoi-dong/", council_meeting, name="council_meeting"),
+    path("de-nghi/<int:pk>/", nomination_detail, name="nomination_detail"),
+    path("de-nghi/<int:pk>/tieu-chuan/", nomination_check, name="nomination_check"),
+    path("de-nghi/<int:pk>/tep/", nomination_upload, name="nomination_upload"),
+    path("de-nghi/<int:pk>/hoan-tat/", nomination_prepare, name="nomination_prepare"),
+    path("de-nghi/<int:pk>/trinh/", nomination_submit, name="nomination_submit"),
+    path("de-nghi/<int:pk>/tham-dinh/", nomination_appraise, name="nomination_appraise"),
+    path("de-nghi/<int:pk>/chap-thuan/", nomination_accept, name="nomination_accept"),
+    path("de-nghi/<int:pk>/khong-chap-thuan/", nomination_reject, name="nomination_reject"),
+    path("tep-ho-so/<int:pk>/", dossier_file_download, name="dossier_file_download"),
+    path("tep-ho-so/<int:pk>/xoa/", dossier_file_remove, name="dossier_file_remove"),
+    path("noi-vu/", home_affairs, name="home_affairs"),
+    path("noi-vu/danh-sach-khen-thuong.xlsx", home_affairs_export, name="home_affairs_export"),
+]
