@@ -94,3 +94,23 @@ def test_changing_a_criterion_queues_one_recompute_of_the_plan(setup, django_cap
     assert not RecomputeRequest.objects.filter(plan=plan, finished_at__isnull=True).exists()
     assert Standing.objects.get(participant=a, period=period).total_points == Decimal("10.00")
     assert Standing.objects.get(participant=a, period=period).max_points == Decimal("15.00")
+
+
+def test_demo_readings_are_deterministic_idempotent_and_leave_the_last_window_empty(setup):
+    from scoring.demo import generate_demo_readings
+    from scoring.models import Reading
+
+    plan, period, group, a, b, digitised, overdue, c1, c2 = setup
+    added = generate_demo_readings(plan=plan, seed=7, until=dt.date(2024, 12, 31))
+    assert added == 2 * 2 * 2  # two participants × two indicators × January and February (March left empty)
+    assert not Reading.objects.filter(window_start=dt.date(2024, 3, 1)).exists()
+    figures = list(Reading.objects.order_by("participant__name", "indicator__code", "window_start")
+                   .values_list("numerator", "denominator"))
+    assert all(0 <= n <= d for n, d in figures)
+    assert generate_demo_readings(plan=plan, seed=7, until=dt.date(2024, 12, 31)) == 0
+    Reading.objects.all().delete()
+    generate_demo_readings(plan=plan, seed=7, until=dt.date(2024, 12, 31))
+    assert list(Reading.objects.order_by("participant__name", "indicator__code", "window_start")
+                .values_list("numerator", "denominator")) == figures
+    assert Standing.objects.filter(period=period).count() == 2
+    assert all(s.readings_present == 4 for s in Standing.objects.filter(period=period))
