@@ -28,6 +28,8 @@ from scoring.plausibility import Figures, reading_warnings
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
+    from scoring.excel import ImportRow
+
 
 class ConflictError(Exception):
     """Somebody else saved this reading since the page was opened; carries their current figures for the UI."""
@@ -314,6 +316,40 @@ def return_window(*, user: AbstractBaseUser, participant: Participant, period: P
         reading._change_reason = _("Trả lại: %(reason)s") % {"reason": reason.strip()}
         reading.save(update_fields=["status", "entered_at"])
     return readings
+
+
+@transaction.atomic
+def import_readings(*, user: AbstractBaseUser, period: Period, rows: list[ImportRow]) -> int:
+    """Apply a checked Excel import in one transaction: every row or none; unchanged rows write nothing.
+
+    Each row carries the version it was judged against, so a reading changed meanwhile raises ConflictError and the
+    whole import rolls back. Each participant whose readings changed is recomputed once. Returns the rows changed.
+    """
+    applicable: dict[int, set[int]] = {}
+    changed: dict[int, Participant] = {}
+    count = 0
+    for row in rows:
+        if row.state == "unchanged":
+            continue
+        participant = row.participant
+        if participant.pk not in applicable:
+            applicable[participant.pk] = {i.pk for i in expected_indicators(participant=participant, plan=period.plan)}
+            access = can_edit_reading(user=user, participant=participant, period=period, window_start=row.window_start)
+            if not access.allowed:
+                raise PermissionDenied(access.reason)
+        outcome = apply_reading(
+            user=user, participant=participant, indicator=row.indicator, period=period, window_start=row.window_start,
+            numerator=row.figures["numerator"], denominator=row.figures["denominator"], value=row.figures["value"],
+            note=row.figures["note"], check_again=row.figures["check_again"],
+            expected_version=row.reading.version if row.reading is not None else 0, access_checked=True,
+            applicable_ids=applicable[participant.pk], with_warnings=False, change_reason=_("Nhập từ tệp Excel"),
+        )
+        if outcome.changed:
+            count += 1
+            changed[participant.pk] = participant
+    for participant in changed.values():
+        _recompute(participant=participant, period=period)
+    return count
 
 
 @transaction.atomic

@@ -7,11 +7,14 @@ Every object comes from a scoped queryset (out of scope → 404); every change g
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,16 +25,18 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from campaigns.formatting import format_number, format_percent
-from campaigns.models import Participant, Period, Role
-from campaigns.permissions import has_role
+from campaigns.models import Participant, Period, Role, Unit
+from campaigns.permissions import has_role, user_roles
 from scoring import entry_selectors as selectors
 from scoring.access import Access, can_edit_reading, entry_deadline, grant_lock_exception, participant_unit, window_of
-from scoring.forms import LockExceptionForm, ReadingRowForm, ReturnWindowForm
+from scoring.excel import ImportResult, build_template, parse_readings
+from scoring.forms import LockExceptionForm, ReadingImportForm, ReadingRowForm, ReturnWindowForm
 from scoring.models import Indicator, Reading
 from scoring.plausibility import Figures, reading_warnings
 from scoring.services.readings import (
     ConflictError,
     describe_figures,
+    import_readings,
     return_window,
     save_window_readings,
     submit_window,
@@ -311,6 +316,123 @@ def reading_history(request: HttpRequest, period_pk: int, participant_pk: int, w
     return render(request, template, context)
 
 
+# Excel: download the pre-filled template, upload → preview → commit. The file waits between the two steps in
+# server-side storage under a random name; the page carries only a signed token naming it, bound to user and period.
+IMPORT_FOLDER = "imports/readings"
+IMPORT_SALT = "scoring.excel-import"
+IMPORT_MAX_AGE = 2 * 60 * 60
+
+
+def _may_import(user) -> bool:
+    return bool(user_roles(user) & {Role.NHAP_LIEU, Role.QUAN_TRI})
+
+
+def _template_units(request: HttpRequest, period: Period) -> QuerySet[Unit]:
+    return (Unit.objects.in_scope_of(request.user).filter(kind__in=list(Unit.KIND_WORDS))
+            .order_by("path")[:500])
+
+
+def _purge_stale_imports() -> None:
+    """Remove uploads nobody confirmed (older than the token's lifetime)."""
+    try:
+        _folders, files = default_storage.listdir(IMPORT_FOLDER)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    limit = timezone.now() - dt.timedelta(seconds=IMPORT_MAX_AGE)
+    for name in files:
+        path_name = f"{IMPORT_FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(path_name) < limit:
+                default_storage.delete(path_name)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+
+
+def _render_excel(request: HttpRequest, period: Period, *, form: ReadingImportForm | None = None,
+                  result: ImportResult | None = None, token: str = "", status: int = 200) -> HttpResponse:
+    context = {
+        "period": period, "plan": period.plan, "form": form or ReadingImportForm(), "result": result, "token": token,
+        "units": _template_units(request, period), "may_import": _may_import(request.user),
+        "dashboard_url": reverse("scoring:entry_dashboard", args=[period.pk]),
+        "changes": result.changes[:500] if result else [],
+    }
+    return render(request, "scoring/excel_import.html", context, status=status)
+
+
+@login_required
+def excel_template(request: HttpRequest, period_pk: int) -> HttpResponse:
+    """The pre-filled .xlsx template of a period, for the user's participants or one unit's (?don_vi=)."""
+    period = _period(request, period_pk)
+    unit = None
+    if request.GET.get("don_vi", "").isdigit():
+        unit = get_object_or_404(Unit.objects.in_scope_of(request.user), pk=int(request.GET["don_vi"]))
+    content = build_template(user=request.user, period=period, unit=unit)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"so-lieu-{period.plan.key}-dot-{period.order}{f'-{unit.code}' if unit else ''}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def excel_upload(request: HttpRequest, period_pk: int) -> HttpResponse:
+    """GET: download and upload forms. POST: check the file and show what would change (nothing is written)."""
+    period = _period(request, period_pk)
+    if request.method != "POST":
+        return _render_excel(request, period)
+    if not _may_import(request.user):
+        raise PermissionDenied(_("Bạn chỉ được xem, không được nhập số liệu."))
+    form = ReadingImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_excel(request, period, form=form, status=400)
+    upload = form.cleaned_data["file"]
+    upload.seek(0)
+    result = parse_readings(user=request.user, period=period, source=upload)
+    if result.errors:
+        return _render_excel(request, period, form=form, result=result, status=400)
+    _purge_stale_imports()
+    upload.seek(0)
+    stored = default_storage.save(f"{IMPORT_FOLDER}/{uuid.uuid4().hex}.xlsx", upload)
+    token = signing.dumps({"file": stored, "user": request.user.pk, "period": period.pk}, salt=IMPORT_SALT)
+    return _render_excel(request, period, form=ReadingImportForm(), result=result, token=token)
+
+
+@login_required
+@require_POST
+def excel_commit(request: HttpRequest, period_pk: int) -> HttpResponse:
+    """Write a previewed file: checked again against the current data, then all rows in one transaction or none."""
+    period = _period(request, period_pk)
+    if not _may_import(request.user):
+        raise PermissionDenied(_("Bạn chỉ được xem, không được nhập số liệu."))
+    try:
+        payload = signing.loads(request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+    except signing.BadSignature:
+        payload = None
+    if (not payload or payload.get("user") != request.user.pk or payload.get("period") != period.pk
+            or not str(payload.get("file", "")).startswith(f"{IMPORT_FOLDER}/")
+            or not default_storage.exists(payload["file"])):
+        messages.error(request, _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
+        return redirect("scoring:excel_upload", period_pk=period.pk)
+    stored = payload["file"]
+    with default_storage.open(stored, "rb") as source:
+        result = parse_readings(user=request.user, period=period, source=source)
+    if result.errors:
+        default_storage.delete(stored)
+        return _render_excel(request, period, result=result, status=400)
+    try:
+        changed = import_readings(user=request.user, period=period, rows=result.rows)
+    except ConflictError as conflict:
+        messages.error(request, conflict.message)
+        return redirect("scoring:excel_upload", period_pk=period.pk)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("scoring:excel_upload", period_pk=period.pk)
+    finally:
+        default_storage.delete(stored)
+    messages.success(request, _("Đã nhập từ Excel: %(changed)s số liệu thay đổi, %(unchanged)s giữ nguyên.") % {
+        "changed": changed, "unchanged": result.count("unchanged")})
+    return redirect("scoring:entry_dashboard", period_pk=period.pk)
+
+
 _cell = "nhap-lieu/dot/<int:period_pk>/doi-tuong/<int:participant_pk>/ky/<isodate:window>/"
 
 urlpatterns = [
@@ -321,4 +443,7 @@ urlpatterns = [
     path(_cell + "tra-lai/", reading_return, name="reading_return"),
     path(_cell + "mo-khoa/", lock_exception_grant, name="lock_exception_grant"),
     path(_cell + "chi-so/<int:indicator_pk>/lich-su/", reading_history, name="reading_history"),
+    path("nhap-lieu/dot/<int:period_pk>/excel/", excel_upload, name="excel_upload"),
+    path("nhap-lieu/dot/<int:period_pk>/excel/mau.xlsx", excel_template, name="excel_template"),
+    path("nhap-lieu/dot/<int:period_pk>/excel/ghi/", excel_commit, name="excel_commit"),
 ]
