@@ -36,7 +36,7 @@ def commune_plan(org, *, commune=None, prefix="A", vote_threshold=70, issuer=Non
     g_units = GroupFactory(plan=plan, name="Bộ phận", code=f"bo-phan-{prefix}")
     g_people = GroupFactory(plan=plan, name="Cá nhân", code=f"ca-nhan-{prefix}")
     sections = [
-        make_unit(f"{commune.code}-S{i}", f"Bộ phận {name} {prefix}", "bo_phan", commune)
+        make_unit(f"{commune.code}-{prefix}{i}", f"Bộ phận {name} {prefix}", "bo_phan", commune)
         for i, name in enumerate(["Địa chính", "Tư pháp", "Văn hóa"], start=1)
     ]
     collectives = [collective(plan, unit, g_units) for unit in sections]
