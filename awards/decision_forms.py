@@ -1,0 +1,115 @@
+"""Forms of the decision pages: draft creation, draft editing, signing (password) and annulment (reason)."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from awards.models import AwardKind, Decision
+
+
+def _lines(text: str) -> list[str]:
+    """One căn cứ or recipient per line, without the ";" / "." the layout adds itself."""
+    return [line.strip().lstrip("-").strip().rstrip(";.").strip() for line in text.splitlines() if line.strip()]
+
+
+class _CrispyMixin:
+    def _helper(self) -> None:
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class CreateDraftForm(_CrispyMixin, forms.Form):
+    """Which award of the period to draft, and the date planned for signing (it decides the texts and amounts)."""
+
+    award_kind = forms.ModelChoiceField(label=_("Hình thức khen thưởng"), queryset=AwardKind.objects.none())
+    signed_on = forms.DateField(
+        label=_("Ngày ký dự kiến"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Để trống: ngày ký là ngày Chủ tịch ký trên hệ thống."),
+    )
+    confirm = forms.BooleanField(label=_("Tôi xác nhận lập dự thảo quyết định cho các đề nghị đã chấp thuận."))
+
+    def __init__(self, *args, award_kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award_kind"].queryset = award_kinds if award_kinds is not None else AwardKind.objects.none()
+        self._helper()
+
+
+class DecisionEditForm(_CrispyMixin, forms.ModelForm):
+    """Every editable part of a draft; lists are edited one line each."""
+
+    legal_bases_text = forms.CharField(
+        label=_("Căn cứ (mỗi dòng một căn cứ)"), widget=forms.Textarea(attrs={"rows": 8}), required=False,
+    )
+    recipients_text = forms.CharField(
+        label=_("Nơi nhận (mỗi dòng một nơi)"), widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["number", "signed_on", "place", "summary", "proposal_basis", "article_1", "article_2", "article_3"]
+        widgets = {
+            "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "article_1": forms.Textarea(attrs={"rows": 4}),
+            "article_2": forms.Textarea(attrs={"rows": 5}),
+            "article_3": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "number": _("Để trống để lấy số tiếp theo khi ký. Nếu đơn vị đã ban hành quyết định khác ngoài hệ thống "
+                        "trong năm, ghi số theo sổ đăng ký văn bản."),
+            "signed_on": _("Đổi ngày ký sẽ cập nhật căn cứ pháp lý và mức tiền thưởng theo văn bản có hiệu lực."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].widget.attrs["min"] = 1
+        if not self.is_bound:
+            self.initial["legal_bases_text"] = "\n".join(self.instance.legal_bases)
+            self.initial["recipients_text"] = "\n".join(self.instance.recipients)
+        self.order_fields(["number", "signed_on", "place", "summary", "legal_bases_text", "proposal_basis",
+                           "article_1", "article_2", "article_3", "recipients_text"])
+        self._helper()
+
+    def changes(self) -> dict:
+        """The cleaned values as keyword arguments for services.update_draft."""
+        data = {field: self.cleaned_data[field] for field in self.Meta.fields}
+        data["legal_bases"] = _lines(self.cleaned_data["legal_bases_text"])
+        data["recipients"] = _lines(self.cleaned_data["recipients_text"])
+        return data
+
+
+class SignForm(_CrispyMixin, forms.Form):
+    """The signer re-enters the password: signing is the act that makes the decision binding."""
+
+    password = forms.CharField(
+        label=_("Mật khẩu của bạn"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(label=_("Tôi đã đọc toàn văn quyết định và danh sách kèm theo, đồng ý ký."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
+
+
+class AnnulForm(_CrispyMixin, forms.Form):
+    """Annulling keeps the decision on record with its reason."""
+
+    reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(label=_("Tôi xác nhận hủy quyết định này. Thao tác không thể hoàn tác."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
+
+
+class ConfirmForm(_CrispyMixin, forms.Form):
+    """A plain confirmation for a destructive action (discarding a draft)."""
+
+    confirm = forms.BooleanField(label=_("Tôi xác nhận."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
