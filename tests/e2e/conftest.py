@@ -1,0 +1,92 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against pytest-django's live server, on the demo data.
+
+Every page a test opens records console errors and uncaught page errors; a test fails if any appeared that it did
+not announce with ``browser_errors.expect(...)`` (a deliberate 404 makes Chromium log one, for instance).
+Screenshots of the main pages go to ``artifacts/screenshots/`` (not committed) at desktop and phone widths.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.e2e.browser import DESKTOP
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright's sync API in one process
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """One headless Chromium for the whole run (no network beyond the live server)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class BrowserErrors:
+    """Console errors and uncaught exceptions of a page; expected ones are announced before they happen."""
+
+    seen: list[str] = field(default_factory=list)
+    expected: list[re.Pattern] = field(default_factory=list)
+
+    def expect(self, pattern: str) -> None:
+        """Announce one console error the test provokes on purpose (e.g. the 404 of a forbidden URL)."""
+        self.expected.append(re.compile(pattern))
+
+    def record(self, text: str) -> None:
+        for index, pattern in enumerate(self.expected):
+            if pattern.search(text):
+                del self.expected[index]
+                return
+        self.seen.append(text)
+
+
+@pytest.fixture
+def browser_errors() -> BrowserErrors:
+    return BrowserErrors()
+
+
+@pytest.fixture
+def page(browser, live_server, browser_errors) -> Iterator:
+    """A fresh desktop-sized tab (own cookies) whose console errors fail the test."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport=DESKTOP, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+        accept_downloads=True,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.on("console", lambda message: message.type == "error" and browser_errors.record(
+        f"console: {message.text} ({message.location.get('url', '')})"))
+    page.on("pageerror", lambda error: browser_errors.record(f"page error: {error}"))
+    yield page
+    context.close()
+    assert not browser_errors.seen, "Lỗi trong console của trình duyệt:\n" + "\n".join(browser_errors.seen)
+
+
+@pytest.fixture
+def demo(transactional_db, settings) -> dict[str, float]:
+    """The demo (org, logins, the five seed plans, demo readings) loaded into the test database."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    started = time.perf_counter()
+    call_command("load_demo", "--quiet-logins", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return {"load_seconds": time.perf_counter() - started}

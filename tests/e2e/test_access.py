@@ -1,0 +1,71 @@
+"""Journeys anyone takes: log in with the keyboard, log out; another commune's objects answer 404."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from campaigns.models import Period, Plan
+from tests.e2e.browser import check_page, login, logout, tab_to
+
+pytestmark = pytest.mark.e2e
+
+
+def test_login_by_keyboard_then_logout(page, demo):
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/dang-nhap/\?next=/$"))
+    # The stylesheet and the icon font are served (the live server's static handler, as whitenoise in production).
+    submit = page.get_by_role("button", name="Đăng nhập")
+    assert submit.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(220, 53, 69)"
+    check_page(page, "dang-nhap")
+
+    username = page.get_by_label("Tên đăng nhập")
+    tab_to(page, username)
+    page.keyboard.type("tayhieu.nhaplieu")
+    page.keyboard.press("Tab")
+    page.keyboard.type("sai-mat-khau")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert").or_(page.locator(".alert-danger")).first).to_contain_text("Vui lòng")
+    page.get_by_label("Mật khẩu").fill("thidua@2024")
+    tab_to(page, submit)
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
+    expect(page.get_by_text("Xã Tây Hiếu").first).to_be_visible()
+    assert page.evaluate("document.fonts.check('1em bootstrap-icons')")
+    check_page(page, "trang-chu")
+
+    logout(page)
+    expect(page).to_have_url(re.compile(r"/dang-nhap/$"))
+    page.goto("/ke-hoach/")
+    expect(page).to_have_url(re.compile(r"/dang-nhap/\?next=/ke-hoach/$"))
+
+
+def test_logout_from_the_phone_menu(page, demo):
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "tayhieu.lanhdao")
+    logout(page)
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+
+
+def test_another_communes_objects_answer_404(page, demo, browser_errors):
+    other_plan = Plan.objects.get(issuer__code="LS-HOANGVIET")
+    other_period = Period.objects.filter(plan=other_plan).order_by("start").first()
+    own_plan = Plan.objects.get(issuer__code="NA-TAYHIEU")
+    login(page, "tayhieu.nhaplieu")
+
+    page.goto(reverse("campaigns:plan_list"))
+    expect(page.get_by_role("link", name=re.compile("Tây Hiếu"))).not_to_have_count(0)
+    expect(page.get_by_text(other_plan.title)).to_have_count(0)
+    assert page.goto(own_plan.get_absolute_url()).status == 200
+
+    for url in (other_plan.get_absolute_url(), reverse("awards:period_close", args=[other_period.pk])):
+        browser_errors.expect("status of 404")
+        response = page.goto(url)
+        assert response.status == 404, url
+        expect(page.get_by_role("heading", name="Không tìm thấy trang")).to_be_visible()
+        assert other_plan.title not in page.content()
