@@ -44,7 +44,8 @@ def screenshot(page, name: str) -> None:
 UNLABELLED_INPUTS_JS = """
 () => [...document.querySelectorAll('input, select, textarea')]
   .filter(el => !['hidden', 'submit', 'button', 'reset', 'image'].includes((el.type || '').toLowerCase()))
-  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+  .filter(el => !(el.labels && el.labels.length))
+  .filter(el => !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
   .map(el => el.outerHTML.slice(0, 160))
 """
 
