@@ -1,14 +1,22 @@
-"""State changes of the campaigns app: the org tree, people and logins (idempotent loaders)."""
+"""State changes of the campaigns app: the org tree, people and logins (idempotent loaders), plans and their parts."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
 
-from campaigns.models import Membership, Person, Unit
+from campaigns.formatting import format_number
+from campaigns.models import Membership, Person, Plan, Role, Unit
+from campaigns.permissions import ensure_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 UNIT_FIELDS = ("name", "short_name", "kind", "is_home_affairs", "valid_from", "valid_to")
 
@@ -97,3 +105,48 @@ def sync_org(*, data: dict, password: str | None = None) -> dict[str, int]:
             )
         counts["users"] += 1
     return counts
+
+
+def activation_problems(plan: Plan) -> list[str]:
+    """Why the plan cannot be put into force yet (empty when it can): periods, criteria and points adding up.
+
+    Criteria belong to the scoring app; they are read through the plan's reverse relation so that campaigns
+    does not import scoring.
+    """
+    problems = []
+    if not plan.periods.exists():
+        problems.append(_("Kế hoạch chưa có đợt thi đua nào."))
+    criteria_points = plan.criteria.aggregate(total=Sum("max_points"))["total"]
+    if criteria_points is None:
+        problems.append(_("Kế hoạch chưa có tiêu chí nào."))
+    elif criteria_points != plan.total_points:
+        problems.append(_("Tổng điểm tối đa của các tiêu chí (%(points)s) phải bằng tổng điểm của kế hoạch "
+                          "(%(total)s).") % {"points": format_number(criteria_points, 2),
+                                             "total": format_number(plan.total_points, 2)})
+    return problems
+
+
+def ensure_can_edit_plan(*, user: AbstractBaseUser, unit: Unit) -> None:
+    """Quản trị and lãnh đạo of the issuing unit (or a unit above it) create and edit its plans; others get 403."""
+    ensure_role(user, unit, Role.LANH_DAO, Role.QUAN_TRI,
+                message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được tạo, sửa kế hoạch."))
+
+
+@transaction.atomic
+def change_plan_status(*, plan: Plan, to: str, by: AbstractBaseUser) -> Plan:
+    """Move a plan along draft → active → closed (and back where Plan.TRANSITIONS allows); activation needs the
+    criteria's points to add up to the plan's total. The history row records who did it."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    ensure_can_edit_plan(user=by, unit=plan.issuer)
+    if to not in Plan.TRANSITIONS.get(plan.status, set()):
+        raise ValidationError(_("Không thể chuyển kế hoạch từ “%(from)s” sang “%(to)s”.") % {
+            "from": plan.get_status_display(), "to": Plan.Status(to).label if to in Plan.Status.values else to})
+    if to == Plan.Status.ACTIVE:
+        problems = activation_problems(plan)
+        if problems:
+            raise ValidationError(problems)
+    plan.status = to
+    plan._history_user = by
+    plan._change_reason = f"status:{to}"
+    plan.save(update_fields=["status", "updated_at"])
+    return plan

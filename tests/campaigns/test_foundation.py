@@ -170,3 +170,5 @@ def test_the_demo_loads_twice_without_duplicating_anything(capsys):
     tay_hieu = Unit.objects.get(code="NA-TAYHIEU")
     assert Unit.objects.get_parent(tay_hieu).code == "NA-THAIHOA"
     assert Unit.objects.get(code="NT").successor.code == "KH"
+    assert counts[4] == 5  # the five seed plans
+    assert Plan.objects.filter(key="tay-hieu-2024-chuyen-doi-so", status=Plan.Status.ACTIVE).exists()

@@ -1,4 +1,4 @@
-"""Load the demo: the seed localities' org tree, officials and logins (and, when present, the seed plans)."""
+"""Load the demo: the seed localities' org tree, officials and logins, the catalogues and the five seed plans."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from awards.catalogue import sync_award_kinds
+from awards.plan_io import PlanFileError, import_plan
 from campaigns.models import Membership
 from campaigns.services import sync_org
+from scoring.catalogue import sync_indicators
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEMO_PASSWORD = "thidua@2024"
@@ -25,6 +28,14 @@ class Command(BaseCommand):
         data = yaml.safe_load((DEMO_DIR / "units.yaml").read_text(encoding="utf-8"))
         counts = sync_org(data=data, password=DEMO_PASSWORD)
         self.stdout.write(f"Đơn vị: {counts['units']}, cán bộ: {counts['people']}, tài khoản: {counts['users']}")
+        sync_indicators()
+        sync_award_kinds()
+        for path in sorted((DEMO_DIR / "plans").glob("*.yaml")):
+            try:
+                result = import_plan(text=path.read_text(encoding="utf-8"))
+            except PlanFileError as error:
+                raise CommandError(f"Kế hoạch mẫu {path.name} lỗi:\n  - " + "\n  - ".join(error.errors)) from error
+            self.stdout.write(f"Kế hoạch: {result.plan.title} ({'mới' if result.created else 'cập nhật'})")
         if not options["quiet_logins"]:
             self.print_logins(data)
 

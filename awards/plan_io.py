@@ -1,0 +1,1025 @@
+"""The plan file: one YAML document holds a whole plan (docs/plan-format.md).
+
+`import_plan` reads a file, checks all of it and names every error with its line and place, in Vietnamese, then
+writes the plan in one transaction (all or nothing); importing the same file again updates the plan found by its
+`key`. `export_plan` writes the file back; export → import into an empty database → export gives the same text.
+`copy_plan_to_year` reuses both to draft next year's plan. It lives in awards because a plan spans the three apps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from awards import catalogue as award_catalogue
+from awards.models import AwardKind, Condition, DossierRequirement, Level, QuotaRule, Recipient
+from campaigns.models import Group, Participant, Period, Person, Plan, PlanTask, Unit
+from campaigns.services import activation_problems, ensure_can_edit_plan
+from scoring import catalogue as indicator_catalogue
+from scoring.models import Criterion, Indicator
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+FORMAT_NOTE = "# Tệp kế hoạch thi đua của Thi đua — định dạng mô tả trong docs/plan-format.md\n"
+
+PLAN_KEYS = (
+    "key", "issuer", "number", "symbol", "issued_on", "place", "title", "kind", "status", "start", "end", "frequency",
+    "grace_days", "total_points", "vote_threshold", "signer", "legal_bases", "purpose", "requirements", "recipients",
+    "source_note", "periods", "groups", "participants", "criteria", "award_kinds", "quotas", "conditions",
+    "dossier_documents", "tasks",
+)
+PERIOD_KEYS = ("name", "start", "end", "review_kind", "dossier_deadline", "status")
+GROUP_KEYS = ("code", "name")
+COLLECTIVE_KEYS = ("unit", "name", "group")
+INDIVIDUAL_KEYS = ("person", "full_name", "position", "unit", "group")
+CRITERION_KEYS = ("code", "name", "indicator", "applies_to", "comparison", "target", "worst", "max_points", "rule",
+                  "bands", "zero_denominator", "note")
+AWARD_KIND_KEYS = ("code", "name", "certificate_title", "level", "recipients", "individual_coefficient",
+                   "collective_multiplier")
+QUOTA_KEYS = ("award_kind", "period", "group", "max_collectives", "max_individuals", "individuals_per_collective",
+              "min_ratio", "note")
+CONDITION_KEYS = ("applies_to", "text")
+DOSSIER_KEYS = ("code", "name", "applies_to", "per_nominee")
+TASK_KEYS = ("code", "title", "lead_unit", "executing_units", "deadline", "status", "progress", "progress_percent")
+
+
+class PlanFileError(Exception):
+    """A plan file that cannot be imported; `errors` lists every problem with its place in the file."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading YAML with the line of every value
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit dates: a date stays text so "2024-13-01" is reported with its place, not a traceback."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _node_lines(node: yaml.Node, path: tuple = ()) -> dict[tuple, int]:
+    """Line number (1-based) of every key and item, by its path in the document."""
+    lines = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines.update(_node_lines(value, (*path, key.value)))
+            lines[(*path, key.value)] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines.update(_node_lines(item, (*path, index)))
+    return lines
+
+
+def parse_text(text: str) -> tuple[Any, dict[tuple, int]]:
+    """The document and the line of each of its parts; a syntax error is a PlanFileError naming its line."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        return loader.construct_document(node), _node_lines(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else "?"
+        raise PlanFileError([_("Dòng %(line)s: tệp YAML sai cú pháp (%(problem)s).") % {
+            "line": line, "problem": error.problem or error.context}]) from error
+    except yaml.YAMLError as error:
+        raise PlanFileError([_("Tệp YAML sai cú pháp (%(problem)s).") % {"problem": error}]) from error
+    finally:
+        loader.dispose()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Checking the document
+
+
+@dataclass
+class _Spec:
+    """The plan as read from the file, with codes resolved to database objects; nothing written yet."""
+
+    key: str = ""
+    issuer: Unit | None = None
+    fields: dict = field(default_factory=dict)
+    status: str = Plan.Status.DRAFT
+    periods: list[dict] = field(default_factory=list)
+    groups: list[dict] = field(default_factory=list)
+    collectives: list[dict] = field(default_factory=list)
+    individuals: list[dict] = field(default_factory=list)
+    criteria: list[dict] = field(default_factory=list)
+    award_kinds: list[dict] = field(default_factory=list)
+    quotas: list[dict] = field(default_factory=list)
+    conditions: list[dict] = field(default_factory=list)
+    dossier_documents: list[dict] = field(default_factory=list)
+    tasks: list[dict] = field(default_factory=list)
+
+
+_MISSING = object()
+_DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+class _Reader:
+    """Walks the document, converts values and collects every error with its place."""
+
+    def __init__(self, lines: dict[tuple, int]) -> None:
+        self.lines = lines
+        self.errors: list[str] = []
+
+    # -- places and errors
+
+    def place(self, path: tuple) -> str:
+        shown = " › ".join(str(part + 1) if isinstance(part, int) else str(part) for part in path)
+        probe = tuple(path)
+        while probe and probe not in self.lines:
+            probe = probe[:-1]
+        line = self.lines.get(probe)
+        if line is None:
+            return _("Mục %(path)s") % {"path": shown or _("(toàn tệp)")}
+        return _("Dòng %(line)s, mục %(path)s") % {"line": line, "path": shown or _("(toàn tệp)")}
+
+    def error(self, path: tuple, message: str) -> None:
+        self.errors.append(_("%(place)s: %(message)s") % {"place": self.place(path), "message": message})
+
+    # -- shapes
+
+    def mapping(self, value: Any, path: tuple, keys: tuple[str, ...]) -> dict | None:
+        if not isinstance(value, dict):
+            self.error(path, _("Cần một bảng các mục (khóa: giá trị)."))
+            return None
+        for key in value:
+            if key not in keys:
+                self.error((*path, key), _("Mục «%(key)s» không có trong định dạng tệp kế hoạch (các mục hợp lệ: "
+                                           "%(keys)s).") % {"key": key, "keys": ", ".join(keys)})
+        return value
+
+    def sequence(self, mapping: dict, path: tuple, key: str) -> list:
+        value = mapping.get(key, None)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error((*path, key), _("Cần một danh sách (mỗi dòng bắt đầu bằng «- »)."))
+            return []
+        return value
+
+    # -- scalars
+
+    def text(self, mapping: dict, path: tuple, key: str, *, required: bool = False, max_length: int | None = None,
+             default: str = "") -> str:
+        value = mapping.get(key, _MISSING)
+        if value is _MISSING or value is None or value == "":
+            if required:
+                self.error((*path, key), _("Thiếu mục bắt buộc «%(key)s».") % {"key": key})
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.error((*path, key), _("Cần một chuỗi ký tự."))
+            return default
+        value = str(value).strip() if not isinstance(value, str) else value.strip("\n").rstrip()
+        if max_length and len(value) > max_length:
+            self.error((*path, key), _("Dài quá %(max)s ký tự.") % {"max": max_length})
+            return value[:max_length]
+        return value
+
+    def date(self, mapping: dict, path: tuple, key: str, *, required: bool = False) -> dt.date | None:
+        value = mapping.get(key, None)
+        if value in (None, ""):
+            if required:
+                self.error((*path, key), _("Thiếu mục bắt buộc «%(key)s».") % {"key": key})
+            return None
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        try:
+            match = _DATE_DMY.match(text)
+            if match:
+                return dt.date(int(match[3]), int(match[2]), int(match[1]))
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.error((*path, key), _("Ngày «%(value)s» không hợp lệ (cần dạng 2024-12-05 hoặc 05/12/2024).")
+                       % {"value": text})
+            return None
+
+    def number(self, mapping: dict, path: tuple, key: str, *, required: bool = False, default: Any = None,
+               minimum: Decimal | int | None = 0, maximum: Decimal | int | None = None,
+               integer: bool = False) -> Any:
+        value = mapping.get(key, None)
+        if value is None or value == "":
+            if required:
+                self.error((*path, key), _("Thiếu mục bắt buộc «%(key)s».") % {"key": key})
+            return default
+        if isinstance(value, bool):
+            value = int(value)
+        try:
+            number = Decimal(str(value).strip().rstrip("%").strip().replace(",", "."))
+            if not number.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            self.error((*path, key), _("«%(value)s» không phải là số.") % {"value": value})
+            return default
+        if integer and number != number.to_integral_value():
+            self.error((*path, key), _("«%(value)s» phải là số nguyên.") % {"value": value})
+            return default
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+            bounds = (_("từ %(min)s đến %(max)s") % {"min": minimum, "max": maximum} if maximum is not None
+                      else _("không nhỏ hơn %(min)s") % {"min": minimum})
+            self.error((*path, key), _("Giá trị %(value)s không hợp lệ: phải %(bounds)s.")
+                       % {"value": _plain(number), "bounds": bounds})
+            return default
+        return int(number) if integer else number
+
+    def choice(self, mapping: dict, path: tuple, key: str, choices: type, *, default: str | None = None) -> str | None:
+        value = mapping.get(key, None)
+        if value in (None, ""):
+            if default is None:
+                self.error((*path, key), _("Thiếu mục bắt buộc «%(key)s».") % {"key": key})
+            return default
+        if value not in choices.values:
+            options = ", ".join(f"{v} ({label})" for v, label in choices.choices)
+            self.error((*path, key), _("«%(value)s» không hợp lệ; chọn một trong: %(choices)s.")
+                       % {"value": value, "choices": options})
+            return default
+        return value
+
+    def boolean(self, mapping: dict, path: tuple, key: str, *, default: bool) -> bool:
+        value = mapping.get(key, None)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error((*path, key), _("Cần true hoặc false."))
+            return default
+        return value
+
+    def texts(self, mapping: dict, path: tuple, key: str) -> list[str]:
+        result = []
+        for index, item in enumerate(self.sequence(mapping, path, key)):
+            if not isinstance(item, str) or not item.strip():
+                self.error((*path, key, index), _("Cần một dòng văn bản."))
+            else:
+                result.append(item.strip())
+        return result
+
+
+def _plain(number: Decimal | None) -> int | float | None:
+    """A Decimal as the plain number a person would type: 90 for 90.00, 0.15 for 0.150."""
+    if number is None:
+        return None
+    number = Decimal(number)
+    if number == number.to_integral_value():
+        return int(number)
+    return float(number.normalize())
+
+
+def _read(data: Any, lines: dict[tuple, int]) -> _Spec:
+    """Check the whole document; raise PlanFileError listing every problem, or return the resolved spec."""
+    reader = _Reader(lines)
+    spec = _Spec()
+    root = reader.mapping(data, (), PLAN_KEYS)
+    if root is None:
+        raise PlanFileError([_("Tệp trống hoặc không phải một kế hoạch (cần một bảng các mục như key, issuer, "
+                               "title…).")])
+    spec.key = reader.text(root, (), "key", required=True, max_length=80)
+    if spec.key and slugify(spec.key) != spec.key:
+        reader.error(("key",), _("Mã kế hoạch chỉ gồm chữ thường không dấu, số và dấu gạch ngang (ví dụ "
+                                 "tay-hieu-2024)."))
+    issuer_code = reader.text(root, (), "issuer", required=True)
+    if issuer_code:
+        spec.issuer = Unit.objects.filter(code=issuer_code).first()
+        if spec.issuer is None:
+            reader.error(("issuer",), _("Không tìm thấy đơn vị có mã «%(code)s».") % {"code": issuer_code})
+    signer = root.get("signer") or {}
+    if signer:
+        signer = reader.mapping(signer, ("signer",), ("name", "title")) or {}
+    fields = {
+        "number": reader.text(root, (), "number", max_length=20),
+        "symbol": reader.text(root, (), "symbol", max_length=40, default="KH-UBND"),
+        "issued_on": reader.date(root, (), "issued_on"),
+        "place": reader.text(root, (), "place", max_length=80),
+        "title": reader.text(root, (), "title", required=True, max_length=500),
+        "kind": reader.choice(root, (), "kind", Plan.Kind, default=Plan.Kind.CHUYEN_DE),
+        "start": reader.date(root, (), "start", required=True),
+        "end": reader.date(root, (), "end", required=True),
+        "frequency": reader.choice(root, (), "frequency", Plan.Frequency, default=Plan.Frequency.MONTHLY),
+        "grace_days": reader.number(root, (), "grace_days", default=5, maximum=60, integer=True),
+        "total_points": reader.number(root, (), "total_points", default=Decimal(100), minimum=Decimal("0.01"),
+                                      maximum=Decimal(10000)),
+        "vote_threshold": reader.number(root, (), "vote_threshold", default=Decimal(70), maximum=100),
+        "signer_name": reader.text(signer, ("signer",), "name", max_length=120),
+        "signer_title": reader.text(signer, ("signer",), "title", max_length=120),
+        "legal_bases": reader.texts(root, (), "legal_bases"),
+        "purpose": reader.text(root, (), "purpose"),
+        "requirements": reader.text(root, (), "requirements"),
+        "recipients": reader.texts(root, (), "recipients"),
+        "source_note": reader.text(root, (), "source_note"),
+    }
+    spec.fields = fields
+    spec.status = reader.choice(root, (), "status", Plan.Status, default=Plan.Status.DRAFT)
+    start, end = fields["start"], fields["end"]
+    if start and end and end < start:
+        reader.error(("end",), _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
+                     % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"})
+        start = end = None
+
+    _read_periods(reader, root, spec, start, end)
+    group_codes = _read_groups(reader, root, spec)
+    _read_participants(reader, root, spec, group_codes)
+    _read_criteria(reader, root, spec)
+    _read_award_kinds_and_quotas(reader, root, spec, group_codes)
+    _read_conditions_and_dossiers(reader, root, spec)
+    _read_tasks(reader, root, spec)
+    if reader.errors:
+        raise PlanFileError(reader.errors)
+    return spec
+
+
+def _read_periods(reader: _Reader, root: dict, spec: _Spec, start: dt.date | None, end: dt.date | None) -> None:
+    for index, item in enumerate(reader.sequence(root, (), "periods")):
+        path = ("periods", index)
+        row = reader.mapping(item, path, PERIOD_KEYS)
+        if row is None:
+            continue
+        period = {
+            "name": reader.text(row, path, "name", required=True, max_length=120),
+            "start": reader.date(row, path, "start", required=True),
+            "end": reader.date(row, path, "end", required=True),
+            "review_kind": reader.choice(row, path, "review_kind", Period.ReviewKind,
+                                         default=Period.ReviewKind.TONG_KET),
+            "dossier_deadline": reader.date(row, path, "dossier_deadline"),
+            "status": reader.choice(row, path, "status", Period.Status, default=Period.Status.OPEN),
+        }
+        if period["start"] and period["end"]:
+            if period["end"] < period["start"]:
+                reader.error((*path, "end"), _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
+                             % {"end": f"{period['end']:%d/%m/%Y}", "start": f"{period['start']:%d/%m/%Y}"})
+            elif start and end and (period["start"] < start or period["end"] > end):
+                reader.error((*path, "start"), _("Đợt phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).")
+                             % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"})
+            else:
+                for other in spec.periods:
+                    if other["start"] and other["end"] and other["start"] <= period["end"] \
+                            and period["start"] <= other["end"]:
+                        reader.error((*path, "start"), _("Đợt «%(name)s» trùng thời gian với đợt «%(other)s».")
+                                     % {"name": period["name"], "other": other["name"]})
+                        break
+        if period["dossier_deadline"] and period["start"] and period["dossier_deadline"] < period["start"]:
+            reader.error((*path, "dossier_deadline"), _("Hạn nộp hồ sơ phải sau ngày bắt đầu của đợt."))
+        spec.periods.append(period)
+
+
+def _read_groups(reader: _Reader, root: dict, spec: _Spec) -> set[str]:
+    codes: dict[str, int] = {}
+    for index, item in enumerate(reader.sequence(root, (), "groups")):
+        path = ("groups", index)
+        row = reader.mapping(item, path, GROUP_KEYS)
+        if row is None:
+            continue
+        code = reader.text(row, path, "code", required=True, max_length=40)
+        if code and slugify(code) != code:
+            reader.error((*path, "code"), _("Mã khối chỉ gồm chữ thường không dấu, số và dấu gạch ngang."))
+        if code in codes:
+            reader.error((*path, "code"), _("Mã khối «%(code)s» bị lặp.") % {"code": code})
+        codes[code] = index
+        spec.groups.append({"code": code, "name": reader.text(row, path, "name", required=True, max_length=200)})
+    return set(codes)
+
+
+def _group(reader: _Reader, row: dict, path: tuple, group_codes: set[str]) -> str | None:
+    code = reader.text(row, path, "group")
+    if code and code not in group_codes:
+        reader.error((*path, "group"), _("Khối «%(code)s» chưa được khai báo trong mục groups.") % {"code": code})
+        return None
+    return code or None
+
+
+def _read_participants(reader: _Reader, root: dict, spec: _Spec, group_codes: set[str]) -> None:
+    participants = root.get("participants") or {}
+    participants = reader.mapping(participants, ("participants",), ("collectives", "individuals")) or {}
+    collective_items = reader.sequence(participants, ("participants",), "collectives")
+    individual_items = reader.sequence(participants, ("participants",), "individuals")
+    unit_codes = {row.get("unit") for row in collective_items if isinstance(row, dict)}
+    unit_codes |= {row.get("unit") for row in individual_items if isinstance(row, dict)}
+    units = {unit.code: unit for unit in Unit.objects.filter(code__in=[c for c in unit_codes if isinstance(c, str)])}
+    person_codes = [row.get("person") for row in individual_items if isinstance(row, dict)]
+    people = {person.code: person for person in Person.objects.select_related("unit").filter(
+        code__in=[c for c in person_codes if isinstance(c, str)])}
+
+    seen_units: set[int] = set()
+    for index, item in enumerate(collective_items):
+        path = ("participants", "collectives", index)
+        row = reader.mapping(item, path, COLLECTIVE_KEYS)
+        if row is None:
+            continue
+        code = reader.text(row, path, "unit", required=True)
+        unit = units.get(code)
+        if code and unit is None:
+            reader.error((*path, "unit"), _("Không tìm thấy đơn vị có mã «%(code)s».") % {"code": code})
+            continue
+        if unit is not None and unit.pk in seen_units:
+            reader.error((*path, "unit"), _("Đơn vị «%(code)s» đã có trong danh sách tập thể; mỗi đối tượng chỉ "
+                                            "thuộc một khối.") % {"code": code})
+            continue
+        group = _group(reader, row, path, group_codes)
+        if unit is not None:
+            seen_units.add(unit.pk)
+            spec.collectives.append({"unit": unit, "name": reader.text(row, path, "name", max_length=255) or unit.name,
+                                     "group": group})
+
+    seen_people: set = set()
+    for index, item in enumerate(individual_items):
+        path = ("participants", "individuals", index)
+        row = reader.mapping(item, path, INDIVIDUAL_KEYS)
+        if row is None:
+            continue
+        group = _group(reader, row, path, group_codes)
+        code = reader.text(row, path, "person")
+        if code:
+            person = people.get(code)
+            if person is None:
+                reader.error((*path, "person"), _("Không tìm thấy cán bộ có mã «%(code)s».") % {"code": code})
+                continue
+            identity = ("code", code)
+            entry = {"person": person, "full_name": reader.text(row, path, "full_name") or person.full_name,
+                     "position": reader.text(row, path, "position") or person.position, "unit": person.unit}
+        else:
+            # A person without a code is found (or created) by full name within the unit.
+            full_name = reader.text(row, path, "full_name", required=True, max_length=120)
+            unit_code = reader.text(row, path, "unit", required=True)
+            unit = units.get(unit_code)
+            if unit_code and unit is None:
+                reader.error((*path, "unit"), _("Không tìm thấy đơn vị có mã «%(code)s».") % {"code": unit_code})
+                continue
+            if not full_name or unit is None:
+                continue
+            identity = ("name", full_name, unit.pk)
+            entry = {"person": None, "full_name": full_name, "unit": unit,
+                     "position": reader.text(row, path, "position", max_length=160)}
+        if identity in seen_people:
+            reader.error(path, _("Cá nhân «%(name)s» đã có trong danh sách; mỗi đối tượng chỉ thuộc một khối.")
+                         % {"name": entry["full_name"]})
+            continue
+        seen_people.add(identity)
+        entry["group"] = group
+        spec.individuals.append(entry)
+
+
+def _read_criteria(reader: _Reader, root: dict, spec: _Spec) -> None:
+    items = reader.sequence(root, (), "criteria")
+    codes = [row.get("indicator") for row in items if isinstance(row, dict)]
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=[c for c in codes if isinstance(c, str)])}
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        path = ("criteria", index)
+        row = reader.mapping(item, path, CRITERION_KEYS)
+        if row is None:
+            continue
+        code = reader.text(row, path, "code", required=True, max_length=60)
+        if code and slugify(code) != code:
+            reader.error((*path, "code"), _("Mã tiêu chí chỉ gồm chữ thường không dấu, số và dấu gạch ngang."))
+        if code in seen:
+            reader.error((*path, "code"), _("Mã tiêu chí «%(code)s» bị lặp.") % {"code": code})
+        seen.add(code)
+        indicator_code = reader.text(row, path, "indicator", required=True)
+        indicator = indicators.get(indicator_code)
+        if indicator_code and indicator is None:
+            reader.error((*path, "indicator"), _("Không có chỉ số «%(code)s» trong danh mục chỉ số.")
+                         % {"code": indicator_code})
+        criterion = {
+            "code": code,
+            "name": reader.text(row, path, "name", required=True, max_length=500),
+            "indicator": indicator,
+            "applies_to": reader.choice(row, path, "applies_to", Criterion.AppliesTo, default=Criterion.AppliesTo.BOTH),
+            "comparison": reader.choice(row, path, "comparison", Criterion.Comparison,
+                                        default=Criterion.Comparison.LTE
+                                        if indicator and indicator.direction == Indicator.Direction.LOWER
+                                        else Criterion.Comparison.GTE),
+            "max_points": reader.number(row, path, "max_points", required=True, maximum=Decimal(10000)),
+            "rule": reader.choice(row, path, "rule", Criterion.Rule, default=Criterion.Rule.THRESHOLD),
+            "zero_denominator": reader.choice(row, path, "zero_denominator", Criterion.ZeroDenominator,
+                                              default=Criterion.ZeroDenominator.NOT_APPLICABLE),
+            "note": reader.text(row, path, "note"),
+            "bands": [],
+        }
+        is_rate = indicator is not None and indicator.kind == Indicator.Kind.RATE
+        is_yes_no = indicator is not None and indicator.kind == Indicator.Kind.BOOLEAN
+        top = 100 if is_rate else None
+        if is_yes_no and row.get("target", None) is None:
+            target = Decimal(1)  # a criterion with no number is met by "yes"
+        else:
+            target = reader.number(row, path, "target", required=True, maximum=top)
+        if is_yes_no and target is not None and target != 1:
+            reader.error((*path, "target"), _("Tiêu chí có/không chỉ nhận chỉ tiêu 1 (hoặc true): có thực hiện."))
+        worst = reader.number(row, path, "worst", maximum=top)
+        criterion["target"], criterion["worst"] = target, worst
+        if criterion["comparison"] == Criterion.Comparison.LTE and worst is not None and target is not None \
+                and worst <= target:
+            reader.error((*path, "worst"), _("Mức không đạt điểm (%(worst)s) phải lớn hơn chỉ tiêu (%(target)s) với "
+                                             "tiêu chí càng thấp càng tốt.") % {"worst": _plain(worst),
+                                                                                 "target": _plain(target)})
+        if criterion["rule"] == Criterion.Rule.LINEAR and criterion["comparison"] == Criterion.Comparison.LTE \
+                and worst is None:
+            reader.error((*path, "worst"), _("Tiêu chí càng thấp càng tốt chấm tuyến tính cần mức không đạt điểm "
+                                             "(worst)."))
+        if criterion["rule"] == Criterion.Rule.BANDS:
+            criterion["bands"] = _read_bands(reader, row, path, criterion["max_points"])
+        elif row.get("bands"):
+            reader.error((*path, "bands"), _("Khung điểm chỉ dùng với cách chấm bands."))
+        spec.criteria.append(criterion)
+
+
+def _read_bands(reader: _Reader, row: dict, path: tuple, max_points: Decimal | None) -> list:
+    bands = []
+    items = reader.sequence(row, path, "bands")
+    if not items:
+        reader.error((*path, "bands"), _("Cách chấm theo khung điểm cần danh sách bands: [ngưỡng, điểm]."))
+    for index, band in enumerate(items):
+        if not isinstance(band, list) or len(band) != 2:
+            reader.error((*path, "bands", index), _("Mỗi khung điểm là một cặp [ngưỡng, điểm]."))
+            continue
+        pair = {"threshold": band[0], "points": band[1]}
+        threshold = reader.number(pair, (*path, "bands", index), "threshold", required=True, minimum=None)
+        points = reader.number(pair, (*path, "bands", index), "points", required=True)
+        if threshold is None or points is None:
+            continue
+        if max_points is not None and points > max_points:
+            reader.error((*path, "bands", index), _("Điểm của khung (%(points)s) vượt điểm tối đa (%(max)s).")
+                         % {"points": _plain(points), "max": _plain(max_points)})
+        bands.append([_plain(threshold), _plain(points)])
+    return bands
+
+
+def _read_award_kinds_and_quotas(reader: _Reader, root: dict, spec: _Spec, group_codes: set[str]) -> None:
+    file_kinds: set[str] = set()
+    for index, item in enumerate(reader.sequence(root, (), "award_kinds")):
+        path = ("award_kinds", index)
+        row = reader.mapping(item, path, AWARD_KIND_KEYS)
+        if row is None:
+            continue
+        code = reader.text(row, path, "code", required=True, max_length=60)
+        if code in award_catalogue.CODES:
+            reader.error((*path, "code"), _("Hình thức «%(code)s» đã có trong danh mục; chỉ cần dùng mã này ở mục "
+                                            "quotas.") % {"code": code})
+        file_kinds.add(code)
+        spec.award_kinds.append({
+            "code": code,
+            "name": reader.text(row, path, "name", required=True, max_length=255),
+            "certificate_title": reader.text(row, path, "certificate_title", max_length=60, default="GIẤY KHEN"),
+            "level": reader.choice(row, path, "level", Level),
+            "recipients": reader.choice(row, path, "recipients", Recipient, default=Recipient.BOTH),
+            "individual_coefficient": reader.number(row, path, "individual_coefficient", required=True, maximum=100),
+            "collective_multiplier": reader.number(row, path, "collective_multiplier", default=Decimal(2), maximum=100),
+        })
+    items = reader.sequence(root, (), "quotas")
+    known = set(AwardKind.objects.filter(
+        code__in=[r.get("award_kind") for r in items if isinstance(r, dict) and isinstance(r.get("award_kind"), str)]
+    ).values_list("code", flat=True)) | file_kinds
+    seen: set[tuple] = set()
+    for index, item in enumerate(items):
+        path = ("quotas", index)
+        row = reader.mapping(item, path, QUOTA_KEYS)
+        if row is None:
+            continue
+        kind = reader.text(row, path, "award_kind", required=True)
+        if kind and kind not in known:
+            reader.error((*path, "award_kind"), _("Không có hình thức khen thưởng «%(code)s» trong danh mục hay mục "
+                                                  "award_kinds.") % {"code": kind})
+        period = reader.number(row, path, "period", minimum=1, integer=True)
+        if period is not None and period > len(spec.periods):
+            reader.error((*path, "period"), _("Đợt số %(number)s không tồn tại (kế hoạch có %(count)s đợt).")
+                         % {"number": period, "count": len(spec.periods)})
+        group = _group(reader, row, path, group_codes)
+        if (kind, period, group) in seen:
+            reader.error(path, _("Chỉ tiêu cho cùng hình thức, đợt và khối đã khai báo ở trên."))
+        seen.add((kind, period, group))
+        quota = {
+            "award_kind": kind, "period": period, "group": group,
+            "max_collectives": reader.number(row, path, "max_collectives", default=0, maximum=10000, integer=True),
+            "max_individuals": reader.number(row, path, "max_individuals", default=0, maximum=10000, integer=True),
+            "individuals_per_collective": reader.number(row, path, "individuals_per_collective", maximum=1000,
+                                                        integer=True),
+            "min_ratio": reader.number(row, path, "min_ratio", default=Decimal(0), maximum=100),
+            "note": reader.text(row, path, "note"),
+        }
+        if not quota["max_collectives"] and not quota["max_individuals"]:
+            reader.error(path, _("Chỉ tiêu phải cho phép ít nhất một tập thể hoặc một cá nhân."))
+        spec.quotas.append(quota)
+
+
+def _read_conditions_and_dossiers(reader: _Reader, root: dict, spec: _Spec) -> None:
+    for index, item in enumerate(reader.sequence(root, (), "conditions")):
+        path = ("conditions", index)
+        row = reader.mapping(item, path, CONDITION_KEYS)
+        if row is not None:
+            spec.conditions.append({
+                "applies_to": reader.choice(row, path, "applies_to", Recipient, default=Recipient.BOTH),
+                "text": reader.text(row, path, "text", required=True),
+            })
+    seen: set[str] = set()
+    for index, item in enumerate(reader.sequence(root, (), "dossier_documents")):
+        path = ("dossier_documents", index)
+        row = reader.mapping(item, path, DOSSIER_KEYS)
+        if row is None:
+            continue
+        code = reader.text(row, path, "code", required=True, max_length=40)
+        if code in seen:
+            reader.error((*path, "code"), _("Mã tài liệu «%(code)s» bị lặp.") % {"code": code})
+        seen.add(code)
+        spec.dossier_documents.append({
+            "code": code,
+            "name": reader.text(row, path, "name", required=True, max_length=255),
+            "applies_to": reader.choice(row, path, "applies_to", Recipient, default=Recipient.BOTH),
+            "per_nominee": reader.boolean(row, path, "per_nominee", default=True),
+        })
+
+
+def _read_tasks(reader: _Reader, root: dict, spec: _Spec) -> None:
+    items = reader.sequence(root, (), "tasks")
+    codes: set[str] = set()
+    for row in items:
+        if isinstance(row, dict):
+            if isinstance(row.get("lead_unit"), str):
+                codes.add(row["lead_unit"])
+            if isinstance(row.get("executing_units"), list):
+                codes |= {code for code in row["executing_units"] if isinstance(code, str)}
+    units = {unit.code: unit for unit in Unit.objects.filter(code__in=codes)}
+    for index, item in enumerate(items):
+        path = ("tasks", index)
+        row = reader.mapping(item, path, TASK_KEYS)
+        if row is None:
+            continue
+        lead_code = reader.text(row, path, "lead_unit")
+        if lead_code and lead_code not in units:
+            reader.error((*path, "lead_unit"), _("Không tìm thấy đơn vị có mã «%(code)s».") % {"code": lead_code})
+        executing = []
+        for unit_index, code in enumerate(reader.sequence(row, path, "executing_units")):
+            if code not in units:
+                reader.error((*path, "executing_units", unit_index), _("Không tìm thấy đơn vị có mã «%(code)s».")
+                             % {"code": code})
+            elif units[code] not in executing:
+                executing.append(units[code])
+        spec.tasks.append({
+            "code": reader.text(row, path, "code", max_length=20),
+            "title": reader.text(row, path, "title", required=True),
+            "lead_unit": units.get(lead_code) if lead_code else None,
+            "executing_units": executing,
+            "deadline": reader.date(row, path, "deadline"),
+            "status": reader.choice(row, path, "status", PlanTask.Status, default=PlanTask.Status.NOT_STARTED),
+            "progress": reader.text(row, path, "progress"),
+            "progress_percent": reader.number(row, path, "progress_percent", default=0, maximum=100, integer=True),
+        })
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Writing the plan
+
+
+@dataclass
+class ImportResult:
+    """The plan written by an import and whether it was new."""
+
+    plan: Plan
+    created: bool
+
+
+def _ensure_can_edit(user: AbstractBaseUser | None, unit: Unit) -> None:
+    """Only quản trị and lãnh đạo of the issuing unit (or above it) may write its plans; None is the command line."""
+    if user is None:
+        return
+    if not Unit.objects.in_scope_of(user).filter(pk=unit.pk).exists():
+        raise PermissionDenied(_("Đơn vị ban hành không thuộc phạm vi của bạn."))
+    ensure_can_edit_plan(user=user, unit=unit)
+
+
+def _delete_missing(queryset: Any, what: str, errors: list[str]) -> None:
+    for obj in queryset:
+        try:
+            obj.delete()
+        except ProtectedError:
+            errors.append(_("Không thể xóa %(what)s «%(name)s» vì đã có dữ liệu liên quan (đề nghị, quyết định).")
+                          % {"what": what, "name": obj})
+
+
+def _apply(spec: _Spec, by: AbstractBaseUser | None) -> ImportResult:
+    """Write the checked spec onto the plan with its key (created if new); the caller holds the transaction."""
+    _ensure_can_edit(by, spec.issuer)
+    plan = Plan.objects.filter(key=spec.key).select_related("issuer").first()
+    created = plan is None
+    if created:
+        plan = Plan(key=spec.key, status=Plan.Status.DRAFT)
+    elif plan.issuer_id != spec.issuer.pk:
+        _ensure_can_edit(by, plan.issuer)
+    errors: list[str] = []
+    plan.issuer = spec.issuer
+    for name, value in spec.fields.items():
+        setattr(plan, name, value)
+    if by is not None:
+        plan._history_user = by
+    plan.save()
+
+    # Periods are matched by their position (Đợt 1, Đợt 2 …).
+    periods = {period.order: period for period in plan.periods.all()}
+    by_order: dict[int, Period] = {}
+    for order, row in enumerate(spec.periods, start=1):
+        period = periods.get(order) or Period(plan=plan, order=order)
+        for name, value in row.items():
+            setattr(period, name, value)
+        period.save()
+        by_order[order] = period
+    _delete_missing(plan.periods.exclude(order__in=by_order), _("đợt"), errors)
+
+    groups = {group.code: group for group in plan.groups.all()}
+    by_code: dict[str, Group] = {}
+    for order, row in enumerate(spec.groups, start=1):
+        group = groups.get(row["code"]) or Group(plan=plan, code=row["code"])
+        group.name, group.order = row["name"], order
+        group.save()
+        by_code[group.code] = group
+    _delete_missing(plan.groups.exclude(code__in=by_code), _("khối"), errors)
+
+    _apply_participants(plan, spec, by_code, errors)
+    _apply_criteria(plan, spec, errors)
+
+    for row in spec.award_kinds:
+        AwardKind.objects.update_or_create(code=row["code"], defaults={k: v for k, v in row.items() if k != "code"})
+    kinds = {kind.code: kind for kind in AwardKind.objects.filter(code__in={q["award_kind"] for q in spec.quotas})}
+    quotas = {(q.award_kind_id, q.period_id, q.group_id): q for q in plan.quota_rules.all()}
+    kept = []
+    for row in spec.quotas:
+        kind, period = kinds[row["award_kind"]], by_order.get(row["period"]) if row["period"] else None
+        group = by_code.get(row["group"]) if row["group"] else None
+        quota = quotas.get((kind.pk, period.pk if period else None, group.pk if group else None))
+        quota = quota or QuotaRule(plan=plan, award_kind=kind, period=period, group=group)
+        for name in ("max_collectives", "max_individuals", "individuals_per_collective", "min_ratio", "note"):
+            setattr(quota, name, row[name])
+        quota.save()
+        kept.append(quota.pk)
+    _delete_missing(plan.quota_rules.exclude(pk__in=kept), _("chỉ tiêu khen thưởng"), errors)
+
+    conditions = {condition.order: condition for condition in plan.conditions.all()}
+    for order, row in enumerate(spec.conditions, start=1):
+        condition = conditions.get(order) or Condition(plan=plan, order=order)
+        condition.applies_to, condition.text = row["applies_to"], row["text"]
+        condition.save()
+    _delete_missing(plan.conditions.exclude(order__lte=len(spec.conditions)), _("tiêu chuẩn"), errors)
+
+    documents = {document.code: document for document in plan.dossier_requirements.all()}
+    for order, row in enumerate(spec.dossier_documents, start=1):
+        document = documents.get(row["code"]) or DossierRequirement(plan=plan, code=row["code"])
+        document.name, document.applies_to, document.per_nominee = row["name"], row["applies_to"], row["per_nominee"]
+        document.order = order
+        document.save()
+    _delete_missing(plan.dossier_requirements.exclude(code__in=[r["code"] for r in spec.dossier_documents]),
+                    _("thành phần hồ sơ"), errors)
+
+    tasks = {task.order: task for task in plan.tasks.all()}
+    for order, row in enumerate(spec.tasks, start=1):
+        task = tasks.get(order) or PlanTask(plan=plan, order=order)
+        for name, value in row.items():
+            if name != "executing_units":
+                setattr(task, name, value)
+        task.save()
+        task.executing_units.set(row["executing_units"])
+    _delete_missing(plan.tasks.exclude(order__lte=len(spec.tasks)), _("nhiệm vụ"), errors)
+
+    if spec.status != Plan.Status.DRAFT:
+        errors += activation_problems(plan)
+    if errors:
+        raise PlanFileError(errors)
+    if plan.status != spec.status:
+        plan.status = spec.status
+        plan.save(update_fields=["status", "updated_at"])
+    return ImportResult(plan=plan, created=created)
+
+
+def _apply_participants(plan: Plan, spec: _Spec, groups: dict[str, Group], errors: list[str]) -> None:
+    existing = {(p.kind, p.unit_id if p.kind == Participant.Kind.COLLECTIVE else p.person_id): p
+                for p in plan.participants.all()}
+    kept: list[int] = []
+    for row in spec.collectives:
+        participant = existing.get((Participant.Kind.COLLECTIVE, row["unit"].pk)) or Participant(
+            plan=plan, kind=Participant.Kind.COLLECTIVE, unit=row["unit"])
+        participant.name, participant.group = row["name"], groups.get(row["group"]) if row["group"] else None
+        participant.save()
+        kept.append(participant.pk)
+    for row in spec.individuals:
+        person = row["person"]
+        if person is None:
+            person = Person.objects.filter(full_name=row["full_name"], unit=row["unit"]).order_by("pk").first()
+            person = person or Person.objects.create(full_name=row["full_name"], unit=row["unit"],
+                                                     position=row["position"])
+        participant = existing.get((Participant.Kind.INDIVIDUAL, person.pk)) or Participant(
+            plan=plan, kind=Participant.Kind.INDIVIDUAL, person=person)
+        participant.unit = person.unit
+        participant.name, participant.position = row["full_name"], row["position"]
+        participant.unit_name = person.unit.name
+        participant.group = groups.get(row["group"]) if row["group"] else None
+        participant.save()
+        kept.append(participant.pk)
+    for participant in plan.participants.exclude(pk__in=kept):
+        if participant.readings.exists():
+            errors.append(_("Không thể bỏ đối tượng «%(name)s» khỏi kế hoạch vì đã có số liệu.")
+                          % {"name": participant.name})
+        else:
+            _delete_missing([participant], _("đối tượng"), errors)
+
+
+def _apply_criteria(plan: Plan, spec: _Spec, errors: list[str]) -> None:
+    criteria = {criterion.code: criterion for criterion in plan.criteria.all()}
+    for order, row in enumerate(spec.criteria, start=1):
+        criterion = criteria.get(row["code"]) or Criterion(plan=plan, code=row["code"])
+        for name, value in row.items():
+            setattr(criterion, name, value)
+        criterion.order = order
+        criterion.save()
+    _delete_missing(plan.criteria.exclude(code__in=[row["code"] for row in spec.criteria]), _("tiêu chí"), errors)
+
+
+@transaction.atomic
+def import_plan(*, text: str, by: AbstractBaseUser | None = None) -> ImportResult:
+    """Import one plan file all or nothing: every error is reported at once and nothing is written."""
+    data, lines = parse_text(text)
+    indicator_catalogue.sync_indicators()
+    award_catalogue.sync_award_kinds()
+    return _apply(_read(data, lines), by)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Export
+
+
+class _Flow(dict):
+    """A short mapping written on one line: {unit: NA-TAYHIEU-VP, group: bo-phan}."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Readable output: multi-line text as blocks, short rows on one line, never anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    value = str(value)  # choices (Plan.Kind …) are str subclasses; write their plain value
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_multi_representer(str, _represent_str)
+_Dumper.add_representer(_Flow, lambda dumper, value: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", value.items(), flow_style=True))
+
+
+def _compact(mapping: dict) -> dict:
+    """Leave out empty optional values so the file stays short."""
+    return {key: value for key, value in mapping.items() if value not in (None, "", [], {})}
+
+
+def plan_to_dict(plan: Plan) -> dict:
+    """The plan as the plain data of its file, in a fixed order that does not depend on database ids."""
+    periods = list(plan.periods.order_by("order"))
+    period_numbers = {period.pk: number for number, period in enumerate(periods, start=1)}
+    groups = list(plan.groups.order_by("order", "code"))
+    group_codes = {group.pk: group.code for group in groups}
+    participants = list(plan.participants.select_related("unit", "person", "person__unit"))
+    collectives = sorted((p for p in participants if p.kind == Participant.Kind.COLLECTIVE),
+                         key=lambda p: (p.unit.path, p.name))
+    individuals = sorted((p for p in participants if p.kind == Participant.Kind.INDIVIDUAL),
+                         key=lambda p: (p.person.unit.path, p.name, p.person.code or ""))
+    quotas = sorted(plan.quota_rules.select_related("award_kind", "period", "group"), key=lambda q: (
+        period_numbers.get(q.period_id, 0), q.group.order if q.group else 0, group_codes.get(q.group_id, ""),
+        q.award_kind.code))
+    used_kinds = sorted({q.award_kind for q in quotas if q.award_kind.code not in award_catalogue.CODES},
+                        key=lambda kind: kind.code)
+
+    def individual(p: Participant) -> dict:
+        person = p.person
+        if person.code:
+            row = {"person": person.code, "full_name": p.name}
+        else:
+            row = {"full_name": p.name, "unit": person.unit.code}
+        row["position"] = p.position
+        row["group"] = group_codes.get(p.group_id)
+        return _Flow(_compact(row))
+
+    return _compact({
+        "key": plan.key, "issuer": plan.issuer.code, "number": plan.number, "symbol": plan.symbol,
+        "issued_on": plan.issued_on, "place": plan.place, "title": plan.title, "kind": plan.kind,
+        "status": plan.status, "start": plan.start, "end": plan.end, "frequency": plan.frequency,
+        "grace_days": plan.grace_days, "total_points": _plain(plan.total_points),
+        "vote_threshold": _plain(plan.vote_threshold),
+        "signer": _compact({"name": plan.signer_name, "title": plan.signer_title}),
+        "legal_bases": list(plan.legal_bases), "purpose": plan.purpose, "requirements": plan.requirements,
+        "recipients": list(plan.recipients), "source_note": plan.source_note,
+        "periods": [_compact({
+            "name": period.name, "start": period.start, "end": period.end, "review_kind": period.review_kind,
+            "dossier_deadline": period.dossier_deadline, "status": period.status}) for period in periods],
+        "groups": [_Flow({"code": group.code, "name": group.name}) for group in groups],
+        "participants": _compact({
+            "collectives": [_Flow(_compact({"unit": p.unit.code, "name": p.name, "group": group_codes.get(p.group_id)}))
+                            for p in collectives],
+            "individuals": [individual(p) for p in individuals],
+        }),
+        "criteria": [_compact({
+            "code": c.code, "name": c.name, "indicator": c.indicator.code, "applies_to": c.applies_to,
+            "comparison": c.comparison, "target": _plain(c.target), "worst": _plain(c.worst),
+            "max_points": _plain(c.max_points), "rule": c.rule, "bands": [list(band) for band in c.bands],
+            "zero_denominator": c.zero_denominator if c.zero_denominator != Criterion.ZeroDenominator.NOT_APPLICABLE
+            else None, "note": c.note,
+        }) for c in plan.criteria.select_related("indicator").order_by("order", "code")],
+        "award_kinds": [_compact({
+            "code": kind.code, "name": kind.name, "certificate_title": kind.certificate_title, "level": kind.level,
+            "recipients": kind.recipients, "individual_coefficient": _plain(kind.individual_coefficient),
+            "collective_multiplier": _plain(kind.collective_multiplier)}) for kind in used_kinds],
+        "quotas": [_compact({
+            "award_kind": q.award_kind.code, "period": period_numbers.get(q.period_id),
+            "group": group_codes.get(q.group_id), "max_collectives": q.max_collectives,
+            "max_individuals": q.max_individuals, "individuals_per_collective": q.individuals_per_collective,
+            "min_ratio": _plain(q.min_ratio) or None, "note": q.note}) for q in quotas],
+        "conditions": [_compact({"applies_to": c.applies_to, "text": c.text})
+                       for c in plan.conditions.order_by("order", "pk")],
+        "dossier_documents": [_Flow(_compact({
+            "code": d.code, "name": d.name, "applies_to": d.applies_to,
+            "per_nominee": None if d.per_nominee else False}))
+            for d in plan.dossier_requirements.order_by("order", "code")],
+        "tasks": [_compact({
+            "code": t.code, "title": t.title, "lead_unit": t.lead_unit.code if t.lead_unit else None,
+            "executing_units": sorted((u.code for u in t.executing_units.all()), key=_unit_paths(t)),
+            "deadline": t.deadline, "status": t.status, "progress": t.progress,
+            "progress_percent": t.progress_percent or None,
+        }) for t in plan.tasks.select_related("lead_unit").prefetch_related("executing_units").order_by("order", "pk")],
+    })
+
+
+def _unit_paths(task: PlanTask) -> Any:
+    paths = {unit.code: unit.path for unit in task.executing_units.all()}
+    return lambda code: paths[code]
+
+
+def dump(data: dict) -> str:
+    """The YAML text of a plan's data, with the format note on top."""
+    return FORMAT_NOTE + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120,
+                                   default_flow_style=False)
+
+
+def export_plan(*, plan: Plan) -> str:
+    """The plan file of a plan: importing it elsewhere recreates the same plan."""
+    return dump(plan_to_dict(plan))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Copy to a new year
+
+
+def _shift_year(day: dt.date | None, years: int) -> dt.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def copy_plan_to_year(*, plan: Plan, year: int, by: AbstractBaseUser | None) -> Plan:
+    """A new draft of the same plan for `year`: dates shifted, numbering cleared, tasks not started, no readings."""
+    _ensure_can_edit(by, plan.issuer)
+    years = year - plan.start.year
+    if years == 0:
+        raise PlanFileError([_("Năm mới phải khác năm của kế hoạch gốc (%(year)s).") % {"year": plan.start.year}])
+    data = plan_to_dict(plan)
+    for name in ("start", "end"):
+        data[name] = _shift_year(data[name], years)
+    data.pop("issued_on", None)
+    data.pop("number", None)
+    data["status"] = Plan.Status.DRAFT
+    old_year, new_year = str(plan.start.year), str(year)
+    data["title"] = data["title"].replace(old_year, new_year)
+    for period in data.get("periods", []):
+        period["start"], period["end"] = _shift_year(period["start"], years), _shift_year(period["end"], years)
+        period["dossier_deadline"] = _shift_year(period.get("dossier_deadline"), years)
+        period["status"] = Period.Status.OPEN
+    for task in data.get("tasks", []):
+        task["deadline"] = _shift_year(task.get("deadline"), years)
+        task["status"], task["progress"], task["progress_percent"] = PlanTask.Status.NOT_STARTED, "", 0
+    base = re.sub(rf"-?{old_year}$", "", plan.key) or "ke-hoach"
+    key, suffix = f"{base}-{new_year}"[:80], 2
+    while Plan.objects.filter(key=key).exists():
+        key, suffix = f"{base}-{new_year}-{suffix}"[:80], suffix + 1
+    data["key"] = key
+    return _apply(_read(data, {}), by).plan
