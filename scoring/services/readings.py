@@ -168,7 +168,7 @@ def apply_reading(*, user: AbstractBaseUser, participant: Participant, indicator
             raise PermissionDenied(access.reason)
 
     note = (note or "").strip()
-    existing = (Reading.objects.select_for_update().select_related("entered_by")
+    existing = (Reading.objects.select_for_update(of=("self",)).select_related("entered_by")
                 .filter(participant=participant, indicator=indicator, window_start=window_start).first())
     blank = num is None and den is None and val is None
     figures = {"numerator": num, "denominator": den, "value": val, "note": note, "check_again": bool(check_again)}
