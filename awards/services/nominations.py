@@ -117,7 +117,7 @@ def _conflict(nomination: Nomination) -> ValidationError:
 
 def _lock(nomination: Nomination, expected_version: int | None) -> Nomination:
     """Re-read the nomination under a row lock; refuse when the user's copy is stale."""
-    current = (Nomination.objects.select_for_update()
+    current = (Nomination.objects.select_for_update(of=("self",))
                .select_related("period__plan__issuer", "participant__unit", "participant__person__unit",
                                "quota_rule", "award_kind")
                .get(pk=nomination.pk))

@@ -29,7 +29,7 @@ def province_plan(org):
     officials = [individual(plan, Person.objects.create(full_name=f"Cán bộ {unit.short_name}", unit=unit))
                  for unit in (org.commune_a, org.commune_b, org.commune_c)]
     for participant, rank in zip(communes, [1, 2, 3], strict=True):
-        stand(plan and period, participant, rank, str(100 - rank))
+        stand(period, participant, rank, str(100 - rank))
     for participant in officials:
         stand(period, participant, 1, "90")
     QuotaRule.objects.create(plan=plan, group=group, award_kind=giay_khen_xa(), max_collectives=2,
