@@ -7,6 +7,8 @@ How a rule is applied (deterministic: the same input always gives the same outpu
 
 1. The rule's group ranking is walked in rank order (rank, then participant id for equal ranks).
    Collectives fill at most ``max_collectives`` places; individuals at most ``max_individuals``.
+   A rule without a group covers the whole plan: when the participants of a kind sit in one group its ranking is
+   used; across several groups ranks are not comparable, so the walk goes by ratio (equal ratios are a tie).
 2. A participant is skipped, with its reason, when it has no rank, when its readings are incomplete
    (``readings_present < readings_expected``), when its ratio is under the rule's minimum, or when an
    eligibility condition was explicitly marked *not met*.
@@ -19,15 +21,16 @@ How a rule is applied (deterministic: the same input always gives the same outpu
    is shared by further eligible participants, all of them are proposed and flagged ``tied_at_cut``
    (the places they share are over-subscribed and the chairman must choose).
 4. "K individuals per selected collective" (``individuals_per_collective``, Ninh Thuận: 01 cá nhân for each
-   collective commended): individuals are taken only from the selected collectives. An individual belongs to
-   a collective when its unit is the collective's unit or inside it (tree paths). Within one collective
+   collective commended): individuals of the rule's group (or of no group) are taken only from the selected
+   collectives. An individual belongs to a collective when its unit is the collective's unit or inside it
+   (tree paths). Within one collective
    individuals are ordered by ratio (higher first), then rank, then id; the tie rule applies at the K-th
    place. ``max_individuals``, when not 0, caps the total on top of that.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -54,6 +57,7 @@ class Entry:
     readings_present: int = 0
     unit_path: str = ""  # the collective's unit, or the unit the individual works in
     group_size: int = 0  # participants of this kind ranked in the group ("1/12 khối Xã")
+    group_label: str = ""  # "khối Xã": the entry's own group, named in reasons of plan-wide rules
     failed_conditions: tuple[str, ...] = ()  # texts of conditions explicitly recorded as not met
 
     @property
@@ -137,8 +141,9 @@ def skip_reason(entry: Entry, rule: Rule) -> str | None:
 
 
 def _proposed_reason(entry: Entry, rule: Rule, tied_at_cut: bool) -> str:
+    group = rule.group_label if rule.group_id is not None or not entry.group_label else entry.group_label
     text = _("Được đề xuất vì xếp hạng %(rank)s/%(size)s %(group)s, tỷ lệ điểm %(ratio)s, đủ số liệu") % {
-        "rank": entry.rank, "size": entry.group_size, "group": rule.group_label, "ratio": format_percent(entry.ratio),
+        "rank": entry.rank, "size": entry.group_size, "group": group, "ratio": format_percent(entry.ratio),
     }
     if tied_at_cut:
         text += _("; đồng hạng tại ngưỡng chỉ tiêu, Chủ tịch cần chọn")
@@ -194,27 +199,31 @@ def _rank_key(entry: Entry) -> tuple:
     return (entry.rank if entry.rank is not None else 10**9,)
 
 
-def _sorted(entries: Iterable[Entry]) -> list[Entry]:
-    return sorted(entries, key=lambda e: (e.rank is None, e.rank or 0, e.participant_id))
+def _ratio_key(entry: Entry) -> tuple:
+    return (-entry.ratio,)
+
+
+def _ordering(entries: list[Entry]):
+    """Ranks compare only inside one group: a plan-wide rule over several groups orders by ratio instead
+    (equal ratios then count as a tie)."""
+    if len({e.group_id for e in entries}) <= 1:
+        return _rank_key, sorted(entries, key=lambda e: (e.rank is None, e.rank or 0, e.participant_id))
+    return _ratio_key, sorted(entries, key=lambda e: (e.rank is None, -e.ratio, e.rank or 0, e.participant_id))
 
 
 def apply_rule(rule: Rule, entries: Sequence[Entry]) -> list[Outcome]:
     """Every participant the rule concerns, with its outcome: collectives first, then individuals, in rank order."""
     in_group = [e for e in entries if rule.group_id is None or e.group_id == rule.group_id]
-    collectives = _sorted(e for e in in_group if e.kind == COLLECTIVE)
+    key, collectives = _ordering([e for e in in_group if e.kind == COLLECTIVE])
 
-    def collective_reason(entry: Entry, tied: bool) -> str:
+    def reason(entry: Entry, tied: bool) -> str:
         return _proposed_reason(entry, rule, tied)
 
-    outcomes = _fill(collectives, rule, rule.max_collectives, _rank_key, collective_reason,
+    outcomes = _fill(collectives, rule, rule.max_collectives, key, reason,
                      _quota_full_reason(COLLECTIVE, rule.max_collectives))
     if not rule.individuals_per_collective:
-        individuals = _sorted(e for e in in_group if e.kind == INDIVIDUAL)
-
-        def individual_reason(entry: Entry, tied: bool) -> str:
-            return _proposed_reason(entry, rule, tied)
-
-        outcomes += _fill(individuals, rule, rule.max_individuals, _rank_key, individual_reason,
+        key, individuals = _ordering([e for e in in_group if e.kind == INDIVIDUAL])
+        outcomes += _fill(individuals, rule, rule.max_individuals, key, reason,
                           _quota_full_reason(INDIVIDUAL, rule.max_individuals))
         return outcomes
     return outcomes + _individuals_per_collective(rule, entries, collectives, outcomes)
@@ -226,11 +235,13 @@ def _individuals_per_collective(rule: Rule, entries: Sequence[Entry], collective
     per_collective = rule.individuals_per_collective or 0
     by_id = {c.participant_id: c for c in collectives}
     selected = [by_id[o.participant_id] for o in collective_outcomes if o.proposed]
-    # The deepest collective an individual's unit lies in (a section inside a commune belongs to the section's
-    # collective when both take part); only individuals in the rule's group or under one of its collectives.
+    # Candidates: individuals of the rule's group (or of no group). Each belongs to the deepest collective its unit
+    # lies in (a section inside a commune belongs to the section's collective when both take part).
     candidates: dict[int, list[Entry]] = {}
     outcomes: list[Outcome] = []
-    for entry in sorted((e for e in entries if e.kind == INDIVIDUAL), key=lambda e: e.participant_id):
+    individuals = (e for e in entries if e.kind == INDIVIDUAL
+                   and (rule.group_id is None or e.group_id in (rule.group_id, None)))
+    for entry in sorted(individuals, key=lambda e: e.participant_id):
         owners = [c for c in collectives if belongs_to(entry.unit_path, c.unit_path)]
         if not owners:
             if rule.group_id is not None and entry.group_id == rule.group_id:

@@ -172,7 +172,7 @@ def _copies(participant: Participant) -> dict:
 def engine_entries(period: Period) -> list[quota.Entry]:
     """The period's frozen standings as engine entries, with conditions recorded as not met."""
     standings = list(Standing.objects.filter(period=period, frozen=True)
-                     .select_related("participant__unit", "participant__person__unit")
+                     .select_related("participant__unit", "participant__person__unit", "group")
                      .order_by("group_id", "rank", "participant_id"))
     failed: dict[int, list[str]] = defaultdict(list)
     checks = (ConditionCheck.objects.filter(nomination__period=period, confirmed=False)
@@ -194,6 +194,7 @@ def engine_entries(period: Period) -> list[quota.Entry]:
             rank=standing.rank, ratio=standing.ratio, tied=standing.tied,
             readings_expected=standing.readings_expected, readings_present=standing.readings_present,
             unit_path=unit.path if unit is not None else "", group_size=sizes[(standing.group_id, participant.kind)],
+            group_label=quota.group_label(standing.group.name) if standing.group_id else "",
             failed_conditions=tuple(failed.get(participant.pk, ())),
         ))
     return entries

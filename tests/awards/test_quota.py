@@ -10,10 +10,10 @@ from awards.quota import Entry, Rule
 
 def entry(pid: int, rank: int | None, ratio: str, *, kind: str = "collective", group: int | None = 1,
           present: int = 12, expected: int = 12, path: str = "", size: int = 12, failed: tuple[str, ...] = (),
-          name: str | None = None) -> Entry:
+          name: str | None = None, label: str = "") -> Entry:
     return Entry(participant_id=pid, kind=kind, name=name or f"Đối tượng {pid}", group_id=group, rank=rank,
                  ratio=Decimal(ratio), readings_expected=expected, readings_present=present,
-                 unit_path=path or f"0001{pid:04d}", group_size=size, failed_conditions=failed)
+                 unit_path=path or f"0001{pid:04d}", group_size=size, failed_conditions=failed, group_label=label)
 
 
 def rule(collectives: int, individuals: int, *, per: int | None = None, minimum: str = "0", group: int | None = 1,
@@ -30,14 +30,16 @@ def by_id(outcomes) -> dict[int, quota.Outcome]:
     return {o.participant_id: o for o in outcomes}
 
 
-def test_tay_hieu_one_collective_and_two_individuals():
-    entries = [entry(i, i, str(100 - i), group=1, size=4) for i in range(1, 5)]
-    entries += [entry(10 + i, i, str(99 - i), kind="individual", group=2, size=5) for i in range(1, 6)]
-    outcomes = quota.run([rule(1, 0, group=1, label="khối Tập thể", rule_id=1),
-                          rule(0, 2, group=2, label="khối Cá nhân", rule_id=2)], entries)
+def test_tay_hieu_one_collective_and_two_individuals_plan_wide():
+    # The seed: one plan-wide rule; sections ranked in "bộ phận", officials in "cán bộ".
+    entries = [entry(i, i, str(100 - i), group=1, size=4, label="khối Các ban ngành") for i in range(1, 5)]
+    entries += [entry(10 + i, i, str(99 - i), kind="individual", group=2, size=5, label="khối Cán bộ")
+                for i in range(1, 6)]
+    outcomes = quota.run([rule(1, 2, group=None, label="toàn kế hoạch")], entries)
     assert proposed(outcomes) == [1, 11, 12]
     reasons = by_id(outcomes)
-    assert reasons[1].reason == "Được đề xuất vì xếp hạng 1/4 khối Tập thể, tỷ lệ điểm 99,00%, đủ số liệu"
+    assert reasons[1].reason == "Được đề xuất vì xếp hạng 1/4 khối Các ban ngành, tỷ lệ điểm 99,00%, đủ số liệu"
+    assert reasons[12].reason == "Được đề xuất vì xếp hạng 2/5 khối Cán bộ, tỷ lệ điểm 97,00%, đủ số liệu"
     assert reasons[2].reason == "Không được đề xuất vì đã đủ chỉ tiêu 1 tập thể"
     assert reasons[13].reason == "Không được đề xuất vì đã đủ chỉ tiêu 2 cá nhân"
     assert not any(o.tied_at_cut for o in outcomes)
@@ -62,9 +64,9 @@ def test_ninh_thuan_three_two_thirteen_with_one_individual_each():
             unit_path = f"0001{group:04d}{rank:04d}"
             entries.append(entry(next_id, rank, str(100 - rank), group=group, path=unit_path, size=count))
             next_id += 1
-            for k in range(2):  # individuals are ranked in their own group (9) across the province
-                entries.append(entry(next_id, None if k else rank, str(90 - k), kind="individual", group=9,
-                                     path=unit_path + f"{k + 1:04d}", size=58))
+            for k in range(2):  # two officials of each unit, ranked in the unit's group
+                entries.append(entry(next_id, None if k else rank, str(90 - k), kind="individual", group=group,
+                                     path=unit_path + f"{k + 1:04d}", size=count * 2))
                 next_id += 1
     outcomes = quota.run(rules, entries)
     chosen = [o for o in outcomes if o.proposed]
@@ -85,9 +87,9 @@ def test_ninh_thuan_three_two_thirteen_with_one_individual_each():
 def test_per_collective_takes_the_best_official_of_the_collective_not_of_the_province():
     entries = [entry(1, 1, "99", path="00010001"), entry(2, 2, "98", path="00010002")]
     entries += [
-        entry(10, 1, "99", kind="individual", group=9, path="000100020001"),  # best overall, but in collective 2
-        entry(11, 5, "80", kind="individual", group=9, path="000100010001"),
-        entry(12, 3, "85", kind="individual", group=9, path="000100010002"),
+        entry(10, 1, "99", kind="individual", path="000100020001"),  # best overall, but in collective 2
+        entry(11, 5, "80", kind="individual", path="000100010001"),
+        entry(12, 3, "85", kind="individual", path="000100010002"),
     ]
     outcomes = quota.run([rule(1, 0, per=1)], entries)
     assert proposed(outcomes) == [1, 12]
@@ -152,3 +154,21 @@ def test_group_label():
     assert quota.group_label("Xã") == "khối Xã"
     assert quota.group_label("Khối các xã") == "khối các xã"
     assert quota.group_label(None) == "toàn kế hoạch"
+
+
+def test_per_collective_ignores_officials_of_another_group_inside_the_unit():
+    # A district (group 2) contains communes; a commune official (group 3) is not the district's official.
+    entries = [entry(1, 1, "99", group=2, path="00010001"),
+               entry(5, 1, "99", kind="individual", group=3, path="0001000100020001"),
+               entry(6, 2, "70", kind="individual", group=2, path="000100010001")]
+    outcomes = quota.run([rule(1, 0, per=1, group=2)], entries)
+    assert proposed(outcomes) == [1, 6]
+    assert 5 not in by_id(outcomes)
+
+
+def test_plan_wide_rule_over_several_groups_orders_by_ratio():
+    entries = [entry(1, 1, "90", group=1), entry(2, 1, "95", group=2), entry(3, 2, "85", group=2)]
+    outcomes = quota.run([rule(1, 0, group=None, label="toàn kế hoạch")], entries)
+    assert proposed(outcomes) == [2]
+    tied = quota.run([rule(1, 0, group=None)], [entry(1, 1, "90", group=1), entry(2, 1, "90", group=2)])
+    assert proposed(tied) == [1, 2] and all(o.tied_at_cut for o in tied)
