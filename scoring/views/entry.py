@@ -28,7 +28,15 @@ from campaigns.formatting import format_number, format_percent
 from campaigns.models import Participant, Period, Role, Unit
 from campaigns.permissions import has_role, user_roles
 from scoring import entry_selectors as selectors
-from scoring.access import Access, can_edit_reading, entry_deadline, grant_lock_exception, participant_unit, window_of
+from scoring.access import (
+    Access,
+    active_lock_exception,
+    can_edit_reading,
+    entry_deadline,
+    grant_lock_exception,
+    participant_unit,
+    window_of,
+)
 from scoring.excel import ImportResult, build_template, parse_readings
 from scoring.forms import LockExceptionForm, ReadingImportForm, ReadingRowForm, ReturnWindowForm
 from scoring.models import Indicator, Reading
@@ -180,7 +188,10 @@ def _render_entry(request: HttpRequest, *, period: Period, participant: Particip
         "access": access, "can_edit": access.allowed, "missing": missing, "complete": not missing and bool(rows),
         "window_state": window_state, "deadline": entry_deadline(period, window),
         "can_return": is_leader and window_state == Reading.Status.SUBMITTED and period.status == Period.Status.OPEN,
-        "can_grant": is_leader and access.code == "expired",
+        # A leader cannot type, so the access answer says "read only"; the window's own deadline decides here.
+        "can_grant": (is_leader and period.status == Period.Status.OPEN and window_state == Reading.Status.DRAFT
+                      and timezone.localdate() > entry_deadline(period, window)),
+        "active_exception": active_lock_exception(unit=unit, period=period, window_start=window.start),
         "return_form": return_form or ReturnWindowForm(), "lock_form": lock_form or LockExceptionForm(),
         "previous_url": entry_url(period, participant, windows[position - 1]) if position > 0 else "",
         "next_url": entry_url(period, participant, windows[position + 1]) if position + 1 < len(windows) else "",

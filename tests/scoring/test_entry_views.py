@@ -140,6 +140,8 @@ def test_the_leader_returns_a_sent_month_with_a_reason(client, org, world):
 
 def test_the_leader_grants_a_lock_exception_on_an_expired_window(client, org, world):
     client.force_login(org.chairman_a)
+    assert "Mở khóa nhập số liệu quá hạn" in client.get(_url(world, window=world.expired)).content.decode()
+    assert "Mở khóa nhập số liệu quá hạn" not in client.get(_url(world)).content.decode()
     url = _url(world, "scoring:lock_exception_grant", window=world.expired)
     until = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     assert client.post(url, {"reason": "", "expires_at": until}).status_code == HTTPStatus.BAD_REQUEST
@@ -147,7 +149,7 @@ def test_the_leader_grants_a_lock_exception_on_an_expired_window(client, org, wo
     assert LockException.objects.get().unit == org.commune_a
     client.force_login(org.staff_a)
     page = client.get(_url(world, window=world.expired)).content.decode()
-    assert f'name="r{world.on_time.pk}-numerator"' in page
+    assert f'name="r{world.on_time.pk}-numerator"' in page and "Đang mở khóa nhập đến" in page
     client.force_login(org.staff_a)
     assert client.post(url, {"reason": "Tự mở", "expires_at": until}).status_code == HTTPStatus.FORBIDDEN
 
