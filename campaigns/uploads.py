@@ -1,0 +1,309 @@
+"""Checks every upload passes before it is parsed: Excel workbooks, YAML plan files, and the names files are kept under.
+
+The checks look at the bytes, never at the name the browser sent, and stay within bounded time and memory whatever
+the file claims: a zip is inspected through its directory (declared sizes, which ``zipfile`` enforces while reading)
+and a worksheet is scanned in chunks, never loaded. Each refusal is a ``ValidationError`` with a Vietnamese message
+the import page shows as is.
+
+Where they are called: ``check_xlsx`` before ``openpyxl.load_workbook`` in the readings import (scoring/excel.py);
+``check_yaml`` before ``yaml`` parses a plan file (awards/plan_io.py); ``sanitise_filename`` for any name that is
+shown or kept (files are stored under random names outside the static folders and served through scoped views).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+import zlib
+from typing import IO
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: encrypted .xlsx, legacy .xls, .doc
+
+DEFAULTS = {
+    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,  # the file as sent
+    "UPLOAD_MAX_UNCOMPRESSED_BYTES": 64 * 1024 * 1024,  # every member of the workbook's zip, expanded
+    "UPLOAD_MAX_COMPRESSION_RATIO": 100,  # expanded ÷ compressed, for members above 1 MB expanded
+    "UPLOAD_MAX_ZIP_ENTRIES": 500,
+    "IMPORT_MAX_ROWS": 20_000,
+    "IMPORT_MAX_COLUMNS": 200,
+    "YAML_MAX_BYTES": 1024 * 1024,
+    "YAML_MAX_DEPTH": 20,
+    "YAML_MAX_NODES": 50_000,
+}
+RATIO_FLOOR_BYTES = 1024 * 1024  # small members (styles, shared strings) legitimately compress very well
+SCAN_CHUNK = 64 * 1024
+ZIP_NAMES = re.compile(r"^[\w\-./\[\]]+$")
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?"')
+ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*/>|<(?:\w+:)?c[\s>].*?</(?:\w+:)?c>", re.S)
+FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+CACHED_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>")
+STRING_RESULT = re.compile(rb'^<(?:\w+:)?c\s[^>]*\bt="str"')  # Excel's cached empty text result is <v></v>
+CELL_REF = re.compile(rb'\sr="([A-Z]{1,3}\d+)"')
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def limit(name: str) -> int:
+    """A limit from settings, falling back to the default above (tests and deployments may lower or raise it)."""
+    return int(getattr(settings, name, DEFAULTS[name]))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1048576:.1f}".replace(".", ",")
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _read_bounded(file: IO[bytes] | bytes, cap: int, too_large: str) -> bytes:
+    """The upload's bytes, refusing before reading more than cap + 1 of them."""
+    if isinstance(file, bytes | bytearray):
+        content = bytes(file)
+    else:
+        size = getattr(file, "size", None)
+        if size is not None and size > cap:
+            raise ValidationError(too_large % {"size": _megabytes(size), "limit": _megabytes(cap)})
+        if hasattr(file, "seek"):
+            file.seek(0)
+        content = file.read(cap + 1)
+        if hasattr(file, "seek"):
+            file.seek(0)
+    if len(content) > cap:
+        raise ValidationError(too_large % {"size": _megabytes(len(content)), "limit": _megabytes(cap)})
+    if not content:
+        raise ValidationError(_("Tệp rỗng, không có nội dung."))
+    return content
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.decode():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def check_xlsx(file: IO[bytes] | bytes) -> None:
+    """Refuse, with a Vietnamese ValidationError, anything that is not a modest, unencrypted .xlsx workbook.
+
+    In order: size; encrypted or legacy Office file (OLE2); not a zip; a broken zip; too many members, too much
+    expanded data or a suspicious compression ratio (zip bomb); not a workbook; a sheet larger than the import takes
+    (from its ``<dimension>`` and by counting rows, in chunks); formulas without a computed value.
+    """
+    content = _read_bounded(file, limit("UPLOAD_MAX_BYTES"),
+                            _("Tệp quá lớn (%(size)s MB); chỉ nhận tệp Excel tối đa %(limit)s MB."))
+    if content.startswith(OLE2_MAGIC):
+        raise ValidationError(_(
+            "Tệp được đặt mật khẩu hoặc lưu ở định dạng Excel cũ (.xls): hãy mở trong Excel, bỏ mật khẩu "
+            "và lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)” rồi tải lên."))
+    if not content.startswith(ZIP_MAGIC):
+        raise ValidationError(_(
+            "Nội dung tệp không phải bảng tính Excel (.xlsx), dù tên tệp có thể ghi .xlsx. "
+            "Hãy tải lên tệp mẫu đã điền số liệu."))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise ValidationError(_("Tệp Excel bị hỏng hoặc không đọc được (tệp nén không hợp lệ).")) from None
+    with archive:
+        _check_members(members)
+        names = {member.filename for member in members}
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise ValidationError(_(
+                "Tệp nén này không phải bảng tính Excel (.xlsx): thiếu phần sổ làm việc. "
+                "Hãy tải lên tệp mẫu đã điền số liệu."))
+        for member in members:
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                _check_sheet(archive, member)
+
+
+def _check_members(members: list[zipfile.ZipInfo]) -> None:
+    """The zip's directory: count, names, encryption, declared sizes and compression ratios."""
+    if len(members) > limit("UPLOAD_MAX_ZIP_ENTRIES"):
+        raise ValidationError(_("Tệp Excel có quá nhiều thành phần (%(count)s); tệp có thể bị cố ý làm hỏng.") % {
+            "count": _thousands(len(members))})
+    total = 0
+    cap = limit("UPLOAD_MAX_UNCOMPRESSED_BYTES")
+    ratio_cap = limit("UPLOAD_MAX_COMPRESSION_RATIO")
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise ValidationError(_("Tệp được đặt mật khẩu: hãy bỏ mật khẩu, lưu lại rồi tải lên."))
+        if member.filename.startswith("/") or ".." in member.filename.split("/"):
+            raise ValidationError(_("Tệp Excel chứa đường dẫn không hợp lệ; tệp có thể bị cố ý làm hỏng."))
+        total += member.file_size
+        if total > cap:
+            raise ValidationError(_(
+                "Tệp Excel khi giải nén quá lớn (trên %(limit)s MB): tệp có thể là “bom nén” hoặc chứa quá nhiều "
+                "dữ liệu. Hãy chỉ giữ trang số liệu theo mẫu.") % {"limit": _megabytes(cap)})
+        if member.file_size > RATIO_FLOOR_BYTES and member.file_size > ratio_cap * max(member.compress_size, 1):
+            raise ValidationError(_(
+                "Tệp Excel có tỷ lệ nén bất thường (%(ratio)s lần): tệp có thể là “bom nén”, không được nhận.") % {
+                "ratio": _thousands(member.file_size // max(member.compress_size, 1))})
+
+
+def _safe_cut(buffer: bytes) -> int:
+    """Where the buffer may be cut without splitting a cell: after the last ``</c>``, ``</row>`` or ``<row …/>``."""
+    cut = 0
+    for closing in (b"</c>", b"</row>"):
+        found = buffer.rfind(closing)
+        if found >= 0:
+            cut = max(cut, found + len(closing))
+    last_row = buffer.rfind(b"<row")
+    if last_row >= 0:
+        end = buffer.find(b">", last_row)
+        if end > 0 and buffer[end - 1:end] == b"/":
+            cut = max(cut, end + 1)
+    return cut
+
+
+def _check_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Scan one worksheet's XML in chunks: declared dimension, row count, formulas without cached values."""
+    max_rows, max_columns = limit("IMPORT_MAX_ROWS"), limit("IMPORT_MAX_COLUMNS")
+    too_many_rows = _("Trang “%(sheet)s” có %(rows)s dòng; mỗi lần chỉ nhập tối đa %(limit)s dòng. Hãy xóa các dòng "
+                      "thừa (kể cả dòng trống đã định dạng) rồi tải lên lại.")
+    sheet = member.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+    rows = 0
+    seen_dimension = False
+    buffer = b""
+    try:
+        with archive.open(member) as stream:
+            while True:
+                chunk = stream.read(SCAN_CHUNK)
+                buffer += chunk
+                if not seen_dimension and (b"<sheetData" in buffer or not chunk):
+                    seen_dimension = True
+                    found = DIMENSION.search(buffer)
+                    if found and found.group(4):
+                        last_row, last_column = int(found.group(4)), _column_number(found.group(3))
+                        if last_row > max_rows:
+                            raise ValidationError(too_many_rows % {
+                                "sheet": sheet, "rows": _thousands(last_row), "limit": _thousands(max_rows)})
+                        if last_column > max_columns:
+                            raise ValidationError(_(
+                                "Trang “%(sheet)s” có %(columns)s cột; tối đa %(limit)s cột.") % {
+                                "sheet": sheet, "columns": _thousands(last_column), "limit": max_columns})
+                # Whole cells only: the tail after the last complete cell or row waits for the next chunk.
+                cut = _safe_cut(buffer) if chunk else len(buffer)
+                done, buffer = buffer[:cut], buffer[cut:]
+                rows += len(ROW.findall(done))
+                if rows > max_rows:
+                    raise ValidationError(too_many_rows % {
+                        "sheet": sheet, "rows": _("hơn %(count)s") % {"count": _thousands(max_rows)},
+                        "limit": _thousands(max_rows)})
+                _check_formulas(done, sheet)
+                if not chunk:
+                    break
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+        raise ValidationError(_("Tệp Excel bị hỏng hoặc không đọc được (trang “%(sheet)s”).") % {
+            "sheet": sheet}) from None
+
+
+def _check_formulas(xml: bytes, sheet: str) -> None:
+    """A formula cell must carry the value Excel computed; openpyxl cannot compute it, so the import would read
+    nothing (a file written by a script, or a sheet of formulas only)."""
+    if b"<f" not in xml:
+        return
+    for cell in CELL.finditer(xml):
+        body = cell.group(0)
+        if not FORMULA.search(body) or CACHED_VALUE.search(body) or STRING_RESULT.search(body[:200]):
+            continue
+        ref = CELL_REF.search(body)
+        raise ValidationError(_(
+            "Ô %(cell)s của trang “%(sheet)s” chứa công thức chưa có giá trị đã tính. Hãy mở tệp trong Excel, "
+            "lưu lại (hoặc dán đặc biệt dạng giá trị) rồi tải lên.") % {
+            "cell": ref.group(1).decode() if ref else "?", "sheet": sheet})
+
+
+# libyaml when present (PyYAML's pure-Python parser takes ~1 s per 100,000 nodes); both parse events iteratively.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_OPENING = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSING = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _check_yaml_events(text: str) -> None:
+    """Walk the parser's events (iterative, so a 200,000-deep nesting cannot overflow a stack, which libyaml's
+    recursive composer does): refuse aliases (the "billion laughs"), too deep a nesting, too many nodes."""
+    depth = nodes = 0
+    max_depth, max_nodes = limit("YAML_MAX_DEPTH"), limit("YAML_MAX_NODES")
+    for event in yaml.parse(text, Loader=_FAST_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(problem=_("không dùng tham chiếu (&, *) trong tệp kế hoạch"),
+                                       problem_mark=event.start_mark)
+        if isinstance(event, _OPENING):
+            depth += 1
+            if depth > max_depth:
+                raise yaml.MarkedYAMLError(problem=_("tệp lồng quá sâu (quá %(depth)s cấp)") % {"depth": max_depth},
+                                           problem_mark=event.start_mark)
+        elif isinstance(event, _CLOSING):
+            depth -= 1
+        if isinstance(event, (*_OPENING, yaml.ScalarEvent)):
+            nodes += 1
+            if nodes > max_nodes:
+                raise yaml.MarkedYAMLError(problem=_("tệp có quá nhiều phần tử (quá %(count)s)") % {
+                    "count": _thousands(max_nodes)}, problem_mark=event.start_mark)
+
+
+def check_yaml(file: IO[bytes] | bytes | str) -> str:
+    """The text of a YAML plan file after checking it: size, UTF-8 text (not a binary renamed .yaml), no anchors
+    or aliases, bounded depth and node count, only safe tags, a mapping at the top. Returns the text for the caller's
+    own parser (safe to hand to a SafeLoader once these checks pass)."""
+    if isinstance(file, str):
+        file = file.encode("utf-8")
+    content = _read_bounded(file, limit("YAML_MAX_BYTES"),
+                            _("Tệp kế hoạch quá lớn (%(size)s MB); tối đa %(limit)s MB."))
+    if content.startswith((ZIP_MAGIC, OLE2_MAGIC, b"%PDF")) or b"\x00" in content[:8192]:
+        raise ValidationError(_("Nội dung tệp không phải văn bản YAML (có thể là tệp Excel, Word hoặc PDF đổi tên). "
+                                "Hãy tải lên tệp .yaml xuất từ hệ thống."))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(_("Tệp kế hoạch không phải văn bản UTF-8 (lỗi ở byte thứ %(position)s). "
+                                "Hãy lưu tệp với bảng mã UTF-8.") % {"position": error.start + 1}) from None
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text):
+        raise ValidationError(_("Tệp kế hoạch chứa ký tự điều khiển không hợp lệ."))
+    try:
+        _check_yaml_events(text)
+        data = yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 (a SafeLoader: no Python objects)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else "?"
+        raise ValidationError(_("Tệp kế hoạch không đúng cú pháp YAML ở dòng %(line)s: %(problem)s.") % {
+            "line": line, "problem": error.problem or error.context or ""}) from None
+    except yaml.YAMLError:
+        raise ValidationError(_("Tệp kế hoạch không đúng cú pháp YAML.")) from None
+    except RecursionError:
+        raise ValidationError(_("Tệp kế hoạch lồng quá sâu.")) from None
+    if not isinstance(data, dict):
+        raise ValidationError(_("Tệp kế hoạch phải là một bảng khóa: giá trị (mapping) ở cấp ngoài cùng."))
+    return text
+
+
+def sanitise_filename(name: str, *, default: str = "tep-tai-len", max_length: int = 120) -> str:
+    """A name safe to show and to put in a Content-Disposition header: no folders, control, shell or quote
+    characters, no Windows device names, NFC Vietnamese kept, at most ``max_length`` characters with its extension.
+
+    "../../etc/passwd" → "passwd"; "C:\\\\x\\\\Báo cáo?.pdf" → "Báo cáo.pdf"; "" → "tep-tai-len".
+    """
+    name = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/").split("/")[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] not in ("C", "Z") or ch == " ")
+    name = re.sub(r"[^\w\s\-–(),.+]", "", name, flags=re.UNICODE)
+    name = re.sub(r"\s+", " ", name).strip(" .-")
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    extension = re.sub(r"[^A-Za-z0-9]", "", extension)[:10].lower()
+    stem = stem.strip(" .-")
+    if stem.split(".")[0].lower() in WINDOWS_RESERVED:
+        stem = f"_{stem}"
+    if not stem:
+        stem = default
+    stem = stem[: max(1, max_length - len(extension) - 1)].rstrip(" .-") or default
+    return f"{stem}.{extension}" if extension else stem
