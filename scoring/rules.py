@@ -11,10 +11,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext
 
-from campaigns.formatting import format_number
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -31,6 +31,33 @@ THRESHOLD, LINEAR, BANDS, RELATIVE = "threshold", "linear", "bands", "relative"
 NOT_APPLICABLE, FULL, ZERO_POINTS = "not_applicable", "full", "zero"
 
 MET, CLOSE, FAR = "met", "close", "far"
+
+
+_CATALOGUES: dict[str | None, dict[str, str]] = {}
+_active: dict[str, str] = {}
+
+
+def _use_active_language() -> None:
+    """Pick the memo of the active language once per explanation (get_language() itself is costly when called for
+    each of the ~10 phrases of hundreds of thousands of explanations)."""
+    global _active
+    _active = _CATALOGUES.setdefault(get_language(), {})
+
+
+def _(message: str) -> str:
+    """gettext, memoised per language (see _use_active_language)."""
+    translated = _active.get(message)
+    if translated is None:
+        translated = _active[message] = gettext(message)
+    return translated
+
+
+def format_number(value: Decimal | int | None, places: int = 0) -> str:
+    """Vietnamese number: 1234.5, 2 → "1.234,50" (half-up), like campaigns.formatting.format_number but faster."""
+    if value is None:
+        return "—"
+    number = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{number:,.{places}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def round2(value: Decimal) -> Decimal:
@@ -67,8 +94,7 @@ class CriterionSpec:
     indicator_id: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ReadingValue:
+class ReadingValue(NamedTuple):
     """One window's reading of an indicator: numerator/denominator for rates, value for counts and yes/no (1/0)."""
 
     window_start: dt.date
@@ -269,6 +295,7 @@ def _how(spec: CriterionSpec, value: Decimal, points: Decimal, best: Decimal | N
 
 def explain(spec: CriterionSpec, result: CriterionResult, best: Decimal | None = None) -> str:
     """The "vì sao" sentence, e.g. "Tỷ lệ 92,50% ≥ chỉ tiêu 90,00% → đạt 10,00/10,00 điểm"."""
+    _use_active_language()
     pv = result.period
     maximum = spec.max_points
     if result.missing:
