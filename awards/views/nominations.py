@@ -222,6 +222,9 @@ def nomination_check(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("Đã ghi kết quả kiểm tra tiêu chuẩn."))
+        if not form.cleaned_data["confirmed"]:
+            messages.warning(request, _("Tiêu chuẩn không đạt: bấm “Xét lại theo chỉ tiêu” ở danh sách đề xuất "
+                                        "của đợt để đối tượng kế tiếp được xét thay."))
     return _back(nomination)
 
 

@@ -77,6 +77,9 @@ def test_staff_of_commune_a_gets_404_on_commune_b(client, org):
 
 
 def test_noi_vu_reads_everything_but_every_write_is_403(client, org, plan, leader):
+    dossier = services.attach_dossier_file(nomination=leader, requirement=plan.report, by=org.staff_a,
+                                           upload=SimpleUploadedFile("a.pdf", PDF_BYTES))
+    leader.refresh_from_db()
     login(client, org.noi_vu)
     page = client.get(leader.get_absolute_url())
     assert page.status_code == 200
@@ -95,11 +98,12 @@ def test_noi_vu_reads_everything_but_every_write_is_403(client, org, plan, leade
         (reverse("awards:nomination_add", args=[plan.period.pk]), {"reason": "x"}),
         (reverse("awards:nomination_propose", args=[plan.period.pk]), {}),
         (reverse("awards:council_meeting", args=[plan.period.pk]), {"members_total": 5, "members_present": 5}),
+        (reverse("awards:dossier_file_remove", args=[dossier.pk]), {}),
     ]
     for url, data in writes:
         assert client.post(url, data).status_code == 403, url
     leader.refresh_from_db()
-    assert (leader.status, leader.version) == ("proposed", version["version"])
+    assert (leader.status, leader.version, leader.files.count()) == ("proposed", version["version"], 1)
 
 
 def test_reject_page_asks_for_confirmation_and_a_reason(client, org, leader):
