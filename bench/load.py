@@ -70,7 +70,7 @@ def _wait_for(port: int, timeout: float = 30) -> None:
 def _work(client: _Client, port: int, deadline: float, seed: int) -> None:
     rng = random.Random(seed)
     cookie = f"sessionid={client.session}"
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     while time.monotonic() < deadline:
         try:
             connection.request("GET", client.path, headers={"Cookie": cookie})
@@ -110,7 +110,7 @@ def _work(client: _Client, port: int, deadline: float, seed: int) -> None:
             if len(client.error_samples) < 3:
                 client.error_samples.append(str(error)[:200])
             connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     connection.close()
 
 

@@ -123,7 +123,10 @@ def measure_scale(scale: str, *, seed: int, runs: int, timeout: float, clients: 
     if not figures["close"].get("ok"):
         log(f"[{scale}] the close failed: pages, exports and PDF are measured on standings computed by "
             "recompute_period + freeze_standings + propose_for_period instead")
+        began = time.perf_counter()
         _close_without_lock(bench)
+        figures["close_without_lock"] = {"seconds": round(time.perf_counter() - began, 2), "runs": 1, "ok": 1}
+        log(f"[{scale}] recompute + freeze + propose without the lock: {figures['close_without_lock']['seconds']} s")
 
     figures["standings_first"] = measure("standings", "first")
     figures["standings_deep"] = measure("standings", "deep")
@@ -211,6 +214,8 @@ def table(results: dict[str, Any]) -> str:
         "| measurement | " + " | ".join(scales) + " |",
         "|---|" + "---|" * len(scales),
         row("participants / readings", lambda d, f: f"{d['counts']['participants']:,} / {d['counts']['readings']:,}"),
+        row("runs per figure (median)", lambda d, f: str(d.get("runs", "—"))),
+        row("load average during the run", lambda d, f: str(d.get("load_average", "—"))),
         row("generate (s)", lambda d, f: f"{d['generate_seconds']:.1f}"),
         row("import workbook: rows", lambda d, f: f"{f['import'].get('workbook_rows', '—'):,}"),
         row("import: parse + write (s)", lambda d, f: _s(f["import"])),
@@ -218,6 +223,7 @@ def table(results: dict[str, Any]) -> str:
         row("import ÷ floor (target ≤ 2×)", lambda d, f: _ratio(f["import"], f["floor_openpyxl"])),
         row("import peak memory (MB)", lambda d, f: _s(f["import"], "maxrss_mb", 0)),
         row("period close, end to end (s)", lambda d, f: _s(f["close"])),
+        row("close without the reading lock (s)", lambda d, f: _s(f.get("close_without_lock"))),
         row("close floor: one SQL aggregate (s)", lambda d, f: _s(f["floor_sql"], digits=3)),
         row("close ÷ floor (target ≤ 3×, < 60 s)", lambda d, f: _ratio(f["close"], f["floor_sql"])),
         row("close peak memory (MB)", lambda d, f: _s(f["close"], "maxrss_mb", 0)),
@@ -240,8 +246,9 @@ def table(results: dict[str, Any]) -> str:
     ]
     info = results.get("machine", {})
     header = (f"Machine: {info.get('cpus')} cores, {info.get('memory')}, {info.get('system')}, PostgreSQL "
-              f"{info.get('postgresql')}, Python {info.get('python')}; seed {results.get('seed')}, median of "
-              f"{results.get('runs')} runs; memory = peak RSS (ru_maxrss) of the measuring child process.")
+              f"{info.get('postgresql')}, Python {info.get('python')}; seed {results.get('seed')}; "
+              "each time the median of the runs; memory = peak RSS (ru_maxrss) of the measuring child process, "
+              "Django included.")
     return header + "\n\n" + "\n".join(lines)
 
 
@@ -278,12 +285,14 @@ def main() -> None:
         return
 
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"scales": {}}
-    results.update(machine=machine(), seed=args.seed, runs=args.runs)
+    results.update(machine=machine(), seed=args.seed)
     for scale in scales:
+        before = os.getloadavg()[0]
         results["scales"][scale] = measure_scale(
             scale, seed=args.seed, runs=args.runs, timeout=args.timeout, clients=args.clients,
             load_seconds=args.load_seconds, workers=args.workers, log=log,
-        ) | {"measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        ) | {"measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+             "load_average": f"{before:.1f} → {os.getloadavg()[0]:.1f}"}
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
     print()
     print(table(results))
