@@ -287,6 +287,11 @@ class Plan(models.Model):
     def year(self) -> int:
         return self.start.year
 
+    @property
+    def signer_title_lines(self) -> list[str]:
+        """"TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" as the lines printed above the signature."""
+        return [line.strip() for line in self.signer_title.split("/") if line.strip()]
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 

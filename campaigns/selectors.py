@@ -31,6 +31,28 @@ def plans_for(*, user: AbstractBaseUser, query: str = "", year: int | None = Non
     ).order_by("-start", "title")
 
 
+def issuers_for(*, user: AbstractBaseUser) -> QuerySet[Unit]:
+    """Units that issued a plan the user can see: the issuer filter of the plan list."""
+    return Unit.objects.filter(pk__in=Plan.objects.visible_to(user).values("issuer")).order_by("path")
+
+
+def plan_detail_for(*, user: AbstractBaseUser) -> QuerySet[Plan]:
+    """Plans in the user's scope with every part the detail and print pages show, in a constant number of queries.
+
+    Criteria, quotas, conditions and dossier documents belong to scoring and awards; they are prefetched by their
+    reverse relation names so campaigns does not import those apps.
+    """
+    return Plan.objects.visible_to(user).select_related("issuer").prefetch_related(
+        "periods", "groups", "criteria__indicator", "quota_rules__award_kind", "quota_rules__group",
+        "quota_rules__period", "conditions", "dossier_requirements", "tasks__lead_unit", "tasks__executing_units",
+    )
+
+
+def participants_of(*, plan: Plan) -> QuerySet:
+    """A plan's participants with their group, collectives first, in name order."""
+    return plan.participants.select_related("group", "unit", "person").order_by("kind", "group__order", "name")
+
+
 def units_for(*, user: AbstractBaseUser, query: str = "") -> QuerySet[Unit]:
     """Units in the user's scope, in tree order."""
     units = Unit.objects.in_scope_of(user)

@@ -6,14 +6,14 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from campaigns.formatting import format_number
-from campaigns.models import Membership, Person, Plan, Role, Unit
-from campaigns.permissions import ensure_role
+from campaigns.models import Membership, Participant, Person, Plan, PlanTask, Role, Unit, path_scope_q
+from campaigns.permissions import WRITE_ROLES, ensure_role, has_role
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -150,3 +150,93 @@ def change_plan_status(*, plan: Plan, to: str, by: AbstractBaseUser) -> Plan:
     plan._change_reason = f"status:{to}"
     plan.save(update_fields=["status", "updated_at"])
     return plan
+
+
+@transaction.atomic
+def save_plan(*, form: Any, formsets: list[Any], by: AbstractBaseUser) -> Plan:
+    """Save a validated plan form and its inline formsets (periods, groups, tasks) as one change.
+
+    A new plan starts as a draft; an active plan whose edit breaks the points rule is refused.
+    """
+    issuer = form.cleaned_data["issuer"]
+    ensure_can_edit_plan(user=by, unit=issuer)
+    if form.instance.pk:
+        ensure_can_edit_plan(user=by, unit=Plan.objects.get(pk=form.instance.pk).issuer)
+    plan = form.save(commit=False)
+    plan._history_user = by
+    plan.save()
+    try:
+        with transaction.atomic():
+            for formset in formsets:
+                formset.instance = plan
+                formset.save()
+    except IntegrityError as error:  # e.g. two periods with the same number: refuse, keep nothing
+        raise ValidationError(_("Thứ tự hoặc mã bị trùng với một đợt, khối hay nhiệm vụ đã có.")) from error
+    if plan.status == Plan.Status.ACTIVE:
+        problems = activation_problems(plan)
+        if problems:
+            raise ValidationError(problems)
+    return plan
+
+
+@transaction.atomic
+def add_participants(*, plan: Plan, kind: str, units: list[Unit] | None = None, people: list[Person] | None = None,
+                     group: Any = None, by: AbstractBaseUser) -> tuple[int, int]:
+    """Enrol units (collectives) or people (individuals) in a plan; those already enrolled stay where they are, since
+    each participant belongs to at most one group. Returns (added, already there)."""
+    ensure_can_edit_plan(user=by, unit=plan.issuer)
+    if group is not None and group.plan_id != plan.pk:
+        raise ValidationError(_("Khối không thuộc kế hoạch này."))
+    added = skipped = 0
+    if kind == Participant.Kind.COLLECTIVE:
+        enrolled = set(plan.participants.filter(kind=kind).values_list("unit_id", flat=True))
+        for unit in units or []:
+            if unit.pk in enrolled:
+                skipped += 1
+                continue
+            Participant.objects.create(plan=plan, kind=kind, unit=unit, group=group, name=unit.name)
+            added += 1
+    else:
+        enrolled = set(plan.participants.filter(kind=kind).values_list("person_id", flat=True))
+        for person in people or []:
+            if person.pk in enrolled:
+                skipped += 1
+                continue
+            Participant.objects.create(plan=plan, kind=kind, person=person, unit=person.unit, group=group,
+                                       name=person.full_name, position=person.position, unit_name=person.unit.name)
+            added += 1
+    return added, skipped
+
+
+def bulk_candidates(*, mode: str, units: list[Unit]) -> tuple[str, list]:
+    """Who "every commune under", "every section of" or "every official of" these units means, in tree order."""
+    if mode == "officials":
+        paths = path_scope_q([unit.path for unit in units], field="unit__path")
+        people = Person.objects.filter(paths, is_active=True).select_related("unit").order_by("unit__path", "full_name")
+        return Participant.Kind.INDIVIDUAL, list(people)
+    found: dict[int, Unit] = {}
+    for unit in units:
+        below = Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth)
+        if mode == "communes":
+            below = below.filter(kind__in=[Unit.Kind.XA, Unit.Kind.PHUONG, Unit.Kind.THI_TRAN])
+        else:
+            below = below.filter(depth=unit.depth + 1, kind__in=[Unit.Kind.BO_PHAN, Unit.Kind.KHOI, Unit.Kind.PHONG,
+                                                                 Unit.Kind.SO_NGANH])
+        for child in below.current():
+            found[child.pk] = child
+    return Participant.Kind.COLLECTIVE, sorted(found.values(), key=lambda unit: unit.path)
+
+
+@transaction.atomic
+def update_task_progress(*, task: PlanTask, status: str, progress_percent: int, progress: str,
+                         by: AbstractBaseUser) -> PlanTask:
+    """The advising or an executing unit (or the plan's leaders) reports a task's progress; kept in its history."""
+    task = PlanTask.objects.select_for_update().select_related("plan__issuer", "lead_unit").get(pk=task.pk)
+    units = [task.plan.issuer, *([task.lead_unit] if task.lead_unit else []), *task.executing_units.all()]
+    if not any(has_role(by, unit, *WRITE_ROLES) for unit in units):
+        raise PermissionDenied(_("Chỉ bộ phận tham mưu, đơn vị thực hiện hoặc lãnh đạo được cập nhật tiến độ."))
+    task.status, task.progress = status, progress
+    task.progress_percent = 100 if status == PlanTask.Status.DONE else progress_percent
+    task._history_user = by
+    task.save(update_fields=["status", "progress", "progress_percent"])
+    return task

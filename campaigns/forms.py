@@ -1,0 +1,172 @@
+"""Forms of the plan pages: the plan, its periods, groups and tasks (inline formsets), bulk enrolment, task progress."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Group, Period, Plan, PlanTask, Role, Unit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LinesField(forms.CharField):
+    """A list of lines (căn cứ, nơi nhận) typed one per line in a textarea."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value) or ""
+        return [line.strip().rstrip(";").strip() for line in text.splitlines() if line.strip()]
+
+
+def issuer_choices(user: AbstractBaseUser):
+    """Units in which the user may issue plans: where they are lãnh đạo or quản trị (and below)."""
+    return Unit.objects.in_scope_of(user, roles=(Role.LANH_DAO, Role.QUAN_TRI)).exclude(
+        kind__in=[Unit.Kind.BO_PHAN, Unit.Kind.KHOI]).order_by("path")
+
+
+class PlanForm(forms.ModelForm):
+    """The plan's own fields; periods, groups and tasks come as inline formsets."""
+
+    legal_bases = LinesField(label=_("Căn cứ (mỗi dòng một căn cứ)"), required=False)
+    recipients = LinesField(label=_("Nơi nhận (mỗi dòng một nơi)"), required=False)
+
+    class Meta:
+        model = Plan
+        fields = ["key", "issuer", "number", "symbol", "issued_on", "place", "title", "kind", "start", "end",
+                  "frequency", "grace_days", "total_points", "vote_threshold", "legal_bases", "purpose",
+                  "requirements", "signer_name", "signer_title", "recipients", "source_note"]
+        widgets = {"issued_on": DATE, "start": DATE, "end": DATE, "title": forms.Textarea(attrs={"rows": 2}),
+                   "purpose": forms.Textarea(attrs={"rows": 4}), "requirements": forms.Textarea(attrs={"rows": 3}),
+                   "source_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = issuer_choices(user)
+        self.fields["key"].help_text = _("Khóa ổn định, ví dụ tay-hieu-2025; dùng khi nhập lại tệp YAML.")
+        if self.instance.pk:
+            self.fields["key"].disabled = True
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data
+
+
+class PeriodFormSetBase(BaseInlineFormSet):
+    """Periods lie inside the plan's dates (given by the view) and do not overlap each other."""
+
+    plan_start = None
+    plan_end = None
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        for form in kept:
+            start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
+            if start and end and end < start:
+                form.add_error("end", _("Ngày kết thúc phải sau ngày bắt đầu."))
+            elif start and end and self.plan_start and self.plan_end and (
+                    start < self.plan_start or end > self.plan_end):
+                form.add_error("start", _("Đợt phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).") % {
+                    "start": f"{self.plan_start:%d/%m/%Y}", "end": f"{self.plan_end:%d/%m/%Y}"})
+        dated = sorted((f for f in kept if f.cleaned_data.get("start") and f.cleaned_data.get("end")),
+                       key=lambda f: f.cleaned_data["start"])
+        for before, after in zip(dated, dated[1:], strict=False):
+            if after.cleaned_data["start"] <= before.cleaned_data["end"]:
+                after.add_error("start", _("Đợt «%(name)s» trùng thời gian với đợt «%(other)s».") % {
+                    "name": after.cleaned_data.get("name"), "other": before.cleaned_data.get("name")})
+        orders = [f.cleaned_data.get("order") for f in kept]
+        if len(orders) != len(set(orders)):
+            raise ValidationError(_("Thứ tự các đợt không được trùng nhau."))
+
+
+PeriodFormSet = inlineformset_factory(
+    Plan, Period, formset=PeriodFormSetBase, extra=1, can_delete=True,
+    fields=["order", "name", "start", "end", "review_kind", "dossier_deadline"],
+    widgets={"start": DATE, "end": DATE, "dossier_deadline": DATE},
+)
+GroupFormSet = inlineformset_factory(Plan, Group, extra=1, can_delete=True, fields=["order", "code", "name"])
+
+
+class TaskForm(forms.ModelForm):
+    """A task row of the plan editor; units are limited to the issuer's subtree."""
+
+    class Meta:
+        model = PlanTask
+        fields = ["order", "code", "title", "lead_unit", "executing_units", "deadline"]
+        widgets = {"deadline": DATE, "title": forms.Textarea(attrs={"rows": 2}),
+                   "executing_units": forms.SelectMultiple(attrs={"size": 4})}
+
+
+class TaskFormSetBase(BaseInlineFormSet):
+    units = Unit.objects.none()
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        form.fields["lead_unit"].queryset = self.units
+        form.fields["executing_units"].queryset = self.units
+
+
+TaskFormSet = inlineformset_factory(Plan, PlanTask, form=TaskForm, formset=TaskFormSetBase, extra=1, can_delete=True)
+
+
+class TaskProgressForm(forms.ModelForm):
+    """The progress report of a task: status, percent done and what was done."""
+
+    class Meta:
+        model = PlanTask
+        fields = ["status", "progress_percent", "progress"]
+        widgets = {"progress": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("progress_percent") is not None and data["progress_percent"] > 100:
+            self.add_error("progress_percent", _("Tiến độ không quá 100%."))
+        if data.get("status") == PlanTask.Status.DONE:
+            data["progress_percent"] = 100
+        return data
+
+
+class BulkAddForm(forms.Form):
+    """Enrol many participants at once: the communes under a unit, the sections of a unit, or its officials."""
+
+    class Mode:
+        COMMUNES = "communes"
+        SECTIONS = "sections"
+        OFFICIALS = "officials"
+
+    MODES = [
+        (Mode.COMMUNES, _("Mọi xã, phường, thị trấn thuộc các đơn vị đã chọn (tập thể)")),
+        (Mode.SECTIONS, _("Mọi bộ phận, phòng ban trực thuộc các đơn vị đã chọn (tập thể)")),
+        (Mode.OFFICIALS, _("Mọi cán bộ, công chức của các đơn vị đã chọn và đơn vị trực thuộc (cá nhân)")),
+    ]
+
+    mode = forms.ChoiceField(label=_("Thêm"), choices=MODES, widget=forms.RadioSelect)
+    units = forms.ModelMultipleChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(),
+                                           widget=forms.SelectMultiple(attrs={"size": 8}))
+    group = forms.ModelChoiceField(label=_("Vào khối"), queryset=Group.objects.none(), required=False,
+                                   empty_label=_("(không thuộc khối nào)"))
+
+    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Unit.objects.filter(path__startswith=plan.issuer.path).order_by("path")
+        self.fields["group"].queryset = plan.groups.all()
+
+
+class CopyPlanForm(forms.Form):
+    """The year of the new draft."""
+
+    year = forms.IntegerField(label=_("Năm của kế hoạch mới"), min_value=2000, max_value=2100)
