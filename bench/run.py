@@ -262,12 +262,13 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the load test")
     parser.add_argument("--generate-only", action="store_true", help="only empty the database and generate")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="results file (scales not run are kept)")
     parser.add_argument("--table", action="store_true", help="print the table of bench/results.json and stop")
     args = parser.parse_args()
     scales = [scale.strip() for scale in args.scales.split(",") if scale.strip()]
 
     if args.table:
-        print(table(json.loads(RESULTS.read_text())))
+        print(table(json.loads(args.output.read_text())))
         return
     url = db.setup(migrate=True)
 
@@ -284,16 +285,18 @@ def main() -> None:
             log(f"[{scale}] {made.counts} in {made.seconds:.1f} s")
         return
 
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"scales": {}}
-    results.update(machine=machine(), seed=args.seed)
     for scale in scales:
         before = os.getloadavg()[0]
-        results["scales"][scale] = measure_scale(
+        figures = measure_scale(
             scale, seed=args.seed, runs=args.runs, timeout=args.timeout, clients=args.clients,
             load_seconds=args.load_seconds, workers=args.workers, log=log,
         ) | {"measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
              "load_average": f"{before:.1f} → {os.getloadavg()[0]:.1f}"}
-        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
+        # Read again just before writing: another run may have written other scales meanwhile.
+        results = json.loads(args.output.read_text()) if args.output.exists() else {"scales": {}}
+        results.update(machine=machine(), seed=args.seed)
+        results["scales"][scale] = figures
+        args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
     print()
     print(table(results))
 
