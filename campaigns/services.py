@@ -87,11 +87,13 @@ def sync_org(*, data: dict, password: str | None = None) -> dict[str, int]:
 
     User = get_user_model()
     for row in data.get("users", []):
-        last, _, first = row["full_name"].rpartition(" ")
+        # A Vietnamese name reads họ – đệm – tên and does not split into Django's first/last the English way:
+        # the whole name goes in first_name so get_full_name() prints it in the right order.
         user, created = User.objects.get_or_create(
-            username=row["username"], defaults={"first_name": first, "last_name": last},
+            username=row["username"], defaults={"first_name": row["full_name"], "last_name": ""},
         )
-        if created or password:
+        if created or password or user.first_name != row["full_name"]:
+            user.first_name, user.last_name = row["full_name"], ""
             if password:
                 user.set_password(password)
             user.is_superuser = user.is_staff = bool(row.get("superuser"))
