@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from awards.models import ConditionCheck, Nomination, ProposalNote
 from awards.services import nominations as services
@@ -41,6 +44,32 @@ def test_propose_twice_gives_the_same_nominations(plan):
     assert Nomination.objects.count() == 3
     assert ProposalNote.objects.count() == 7
     assert all(n.transitions.count() == 1 for n in Nomination.objects.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_proposals_never_duplicate(org):
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks between two connections are checked on PostgreSQL.")
+    setup = commune_plan(org)
+    barrier, errors = threading.Barrier(2), []
+
+    def run():
+        try:
+            barrier.wait()
+            services.propose_for_period(period=setup.period)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Nomination.objects.filter(period=setup.period).count() == 3
+    assert all(n.transitions.count() == 1 for n in Nomination.objects.filter(period=setup.period))
 
 
 def test_a_condition_marked_not_met_hands_the_place_to_the_next(plan, org):
