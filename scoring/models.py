@@ -210,6 +210,8 @@ class Score(models.Model):
     applicable = models.BooleanField(_("được tính"), default=True)
     target_met = models.BooleanField(_("đạt chỉ tiêu"), default=False)
     complete = models.BooleanField(_("đủ số liệu"), default=False)
+    windows_expected = models.PositiveSmallIntegerField(_("số kỳ phải có"), default=0)
+    windows_present = models.PositiveSmallIntegerField(_("số kỳ đã có"), default=0)
     explanation = models.TextField(_("vì sao"), blank=True)
 
     class Meta:

@@ -15,7 +15,6 @@ from typing import NamedTuple
 
 from django.utils.translation import get_language, gettext
 
-
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")

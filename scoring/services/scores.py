@@ -25,7 +25,8 @@ from scoring.windows import windows_for
 
 BATCH = 2000
 SCORE_FIELDS = [
-    "value", "numerator_total", "denominator_total", "points", "applicable", "target_met", "complete", "explanation",
+    "value", "numerator_total", "denominator_total", "points", "applicable", "target_met", "complete",
+    "windows_expected", "windows_present", "explanation",
 ]
 SCORE_COLUMNS = ["period_id", "participant_id", "criterion_id", *SCORE_FIELDS]
 STANDING_FIELDS = [
@@ -142,20 +143,25 @@ def _compute_participant(ctx: _Context, participant: Participant,
     return _Computed(participant, results, completeness, deferred)
 
 
-def _score_relative(ctx: _Context, computed: list[_Computed]) -> None:
-    """Score relative criteria: max × value / the best value among the participant's group."""
+def _score_relative(ctx: _Context, computed: list[_Computed],
+                    external: dict[tuple[int | None, int], list[Decimal | None]] | None = None,
+                    ) -> dict[tuple[int | None, int], Decimal | None]:
+    """Score relative criteria: max × value / the best value among the participant's group. `external` holds the
+    stored values of the group members not recomputed now. Returns the best value per (group, criterion)."""
+    bests: dict[tuple[int | None, int], Decimal | None] = {}
     if not ctx.relative:
-        return
+        return bests
     by_group: dict[int | None, list[_Computed]] = defaultdict(list)
     for item in computed:
         by_group[item.participant.group_id].append(item)
-    for members in by_group.values():
+    for group_id, members in by_group.items():
         for criterion in ctx.criteria:
             spec = ctx.specs[criterion.pk]
             if spec.rule != rules.RELATIVE:
                 continue
-            best = rules.best_value(spec.direction, (m.values[criterion.pk].value for m in members
-                                                     if criterion.pk in m.values))
+            values = [m.values[criterion.pk].value for m in members if criterion.pk in m.values]
+            values += (external or {}).get((group_id, criterion.pk), [])
+            best = bests[(group_id, criterion.pk)] = rules.best_value(spec.direction, values)
             for member in members:
                 if criterion.pk not in member.values:
                     continue
@@ -165,6 +171,81 @@ def _score_relative(ctx: _Context, computed: list[_Computed]) -> None:
                     spec, member.values[criterion.pk], best=best, windows_expected=placeholder.windows_expected,
                     windows_present=placeholder.windows_present,
                 )
+    return bests
+
+
+def _group_q(group_ids: set[int | None], field: str = "group") -> Q:
+    q = Q(**{f"{field}_id__in": [g for g in group_ids if g is not None]})
+    if None in group_ids:
+        q |= Q(**{f"{field}__isnull": True})
+    return q
+
+
+@dataclass
+class _Others:
+    """Stored relative scores of the group members not recomputed now, and what changed for them."""
+
+    rows: list[tuple]
+    mine_before: dict[int, Decimal | None]  # criterion id → best among the recomputed members' stored values
+    deltas: dict[int, dict[int, Decimal]]  # participant id → {criterion id: new points − old points}
+
+
+def _load_others(ctx: _Context, period: Period, participants: list[Participant]) -> _Others:
+    relative_ids = [c.pk for c in ctx.criteria if c.rule == Criterion.Rule.RELATIVE]
+    groups = {p.group_id for p in participants}
+    mine = [p.pk for p in participants]
+    rows = list(
+        Score.objects.filter(period=period, criterion_id__in=relative_ids, participant__plan_id=period.plan_id)
+        .filter(_group_q(groups, "participant__group")).exclude(participant_id__in=mine)
+        .values_list("pk", "participant_id", "participant__group_id", "criterion_id", "value", "numerator_total",
+                     "denominator_total", "points", "windows_expected", "windows_present")
+    )
+    before: dict[int, list] = defaultdict(list)
+    for criterion_id, value in Score.objects.filter(period=period, criterion_id__in=relative_ids,
+                                                    participant_id__in=mine).values_list("criterion_id", "value"):
+        before[criterion_id].append(value)
+    mine_before = {c: rules.best_value(ctx.specs[c].direction, values) for c, values in before.items()}
+    return _Others(rows, mine_before, defaultdict(dict))
+
+
+def _rescore_others(ctx: _Context, others: _Others, bests: dict[tuple[int | None, int], Decimal | None]) -> None:
+    """Re-score the stored relative scores of the rest of the group when the group's best value moved."""
+    external: dict[tuple[int | None, int], list] = defaultdict(list)
+    for row in others.rows:
+        external[(row[2], row[3])].append(row[4])
+    changed: list[Score] = []
+    for pk, participant_id, group_id, criterion_id, value, numerator, denominator, points, expected, present in (
+            others.rows):
+        spec = ctx.specs[criterion_id]
+        old_best = rules.best_value(spec.direction, [*external[(group_id, criterion_id)],
+                                                     others.mine_before.get(criterion_id)])
+        best = bests.get((group_id, criterion_id))
+        if best == old_best:
+            continue
+        period_value = rules.PeriodValue(
+            value, numerator, denominator, readings=present,
+            zero_denominator=spec.kind == rules.RATE and value is None and denominator == 0,
+        )
+        result = rules.score_criterion(spec, period_value, best=best, windows_expected=expected,
+                                       windows_present=present)
+        changed.append(Score(pk=pk, points=result.points, explanation=result.explanation))
+        if result.points != points:
+            others.deltas[participant_id][criterion_id] = result.points - points
+    if changed:
+        Score.objects.bulk_update(changed, ["points", "explanation"], batch_size=BATCH)
+
+
+def _apply_deltas(ctx: _Context, standing: Standing, deltas: dict[int, Decimal]) -> None:
+    """Move a stored standing's total, ratio and tie-break by the change of its relative points."""
+    order = [c.pk for c in ctx.criteria_for(standing.participant.kind)]
+    tiebreak = [Decimal(p) for p in standing.tiebreak or []]
+    for criterion_id, delta in deltas.items():
+        standing.total_points = rules.round2(standing.total_points + delta)
+        if criterion_id in order and order.index(criterion_id) < len(tiebreak):
+            tiebreak[order.index(criterion_id)] += delta
+    standing.tiebreak = [str(p) for p in tiebreak]
+    standing.ratio = (rules.round2(standing.total_points * rules.HUNDRED / standing.max_points)
+                      if standing.max_points else Decimal(0))
 
 
 def _score_rows(period: Period, item: _Computed) -> Iterator[tuple]:
@@ -173,7 +254,7 @@ def _score_rows(period: Period, item: _Computed) -> Iterator[tuple]:
         pv = result.period
         yield (period.pk, item.participant.pk, result.criterion_id, pv.value, pv.numerator_total,
                pv.denominator_total, result.points, result.applicable, result.met, result.complete,
-               result.explanation)
+               result.windows_expected, result.windows_present, result.explanation)
 
 
 def _standing_row(period: Period, item: _Computed) -> Standing:
@@ -203,13 +284,17 @@ def _rank_entries(standings: Iterable[Standing]) -> dict[int, rules.Ranked]:
 
 _PG_UPSERT = """
     INSERT INTO scoring_score (period_id, participant_id, criterion_id, value, numerator_total, denominator_total,
-                               points, applicable, target_met, complete, explanation)
+                               points, applicable, target_met, complete, windows_expected, windows_present,
+                               explanation)
     SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::bigint[], %s::bigint[],
-                         %s::numeric[], %s::boolean[], %s::boolean[], %s::boolean[], %s::text[])
+                         %s::numeric[], %s::boolean[], %s::boolean[], %s::boolean[], %s::integer[], %s::integer[],
+                         %s::text[])
     ON CONFLICT (period_id, participant_id, criterion_id) DO UPDATE SET
         value = EXCLUDED.value, numerator_total = EXCLUDED.numerator_total,
         denominator_total = EXCLUDED.denominator_total, points = EXCLUDED.points, applicable = EXCLUDED.applicable,
-        target_met = EXCLUDED.target_met, complete = EXCLUDED.complete, explanation = EXCLUDED.explanation
+        target_met = EXCLUDED.target_met, complete = EXCLUDED.complete,
+        windows_expected = EXCLUDED.windows_expected, windows_present = EXCLUDED.windows_present,
+        explanation = EXCLUDED.explanation
 """
 
 
@@ -277,7 +362,14 @@ def _recompute(period: Period, participants: list[Participant], *, whole_period:
                 _upsert_scores(score_rows)
                 score_rows = []
             item.results = [_slim(r) for r in item.results]
-    _score_relative(ctx, computed)
+    partial_relative = ctx.relative and not whole_period
+    others_scores = _load_others(ctx, period, participants) if partial_relative else None
+    external: dict[tuple[int | None, int], list] = defaultdict(list)
+    for row in others_scores.rows if others_scores else []:
+        external[(row[2], row[3])].append(row[4])
+    bests = _score_relative(ctx, computed, external)
+    if others_scores is not None:
+        _rescore_others(ctx, others_scores, bests)
     if ctx.relative:
         for item in computed:
             score_rows.extend(_score_rows(period, item))
@@ -287,23 +379,28 @@ def _recompute(period: Period, participants: list[Participant], *, whole_period:
     if whole_period or not standings:
         others: list[Standing] = []
     else:
-        # Rank against the rest of the group as stored (their figures did not change).
-        groups = {s.group_id for s in standings}
+        # Rank against the rest of the group as stored (their readings did not change).
         mine = {s.participant_id for s in standings}
-        group_q = Q(group_id__in=[g for g in groups if g is not None])
-        if None in groups:
-            group_q |= Q(group__isnull=True)
         others = list(
-            Standing.objects.filter(period=period).filter(group_q).exclude(participant_id__in=mine)
-            .only("id", "participant_id", "group_id", "name", "ratio", "targets_met", "tiebreak")
+            Standing.objects.filter(period=period).filter(_group_q({s.group_id for s in standings}))
+            .exclude(participant_id__in=mine).select_related("participant")
+            .only("id", "participant_id", "participant__kind", "group_id", "name", "ratio", "targets_met",
+                  "tiebreak", "total_points", "max_points")
         )
+        if others_scores is not None and others_scores.deltas:
+            for standing in others:
+                if standing.participant_id in others_scores.deltas:
+                    _apply_deltas(ctx, standing, others_scores.deltas[standing.participant_id])
     ranked = _rank_entries([*standings, *others])
     for standing in [*standings, *others]:
         placed = ranked[standing.participant_id]
         standing.rank, standing.tied, standing.position = placed.rank, placed.tied, placed.position
     _upsert_standings(standings)
     if others:
-        Standing.objects.bulk_update(others, ["rank", "tied", "position"], batch_size=BATCH)
+        fields = ["rank", "tied", "position"]
+        if others_scores is not None and others_scores.deltas:
+            fields += ["total_points", "ratio", "tiebreak"]
+        Standing.objects.bulk_update(others, fields, batch_size=BATCH)
     return standings
 
 
@@ -320,18 +417,16 @@ def is_frozen(period: Period) -> bool:
 
 @transaction.atomic
 def recompute_participant(*, participant: Participant, period: Period) -> Standing:
-    """Recompute one participant's Scores and Standing for a period and re-rank its group (the whole group when the
-    plan has relative criteria). A frozen standing is returned unchanged."""
+    """Recompute one participant's Scores and Standing for a period and re-rank its group; with relative criteria
+    the group's other scores move with the group's best value (from their stored period values, without reading
+    their readings again). A frozen standing is returned unchanged."""
     existing = Standing.objects.filter(period=period, participant=participant).first()
     if existing is not None and existing.frozen:
         return existing
     if is_frozen(period):
         raise ValueError("period is frozen")  # pragma: no cover - a frozen period has every standing frozen
-    participants = [participant]
-    if Criterion.objects.filter(plan_id=period.plan_id, rule=Criterion.Rule.RELATIVE).exists():
-        participants = list(Participant.objects.filter(plan_id=period.plan_id, group_id=participant.group_id)
-                            .only("id", "kind", "group_id", "name"))
-    _recompute(period, participants, whole_period=False)
+    # Relative criteria: the rest of the group is re-scored from its stored values when the best value moves.
+    _recompute(period, [participant], whole_period=False)
     return Standing.objects.select_related("participant", "group").get(period=period, participant=participant)
 
 

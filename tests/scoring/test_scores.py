@@ -114,3 +114,32 @@ def test_demo_readings_are_deterministic_idempotent_and_leave_the_last_window_em
                 .values_list("numerator", "denominator")) == figures
     assert Standing.objects.filter(period=period).count() == 2
     assert all(s.readings_present == 4 for s in Standing.objects.filter(period=period))
+
+
+def _snapshot(period):
+    scores = sorted(Score.objects.filter(period=period).values_list("participant_id", "criterion_id", "points",
+                                                                    "explanation"))
+    standings = sorted(Standing.objects.filter(period=period).values_list(
+        "participant_id", "total_points", "ratio", "targets_met", "tiebreak", "rank", "tied", "position"))
+    return scores, standings
+
+
+@pytest.mark.parametrize("new_count", [50, 1, 20])  # becomes the best; drops from best; stays in the middle
+def test_saving_one_participant_with_a_relative_criterion_equals_a_full_recompute(org, new_count):
+    from tests.factories import PersonFactory, individual
+
+    plan, period, group, a, b = small_plan(org)
+    online = indicator("so-ho-so-truc-tuyen", kind="count")
+    digitised = indicator("so-hoa")
+    criterion(plan, online, 1, 5, 10, rule="relative")
+    criterion(plan, digitised, 2, 90, 10)
+    c = individual(plan, PersonFactory(unit=org.commune_a, full_name="Đỗ Thị Cúc"), group)
+    for participant, count in ((a, 30), (b, 20), (c, 10)):
+        read(participant, online, period, 1, value=count)
+        read(participant, digitised, period, 1, 92, 100)
+    recompute_period(period=period, as_of=AS_OF)
+    a.readings.filter(indicator=online).update(value=Decimal(new_count))
+    recompute_participant(participant=a, period=period)
+    partial = _snapshot(period)
+    recompute_period(period=period)
+    assert partial == _snapshot(period)
