@@ -196,6 +196,7 @@ def test_locking_a_period_locks_every_reading_once(org, world):
     assert lock_period_readings(period=world.period) == 3
     assert lock_period_readings(period=world.period) == 0
     assert set(Reading.objects.values_list("status", flat=True)) == {Reading.Status.LOCKED}
+    assert Reading.history.filter(history_change_reason="Chốt kỳ", status=Reading.Status.LOCKED).count() == 3
     world.period.status = Period.Status.CLOSED
     world.period.save()
     with pytest.raises(PermissionDenied, match="Đã chốt kỳ"):
