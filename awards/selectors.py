@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
+LIST_ORDER = ("period__plan__title", "period__order", "award_kind__name", "quota_rule__group__order",
+              "participant__kind", "rank", "name", "pk")
+
+
 @dataclass
 class ChecklistItem:
     """One required document of a dossier: the files attached for it, and whether they came late or are overdue."""
@@ -102,8 +106,7 @@ def nominations_for(*, user: AbstractBaseUser, period: Period | None = None, pla
     return (nominations.select_related("period__plan__issuer", "award_kind", "participant", "quota_rule__group",
                                        "decision")
             .annotate(file_count=Count("files", distinct=True))
-            .order_by("period__plan__title", "period__order", "award_kind__name", "participant__kind", "rank", "name",
-                      "pk"))
+            .order_by(*LIST_ORDER))
 
 
 def proposal_notes_for(*, period: Period, user: AbstractBaseUser) -> QuerySet[ProposalNote]:
@@ -188,8 +191,7 @@ def home_affairs_nominations(*, user: AbstractBaseUser, plan: int | None = None,
     return (nominations.select_related("period__plan__issuer", "award_kind", "participant", "decision")
             .prefetch_related(Prefetch("files", queryset=DossierFile.objects.select_related("requirement")
                                        .order_by("uploaded_at", "pk")))
-            .order_by("period__plan__title", "period__order", "award_kind__name", "participant__kind", "rank", "name",
-                      "pk"))
+            .order_by(*LIST_ORDER))
 
 
 def home_affairs_standings(*, user: AbstractBaseUser, plan: int | None = None, period: int | None = None,

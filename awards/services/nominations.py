@@ -253,7 +253,9 @@ def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) ->
         rule = rule_by_id[outcome.rule_id]
         achievement = _("Xếp hạng %(rank)s/%(size)s %(group)s, tỷ lệ điểm %(ratio)s") % {
             "rank": entry.rank, "size": entry.group_size,
-            "group": quota.group_label(rule.group.name if rule.group_id else ""), "ratio": format_percent(entry.ratio),
+            "group": quota.group_label(rule.group.name) if rule.group_id else (entry.group_label
+                                                                            or quota.group_label("")),
+            "ratio": format_percent(entry.ratio),
         }
         engine_fields = {"rank": entry.rank, "ratio": entry.ratio, "reason": outcome.reason,
                          "tied_at_cut": outcome.tied_at_cut, "quota_rule": rule}

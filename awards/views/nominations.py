@@ -198,6 +198,8 @@ def _render_detail(request: HttpRequest, nomination: Nomination, *, status: int 
         "can_appraise": appraisal and nomination.status == Status.SUBMITTED
         and has_role(user, period.plan.issuer, Role.NOI_VU),
         "can_decide": chairman and nomination.status in services.OPEN_STATUSES and not nomination.decision_id,
+        "can_accept": chairman and nomination.status in (
+            (Status.APPRAISED,) if appraisal else (Status.SUBMITTED, Status.APPRAISED)),
         "check_form": forms.get("check_form") or ConditionCheckForm(conditions=conditions, initial=initial),
         "upload_form": forms.get("upload_form") or DossierUploadForm(
             requirements=services.applicable_requirements(nomination), initial=initial),
