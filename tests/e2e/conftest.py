@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.e2e.browser import DESKTOP
+from tests.e2e.browser import DESKTOP, SCREENSHOTS
+
+FAILURES = SCREENSHOTS.parent / "failures"
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright's sync API in one process
 
@@ -29,6 +31,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync",
 ]
 TIMEOUT_MS = 15_000
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so the page fixture knows whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +77,7 @@ def browser_errors() -> BrowserErrors:
 
 
 @pytest.fixture
-def page(browser, live_server, browser_errors) -> Iterator:
+def page(request, browser, live_server, browser_errors) -> Iterator:
     """A fresh desktop-sized tab (own cookies) whose console errors fail the test."""
     context = browser.new_context(
         base_url=live_server.url, viewport=DESKTOP, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
@@ -79,6 +89,11 @@ def page(browser, live_server, browser_errors) -> Iterator:
         f"console: {message.text} ({message.location.get('url', '')})"))
     page.on("pageerror", lambda error: browser_errors.record(f"page error: {error}"))
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=FAILURES / f"{request.node.name}.png", full_page=True)
+        (FAILURES / f"{request.node.name}.html").write_text(page.content(), encoding="utf-8")
     context.close()
     assert not browser_errors.seen, "Lỗi trong console của trình duyệt:\n" + "\n".join(browser_errors.seen)
 
