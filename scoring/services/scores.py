@@ -213,14 +213,17 @@ def _rescore_others(ctx: _Context, others: _Others, bests: dict[tuple[int | None
     external: dict[tuple[int | None, int], list] = defaultdict(list)
     for row in others.rows:
         external[(row[2], row[3])].append(row[4])
+    old_bests = {
+        (group_id, criterion_id): rules.best_value(ctx.specs[criterion_id].direction,
+                                                   [*values, others.mine_before.get(criterion_id)])
+        for (group_id, criterion_id), values in external.items()
+    }
     changed: list[Score] = []
     for pk, participant_id, group_id, criterion_id, value, numerator, denominator, points, expected, present in (
             others.rows):
         spec = ctx.specs[criterion_id]
-        old_best = rules.best_value(spec.direction, [*external[(group_id, criterion_id)],
-                                                     others.mine_before.get(criterion_id)])
         best = bests.get((group_id, criterion_id))
-        if best == old_best:
+        if best == old_bests[(group_id, criterion_id)]:
             continue
         period_value = rules.PeriodValue(
             value, numerator, denominator, readings=present,
@@ -385,22 +388,28 @@ def _recompute(period: Period, participants: list[Participant], *, whole_period:
             Standing.objects.filter(period=period).filter(_group_q({s.group_id for s in standings}))
             .exclude(participant_id__in=mine).select_related("participant")
             .only("id", "participant_id", "participant__kind", "group_id", "name", "ratio", "targets_met",
-                  "tiebreak", "total_points", "max_points")
+                  "tiebreak", "total_points", "max_points", "rank", "tied", "position")
         )
         if others_scores is not None and others_scores.deltas:
             for standing in others:
                 if standing.participant_id in others_scores.deltas:
                     _apply_deltas(ctx, standing, others_scores.deltas[standing.participant_id])
     ranked = _rank_entries([*standings, *others])
+    moved: list[Standing] = []
+    deltas = others_scores.deltas if others_scores is not None else {}
     for standing in [*standings, *others]:
         placed = ranked[standing.participant_id]
+        before = (standing.rank, standing.tied, standing.position)
         standing.rank, standing.tied, standing.position = placed.rank, placed.tied, placed.position
+        if standing.pk is not None and (before != (placed.rank, placed.tied, placed.position)
+                                        or standing.participant_id in deltas):
+            moved.append(standing)
     _upsert_standings(standings)
-    if others:
-        fields = ["rank", "tied", "position"]
-        if others_scores is not None and others_scores.deltas:
-            fields += ["total_points", "ratio", "tiebreak"]
-        Standing.objects.bulk_update(others, fields, batch_size=BATCH)
+    # Only the rest of the group whose place (or relative points) changed is written: usually a handful of rows.
+    moved = [s for s in moved if s.participant_id not in {m.participant_id for m in standings}]
+    if moved:
+        fields = ["rank", "tied", "position"] + (["total_points", "ratio", "tiebreak"] if deltas else [])
+        Standing.objects.bulk_update(moved, fields, batch_size=500)
     return standings
 
 
