@@ -523,6 +523,9 @@ def add_nomination_by_hand(*, period: Period, participant: Participant, quota_ru
             participant.kind == Participant.Kind.INDIVIDUAL and quota_rule.individuals_per_collective):
         raise ValidationError(_("Đối tượng không thuộc %(group)s.") % {"group": quota_rule.group.name})
     limit = quota_limit(quota_rule, participant.kind)
+    if limit == 0:
+        raise ValidationError(_("Chỉ tiêu này không dành cho %(kind)s.") % {
+            "kind": participant.get_kind_display().lower()})
     taken = Nomination.objects.filter(period=period, quota_rule=quota_rule, participant__kind=participant.kind,
                                       status__in=ACTIVE_STATUSES).count()
     if taken >= limit:
