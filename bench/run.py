@@ -154,6 +154,16 @@ def _close_without_lock(bench) -> None:
         propose_for_period(period=bench.period)
 
 
+def commit() -> str | None:
+    """The commit measured: `git rev-parse` in a checkout, else var/bench/commit written next to an archive."""
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        marker = WORK / "commit"
+        return marker.read_text().strip() if marker.exists() else None
+
+
 def machine() -> dict[str, Any]:
     from django.db import connection
 
@@ -214,6 +224,7 @@ def table(results: dict[str, Any]) -> str:
         "| measurement | " + " | ".join(scales) + " |",
         "|---|" + "---|" * len(scales),
         row("participants / readings", lambda d, f: f"{d['counts']['participants']:,} / {d['counts']['readings']:,}"),
+        row("commit measured", lambda d, f: str(d.get("commit", "—"))),
         row("runs per figure (median)", lambda d, f: str(d.get("runs", "—"))),
         row("load average during the run", lambda d, f: str(d.get("load_average", "—"))),
         row("generate (s)", lambda d, f: f"{d['generate_seconds']:.1f}"),
@@ -295,7 +306,7 @@ def main() -> None:
         # Read again just before writing: another run may have written other scales meanwhile.
         results = json.loads(args.output.read_text()) if args.output.exists() else {"scales": {}}
         results.update(machine=machine(), seed=args.seed)
-        results["scales"][scale] = figures
+        results["scales"][scale] = figures | {"commit": commit()}
         args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
     print()
     print(table(results))
