@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.timezone import localtime
 
 from awards import money
 from awards.decision_selectors import decision_lines, split_lines
@@ -73,7 +74,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
         "articles": [("Điều 1.", decision.article_1), ("Điều 2.", decision.article_2), ("Điều 3.", decision.article_3)],
         "signature_lines": signature_lines(decision),
         "signer_name": decision.signer_name,
-        "signed_at_iso": decision.signed_at.astimezone().isoformat(timespec="seconds") if decision.signed_at else "",
+        "signed_at_iso": localtime(decision.signed_at).isoformat(timespec="seconds") if decision.signed_at else "",
         "collectives": collectives,
         "individuals": individuals,
         "lines": lines,
