@@ -233,7 +233,7 @@ def bulk_candidates(*, mode: str, units: list[Unit]) -> tuple[str, list]:
 def update_task_progress(*, task: PlanTask, status: str, progress_percent: int, progress: str,
                          by: AbstractBaseUser) -> PlanTask:
     """The advising or an executing unit (or the plan's leaders) reports a task's progress; kept in its history."""
-    task = PlanTask.objects.select_for_update().select_related("plan__issuer", "lead_unit").get(pk=task.pk)
+    task = PlanTask.objects.select_for_update(of=("self",)).select_related("plan__issuer", "lead_unit").get(pk=task.pk)
     units = [task.plan.issuer, *([task.lead_unit] if task.lead_unit else []), *task.executing_units.all()]
     if not any(has_role(by, unit, *WRITE_ROLES) for unit in units):
         raise PermissionDenied(_("Chỉ bộ phận tham mưu, đơn vị thực hiện hoặc lãnh đạo được cập nhật tiến độ."))
