@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from awards.catalogue import sync_award_kinds
 from awards.plan_io import PlanFileError, import_plan
+from awards.reference import sync_reference
 from campaigns.models import Membership
 from campaigns.services import sync_org
 from scoring.catalogue import sync_indicators
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Đơn vị: {counts['units']}, cán bộ: {counts['people']}, tài khoản: {counts['users']}")
         sync_indicators()
         sync_award_kinds()
+        sync_reference()  # legal texts and base salaries: decisions cannot be drafted without them
         for path in sorted((DEMO_DIR / "plans").glob("*.yaml")):
             try:
                 result = import_plan(text=path.read_text(encoding="utf-8"))
