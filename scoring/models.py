@@ -257,7 +257,10 @@ class Standing(models.Model):
         verbose_name_plural = _("xếp hạng")
         ordering = ["period", "group", "position"]
         constraints = [models.UniqueConstraint(fields=["period", "participant"], name="standing_once_per_period")]
-        indexes = [models.Index(fields=["period", "group", "rank"]), models.Index(fields=["period", "group", "position"])]
+        indexes = [
+            models.Index(fields=["period", "group", "rank"]),
+            models.Index(fields=["period", "group", "position"]),
+        ]
 
     @property
     def is_complete(self) -> bool:

@@ -56,6 +56,8 @@ def format_number(value: Decimal | int | None, places: int = 0) -> str:
     if value is None:
         return "—"
     number = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if not number:
+        number = abs(number)  # no "-0,00"
     return f"{number:,.{places}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 

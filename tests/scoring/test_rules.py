@@ -293,3 +293,11 @@ def test_ranks_are_competition_ranks(rows):
     for previous, current in zip(ranked, ranked[1:], strict=False):
         assert current.rank in (previous.rank, current.position)
         assert (current.rank == previous.rank) == (current.tied and previous.tied and current.rank == previous.rank)
+
+
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=4, allow_nan=False, allow_infinity=False),
+       st.integers(0, 4))
+def test_fast_number_formatting_matches_the_shared_formatter(value, places):
+    from campaigns.formatting import format_number
+
+    assert rules.format_number(value, places) == format_number(value, places)

@@ -143,3 +143,24 @@ def test_saving_one_participant_with_a_relative_criterion_equals_a_full_recomput
     partial = _snapshot(period)
     recompute_period(period=period)
     assert partial == _snapshot(period)
+
+
+def test_recompute_period_runs_a_constant_number_of_queries(org, django_assert_max_num_queries):
+    from campaigns.models import Participant
+    from tests.factories import PersonFactory
+
+    plan, period, group, a, b = small_plan(org)
+    digitised = indicator("so-hoa")
+    criterion(plan, digitised, 1, 90, 10)
+    criterion(plan, indicator("so-tin", kind="count"), 2, 3, 10, rule="relative")
+    people = [PersonFactory(unit=org.commune_a) for _ in range(498)]
+    Participant.objects.bulk_create([Participant(plan=plan, kind="individual", person=p, unit=p.unit, group=group,
+                                                 name=p.full_name) for p in people])
+    read(a, digitised, period, 1, 95, 100)
+    # PostgreSQL upserts up to 10,000 scores per query; SQLite's 999-variable limit splits the 1,000 scores of
+    # this test into about 15 INSERTs (the count grows with rows / batch, never per participant or reading).
+    budget = 15 if connection.vendor == "postgresql" else 40
+    with django_assert_max_num_queries(budget):
+        assert recompute_period(period=period) == 500
+    with django_assert_max_num_queries(15):
+        recompute_participant(participant=a, period=period)
