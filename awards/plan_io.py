@@ -736,6 +736,12 @@ def _apply(spec: _Spec, by: AbstractBaseUser | None) -> ImportResult:
     by_order: dict[int, Period] = {}
     for order, row in enumerate(spec.periods, start=1):
         period = periods.get(order) or Period(plan=plan, order=order)
+        if period.pk:
+            # A period's status belongs to the close/reopen services: a file never reopens or closes it.
+            row = {name: value for name, value in row.items() if name != "status"}
+            if period.status != Period.Status.OPEN and (row["start"], row["end"]) != (period.start, period.end):
+                errors.append(_("Đợt %(name)s đã chốt: không thể đổi thời gian bằng tệp; hãy mở lại đợt trước.")
+                              % {"name": period.name})
         for name, value in row.items():
             setattr(period, name, value)
         period.save()

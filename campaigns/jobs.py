@@ -26,12 +26,16 @@ logger = logging.getLogger(__name__)
 
 
 def start_job(*, task: str, label: str, kwargs: dict[str, Any], unit: Unit | None = None,
-              by: AbstractBaseUser | None = None) -> Job:
-    """Record a job and queue its task once the surrounding transaction commits."""
+              by: AbstractBaseUser | None = None, immediately: bool = False) -> Job:
+    """Record a job and queue its task once the surrounding transaction commits (or at once, for a command that
+    runs outside any request and must see the result before it goes on)."""
     job = Job.objects.create(
         task=task, label=label, kwargs=kwargs, unit=unit, started_by=by if by and by.is_authenticated else None,
     )
-    transaction.on_commit(lambda: dispatch_job(job.pk))
+    if immediately:
+        dispatch_job(job.pk)
+    else:
+        transaction.on_commit(lambda: dispatch_job(job.pk))
     return job
 
 

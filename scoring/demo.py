@@ -70,16 +70,17 @@ def _windows_to_fill(period: Period, until: dt.date, leave_last_empty: bool) -> 
 
 
 @transaction.atomic
-def generate_demo_readings(*, plan: Plan, seed: int = 2024, until: dt.date | None = None) -> int:
+def generate_demo_readings(*, plan: Plan, seed: int = 2024, until: dt.date | None = None,
+                           leave_last_empty: bool = True) -> int:
     """Create the demo readings of a plan up to `until` (today by default) and recompute its periods; returns how
-    many readings were added."""
+    many readings were added. With `leave_last_empty` the last window of the last period stays for data entry."""
     until = until or timezone.localdate()
     periods = list(Period.objects.filter(plan=plan).select_related("plan").order_by("start"))
     criteria = list(Criterion.objects.filter(plan=plan).select_related("indicator").order_by("order"))
     participants = list(Participant.objects.filter(plan=plan).order_by("name", "pk"))
     added = 0
     for index, period in enumerate(periods):
-        windows = _windows_to_fill(period, until, leave_last_empty=index == len(periods) - 1)
+        windows = _windows_to_fill(period, until, leave_last_empty=leave_last_empty and index == len(periods) - 1)
         if not windows:
             continue
         status = Reading.Status.LOCKED if period.is_closed else Reading.Status.SUBMITTED

@@ -158,17 +158,47 @@ def test_home_affairs_office_is_the_district_before_the_reform_and_the_province_
     assert org.section_a.home_affairs_office(dt.date(2026, 1, 1)) == org.so_noi_vu
 
 
+def _demo_counts() -> dict[str, int]:
+    from awards.models import Nomination
+    from campaigns.models import Job, Notice, Period
+    from scoring.models import Reading, Standing
+
+    models = {"units": Unit, "people": Person, "users": get_user_model(), "memberships": Membership, "plans": Plan,
+              "periods": Period, "readings": Reading, "standings": Standing, "nominations": Nomination, "jobs": Job,
+              "notices": Notice}
+    return {name: model.objects.count() for name, model in models.items()}
+
+
 def test_the_demo_loads_twice_without_duplicating_anything(capsys):
+    from awards.models import Nomination
+    from campaigns.models import Notice, Period
+    from scoring.access import can_edit_reading
+    from scoring.windows import window_containing
+
     call_command("load_demo")
-    counts = (Unit.objects.count(), Person.objects.count(), get_user_model().objects.count(), Membership.objects.count(),
-              Plan.objects.count())
+    counts = _demo_counts()
     output = capsys.readouterr().out
     assert "tayhieu.nhaplieu" in output and "thidua@2024" in output
     call_command("load_demo", "--quiet-logins")
-    assert (Unit.objects.count(), Person.objects.count(), get_user_model().objects.count(),
-            Membership.objects.count(), Plan.objects.count()) == counts
+    assert _demo_counts() == counts
     tay_hieu = Unit.objects.get(code="NA-TAYHIEU")
     assert Unit.objects.get_parent(tay_hieu).code == "NA-THAIHOA"
     assert Unit.objects.get(code="NT").successor.code == "KH"
-    assert counts[4] == 5  # the five seed plans
+    assert counts["plans"] == 6  # the five seed plans and this year's copy of Tây Hiếu's
     assert Plan.objects.filter(key="tay-hieu-2024-chuyen-doi-so", status=Plan.Status.ACTIVE).exists()
+
+    # The seed periods are history: closed by themselves, with their proposals waiting for the chairman.
+    seed_period = Period.objects.get(plan__key="tay-hieu-2024-chuyen-doi-so", order=1)
+    assert seed_period.status == Period.Status.CLOSED and seed_period.nominations.exists()
+    # The live campaign: this year's first period closed, and this month open for the office.
+    live = Plan.objects.exclude(key="tay-hieu-2024-chuyen-doi-so").get(issuer=tay_hieu)
+    assert live.status == Plan.Status.ACTIVE
+    first, current = live.periods.order_by("order")
+    assert first.status == Period.Status.CLOSED
+    assert Nomination.objects.filter(period=first, status=Nomination.Status.PROPOSED).exists()
+    staff = get_user_model().objects.get(username="tayhieu.nhaplieu")
+    window = window_containing(current, dt.date.today())
+    if window is not None:  # December: the plan has ended for the year
+        participant = live.participants.get(kind="collective", unit__code="NA-TAYHIEU-VP")
+        assert can_edit_reading(user=staff, participant=participant, period=current, window_start=window.start).allowed
+    assert Notice.objects.filter(user__username="tayhieu.lanhdao", title__contains="đã được chốt").exists()

@@ -8,15 +8,26 @@ import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
 from awards.catalogue import sync_award_kinds
-from awards.plan_io import PlanFileError, import_plan
+from awards.services.closing import periods_due_for_close
+from awards.plan_io import PlanFileError, copy_plan_to_year, import_plan
 from awards.reference import sync_reference
-from campaigns.models import Membership
-from campaigns.services import sync_org
+from campaigns.jobs import start_job
+from campaigns.models import Membership, Plan
+from campaigns.services import change_plan_status, sync_org
 from scoring.catalogue import sync_indicators
+from scoring.demo import generate_demo_readings
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEMO_PASSWORD = "thidua@2024"
+# The seed plans are history (2022–2024). The live campaign of the demo is Tây Hiếu's plan copied to this year,
+# so office staff have an open month to enter and the first period has already closed by itself.
+LIVE_SOURCE_KEY = "tay-hieu-2024-chuyen-doi-so"
+LIVE_CHAIRMAN = "tayhieu.lanhdao"
 
 
 class Command(BaseCommand):
@@ -38,8 +49,34 @@ class Command(BaseCommand):
             except PlanFileError as error:
                 raise CommandError(f"Kế hoạch mẫu {path.name} lỗi:\n  - " + "\n  - ".join(error.errors)) from error
             self.stdout.write(f"Kế hoạch: {result.plan.title} ({'mới' if result.created else 'cập nhật'})")
+            # History: every window of every period is filled, so each closed period has its proposals.
+            generate_demo_readings(plan=result.plan, until=result.plan.end, leave_last_empty=False)
+        live = self.live_plan()
+        added = generate_demo_readings(plan=live, until=timezone.localdate())
+        self.stdout.write(f"Chiến dịch đang diễn ra: {live.title} (thêm {added} số liệu mẫu)")
+        # What beat does every night (awards.period_tasks.close_due_periods): periods past their end and grace
+        # close by themselves, each as a tracked job; here they run now, so the demo opens with them closed.
+        due = periods_due_for_close()
+        for period in due:
+            start_job(task="awards.period_tasks.close_period", kwargs={"period_id": period.pk},
+                      label=f"Tự động chốt {period.name} — {period.plan.title}"[:255], unit=period.plan.issuer,
+                      immediately=True)
+        if due:
+            self.stdout.write(f"Đã tự động chốt {len(due)} đợt thi đua đã hết hạn.")
         if not options["quiet_logins"]:
             self.print_logins(data)
+
+    def live_plan(self) -> Plan:
+        """This year's copy of the Tây Hiếu plan, made and activated by its chairman once."""
+        year = timezone.localdate().year
+        source = Plan.objects.get(key=LIVE_SOURCE_KEY)
+        existing = Plan.objects.filter(issuer=source.issuer, start__year=year).exclude(pk=source.pk).first()
+        if existing:
+            return existing
+        chairman = get_user_model().objects.get(username=LIVE_CHAIRMAN)
+        with transaction.atomic():
+            live = copy_plan_to_year(plan=source, year=year, by=chairman)
+            return change_plan_status(plan=live, to=Plan.Status.ACTIVE, by=chairman)
 
     def print_logins(self, data: dict) -> None:
         self.stdout.write(self.style.SUCCESS(f"\nTài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):"))
