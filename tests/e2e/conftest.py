@@ -1,4 +1,10 @@
-"""Browser fixtures: Debian's Chromium driven by Playwright against pytest-django's live server, on the demo data.
+"""Browser fixtures: Debian's Chromium driven by Playwright against a live server of the app, on the demo data.
+
+The demo (five seed plans, readings, the periods closed by themselves) takes tens of seconds to load, so it is loaded
+once for the whole folder, committed, and the database is flushed after the last journey (as a transactional test
+would). The journeys run in the order of their file names, like a month in the life of a commune: nhập liệu enters
+the month, lãnh đạo closes the period and signs, nội vụ reads it all; each one's fixtures still bring the state it
+needs when run alone.
 
 Every page a test opens records console errors and uncaught page errors; a test fails if any appeared that it did
 not announce with ``browser_errors.expect(...)`` (a deliberate 404 makes Chromium log one, for instance).
@@ -15,8 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.test.utils import modify_settings, override_settings, setup_databases, teardown_databases
+from pytest_django.live_server_helper import LiveServer
 
+from config.celery import app as celery_app
 from tests.e2e.browser import DESKTOP, SCREENSHOTS
 
 FAILURES = SCREENSHOTS.parent / "failures"
@@ -31,6 +42,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync",
 ]
 TIMEOUT_MS = 15_000
+REAL_DATABASE = settings.DATABASES[DEFAULT_DB_ALIAS]["NAME"]  # read at collection, before any test database exists
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -77,10 +89,10 @@ def browser_errors() -> BrowserErrors:
 
 
 @pytest.fixture
-def page(request, browser, live_server, browser_errors) -> Iterator:
+def page(request, browser, server, browser_errors) -> Iterator:
     """A fresh desktop-sized tab (own cookies) whose console errors fail the test."""
     context = browser.new_context(
-        base_url=live_server.url, viewport=DESKTOP, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+        base_url=server.url, viewport=DESKTOP, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
         accept_downloads=True,
     )
     context.set_default_timeout(TIMEOUT_MS)
@@ -98,10 +110,57 @@ def page(request, browser, live_server, browser_errors) -> Iterator:
     assert not browser_errors.seen, "Lỗi trong console của trình duyệt:\n" + "\n".join(browser_errors.seen)
 
 
-@pytest.fixture
-def demo(transactional_db, settings) -> dict[str, float]:
-    """The demo (org, logins, the five seed plans, demo readings) loaded into the test database."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    started = time.perf_counter()
-    call_command("load_demo", "--quiet-logins", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    return {"load_seconds": time.perf_counter() - started}
+def _flush() -> None:
+    assert connection.settings_dict["NAME"] != REAL_DATABASE, "refusing to flush the real database"
+    call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="package")
+def test_database(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The test database. pytest-django creates it only when some selected test asks for `db`; the journeys do not
+    (they share one committed demo), so when they run alone the test database is created here."""
+    with django_db_blocker.unblock():
+        if connection.settings_dict["NAME"] != REAL_DATABASE:
+            yield
+            return
+        config = setup_databases(verbosity=0, interactive=False, aliases={DEFAULT_DB_ALIAS})
+        try:
+            yield
+        finally:
+            teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(scope="package")
+def demo(test_database, django_db_blocker) -> Iterator[dict[str, float]]:
+    """The demo loaded once into the test database with `load_demo`; flushed again after the last journey."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    with django_db_blocker.unblock(), override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        _flush()
+        started = time.perf_counter()
+        call_command("load_demo", "--quiet-logins", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        timing = {"load_seconds": time.perf_counter() - started}
+        print(f"\n[e2e] demo loaded in {timing['load_seconds']:.1f} s")  # noqa: T201
+        try:
+            yield timing
+        finally:
+            _flush()
+            celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(scope="package")
+def server(demo) -> Iterator[LiveServer]:
+    """A live server of the app (static files through Django's staticfiles handler, as pytest-django's)."""
+    live = LiveServer("localhost")
+    with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
+        yield live
+    live.stop()
+
+
+@pytest.fixture(autouse=True)
+def _database(django_db_blocker) -> Iterator[None]:
+    """Journeys and the live server share the committed demo (no per-test transaction to roll back)."""
+    with django_db_blocker.unblock():
+        yield

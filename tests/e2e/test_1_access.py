@@ -55,7 +55,7 @@ def test_logout_from_the_phone_menu(page, demo):
 def test_another_communes_objects_answer_404(page, demo, browser_errors):
     other_plan = Plan.objects.get(issuer__code="LS-HOANGVIET")
     other_period = Period.objects.filter(plan=other_plan).order_by("start").first()
-    own_plan = Plan.objects.get(issuer__code="NA-TAYHIEU")
+    own_plan = Plan.objects.filter(issuer__code="NA-TAYHIEU").order_by("-start").first()
     login(page, "tayhieu.nhaplieu")
 
     page.goto(reverse("campaigns:plan_list"))
