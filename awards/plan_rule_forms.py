@@ -1,0 +1,417 @@
+"""Forms of the plan rules editor: criteria, quota rules, eligibility conditions and dossier documents of a plan,
+each as an inline formset, so a commune types in what used to need a YAML upload.
+
+The checks mirror those of the plan file (awards/plan_io.py), so that whatever is saved here exports to a file that
+imports again unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from awards.models import AwardKind, Condition, DossierRequirement, QuotaRule
+from campaigns.formatting import format_number
+from campaigns.models import Plan
+from scoring.models import Criterion, Indicator
+
+MAX_POINTS = Decimal(10000)
+HUNDRED = Decimal(100)
+_BAND_SEPARATORS = re.compile(r"[;\n]+")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pure helpers
+
+
+def plain_number(number: Decimal) -> int | float:
+    """A Decimal as the plain number the plan file writes: 90 for 90.00, 92.5 for 92.50."""
+    if number == number.to_integral_value():
+        return int(number)
+    return float(number.normalize())
+
+
+def code_from_name(name: str, taken: Iterable[str], max_length: int = 60) -> str:
+    """A lowercase ASCII code made from a Vietnamese name ("Đúng hạn" → "dung-han"), unique among `taken`."""
+    base = slugify(name.replace("đ", "d").replace("Đ", "D"))[:max_length].strip("-") or "muc"
+    taken = set(taken)
+    code, suffix = base, 2
+    while code in taken:
+        tail = f"-{suffix}"
+        code, suffix = f"{base[:max_length - len(tail)].rstrip('-')}{tail}", suffix + 1
+    return code
+
+
+def _parse_decimal(text: str) -> Decimal:
+    try:
+        number = Decimal(text.strip().rstrip("%").strip().replace(",", "."))
+    except InvalidOperation as error:
+        raise ValueError(text) from error
+    if not number.is_finite():
+        raise ValueError(text)
+    return number
+
+
+def parse_bands(text: str, *, max_points: Decimal | None, is_rate: bool, lower_is_better: bool) -> list[list]:
+    """Read score bands typed as "90:10; 75:6; 0:0" (threshold:points, one band per ";" or line).
+
+    Returns [[threshold, points], …] ordered the way the scoring rule reads them (best threshold first: highest for
+    higher-is-better, lowest for lower-is-better). Raises ValidationError listing every problem in Vietnamese.
+    """
+    errors: list[str] = []
+    bands: list[tuple[Decimal, Decimal]] = []
+    for index, chunk in enumerate((part.strip() for part in _BAND_SEPARATORS.split(text or "")), start=1):
+        if not chunk:
+            continue
+        threshold_text, sep, points_text = chunk.partition(":")
+        if not sep or ":" in points_text:
+            errors.append(_("Khung %(index)s («%(chunk)s»): cần dạng ngưỡng:điểm, ví dụ 90:10.")
+                          % {"index": index, "chunk": chunk})
+            continue
+        try:
+            threshold, points = _parse_decimal(threshold_text), _parse_decimal(points_text)
+        except ValueError:
+            errors.append(_("Khung %(index)s («%(chunk)s»): ngưỡng và điểm phải là số.")
+                          % {"index": index, "chunk": chunk})
+            continue
+        if is_rate and not Decimal(0) <= threshold <= HUNDRED:
+            errors.append(_("Khung %(index)s: ngưỡng tỷ lệ %(threshold)s phải từ 0 đến 100.")
+                          % {"index": index, "threshold": format_number(threshold, 2)})
+        if points < 0:
+            errors.append(_("Khung %(index)s: điểm không được âm.") % {"index": index})
+        elif max_points is not None and points > max_points:
+            errors.append(_("Khung %(index)s: điểm %(points)s vượt điểm tối đa %(max)s của tiêu chí.")
+                          % {"index": index, "points": format_number(points, 2), "max": format_number(max_points, 2)})
+        if any(threshold == seen for seen, _points in bands):
+            errors.append(_("Khung %(index)s: ngưỡng %(threshold)s bị lặp.")
+                          % {"index": index, "threshold": format_number(threshold, 2)})
+        bands.append((threshold, points))
+    if not bands and not errors:
+        errors.append(_("Cách chấm theo khung điểm cần ít nhất một khung, ví dụ 90:10; 75:6; 0:0."))
+    if errors:
+        raise ValidationError(errors)
+    bands.sort(key=lambda band: band[0], reverse=not lower_is_better)
+    return [[plain_number(threshold), plain_number(points)] for threshold, points in bands]
+
+
+def format_bands(bands: Iterable[Iterable]) -> str:
+    """Stored bands back as the text typed in the editor: "90:10; 75:6; 0:0"."""
+    def number(value) -> str:
+        return str(plain_number(Decimal(str(value)))).replace(".", ",")
+
+    return "; ".join(f"{number(threshold)}:{number(points)}" for threshold, points in bands)
+
+
+def indicator_choices(indicators: Iterable[Indicator]) -> list:
+    """Indicators of the catalogue as select choices grouped by kind (tỷ lệ, số lượng, có/không)."""
+    grouped: dict[str, list] = {kind: [] for kind in Indicator.Kind.values}
+    for indicator in indicators:
+        grouped.setdefault(indicator.kind, []).append((indicator.pk, indicator.name))
+    labels = dict(Indicator.Kind.choices)
+    return [("", "---------")] + [(str(labels.get(kind, kind)), rows) for kind, rows in grouped.items() if rows]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Shared formset behaviour
+
+
+class RuleFormSetBase(BaseInlineFormSet):
+    """An inline formset of one part of a plan; rows in use may not be deleted (the view passes their ids)."""
+
+    in_use: dict[int, str] = {}
+    in_use_message = ""
+
+    def kept_forms(self) -> list[forms.Form]:
+        """The rows that will be saved: filled in and not marked for deletion."""
+        return [form for form in self.forms
+                if form.is_bound and getattr(form, "cleaned_data", None) and not self._should_delete_form(form)
+                and (form.instance.pk or form.has_changed())]
+
+    def forms_to_delete(self) -> list[forms.Form]:
+        """Saved rows ticked for deletion (usable inside clean(), unlike `deleted_forms`)."""
+        return [form for form in self.forms if form.instance.pk and self._should_delete_form(form)]
+
+    def refuse_deleting_rows_in_use(self) -> None:
+        refused = [self.in_use[form.instance.pk] for form in self.forms_to_delete() if form.instance.pk in self.in_use]
+        if refused:
+            raise ValidationError([self.in_use_message % {"name": name} for name in refused])
+
+    def marked_for_deletion(self) -> list[str]:
+        """Names of the saved rows the user ticked for deletion (shown on the confirmation)."""
+        if not self.is_bound:
+            return []
+        return [str(form.instance) for form in self.forms_to_delete()]
+
+
+def _fill_codes(formset: RuleFormSetBase, *, field: str, max_length: int, duplicate_message: str) -> None:
+    """Give rows with a blank code one made from their name, and refuse two rows with the same code."""
+    kept = formset.kept_forms()
+    typed = [form.cleaned_data.get(field) for form in kept if form.cleaned_data.get(field)]
+    deleted = [getattr(form.instance, field) for form in formset.forms_to_delete()]
+    for form in kept:
+        if not form.cleaned_data.get(field) and form.cleaned_data.get("name"):
+            code = code_from_name(form.cleaned_data["name"], typed + deleted, max_length=max_length)
+            form.cleaned_data[field] = code
+            setattr(form.instance, field, code)
+            typed.append(code)
+    seen: set[str] = set()
+    for form in kept:
+        code = form.cleaned_data.get(field)
+        if code and code in seen:
+            form.add_error(field, duplicate_message % {"code": code})
+        seen.add(code)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Criteria
+
+
+class CriterionForm(forms.ModelForm):
+    """One tiêu chí: the indicator it reads, its target and how points are earned."""
+
+    # A plain text field: the slug rule is checked in clean_code, with a clearer message than Django's.
+    code = forms.CharField(label=gettext_lazy("Mã tiêu chí"), max_length=60, required=False,
+                           help_text=gettext_lazy("Để trống: tạo tự động từ nội dung tiêu chí."))
+    bands_text = forms.CharField(
+        label=gettext_lazy("Khung điểm"), required=False, max_length=500,
+        help_text=gettext_lazy("Chỉ với cách chấm theo khung: ngưỡng:điểm, cách nhau bởi dấu chấm phẩy, "
+                               "ví dụ 90:10; 75:6; 0:0."),
+    )
+
+    class Meta:
+        model = Criterion
+        fields = ["order", "name", "code", "indicator", "applies_to", "comparison", "target", "worst", "max_points",
+                  "rule", "bands_text", "zero_denominator", "note"]
+        widgets = {"name": forms.Textarea(attrs={"rows": 2}), "note": forms.Textarea(attrs={"rows": 1})}
+        help_texts = {
+            "target": gettext_lazy("Tỷ lệ: phần trăm từ 0 đến 100; có/không: để trống hoặc 1."),
+            "worst": gettext_lazy("Bắt buộc với chỉ số càng thấp càng tốt chấm tuyến tính."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].required = False
+        self.fields["max_points"].validators.append(_points_in_range)
+        if self.instance.pk and not self.is_bound:
+            self.initial["bands_text"] = format_bands(self.instance.bands or [])
+
+    def clean_code(self) -> str:
+        code = (self.cleaned_data.get("code") or "").strip()
+        if code and slugify(code) != code:
+            raise ValidationError(_("Mã tiêu chí chỉ gồm chữ thường không dấu, số và dấu gạch ngang."))
+        return code
+
+    def clean(self) -> dict:
+        data = super().clean()
+        indicator: Indicator | None = data.get("indicator")
+        if indicator is None:
+            return data
+        is_rate = indicator.kind == Indicator.Kind.RATE
+        is_yes_no = indicator.kind == Indicator.Kind.BOOLEAN
+        lower = indicator.direction == Indicator.Direction.LOWER or data.get("comparison") == Criterion.Comparison.LTE
+        target, worst, rule = data.get("target"), data.get("worst"), data.get("rule")
+        if is_yes_no:
+            if target is None:
+                target = data["target"] = self.instance.target = Decimal(1)
+            elif target != 1:
+                self.add_error("target", _("Tiêu chí có/không chỉ nhận chỉ tiêu 1 (có thực hiện)."))
+        elif target is None and "target" not in self.errors:
+            self.add_error("target", _("Nhập chỉ tiêu của tiêu chí."))
+        for name, value in (("target", target), ("worst", worst)):
+            if value is not None and value < 0:
+                self.add_error(name, _("Giá trị không được âm."))
+            elif value is not None and is_rate and value > HUNDRED:
+                self.add_error(name, _("Chỉ số tỷ lệ tính theo phần trăm: giá trị phải từ 0 đến 100."))
+        if rule == Criterion.Rule.LINEAR and lower and worst is None:
+            self.add_error("worst", _("Tiêu chí càng thấp càng tốt chấm tuyến tính cần mức không đạt điểm."))
+        if data.get("comparison") == Criterion.Comparison.LTE and worst is not None and target is not None \
+                and worst <= target:
+            self.add_error("worst", _("Mức không đạt điểm (%(worst)s) phải lớn hơn chỉ tiêu (%(target)s) với tiêu "
+                                      "chí càng thấp càng tốt.") % {"worst": format_number(worst, 2),
+                                                                     "target": format_number(target, 2)})
+        text = (data.get("bands_text") or "").strip()
+        if rule == Criterion.Rule.BANDS:
+            try:
+                self.instance.bands = parse_bands(text, max_points=data.get("max_points"), is_rate=is_rate,
+                                                  lower_is_better=indicator.direction == Indicator.Direction.LOWER)
+            except ValidationError as error:
+                self.add_error("bands_text", error)
+        elif text:
+            self.add_error("bands_text", _("Khung điểm chỉ dùng với cách chấm “Theo khung điểm”; hãy xóa khung "
+                                           "hoặc đổi cách chấm."))
+        else:
+            self.instance.bands = []
+        return data
+
+
+def _points_in_range(value: Decimal | None) -> None:
+    if value is not None and not Decimal(0) <= value <= MAX_POINTS:
+        raise ValidationError(_("Điểm tối đa phải từ 0 đến %(high)s.") % {"high": format_number(MAX_POINTS)})
+
+
+class CriterionFormSetBase(RuleFormSetBase):
+    """The criteria of a plan; codes are unique in the plan and made from the name when left blank."""
+
+    in_use_message = gettext_lazy("Không thể xóa tiêu chí «%(name)s» vì đã có số liệu hoặc điểm được tính theo "
+                                  "tiêu chí này.")
+    indicator_options: list = []
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        field = form.fields["indicator"]
+        field.choices = self.indicator_options  # computed once for every row: no query per row
+
+    def clean(self) -> None:
+        # Not super().clean(): Django's check of unique codes across rows would count blank codes as duplicates
+        # before they are made from the names; _fill_codes fills them, then refuses real duplicates in Vietnamese.
+        self.refuse_deleting_rows_in_use()
+        _fill_codes(self, field="code", max_length=60,
+                    duplicate_message=_("Mã tiêu chí «%(code)s» bị trùng với một tiêu chí khác của kế hoạch."))
+
+    def points_total(self) -> Decimal:
+        """Sum of the maximum points of the rows as typed (deleted rows left out), or as saved when unbound."""
+        if not self.is_bound:
+            return sum((form.instance.max_points for form in self.forms if form.instance.pk), Decimal(0))
+        total = Decimal(0)
+        for form in self.forms:
+            if self._should_delete_form(form) or not (form.instance.pk or form.has_changed()):
+                continue
+            raw = form["max_points"].value()
+            try:
+                total += Decimal(str(raw).replace(",", ".")) if raw not in (None, "") else Decimal(0)
+            except InvalidOperation:
+                continue
+        return total
+
+
+CriterionFormSet = inlineformset_factory(
+    Plan, Criterion, form=CriterionForm, formset=CriterionFormSetBase, extra=1, can_delete=True,
+)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Award rules
+
+
+class QuotaRuleForm(forms.ModelForm):
+    """How many of one award a plan gives, for one period (or all) and one group (or the whole plan)."""
+
+    class Meta:
+        model = QuotaRule
+        fields = ["award_kind", "period", "group", "max_collectives", "max_individuals", "individuals_per_collective",
+                  "min_ratio", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 1})}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("max_collectives") and not data.get("max_individuals") and \
+                "max_collectives" not in self.errors and "max_individuals" not in self.errors:
+            self.add_error("max_collectives", _("Chỉ tiêu phải cho phép ít nhất một tập thể hoặc một cá nhân."))
+        ratio = data.get("min_ratio")
+        if ratio is not None and not Decimal(0) <= ratio <= HUNDRED:
+            self.add_error("min_ratio", _("Tỷ lệ điểm tối thiểu phải từ 0 đến 100."))
+        for name, top in (("max_collectives", 10000), ("max_individuals", 10000), ("individuals_per_collective", 1000)):
+            if data.get(name) is not None and data[name] > top:
+                self.add_error(name, _("Số lượng không quá %(max)s.") % {"max": format_number(top)})
+        return data
+
+
+class QuotaRuleFormSetBase(RuleFormSetBase):
+    """Quota rules: the period and group lists are the plan's own; one rule per award, period and group."""
+
+    in_use_message = gettext_lazy("Không thể xóa chỉ tiêu «%(name)s» vì đã có đề nghị khen thưởng theo chỉ tiêu "
+                                  "này.")
+    period_options: list = []
+    group_options: list = []
+    award_options: list = []
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        form.fields["period"].queryset = self.instance.periods.all()
+        form.fields["period"].choices = self.period_options
+        form.fields["group"].queryset = self.instance.groups.all()
+        form.fields["group"].choices = self.group_options
+        form.fields["award_kind"].choices = self.award_options
+
+    def clean(self) -> None:
+        super().clean()
+        self.refuse_deleting_rows_in_use()
+        seen: set[tuple] = set()
+        for form in self.kept_forms():
+            key = tuple(getattr(form.cleaned_data.get(name), "pk", None) for name in ("award_kind", "period", "group"))
+            if key in seen:
+                form.add_error(None, _("Đã có chỉ tiêu cho cùng hình thức, đợt và khối ở dòng trên."))
+            seen.add(key)
+
+
+QuotaRuleFormSet = inlineformset_factory(
+    Plan, QuotaRule, form=QuotaRuleForm, formset=QuotaRuleFormSetBase, extra=1, can_delete=True,
+)
+
+
+class ConditionFormSetBase(RuleFormSetBase):
+    """Eligibility conditions (tiêu chuẩn khen thưởng) in their printed order."""
+
+    in_use_message = gettext_lazy("Không thể xóa tiêu chuẩn «%(name)s» vì đã được xác nhận cho người, tập thể được "
+                                  "đề nghị.")
+
+    def clean(self) -> None:
+        super().clean()
+        self.refuse_deleting_rows_in_use()
+
+
+ConditionFormSet = inlineformset_factory(
+    Plan, Condition, formset=ConditionFormSetBase, extra=1, can_delete=True,
+    fields=["order", "applies_to", "text"], widgets={"text": forms.Textarea(attrs={"rows": 2})},
+)
+
+
+class DossierRequirementForm(forms.ModelForm):
+    """A document every nomination dossier must contain."""
+
+    code = forms.CharField(label=gettext_lazy("Mã"), max_length=40, required=False,
+                           help_text=gettext_lazy("Để trống: tạo tự động từ tên tài liệu."))
+    class Meta:
+        model = DossierRequirement
+        fields = ["order", "code", "name", "applies_to", "per_nominee"]
+
+    def clean_code(self) -> str:
+        code = (self.cleaned_data.get("code") or "").strip()
+        if code and slugify(code) != code:
+            raise ValidationError(_("Mã tài liệu chỉ gồm chữ thường không dấu, số và dấu gạch ngang."))
+        return code
+
+
+class DossierRequirementFormSetBase(RuleFormSetBase):
+    """Dossier documents; codes unique in the plan and made from the name when left blank."""
+
+    in_use_message = gettext_lazy("Không thể xóa thành phần hồ sơ «%(name)s» vì đã có tệp được nộp theo thành "
+                                  "phần này.")
+
+    def clean(self) -> None:
+        # As for criteria: codes are filled in and checked for duplicates by _fill_codes, not by super().clean().
+        self.refuse_deleting_rows_in_use()
+        _fill_codes(self, field="code", max_length=40,
+                    duplicate_message=_("Mã tài liệu «%(code)s» bị trùng với một tài liệu khác của kế hoạch."))
+
+
+DossierRequirementFormSet = inlineformset_factory(
+    Plan, DossierRequirement, form=DossierRequirementForm, formset=DossierRequirementFormSetBase, extra=1,
+    can_delete=True,
+)
+
+
+def award_kind_choices(kinds: Iterable[AwardKind]) -> list:
+    """Award kinds as select choices grouped by the level that confers them."""
+    grouped: dict[str, list] = {}
+    for kind in kinds:
+        grouped.setdefault(kind.get_level_display(), []).append((kind.pk, kind.name))
+    return [("", "---------")] + [(str(level), rows) for level, rows in grouped.items()]
