@@ -120,7 +120,16 @@ def indicator_choices(indicators: Iterable[Indicator]) -> list:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Shared formset behaviour
+# Shared form and formset behaviour
+
+
+class RuleForm(forms.ModelForm):
+    """A row of the editor. A new row whose only change is its number (set when the row is added) stays blank."""
+
+    def has_changed(self) -> bool:
+        if self.instance.pk is None:
+            return any(name != "order" for name in self.changed_data)
+        return super().has_changed()
 
 
 class RuleFormSetBase(BaseInlineFormSet):
@@ -128,6 +137,15 @@ class RuleFormSetBase(BaseInlineFormSet):
 
     in_use: dict[int, str] = {}
     in_use_message = ""
+
+    def get_form_kwargs(self, index: int | None) -> dict:
+        """New rows are numbered after the saved ones, so typing the next row needs no renumbering."""
+        kwargs = super().get_form_kwargs(index)
+        initial_count = self.initial_form_count()
+        if index is not None and index >= initial_count:
+            last = max((getattr(obj, "order", 0) or 0 for obj in self.get_queryset()), default=0)
+            kwargs["initial"] = {"order": last + index - initial_count + 1}
+        return kwargs
 
     def kept_forms(self) -> list[forms.Form]:
         """The rows that will be saved: filled in and not marked for deletion."""
@@ -174,7 +192,7 @@ def _fill_codes(formset: RuleFormSetBase, *, field: str, max_length: int, duplic
 # Criteria
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(RuleForm):
     """One tiêu chí: the indicator it reads, its target and how points are earned."""
 
     # A plain text field: the slug rule is checked in clean_code, with a clearer message than Django's.
@@ -301,7 +319,7 @@ CriterionFormSet = inlineformset_factory(
 # Award rules
 
 
-class QuotaRuleForm(forms.ModelForm):
+class QuotaRuleForm(RuleForm):
     """How many of one award a plan gives, for one period (or all) and one group (or the whole plan)."""
 
     class Meta:
@@ -368,13 +386,21 @@ class ConditionFormSetBase(RuleFormSetBase):
         self.refuse_deleting_rows_in_use()
 
 
+class ConditionForm(RuleForm):
+    """One tiêu chuẩn khen thưởng line."""
+
+    class Meta:
+        model = Condition
+        fields = ["order", "applies_to", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
 ConditionFormSet = inlineformset_factory(
-    Plan, Condition, formset=ConditionFormSetBase, extra=1, can_delete=True,
-    fields=["order", "applies_to", "text"], widgets={"text": forms.Textarea(attrs={"rows": 2})},
+    Plan, Condition, form=ConditionForm, formset=ConditionFormSetBase, extra=1, can_delete=True,
 )
 
 
-class DossierRequirementForm(forms.ModelForm):
+class DossierRequirementForm(RuleForm):
     """A document every nomination dossier must contain."""
 
     code = forms.CharField(label=gettext_lazy("Mã"), max_length=40, required=False,

@@ -21,6 +21,13 @@
       rows.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
       const added = rows.lastElementChild;
+      const order = added && added.querySelector("input[name$='-order']");
+      if (order) {
+        // Number the new row after the last one, as the server does for its blank row.
+        const orders = [...rows.querySelectorAll("input[name$='-order']")].filter((input) => input !== order)
+          .map((input) => number(input.value));
+        order.value = String(Math.max(0, ...orders) + 1);
+      }
       const first = added && added.querySelector("input:not([type=hidden]), select, textarea");
       if (first) first.focus();
     });

@@ -198,6 +198,16 @@ def test_criteria_page_shows_the_running_total_against_the_plan_total(client, or
     assert "Đủ điểm" in client.get(url).content.decode()
 
 
+def test_a_blank_row_is_ignored_even_when_numbered(client, org, browser_plan):
+    blank = {"order": "9", "name": "", "code": "", "indicator": "", "applies_to": "both", "comparison": "gte",
+             "target": "", "worst": "", "max_points": "", "rule": "threshold", "bands_text": "",
+             "zero_denominator": "not_applicable", "note": ""}
+    data = _criteria_post(NEW_CRITERIA)
+    data.update({f"criteria-4-{key}": value for key, value in blank.items()}, **{"criteria-TOTAL_FORMS": "5"})
+    assert client.post(reverse("awards:plan_rules_criteria", args=[browser_plan.pk]), data).status_code == 302
+    assert browser_plan.criteria.count() == 4
+
+
 def test_after_criteria_change_the_plan_is_queued_for_recompute(client, org, browser_plan,
                                                               django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
@@ -439,3 +449,29 @@ def test_codes_are_made_from_vietnamese_names_and_kept_unique():
     assert code_from_name("Đúng hạn", ["dung-han", "dung-han-2"]) == "dung-han-3"
     assert len(code_from_name("Tỷ lệ " * 30, [], max_length=40)) <= 40
     assert code_from_name("!!!", []) == "muc"
+
+
+def test_editor_pages_queries_do_not_grow_with_rows(client, org, browser_plan, django_assert_max_num_queries):
+    _add_criteria(client, browser_plan)
+    _add_award_rules(client, browser_plan)
+    criteria_url = reverse("awards:plan_rules_criteria", args=[browser_plan.pk])
+    awards_url = reverse("awards:plan_rules_awards", args=[browser_plan.pk])
+    with django_assert_max_num_queries(15):
+        client.get(criteria_url)
+    with django_assert_max_num_queries(20):
+        client.get(awards_url)
+    indicator = Indicator.objects.get(code="766-dung-han")
+    kind = AwardKind.objects.get(code="giay-khen-chu-tich-xa")
+    for order in range(5, 35):
+        Criterion.objects.create(plan=browser_plan, indicator=indicator, code=f"c-{order}", order=order,
+                                 name=f"Tiêu chí {order}", target=90, max_points=0)
+        browser_plan.conditions.create(order=order, text=f"Tiêu chuẩn {order}")
+        browser_plan.dossier_requirements.create(order=order, code=f"d-{order}", name=f"Tài liệu {order}")
+    for group_order in range(2, 12):
+        group = browser_plan.groups.create(order=group_order, code=f"k-{group_order}", name=f"Khối {group_order}")
+        browser_plan.quota_rules.create(award_kind=kind, group=group, max_collectives=1)
+    with django_assert_max_num_queries(15):
+        page = client.get(criteria_url).content.decode()
+    assert "Tiêu chí 34" in page and 'value="35"' in page  # the blank row is numbered after the last one
+    with django_assert_max_num_queries(20):
+        assert "Khối 11" in client.get(awards_url).content.decode()
