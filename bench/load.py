@@ -145,10 +145,13 @@ def run_load(bench, *, clients: int, seconds: float, workers: int) -> dict:
 
     port = _free_port()
     env = dict(os.environ)
+    errors_log = ROOT / "var" / "bench" / f"gunicorn-{bench.plan.key}.log"
+    errors_log.parent.mkdir(parents=True, exist_ok=True)
+    server_log = errors_log.open("w")
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--timeout", "300", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=server_log,
     )
     try:
         _wait_for(port)
@@ -167,6 +170,7 @@ def run_load(bench, *, clients: int, seconds: float, workers: int) -> dict:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+        server_log.close()
     latencies = sorted(value for client in plans for value in client.latencies)
     saves = sum(client.saves for client in plans)
     errors = sum(client.errors for client in plans)
@@ -177,4 +181,5 @@ def run_load(bench, *, clients: int, seconds: float, workers: int) -> dict:
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1) if latencies else None,
         "error_samples": [sample for client in plans for sample in client.error_samples][:5],
+        "server_log": str(errors_log.relative_to(ROOT)),
     }
