@@ -20,7 +20,7 @@ PLANS = Path(__file__).resolve().parents[2] / "demo" / "plans"
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", "--quiet-logins")
+    call_command("load_demo", "--quiet-logins", "--plans-only")
 
 
 def _plan(key: str) -> Plan:
@@ -57,7 +57,9 @@ def test_tay_hieu_two_periods_and_giay_khen_for_one_collective_and_two_individua
     sections = set(Unit.objects.filter(code__startswith="NA-TAYHIEU-").values_list("pk", flat=True))
     collectives = plan.participants.filter(kind=Participant.Kind.COLLECTIVE)
     assert set(collectives.values_list("unit", flat=True)) == sections
-    assert plan.participants.filter(kind=Participant.Kind.INDIVIDUAL, person__code__startswith="TH-").count() == 8
+    assert plan.participants.filter(kind=Participant.Kind.INDIVIDUAL, person__code__startswith="TH-").count() == 6
+    # The chairman and the deputy sign the award: they are not among those it could commend.
+    assert not plan.participants.filter(person__code__in=["TH-01", "TH-02"]).exists()
     assert plan.conditions.filter(applies_to="collective").count() == 3
     assert plan.conditions.filter(applies_to="individual").count() == 3
 

@@ -35,6 +35,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="Không in danh sách tài khoản demo.")
+        parser.add_argument("--plans-only", action="store_true",
+                            help="Chỉ nạp đơn vị, danh mục và kế hoạch: không sinh số liệu mẫu, không chốt đợt.")
 
     def handle(self, *args, **options) -> None:
         data = yaml.safe_load((DEMO_DIR / "units.yaml").read_text(encoding="utf-8"))
@@ -49,8 +51,17 @@ class Command(BaseCommand):
             except PlanFileError as error:
                 raise CommandError(f"Kế hoạch mẫu {path.name} lỗi:\n  - " + "\n  - ".join(error.errors)) from error
             self.stdout.write(f"Kế hoạch: {result.plan.title} ({'mới' if result.created else 'cập nhật'})")
+            if options["plans_only"]:
+                continue
             # History: every window of every period is filled, so each closed period has its proposals.
             generate_demo_readings(plan=result.plan, until=result.plan.end, leave_last_empty=False)
+        if not options["plans_only"]:
+            self.load_activity()
+        if not options["quiet_logins"]:
+            self.print_logins(data)
+
+    def load_activity(self) -> None:
+        """This year's live campaign with its readings, then the closes beat would have made."""
         live = self.live_plan()
         added = generate_demo_readings(plan=live, until=timezone.localdate())
         self.stdout.write(f"Chiến dịch đang diễn ra: {live.title} (thêm {added} số liệu mẫu)")
@@ -63,8 +74,6 @@ class Command(BaseCommand):
                       immediately=True)
         if due:
             self.stdout.write(f"Đã tự động chốt {len(due)} đợt thi đua đã hết hạn.")
-        if not options["quiet_logins"]:
-            self.print_logins(data)
 
     def live_plan(self) -> Plan:
         """This year's copy of the Tây Hiếu plan, made and activated by its chairman once."""
