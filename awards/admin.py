@@ -2,8 +2,20 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from awards.models import (
-    AwardKind, Condition, ConditionCheck, CouncilMeeting, CouncilVote, Decision, DossierFile, DossierRequirement,
-    LegalText, Nomination, NominationTransition, ProposalNote, QuotaRule, RewardRule,
+    AwardKind,
+    Condition,
+    ConditionCheck,
+    CouncilMeeting,
+    CouncilVote,
+    Decision,
+    DossierFile,
+    DossierRequirement,
+    LegalText,
+    Nomination,
+    NominationTransition,
+    ProposalNote,
+    QuotaRule,
+    RewardRule,
 )
 
 
@@ -29,7 +41,15 @@ class RewardRuleAdmin(admin.ModelAdmin):
 
 @admin.register(QuotaRule)
 class QuotaRuleAdmin(admin.ModelAdmin):
-    list_display = ["plan", "period", "group", "award_kind", "max_collectives", "max_individuals", "individuals_per_collective"]
+    list_display = [
+        "plan",
+        "period",
+        "group",
+        "award_kind",
+        "max_collectives",
+        "max_individuals",
+        "individuals_per_collective",
+    ]
     search_fields = ["plan__title", "group__name"]
 
 

@@ -60,14 +60,22 @@ class LegalText(models.Model):
         LOCAL_GOVERNMENT = "local_government", _("Luật Tổ chức chính quyền địa phương")
 
     code = models.SlugField(
-        _("mã"), max_length=60, unique=True, null=True, blank=True,
+        _("mã"),
+        max_length=60,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Khóa ổn định cho dữ liệu tham chiếu nạp sẵn; để trống với văn bản nhập tay."),
     )
     kind = models.CharField(_("loại"), max_length=20, choices=Kind)
     citation = models.TextField(_("trích dẫn"), help_text=_("Câu căn cứ in trong quyết định, không có dấu ; cuối."))
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
     province = models.ForeignKey(
-        Unit, verbose_name=_("tỉnh áp dụng"), null=True, blank=True, on_delete=models.CASCADE,
+        Unit,
+        verbose_name=_("tỉnh áp dụng"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         help_text=_("Để trống nếu áp dụng toàn quốc."),
     )
     effective_from = models.DateField(_("hiệu lực từ"))
@@ -95,7 +103,8 @@ class RewardRule(models.Model):
     rounding = models.CharField(_("cách làm tròn"), max_length=16, choices=Rounding, default=Rounding.UP)
     rounding_step = models.PositiveIntegerField(_("làm tròn đến (đồng)"), default=10_000)
     double_before_rounding = models.BooleanField(
-        _("nhân hệ số tập thể trước khi làm tròn"), default=True,
+        _("nhân hệ số tập thể trước khi làm tròn"),
+        default=True,
         help_text=_("Mặc định: tính mức tập thể từ số chưa làm tròn rồi mới làm tròn."),
     )
 
@@ -113,18 +122,28 @@ class QuotaRule(models.Model):
 
     plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="quota_rules")
     period = models.ForeignKey(
-        "campaigns.Period", verbose_name=_("đợt"), null=True, blank=True, on_delete=models.CASCADE,
+        "campaigns.Period",
+        verbose_name=_("đợt"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         help_text=_("Để trống: áp dụng cho mọi đợt."),
     )
     group = models.ForeignKey(
-        "campaigns.Group", verbose_name=_("khối"), null=True, blank=True, on_delete=models.CASCADE,
+        "campaigns.Group",
+        verbose_name=_("khối"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         help_text=_("Để trống: áp dụng cho toàn kế hoạch."),
     )
     award_kind = models.ForeignKey(AwardKind, verbose_name=_("hình thức"), on_delete=models.PROTECT)
     max_collectives = models.PositiveSmallIntegerField(_("tối đa tập thể"), default=0)
     max_individuals = models.PositiveSmallIntegerField(_("tối đa cá nhân"), default=0)
     individuals_per_collective = models.PositiveSmallIntegerField(
-        _("cá nhân cho mỗi tập thể được chọn"), null=True, blank=True,
+        _("cá nhân cho mỗi tập thể được chọn"),
+        null=True,
+        blank=True,
         help_text=_("Ví dụ Ninh Thuận: mỗi tập thể được khen đề nghị 01 cá nhân của tập thể đó."),
     )
     min_ratio = models.DecimalField(_("tỷ lệ điểm tối thiểu (%)"), max_digits=5, decimal_places=2, default=0)
@@ -160,7 +179,9 @@ class Condition(models.Model):
 class DossierRequirement(models.Model):
     """A document the plan requires in each nomination dossier (tờ trình, biên bản họp, báo cáo thành tích …)."""
 
-    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="dossier_requirements")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="dossier_requirements"
+    )
     code = models.SlugField(_("mã"), max_length=40)
     name = models.CharField(_("tên tài liệu"), max_length=255)
     applies_to = models.CharField(_("áp dụng cho"), max_length=16, choices=Recipient, default=Recipient.BOTH)
@@ -198,12 +219,23 @@ class Nomination(models.Model):
         REJECTED = "rejected", _("Không chấp thuận")
         WITHDRAWN = "withdrawn", _("Không còn được đề xuất")
 
-    period = models.ForeignKey("campaigns.Period", verbose_name=_("đợt"), on_delete=models.PROTECT, related_name="nominations")
-    participant = models.ForeignKey(Participant, verbose_name=_("đối tượng"), on_delete=models.PROTECT, related_name="nominations")
+    period = models.ForeignKey(
+        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.PROTECT, related_name="nominations"
+    )
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("đối tượng"), on_delete=models.PROTECT, related_name="nominations"
+    )
     award_kind = models.ForeignKey(AwardKind, verbose_name=_("hình thức"), on_delete=models.PROTECT)
-    quota_rule = models.ForeignKey(QuotaRule, verbose_name=_("chỉ tiêu"), null=True, blank=True, on_delete=models.SET_NULL)
+    quota_rule = models.ForeignKey(
+        QuotaRule, verbose_name=_("chỉ tiêu"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     decision = models.ForeignKey(
-        "Decision", verbose_name=_("quyết định"), null=True, blank=True, on_delete=models.PROTECT, related_name="nominations"
+        "Decision",
+        verbose_name=_("quyết định"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
     )
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.PROPOSED)
     rank = models.PositiveIntegerField(_("hạng"), null=True, blank=True)
@@ -243,8 +275,13 @@ class Nomination(models.Model):
         return reverse("awards:nomination_detail", args=[self.pk])
 
     STATUS_BADGES = {
-        "proposed": "secondary", "prepared": "info", "submitted": "primary", "appraised": "warning",
-        "accepted": "success", "rejected": "danger", "withdrawn": "light",
+        "proposed": "secondary",
+        "prepared": "info",
+        "submitted": "primary",
+        "appraised": "warning",
+        "accepted": "success",
+        "rejected": "danger",
+        "withdrawn": "light",
     }
 
     @property
@@ -259,7 +296,9 @@ class NominationTransition(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("từ"), max_length=16, blank=True)
     to_status = models.CharField(_("sang"), max_length=16)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, on_delete=models.SET_NULL)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, on_delete=models.SET_NULL
+    )
     at = models.DateTimeField(_("lúc"), auto_now_add=True)
     reason = models.TextField(_("lý do, ý kiến"), blank=True)
 
@@ -267,6 +306,9 @@ class NominationTransition(models.Model):
         verbose_name = _("bước xử lý đề nghị")
         verbose_name_plural = _("bước xử lý đề nghị")
         ordering = ["nomination", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.nomination}: {self.from_label or '—'} → {self.to_label}"
 
     @property
     def from_label(self) -> str:
@@ -296,6 +338,9 @@ class ProposalNote(models.Model):
             models.UniqueConstraint(fields=["period", "quota_rule", "participant"], name="proposal_note_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.participant} · {'đề xuất' if self.proposed else 'không đề xuất'}"
+
 
 class ConditionCheck(models.Model):
     """The office confirms (or not) that a nominee meets one eligibility condition."""
@@ -311,6 +356,9 @@ class ConditionCheck(models.Model):
         verbose_name = _("xác nhận tiêu chuẩn")
         verbose_name_plural = _("xác nhận tiêu chuẩn")
         constraints = [models.UniqueConstraint(fields=["nomination", "condition"], name="condition_check_once")]
+
+    def __str__(self) -> str:
+        return f"{self.nomination} · {self.condition}"
 
 
 class DossierFile(models.Model):
@@ -330,6 +378,9 @@ class DossierFile(models.Model):
         verbose_name = _("tệp hồ sơ")
         verbose_name_plural = _("tệp hồ sơ")
 
+    def __str__(self) -> str:
+        return self.original_name
+
 
 class CouncilMeeting(models.Model):
     """A meeting of the Hội đồng Thi đua – Khen thưởng that votes on a period's nominations."""
@@ -347,8 +398,13 @@ class CouncilMeeting(models.Model):
         verbose_name = _("cuộc họp Hội đồng TĐKT")
         verbose_name_plural = _("cuộc họp Hội đồng TĐKT")
         constraints = [
-            models.CheckConstraint(condition=Q(members_present__lte=models.F("members_total")), name="council_present_le_total"),
+            models.CheckConstraint(
+                condition=Q(members_present__lte=models.F("members_total")), name="council_present_le_total"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"Hội đồng TĐKT {self.held_on:%d/%m/%Y}"
 
 
 class CouncilVote(models.Model):
@@ -362,6 +418,9 @@ class CouncilVote(models.Model):
         verbose_name = _("phiếu bầu")
         verbose_name_plural = _("phiếu bầu")
         constraints = [models.UniqueConstraint(fields=["meeting", "nomination"], name="council_vote_once")]
+
+    def __str__(self) -> str:
+        return f"{self.nomination}: {self.votes_for} phiếu"
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -379,8 +438,12 @@ class Decision(models.Model):
         SIGNED = "signed", _("Đã ký")
         ANNULLED = "annulled", _("Đã hủy")
 
-    issuer = models.ForeignKey(Unit, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="decisions")
-    period = models.ForeignKey("campaigns.Period", verbose_name=_("đợt"), on_delete=models.PROTECT, related_name="decisions")
+    issuer = models.ForeignKey(
+        Unit, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="decisions"
+    )
+    period = models.ForeignKey(
+        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.PROTECT, related_name="decisions"
+    )
     award_kind = models.ForeignKey(AwardKind, verbose_name=_("hình thức"), on_delete=models.PROTECT)
     number = models.PositiveIntegerField(_("số"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
@@ -397,7 +460,11 @@ class Decision(models.Model):
     authority_line = models.CharField(_("thẩm quyền"), max_length=255)
     issuer_name_lines = models.JSONField(_("tên cơ quan ban hành"), default=list)
     signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người ký"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ký"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     signer_name = models.CharField(_("họ tên người ký"), max_length=120, blank=True)
@@ -413,7 +480,11 @@ class Decision(models.Model):
     annul_reason = models.TextField(_("lý do hủy"), blank=True)
     annulled_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
     annulled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người hủy"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người hủy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     pdf = models.FileField(_("tệp PDF"), upload_to="decisions/%Y/", blank=True)
@@ -429,7 +500,9 @@ class Decision(models.Model):
         ordering = ["-year", "-number", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["issuer", "year", "number"], condition=Q(number__isnull=False), name="decision_number_unique_per_year"
+                fields=["issuer", "year", "number"],
+                condition=Q(number__isnull=False),
+                name="decision_number_unique_per_year",
             ),
             models.CheckConstraint(condition=~Q(status="annulled") | ~Q(annul_reason=""), name="annulment_has_reason"),
         ]

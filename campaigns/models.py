@@ -89,15 +89,29 @@ class Unit(MP_Node):
         KHOI = "khoi", _("Khối, thôn, tổ chức khác")
 
     LEVELS = {
-        "tinh": "province", "thanh_pho_tw": "province",
-        "huyen": "district", "thi_xa": "district", "thanh_pho": "district",
-        "xa": "commune", "phuong": "commune", "thi_tran": "commune",
-        "so_nganh": "department", "phong": "department", "bo_phan": "section", "khoi": "section",
+        "tinh": "province",
+        "thanh_pho_tw": "province",
+        "huyen": "district",
+        "thi_xa": "district",
+        "thanh_pho": "district",
+        "xa": "commune",
+        "phuong": "commune",
+        "thi_tran": "commune",
+        "so_nganh": "department",
+        "phong": "department",
+        "bo_phan": "section",
+        "khoi": "section",
     }
     # The word an administrative unit's name starts with, for "ỦY BAN NHÂN DÂN / XÃ TÂY HIẾU".
     KIND_WORDS = {
-        "tinh": "tỉnh", "thanh_pho_tw": "thành phố", "huyen": "huyện", "thi_xa": "thị xã", "thanh_pho": "thành phố",
-        "xa": "xã", "phuong": "phường", "thi_tran": "thị trấn",
+        "tinh": "tỉnh",
+        "thanh_pho_tw": "thành phố",
+        "huyen": "huyện",
+        "thi_xa": "thị xã",
+        "thanh_pho": "thành phố",
+        "xa": "xã",
+        "phuong": "phường",
+        "thi_tran": "thị trấn",
     }
 
     code = models.CharField(_("mã"), max_length=40, unique=True)
@@ -110,7 +124,11 @@ class Unit(MP_Node):
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("đơn vị kế thừa"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("đơn vị kế thừa"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="predecessors",
     )
 
@@ -121,7 +139,9 @@ class Unit(MP_Node):
         verbose_name_plural = _("đơn vị")
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="unit_validity_ordered",
             ),
         ]
@@ -155,7 +175,9 @@ class Unit(MP_Node):
         the province's Sở Nội vụ after it (following successors when the office itself was merged)."""
         on = on or timezone.localdate()
         for ancestor in reversed(list(Unit.objects.get_ancestors(self))):
-            offices = Unit.objects.filter(path__startswith=ancestor.path, depth=ancestor.depth + 1, is_home_affairs=True)
+            offices = Unit.objects.filter(
+                path__startswith=ancestor.path, depth=ancestor.depth + 1, is_home_affairs=True
+            )
             for office in offices:
                 while office is not None and not office.is_current(on):
                     office = office.successor
@@ -171,7 +193,11 @@ class Person(models.Model):
     position = models.CharField(_("chức vụ"), max_length=160, blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="people")
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person",
     )
     code = models.CharField(_("mã cán bộ"), max_length=40, unique=True, null=True, blank=True)
@@ -239,7 +265,9 @@ class Plan(models.Model):
 
     TRANSITIONS = {"draft": {"active"}, "active": {"closed", "draft"}, "closed": {"active"}}
 
-    key = models.SlugField(_("mã kế hoạch"), max_length=80, unique=True, help_text=_("Khóa ổn định dùng khi nhập lại tệp."))
+    key = models.SlugField(
+        _("mã kế hoạch"), max_length=80, unique=True, help_text=_("Khóa ổn định dùng khi nhập lại tệp.")
+    )
     issuer = models.ForeignKey(Unit, verbose_name=_("đơn vị ban hành"), on_delete=models.PROTECT, related_name="plans")
     number = models.CharField(_("số"), max_length=20, blank=True)
     symbol = models.CharField(_("ký hiệu"), max_length=40, default="KH-UBND")
@@ -252,11 +280,16 @@ class Plan(models.Model):
     legal_bases = models.JSONField(_("căn cứ"), default=list, blank=True)
     purpose = models.TextField(_("mục đích"), blank=True)
     requirements = models.TextField(_("yêu cầu"), blank=True)
-    frequency = models.CharField(_("tần suất nhập số liệu"), max_length=16, choices=Frequency, default=Frequency.MONTHLY)
+    frequency = models.CharField(
+        _("tần suất nhập số liệu"), max_length=16, choices=Frequency, default=Frequency.MONTHLY
+    )
     grace_days = models.PositiveSmallIntegerField(_("số ngày gia hạn nhập"), default=5)
     total_points = models.DecimalField(_("tổng điểm"), max_digits=7, decimal_places=2, default=100)
     vote_threshold = models.DecimalField(
-        _("ngưỡng phiếu Hội đồng (%)"), max_digits=5, decimal_places=2, default=70,
+        _("ngưỡng phiếu Hội đồng (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=70,
         help_text=_("Tỷ lệ phiếu đồng ý tối thiểu trên tổng số thành viên Hội đồng."),
     )
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.DRAFT)
@@ -279,6 +312,11 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return f"{self.number_display} — {self.title}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("campaigns:plan_detail", args=[self.pk])
+
     @property
     def number_display(self) -> str:
         return f"{self.number}/{self.symbol}" if self.number else f"…/{self.symbol}"
@@ -289,13 +327,8 @@ class Plan(models.Model):
 
     @property
     def signer_title_lines(self) -> list[str]:
-        """"TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" as the lines printed above the signature."""
+        """ "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" as the lines printed above the signature."""
         return [line.strip() for line in self.signer_title.split("/") if line.strip()]
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("campaigns:plan_detail", args=[self.pk])
 
 
 class Period(models.Model):
@@ -342,7 +375,8 @@ class Period(models.Model):
             plan = self.plan
             if self.start < plan.start or self.end > plan.end:
                 errors["start"] = _("Đợt phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).") % {
-                    "start": f"{plan.start:%d/%m/%Y}", "end": f"{plan.end:%d/%m/%Y}",
+                    "start": f"{plan.start:%d/%m/%Y}",
+                    "end": f"{plan.end:%d/%m/%Y}",
                 }
             overlapping = plan.periods.exclude(pk=self.pk).filter(start__lte=self.end, end__gte=self.start)
             if overlapping.exists():
@@ -408,11 +442,17 @@ class Participant(models.Model):
         verbose_name_plural = _("đối tượng tham gia")
         ordering = ["plan", "kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "unit"], condition=Q(kind="collective"), name="collective_once_per_plan"),
-            models.UniqueConstraint(fields=["plan", "person"], condition=Q(kind="individual"), name="individual_once_per_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "unit"], condition=Q(kind="collective"), name="collective_once_per_plan"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "person"], condition=Q(kind="individual"), name="individual_once_per_plan"
+            ),
             models.CheckConstraint(
-                condition=(Q(kind="collective", unit__isnull=False, person__isnull=True)
-                           | Q(kind="individual", person__isnull=False)),
+                condition=(
+                    Q(kind="collective", unit__isnull=False, person__isnull=True)
+                    | Q(kind="individual", person__isnull=False)
+                ),
                 name="participant_kind_matches_subject",
             ),
         ]
@@ -439,7 +479,12 @@ class PlanTask(models.Model):
     code = models.CharField(_("mục"), max_length=20, blank=True, help_text=_("Ví dụ: 1.2"))
     title = models.TextField(_("nội dung nhiệm vụ"))
     lead_unit = models.ForeignKey(
-        Unit, verbose_name=_("bộ phận tham mưu"), null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks"
+        Unit,
+        verbose_name=_("bộ phận tham mưu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
     )
     executing_units = models.ManyToManyField(Unit, verbose_name=_("đơn vị thực hiện"), blank=True, related_name="tasks")
     deadline = models.DateField(_("thời hạn"), null=True, blank=True)

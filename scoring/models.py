@@ -77,8 +77,12 @@ class Criterion(models.Model):
         FULL = "full", _("Được điểm tối đa")
         ZERO = "zero", _("Không được điểm")
 
-    plan = models.ForeignKey("campaigns.Plan", verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="criteria")
-    indicator = models.ForeignKey(Indicator, verbose_name=_("chỉ số"), on_delete=models.PROTECT, related_name="criteria")
+    plan = models.ForeignKey(
+        "campaigns.Plan", verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ số"), on_delete=models.PROTECT, related_name="criteria"
+    )
     code = models.SlugField(_("mã tiêu chí"), max_length=60)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
     name = models.CharField(_("nội dung tiêu chí"), max_length=500)
@@ -87,14 +91,20 @@ class Criterion(models.Model):
     # Rates are in percent (90 means 90 %); counts in their unit; yes/no targets are 1.
     target = models.DecimalField(_("chỉ tiêu"), max_digits=12, decimal_places=2)
     worst = models.DecimalField(
-        _("mức không đạt điểm"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("mức không đạt điểm"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Với chỉ số càng thấp càng tốt: từ mức này trở lên được 0 điểm."),
     )
     max_points = models.DecimalField(_("điểm tối đa"), max_digits=7, decimal_places=2)
     rule = models.CharField(_("cách chấm"), max_length=16, choices=Rule, default=Rule.THRESHOLD)
     bands = models.JSONField(
-        _("khung điểm"), default=list, blank=True,
-        help_text=_('Danh sách [ngưỡng, điểm], ví dụ [[90, 10], [75, 6], [0, 0]].'),
+        _("khung điểm"),
+        default=list,
+        blank=True,
+        help_text=_("Danh sách [ngưỡng, điểm], ví dụ [[90, 10], [75, 6], [0, 0]]."),
     )
     zero_denominator = models.CharField(
         _("khi không phát sinh"), max_length=16, choices=ZeroDenominator, default=ZeroDenominator.NOT_APPLICABLE
@@ -132,9 +142,15 @@ class Reading(models.Model):
         SUBMITTED = "submitted", _("Đã gửi")
         LOCKED = "locked", _("Đã khóa")
 
-    participant = models.ForeignKey(Participant, verbose_name=_("đối tượng"), on_delete=models.CASCADE, related_name="readings")
-    indicator = models.ForeignKey(Indicator, verbose_name=_("chỉ số"), on_delete=models.PROTECT, related_name="readings")
-    period = models.ForeignKey("campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="readings")
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("đối tượng"), on_delete=models.CASCADE, related_name="readings"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ số"), on_delete=models.PROTECT, related_name="readings"
+    )
+    period = models.ForeignKey(
+        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="readings"
+    )
     window_start = models.DateField(_("kỳ từ ngày"))
     window_end = models.DateField(_("kỳ đến ngày"))
     numerator = models.PositiveIntegerField(_("tử số"), null=True, blank=True)
@@ -158,12 +174,18 @@ class Reading(models.Model):
         verbose_name_plural = _("số liệu")
         ordering = ["participant", "indicator", "window_start"]
         constraints = [
-            models.UniqueConstraint(fields=["participant", "indicator", "window_start"], name="reading_once_per_window"),
+            models.UniqueConstraint(
+                fields=["participant", "indicator", "window_start"], name="reading_once_per_window"
+            ),
             models.CheckConstraint(
-                condition=Q(numerator__isnull=True) | Q(denominator__isnull=True) | Q(numerator__lte=models.F("denominator")),
+                condition=Q(numerator__isnull=True)
+                | Q(denominator__isnull=True)
+                | Q(numerator__lte=models.F("denominator")),
                 name="reading_numerator_not_above_denominator",
             ),
-            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0), name="reading_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0), name="reading_value_not_negative"
+            ),
         ]
         indexes = [models.Index(fields=["period", "participant"])]
 
@@ -200,9 +222,15 @@ class LockException(models.Model):
 class Score(models.Model):
     """Points of one participant on one criterion for one period, with the period value and how they were earned."""
 
-    period = models.ForeignKey("campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="scores")
-    participant = models.ForeignKey(Participant, verbose_name=_("đối tượng"), on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, verbose_name=_("tiêu chí"), on_delete=models.CASCADE, related_name="scores")
+    period = models.ForeignKey(
+        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="scores"
+    )
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("đối tượng"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("tiêu chí"), on_delete=models.CASCADE, related_name="scores"
+    )
     value = models.DecimalField(_("giá trị kỳ"), max_digits=14, decimal_places=4, null=True, blank=True)
     numerator_total = models.PositiveBigIntegerField(null=True, blank=True)
     denominator_total = models.PositiveBigIntegerField(null=True, blank=True)
@@ -221,6 +249,9 @@ class Score(models.Model):
             models.UniqueConstraint(fields=["period", "participant", "criterion"], name="score_once_per_criterion"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.criterion}: {self.points}"
+
 
 class StandingQuerySet(models.QuerySet):
     def visible_to(self, user: AbstractBaseUser) -> StandingQuerySet:
@@ -230,9 +261,15 @@ class StandingQuerySet(models.QuerySet):
 class Standing(models.Model):
     """A participant's total and rank in its group for a period; frozen when the period closes."""
 
-    period = models.ForeignKey("campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="standings")
-    participant = models.ForeignKey(Participant, verbose_name=_("đối tượng"), on_delete=models.CASCADE, related_name="standings")
-    group = models.ForeignKey("campaigns.Group", verbose_name=_("khối"), null=True, blank=True, on_delete=models.SET_NULL)
+    period = models.ForeignKey(
+        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="standings"
+    )
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("đối tượng"), on_delete=models.CASCADE, related_name="standings"
+    )
+    group = models.ForeignKey(
+        "campaigns.Group", verbose_name=_("khối"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     total_points = models.DecimalField(_("tổng điểm"), max_digits=8, decimal_places=2, default=0)
     max_points = models.DecimalField(_("điểm tối đa áp dụng"), max_digits=8, decimal_places=2, default=0)
     ratio = models.DecimalField(_("tỷ lệ điểm (%)"), max_digits=6, decimal_places=2, default=0)
@@ -262,6 +299,9 @@ class Standing(models.Model):
             models.Index(fields=["period", "group", "position"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.name or self.participant} · hạng {self.rank}"
+
     @property
     def is_complete(self) -> bool:
         return self.readings_present >= self.readings_expected
@@ -270,8 +310,9 @@ class Standing(models.Model):
 class RecomputeRequest(models.Model):
     """A queued recompute of a whole plan (after its criteria changed); pending until finished_at is set."""
 
-    plan = models.ForeignKey("campaigns.Plan", verbose_name=_("kế hoạch"), on_delete=models.CASCADE,
-                             related_name="recompute_requests")
+    plan = models.ForeignKey(
+        "campaigns.Plan", verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="recompute_requests"
+    )
     reason = models.CharField(_("lý do"), max_length=200, blank=True)
     requested_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)

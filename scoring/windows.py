@@ -23,7 +23,7 @@ def _month_end(day: dt.date) -> dt.date:
 
 
 def windows_between(start: dt.date, end: dt.date, frequency: str) -> list[Window]:
-    """Windows covering [start, end]: 'monthly' (calendar months, clipped), 'weekly' (Mon–Sun, clipped), 'per_period'."""
+    """Windows covering [start, end]: 'monthly' (calendar months, clipped), 'weekly' (Mon–Sun), 'per_period'."""
     if end < start:
         return []
     if frequency == "per_period":

@@ -1,4 +1,4 @@
-"""Suite-wide fixtures: fast hashing, eager Celery, files in a temporary folder, a small org tree with one user per role."""
+"""Suite-wide fixtures: fast hashing, eager Celery, files in a temporary folder, a small org tree, a user per role."""
 
 from __future__ import annotations
 
@@ -44,9 +44,16 @@ def org(db):
     other_district = make_unit("T-K", "Huyện Khác", "huyen", province)
     commune_c = make_unit("T-K-C", "Xã Cẩm Châu", "xa", other_district)
     return SimpleNamespace(
-        province=province, so_noi_vu=so_noi_vu, district=district, phong_noi_vu=phong_noi_vu,
-        commune_a=commune_a, section_a=section_a, commune_b=commune_b, section_b=section_b,
-        other_district=other_district, commune_c=commune_c,
+        province=province,
+        so_noi_vu=so_noi_vu,
+        district=district,
+        phong_noi_vu=phong_noi_vu,
+        commune_a=commune_a,
+        section_a=section_a,
+        commune_b=commune_b,
+        section_b=section_b,
+        other_district=other_district,
+        commune_c=commune_c,
         staff_a=member(commune_a, "nhap_lieu", "staff_a"),
         chairman_a=member(commune_a, "lanh_dao", "chairman_a", title="Chủ tịch"),
         deputy_a=member(commune_a, "lanh_dao", "deputy_a", title="Phó Chủ tịch", is_deputy=True),

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import formatting
 from campaigns.models import Membership, Person, Plan, Unit
@@ -24,40 +25,67 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _settings_in_subprocess(env: dict[str, str], expression: str) -> str:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "HTTPS"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "HTTPS"}
+    }
     clean.update(env)
-    code = f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup(); " \
-           f"from django.conf import settings as s; print(repr(({expression})))"
-    return subprocess.run([sys.executable, "-c", code], env=clean, cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    code = (
+        f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup(); "
+        f"from django.conf import settings as s; print(repr(({expression})))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], env=clean, cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def test_settings_default_to_the_embedded_sqlite_and_eager_celery():
-    out = _settings_in_subprocess({}, "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, "
-                                      "s.LANGUAGE_CODE, s.TIME_ZONE")
-    assert out == ("('django.db.backends.sqlite3', True, 'django.core.mail.backends.console.EmailBackend', 'vi', "
-                   "'Asia/Ho_Chi_Minh')")
+    out = _settings_in_subprocess(
+        {},
+        "s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, s.LANGUAGE_CODE, s.TIME_ZONE",
+    )
+    assert out == (
+        "('django.db.backends.sqlite3', True, 'django.core.mail.backends.console.EmailBackend', 'vi', "
+        "'Asia/Ho_Chi_Minh')"
+    )
 
 
 def test_settings_follow_the_environment():
     out = _settings_in_subprocess(
-        {"DATABASE_URL": "postgres://u:p@db.example:5432/thidua", "REDIS_URL": "redis://cache.example:6379/1",
-         "SECRET_KEY": "k" * 60, "DEBUG": "false", "ALLOWED_HOSTS": "thidua.example.vn",
-         "EMAIL_URL": "smtp://mail.example:25"},
+        {
+            "DATABASE_URL": "postgres://u:p@db.example:5432/thidua",
+            "REDIS_URL": "redis://cache.example:6379/1",
+            "SECRET_KEY": "k" * 60,
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "thidua.example.vn",
+            "EMAIL_URL": "smtp://mail.example:25",
+        },
         "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['HOST'], s.CELERY_BROKER_URL, "
         "s.CELERY_TASK_ALWAYS_EAGER, s.ALLOWED_HOSTS, s.EMAIL_HOST, s.SECRET_KEY == 'k' * 60",
     )
-    assert out == ("('django.db.backends.postgresql', 'db.example', 'redis://cache.example:6379/1', False, "
-                   "['thidua.example.vn'], 'mail.example', True)")
+    assert out == (
+        "('django.db.backends.postgresql', 'db.example', 'redis://cache.example:6379/1', False, "
+        "['thidua.example.vn'], 'mail.example', True)"
+    )
 
 
 def test_check_deploy_is_clean_with_production_settings():
     # The suite itself runs with DJANGO_ALLOW_ASYNC_UNSAFE (browser tests); a deployment never does.
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update({"DEBUG": "false", "HTTPS": "true", "SECRET_KEY": "p" * 20 + "roduction-secret-from-the-environment-0123456789",
-                "ALLOWED_HOSTS": "thidua.example.vn"})
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            env=env, cwd=ROOT, capture_output=True, text=True)
+    env.update(
+        {
+            "DEBUG": "false",
+            "HTTPS": "true",
+            "SECRET_KEY": "p" * 20 + "roduction-secret-from-the-environment-0123456789",
+            "ALLOWED_HOSTS": "thidua.example.vn",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -65,8 +93,13 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_check_deploy_refuses_the_development_secret_key():
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY"}}
     env.update({"DEBUG": "false", "HTTPS": "true", "ALLOWED_HOSTS": "thidua.example.vn"})
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            env=env, cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
 
@@ -83,7 +116,13 @@ def test_vietnamese_number_and_date_formats():
 def test_each_user_sees_exactly_the_subtree_of_their_memberships(org):
     assert set(Unit.objects.in_scope_of(org.staff_a).values_list("code", flat=True)) == {"T-H-A", "T-H-A-VP"}
     assert set(Unit.objects.in_scope_of(org.noi_vu).values_list("code", flat=True)) == {
-        "T-H", "T-H-PNV", "T-H-A", "T-H-A-VP", "T-H-B", "T-H-B-VP"}
+        "T-H",
+        "T-H-PNV",
+        "T-H-A",
+        "T-H-A-VP",
+        "T-H-B",
+        "T-H-B-VP",
+    }
     assert Unit.objects.in_scope_of(org.noi_vu_tinh).count() == Unit.objects.count()
 
 
@@ -103,14 +142,17 @@ def test_roles_are_inherited_down_the_tree_but_not_up(org):
         ensure_role(org.noi_vu, org.commune_a, "lanh_dao")
 
 
-@pytest.mark.parametrize(("who", "expected"), [
-    ("staff_a", HTTPStatus.OK),
-    ("chairman_a", HTTPStatus.OK),
-    ("noi_vu", HTTPStatus.OK),  # the district's Home Affairs office sees its communes
-    ("noi_vu_tinh", HTTPStatus.OK),  # and since 2025 the province's
-    ("staff_b", HTTPStatus.NOT_FOUND),  # another commune: the id does not leak
-    ("nobody", HTTPStatus.NOT_FOUND),
-])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("staff_a", HTTPStatus.OK),
+        ("chairman_a", HTTPStatus.OK),
+        ("noi_vu", HTTPStatus.OK),  # the district's Home Affairs office sees its communes
+        ("noi_vu_tinh", HTTPStatus.OK),  # and since 2025 the province's
+        ("staff_b", HTTPStatus.NOT_FOUND),  # another commune: the id does not leak
+        ("nobody", HTTPStatus.NOT_FOUND),
+    ],
+)
 def test_plan_page_answers_by_scope(client, org, who, expected):
     plan = PlanFactory(issuer=org.commune_a)
     client.force_login(getattr(org, who))
@@ -163,9 +205,19 @@ def _demo_counts() -> dict[str, int]:
     from campaigns.models import Job, Notice, Period
     from scoring.models import Reading, Standing
 
-    models = {"units": Unit, "people": Person, "users": get_user_model(), "memberships": Membership, "plans": Plan,
-              "periods": Period, "readings": Reading, "standings": Standing, "nominations": Nomination, "jobs": Job,
-              "notices": Notice}
+    models = {
+        "units": Unit,
+        "people": Person,
+        "users": get_user_model(),
+        "memberships": Membership,
+        "plans": Plan,
+        "periods": Period,
+        "readings": Reading,
+        "standings": Standing,
+        "nominations": Nomination,
+        "jobs": Job,
+        "notices": Notice,
+    }
     return {name: model.objects.count() for name, model in models.items()}
 
 
@@ -197,7 +249,7 @@ def test_the_demo_loads_twice_without_duplicating_anything(capsys):
     assert first.status == Period.Status.CLOSED
     assert Nomination.objects.filter(period=first, status=Nomination.Status.PROPOSED).exists()
     staff = get_user_model().objects.get(username="tayhieu.nhaplieu")
-    window = window_containing(current, dt.date.today())
+    window = window_containing(current, timezone.localdate())
     if window is not None:  # December: the plan has ended for the year
         participant = live.participants.get(kind="collective", unit__code="NA-TAYHIEU-VP")
         assert can_edit_reading(user=staff, participant=participant, period=current, window_start=window.start).allowed

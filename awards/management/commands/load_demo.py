@@ -6,16 +6,15 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-
 from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from awards.catalogue import sync_award_kinds
-from awards.services.closing import periods_due_for_close
 from awards.plan_io import PlanFileError, copy_plan_to_year, import_plan
 from awards.reference import sync_reference
+from awards.services.closing import periods_due_for_close
 from campaigns.jobs import start_job
 from campaigns.models import Membership, Plan
 from campaigns.services import change_plan_status, sync_org
@@ -35,8 +34,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="Không in danh sách tài khoản demo.")
-        parser.add_argument("--plans-only", action="store_true",
-                            help="Chỉ nạp đơn vị, danh mục và kế hoạch: không sinh số liệu mẫu, không chốt đợt.")
+        parser.add_argument(
+            "--plans-only",
+            action="store_true",
+            help="Chỉ nạp đơn vị, danh mục và kế hoạch: không sinh số liệu mẫu, không chốt đợt.",
+        )
 
     def handle(self, *args, **options) -> None:
         data = yaml.safe_load((DEMO_DIR / "units.yaml").read_text(encoding="utf-8"))
@@ -69,9 +71,13 @@ class Command(BaseCommand):
         # close by themselves, each as a tracked job; here they run now, so the demo opens with them closed.
         due = periods_due_for_close()
         for period in due:
-            start_job(task="awards.period_tasks.close_period", kwargs={"period_id": period.pk},
-                      label=f"Tự động chốt {period.name} — {period.plan.title}"[:255], unit=period.plan.issuer,
-                      immediately=True)
+            start_job(
+                task="awards.period_tasks.close_period",
+                kwargs={"period_id": period.pk},
+                label=f"Tự động chốt {period.name} — {period.plan.title}"[:255],
+                unit=period.plan.issuer,
+                immediately=True,
+            )
         if due:
             self.stdout.write(f"Đã tự động chốt {len(due)} đợt thi đua đã hết hạn.")
 
