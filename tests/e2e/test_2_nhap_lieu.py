@@ -83,10 +83,16 @@ def test_nhap_lieu_enters_a_month_in_the_grid_and_by_excel(page, month, tmp_path
     expect(page.get_by_text("Đủ số liệu")).to_be_visible()
 
     send = page.get_by_role("button", name="Gửi số liệu tháng")
-    page.once("dialog", lambda dialog: (dialog.message.startswith(f"Gửi số liệu {window.label}")
-                                        and dialog.accept()) or dialog.dismiss())
+    dialogs = []
+
+    def confirm(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", confirm)
     send.click()
     expect(page.locator(".alert-success")).to_contain_text(f"của {window.label}")
+    assert dialogs and dialogs[0].startswith(f"Gửi số liệu {window.label}?")
     expect(page.get_by_text("Đã gửi", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Lưu nháp")).to_have_count(0)
 
