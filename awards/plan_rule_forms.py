@@ -126,6 +126,13 @@ def indicator_choices(indicators: Iterable[Indicator]) -> list:
 class RuleForm(forms.ModelForm):
     """A row of the editor. A new row whose only change is its number (set when the row is added) stays blank."""
 
+    def clean(self) -> dict:
+        data = super().clean()
+        for name, value in data.items():
+            if isinstance(value, str) and "\r" in value:
+                data[name] = value.replace("\r\n", "\n").replace("\r", "\n")  # browsers send CRLF
+        return data
+
     def has_changed(self) -> bool:
         if self.instance.pk is None:
             return any(name != "order" for name in self.changed_data)

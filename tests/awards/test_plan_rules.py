@@ -131,7 +131,8 @@ def _add_award_rules(client, plan: Plan) -> None:
                  "min_ratio": "80", "note": "Tối đa 01 tập thể, 02 cá nhân"},
                 {"award_kind": str(kind.pk), "period": "", "group": "", "max_collectives": "0",
                  "max_individuals": "1", "individuals_per_collective": "", "min_ratio": "0", "note": ""}],
-        conditions=[{"order": "1", "applies_to": "collective", "text": "Hoàn thành tốt nhiệm vụ được giao"},
+        conditions=[{"order": "1", "applies_to": "collective",
+                     "text": "Hoàn thành tốt nhiệm vụ được giao;\r\ncó sáng kiến được công nhận"},
                     {"order": "2", "applies_to": "individual", "text": "Không vi phạm kỷ luật"}],
         documents=[{"order": "1", "code": "", "name": "Tờ trình đề nghị khen thưởng", "applies_to": "both",
                     "per_nominee": False},
@@ -158,6 +159,7 @@ def test_a_plan_typed_in_the_browser_exports_and_imports_to_the_same_file(client
     assert criteria[3].target == 1  # a yes/no criterion is met by "yes"
     assert sum(c.max_points for c in criteria) == plan.total_points
     assert plan.quota_rules.count() == 2 and plan.conditions.count() == 2
+    assert plan.conditions.get(order=1).text == "Hoàn thành tốt nhiệm vụ được giao;\ncó sáng kiến được công nhận"
     assert list(plan.dossier_requirements.order_by("order").values_list("code", "per_nominee")) == [
         ("to-trinh-de-nghi-khen-thuong", False), ("bao-cao", True)]
 
