@@ -5,7 +5,8 @@ window is open for entry), a group, a section (collective) and an official (indi
 a draft reading of this month, a standing, the award kind and its quota rule, a condition and dossier requirement,
 a proposed nomination with a PDF dossier file, an accepted nomination in a draft decision, a plan task, a failed job
 and, for each given user, a notice. Every name carries the side's marker (e.g. "QXA"), so a page that shows another
-commune's data is caught by searching its body for that marker.
+commune's data is caught by searching its body for that marker. (Indicators are the shared national catalogue,
+visible to everyone: their names carry the marker in lower case, which the search ignores.)
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def build_side(*, commune, marker: str, staff, chairman, notice_users) -> Simple
                        start=start, end=end, status=Plan.Status.ACTIVE, frequency="monthly", grace_days=5)
     period = PeriodFactory(plan=plan, start=start, end=end, order=1, name=f"Đợt 1 {marker}")
     group = GroupFactory(plan=plan, name=f"Khối {marker}", code=f"khoi-{marker.lower()}")
-    indicator = Indicator.objects.create(code=f"ho-so-{marker.lower()}", name=f"Tỷ lệ hồ sơ đúng hạn {marker}",
+    indicator = Indicator.objects.create(code=f"ho-so-{marker.lower()}", name=f"Tỷ lệ hồ sơ đúng hạn {marker.lower()}",
                                          kind=Indicator.Kind.RATE, numerator_label="Số hồ sơ đúng hạn",
                                          denominator_label="Tổng số hồ sơ")
     Criterion.objects.create(plan=plan, indicator=indicator, code="tc1", order=1, name=f"Đúng hạn {marker}",
