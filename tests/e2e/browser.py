@@ -50,6 +50,21 @@ UNLABELLED_INPUTS_JS = """
 """
 
 
+UNNAMED_CONTROLS_JS = """
+() => [...document.querySelectorAll('a[href], button, [role=button]')]
+  .filter(el => el.offsetParent !== null || el.getClientRects().length)
+  .filter(el => !(el.innerText || '').trim() && !el.getAttribute('aria-label') && !el.getAttribute('title')
+                && !el.getAttribute('aria-labelledby') && !el.querySelector('img[alt]:not([alt=""])'))
+  .map(el => el.outerHTML.slice(0, 160))
+"""
+
+
+def assert_controls_named(page) -> None:
+    """Every visible link and button has a name a screen reader can say (text, aria-label or title)."""
+    unnamed = page.evaluate(UNNAMED_CONTROLS_JS)
+    assert not unnamed, f"Liên kết/nút không có tên trên {page.url}:\n" + "\n".join(unnamed)
+
+
 def assert_inputs_labelled(page) -> None:
     """Every form control on the page has a label (a <label>, aria-label or aria-labelledby)."""
     unlabelled = page.evaluate(UNLABELLED_INPUTS_JS)
@@ -69,7 +84,8 @@ def tab_to(page, locator, presses: int = 120) -> None:
 
 
 def check_page(page, name: str | None = None) -> None:
-    """The checks every main page gets: labelled inputs, and a screenshot when it has a name."""
+    """The checks every main page gets: labelled inputs, named controls, and a screenshot when it has a name."""
     assert_inputs_labelled(page)
+    assert_controls_named(page)
     if name:
         screenshot(page, name)
