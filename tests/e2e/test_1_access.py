@@ -8,7 +8,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from campaigns.models import Period, Plan
+from awards.models import Nomination
+from campaigns.models import Participant, Period, Plan
+from scoring.views.entry import entry_url
+from scoring.windows import windows_for
 from tests.e2e.browser import check_page, login, logout, tab_to
 
 pytestmark = pytest.mark.e2e
@@ -63,7 +66,19 @@ def test_another_communes_objects_answer_404(page, demo, browser_errors):
     expect(page.get_by_text(other_plan.title)).to_have_count(0)
     assert page.goto(own_plan.get_absolute_url()).status == 200
 
-    for url in (other_plan.get_absolute_url(), reverse("awards:period_close", args=[other_period.pk])):
+    other_participant = Participant.objects.filter(plan=other_plan).order_by("pk").first()
+    urls = [
+        other_plan.get_absolute_url(),
+        reverse("awards:period_close", args=[other_period.pk]),
+        reverse("scoring:standing_list", args=[other_period.pk]),
+        reverse("scoring:standing_detail", args=[other_period.pk, other_participant.pk]),
+        entry_url(other_period, other_participant, windows_for(other_period)[0]),
+        reverse("awards:nomination_list", args=[other_period.pk]),
+    ]
+    other_nomination = Nomination.objects.filter(period__plan=other_plan).first()
+    if other_nomination is not None:
+        urls.append(other_nomination.get_absolute_url())
+    for url in urls:
         browser_errors.expect("status of 404")
         response = page.goto(url)
         assert response.status == 404, url
