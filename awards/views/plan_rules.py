@@ -90,7 +90,6 @@ def plan_rules_criteria(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for_rules(request, pk)
     if (refused := _closed(request, plan)) is not None:
         return refused
-    services.ensure_catalogues()
     formset = _criteria_formset(plan, request.POST if request.method == "POST" else None)
     status, save_errors, to_delete, checked = HTTPStatus.OK, [], [], False
     if request.method == "POST":
@@ -123,7 +122,6 @@ def plan_rules_awards(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for_rules(request, pk)
     if (refused := _closed(request, plan)) is not None:
         return refused
-    services.ensure_catalogues()
     formsets = _award_formsets(plan, request.POST if request.method == "POST" else None)
     status, save_errors, to_delete = HTTPStatus.OK, [], []
     if request.method == "POST":
