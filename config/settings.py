@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_filters",
     "django_htmx",
     "treebeard",
     "simple_history",
