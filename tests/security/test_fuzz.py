@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -42,8 +43,19 @@ def _client(user) -> Client:
     return client
 
 
+LONG_USERNAME_BUG = ("bug (PostgreSQL only): a username longer than 255 characters makes the login page answer 500 "
+                     "(django-axes records the attempt in a varchar(255) column: DataError); the login form should "
+                     "cap the username field (max_length=150, as the User model) before axes sees it")
+
+
+@pytest.mark.xfail(condition=connection.vendor == "postgresql", strict=True, reason=LONG_USERNAME_BUG)
+def test_login_with_a_very_long_username_is_refused_politely(world_db):
+    response = _client(None).post(reverse("login"), {"username": "a" * 5000, "password": "x"})
+    assert response.status_code == 200
+
+
 @FUZZ
-@given(username=VALUE, password=VALUE)
+@given(username=VALUE.filter(lambda value: len(value) <= 255), password=VALUE)  # longer: the case above
 def test_login_never_fails(world_db, username, password):
     response = _client(None).post(reverse("login"), {"username": username, "password": password})
     assert response.status_code < 500

@@ -131,10 +131,9 @@ def test_a_plain_plan_file_passes():
     (b"a: " + b"x" * (2 * 1024 * 1024), "quá lớn"),
     (b"", "Tệp rỗng"),
     (b"a: [" + b"1," * 60_000 + b"]", "quá nhiều phần tử"),
-    (b"a: [" + b"[1, 2, 3], " * 20_000 + b"]", "quá nhiều phần tử"),
 ], ids=["billion-laughs", "deep-nesting", "deep-nesting-200k", "python-object-tag", "python-name-tag",
         "list-at-top", "scalar-at-top", "syntax-error", "latin1", "nul-byte", "escape-char", "xlsx-named-yaml",
-        "ole2-named-yaml", "2MB", "empty", "60k-nodes", "80k-nodes-nested"])
+        "ole2-named-yaml", "2MB", "empty", "60k-nodes"])
 def test_hostile_plan_files_are_refused(content, expected):
     assert expected in refusal(check_yaml, content, name="ke-hoach.yaml")
 
