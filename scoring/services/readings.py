@@ -210,6 +210,16 @@ def apply_reading(*, user: AbstractBaseUser, participant: Participant, indicator
     return SaveOutcome(reading, True, warnings)
 
 
+def lock_period_row(period: Period) -> None:
+    """Take the period's row lock before any reading or standing row.
+
+    Every writer of a period's readings and standings (a save, a submit, an import, the recompute, the close)
+    takes this lock first, so they queue one behind another instead of deadlocking on standings rows that a
+    re-rank updates in a different order (seen under load on PostgreSQL).
+    """
+    Period.objects.select_for_update().filter(pk=period.pk).values_list("pk", flat=True).first()
+
+
 def _recompute(*, participant: Participant, period: Period) -> None:
     """Scores are never stale: recompute the participant as soon as its readings change."""
     from scoring.services.scores import recompute_participant
@@ -226,6 +236,7 @@ def save_reading(*, user: AbstractBaseUser, participant: Participant, indicator:
     The returned reading carries ``warnings`` (soft, never blocking) and ``changed``. Blank figures are refused here:
     clearing a reading goes through the grid (``save_window_readings``).
     """
+    lock_period_row(period)
     outcome = apply_reading(user=user, participant=participant, indicator=indicator, period=period,
                             window_start=window_start, numerator=numerator, denominator=denominator, value=value,
                             note=note, check_again=check_again, expected_version=expected_version)
@@ -247,6 +258,7 @@ def save_window_readings(*, user: AbstractBaseUser, participant: Participant, pe
     Each row: indicator, numerator, denominator, value, note, check_again, expected_version. Returns outcomes by
     indicator id; recomputes the participant once when something changed.
     """
+    lock_period_row(period)
     access = can_edit_reading(user=user, participant=participant, period=period, window_start=window_start)
     if not access.allowed:
         raise PermissionDenied(access.reason)
@@ -279,6 +291,7 @@ def submit_window(*, user: AbstractBaseUser, participant: Participant, period: P
 
     The readings become ``submitted`` and read-only until lãnh đạo returns the window.
     """
+    lock_period_row(period)
     access = can_edit_reading(user=user, participant=participant, period=period, window_start=window_start)
     if not access.allowed:
         raise PermissionDenied(access.reason)
@@ -300,6 +313,7 @@ def submit_window(*, user: AbstractBaseUser, participant: Participant, period: P
 def return_window(*, user: AbstractBaseUser, participant: Participant, period: Period, window_start: dt.date,
                   reason: str) -> list[Reading]:
     """Lãnh đạo returns a sent window to draft so nhập liệu can correct it; the reason goes into the history."""
+    lock_period_row(period)
     ensure_role(user, participant_unit(participant), Role.LANH_DAO,
                 message=_("Chỉ lãnh đạo đơn vị được trả lại số liệu đã gửi."))
     if period.status != Period.Status.OPEN:
@@ -325,6 +339,7 @@ def import_readings(*, user: AbstractBaseUser, period: Period, rows: list[Import
     Each row carries the version it was judged against, so a reading changed meanwhile raises ConflictError and the
     whole import rolls back. Each participant whose readings changed is recomputed once. Returns the rows changed.
     """
+    lock_period_row(period)
     applicable: dict[int, set[int]] = {}
     changed: dict[int, Participant] = {}
     count = 0
@@ -355,6 +370,7 @@ def import_readings(*, user: AbstractBaseUser, period: Period, rows: list[Import
 @transaction.atomic
 def lock_period_readings(*, period: Period) -> int:
     """Lock every reading of the period (the period close calls this); idempotent, each change kept in the history."""
+    lock_period_row(period)
     readings = list(Reading.objects.select_for_update().filter(period=period).exclude(status=Reading.Status.LOCKED))
     for reading in readings:
         reading.status = Reading.Status.LOCKED

@@ -429,6 +429,9 @@ def recompute_participant(*, participant: Participant, period: Period) -> Standi
     """Recompute one participant's Scores and Standing for a period and re-rank its group; with relative criteria
     the group's other scores move with the group's best value (from their stored period values, without reading
     their readings again). A frozen standing is returned unchanged."""
+    from scoring.services.readings import lock_period_row  # one lock order for every writer of the period
+
+    lock_period_row(period)
     existing = Standing.objects.filter(period=period, participant=participant).first()
     if existing is not None and existing.frozen:
         return existing
@@ -442,6 +445,9 @@ def recompute_participant(*, participant: Participant, period: Period) -> Standi
 @transaction.atomic
 def recompute_period(*, period: Period, as_of: dt.date | None = None) -> int:
     """Recompute every participant of a period; returns how many standings were written (0 for a frozen period)."""
+    from scoring.services.readings import lock_period_row  # one lock order for every writer of the period
+
+    lock_period_row(period)
     if is_frozen(period):
         return 0
     participants = list(Participant.objects.filter(plan_id=period.plan_id).only("id", "kind", "group_id", "name"))
