@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from awards.models import (
     AwardKind,
@@ -17,6 +16,7 @@ from awards.models import (
     QuotaRule,
     RewardRule,
 )
+from campaigns.admin_history import ReadOnlyHistoryAdmin
 
 
 @admin.register(AwardKind)
@@ -74,7 +74,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Nomination)
-class NominationAdmin(SimpleHistoryAdmin):
+class NominationAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "award_kind", "period", "status", "rank", "tied_at_cut", "decision"]
     list_filter = ["status", "tied_at_cut", "added_by_hand"]
     search_fields = ["name", "unit_name", "period__plan__title"]
@@ -122,7 +122,7 @@ class CouncilMeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["__str__", "issuer", "period", "status", "signed_on", "signer_name"]
     list_filter = ["status", "signer_is_deputy"]
     search_fields = ["summary", "signer_name", "issuer__name"]

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.text import slugify
@@ -25,6 +25,7 @@ from awards import catalogue as award_catalogue
 from awards.models import AwardKind, Condition, DossierRequirement, Level, QuotaRule, Recipient
 from campaigns.models import Group, Participant, Period, Person, Plan, PlanTask, Unit
 from campaigns.services import activation_problems, ensure_can_edit_plan
+from campaigns.uploads import check_yaml_text
 from scoring import catalogue as indicator_catalogue
 from scoring.models import Criterion, Indicator
 
@@ -858,6 +859,10 @@ def _apply_criteria(plan: Plan, spec: _Spec, errors: list[str]) -> None:
 @transaction.atomic
 def import_plan(*, text: str, by: AbstractBaseUser | None = None) -> ImportResult:
     """Import one plan file all or nothing: every error is reported at once and nothing is written."""
+    try:
+        check_yaml_text(text)  # size, binary, control characters, aliases, depth: refused before the parser runs
+    except ValidationError as error:
+        raise PlanFileError(list(error.messages)) from error
     data, lines = parse_text(text)
     indicator_catalogue.sync_indicators()
     award_catalogue.sync_award_kinds()

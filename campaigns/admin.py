@@ -1,8 +1,8 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from campaigns.admin_history import ReadOnlyHistoryAdmin
 from campaigns.models import Group, Membership, Participant, Period, Person, Plan, PlanTask, Unit
 
 
@@ -41,7 +41,7 @@ class GroupInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "number", "issuer", "start", "end", "kind", "status"]
     list_filter = ["status", "kind", "frequency"]
     search_fields = ["title", "number", "key", "issuer__name"]
@@ -50,7 +50,7 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Period)
-class PeriodAdmin(SimpleHistoryAdmin):
+class PeriodAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "plan", "start", "end", "review_kind", "status"]
     list_filter = ["status", "review_kind"]
     search_fields = ["name", "plan__title"]
@@ -71,7 +71,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanTask)
-class PlanTaskAdmin(SimpleHistoryAdmin):
+class PlanTaskAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "title", "plan", "lead_unit", "deadline", "status"]
     list_filter = ["status"]
     search_fields = ["title", "code", "plan__title"]

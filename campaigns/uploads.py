@@ -228,6 +228,10 @@ _OPENING = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSING = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
+class _YamlPolicyError(yaml.MarkedYAMLError):
+    """A file that parses but breaks a rule of ours (aliases, depth, size): refused, never passed on."""
+
+
 def _check_yaml_events(text: str) -> None:
     """Walk the parser's events (iterative, so a 200,000-deep nesting cannot overflow a stack, which libyaml's
     recursive composer does): refuse aliases (the "billion laughs"), too deep a nesting, too many nodes."""
@@ -235,26 +239,26 @@ def _check_yaml_events(text: str) -> None:
     max_depth, max_nodes = limit("YAML_MAX_DEPTH"), limit("YAML_MAX_NODES")
     for event in yaml.parse(text, Loader=_FAST_LOADER):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(problem=_("không dùng tham chiếu (&, *) trong tệp kế hoạch"),
+            raise _YamlPolicyError(problem=_("không dùng tham chiếu (&, *) trong tệp kế hoạch"),
                                        problem_mark=event.start_mark)
         if isinstance(event, _OPENING):
             depth += 1
             if depth > max_depth:
-                raise yaml.MarkedYAMLError(problem=_("tệp lồng quá sâu (quá %(depth)s cấp)") % {"depth": max_depth},
+                raise _YamlPolicyError(problem=_("tệp lồng quá sâu (quá %(depth)s cấp)") % {"depth": max_depth},
                                            problem_mark=event.start_mark)
         elif isinstance(event, _CLOSING):
             depth -= 1
         if isinstance(event, (*_OPENING, yaml.ScalarEvent)):
             nodes += 1
             if nodes > max_nodes:
-                raise yaml.MarkedYAMLError(problem=_("tệp có quá nhiều phần tử (quá %(count)s)") % {
+                raise _YamlPolicyError(problem=_("tệp có quá nhiều phần tử (quá %(count)s)") % {
                     "count": _thousands(max_nodes)}, problem_mark=event.start_mark)
 
 
-def check_yaml(file: IO[bytes] | bytes | str) -> str:
-    """The text of a YAML plan file after checking it: size, UTF-8 text (not a binary renamed .yaml), no anchors
-    or aliases, bounded depth and node count, only safe tags, a mapping at the top. Returns the text for the caller's
-    own parser (safe to hand to a SafeLoader once these checks pass)."""
+def check_yaml_text(file: IO[bytes] | bytes | str) -> str:
+    """What must be refused before any YAML parser runs: size, binary files renamed .yaml, encodings, control
+    characters, anchors/aliases (billion laughs), depth and node count. Syntax and values are left to the caller's
+    parser, which names their line; returns the text."""
     if isinstance(file, str):
         file = file.encode("utf-8")
     content = _read_bounded(file, limit("YAML_MAX_BYTES"),
@@ -271,6 +275,22 @@ def check_yaml(file: IO[bytes] | bytes | str) -> str:
         raise ValidationError(_("Tệp kế hoạch chứa ký tự điều khiển không hợp lệ."))
     try:
         _check_yaml_events(text)
+    except _YamlPolicyError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else "?"
+        raise ValidationError(_("Tệp kế hoạch không đúng cú pháp YAML ở dòng %(line)s: %(problem)s.") % {
+            "line": line, "problem": error.problem}) from None
+    except yaml.YAMLError:
+        pass  # a plain syntax error: the caller's parser reports it with its line
+    except RecursionError:
+        raise ValidationError(_("Tệp kế hoạch lồng quá sâu.")) from None
+    return text
+
+
+def check_yaml(file: IO[bytes] | bytes | str) -> str:
+    """The text of a YAML plan file after checking it: check_yaml_text, then a safe parse with a mapping at the top.
+    Returns the text for the caller's own parser."""
+    text = check_yaml_text(file)
+    try:
         data = yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 (a SafeLoader: no Python objects)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -279,6 +299,8 @@ def check_yaml(file: IO[bytes] | bytes | str) -> str:
             "line": line, "problem": error.problem or error.context or ""}) from None
     except yaml.YAMLError:
         raise ValidationError(_("Tệp kế hoạch không đúng cú pháp YAML.")) from None
+    except (ValueError, TypeError, OverflowError):
+        raise ValidationError(_("Tệp kế hoạch có giá trị không hợp lệ (ví dụ ngày không tồn tại).")) from None
     except RecursionError:
         raise ValidationError(_("Tệp kế hoạch lồng quá sâu.")) from None
     if not isinstance(data, dict):

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from campaigns.admin_history import ReadOnlyHistoryAdmin
 from scoring.models import Criterion, Indicator, LockException, Reading, Score, Standing
 
 
@@ -12,14 +12,14 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(SimpleHistoryAdmin):
+class CriterionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "plan", "indicator", "comparison", "target", "max_points", "rule", "order"]
     list_filter = ["rule", "applies_to"]
     search_fields = ["name", "code", "plan__title"]
 
 
 @admin.register(Reading)
-class ReadingAdmin(SimpleHistoryAdmin):
+class ReadingAdmin(ReadOnlyHistoryAdmin):
     list_display = ["participant", "indicator", "window_start", "numerator", "denominator", "value", "status"]
     list_filter = ["status", "check_again"]
     search_fields = ["participant__name", "indicator__name"]

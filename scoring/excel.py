@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from campaigns.formatting import format_number
 from campaigns.models import Participant, Period, Unit
+from campaigns.uploads import check_xlsx
 from scoring.access import can_edit_reading
 from scoring.entry_selectors import indicators_for_kind, plan_criteria
 from scoring.models import Indicator, Reading
@@ -311,6 +313,13 @@ def _window_start(value: Any) -> dt.date | None:
 def parse_readings(*, user: AbstractBaseUser, period: Period, source: IO[bytes]) -> ImportResult:
     """Read an uploaded template (read-only mode) and judge every row against the database and the access rule."""
     result = ImportResult()
+    try:
+        # Zip bombs, encrypted files, a million empty rows, formulas without values: refused before openpyxl opens it.
+        check_xlsx(source)
+    except ValidationError as error:
+        result.errors.append(ImportIssue("", 0, "", " ".join(error.messages)))
+        return result
+    source.seek(0)
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged package

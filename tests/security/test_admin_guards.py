@@ -88,14 +88,6 @@ def test_a_signed_decision_survives_the_bulk_delete_action(admin_client, signed)
     assert Decision.objects.filter(pk=signed.pk).exists()
 
 
-REVERT_BUG = ("bug: django-simple-history's Revert page (admin …/history/<id>/) checks only the view permission of the "
-              "*historical* instance (a draft / an unlocked reading) and saves it: a signed decision goes back to "
-              "draft with its number cleared, a locked reading back to draft, outside the annul/reopen path. Fix: "
-              "in DecisionAdmin/ReadingAdmin/NominationAdmin set revert_disabled() → True for frozen objects (or "
-              "SIMPLE_HISTORY_REVERT_DISABLED = True), and refuse history_form_view POSTs")
-
-
-@pytest.mark.xfail(strict=True, reason=REVERT_BUG)
 def test_a_signed_decision_cannot_be_reverted_from_its_history(admin_client, signed, side):
     record = signed.history.order_by("history_id").first()  # the draft as first saved
     url = reverse("admin:awards_decision_simple_history", args=[signed.pk, record.history_id])
@@ -128,7 +120,6 @@ def test_a_locked_reading_cannot_be_changed_or_deleted_in_the_admin(admin_client
     assert (locked.numerator, locked.status) == (45, Reading.Status.LOCKED)
 
 
-@pytest.mark.xfail(strict=True, reason=REVERT_BUG)
 def test_a_locked_reading_cannot_be_reverted_from_its_history(admin_client, locked):
     record = locked.history.order_by("history_id").first()
     url = reverse("admin:scoring_reading_simple_history", args=[locked.pk, record.history_id])

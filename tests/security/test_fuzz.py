@@ -9,7 +9,6 @@ import openpyxl
 import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -43,12 +42,6 @@ def _client(user) -> Client:
     return client
 
 
-LONG_USERNAME_BUG = ("bug (PostgreSQL only): a username longer than 255 characters makes the login page answer 500 "
-                     "(django-axes records the attempt in a varchar(255) column: DataError); the login form should "
-                     "cap the username field (max_length=150, as the User model) before axes sees it")
-
-
-@pytest.mark.xfail(condition=connection.vendor == "postgresql", strict=True, reason=LONG_USERNAME_BUG)
 def test_login_with_a_very_long_username_is_refused_politely(world_db):
     response = _client(None).post(reverse("login"), {"username": "a" * 5000, "password": "x"})
     assert response.status_code == 200
@@ -158,25 +151,16 @@ def test_plan_import_of_random_bytes_never_fails_nor_writes_half(world_db, conte
         assert _counts() == before
 
 
-PLAN_IO_CONTROL = ("bug: awards/plan_io.py parse_text builds its Loader outside the try, so PyYAML's ReaderError "
-                   "(a NUL or other control character) escapes as a 500; calling campaigns.uploads.check_yaml first "
-                   "(or catching yaml.YAMLError around _Loader(text)) fixes it")
-PLAN_IO_DEPTH = ("bug: awards/plan_io.py composes with the recursive pure-Python loader, so a deeply nested file "
-                 "raises RecursionError, a 500; campaigns.uploads.check_yaml refuses it first (depth > 20)")
 HOSTILE_YAML = {
     "billion-laughs": b"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
                       b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
                       b"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n",
     "deep-nesting": b"ke_hoach: " + b"[" * 3000 + b"]" * 3000,
     "python-tag": b"ke_hoach: !!python/object/apply:os.system ['true']\n",
-    "xlsx-renamed": pytest.param(b"PK\x03\x04" + b"\0" * 100, marks=pytest.mark.xfail(strict=True,
-                                                                                     reason=PLAN_IO_CONTROL)),
-    "nul-byte": pytest.param(b"ke_hoach: a\x00b\n", marks=pytest.mark.xfail(strict=True, reason=PLAN_IO_CONTROL)),
-    "escape-character": pytest.param(b"ke_hoach: a\x1bb\n",
-                                     marks=pytest.mark.xfail(strict=True, reason=PLAN_IO_CONTROL)),
+    "xlsx-renamed": b"PK\x03\x04" + b"\0" * 100,
+    "nul-byte": b"ke_hoach: a\x00b\n",
+    "escape-character": b"ke_hoach: a\x1bb\n",
 }
-HOSTILE_YAML["deep-nesting"] = pytest.param(HOSTILE_YAML["deep-nesting"],
-                                            marks=pytest.mark.xfail(strict=True, reason=PLAN_IO_DEPTH))
 
 
 @pytest.mark.parametrize("content", list(HOSTILE_YAML.values()), ids=list(HOSTILE_YAML))
