@@ -1,9 +1,10 @@
 """One measurement in a fresh child process: `python -m bench.measure NAME --scale S --seed N [--arg VALUE]`.
 
 Prints one line ``BENCH {json}`` with the seconds of the measured operation and the process's peak resident memory
-(``resource.getrusage(RUSAGE_SELF).ru_maxrss``: the whole child, Django and the libraries included, so compare it
-with the ``baseline`` measurement, a child that only starts Django). A fresh process per measurement keeps one
-measurement's memory and caches out of the next.
+(``VmHWM`` of /proc/self/status: the whole child, Django and the libraries included, so compare it with the
+``baseline`` measurement, a child that only starts Django). Not ``ru_maxrss``: on Linux a child's ru_maxrss starts
+from its parent's peak at fork (exec keeps the old high-water mark), so it would report the runner's memory.
+A fresh process per measurement keeps one measurement's memory and caches out of the next.
 """
 
 from __future__ import annotations
@@ -32,7 +33,13 @@ GROUP BY r.participant_id, r.indicator_id
 
 
 def _maxrss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process's own address space (since exec), in MB."""
+    try:
+        with open("/proc/self/status") as status:
+            line = next(line for line in status if line.startswith("VmHWM:"))
+        return int(line.split()[1]) / 1024
+    except (OSError, StopIteration, ValueError):  # not Linux: ru_maxrss (KiB on Linux, bytes on macOS)
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def baseline(bench, arg: str) -> dict[str, Any]:
