@@ -115,7 +115,7 @@ def test_office_staff_and_home_affairs_read_the_plan_without_edit_controls(clien
     for user in (org.staff_a, org.noi_vu, org.noi_vu_tinh):
         client.force_login(user)
         page = client.get(plan.get_absolute_url()).content.decode()
-        assert "Số hóa kết quả" in page and "Giấy khen của Chủ tịch UBND xã" in page
+        assert "Số hóa kết quả" in page and "Giấy khen của Chủ tịch Ủy ban nhân dân xã" in page
         assert reverse("campaigns:plan_edit", args=[plan.pk]) not in page
     client.force_login(org.chairman_a)
     assert reverse("campaigns:plan_edit", args=[plan.pk]) in client.get(plan.get_absolute_url()).content.decode()

@@ -45,7 +45,7 @@ def test_tay_hieu_two_periods_and_giay_khen_for_one_collective_and_two_individua
         ("Đợt 2", dt.date(2024, 7, 1), dt.date(2024, 11, 30), "tong_ket"),
     ]
     quota = QuotaRule.objects.get(plan=plan)
-    assert quota.award_kind.name == "Giấy khen của Chủ tịch UBND xã"
+    assert quota.award_kind.name == "Giấy khen của Chủ tịch Ủy ban nhân dân xã"
     assert (quota.max_collectives, quota.max_individuals, quota.period, quota.group) == (1, 2, None, None)
     targets = {c.indicator.code: (c.comparison, c.target) for c in plan.criteria.select_related("indicator")}
     assert targets["766-so-hoa-thanh-phan"] == ("gte", Decimal("90.00"))
@@ -73,7 +73,7 @@ def test_ninh_thuan_bang_khen_18_collectives_and_18_individuals_by_group(demo):
     assert {code: (q.max_collectives, q.max_individuals, q.individuals_per_collective)
             for code, q in quotas.items()} == {
         "so-nganh": (3, 3, 1), "huyen-thanh-pho": (2, 2, 1), "xa-phuong-thi-tran": (13, 13, 1)}
-    assert {q.award_kind.name for q in quotas.values()} == {"Bằng khen của Chủ tịch UBND tỉnh"}
+    assert {q.award_kind.name for q in quotas.values()} == {"Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"}
     assert sum(q.max_collectives for q in quotas.values()) == 18
     assert sum(q.max_individuals for q in quotas.values()) == 18
     # Each group has more candidates than its quota, and each collective has one enrolled official.
