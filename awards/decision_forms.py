@@ -33,6 +33,8 @@ class CreateDraftForm(_CrispyMixin, forms.Form):
     def __init__(self, *args, award_kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["award_kind"].queryset = award_kinds if award_kinds is not None else AwardKind.objects.none()
+        if award_kinds is not None and len(award_kinds) == 1:
+            self.fields["award_kind"].initial = award_kinds[0]  # the only award with accepted nominations
         self._helper()
 
 

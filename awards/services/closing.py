@@ -72,6 +72,8 @@ def close_period(*, period: Period, by: AbstractBaseUser | None = None, job_id: 
         period.save(update_fields=["status", "closed_at"])
         report_progress_now(job_id, 90, _("Đang gửi thông báo"))
         notices = _notify_period_closed(period)
+        report_progress_now(job_id, 100, _("Đã chốt: %(standings)s xếp hạng, %(nominations)s đề xuất khen thưởng") % {
+            "standings": period.standings.count(), "nominations": period.nominations.count()})
     return CloseResult(period.pk, True, period.standings.count(), period.nominations.count(), len(notices))
 
 

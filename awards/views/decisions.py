@@ -231,7 +231,7 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     if not decision.pdf:
         decision = services.store_decision_pdf(decision=decision)
-    return FileResponse(decision.pdf.open("rb"), content_type="application/pdf",
+    return FileResponse(decision.pdf.open("rb"), content_type="application/pdf", as_attachment=True,
                         filename=f"{_file_stem(decision)}.pdf")
 
 
