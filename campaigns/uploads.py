@@ -329,3 +329,38 @@ def sanitise_filename(name: str, *, default: str = "tep-tai-len", max_length: in
         stem = default
     stem = stem[: max(1, max_length - len(extension) - 1)].rstrip(" .-") or default
     return f"{stem}.{extension}" if extension else stem
+
+
+DOCUMENT_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def sniff_document_type(head: bytes) -> str | None:
+    """The real type of a document from its bytes, never its name: "pdf", "jpg", "png", "docx", "xlsx" or None.
+
+    PDF, JPEG and PNG are known by their first bytes; Word and Excel files are zips whose directory (at the end of
+    the file) must name the document part, so pass the whole upload for those (callers bound it first).
+    A renamed .exe, .html or legacy .doc/.xls answers None.
+    """
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(io.BytesIO(head)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+            return None
+        if "[Content_Types].xml" in names and "word/document.xml" in names:
+            return "docx"
+        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+            return "xlsx"
+    return None

@@ -158,6 +158,8 @@ class Reading(models.Model):
     value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=2, null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     evidence = models.FileField(_("minh chứng"), upload_to="evidence/%Y/%m/", blank=True)
+    # The evidence is stored under a random name; the name the user gave it (sanitised) is shown and downloaded.
+    evidence_name = models.CharField(_("tên tệp minh chứng"), max_length=255, blank=True)
     check_again = models.BooleanField(_("cần kiểm tra lại"), default=False)
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.DRAFT)
     entered_by = models.ForeignKey(

@@ -378,3 +378,85 @@ def lock_period_readings(*, period: Period) -> int:
         bulk_update_with_history(readings, Reading, ["status"], batch_size=500,
                                  default_change_reason=_("Chốt kỳ"))
     return len(readings)
+
+
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _locked_reading_for_change(*, user: AbstractBaseUser, reading: Reading) -> Reading:
+    """The reading re-read under its period's and its own row lock, after the one access rule allowed the change."""
+    period = reading.period
+    lock_period_row(period)
+    current = Reading.objects.select_for_update(of=("self",)).filter(pk=reading.pk).first()
+    if current is None:
+        raise ValidationError(_("Số liệu này vừa bị người khác xóa."))
+    access = can_edit_reading(user=user, participant=current.participant, period=period,
+                              window_start=current.window_start)
+    if not access.allowed:
+        raise PermissionDenied(access.reason)
+    return current
+
+
+def _checked_evidence(file: Any) -> tuple[bytes, str]:
+    """An evidence upload's bytes and real type: ≤ 10 MB and a PDF, JPEG, PNG, Word or Excel file by content."""
+    from campaigns.uploads import sniff_document_type
+
+    too_large = _("Tệp quá lớn (%(size)s MB); tối đa 10 MB.")
+    size = getattr(file, "size", None)
+    if size is not None and size > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"file": too_large % {"size": f"{size / 1048576:.1f}".replace(".", ",")}})
+    if hasattr(file, "seek"):
+        file.seek(0)
+    content = file.read(EVIDENCE_MAX_BYTES + 1)
+    if len(content) > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"file": too_large % {"size": f"{len(content) / 1048576:.1f}".replace(".", ",")}})
+    if not content:
+        raise ValidationError({"file": _("Tệp rỗng, không có nội dung.")})
+    kind = sniff_document_type(content)
+    if kind is None:
+        raise ValidationError({"file": _(
+            "Chỉ nhận tệp PDF, ảnh (JPEG, PNG), Word (.docx) hoặc Excel (.xlsx); nội dung tệp này không thuộc "
+            "các loại đó, dù tên tệp có thể ghi như vậy.")})
+    return content, kind
+
+
+@transaction.atomic
+def attach_evidence(*, user: AbstractBaseUser, reading: Reading, file: Any) -> Reading:
+    """Attach (or replace) the evidence file of a reading: same access rule as its figures (Nội vụ never).
+
+    The file is checked by content (≤ 10 MB; PDF, JPEG, PNG, DOCX, XLSX), stored under a random name with the real
+    extension, and its sanitised original name kept in ``evidence_name``. A replaced file stays in the storage: the
+    history row of the previous version still names it. Bumps ``version``; the history says "Đính kèm minh chứng".
+    """
+    import uuid
+
+    from django.core.files.base import ContentFile
+
+    from campaigns.uploads import sanitise_filename
+
+    current = _locked_reading_for_change(user=user, reading=reading)
+    content, kind = _checked_evidence(file)
+    stem = sanitise_filename(getattr(file, "name", "") or "", default="minh-chung", max_length=200)
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    current.evidence.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(content), save=False)
+    current.evidence_name = f"{stem}.{kind}"
+    current.entered_by = current._history_user = user
+    current.version += 1
+    current._change_reason = _("Đính kèm minh chứng")
+    current.save()
+    return current
+
+
+@transaction.atomic
+def remove_evidence(*, user: AbstractBaseUser, reading: Reading) -> Reading:
+    """Detach the evidence file of a reading (same access rule); the history keeps the removed file's reference."""
+    current = _locked_reading_for_change(user=user, reading=reading)
+    if not current.evidence:
+        raise ValidationError(_("Số liệu này chưa có tệp minh chứng."))
+    current.evidence = ""
+    current.evidence_name = ""
+    current.entered_by = current._history_user = user
+    current.version += 1
+    current._change_reason = _("Xóa minh chứng")
+    current.save()
+    return current

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -16,17 +17,19 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, register_converter, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
 from campaigns.formatting import format_number, format_percent
 from campaigns.models import Participant, Period, Role, Unit
 from campaigns.permissions import has_role, user_roles
+from campaigns.uploads import DOCUMENT_CONTENT_TYPES
 from scoring import entry_selectors as selectors
 from scoring.access import (
     Access,
@@ -43,8 +46,10 @@ from scoring.models import Indicator, Reading
 from scoring.plausibility import Figures, reading_warnings
 from scoring.services.readings import (
     ConflictError,
+    attach_evidence,
     describe_figures,
     import_readings,
+    remove_evidence,
     return_window,
     save_window_readings,
     submit_window,
@@ -305,8 +310,10 @@ def lock_exception_grant(request: HttpRequest, period_pk: int, participant_pk: i
 
 @login_required
 def reading_history(request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date,
-                    indicator_pk: int) -> HttpResponse:
-    """Side panel (htmx) of one cell: the last windows' values and every change of this window's reading."""
+                    indicator_pk: int, *, evidence: dict | None = None, status: int = 200) -> HttpResponse:
+    """Side panel (htmx) of one cell: the last windows' values, every change of this window's reading, and its
+    evidence file (download; upload and remove for who may edit). ``evidence`` carries a refused evidence form, which
+    comes back on the full page with status 400."""
     period, participant, found = _target(request, period_pk, participant_pk, window)
     indicators = {item.pk: item for item in selectors.expected_indicators(participant=participant, plan=period.plan)}
     indicator: Indicator | None = indicators.get(indicator_pk)
@@ -322,9 +329,11 @@ def reading_history(request: HttpRequest, period_pk: int, participant_pk: int, w
         "previous": [(reading, describe_figures(indicator, reading.__dict__)) for reading in previous],
         "records": [(record, describe_figures(indicator, record.__dict__)) for record in records],
         "entry_url": entry_url(period, participant, found),
+        **_evidence_context(request, period=period, participant=participant, window=found, indicator=indicator,
+                            **(evidence or {})),
     }
-    template = "scoring/entry_history.html" if request.htmx else "scoring/entry_history_page.html"
-    return render(request, template, context)
+    template = "scoring/entry_history.html" if request.htmx and not evidence else "scoring/entry_history_page.html"
+    return render(request, template, context, status=status)
 
 
 # Excel: download the pre-filled template, upload → preview → commit. The file waits between the two steps in
@@ -444,6 +453,129 @@ def excel_commit(request: HttpRequest, period_pk: int) -> HttpResponse:
     return redirect("scoring:entry_dashboard", period_pk=period.pk)
 
 
+# Evidence: one file per reading (minh chứng), uploaded and removed by who may edit the reading, downloaded by anyone
+# who may see it (Nội vụ included) through a scoped view: the storage is never served from MEDIA_URL.
+
+class EvidenceForm(forms.Form):
+    """The evidence upload of one reading; the content is checked by the service (attach_evidence)."""
+
+    file = forms.FileField(label=gettext_lazy("Tệp minh chứng (PDF, ảnh, Word, Excel; tối đa 10 MB)"),
+                           widget=forms.ClearableFileInput(attrs={
+                               "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}))
+
+
+class EvidenceRemoveForm(forms.Form):
+    """Removing the evidence asks for an explicit confirmation."""
+
+    confirm = forms.BooleanField(label=gettext_lazy("Tôi xác nhận gỡ tệp minh chứng này"),
+                                 error_messages={"required": gettext_lazy("Hãy đánh dấu xác nhận trước khi gỡ tệp.")})
+
+
+def _evidence_size(reading: Reading) -> int | None:
+    try:
+        return reading.evidence.size
+    except (OSError, ValueError):
+        return None
+
+
+def _evidence_context(request: HttpRequest, *, period: Period, participant: Participant, window: Window,
+                      indicator: Indicator, form: EvidenceForm | None = None,
+                      remove_form: EvidenceRemoveForm | None = None) -> dict:
+    """The history panel's evidence part: the current file and, for who may edit, the upload and remove forms."""
+    reading = Reading.objects.filter(participant=participant, indicator=indicator, window_start=window.start).first()
+    if reading is None:
+        return {"reading": None}
+    access = can_edit_reading(user=request.user, participant=participant, period=period, window_start=window.start)
+    size = _evidence_size(reading) if reading.evidence else None
+    return {
+        "reading": reading, "evidence_can_edit": access.allowed,
+        "evidence_size": f"{size / 1024:,.0f} KB".replace(",", ".") if size is not None else "",
+        "evidence_form": form or EvidenceForm(), "evidence_remove_form": remove_form or EvidenceRemoveForm(),
+    }
+
+
+def _scoped_reading(request: HttpRequest, pk: int) -> Reading:
+    readings = Reading.objects.visible_to(request.user).select_related(
+        "period__plan", "participant__unit", "participant__person__unit", "indicator")
+    return get_object_or_404(readings, pk=pk)
+
+
+def _ensure_may_edit(request: HttpRequest, reading: Reading) -> None:
+    access = can_edit_reading(user=request.user, participant=reading.participant, period=reading.period,
+                              window_start=reading.window_start)
+    if not access.allowed:
+        raise PermissionDenied(access.reason)
+
+
+def _history_again(request: HttpRequest, reading: Reading, **evidence) -> HttpResponse:
+    """The history page of the reading's cell with a refused evidence form and its errors (status 400)."""
+    return reading_history(request, reading.period_id, reading.participant_id, reading.window_start,
+                           reading.indicator_id, evidence=evidence, status=400)
+
+
+def _back_to_grid(reading: Reading) -> HttpResponse:
+    return redirect("scoring:reading_entry", period_pk=reading.period_id, participant_pk=reading.participant_id,
+                    window=reading.window_start)
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach or replace a reading's evidence file; a refused file comes back with a Vietnamese error, nothing kept."""
+    reading = _scoped_reading(request, pk)
+    _ensure_may_edit(request, reading)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _history_again(request, reading, form=form)
+    try:
+        reading = attach_evidence(user=request.user, reading=reading, file=form.cleaned_data["file"])
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error("file", message)
+        return _history_again(request, reading, form=form)
+    messages.success(request, _("Đã đính kèm minh chứng “%(name)s” cho “%(indicator)s”.") % {
+        "name": reading.evidence_name, "indicator": reading.indicator.name})
+    return _back_to_grid(reading)
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Detach a reading's evidence file once the user ticked the confirmation."""
+    reading = _scoped_reading(request, pk)
+    _ensure_may_edit(request, reading)
+    form = EvidenceRemoveForm(request.POST)
+    if not form.is_valid():
+        return _history_again(request, reading, remove_form=form)
+    try:
+        reading = remove_evidence(user=request.user, reading=reading)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã gỡ minh chứng của “%(indicator)s”.") % {"indicator": reading.indicator.name})
+    return _back_to_grid(reading)
+
+
+@login_required
+@require_safe
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve a reading's evidence to whoever may see the reading (Nội vụ too), as an attachment."""
+    reading = _scoped_reading(request, pk)
+    if not reading.evidence:
+        raise Http404(_("Số liệu này chưa có tệp minh chứng."))
+    try:
+        handle = reading.evidence.open("rb")
+    except (OSError, ValueError):
+        raise Http404(_("Không tìm thấy tệp minh chứng trong kho lưu trữ.")) from None
+    extension = reading.evidence.name.rsplit(".", 1)[-1].lower()
+    response = FileResponse(handle, as_attachment=True,
+                            filename=reading.evidence_name or f"minh-chung.{extension}",
+                            content_type=DOCUMENT_CONTENT_TYPES.get(extension, "application/octet-stream"))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 _cell = "nhap-lieu/dot/<int:period_pk>/doi-tuong/<int:participant_pk>/ky/<isodate:window>/"
 
 urlpatterns = [
@@ -457,4 +589,7 @@ urlpatterns = [
     path("nhap-lieu/dot/<int:period_pk>/excel/", excel_upload, name="excel_upload"),
     path("nhap-lieu/dot/<int:period_pk>/excel/mau.xlsx", excel_template, name="excel_template"),
     path("nhap-lieu/dot/<int:period_pk>/excel/ghi/", excel_commit, name="excel_commit"),
+    path("nhap-lieu/so-lieu/<int:pk>/minh-chung/", evidence_download, name="evidence_download"),
+    path("nhap-lieu/so-lieu/<int:pk>/minh-chung/tai-len/", evidence_upload, name="evidence_upload"),
+    path("nhap-lieu/so-lieu/<int:pk>/minh-chung/go/", evidence_remove, name="evidence_remove"),
 ]

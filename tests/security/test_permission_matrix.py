@@ -123,6 +123,9 @@ MATRIX: dict[str, Row] = {
     "scoring:excel_upload": row("period", READ, (400, 403, 403, 400)),
     "scoring:excel_template": row("period", READ, 200),
     "scoring:excel_commit": row("period", 405, WRITE_NL),
+    "scoring:evidence_download": row("reading", READ, 405),  # Nội vụ may read evidence
+    "scoring:evidence_upload": row("reading", 405, WRITE_NL),
+    "scoring:evidence_remove": row("reading", 405, WRITE_NL),
     # --- awards: nominations -----------------------------------------------------------------------------------
     "awards:nomination_index": row(None, READ, 405),
     "awards:nomination_list": row("period", READ, 405),
@@ -301,6 +304,9 @@ PAYLOADS: dict[str, callable] = {
         f"r{side.indicator.pk}-numerator": 46, f"r{side.indicator.pk}-denominator": 50,
         f"r{side.indicator.pk}-version": side.reading.version, f"r{side.indicator.pk}-note": ""},
     "scoring:reading_return": lambda side: {"reason": "Số liệu cần sửa"},
+    "scoring:evidence_upload": lambda side: {
+        "file": SimpleUploadedFile("minh-chung.pdf", PDF_BYTES, content_type="application/pdf")},
+    "scoring:evidence_remove": lambda side: {"confirm": "on"},
     "scoring:lock_exception_grant": lambda side: {
         "reason": "Mất điện", "expires_at": (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")},
     "awards:nomination_check": lambda side: {"condition": side.condition.pk, "confirmed": "1", "note": "",

@@ -64,7 +64,8 @@ def build_side(*, commune, marker: str, staff, chairman, notice_users) -> Simple
     window = next(w for w in windows if w.start <= today <= w.end)
     reading = Reading.objects.create(participant=unit_participant, indicator=indicator, period=period,
                                      window_start=window.start, window_end=window.end, numerator=45, denominator=50,
-                                     entered_by=staff)
+                                     entered_by=staff, evidence_name=f"Minh chứng {marker}.pdf")
+    reading.evidence.save(f"{marker.lower()}-minh-chung.pdf", ContentFile(PDF_BYTES), save=True)
     standing = Standing.objects.create(period=period, participant=unit_participant, group=group, rank=1,
                                        ratio=Decimal(90), total_points=Decimal(90), max_points=100,
                                        readings_expected=1, readings_present=1, name=unit_participant.name)
