@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def side(org):
     sync_reference()
-    return build_side(commune=org.commune_a, marker="QXA", staff=org.staff_a, chairman=org.chairman_a,
+    return build_side(commune=org.commune_a, marker="QXAVUNGMOT", staff=org.staff_a, chairman=org.chairman_a,
                       notice_users=[])
 
 

@@ -80,7 +80,7 @@ def test_saving_the_same_figures_twice_is_not_a_conflict(org):
 @pytest.fixture
 def commune(org):
     sync_reference()
-    return build_side(commune=org.commune_a, marker="QXA", staff=org.staff_a, chairman=org.chairman_a,
+    return build_side(commune=org.commune_a, marker="QXAVUNGMOT", staff=org.staff_a, chairman=org.chairman_a,
                       notice_users=[])
 
 

@@ -4,8 +4,9 @@
 window is open for entry), a group, a section (collective) and an official (individual), an indicator and criterion,
 a draft reading of this month, a standing, the award kind and its quota rule, a condition and dossier requirement,
 a proposed nomination with a PDF dossier file, an accepted nomination in a draft decision, a plan task, a failed job
-and, for each given user, a notice. Every name carries the side's marker (e.g. "QXA"), so a page that shows another
-commune's data is caught by searching its body for that marker. (Indicators are the shared national catalogue,
+and, for each given user, a notice. Every name carries the side's marker (e.g. "QXAVUNGMOT"), so a page that shows another
+commune's data is caught by searching its body for that marker (long enough that no random CSRF token contains
+it by chance, which a three-letter marker did). (Indicators are the shared national catalogue,
 visible to everyone: their names carry the marker in lower case, which the search ignores.)
 """
 
@@ -107,10 +108,10 @@ def build_world(org) -> SimpleNamespace:
         "nhap_lieu": org.staff_a, "lanh_dao": org.chairman_a, "noi_vu": org.noi_vu, "quan_tri": org.admin_a,
     }
     everyone = [*users.values(), org.staff_b, org.chairman_b, org.nobody, chairman_c]
-    side_a = build_side(commune=org.commune_a, marker="QXA", staff=org.staff_a, chairman=org.chairman_a,
+    side_a = build_side(commune=org.commune_a, marker="QXAVUNGMOT", staff=org.staff_a, chairman=org.chairman_a,
                         notice_users=everyone)
-    side_b = build_side(commune=org.commune_b, marker="QXB", staff=org.staff_b, chairman=org.chairman_b,
+    side_b = build_side(commune=org.commune_b, marker="QXBVUNGHAI", staff=org.staff_b, chairman=org.chairman_b,
                         notice_users=[org.staff_b])
-    side_c = build_side(commune=org.commune_c, marker="QXC", staff=org.nobody, chairman=chairman_c,
+    side_c = build_side(commune=org.commune_c, marker="QXCVUNGBA", staff=org.nobody, chairman=chairman_c,
                         notice_users=[org.nobody])
     return SimpleNamespace(org=org, users=users, a=side_a, b=side_b, c=side_c)
