@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
-
 from awards.models import AwardKind, Level, Recipient
+from campaigns.catalogues import upsert_by_code
 
 AWARD_KINDS: list[dict] = [
     {
@@ -74,21 +73,6 @@ AWARD_KINDS: list[dict] = [
 CODES: frozenset[str] = frozenset(row["code"] for row in AWARD_KINDS)
 
 
-@transaction.atomic
 def sync_award_kinds() -> int:
     """Write the catalogue into the database (create or update by code); returns how many rows changed."""
-    changed = 0
-    existing = {kind.code: kind for kind in AwardKind.objects.filter(code__in=CODES)}
-    for row in AWARD_KINDS:
-        kind = existing.get(row["code"])
-        if kind is None:
-            AwardKind.objects.create(**row)
-            changed += 1
-            continue
-        fields = [field for field, value in row.items() if getattr(kind, field) != value]
-        if fields:
-            for field in fields:
-                setattr(kind, field, row[field])
-            kind.save(update_fields=fields)
-            changed += 1
-    return changed
+    return upsert_by_code(AwardKind, AWARD_KINDS)

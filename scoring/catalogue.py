@@ -6,8 +6,7 @@ number of times (demo load, every plan import) without creating duplicates.
 
 from __future__ import annotations
 
-from django.db import transaction
-
+from campaigns.catalogues import upsert_by_code
 from scoring.models import Indicator
 
 QD766 = "Quyết định 766/QĐ-TTg ngày 23/06/2022"
@@ -114,21 +113,6 @@ INDICATORS: list[dict] = [*INDICATORS_766, *INDICATORS_SEEDS, *INDICATORS_PAR]
 CODES: frozenset[str] = frozenset(row["code"] for row in INDICATORS)
 
 
-@transaction.atomic
 def sync_indicators() -> int:
     """Write the catalogue into the database (create or update by code); returns how many rows changed."""
-    changed = 0
-    existing = {indicator.code: indicator for indicator in Indicator.objects.filter(code__in=CODES)}
-    for row in INDICATORS:
-        indicator = existing.get(row["code"])
-        if indicator is None:
-            Indicator.objects.create(**row)
-            changed += 1
-            continue
-        fields = [field for field, value in row.items() if getattr(indicator, field) != value]
-        if fields:
-            for field in fields:
-                setattr(indicator, field, row[field])
-            indicator.save(update_fields=fields)
-            changed += 1
-    return changed
+    return upsert_by_code(Indicator, INDICATORS)
