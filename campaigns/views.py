@@ -22,13 +22,6 @@ from campaigns.models import Membership, Participant, Plan, PlanTask, Role, Unit
 from campaigns.permissions import has_role, is_read_only
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.filter(user=request.user).select_related("unit").order_by("unit__path")
-    plans = selectors.plans_for(user=request.user)[:10]
-    return render(request, "home.html", {"memberships": memberships, "plans": plans})
-
-
 class UnitListView(LoginRequiredMixin, ListView):
     template_name = "campaigns/unit_list.html"
     paginate_by = 100

@@ -4,14 +4,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from campaigns import views as campaign_views
+from awards.views.home import home
 
 admin.site.site_header = "Thi đua — Quản trị"
 admin.site.site_title = "Thi đua"
 admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [
-    path("", campaign_views.home, name="home"),
+    path("", home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
