@@ -135,3 +135,29 @@ class DecisionAdmin(ReadOnlyHistoryAdmin):
         return super().has_change_permission(request, obj)
 
     has_delete_permission = has_change_permission
+
+
+@admin.register(NominationTransition)
+class NominationTransitionAdmin(admin.ModelAdmin):
+    """The transitions log is append-only: readable here, written only by the workflow services."""
+
+    list_display = ["nomination", "from_status", "to_status", "by", "at"]
+    list_filter = ["to_status"]
+    search_fields = ["nomination__name", "reason"]
+    readonly_fields = ["nomination", "from_status", "to_status", "by", "at", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CouncilVote)
+class CouncilVoteAdmin(admin.ModelAdmin):
+    list_display = ["nomination", "meeting", "votes_for"]
+    search_fields = ["nomination__name"]
+    raw_id_fields = ["nomination", "meeting"]

@@ -3,7 +3,7 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from campaigns.admin_history import ReadOnlyHistoryAdmin
-from campaigns.models import Group, Membership, Participant, Period, Person, Plan, PlanTask, Unit
+from campaigns.models import Group, Job, Membership, Notice, Participant, Period, Person, Plan, PlanTask, Unit
 
 
 @admin.register(Unit)
@@ -76,3 +76,22 @@ class PlanTaskAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["status"]
     search_fields = ["title", "code", "plan__title"]
     filter_horizontal = ["executing_units"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["label", "state", "progress", "started_by", "unit", "created_at", "finished_at", "attempts"]
+    list_filter = ["state", "task"]
+    search_fields = ["label", "task", "error", "started_by__username"]
+    readonly_fields = [field.name for field in Job._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # jobs are started from the pages or by beat, never typed in
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["title", "user", "created_at", "read_at"]
+    list_filter = ["read_at"]
+    search_fields = ["title", "body", "user__username"]
+    raw_id_fields = ["user"]

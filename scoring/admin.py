@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from campaigns.admin_history import ReadOnlyHistoryAdmin
-from scoring.models import Criterion, Indicator, LockException, Reading, Score, Standing
+from scoring.models import Criterion, Indicator, LockException, Reading, RecomputeRequest, Score, Standing
 
 
 @admin.register(Indicator)
@@ -56,3 +56,11 @@ class StandingAdmin(admin.ModelAdmin):
     list_filter = ["frozen", "tied"]
     search_fields = ["name", "participant__name"]
     raw_id_fields = ["participant", "period", "group"]
+
+
+@admin.register(RecomputeRequest)
+class RecomputeRequestAdmin(admin.ModelAdmin):
+    list_display = ["plan", "reason", "requested_at", "started_at", "finished_at"]
+    list_filter = ["finished_at"]
+    search_fields = ["plan__title", "reason"]
+    raw_id_fields = ["plan"]
