@@ -289,8 +289,8 @@ def table(results: dict[str, Any]) -> str:
     info = results.get("machine", {})
     header = (f"Machine: {info.get('cpus')} cores, {info.get('memory')}, {info.get('system')}, PostgreSQL "
               f"{info.get('postgresql')}, Python {info.get('python')}; seed {results.get('seed')}; "
-              "each time the median of the runs; memory = peak RSS (ru_maxrss) of the measuring child process, "
-              "Django included.")
+              "each time the median of the runs; memory = peak RSS (VmHWM) of the measuring child process, "
+              "Django included." + (f" {results['note']}" if results.get("note") else ""))
     return header + "\n\n" + "\n".join(lines)
 
 
