@@ -289,18 +289,47 @@ def _null(value) -> str:
     return "\\N" if value is None else str(value)
 
 
+def _copy_text(value) -> str:
+    """A value in COPY's text format (the defaults and figures written here never contain tabs or newlines)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)
+
+
+def _reading_defaults(stamp: str) -> tuple[list[str], str]:
+    """Every other column of scoring_reading with its model default, so that a field added to Reading later (with
+    a default) needs no change here: (column names, the tab-joined tail of each line)."""
+    given = {"id", "participant", "indicator", "period", "window_start", "window_end", "numerator", "denominator",
+             "value", "status"}
+    columns, values = [], []
+    for model_field in Reading._meta.concrete_fields:
+        if model_field.name in given:
+            continue
+        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+            value = stamp
+        elif model_field.name == "version":
+            value = 1
+        else:
+            value = model_field.get_default()
+        columns.append(model_field.column)
+        values.append(_copy_text(value))
+    return columns, "\t".join(values)
+
+
 def _copy_readings(rows: Iterator[tuple], period_id: int) -> int:
     """COPY the readings into PostgreSQL in chunks of text lines (the fastest path psycopg 3 offers)."""
-    stamp = timezone.now().isoformat()
-    columns = ("participant_id, indicator_id, period_id, window_start, window_end, numerator, denominator, value, "
-               "note, evidence, check_again, status, entered_at, version")
+    extra_columns, tail = _reading_defaults(timezone.now().isoformat())
+    columns = ", ".join(["participant_id", "indicator_id", "period_id", "window_start", "window_end", "numerator",
+                         "denominator", "value", "status", *extra_columns])
     written = 0
     with connection.cursor() as django_cursor:
         with django_cursor.cursor.copy(f"COPY scoring_reading ({columns}) FROM STDIN") as copy:
             lines: list[str] = []
             for participant_id, indicator_id, start, end, numerator, denominator, value, status in rows:
                 lines.append(f"{participant_id}\t{indicator_id}\t{period_id}\t{start}\t{end}\t{_null(numerator)}\t"
-                             f"{_null(denominator)}\t{_null(value)}\t\t\tf\t{status}\t{stamp}\t1\n")
+                             f"{_null(denominator)}\t{_null(value)}\t{status}\t{tail}\n")
                 if len(lines) >= COPY_CHUNK:
                     copy.write("".join(lines))
                     written += len(lines)
