@@ -48,7 +48,7 @@ def close_period(*, period: Period, by: AbstractBaseUser | None = None, job_id: 
     """Close a period end to end; a no-op on a period already closed. `by` is None when beat closes it."""
     from awards.services.nominations import propose_for_period
     from scoring.services.readings import lock_period_readings
-    from scoring.services.scores import freeze_standings, recompute_period
+    from scoring.services.scores import freeze_standings
 
     with transaction.atomic():
         period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
@@ -61,8 +61,7 @@ def close_period(*, period: Period, by: AbstractBaseUser | None = None, job_id: 
         report_progress_now(job_id, 10, _("Đang khóa số liệu"))
         lock_period_readings(period=period)
         report_progress_now(job_id, 30, _("Đang tính điểm và xếp hạng"))
-        recompute_period(period=period)
-        freeze_standings(period=period)
+        freeze_standings(period=period)  # computes the period one last time, then freezes it
         report_progress_now(job_id, 70, _("Đang xét đề xuất khen thưởng theo chỉ tiêu"))
         propose_for_period(period=period)
 

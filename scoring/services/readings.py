@@ -13,10 +13,9 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from campaigns.models import Participant, Period, Role
 from campaigns.permissions import ensure_role
@@ -369,15 +368,30 @@ def import_readings(*, user: AbstractBaseUser, period: Period, rows: list[Import
 
 @transaction.atomic
 def lock_period_readings(*, period: Period) -> int:
-    """Lock every reading of the period (the period close calls this); idempotent, each change kept in the history."""
+    """Lock every reading of the period (the period close calls this); idempotent, each change kept in the history.
+
+    Set-based: one INSERT … SELECT writes a history row per reading (status "locked", reason "Chốt kỳ") and one
+    UPDATE locks them, so a national period of three million readings never becomes three million Python objects.
+    """
     lock_period_row(period)
-    readings = list(Reading.objects.select_for_update().filter(period=period).exclude(status=Reading.Status.LOCKED))
-    for reading in readings:
-        reading.status = Reading.Status.LOCKED
-    if readings:
-        bulk_update_with_history(readings, Reading, ["status"], batch_size=500,
-                                 default_change_reason=_("Chốt kỳ"))
-    return len(readings)
+    history = Reading.history.model
+    quote = connection.ops.quote_name
+    tracked = [field.column for field in history._meta.concrete_fields if not field.name.startswith("history_")]
+    select = ", ".join("%s" if column == "status" else quote(column) for column in tracked)
+    where = f"{quote('period_id')} = %s AND {quote('status')} <> %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(quote(c) for c in tracked)}, "  # noqa: S608
+            f"{quote('history_date')}, {quote('history_change_reason')}, {quote('history_type')}, "
+            f"{quote('history_user_id')}) SELECT {select}, %s, %s, %s, NULL "
+            f"FROM {quote(Reading._meta.db_table)} WHERE {where}",
+            [Reading.Status.LOCKED, timezone.now(), str(_("Chốt kỳ")), "~", period.pk, Reading.Status.LOCKED],
+        )
+        cursor.execute(
+            f"UPDATE {quote(Reading._meta.db_table)} SET {quote('status')} = %s WHERE {where}",  # noqa: S608
+            [Reading.Status.LOCKED, period.pk, Reading.Status.LOCKED],
+        )
+        return cursor.rowcount
 
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
