@@ -351,9 +351,17 @@ def _parse_rows(sheet, *, user: AbstractBaseUser, period: Period, result: Import
     by_kind = {kind: {i.code: i for i in indicators_for_kind(criteria, kind)} for kind in Participant.Kind.values}
     all_codes = {code for codes in by_kind.values() for code in codes}
     windows = {window.start: window for window in windows_for(period)}
+    raw_rows = []
+    for row_number, values in enumerate(sheet.iter_rows(min_row=FIRST_ROW, max_col=12, values_only=True),
+                                        start=FIRST_ROW):
+        raw_rows.append((row_number, values))
+        if row_number - FIRST_ROW > MAX_ROWS:
+            break
+    # Only the readings of the participants the file names: a national plan has millions in scope.
+    named = {_whole_number(values[0]) for _row, values in raw_rows if values}
     readings = {
         (r.participant_id, r.indicator_id, r.window_start): r
-        for r in Reading.objects.filter(period=period, participant_id__in=participants.keys())
+        for r in Reading.objects.filter(period=period, participant_id__in=[pk for pk in participants if pk in named])
     }
     statuses: dict[tuple[int, dt.date], str] = {}
     for (participant_id, _indicator_id, window_start), reading in readings.items():
@@ -369,8 +377,7 @@ def _parse_rows(sheet, *, user: AbstractBaseUser, period: Period, result: Import
     def issue(row: int, column: str, message: str) -> None:
         result.errors.append(ImportIssue(name, row, LETTER.get(column, column), message))
 
-    for row_number, values in enumerate(sheet.iter_rows(min_row=FIRST_ROW, max_col=12, values_only=True),
-                                        start=FIRST_ROW):
+    for row_number, values in raw_rows:
         if row_number - FIRST_ROW > MAX_ROWS:
             issue(row_number, "", _("Tệp quá nhiều dòng (tối đa %(max)s).") % {"max": format_number(MAX_ROWS)})
             break
