@@ -231,11 +231,23 @@ def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) ->
     participants = Participant.objects.select_related("unit", "person__unit").in_bulk(
         {o.participant_id for o in outcomes})
 
+    # One note per participant and rule, written in bulk: the period row is locked above, so nobody else writes
+    # this period's notes meanwhile (a national plan has 13,000 participants; one query each took 40 s).
+    existing = {(note.quota_rule_id, note.participant_id): note
+                for note in ProposalNote.objects.filter(period=period, quota_rule_id__in=rule_by_id)}
+    to_create, to_update = [], []
     for outcome in outcomes:
-        ProposalNote.objects.update_or_create(
-            period=period, quota_rule_id=outcome.rule_id, participant_id=outcome.participant_id,
-            defaults={"proposed": outcome.proposed, "reason": outcome.reason, "rank": outcome.rank},
-        )
+        values = {"proposed": outcome.proposed, "reason": outcome.reason, "rank": outcome.rank}
+        note = existing.get((outcome.rule_id, outcome.participant_id))
+        if note is None:
+            to_create.append(ProposalNote(period=period, quota_rule_id=outcome.rule_id,
+                                          participant_id=outcome.participant_id, **values))
+        elif any(getattr(note, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(note, name, value)
+            to_update.append(note)
+    ProposalNote.objects.bulk_create(to_create, batch_size=2000)
+    ProposalNote.objects.bulk_update(to_update, ["proposed", "reason", "rank"], batch_size=2000)
     ProposalNote.objects.filter(period=period).exclude(quota_rule_id__in=rule_by_id).delete()
 
     selected: dict[tuple[int, int], quota.Outcome] = {}
@@ -277,13 +289,16 @@ def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) ->
                 _touch(nomination, changed)
         result.append(nomination)
 
+    # Engine-made proposals that the engine no longer selects are withdrawn: read them in one query, not one each.
+    stale_proposals = {
+        (nomination.participant_id, nomination.award_kind_id): nomination
+        for nomination in Nomination.objects.select_for_update().filter(
+            period=period, status=Status.PROPOSED, added_by_hand=False)
+    }
     for key, outcome in not_selected.items():
         if key in selected:
             continue
-        participant_id, award_kind_id = key
-        stale = (Nomination.objects.select_for_update()
-                 .filter(period=period, participant_id=participant_id, award_kind_id=award_kind_id,
-                         status=Status.PROPOSED, added_by_hand=False).first())
+        stale = stale_proposals.get(key)
         if stale is not None:
             stale.reason, stale.tied_at_cut = outcome.reason, False
             _move(stale, Status.WITHDRAWN, by=by, reason=outcome.reason, fields=("reason", "tied_at_cut"))
