@@ -89,20 +89,27 @@ def periods_for(*, user: AbstractBaseUser) -> QuerySet[Period]:
             .order_by("-plan__start", "plan__title", "order"))
 
 
+def _filter_nominations(nominations: QuerySet[Nomination], *, plan: int | None, period: int | None, status: str,
+                        query: str) -> QuerySet[Nomination]:
+    """The filters every nomination list offers: plan, period, status and a search on the names."""
+    if plan:
+        nominations = nominations.filter(period__plan_id=plan)
+    if period:
+        nominations = nominations.filter(period_id=period)
+    if status:
+        nominations = nominations.filter(status=status)
+    if query:
+        nominations = nominations.filter(Q(name__icontains=query) | Q(unit_name__icontains=query))
+    return nominations
+
+
 def nominations_for(*, user: AbstractBaseUser, period: Period | None = None, plan: int | None = None,
                     status: str = "", query: str = "", period_id: int | None = None) -> QuerySet[Nomination]:
     """Nominations the user may see, filtered, with what list pages show (constant query count)."""
     nominations = Nomination.objects.visible_to(user)
     if period is not None:
         nominations = nominations.filter(period=period)
-    if period_id:
-        nominations = nominations.filter(period_id=period_id)
-    if plan:
-        nominations = nominations.filter(period__plan_id=plan)
-    if status:
-        nominations = nominations.filter(status=status)
-    if query:
-        nominations = nominations.filter(Q(name__icontains=query) | Q(unit_name__icontains=query))
+    nominations = _filter_nominations(nominations, plan=plan, period=period_id, status=status, query=query)
     return (nominations.select_related("period__plan__issuer", "award_kind", "participant", "quota_rule__group",
                                        "decision")
             .annotate(file_count=Count("files", distinct=True))
@@ -179,15 +186,8 @@ def _in_home_affairs_scope(user: AbstractBaseUser, prefix: str = "participant__"
 def home_affairs_nominations(*, user: AbstractBaseUser, plan: int | None = None, period: int | None = None,
                              status: str = "", query: str = "") -> QuerySet[Nomination]:
     """Nominations with their dossiers from the units under the Home Affairs office."""
-    nominations = Nomination.objects.filter(_in_home_affairs_scope(user))
-    if plan:
-        nominations = nominations.filter(period__plan_id=plan)
-    if period:
-        nominations = nominations.filter(period_id=period)
-    if status:
-        nominations = nominations.filter(status=status)
-    if query:
-        nominations = nominations.filter(Q(name__icontains=query) | Q(unit_name__icontains=query))
+    nominations = _filter_nominations(Nomination.objects.filter(_in_home_affairs_scope(user)), plan=plan,
+                                      period=period, status=status, query=query)
     return (nominations.select_related("period__plan__issuer", "award_kind", "participant", "decision")
             .prefetch_related(Prefetch("files", queryset=DossierFile.objects.select_related("requirement")
                                        .order_by("uploaded_at", "pk")))
