@@ -443,6 +443,18 @@ def recompute_participant(*, participant: Participant, period: Period) -> Standi
 
 
 @transaction.atomic
+def recompute_participants(*, period: Period, participants: list[Participant]) -> list[Standing]:
+    """Recompute several participants of a period at once (an import) and re-rank their groups; frozen periods
+    are left as they are (returns [])."""
+    from scoring.services.readings import lock_period_row  # one lock order for every writer of the period
+
+    lock_period_row(period)
+    if not participants or is_frozen(period):
+        return []
+    return _recompute(period, list({p.pk: p for p in participants}.values()), whole_period=False)
+
+
+@transaction.atomic
 def recompute_period(*, period: Period, as_of: dt.date | None = None) -> int:
     """Recompute every participant of a period; returns how many standings were written (0 for a frozen period)."""
     from scoring.services.readings import lock_period_row  # one lock order for every writer of the period
