@@ -1,4 +1,4 @@
-"""State changes of readings: save a figure, send a window, return it, lock a period's readings.
+"""State changes of readings: save a figure, send a window, return it, import a workbook, attach evidence.
 
 Every change goes through ``can_edit_reading`` (scoring.access) and keeps an audit row (django-simple-history on
 Reading). Saving the same figures again changes nothing: no version bump, no history row. After a change the
@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -364,34 +364,6 @@ def import_readings(*, user: AbstractBaseUser, period: Period, rows: list[Import
     for participant in changed.values():
         _recompute(participant=participant, period=period)
     return count
-
-
-@transaction.atomic
-def lock_period_readings(*, period: Period) -> int:
-    """Lock every reading of the period (the period close calls this); idempotent, each change kept in the history.
-
-    Set-based: one INSERT … SELECT writes a history row per reading (status "locked", reason "Chốt kỳ") and one
-    UPDATE locks them, so a national period of three million readings never becomes three million Python objects.
-    """
-    lock_period_row(period)
-    history = Reading.history.model
-    quote = connection.ops.quote_name
-    tracked = [field.column for field in history._meta.concrete_fields if not field.name.startswith("history_")]
-    select = ", ".join("%s" if column == "status" else quote(column) for column in tracked)
-    where = f"{quote('period_id')} = %s AND {quote('status')} <> %s"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(quote(c) for c in tracked)}, "  # noqa: S608
-            f"{quote('history_date')}, {quote('history_change_reason')}, {quote('history_type')}, "
-            f"{quote('history_user_id')}) SELECT {select}, %s, %s, %s, NULL "
-            f"FROM {quote(Reading._meta.db_table)} WHERE {where}",
-            [Reading.Status.LOCKED, timezone.now(), str(_("Chốt kỳ")), "~", period.pk, Reading.Status.LOCKED],
-        )
-        cursor.execute(
-            f"UPDATE {quote(Reading._meta.db_table)} SET {quote('status')} = %s WHERE {where}",  # noqa: S608
-            [Reading.Status.LOCKED, period.pk, Reading.Status.LOCKED],
-        )
-        return cursor.rowcount
 
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024

@@ -15,7 +15,7 @@ from django.urls import reverse
 from campaigns.models import Period
 from campaigns.uploads import sniff_document_type
 from scoring.models import Reading
-from scoring.services.readings import attach_evidence, lock_period_readings, remove_evidence, save_reading
+from scoring.services.readings import attach_evidence, remove_evidence, save_reading
 from tests.scoring.entry_fixtures import entry_world
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +171,6 @@ def test_an_upload_without_a_file_comes_back_with_the_form(client, org, world):
 
 
 def test_a_reading_of_a_closed_period_takes_no_evidence(client, org, world):
-    lock_period_readings(period=world.period)
     Period.objects.filter(pk=world.period.pk).update(status=Period.Status.CLOSED)
     client.force_login(org.staff_a)
     response = client.post(url("evidence_upload", world.reading), {"file": upload()})
