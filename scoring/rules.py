@@ -7,6 +7,7 @@ and its worked examples; tests/scoring/test_rules.py checks each of them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -603,6 +604,7 @@ _MODIFIERS = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê
               ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}
 
 
+@functools.lru_cache(maxsize=100_000)
 def vi_sort_key(name: str) -> tuple:
     """A sort key for Vietnamese names: letters in the Vietnamese alphabet (a ă â b c d đ e ê …), then tones, then
     the text itself; so "Ánh" sorts among the A's and "Đức" after every D."""

@@ -115,7 +115,9 @@ def _totals_sql(ctx: _Context, participant_ids: list[int] | None) -> Iterator[tu
                    or spec.accumulation == rules.LAST})
     params = {"period": ctx.period.pk, "last": last, "due": sorted(ctx.due_starts), "ids": participant_ids}
     sql = _PG_TOTALS.format(participants="AND participant_id = ANY(%(ids)s)" if participant_ids is not None else "")
-    with connection.cursor() as cursor:
+    # A server-side cursor: PostgreSQL streams the groups as it aggregates them (index order), so the rules run in
+    # Python while the scan goes on, on the other core.
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(5000):
             yield from batch
@@ -220,21 +222,21 @@ def _score_relative(ctx: _Context, computed: list[_Computed],
     by_group: dict[int | None, list[_Computed]] = defaultdict(list)
     for item in computed:
         by_group[item.participant.group_id].append(item)
+    relative = [spec for spec in ctx.specs.values() if spec.rule == rules.RELATIVE]
     for group_id, members in by_group.items():
-        for criterion in ctx.criteria:
-            spec = ctx.specs[criterion.pk]
-            if spec.rule != rules.RELATIVE:
-                continue
-            values = [m.values[criterion.pk].value for m in members if criterion.pk in m.values]
-            values += (external or {}).get((group_id, criterion.pk), [])
-            best = bests[(group_id, criterion.pk)] = rules.best_value(spec.direction, values)
+        for spec in relative:
+            criterion_id = spec.id
+            values = [m.values[criterion_id].value for m in members if criterion_id in m.values]
+            values += (external or {}).get((group_id, criterion_id), [])
+            best = bests[(group_id, criterion_id)] = rules.best_value(spec.direction, values)
             for member in members:
-                if criterion.pk not in member.values:
+                value = member.values.get(criterion_id)
+                if value is None:
                     continue
-                index = next(i for i, r in enumerate(member.results) if r.criterion_id == criterion.pk)
+                index = next(i for i, r in enumerate(member.results) if r.criterion_id == criterion_id)
                 placeholder = member.results[index]
                 member.results[index] = rules.score_criterion(
-                    spec, member.values[criterion.pk], best=best, windows_expected=placeholder.windows_expected,
+                    spec, value, best=best, windows_expected=placeholder.windows_expected,
                     windows_present=placeholder.windows_present, with_explanation=False,
                 )
     return bests
