@@ -3,11 +3,13 @@ quota per award form and group, even when the proposals allowed more (a tie at t
 
 from __future__ import annotations
 
+import threading
 from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from awards.models import Condition, DossierRequirement, Nomination, QuotaRule
@@ -121,3 +123,30 @@ def test_the_quota_per_award_form_and_group_holds_at_acceptance(org):
     with pytest.raises(ValidationError, match="đã đủ chỉ tiêu 1 tập thể"):
         services.accept_nomination(nomination=second, by=org.chairman_a)
     assert Nomination.objects.get(pk=second.pk).status == "submitted"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_chairmen_accepting_the_tied_officials_at_once_take_one_place(province):
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks between two connections are checked on PostgreSQL.")
+    barrier, refused, errors = threading.Barrier(2), [], []
+
+    def accept(name: str) -> None:
+        try:
+            barrier.wait()
+            services.accept_nomination(nomination=province.nominations[name], by=province.chairman)
+        except ValidationError as error:
+            refused.append(error.messages[0])
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(name,)) for name in ("Lê Văn Một", "Lê Văn Hai")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(refused) == 1 and "tập thể Xã An Bình đã có 1 cá nhân được chấp thuận" in refused[0]
+    assert Nomination.objects.filter(period=province.period, name__startswith="Lê Văn", status="accepted").count() == 1
