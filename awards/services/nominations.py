@@ -493,6 +493,9 @@ def accept_nomination(*, nomination: Nomination, by: AbstractBaseUser, reason: s
             "threshold": format_percent(vote.meeting.threshold_percent)})
     rule = nomination.quota_rule
     if rule is not None:
+        # Accepts under one rule are serialised on the rule's row, so two chairmen's tabs cannot both take the last
+        # place (each holds only its own nomination's lock otherwise).
+        rule = QuotaRule.objects.select_for_update().get(pk=rule.pk)
         limit = quota_limit(rule, nomination.participant.kind)
         accepted = Nomination.objects.filter(_active_under_rule(nomination, (Status.ACCEPTED,))).count()
         if accepted >= limit:
@@ -500,7 +503,55 @@ def accept_nomination(*, nomination: Nomination, by: AbstractBaseUser, reason: s
                 "Không thể chấp thuận %(name)s: đã đủ chỉ tiêu %(limit)s %(kind)s. Nếu có đồng hạng tại ngưỡng, "
                 "hãy chọn và không chấp thuận người còn lại.") % {
                 "name": nomination.name, "limit": limit, "kind": nomination.participant.get_kind_display().lower()})
+        if rule.individuals_per_collective and nomination.participant.kind == Participant.Kind.INDIVIDUAL:
+            _check_accept_per_collective(nomination, rule)
     return _move(nomination, Status.ACCEPTED, by=by, reason=reason.strip() or _("Chấp thuận đề nghị khen thưởng"))
+
+
+def _owning_collective(collectives: list[Nomination], individual: Participant) -> Nomination | None:
+    """The deepest nominated collective an individual's unit lies in (a section inside a commune goes with the
+    section), as the quota engine attaches individuals to collectives."""
+    unit = participant_unit(individual)
+    owners = [n for n in collectives if unit is not None and n.participant.unit_id
+              and quota.belongs_to(unit.path, n.participant.unit.path)]
+    return max(owners, key=lambda n: (len(n.participant.unit.path), -n.participant_id), default=None)
+
+
+def _check_accept_per_collective(nomination: Nomination, rule: QuotaRule) -> None:
+    """"K individuals per selected collective" holds for accepted nominees too: the individual's collective must
+    still be nominated (not rejected nor withdrawn) and must have fewer than K individuals accepted already.
+
+    The engine applies the rule when it proposes; at acceptance it can be broken by a tie at the K-th place (both
+    proposed, the chairman must choose), by nominees added by hand, or by a collective rejected afterwards."""
+    per_collective = rule.individuals_per_collective
+    collectives = list(Nomination.objects.filter(period_id=nomination.period_id, quota_rule=rule,
+                                                 participant__kind=Participant.Kind.COLLECTIVE)
+                       .select_related("participant__unit"))
+    owner = _owning_collective(collectives, nomination.participant)
+    if owner is None:
+        raise ValidationError(_(
+            "Không thể chấp thuận %(name)s: chỉ tiêu chỉ khen %(count)s cá nhân cho mỗi tập thể được chọn, "
+            "nhưng %(name)s không thuộc tập thể nào được đề nghị khen thưởng.") % {
+            "name": nomination.name, "count": per_collective})
+    if owner.status in (Status.REJECTED, Status.WITHDRAWN):
+        raise ValidationError(_(
+            "Không thể chấp thuận %(name)s: chỉ tiêu chỉ khen %(count)s cá nhân cho mỗi tập thể được chọn, "
+            "nhưng tập thể %(collective)s %(status)s.") % {
+            "name": nomination.name, "count": per_collective, "collective": owner.name,
+            "status": _("đã không được chấp thuận") if owner.status == Status.REJECTED
+            else _("không còn được đề xuất")})
+    accepted = [other for other in Nomination.objects.filter(
+        period_id=nomination.period_id, quota_rule=rule, participant__kind=Participant.Kind.INDIVIDUAL,
+        status=Status.ACCEPTED).exclude(pk=nomination.pk)
+        .select_related("participant__unit", "participant__person__unit").order_by("name", "pk")
+        if _owning_collective(collectives, other.participant) == owner]
+    if len(accepted) >= per_collective:
+        raise ValidationError(_(
+            "Không thể chấp thuận %(name)s: chỉ tiêu tối đa %(count)s cá nhân cho mỗi tập thể được chọn, "
+            "tập thể %(collective)s đã có %(accepted)s cá nhân được chấp thuận (%(names)s). "
+            "Nếu có đồng hạng tại ngưỡng, hãy chọn và không chấp thuận người còn lại.") % {
+            "name": nomination.name, "count": per_collective, "collective": owner.name,
+            "accepted": len(accepted), "names": ", ".join(other.name for other in accepted)})
 
 
 @transaction.atomic

@@ -406,30 +406,47 @@ def _checked_evidence(file: Any) -> tuple[bytes, str]:
     return content, kind
 
 
-@transaction.atomic
 def attach_evidence(*, user: AbstractBaseUser, reading: Reading, file: Any) -> Reading:
     """Attach (or replace) the evidence file of a reading: same access rule as its figures (Nội vụ never).
 
     The file is checked by content (≤ 10 MB; PDF, JPEG, PNG, DOCX, XLSX), stored under a random name with the real
     extension, and its sanitised original name kept in ``evidence_name``. A replaced file stays in the storage: the
     history row of the previous version still names it. Bumps ``version``; the history says "Đính kèm minh chứng".
+
+    The access check and the content check come before anything is written; the file is written last, and when
+    saving the row fails after that (a lock timeout, a lost connection, a failed commit) the new file is deleted
+    again, so no upload is left in the storage without a reading naming it. A caller that wraps this in its own
+    transaction and rolls back after it returned owns that cleanup (the views do not).
     """
+    import logging
     import uuid
 
     from django.core.files.base import ContentFile
 
     from campaigns.uploads import sanitise_filename
 
-    current = _locked_reading_for_change(user=user, reading=reading)
-    content, kind = _checked_evidence(file)
-    stem = sanitise_filename(getattr(file, "name", "") or "", default="minh-chung", max_length=200)
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    current.evidence.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(content), save=False)
-    current.evidence_name = f"{stem}.{kind}"
-    current.entered_by = current._history_user = user
-    current.version += 1
-    current._change_reason = _("Đính kèm minh chứng")
-    current.save()
+    stored: list[str] = []  # the new file's storage name once written
+    storage = Reading._meta.get_field("evidence").storage
+    try:
+        with transaction.atomic():
+            current = _locked_reading_for_change(user=user, reading=reading)
+            content, kind = _checked_evidence(file)
+            stem = sanitise_filename(getattr(file, "name", "") or "", default="minh-chung", max_length=200)
+            stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+            current.evidence.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(content), save=False)
+            stored.append(current.evidence.name)
+            current.evidence_name = f"{stem}.{kind}"
+            current.entered_by = current._history_user = user
+            current.version += 1
+            current._change_reason = _("Đính kèm minh chứng")
+            current.save()
+    except BaseException:
+        for name in stored:
+            try:
+                storage.delete(name)
+            except OSError:  # the original error matters more than a file the storage could not remove
+                logging.getLogger(__name__).exception("Could not delete the orphaned evidence file %s", name)
+        raise
     return current
 
 

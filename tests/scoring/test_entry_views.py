@@ -53,6 +53,14 @@ def test_the_grid_shows_each_criterion_with_its_target_and_labelled_inputs(clien
     assert "<script>" not in page  # no inline script under the CSP
 
 
+def test_the_history_buttons_are_in_the_tab_order_with_a_vietnamese_name(client, org, world):
+    """Keyboard users reach each row's history (the browser journey presses Tab and Enter on it)."""
+    client.force_login(org.staff_a)
+    page = client.get(_url(world)).content.decode()
+    assert 'aria-label="Lịch sử số liệu: Tỷ lệ hồ sơ giải quyết đúng hạn"' in page
+    assert 'tabindex="-1"' not in page
+
+
 def test_an_individual_sees_only_the_criteria_that_apply_to_individuals(client, org, world):
     client.force_login(org.staff_a)
     page = client.get(_url(world, participant=world.person_a)).content.decode()
