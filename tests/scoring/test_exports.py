@@ -234,8 +234,8 @@ def test_the_portable_readings_stream_keeps_the_participants_order(org):
         read(a, digitised, period, month, 1, 2)
         read(b, digitised, period, month, 3, 4)
     for order in ([b.pk, a.pk], [a.pk, b.pk]):
-        by_database = [r.participant_id for r in selectors._export_readings(period, order)]
-        by_orm = [r.participant_id for r in selectors._export_readings_orm(period, order)]
+        by_database = [reading[0] for reading in selectors._export_readings(period, order)]
+        by_orm = [reading[0] for reading in selectors._export_readings_orm(period, order)]
         assert by_database == by_orm == [order[0], order[0], order[1], order[1]]
 
 
