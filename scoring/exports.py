@@ -273,7 +273,7 @@ def _number(value):
     return value, DECIMAL
 
 
-def reading_cells(row: ReadingRow, number: int) -> list[tuple]:
+def reading_cells(row: ReadingRow, *, number: int) -> list[tuple]:
     """The row as (value, style) pairs, in the columns of its family's sheet."""
     participant, indicator, period = row.participant, row.indicator, row.period
     cells: list[tuple] = [(number, INTEGER), (participant.name, None), (participant.unit_name, None),
@@ -379,8 +379,10 @@ def write_readings(*, data: selectors.ReadingExport) -> tempfile.SpooledTemporar
 
     for row in reading_rows(data):
         key = (row.participant.group_id, row.family)
-        sheet = sheets.get(key) or sheets.setdefault(key, open_sheet(*key))
-        sheet.append(reading_cells(row, sheet.rows - READINGS_FIRST_ROW + 2))
+        sheet = sheets.get(key)
+        if sheet is None:
+            sheet = sheets[key] = open_sheet(*key)
+        sheet.append(reading_cells(row, number=sheet.rows - (READINGS_FIRST_ROW - 1) + 1))  # STT: 1, 2, …
     if not sheets:
         sheet = workbook.add_sheet(_sheet_title("Số liệu", used))
         _stream_title_rows(sheet, period, "Số liệu", exported_at)

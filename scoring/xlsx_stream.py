@@ -216,8 +216,10 @@ class StreamingSheet:
         column = sum((ord(char) - 64) * 26 ** power for power, char in enumerate(reversed(letters.upper())))
         splits = (f' xSplit="{column - 1}"' if column > 1 else "") + (f' ySplit="{row - 1}"' if row > 1 else "")
         pane = ("bottomRight" if column > 1 and row > 1 else "topRight" if column > 1 else "bottomLeft")
+        # As openpyxl writes it (which Excel opens): the other panes' selections, then the active one.
+        others = '<selection pane="topRight"/><selection pane="bottomLeft"/>' if pane == "bottomRight" else ""
         return (f'<sheetViews><sheetView workbookViewId="0"><pane{splits} topLeftCell="{frozen}" '
-                f'activePane="{pane}" state="frozen"/><selection pane="{pane}" activeCell="{frozen}" '
+                f'activePane="{pane}" state="frozen"/>{others}<selection pane="{pane}" activeCell="{frozen}" '
                 f'sqref="{frozen}"/></sheetView></sheetViews>')
 
     def append(self, cells: list[tuple[Any, str | None]] | tuple[tuple[Any, str | None], ...]) -> None:
