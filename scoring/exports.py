@@ -1,5 +1,7 @@
-"""Excel exports of standings and readings: openpyxl write-only (constant memory), one sheet per group, the plan and
-period named on top, Vietnamese headers, numbers as numbers with formats, frozen header row."""
+"""Excel exports of standings and readings, in constant memory: the plan and period named on top, Vietnamese
+headers, numbers as numbers with formats, frozen headers. Standings: openpyxl write-only, one sheet per group.
+Readings: one row per participant × indicator with the period's windows as columns, one sheet per group and family
+of indicator (rates / counts and yes-no), written by scoring.xlsx_stream (millions of cells at national scale)."""
 
 from __future__ import annotations
 
