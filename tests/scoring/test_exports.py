@@ -3,6 +3,7 @@ header, scope; the readings with the months as columns, rates as tử số / m�
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from http import HTTPStatus
 
@@ -196,6 +197,19 @@ def test_participants_follow_the_vietnamese_name_order_and_nothing_read_is_left_
     ]
     assert [row[0] for row in rows] == [1, 2, 3, 4, 5, 6]
     assert rows[3][4:6] == [1, 2]
+
+
+def test_a_reading_outside_the_period_windows_is_named_in_the_notes_and_counted_as_scoring_counts_it(client, org):
+    plan, period, group, a, b = small_plan(org, months=2)
+    digitised = indicator("so-hoa")
+    criterion(plan, digitised, 1, 90, 10)
+    read(a, digitised, period, 1, 9, 10)
+    Reading.objects.create(participant=a, indicator=digitised, period=period, window_start=dt.date(2024, 3, 1),
+                           window_end=dt.date(2024, 3, 31), numerator=1, denominator=10)  # the period was shortened
+    sheet = _readings(client, org.noi_vu, period)["Khối xã – Tỷ lệ"]
+    assert sheet.cell(6, _column(sheet, "Ghi chú", "")).value == "Kỳ từ 01/03/2024 (ngoài các kỳ của đợt): 1/10"
+    assert sheet.cell(6, _column(sheet, "Cả đợt", "Tử số")).value == 10
+    assert sheet.cell(6, _column(sheet, "Cả đợt", "Mẫu số")).value == 20
 
 
 def test_the_readings_export_runs_the_same_queries_for_3_or_30_participants(client, org,
