@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from campaigns.formatting import format_number
 from campaigns.models import Participant, Period, Unit
 from campaigns.uploads import check_xlsx
-from scoring.access import can_edit_reading
+from scoring.access import EditAccessCache, window_statuses
 from scoring.entry_selectors import indicators_for_kind, plan_criteria
 from scoring.models import Indicator, Reading
 from scoring.services.readings import describe_figures, reading_figures
@@ -55,9 +56,12 @@ INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
 HEADER_FILL = PatternFill("solid", fgColor="A61B1B")
 
 
-def scoped_participants(*, user: AbstractBaseUser, period: Period, unit: Unit | None = None) -> list[Participant]:
-    """Participants of the period's plan in the user's scope, optionally within one unit's subtree."""
+def scoped_participants(*, user: AbstractBaseUser, period: Period, unit: Unit | None = None,
+                        pks: Iterable[int] | None = None) -> list[Participant]:
+    """Participants of the period's plan in the user's scope, optionally within one unit's subtree or among ids."""
     participants = Participant.objects.visible_to(user).filter(plan=period.plan)
+    if pks is not None:
+        participants = participants.filter(pk__in=list(pks))
     if unit is not None:
         participants = participants.filter(Q(unit__path__startswith=unit.path)
                                            | Q(person__unit__path__startswith=unit.path))
@@ -346,31 +350,28 @@ def parse_readings(*, user: AbstractBaseUser, period: Period, source: IO[bytes])
 
 
 def _parse_rows(sheet, *, user: AbstractBaseUser, period: Period, result: ImportResult) -> None:
-    participants = {p.pk: p for p in scoped_participants(user=user, period=period)}
-    criteria = plan_criteria(period.plan)
-    by_kind = {kind: {i.code: i for i in indicators_for_kind(criteria, kind)} for kind in Participant.Kind.values}
-    all_codes = {code for codes in by_kind.values() for code in codes}
-    windows = {window.start: window for window in windows_for(period)}
     raw_rows = []
     for row_number, values in enumerate(sheet.iter_rows(min_row=FIRST_ROW, max_col=12, values_only=True),
                                         start=FIRST_ROW):
         raw_rows.append((row_number, values))
         if row_number - FIRST_ROW > MAX_ROWS:
             break
-    # Only the readings of the participants the file names: a national plan has millions in scope.
-    named = {_whole_number(values[0]) for _row, values in raw_rows if values}
+    criteria = plan_criteria(period.plan)
+    by_kind = {kind: {i.code: i for i in indicators_for_kind(criteria, kind)} for kind in Participant.Kind.values}
+    all_codes = {code for codes in by_kind.values() for code in codes}
+    windows = {window.start: window for window in windows_for(period)}
+    # Only the participants, and their readings of the windows, that the file names (one query each): a national
+    # plan has millions of readings in scope, a province's year a hundred thousand where the file fills one month.
+    named = {number for _row, values in raw_rows if values and type(number := _whole_number(values[0])) is int}
+    participants = {p.pk: p for p in scoped_participants(user=user, period=period, pks=named)} if named else {}
+    named_windows = {_window_start(values[2]) for _row, values in raw_rows if len(values) > 2} & set(windows)
     readings = {
         (r.participant_id, r.indicator_id, r.window_start): r
-        for r in Reading.objects.filter(period=period, participant_id__in=[pk for pk in participants if pk in named])
-    }
-    statuses: dict[tuple[int, dt.date], str] = {}
-    for (participant_id, _indicator_id, window_start), reading in readings.items():
-        key = (participant_id, window_start)
-        rank = {"draft": 0, "submitted": 1, "locked": 2}
-        if rank[reading.status] >= rank.get(statuses.get(key, "draft"), 0):
-            statuses[key] = reading.status
-    access_cache: dict[tuple[int, dt.date], Any] = {}
-    now = timezone.now()
+        for r in Reading.objects.filter(period=period, participant_id__in=list(participants),
+                                        window_start__in=named_windows)
+    } if participants and named_windows else {}
+    statuses = window_statuses((key[0], key[2], reading.status) for key, reading in readings.items())
+    access = EditAccessCache(user=user, period=period, participants=participants.values())
     seen: dict[tuple[int, int, dt.date], int] = {}
     name = sheet.title
 
@@ -425,16 +426,12 @@ def _parse_rows(sheet, *, user: AbstractBaseUser, period: Period, result: Import
         else:
             state = "new"
         if state != "unchanged":
-            access_key = (participant.pk, window.start)
-            if access_key not in access_cache:
-                access_cache[access_key] = can_edit_reading(
-                    user=user, participant=participant, period=period, window_start=window.start, now=now,
-                    status=statuses.get(access_key, Reading.Status.DRAFT))
-            access = access_cache[access_key]
-            if not access.allowed:
+            allowed = access(participant, window.start, statuses.get((participant.pk, window.start),
+                                                                     Reading.Status.DRAFT))
+            if not allowed:
                 column = "numerator" if indicator.kind == Indicator.Kind.RATE else "value"
                 issue(row_number, column, _("Không được thay đổi số liệu %(window)s của %(name)s: %(reason)s") % {
-                    "window": window.label, "name": participant.name, "reason": access.reason})
+                    "window": window.label, "name": participant.name, "reason": allowed.reason})
                 continue
         result.rows.append(ImportRow(row=row_number, participant=participant, indicator=indicator,
                                      window_start=window.start, window_label=window.label, figures=figures,
