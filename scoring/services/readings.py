@@ -374,9 +374,14 @@ def import_readings(*, user: AbstractBaseUser, period: Period, rows: list[Import
     created: list[Reading] = []
     updated: list[tuple] = []  # (id, numerator, denominator, value, note, check_again)
     changed: dict[int, Participant] = {}
+    seen: dict[tuple[int, int, dt.date], int] = {}
     for row in pending:
         participant, indicator = row.participant, row.indicator
-        # The same checks, in the same order and with the same messages, as a single save (apply_reading).
+        # The checks of a single save (access, then apply_reading's), in that order and with the same messages.
+        allowed = access(participant, row.window_start, statuses.get((participant.pk, row.window_start),
+                                                                     Reading.Status.DRAFT))
+        if not allowed:
+            raise PermissionDenied(allowed.reason)
         num, den, val = clean_figures(indicator, numerator=row.figures["numerator"],
                                       denominator=row.figures["denominator"], value=row.figures["value"])
         if participant.plan_id != period.plan_id:
@@ -387,13 +392,14 @@ def import_readings(*, user: AbstractBaseUser, period: Period, rows: list[Import
         window = windows.get(row.window_start)
         if window is None:
             raise ValidationError(_("Kỳ báo cáo không thuộc đợt này."))
-        allowed = access(participant, window.start, statuses.get((participant.pk, window.start),
-                                                                 Reading.Status.DRAFT))
-        if not allowed:
-            raise PermissionDenied(allowed.reason)
+        key = (participant.pk, indicator.pk, window.start)
+        if key in seen:  # the parser refuses these; a set-based write could not apply them one after the other
+            raise ValidationError(_("Dòng trùng với dòng %(row)s (cùng đối tượng, chỉ số và kỳ).") % {
+                "row": seen[key]})
+        seen[key] = row.row
 
         figures = (num, den, val, (row.figures.get("note") or "").strip(), bool(row.figures.get("check_again")))
-        existing = current.get((participant.pk, indicator.pk, window.start))
+        existing = current.get(key)
         if existing is not None and tuple(existing[4:9]) == figures:
             continue  # what is already there: nothing written, whatever version the preview saw
         expected = row.reading.version if row.reading is not None else 0

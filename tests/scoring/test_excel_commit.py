@@ -3,12 +3,13 @@ untouched, standings up to date at once, and a query count that does not grow wi
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
 from scoring import excel
@@ -164,6 +165,19 @@ def test_a_window_sent_after_the_preview_refuses_the_import(org, world):
         import_readings(user=org.staff_a, period=world.period, rows=result.rows)
 
     assert _snapshot() == before
+
+
+def test_rows_naming_the_same_reading_twice_are_refused_whole(org, world):
+    result = parse_readings(user=org.staff_a, period=world.period, source=_workbook(world, [
+        (world.commune_a, world.events, world.current, {"J": 5}),
+        (world.commune_a, world.on_time, world.current, {"H": 1, "I": 2}),
+    ]))
+    twice = [*result.rows, dataclasses.replace(result.rows[0], row=99, figures={**result.rows[0].figures, "value": 6})]
+
+    with pytest.raises(ValidationError, match="Dòng trùng với dòng 5"):
+        import_readings(user=org.staff_a, period=world.period, rows=twice)
+
+    assert not Reading.objects.exists()
 
 
 def test_standings_show_the_imported_figures_at_once(org, world):
