@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from awards.models import AwardKind, Condition, DossierRequirement, QuotaRule
+from awards.models import AwardKind, Condition, DossierRequirement, Level, QuotaRule, Recipient
 from campaigns.formatting import format_number
 from campaigns.models import Plan
 from scoring.models import Criterion, Indicator
@@ -448,3 +448,59 @@ def award_kind_choices(kinds: Iterable[AwardKind]) -> list:
     for kind in kinds:
         grouped.setdefault(kind.get_level_display(), []).append((kind.pk, kind.name))
     return [("", "---------")] + [(str(level), rows) for level, rows in grouped.items()]
+
+
+def _award_number(text: str, *, label: str, places: int, maximum: Decimal) -> Decimal:
+    """A positive number typed Vietnamese style ("0,15") or with a dot, at most `places` decimals, up to `maximum`."""
+    try:
+        number = _parse_decimal(text)
+    except ValueError:
+        raise ValidationError(_("%(label)s phải là một số, ví dụ 0,15.") % {"label": label}) from None
+    if number <= 0 or number > maximum:
+        raise ValidationError(_("%(label)s phải lớn hơn 0 và không quá %(max)s.") % {
+            "label": label, "max": str(plain_number(maximum)).replace(".", ",")})
+    if -number.as_tuple().exponent > places:
+        raise ValidationError(_("%(label)s có tối đa %(places)s chữ số thập phân.") % {
+            "label": label, "places": places})
+    return number
+
+
+class AwardKindForm(forms.Form):
+    """A form of commendation missing from the catalogue (e.g. a ward chairman's Giấy khen), added from the award-rules
+    editor with what the decision and the reward need; the same fields a plan file's `award_kinds` entry has."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Tên hình thức khen thưởng"), max_length=255,
+        help_text=gettext_lazy("Như in trên quyết định, ví dụ: Giấy khen của Chủ tịch Ủy ban nhân dân phường."),
+        error_messages={"required": gettext_lazy("Nhập tên hình thức khen thưởng.")})
+    level = forms.ChoiceField(
+        label=gettext_lazy("Cấp khen (người ký quyết định)"), choices=[("", "---------"), *Level.choices],
+        error_messages={"required": gettext_lazy("Chọn cấp khen: ai ký quyết định khen thưởng này.")})
+    recipients = forms.ChoiceField(label=gettext_lazy("Đối tượng được khen"), choices=Recipient.choices,
+                                   initial=Recipient.BOTH)
+    certificate_title = forms.CharField(
+        label=gettext_lazy("Tên in trên bằng"), max_length=60, initial="GIẤY KHEN",
+        help_text=gettext_lazy("GIẤY KHEN, BẰNG KHEN, GIẤY CHỨNG NHẬN…"),
+        error_messages={"required": gettext_lazy("Nhập tên in trên bằng, ví dụ GIẤY KHEN.")})
+    individual_coefficient = forms.CharField(
+        label=gettext_lazy("Tiền thưởng cá nhân (hệ số × mức lương cơ sở)"),
+        help_text=gettext_lazy("Ví dụ 0,15 với Giấy khen; 1 với Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh."),
+        error_messages={"required": gettext_lazy("Nhập hệ số tiền thưởng cá nhân, ví dụ 0,15.")})
+    collective_multiplier = forms.CharField(
+        label=gettext_lazy("Tiền thưởng tập thể (bằng cá nhân × hệ số)"), initial="2",
+        help_text=gettext_lazy("Thường là 2: tập thể được gấp đôi mức của cá nhân."),
+        error_messages={"required": gettext_lazy("Nhập hệ số tiền thưởng tập thể, thường là 2.")})
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_certificate_title(self) -> str:
+        return " ".join(self.cleaned_data["certificate_title"].split()).upper()
+
+    def clean_individual_coefficient(self) -> Decimal:
+        return _award_number(self.cleaned_data["individual_coefficient"], label=_("Hệ số tiền thưởng cá nhân"),
+                             places=3, maximum=Decimal("99.999"))
+
+    def clean_collective_multiplier(self) -> Decimal:
+        return _award_number(self.cleaned_data["collective_multiplier"], label=_("Hệ số tiền thưởng tập thể"),
+                             places=2, maximum=HUNDRED)

@@ -46,13 +46,11 @@ def load(scale: str, seed: int) -> Bench:
 
 
 def reopen(bench: Bench) -> None:
-    """Undo a close with plain SQL (faster than the reopen service and leaves no trace): period open, readings back to
-    submitted (the current month to draft), no scores, standings, proposals, decisions or reading history."""
+    """Undo a close with plain SQL (faster than the reopen service and leaves no trace): period open, no scores,
+    standings, proposals or decisions."""
     period_id, plan_id = bench.period.pk, bench.plan.pk
     statements = [
         ("UPDATE campaigns_period SET status = 'open', closed_at = NULL WHERE id = %s", [period_id]),
-        ("UPDATE scoring_reading SET status = CASE WHEN window_start = %s THEN 'draft' ELSE 'submitted' END "
-         "WHERE period_id = %s AND status = 'locked'", [bench.current_window, period_id]),
         ("DELETE FROM awards_nominationtransition WHERE nomination_id IN "
          "(SELECT id FROM awards_nomination WHERE period_id = %s)", [period_id]),
         ("DELETE FROM awards_historicalnomination WHERE period_id = %s", [period_id]),

@@ -86,16 +86,14 @@ def active_lock_exception(*, unit: Unit, period: Period, window_start: dt.date,
 
 
 def window_status(*, participant: Participant, period: Period, window_start: dt.date) -> str:
-    """The most advanced status among the window's readings: locked > submitted > draft (draft when none)."""
+    """The most advanced status among the window's readings: submitted > draft (draft when none). A closed period's
+    readings are locked by the period's status, which can_edit_reading checks first."""
     statuses = set(
         Reading.objects.filter(participant=participant, period=period, window_start=window_start)
         .values_list("status", flat=True)
         .distinct()
     )
-    for status in (Reading.Status.LOCKED, Reading.Status.SUBMITTED):
-        if status in statuses:
-            return status
-    return Reading.Status.DRAFT
+    return Reading.Status.SUBMITTED if Reading.Status.SUBMITTED in statuses else Reading.Status.DRAFT
 
 
 STATUS_RANK = {Reading.Status.DRAFT: 0, Reading.Status.SUBMITTED: 1, Reading.Status.LOCKED: 2}
@@ -140,8 +138,6 @@ def can_edit_reading(*, user: AbstractBaseUser, participant: Participant, period
 
     if status is None:
         status = window_status(participant=participant, period=period, window_start=window_start)
-    if status == Reading.Status.LOCKED:
-        return Access(False, _("Đã chốt kỳ: số liệu đã khóa."), "locked")
     if status == Reading.Status.SUBMITTED:
         return Access(
             False, _("Đã được gửi/phê duyệt: chỉ sửa được khi lãnh đạo trả lại số liệu kỳ này."), "submitted"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from campaigns.admin_history import ReadOnlyHistoryAdmin
+from campaigns.models import Period
 from scoring.models import Criterion, Indicator, LockException, Reading, RecomputeRequest, Score, Standing
 
 
@@ -26,13 +27,13 @@ class ReadingAdmin(ReadOnlyHistoryAdmin):
     raw_id_fields = ["participant", "indicator", "period", "entered_by"]
 
     def has_change_permission(self, request, obj=None):
-        # A locked reading changes only through the period's reopen path.
-        if obj is not None and obj.status == Reading.Status.LOCKED:
+        # A closed period's readings change only through the period's reopen path.
+        if obj is not None and obj.period.status != Period.Status.OPEN:
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status == Reading.Status.LOCKED:
+        if obj is not None and obj.period.status != Period.Status.OPEN:
             return False
         return super().has_delete_permission(request, obj)
 

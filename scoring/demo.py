@@ -83,7 +83,7 @@ def generate_demo_readings(*, plan: Plan, seed: int = 2024, until: dt.date | Non
         windows = _windows_to_fill(period, until, leave_last_empty=leave_last_empty and index == len(periods) - 1)
         if not windows:
             continue
-        status = Reading.Status.LOCKED if period.is_closed else Reading.Status.SUBMITTED
+        status = Reading.Status.SUBMITTED
         rows: list[Reading] = []
         for participant in participants:
             skill = random.Random(f"{seed}:{plan.key}:{participant.name}").random()

@@ -158,13 +158,18 @@ def dashboard_cells(*, period: Period, participants: list[Participant]) -> dict[
     for row in counts:
         if row["indicator_id"] in expected_ids[row["participant__kind"]]:
             tallies[(row["participant_id"], row["window_start"])][row["status"]] += row["n"]
+    closed = period.status != Period.Status.OPEN  # a closed period's readings are all locked, whatever their status
     result: dict[int, list[DashboardCell]] = {}
     for participant in participants:
         cells = []
         for window in windows:
             tally = tallies.get((participant.pk, window.start), {})
-            cells.append(DashboardCell(window=window, expected=len(expected_ids[participant.kind]),
-                                       draft=tally.get("draft", 0), submitted=tally.get("submitted", 0),
-                                       locked=tally.get("locked", 0)))
+            draft, submitted = tally.get("draft", 0), tally.get("submitted", 0)
+            if closed:
+                cells.append(DashboardCell(window=window, expected=len(expected_ids[participant.kind]),
+                                           locked=draft + submitted))
+            else:
+                cells.append(DashboardCell(window=window, expected=len(expected_ids[participant.kind]),
+                                           draft=draft, submitted=submitted))
         result[participant.pk] = cells
     return result

@@ -140,6 +140,8 @@ class Reading(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Nháp")
         SUBMITTED = "submitted", _("Đã gửi")
+        # Not written any more: a closed period locks its readings by its own status (recorded once in the
+        # period's history). Kept so that history rows written before that still read "Đã khóa".
         LOCKED = "locked", _("Đã khóa")
 
     participant = models.ForeignKey(
@@ -222,16 +224,24 @@ class LockException(models.Model):
 
 
 class Score(models.Model):
-    """Points of one participant on one criterion for one period, with the period value and how they were earned."""
+    """Points of one participant on one criterion for one period, with the period value and how they were earned.
+
+    Derived data, rewritten whole by every recompute (266,000 rows for a national period). Its foreign keys are
+    not database constraints: checking three of them per row doubled the close at that size, and nothing writes
+    scores but scoring.services.scores, from ids it has just read; deletes still cascade (Django's collector). The
+    period needs no index of its own: the unique (period, participant, criterion) index starts with it.
+    """
 
     period = models.ForeignKey(
-        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="scores"
+        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="scores",
+        db_constraint=False, db_index=False,
     )
     participant = models.ForeignKey(
-        Participant, verbose_name=_("đối tượng"), on_delete=models.CASCADE, related_name="scores"
+        Participant, verbose_name=_("đối tượng"), on_delete=models.CASCADE, related_name="scores",
+        db_constraint=False,
     )
     criterion = models.ForeignKey(
-        Criterion, verbose_name=_("tiêu chí"), on_delete=models.CASCADE, related_name="scores"
+        Criterion, verbose_name=_("tiêu chí"), on_delete=models.CASCADE, related_name="scores", db_constraint=False,
     )
     value = models.DecimalField(_("giá trị kỳ"), max_digits=14, decimal_places=4, null=True, blank=True)
     numerator_total = models.PositiveBigIntegerField(null=True, blank=True)
@@ -242,7 +252,8 @@ class Score(models.Model):
     complete = models.BooleanField(_("đủ số liệu"), default=False)
     windows_expected = models.PositiveSmallIntegerField(_("số kỳ phải có"), default=0)
     windows_present = models.PositiveSmallIntegerField(_("số kỳ đã có"), default=0)
-    explanation = models.TextField(_("vì sao"), blank=True)
+    # No stored "vì sao" sentence: scoring.selectors.explain_scores builds it from these values when a page shows it
+    # (a national period has 266,000 scores; building and writing their sentences was a third of the close).
 
     class Meta:
         verbose_name = _("điểm tiêu chí")
@@ -253,6 +264,24 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} · {self.criterion}: {self.points}"
+
+
+class FrozenCriteria(models.Model):
+    """The criteria a closed period was scored by (rules.CriterionSpec as JSON), written when its standings freeze:
+    pages explain its frozen points by these, even if the plan's criteria are edited afterwards."""
+
+    period = models.OneToOneField(
+        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="frozen_criteria"
+    )
+    specs = models.JSONField(_("tiêu chí lúc chốt"), default=list)
+    frozen_at = models.DateTimeField(_("chốt lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tiêu chí lúc chốt đợt")
+        verbose_name_plural = _("tiêu chí lúc chốt đợt")
+
+    def __str__(self) -> str:
+        return str(self.period_id)
 
 
 class StandingQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ and its worked examples; tests/scoring/test_rules.py checks each of them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -95,6 +96,41 @@ class CriterionSpec:
     indicator_id: int = 0
 
 
+def spec_as_dict(spec: CriterionSpec) -> dict:
+    """A spec as JSON-ready values (Decimals as strings), for the criteria a closed period was scored by."""
+    return {
+        "id": spec.id, "order": spec.order, "kind": spec.kind, "direction": spec.direction,
+        "accumulation": spec.accumulation, "comparison": spec.comparison, "target": str(spec.target),
+        "max_points": str(spec.max_points), "rule": spec.rule,
+        "worst": None if spec.worst is None else str(spec.worst),
+        "bands": [[str(bound), str(points)] for bound, points in spec.bands],
+        "zero_denominator": spec.zero_denominator, "unit_label": spec.unit_label, "indicator_id": spec.indicator_id,
+    }
+
+
+def spec_from_dict(data: dict) -> CriterionSpec:
+    """The inverse of spec_as_dict."""
+    return CriterionSpec(**{
+        **data, "target": Decimal(data["target"]), "max_points": Decimal(data["max_points"]),
+        "worst": None if data.get("worst") is None else Decimal(data["worst"]),
+        "bands": tuple((Decimal(bound), Decimal(points)) for bound, points in data.get("bands", [])),
+    })
+
+
+def explain_stored(spec: CriterionSpec, *, value: Decimal | None, numerator_total: int | None,
+                   denominator_total: int | None, points: Decimal, applicable: bool, met: bool,
+                   windows_expected: int, windows_present: int, best: Decimal | None = None) -> str:
+    """The "vì sao" sentence of a stored score, exactly as score_criterion would have written it then."""
+    zero_denominator = spec.kind == RATE and value is None and denominator_total == 0
+    result = CriterionResult(
+        criterion_id=spec.id, order=spec.order, max_points=spec.max_points,
+        period=PeriodValue(value, numerator_total, denominator_total, zero_denominator=zero_denominator),
+        points=points, applicable=applicable, met=met, missing=value is None and not zero_denominator,
+        windows_expected=windows_expected, windows_present=windows_present,
+    )
+    return explain(spec, result, best)
+
+
 class ReadingValue(NamedTuple):
     """One window's reading of an indicator: numerator/denominator for rates, value for counts and yes/no (1/0)."""
 
@@ -119,28 +155,79 @@ class PeriodValue:
     zero_denominator: bool = False  # a rate whose pooled denominator is 0: "không phát sinh"
 
 
-def period_value(kind: str, accumulation: str, readings: Iterable[ReadingValue]) -> PeriodValue:
+class ReadingTotals(NamedTuple):
+    """What the period value of one indicator needs from a participant's readings of a period: counts, sums and the
+    last usable reading (by window). A rate's reading is usable when it has a denominator, any other's when it has a
+    value. Built in Python by `reading_totals`, or by one SQL aggregate over a whole period (scoring.services.scores);
+    both feed the same `period_value_from_totals`, so the rule exists once."""
+
+    rate_count: int = 0  # readings with a denominator
+    value_count: int = 0  # readings with a value
+    numerator_sum: int = 0  # Σ numerators of the readings with a denominator
+    denominator_sum: int = 0
+    value_sum: Decimal | None = None
+    last_numerator: int | None = None  # of the last reading with a denominator
+    last_denominator: int | None = None
+    last_value: Decimal | None = None  # of the last reading with a value
+    rate_due: int = 0  # usable readings in a window that is due (completeness)
+    value_due: int = 0
+
+
+def reading_totals(readings: Iterable[ReadingValue], due_starts: frozenset[dt.date] | set[dt.date] = frozenset(),
+                   ) -> ReadingTotals:
+    """The totals of one indicator's readings (any order; one reading per window)."""
+    rate_count = value_count = numerator_sum = denominator_sum = rate_due = value_due = 0
+    value_sum: Decimal | None = None
+    last_rate: ReadingValue | None = None
+    last_value: ReadingValue | None = None
+    for reading in readings:
+        if reading.denominator is not None:
+            rate_count += 1
+            numerator_sum += reading.numerator or 0
+            denominator_sum += reading.denominator
+            rate_due += reading.window_start in due_starts
+            if last_rate is None or reading.window_start > last_rate.window_start:
+                last_rate = reading
+        if reading.value is not None:
+            value_count += 1
+            value_sum = Decimal(reading.value) + (value_sum or ZERO)
+            value_due += reading.window_start in due_starts
+            if last_value is None or reading.window_start > last_value.window_start:
+                last_value = reading
+    return ReadingTotals(
+        rate_count, value_count, numerator_sum, denominator_sum, value_sum,
+        last_rate.numerator if last_rate else None, last_rate.denominator if last_rate else None,
+        Decimal(last_value.value) if last_value else None, rate_due, value_due,
+    )
+
+
+def period_value_from_totals(kind: str, accumulation: str, totals: ReadingTotals) -> PeriodValue:
     """Combine a period's readings: rates pooled (Σ numerators / Σ denominators × 100, never a mean of rates),
     counts summed, yes/no the last answer, and "last" indicators the last reading (by window)."""
-    usable = sorted(
-        (r for r in readings if (r.denominator is not None if kind == RATE else r.value is not None)),
-        key=lambda r: r.window_start,
-    )
-    if not usable:
-        return PeriodValue(value=None)
-    count = len(usable)
     if kind == RATE:
-        chosen = usable[-1:] if accumulation == LAST else usable
-        numerator = sum(r.numerator or 0 for r in chosen)
-        denominator = sum(r.denominator or 0 for r in chosen)
+        count = totals.rate_count
+        if not count:
+            return PeriodValue(value=None)
+        if accumulation == LAST:
+            numerator, denominator = totals.last_numerator or 0, totals.last_denominator or 0
+        else:
+            numerator, denominator = totals.numerator_sum, totals.denominator_sum
         if denominator == 0:
             return PeriodValue(None, numerator, denominator, count, zero_denominator=True)
         return PeriodValue(round4(Decimal(numerator) * HUNDRED / Decimal(denominator)), numerator, denominator, count)
+    count = totals.value_count
+    if not count:
+        return PeriodValue(value=None)
     if kind == BOOLEAN:
-        return PeriodValue(Decimal(1) if usable[-1].value else Decimal(0), readings=count)
+        return PeriodValue(Decimal(1) if totals.last_value else Decimal(0), readings=count)
     if accumulation == LAST:
-        return PeriodValue(round4(Decimal(usable[-1].value)), readings=count)
-    return PeriodValue(round4(sum((Decimal(r.value) for r in usable), ZERO)), readings=count)
+        return PeriodValue(round4(totals.last_value), readings=count)
+    return PeriodValue(round4(totals.value_sum), readings=count)
+
+
+def period_value(kind: str, accumulation: str, readings: Iterable[ReadingValue]) -> PeriodValue:
+    """The period value of a list of readings (see period_value_from_totals)."""
+    return period_value_from_totals(kind, accumulation, reading_totals(readings))
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -343,10 +430,12 @@ def score_criterion(
     best: Decimal | None = None,
     windows_expected: int = 0,
     windows_present: int | None = None,
+    with_explanation: bool = True,
 ) -> CriterionResult:
     """Points of one criterion from its period value: applicability, target met, rounded points and explanation.
 
-    `best` is the group's best value (relative rule only). Windows expected/present feed completeness.
+    `best` is the group's best value (relative rule only). Windows expected/present feed completeness. A whole
+    period is scored `with_explanation=False`: the "vì sao" text is built when a page shows it (explain_score).
     """
     present = period.readings if windows_present is None else windows_present
     result = CriterionResult(
@@ -365,7 +454,8 @@ def score_criterion(
     else:
         result.met = target_met(spec, period.value)
         result.points = round2(raw_points(spec, period.value, best))
-    result.explanation = explain(spec, result, best)
+    if with_explanation:
+        result.explanation = explain(spec, result, best)
     return result
 
 
@@ -514,6 +604,7 @@ _MODIFIERS = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê
               ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}
 
 
+@functools.lru_cache(maxsize=100_000)
 def vi_sort_key(name: str) -> tuple:
     """A sort key for Vietnamese names: letters in the Vietnamese alphabet (a ă â b c d đ e ê …), then tones, then
     the text itself; so "Ánh" sorts among the A's and "Đức" after every D."""

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Sum
 
 from campaigns.models import Group, Participant, Period, Plan
 from scoring import rules
-from scoring.models import Criterion, Reading, RecomputeRequest, Score, Standing
+from scoring.models import Criterion, FrozenCriteria, Reading, RecomputeRequest, Score, Standing
 from scoring.services.scores import criterion_spec
 from scoring.windows import Window, windows_for
 
@@ -97,6 +97,7 @@ class CriterionRow:
     target_text: str
     colour: str
     cells: list[WindowCell] = field(default_factory=list)
+    explanation: str = ""
 
 
 @dataclass
@@ -132,18 +133,55 @@ def _score_colour(spec: rules.CriterionSpec, score: Score | None) -> str:
     return COLOUR_CLASSES[rules.scorecard(spec, result)]
 
 
+def scored_specs(period: Period, criteria: list[Criterion]) -> dict[int, rules.CriterionSpec]:
+    """The rules each criterion was scored by: as frozen when the period closed, the plan's current ones otherwise
+    (an open period is recomputed whenever its criteria change)."""
+    specs = {criterion.pk: criterion_spec(criterion) for criterion in criteria}
+    frozen = FrozenCriteria.objects.filter(period=period).values_list("specs", flat=True).first()
+    for data in frozen or []:
+        if data["id"] in specs:
+            specs[data["id"]] = rules.spec_from_dict(data)
+    return specs
+
+
+def explain_scores(*, period: Period, participant: Participant, scores: dict[int, Score],
+                   specs: dict[int, rules.CriterionSpec]) -> dict[int, str]:
+    """The "vì sao" sentence of each stored score of the participant (built here, not stored; relative criteria
+    look up the best value of the participant's group, one query for all of them)."""
+    relative = [criterion_id for criterion_id in scores if specs[criterion_id].rule == rules.RELATIVE]
+    bests: dict[int, Decimal | None] = {}
+    if relative:
+        group = Score.objects.filter(period=period, criterion_id__in=relative, participant__plan_id=period.plan_id)
+        group = (group.filter(participant__group_id=participant.group_id) if participant.group_id is not None
+                 else group.filter(participant__group__isnull=True))
+        for row in group.values("criterion_id").annotate(highest=Max("value"), lowest=Min("value")):
+            spec = specs[row["criterion_id"]]
+            bests[row["criterion_id"]] = row["lowest"] if spec.direction == rules.LOWER else row["highest"]
+    return {
+        criterion_id: rules.explain_stored(
+            specs[criterion_id], value=score.value, numerator_total=score.numerator_total,
+            denominator_total=score.denominator_total, points=score.points, applicable=score.applicable,
+            met=score.target_met, windows_expected=score.windows_expected, windows_present=score.windows_present,
+            best=bests.get(criterion_id))
+        for criterion_id, score in scores.items()
+    }
+
+
 def participant_breakdown(*, participant: Participant, period: Period) -> Breakdown:
-    """The participant's criteria with their period values, points, "vì sao" and readings by window (4 queries)."""
+    """The participant's criteria with their period values, points, "vì sao" and readings by window (6 queries)."""
     criteria = [c for c in Criterion.objects.filter(plan_id=period.plan_id).select_related("indicator")
                 .order_by("order", "pk") if c.applies_to_kind(participant.kind)]
-    scores = {s.criterion_id: s for s in Score.objects.filter(period=period, participant=participant)}
+    specs = scored_specs(period, criteria)
+    scores = {s.criterion_id: s for s in Score.objects.filter(period=period, participant=participant)
+              if s.criterion_id in specs}
+    explanations = explain_scores(period=period, participant=participant, scores=scores, specs=specs)
     readings = {(r.indicator_id, r.window_start): r
                 for r in Reading.objects.filter(period=period, participant=participant).select_related("entered_by")}
     standing = Standing.objects.filter(period=period, participant=participant).select_related("group").first()
     windows = windows_for(period)
     rows = []
     for criterion in criteria:
-        spec = criterion_spec(criterion)
+        spec = specs[criterion.pk]
         score = scores.get(criterion.pk)
         cells = []
         for window in windows:
@@ -156,7 +194,8 @@ def participant_breakdown(*, participant: Participant, period: Period) -> Breakd
         else:
             value_text = rules.format_value(spec, score.value)
         target_text = f"{rules.SIGNS.get(spec.comparison, '')} {rules.format_value(spec, spec.target)}"
-        rows.append(CriterionRow(criterion, spec, score, value_text, target_text, _score_colour(spec, score), cells))
+        rows.append(CriterionRow(criterion, spec, score, value_text, target_text, _score_colour(spec, score), cells,
+                                 explanations.get(criterion.pk, "")))
     return Breakdown(participant, period, standing, windows, rows)
 
 

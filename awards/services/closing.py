@@ -1,4 +1,5 @@
-"""Closing and reopening a period: lock readings, freeze standings, propose awards, tell the people concerned.
+"""Closing and reopening a period: lock readings (by the period's status), freeze standings, propose awards, tell
+the people concerned.
 
 The close runs in ONE transaction that first locks the period row (SELECT … FOR UPDATE): two closes at once are
 serialised and the second finds the period closed; a worker killed half-way rolls back everything, and the retry
@@ -25,7 +26,7 @@ from awards.models import Nomination
 from campaigns.jobs import report_progress_now
 from campaigns.models import Membership, Notice, Period, Plan, Role
 from campaigns.permissions import ensure_role
-from scoring.models import Reading, Standing
+from scoring.models import Standing
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -47,7 +48,6 @@ class CloseResult:
 def close_period(*, period: Period, by: AbstractBaseUser | None = None, job_id: int | None = None) -> CloseResult:
     """Close a period end to end; a no-op on a period already closed. `by` is None when beat closes it."""
     from awards.services.nominations import propose_for_period
-    from scoring.services.readings import lock_period_readings
     from scoring.services.scores import freeze_standings
 
     with transaction.atomic():
@@ -58,9 +58,9 @@ def close_period(*, period: Period, by: AbstractBaseUser | None = None, job_id: 
         if period.status == Period.Status.CLOSED:
             return CloseResult(period.pk, False, period.standings.count(), period.nominations.count(), 0)
 
-        report_progress_now(job_id, 10, _("Đang khóa số liệu"))
-        lock_period_readings(period=period)
-        report_progress_now(job_id, 30, _("Đang tính điểm và xếp hạng"))
+        # The readings are locked by the period's status (closed below): one row and one history entry, not a
+        # rewrite of every reading (3.2 million at national scale). scoring.access refuses every change once closed.
+        report_progress_now(job_id, 10, _("Đang tính điểm và xếp hạng"))
         freeze_standings(period=period)  # computes the period one last time, then freezes it
         report_progress_now(job_id, 70, _("Đang xét đề xuất khen thưởng theo chỉ tiêu"))
         propose_for_period(period=period)
@@ -115,10 +115,6 @@ def reopen_period(*, period: Period, by: AbstractBaseUser, reason: str) -> Perio
     if period.decisions.filter(status="signed").exists():
         raise ValidationError(_("Đợt này đã có quyết định khen thưởng được ký; hãy hủy quyết định trước khi mở lại."))
     unfreeze_standings(period=period)
-    for reading in Reading.objects.filter(period=period, status=Reading.Status.LOCKED):
-        reading.status = Reading.Status.SUBMITTED
-        reading._change_reason = reason.strip()
-        reading.save(update_fields=["status"])
     period.status = Period.Status.OPEN
     period.closed_at = None
     period._change_reason = _("Mở lại: %(reason)s") % {"reason": reason.strip()}

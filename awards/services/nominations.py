@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from awards import quota
 from awards.dossiers import inspect_upload
@@ -170,10 +171,12 @@ def _copies(participant: Participant) -> dict:
 # ---------------------------------------------------------------------------------------------------------------
 
 def engine_entries(period: Period) -> list[quota.Entry]:
-    """The period's frozen standings as engine entries, with conditions recorded as not met."""
-    standings = list(Standing.objects.filter(period=period, frozen=True)
-                     .select_related("participant__unit", "participant__person__unit", "group")
-                     .order_by("group_id", "rank", "participant_id"))
+    """The period's frozen standings as engine entries, with conditions recorded as not met (plain rows, not model
+    instances: a national period has 13,000 standings, each with its participant, person and units)."""
+    standings = list(Standing.objects.filter(period=period, frozen=True).order_by("group_id", "rank", "participant_id")
+                     .values_list("participant_id", "participant__kind", "participant__name", "participant__person_id",
+                                  "participant__unit__path", "participant__person__unit__path", "group_id",
+                                  "group__name", "rank", "ratio", "tied", "readings_expected", "readings_present"))
     failed: dict[int, list[str]] = defaultdict(list)
     checks = (ConditionCheck.objects.filter(nomination__period=period, confirmed=False)
               .select_related("condition", "nomination").order_by("condition__order", "condition_id"))
@@ -182,20 +185,22 @@ def engine_entries(period: Period) -> list[quota.Entry]:
         if check.condition.text not in texts:
             texts.append(check.condition.text)
     sizes: dict[tuple, int] = defaultdict(int)
-    for standing in standings:
-        if standing.rank is not None:
-            sizes[(standing.group_id, standing.participant.kind)] += 1
+    for participant_id, kind, *_rest, group_id, _group_name, rank, _ratio, _tied, _expected, _present in standings:
+        if rank is not None:
+            sizes[(group_id, kind)] += 1
+    labels: dict[int, str] = {}
     entries = []
-    for standing in standings:
-        participant = standing.participant
-        unit = participant_unit(participant)
+    for (participant_id, kind, name, person_id, unit_path, person_unit_path, group_id, group_name, rank, ratio, tied,
+         expected, present) in standings:
+        # participant_unit(): the collective's unit, or the individual's person's unit.
+        path = unit_path if kind == Participant.Kind.COLLECTIVE or person_id is None else person_unit_path
+        if group_id is not None and group_id not in labels:
+            labels[group_id] = quota.group_label(group_name)
         entries.append(quota.Entry(
-            participant_id=participant.pk, kind=participant.kind, name=participant.name, group_id=standing.group_id,
-            rank=standing.rank, ratio=standing.ratio, tied=standing.tied,
-            readings_expected=standing.readings_expected, readings_present=standing.readings_present,
-            unit_path=unit.path if unit is not None else "", group_size=sizes[(standing.group_id, participant.kind)],
-            group_label=quota.group_label(standing.group.name) if standing.group_id else "",
-            failed_conditions=tuple(failed.get(participant.pk, ())),
+            participant_id=participant_id, kind=kind, name=name, group_id=group_id, rank=rank, ratio=ratio,
+            tied=tied, readings_expected=expected, readings_present=present, unit_path=path or "",
+            group_size=sizes[(group_id, kind)], group_label=labels[group_id] if group_id is not None else "",
+            failed_conditions=tuple(failed.get(participant_id, ())),
         ))
     return entries
 
@@ -229,7 +234,7 @@ def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) ->
     rule_by_id = {r.pk: r for r in rules}
     outcomes = quota.run(engine_rules(rules), entries)
     participants = Participant.objects.select_related("unit", "person__unit").in_bulk(
-        {o.participant_id for o in outcomes})
+        {o.participant_id for o in outcomes if o.proposed})
 
     # One note per participant and rule, written in bulk: the period row is locked above, so nobody else writes
     # this period's notes meanwhile (a national plan has 13,000 participants; one query each took 40 s).
@@ -259,7 +264,10 @@ def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) ->
         else:
             not_selected.setdefault(key, outcome)
 
-    result = []
+    # Every nomination of the period, locked and read in one query (a national close selects 1,300 of them).
+    existing_nominations = {(n.participant_id, n.award_kind_id): n
+                            for n in Nomination.objects.select_for_update().filter(period=period)}
+    result, new = [], []
     for (participant_id, award_kind_id), outcome in selected.items():
         entry = by_id[participant_id]
         rule = rule_by_id[outcome.rule_id]
@@ -271,15 +279,13 @@ def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) ->
         }
         engine_fields = {"rank": entry.rank, "ratio": entry.ratio, "reason": outcome.reason,
                          "tied_at_cut": outcome.tied_at_cut, "quota_rule": rule}
-        nomination, created = _get_or_create_nomination(
-            period=period, participant=participants[participant_id], award_kind_id=award_kind_id,
-            defaults={**engine_fields, "achievement": achievement, **_copies(participants[participant_id])},
-        )
-        if created:
-            NominationTransition.objects.create(nomination=nomination, from_status="", to_status=Status.PROPOSED,
-                                                by=by, reason=outcome.reason)
+        nomination = existing_nominations.get((participant_id, award_kind_id))
+        if nomination is None:
+            nomination = Nomination(period=period, participant=participants[participant_id],
+                                    award_kind_id=award_kind_id, achievement=achievement, **engine_fields,
+                                    **_copies(participants[participant_id]))
+            new.append((nomination, outcome))
         elif nomination.status in (Status.PROPOSED, Status.WITHDRAWN) and not nomination.added_by_hand:
-            nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
             changed = tuple(k for k, v in engine_fields.items() if getattr(nomination, k) != v)
             for name in changed:
                 setattr(nomination, name, engine_fields[name])
@@ -288,13 +294,18 @@ def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) ->
             elif changed:
                 _touch(nomination, changed)
         result.append(nomination)
+    if new:
+        # New proposals in bulk, each with its history row and its first transition (the period row lock above
+        # keeps any other run from inserting the same ones meanwhile).
+        bulk_create_with_history([nomination for nomination, _outcome in new], Nomination, batch_size=500,
+                                 default_user=by)
+        NominationTransition.objects.bulk_create([
+            NominationTransition(nomination=nomination, from_status="", to_status=Status.PROPOSED, by=by,
+                                 reason=outcome.reason) for nomination, outcome in new], batch_size=1000)
 
     # Engine-made proposals that the engine no longer selects are withdrawn: read them in one query, not one each.
-    stale_proposals = {
-        (nomination.participant_id, nomination.award_kind_id): nomination
-        for nomination in Nomination.objects.select_for_update().filter(
-            period=period, status=Status.PROPOSED, added_by_hand=False)
-    }
+    stale_proposals = {key: nomination for key, nomination in existing_nominations.items()
+                       if nomination.status == Status.PROPOSED and not nomination.added_by_hand}
     for key, outcome in not_selected.items():
         if key in selected:
             continue
@@ -303,17 +314,6 @@ def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) ->
             stale.reason, stale.tied_at_cut = outcome.reason, False
             _move(stale, Status.WITHDRAWN, by=by, reason=outcome.reason, fields=("reason", "tied_at_cut"))
     return result
-
-
-def _get_or_create_nomination(*, period: Period, participant: Participant, award_kind_id: int,
-                              defaults: dict) -> tuple[Nomination, bool]:
-    """get_or_create that survives a concurrent insert of the same (period, participant, award kind)."""
-    try:
-        with transaction.atomic():
-            return Nomination.objects.get_or_create(period=period, participant=participant,
-                                                    award_kind_id=award_kind_id, defaults=defaults)
-    except IntegrityError:
-        return Nomination.objects.get(period=period, participant=participant, award_kind_id=award_kind_id), False
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -493,6 +493,9 @@ def accept_nomination(*, nomination: Nomination, by: AbstractBaseUser, reason: s
             "threshold": format_percent(vote.meeting.threshold_percent)})
     rule = nomination.quota_rule
     if rule is not None:
+        # Accepts under one rule are serialised on the rule's row, so two chairmen's tabs cannot both take the last
+        # place (each holds only its own nomination's lock otherwise).
+        rule = QuotaRule.objects.select_for_update().get(pk=rule.pk)
         limit = quota_limit(rule, nomination.participant.kind)
         accepted = Nomination.objects.filter(_active_under_rule(nomination, (Status.ACCEPTED,))).count()
         if accepted >= limit:
@@ -500,7 +503,55 @@ def accept_nomination(*, nomination: Nomination, by: AbstractBaseUser, reason: s
                 "Không thể chấp thuận %(name)s: đã đủ chỉ tiêu %(limit)s %(kind)s. Nếu có đồng hạng tại ngưỡng, "
                 "hãy chọn và không chấp thuận người còn lại.") % {
                 "name": nomination.name, "limit": limit, "kind": nomination.participant.get_kind_display().lower()})
+        if rule.individuals_per_collective and nomination.participant.kind == Participant.Kind.INDIVIDUAL:
+            _check_accept_per_collective(nomination, rule)
     return _move(nomination, Status.ACCEPTED, by=by, reason=reason.strip() or _("Chấp thuận đề nghị khen thưởng"))
+
+
+def _owning_collective(collectives: list[Nomination], individual: Participant) -> Nomination | None:
+    """The deepest nominated collective an individual's unit lies in (a section inside a commune goes with the
+    section), as the quota engine attaches individuals to collectives."""
+    unit = participant_unit(individual)
+    owners = [n for n in collectives if unit is not None and n.participant.unit_id
+              and quota.belongs_to(unit.path, n.participant.unit.path)]
+    return max(owners, key=lambda n: (len(n.participant.unit.path), -n.participant_id), default=None)
+
+
+def _check_accept_per_collective(nomination: Nomination, rule: QuotaRule) -> None:
+    """"K individuals per selected collective" holds for accepted nominees too: the individual's collective must
+    still be nominated (not rejected nor withdrawn) and must have fewer than K individuals accepted already.
+
+    The engine applies the rule when it proposes; at acceptance it can be broken by a tie at the K-th place (both
+    proposed, the chairman must choose), by nominees added by hand, or by a collective rejected afterwards."""
+    per_collective = rule.individuals_per_collective
+    collectives = list(Nomination.objects.filter(period_id=nomination.period_id, quota_rule=rule,
+                                                 participant__kind=Participant.Kind.COLLECTIVE)
+                       .select_related("participant__unit"))
+    owner = _owning_collective(collectives, nomination.participant)
+    if owner is None:
+        raise ValidationError(_(
+            "Không thể chấp thuận %(name)s: chỉ tiêu chỉ khen %(count)s cá nhân cho mỗi tập thể được chọn, "
+            "nhưng %(name)s không thuộc tập thể nào được đề nghị khen thưởng.") % {
+            "name": nomination.name, "count": per_collective})
+    if owner.status in (Status.REJECTED, Status.WITHDRAWN):
+        raise ValidationError(_(
+            "Không thể chấp thuận %(name)s: chỉ tiêu chỉ khen %(count)s cá nhân cho mỗi tập thể được chọn, "
+            "nhưng tập thể %(collective)s %(status)s.") % {
+            "name": nomination.name, "count": per_collective, "collective": owner.name,
+            "status": _("đã không được chấp thuận") if owner.status == Status.REJECTED
+            else _("không còn được đề xuất")})
+    accepted = [other for other in Nomination.objects.filter(
+        period_id=nomination.period_id, quota_rule=rule, participant__kind=Participant.Kind.INDIVIDUAL,
+        status=Status.ACCEPTED).exclude(pk=nomination.pk)
+        .select_related("participant__unit", "participant__person__unit").order_by("name", "pk")
+        if _owning_collective(collectives, other.participant) == owner]
+    if len(accepted) >= per_collective:
+        raise ValidationError(_(
+            "Không thể chấp thuận %(name)s: chỉ tiêu tối đa %(count)s cá nhân cho mỗi tập thể được chọn, "
+            "tập thể %(collective)s đã có %(accepted)s cá nhân được chấp thuận (%(names)s). "
+            "Nếu có đồng hạng tại ngưỡng, hãy chọn và không chấp thuận người còn lại.") % {
+            "name": nomination.name, "count": per_collective, "collective": owner.name,
+            "accepted": len(accepted), "names": ", ".join(other.name for other in accepted)})
 
 
 @transaction.atomic

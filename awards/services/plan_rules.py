@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from awards import catalogue as award_catalogue
 from awards import plan_rule_selectors as selectors
 from awards.models import AwardKind
+from awards.plan_rule_forms import code_from_name
 from campaigns.models import Plan, Role
 from campaigns.permissions import ensure_role
 from campaigns.services import activation_problems
@@ -24,6 +25,8 @@ from scoring import catalogue as indicator_catalogue
 from scoring.models import Indicator
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from django.contrib.auth.models import AbstractBaseUser
 
 EDITABLE_STATUSES = (Plan.Status.DRAFT, Plan.Status.ACTIVE)
@@ -125,3 +128,34 @@ def save_award_rules(*, plan: Plan, quotas: Any, conditions: Any, documents: Any
         raise ValidationError(_("Mã tài liệu hồ sơ bị trùng với một tài liệu khác của kế hoạch.")) from error
     _record(plan, by, "rules:awards")
     return plan
+
+
+@transaction.atomic
+def create_award_kind(*, plan: Plan, by: AbstractBaseUser, name: str, level: str, recipients: str,
+                      certificate_title: str, individual_coefficient: Decimal,
+                      collective_multiplier: Decimal) -> AwardKind:
+    """Add a form of commendation missing from the catalogue, from a plan's award-rules editor.
+
+    The catalogue is shared by every plan (as with a plan file's ``award_kinds``), so a name already in it is refused
+    rather than added twice; the code is made from the name. Who may: whoever may edit this plan's rules; the plan's
+    history records who added which kind."""
+    plan = _locked(plan, by)
+    name = " ".join(name.split())
+    # Compared in Python: SQLite's iexact folds ASCII letters only ("Giấy" ≠ "GIẤY"); the catalogue is a few rows.
+    existing = next((kind for kind in AwardKind.objects.only("name", "level")
+                     if kind.name.casefold() == name.casefold()), None)
+    if existing is not None:
+        raise ValidationError({"name": _(
+            "Danh mục đã có hình thức «%(name)s» (%(level)s); hãy chọn hình thức này trong bảng chỉ tiêu.") % {
+            "name": existing.name, "level": existing.get_level_display()}})
+    code = code_from_name(name, AwardKind.objects.values_list("code", flat=True))
+    try:
+        with transaction.atomic():
+            kind = AwardKind.objects.create(
+                code=code, name=name, level=level, recipients=recipients, certificate_title=certificate_title,
+                individual_coefficient=individual_coefficient, collective_multiplier=collective_multiplier)
+    except IntegrityError as error:  # the same code taken meanwhile by another editor
+        raise ValidationError(_("Hình thức vừa được người khác thêm cùng lúc; hãy tải lại trang và kiểm tra danh "
+                                "mục.")) from error
+    _record(plan, by, f"rules:award-kind:{kind.code}")
+    return kind

@@ -1,4 +1,5 @@
-"""The plan rules editor: criteria on one page; quota rules, eligibility conditions and dossier documents on another.
+"""The plan rules editor: criteria on one page; quota rules, eligibility conditions and dossier documents on another,
+with a small page beside it to add a form of commendation the shared catalogue lacks.
 
 What used to need a YAML upload is typed in the browser, and exports to the same plan file (awards/plan_io.py).
 Lãnh đạo and quản trị of the issuing unit edit while the plan is a draft or in force; others in scope get 403, those
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from awards import plan_rule_selectors as selectors
 from awards.plan_rule_forms import (
+    AwardKindForm,
     ConditionFormSet,
     CriterionFormSet,
     DossierRequirementFormSet,
@@ -143,7 +145,35 @@ def plan_rules_awards(request: HttpRequest, pk: int) -> HttpResponse:
     }, status=status)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_rules_award_kind_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a form of commendation the catalogue lacks, then go back to the award-rules editor to choose it."""
+    plan = _plan_for_rules(request, pk)
+    if (refused := _closed(request, plan)) is not None:
+        return refused
+    form = AwardKindForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                kind = services.create_award_kind(plan=plan, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Đã thêm hình thức «%(name)s» (%(level)s) vào danh mục; chọn hình thức "
+                                            "này ở bảng chỉ tiêu rồi lưu.") % {
+                    "name": kind.name, "level": kind.get_level_display()})
+                return redirect(reverse("awards:plan_rules_awards", args=[plan.pk]))
+        status = HTTPStatus.BAD_REQUEST
+    else:
+        status = HTTPStatus.OK
+    return render(request, "awards/plan_rules_award_kind.html", {
+        "plan": plan, "form": form, "catalogue": selectors.award_kind_catalogue()}, status=status)
+
+
 urlpatterns = [
     path("ke-hoach/<int:pk>/tieu-chi/", plan_rules_criteria, name="plan_rules_criteria"),
     path("ke-hoach/<int:pk>/khen-thuong/", plan_rules_awards, name="plan_rules_awards"),
+    path("ke-hoach/<int:pk>/khen-thuong/hinh-thuc-moi/", plan_rules_award_kind_create,
+         name="plan_rules_award_kind_create"),
 ]

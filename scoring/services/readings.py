@@ -1,4 +1,4 @@
-"""State changes of readings: save a figure, send a window, return it, lock a period's readings.
+"""State changes of readings: save a figure, send a window, return it, import a workbook, attach evidence.
 
 Every change goes through ``can_edit_reading`` (scoring.access) and keeps an audit row (django-simple-history on
 Reading). Saving the same figures again changes nothing: no version bump, no history row. After a change the
@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -507,34 +507,6 @@ def _copy_to_history(ids: list[int], *, history_type: str, reason: str, user: Ab
             cursor.execute(insert + f"IN ({', '.join(['%s'] * len(chunk))})", [*params, *chunk])
 
 
-@transaction.atomic
-def lock_period_readings(*, period: Period) -> int:
-    """Lock every reading of the period (the period close calls this); idempotent, each change kept in the history.
-
-    Set-based: one INSERT … SELECT writes a history row per reading (status "locked", reason "Chốt kỳ") and one
-    UPDATE locks them, so a national period of three million readings never becomes three million Python objects.
-    """
-    lock_period_row(period)
-    history = Reading.history.model
-    quote = connection.ops.quote_name
-    tracked = [field.column for field in history._meta.concrete_fields if not field.name.startswith("history_")]
-    select = ", ".join("%s" if column == "status" else quote(column) for column in tracked)
-    where = f"{quote('period_id')} = %s AND {quote('status')} <> %s"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(quote(c) for c in tracked)}, "  # noqa: S608
-            f"{quote('history_date')}, {quote('history_change_reason')}, {quote('history_type')}, "
-            f"{quote('history_user_id')}) SELECT {select}, %s, %s, %s, NULL "
-            f"FROM {quote(Reading._meta.db_table)} WHERE {where}",
-            [Reading.Status.LOCKED, timezone.now(), str(_("Chốt kỳ")), "~", period.pk, Reading.Status.LOCKED],
-        )
-        cursor.execute(
-            f"UPDATE {quote(Reading._meta.db_table)} SET {quote('status')} = %s WHERE {where}",  # noqa: S608
-            [Reading.Status.LOCKED, period.pk, Reading.Status.LOCKED],
-        )
-        return cursor.rowcount
-
-
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -575,30 +547,47 @@ def _checked_evidence(file: Any) -> tuple[bytes, str]:
     return content, kind
 
 
-@transaction.atomic
 def attach_evidence(*, user: AbstractBaseUser, reading: Reading, file: Any) -> Reading:
     """Attach (or replace) the evidence file of a reading: same access rule as its figures (Nội vụ never).
 
     The file is checked by content (≤ 10 MB; PDF, JPEG, PNG, DOCX, XLSX), stored under a random name with the real
     extension, and its sanitised original name kept in ``evidence_name``. A replaced file stays in the storage: the
     history row of the previous version still names it. Bumps ``version``; the history says "Đính kèm minh chứng".
+
+    The access check and the content check come before anything is written; the file is written last, and when
+    saving the row fails after that (a lock timeout, a lost connection, a failed commit) the new file is deleted
+    again, so no upload is left in the storage without a reading naming it. A caller that wraps this in its own
+    transaction and rolls back after it returned owns that cleanup (the views do not).
     """
+    import logging
     import uuid
 
     from django.core.files.base import ContentFile
 
     from campaigns.uploads import sanitise_filename
 
-    current = _locked_reading_for_change(user=user, reading=reading)
-    content, kind = _checked_evidence(file)
-    stem = sanitise_filename(getattr(file, "name", "") or "", default="minh-chung", max_length=200)
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    current.evidence.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(content), save=False)
-    current.evidence_name = f"{stem}.{kind}"
-    current.entered_by = current._history_user = user
-    current.version += 1
-    current._change_reason = _("Đính kèm minh chứng")
-    current.save()
+    stored: list[str] = []  # the new file's storage name once written
+    storage = Reading._meta.get_field("evidence").storage
+    try:
+        with transaction.atomic():
+            current = _locked_reading_for_change(user=user, reading=reading)
+            content, kind = _checked_evidence(file)
+            stem = sanitise_filename(getattr(file, "name", "") or "", default="minh-chung", max_length=200)
+            stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+            current.evidence.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(content), save=False)
+            stored.append(current.evidence.name)
+            current.evidence_name = f"{stem}.{kind}"
+            current.entered_by = current._history_user = user
+            current.version += 1
+            current._change_reason = _("Đính kèm minh chứng")
+            current.save()
+    except BaseException:
+        for name in stored:
+            try:
+                storage.delete(name)
+            except OSError:  # the original error matters more than a file the storage could not remove
+                logging.getLogger(__name__).exception("Could not delete the orphaned evidence file %s", name)
+        raise
     return current
 
 

@@ -1,18 +1,23 @@
 """Recompute scores and standings from readings (the rules are in scoring.rules); freeze them when a period closes.
 
-Bulk-friendly: a period is recomputed with a fixed number of queries per batch of participants (criteria and
-participants in one query each, readings streamed in one query, scores and standings upserted in batches), so the
-same code serves one commune after a save and 13,000 participants in the benchmark.
+Bulk-friendly: a period is recomputed with a fixed number of queries whatever its size. On PostgreSQL one SQL
+aggregate gives every participant's totals per indicator (counts, sums, last reading: rules.ReadingTotals) and the
+rules run on those, never on the 3.2 million readings of a national period; elsewhere (SQLite) the readings are
+streamed and totalled in Python by rules.reading_totals. Both feed rules.period_value_from_totals. Scores are
+written with COPY for a whole period (batched upserts otherwise), and the "vì sao" sentence is built only when a
+page shows it (explain_scores), from the stored values and the rules the period was scored by.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -20,13 +25,13 @@ from django.utils import timezone
 
 from campaigns.models import Participant, Period, Plan
 from scoring import rules
-from scoring.models import Criterion, Reading, RecomputeRequest, Score, Standing
+from scoring.models import Criterion, FrozenCriteria, Reading, RecomputeRequest, Score, Standing
 from scoring.windows import windows_for
 
 BATCH = 2000
 SCORE_FIELDS = [
     "value", "numerator_total", "denominator_total", "points", "applicable", "target_met", "complete",
-    "windows_expected", "windows_present", "explanation",
+    "windows_expected", "windows_present",
 ]
 SCORE_COLUMNS = ["period_id", "participant_id", "criterion_id", *SCORE_FIELDS]
 STANDING_FIELDS = [
@@ -59,6 +64,11 @@ class _Context:
     def criteria_for(self, kind: str) -> list[Criterion]:
         return [c for c in self.criteria if c.applies_to_kind(kind)]
 
+    @functools.cached_property
+    def by_kind(self) -> dict[str, list[tuple[Criterion, rules.CriterionSpec]]]:
+        """Each participant kind's criteria with their specs, in plan order (looked up once, not per participant)."""
+        return {kind: [(c, self.specs[c.pk]) for c in self.criteria_for(kind)] for kind in Participant.Kind.values}
+
     @property
     def relative(self) -> bool:
         return any(c.rule == Criterion.Rule.RELATIVE for c in self.criteria)
@@ -76,32 +86,91 @@ def _context(period: Period, as_of: dt.date | None = None) -> _Context:
     )
 
 
-def _reading_rows(period: Period, participant_ids: list[int] | None) -> Iterator[tuple]:
-    """Readings of the period as tuples ordered by participant, streamed (one query)."""
-    readings = Reading.objects.filter(period=period)
+_PG_TOTALS = """
+    SELECT participant_id, indicator_id,
+           COUNT(*) FILTER (WHERE denominator IS NOT NULL),
+           COUNT(*) FILTER (WHERE value IS NOT NULL),
+           COALESCE(SUM(numerator) FILTER (WHERE denominator IS NOT NULL), 0),
+           COALESCE(SUM(denominator), 0),
+           SUM(value),
+           (ARRAY_AGG(numerator ORDER BY window_start DESC)
+               FILTER (WHERE denominator IS NOT NULL AND indicator_id = ANY(%(last)s)))[1],
+           (ARRAY_AGG(denominator ORDER BY window_start DESC)
+               FILTER (WHERE denominator IS NOT NULL AND indicator_id = ANY(%(last)s)))[1],
+           (ARRAY_AGG(value ORDER BY window_start DESC)
+               FILTER (WHERE value IS NOT NULL AND indicator_id = ANY(%(last)s)))[1],
+           COUNT(*) FILTER (WHERE denominator IS NOT NULL AND window_start = ANY(%(due)s)),
+           COUNT(*) FILTER (WHERE value IS NOT NULL AND window_start = ANY(%(due)s))
+    FROM scoring_reading
+    WHERE period_id = %(period)s {participants}
+    GROUP BY participant_id, indicator_id
+    ORDER BY participant_id
+"""
+
+
+def _totals_sql(ctx: _Context, participant_ids: list[int] | None) -> Iterator[tuple]:
+    """(participant id, indicator id, *ReadingTotals) rows from one aggregate, ordered by participant (PostgreSQL).
+    The last reading is only looked for where a rule uses it (yes/no and "last" indicators)."""
+    last = sorted({spec.indicator_id for spec in ctx.specs.values() if spec.kind == rules.BOOLEAN
+                   or spec.accumulation == rules.LAST})
+    params = {"period": ctx.period.pk, "last": last, "due": sorted(ctx.due_starts), "ids": participant_ids}
+    sql = _PG_TOTALS.format(participants="AND participant_id = ANY(%(ids)s)" if participant_ids is not None else "")
+    # A server-side cursor: PostgreSQL streams the groups as it aggregates them (index order), so the rules run in
+    # Python while the scan goes on, on the other core.
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(5000):
+            yield from batch
+
+
+def _totals_python(ctx: _Context, participant_ids: list[int] | None) -> Iterator[tuple]:
+    """The same rows as _totals_sql, from the readings streamed and totalled in Python (SQLite)."""
+    readings = Reading.objects.filter(period=ctx.period)
     if participant_ids is not None:
         readings = readings.filter(participant_id__in=participant_ids)
-    return readings.order_by("participant_id").values_list(
+    rows = readings.order_by("participant_id", "indicator_id").values_list(
         "participant_id", "indicator_id", "window_start", "numerator", "denominator", "value",
     ).iterator(chunk_size=5000)
-
-
-def _readings_by_participant(rows: Iterator[tuple]) -> Iterator[tuple[int, dict[int, list[rules.ReadingValue]]]]:
-    """Group the streamed rows: (participant id, {indicator id: [ReadingValue…]})."""
-    current: int | None = None
-    bucket: dict[int, list[rules.ReadingValue]] = defaultdict(list)
+    key: tuple[int, int] | None = None
+    bucket: list[rules.ReadingValue] = []
     for participant_id, indicator_id, start, numerator, denominator, value in rows:
+        if (participant_id, indicator_id) != key:
+            if key is not None:
+                yield (*key, *rules.reading_totals(bucket, ctx.due_starts))
+            key, bucket = (participant_id, indicator_id), []
+        bucket.append(rules.ReadingValue(start, numerator, denominator, value))
+    if key is not None:
+        yield (*key, *rules.reading_totals(bucket, ctx.due_starts))
+
+
+def reading_totals_rows(ctx: _Context, participant_ids: list[int] | None) -> Iterator[tuple]:
+    """Every participant's totals per indicator for the period, ordered by participant."""
+    if connection.vendor == "postgresql":
+        return _totals_sql(ctx, participant_ids)
+    return _totals_python(ctx, participant_ids)
+
+
+def _totals_by_participant(rows: Iterator[tuple]) -> Iterator[tuple[int, dict[int, rules.ReadingTotals]]]:
+    """Group the rows: (participant id, {indicator id: ReadingTotals})."""
+    current: int | None = None
+    bucket: dict[int, rules.ReadingTotals] = {}
+    for participant_id, indicator_id, *totals in rows:
         if participant_id != current:
             if current is not None:
                 yield current, bucket
-            current, bucket = participant_id, defaultdict(list)
-        bucket[indicator_id].append(rules.ReadingValue(start, numerator, denominator, value))
+            current, bucket = participant_id, {}
+        bucket[indicator_id] = rules.ReadingTotals(*totals)
     if current is not None:
         yield current, bucket
 
 
-def _usable(kind: str, reading: rules.ReadingValue) -> bool:
-    return reading.denominator is not None if kind == rules.RATE else reading.value is not None
+class _Who(NamedTuple):
+    """What scoring needs of a participant (a Participant works too; a whole period loads these plain rows)."""
+
+    pk: int
+    kind: str
+    group_id: int | None
+    name: str
 
 
 @dataclass
@@ -114,32 +183,31 @@ class _Computed:
     values: dict[int, rules.PeriodValue]  # relative criteria only, scored once the group's best is known
 
 
+NO_READINGS = rules.ReadingTotals()
+
+
 def _compute_participant(ctx: _Context, participant: Participant,
-                         readings: dict[int, list[rules.ReadingValue]]) -> _Computed:
+                         totals: dict[int, rules.ReadingTotals]) -> _Computed:
     results: list[rules.CriterionResult] = []
     deferred: dict[int, rules.PeriodValue] = {}
-    present_pairs: list[tuple[int, dt.date]] = []
-    criteria = ctx.criteria_for(participant.kind)
-    for indicator_id, items in readings.items():
-        kind = next((ctx.specs[c.pk].kind for c in criteria if c.indicator_id == indicator_id), None)
-        if kind is not None:
-            present_pairs.extend((indicator_id, r.window_start) for r in items if _usable(kind, r))
-    for criterion in criteria:
-        spec = ctx.specs[criterion.pk]
-        items = readings.get(criterion.indicator_id, [])
-        value = rules.period_value(spec.kind, spec.accumulation, items)
-        present = len({r.window_start for r in items if _usable(spec.kind, r) and r.window_start in ctx.due_starts})
+    expected_windows = len(ctx.due_starts)
+    present_by_indicator: dict[int, int] = {}
+    for criterion, spec in ctx.by_kind[participant.kind]:
+        found = totals.get(criterion.indicator_id, NO_READINGS)
+        value = rules.period_value_from_totals(spec.kind, spec.accumulation, found)
+        present = found.rate_due if spec.kind == rules.RATE else found.value_due
+        present_by_indicator[criterion.indicator_id] = present
         if spec.rule == rules.RELATIVE:
             deferred[criterion.pk] = value
             # Placeholder, replaced once the group's best value is known.
             results.append(rules.CriterionResult(criterion.pk, spec.order, spec.max_points, value,
-                                                 windows_expected=len(ctx.due_starts), windows_present=present))
+                                                 windows_expected=expected_windows, windows_present=present))
         else:
-            results.append(rules.score_criterion(spec, value, windows_expected=len(ctx.due_starts),
-                                                 windows_present=present))
-    completeness = rules.completeness(
-        {c.indicator_id for c in criteria}, ctx.due_starts, present_pairs,
-    )
+            results.append(rules.score_criterion(spec, value, windows_expected=expected_windows,
+                                                 windows_present=present, with_explanation=False))
+    # Expected: each distinct indicator of the applicable criteria in each due window (rules.completeness).
+    completeness = rules.Completeness(expected=len(present_by_indicator) * expected_windows,
+                                      present=sum(present_by_indicator.values()))
     return _Computed(participant, results, completeness, deferred)
 
 
@@ -154,22 +222,22 @@ def _score_relative(ctx: _Context, computed: list[_Computed],
     by_group: dict[int | None, list[_Computed]] = defaultdict(list)
     for item in computed:
         by_group[item.participant.group_id].append(item)
+    relative = [spec for spec in ctx.specs.values() if spec.rule == rules.RELATIVE]
     for group_id, members in by_group.items():
-        for criterion in ctx.criteria:
-            spec = ctx.specs[criterion.pk]
-            if spec.rule != rules.RELATIVE:
-                continue
-            values = [m.values[criterion.pk].value for m in members if criterion.pk in m.values]
-            values += (external or {}).get((group_id, criterion.pk), [])
-            best = bests[(group_id, criterion.pk)] = rules.best_value(spec.direction, values)
+        for spec in relative:
+            criterion_id = spec.id
+            values = [m.values[criterion_id].value for m in members if criterion_id in m.values]
+            values += (external or {}).get((group_id, criterion_id), [])
+            best = bests[(group_id, criterion_id)] = rules.best_value(spec.direction, values)
             for member in members:
-                if criterion.pk not in member.values:
+                value = member.values.get(criterion_id)
+                if value is None:
                     continue
-                index = next(i for i, r in enumerate(member.results) if r.criterion_id == criterion.pk)
+                index = next(i for i, r in enumerate(member.results) if r.criterion_id == criterion_id)
                 placeholder = member.results[index]
                 member.results[index] = rules.score_criterion(
-                    spec, member.values[criterion.pk], best=best, windows_expected=placeholder.windows_expected,
-                    windows_present=placeholder.windows_present,
+                    spec, value, best=best, windows_expected=placeholder.windows_expected,
+                    windows_present=placeholder.windows_present, with_explanation=False,
                 )
     return bests
 
@@ -230,12 +298,12 @@ def _rescore_others(ctx: _Context, others: _Others, bests: dict[tuple[int | None
             zero_denominator=spec.kind == rules.RATE and value is None and denominator == 0,
         )
         result = rules.score_criterion(spec, period_value, best=best, windows_expected=expected,
-                                       windows_present=present)
-        changed.append(Score(pk=pk, points=result.points, explanation=result.explanation))
+                                       windows_present=present, with_explanation=False)
+        changed.append(Score(pk=pk, points=result.points))
         if result.points != points:
             others.deltas[participant_id][criterion_id] = result.points - points
     if changed:
-        Score.objects.bulk_update(changed, ["points", "explanation"], batch_size=BATCH)
+        Score.objects.bulk_update(changed, ["points"], batch_size=BATCH)
 
 
 def _apply_deltas(ctx: _Context, standing: Standing, deltas: dict[int, Decimal]) -> None:
@@ -257,21 +325,46 @@ def _score_rows(period: Period, item: _Computed) -> Iterator[tuple]:
         pv = result.period
         yield (period.pk, item.participant.pk, result.criterion_id, pv.value, pv.numerator_total,
                pv.denominator_total, result.points, result.applicable, result.met, result.complete,
-               result.windows_expected, result.windows_present, result.explanation)
+               result.windows_expected, result.windows_present)
 
 
-def _standing_row(period: Period, item: _Computed) -> Standing:
+@dataclass(slots=True)
+class StandingRow:
+    """A standing as computed, before it is written (a plain object: 13,000 model instances cost seconds)."""
+
+    participant_id: int
+    group_id: int | None
+    name: str
+    total_points: Decimal
+    max_points: Decimal
+    ratio: Decimal
+    targets_met: int
+    criteria_applicable: int
+    tiebreak: list[str]
+    readings_expected: int
+    readings_present: int
+    rank: int | None = None
+    tied: bool = False
+    position: int = 0
+    pk: None = None  # never stored yet (ranking tells it from the stored standings of the rest of the group)
+
+    def as_model(self, period: Period, now: dt.datetime) -> Standing:
+        return Standing(period=period, computed_at=now, **{name: getattr(self, name) for name in self.__slots__
+                                                              if name != "pk"})
+
+
+def _standing_row(item: _Computed) -> StandingRow:
     summary = rules.totals(item.results)
-    return Standing(
-        period=period, participant_id=item.participant.pk, group_id=item.participant.group_id,
-        name=item.participant.name, total_points=summary.total, max_points=summary.max_points, ratio=summary.ratio,
+    return StandingRow(
+        participant_id=item.participant.pk, group_id=item.participant.group_id, name=item.participant.name,
+        total_points=summary.total, max_points=summary.max_points, ratio=summary.ratio,
         targets_met=summary.targets_met, criteria_applicable=summary.applicable,
         tiebreak=[str(points) for points in summary.tiebreak],
         readings_expected=item.completeness.expected, readings_present=item.completeness.present,
     )
 
 
-def _rank_entries(standings: Iterable[Standing]) -> dict[int, rules.Ranked]:
+def _rank_entries(standings: Iterable[Standing | StandingRow]) -> dict[int, rules.Ranked]:
     """Rank standings group by group; returns participant id → Ranked."""
     by_group: dict[int | None, list[rules.RankEntry]] = defaultdict(list)
     for standing in standings:
@@ -287,18 +380,25 @@ def _rank_entries(standings: Iterable[Standing]) -> dict[int, rules.Ranked]:
 
 _PG_UPSERT = """
     INSERT INTO scoring_score (period_id, participant_id, criterion_id, value, numerator_total, denominator_total,
-                               points, applicable, target_met, complete, windows_expected, windows_present,
-                               explanation)
+                               points, applicable, target_met, complete, windows_expected, windows_present)
     SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::bigint[], %s::bigint[],
-                         %s::numeric[], %s::boolean[], %s::boolean[], %s::boolean[], %s::integer[], %s::integer[],
-                         %s::text[])
+                         %s::numeric[], %s::boolean[], %s::boolean[], %s::boolean[], %s::integer[], %s::integer[])
     ON CONFLICT (period_id, participant_id, criterion_id) DO UPDATE SET
         value = EXCLUDED.value, numerator_total = EXCLUDED.numerator_total,
         denominator_total = EXCLUDED.denominator_total, points = EXCLUDED.points, applicable = EXCLUDED.applicable,
         target_met = EXCLUDED.target_met, complete = EXCLUDED.complete,
-        windows_expected = EXCLUDED.windows_expected, windows_present = EXCLUDED.windows_present,
-        explanation = EXCLUDED.explanation
+        windows_expected = EXCLUDED.windows_expected, windows_present = EXCLUDED.windows_present
 """
+
+
+def _copy_scores(period: Period, rows: Iterable[tuple]) -> None:
+    """A whole period's scores on PostgreSQL: delete the period's rows and COPY the new ones in (the period row lock
+    is held, so nobody else writes them meanwhile; readers see the old scores until the transaction commits)."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM scoring_score WHERE period_id = %s", [period.pk])
+        with cursor.copy(f"COPY scoring_score ({', '.join(SCORE_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _upsert_scores(rows: list[tuple]) -> None:
@@ -320,13 +420,33 @@ def _upsert_scores(rows: list[tuple]) -> None:
         )
 
 
-def _upsert_standings(rows: list[Standing]) -> None:
+STANDING_COLUMNS = [
+    "period_id", "participant_id", "group_id", "name", "total_points", "max_points", "ratio", "targets_met",
+    "criteria_applicable", "tiebreak", "readings_expected", "readings_present", "rank", "tied", "position", "frozen",
+    "computed_at",
+]
+
+
+def _copy_standings(period: Period, rows: list[StandingRow]) -> None:
+    """A whole period's standings on PostgreSQL: delete and COPY, like _copy_scores (nothing refers to their ids)."""
     now = timezone.now()
-    for row in rows:
-        row.computed_at = now
-    for start in range(0, len(rows), BATCH):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM scoring_standing WHERE period_id = %s", [period.pk])
+        with cursor.copy(f"COPY scoring_standing ({', '.join(STANDING_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((
+                    period.pk, row.participant_id, row.group_id, row.name, row.total_points, row.max_points,
+                    row.ratio, row.targets_met, row.criteria_applicable, json.dumps(row.tiebreak),
+                    row.readings_expected, row.readings_present, row.rank, row.tied, row.position, False, now,
+                ))
+
+
+def _upsert_standings(period: Period, rows: list[StandingRow]) -> None:
+    now = timezone.now()
+    objects = [row.as_model(period, now) for row in rows]
+    for start in range(0, len(objects), BATCH):
         Standing.objects.bulk_create(
-            rows[start:start + BATCH], update_conflicts=True, unique_fields=["period", "participant"],
+            objects[start:start + BATCH], update_conflicts=True, unique_fields=["period", "participant"],
             update_fields=STANDING_FIELDS,
         )
 
@@ -343,28 +463,19 @@ def _delete_stale_scores(period: Period, participant_ids: list[int] | None) -> N
 
 
 def _recompute(period: Period, participants: list[Participant], *, whole_period: bool,
-               as_of: dt.date | None = None) -> list[Standing]:
+               as_of: dt.date | None = None) -> list[StandingRow]:
     """Score `participants` (whole groups) for a period, write Scores and Standings, and rank their groups."""
     ctx = _context(period, as_of)
     participants = sorted(participants, key=lambda p: p.pk)
     ids = None if whole_period else [p.pk for p in participants]
-    stream = _readings_by_participant(_reading_rows(period, ids))
+    stream = _totals_by_participant(reading_totals_rows(ctx, ids))
     pending = next(stream, None)
     computed: list[_Computed] = []
-    score_rows: list[tuple] = []
     for participant in participants:
         while pending is not None and pending[0] < participant.pk:
             pending = next(stream, None)
-        readings = pending[1] if pending is not None and pending[0] == participant.pk else {}
-        item = _compute_participant(ctx, participant, readings)
-        computed.append(item)
-        if not ctx.relative:
-            # Written in batches as we go, so memory does not grow with criteria × participants.
-            score_rows.extend(_score_rows(period, item))
-            if len(score_rows) >= BATCH:
-                _upsert_scores(score_rows)
-                score_rows = []
-            item.results = [_slim(r) for r in item.results]
+        totals = pending[1] if pending is not None and pending[0] == participant.pk else {}
+        computed.append(_compute_participant(ctx, participant, totals))
     partial_relative = ctx.relative and not whole_period
     others_scores = _load_others(ctx, period, participants) if partial_relative else None
     external: dict[tuple[int | None, int], list] = defaultdict(list)
@@ -373,12 +484,13 @@ def _recompute(period: Period, participants: list[Participant], *, whole_period:
     bests = _score_relative(ctx, computed, external)
     if others_scores is not None:
         _rescore_others(ctx, others_scores, bests)
-    if ctx.relative:
-        for item in computed:
-            score_rows.extend(_score_rows(period, item))
-    _upsert_scores(score_rows)
-    _delete_stale_scores(period, ids)
-    standings = [_standing_row(period, item) for item in computed]
+    score_rows = (row for item in computed for row in _score_rows(period, item))
+    if whole_period and connection.vendor == "postgresql":
+        _copy_scores(period, score_rows)  # the period's old rows go, criteria that no longer apply with them
+    else:
+        _upsert_scores(list(score_rows))
+        _delete_stale_scores(period, ids)
+    standings = [_standing_row(item) for item in computed]
     if whole_period or not standings:
         others: list[Standing] = []
     else:
@@ -404,19 +516,17 @@ def _recompute(period: Period, participants: list[Participant], *, whole_period:
         if standing.pk is not None and (before != (placed.rank, placed.tied, placed.position)
                                         or standing.participant_id in deltas):
             moved.append(standing)
-    _upsert_standings(standings)
+    if whole_period and connection.vendor == "postgresql":
+        _copy_standings(period, standings)
+    else:
+        _upsert_standings(period, standings)
     # Only the rest of the group whose place (or relative points) changed is written: usually a handful of rows.
-    moved = [s for s in moved if s.participant_id not in {m.participant_id for m in standings}]
+    mine = {m.participant_id for m in standings}
+    moved = [s for s in moved if s.participant_id not in mine]
     if moved:
         fields = ["rank", "tied", "position"] + (["total_points", "ratio", "tiebreak"] if deltas else [])
         Standing.objects.bulk_update(moved, fields, batch_size=500)
     return standings
-
-
-def _slim(result: rules.CriterionResult) -> rules.CriterionResult:
-    """Drop the explanation once written: totals only need the points."""
-    result.explanation = ""
-    return result
 
 
 def is_frozen(period: Period) -> bool:
@@ -443,7 +553,7 @@ def recompute_participant(*, participant: Participant, period: Period) -> Standi
 
 
 @transaction.atomic
-def recompute_participants(*, period: Period, participants: list[Participant]) -> list[Standing]:
+def recompute_participants(*, period: Period, participants: list[Participant]) -> list[StandingRow]:
     """Recompute several participants of a period at once (an import) and re-rank their groups; frozen periods
     are left as they are (returns [])."""
     from scoring.services.readings import lock_period_row  # one lock order for every writer of the period
@@ -462,7 +572,8 @@ def recompute_period(*, period: Period, as_of: dt.date | None = None) -> int:
     lock_period_row(period)
     if is_frozen(period):
         return 0
-    participants = list(Participant.objects.filter(plan_id=period.plan_id).only("id", "kind", "group_id", "name"))
+    participants = [_Who(*row) for row in Participant.objects.filter(plan_id=period.plan_id)
+                    .values_list("id", "kind", "group_id", "name")]
     return len(_recompute(period, participants, whole_period=True, as_of=as_of))
 
 
@@ -517,6 +628,9 @@ def freeze_standings(*, period: Period) -> int:
     """Recompute a period one last time and freeze its standings; idempotent (a frozen period stays as it is)."""
     if not is_frozen(period):
         recompute_period(period=period)
+    ctx = _context(period)
+    FrozenCriteria.objects.update_or_create(period=period, defaults={
+        "specs": [rules.spec_as_dict(ctx.specs[criterion.pk]) for criterion in ctx.criteria]})
     return Standing.objects.filter(period=period, frozen=False).update(frozen=True)
 
 
@@ -524,5 +638,6 @@ def freeze_standings(*, period: Period) -> int:
 def unfreeze_standings(*, period: Period) -> int:
     """Unfreeze a period's standings (when a period is reopened) and recompute them from the readings."""
     count = Standing.objects.filter(period=period, frozen=True).update(frozen=False)
+    FrozenCriteria.objects.filter(period=period).delete()
     recompute_period(period=period)
     return count

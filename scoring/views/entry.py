@@ -156,12 +156,13 @@ def _target_text(criterion) -> str:
     return f"{comparison} {format_number(criterion.target, places)} {indicator.unit_label}".strip()
 
 
-def _window_status(rows: list[selectors.GridRow]) -> str:
+def _window_status(period: Period, rows: list[selectors.GridRow]) -> str:
+    """"locked" once the period is closed (the lock is the period's, recorded once in its history), else the most
+    advanced status of the window's readings."""
+    if period.status != Period.Status.OPEN:
+        return "locked"
     statuses = {row.reading.status for row in rows if row.reading is not None}
-    for status in (Reading.Status.LOCKED, Reading.Status.SUBMITTED):
-        if status in statuses:
-            return status
-    return Reading.Status.DRAFT
+    return Reading.Status.SUBMITTED if Reading.Status.SUBMITTED in statuses else Reading.Status.DRAFT
 
 
 def _render_entry(request: HttpRequest, *, period: Period, participant: Participant, window: Window,
@@ -170,7 +171,7 @@ def _render_entry(request: HttpRequest, *, period: Period, participant: Particip
                   lock_form: LockExceptionForm | None = None, status: int = 200) -> HttpResponse:
     unit = participant_unit(participant)
     is_leader = has_role(request.user, unit, Role.LANH_DAO)
-    window_state = _window_status(rows)
+    window_state = _window_status(period, rows)
     if access.allowed and forms is None:
         forms = [ReadingRowForm(indicator=row.indicator, reading=row.reading) for row in rows]
     entries = []

@@ -1,4 +1,5 @@
-/* Data entry grid: the rate as you type, Enter moves down, confirmations before sending or returning a month. */
+/* Data entry grid: the rate as you type, Enter moves down, the history panel by keyboard, confirmations before sending
+   or returning a month. */
 (function () {
   "use strict";
 
@@ -65,6 +66,29 @@
       moveVertically(event.target, event.shiftKey ? -1 : 1);
     });
     grid.querySelectorAll("tbody tr").forEach(updateRate);
+  }
+
+  // The history panel: opened from a row's history button (mouse or Tab + Enter), it takes the focus so a keyboard
+  // user lands in it, and Esc gives the focus back to the button that opened it.
+  var panel = document.getElementById("side-panel");
+  var opener = null;
+  if (grid && panel) {
+    grid.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-history]");
+      if (button) opener = button;
+    });
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      if (event.detail.target !== panel) return;
+      var heading = panel.querySelector("h2");
+      if (!heading) return;
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !opener || !document.body.contains(opener)) return;
+      event.preventDefault();
+      opener.focus();
+    });
   }
 
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {

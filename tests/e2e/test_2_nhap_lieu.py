@@ -46,6 +46,37 @@ def _fill_grid(page, *, first_numerator: str) -> None:
             row.locator('[data-role="value"]').fill("2")
 
 
+def test_the_history_buttons_of_the_grid_are_reached_by_keyboard(page, month):
+    """Tab reaches a row's history button (after the row's fields), Enter opens the panel, Esc comes back; Enter in
+    a field still moves down the column. Runs before the journey below sends the month (a sent month is read-only)."""
+    period, window = month
+    collective = Participant.objects.get(plan=period.plan, unit__code="NA-TAYHIEU-VP", kind="collective")
+    login(page, "tayhieu.nhaplieu")
+    page.goto(reverse("scoring:reading_entry", args=[period.pk, collective.pk, window.start]))
+    expect(page.get_by_role("button", name="Lưu nháp")).to_be_visible()  # an editable grid
+
+    rows = page.locator("#entry-grid tbody tr")
+    first_field = rows.first.locator("input:not([type=hidden]), select").first
+    first_field.focus()
+    page.keyboard.press("Enter")  # the grid's own move: down the column, never onto a button
+    expect(rows.nth(1).locator("input:not([type=hidden]), select").first).to_be_focused()
+
+    history = rows.first.get_by_role("button", name=re.compile(r"^Lịch sử số liệu: "))
+    indicator = history.get_attribute("aria-label").removeprefix("Lịch sử số liệu: ")
+    tab_to(page, history)
+    page.keyboard.press("Tab")  # the next stop is the next row's first field: the row order is kept
+    expect(rows.nth(1).locator("input:not([type=hidden]), select").first).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(history).to_be_focused()
+    page.keyboard.press("Enter")
+    heading = page.locator("#side-panel h2")
+    expect(heading).to_have_text(indicator)
+    expect(heading).to_be_focused()
+    expect(page.locator("#side-panel")).to_contain_text("Lịch sử thay đổi kỳ này")
+    page.keyboard.press("Escape")
+    expect(history).to_be_focused()
+
+
 def test_nhap_lieu_enters_a_month_in_the_grid_and_by_excel(page, month, tmp_path, browser_errors):
     period, window = month
     collective = Participant.objects.get(plan=period.plan, unit__code="NA-TAYHIEU-VP", kind="collective")

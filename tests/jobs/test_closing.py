@@ -16,6 +16,7 @@ from awards.models import Nomination
 from awards.period_tasks import close_due_periods
 from awards.services.closing import close_period, reopen_period
 from campaigns.models import Job, Notice, Period
+from scoring.access import can_edit_reading
 from scoring.models import Reading, Standing
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,12 @@ def test_closing_locks_readings_freezes_standings_proposes_and_tells_the_chairma
 
     period = Period.objects.get(pk=closing_plan.period.pk)
     assert result.closed_now and period.status == Period.Status.CLOSED and period.closed_at
-    assert set(Reading.objects.filter(period=period).values_list("status", flat=True)) == {Reading.Status.LOCKED}
+    # The lock is the period's, recorded once in its history; the readings themselves are not rewritten.
+    assert period.history.first().history_change_reason == "Chốt đợt"
+    reading = Reading.objects.filter(period=period).first()
+    assert not can_edit_reading(user=org.staff_a, participant=reading.participant, period=period,
+                                window_start=reading.window_start).allowed
+    assert not Reading.history.filter(period_id=period.pk, history_date__gte=period.closed_at).exists()
     assert Standing.objects.filter(period=period, frozen=True).count() == 4
     proposed = set(Nomination.objects.filter(period=period).values_list("name", flat=True))
     assert proposed == {"Văn phòng – Thống kê xã An Bình", "Lê Thị Ánh"}
@@ -64,8 +70,7 @@ def test_a_close_killed_half_way_leaves_nothing_and_the_retry_gives_one_set(org,
     with pytest.raises(ConnectionError):
         close_period(period=closing_plan.period)
     period = Period.objects.get(pk=closing_plan.period.pk)
-    assert period.status == Period.Status.OPEN
-    assert not Reading.objects.filter(period=period, status=Reading.Status.LOCKED).exists()
+    assert period.status == Period.Status.OPEN and period.closed_at is None
     assert not Standing.objects.filter(period=period, frozen=True).exists()
 
     monkeypatch.setattr(nominations, "propose_for_period", real)
@@ -160,7 +165,9 @@ def test_reopening_needs_a_leader_and_a_reason(org, closing_plan):
     period = reopen_period(period=closing_plan.period, by=org.chairman_a, reason="Sai số liệu tháng 2")
     assert period.status == Period.Status.OPEN
     assert not Standing.objects.filter(period=period, frozen=True).exists()
-    assert not Reading.objects.filter(period=period, status=Reading.Status.LOCKED).exists()
+    reading = Reading.objects.filter(period=period).first()
+    assert can_edit_reading(user=org.staff_a, participant=reading.participant, period=period,
+                            window_start=reading.window_start).code != "closed"
     assert period.history.first().history_change_reason == "Mở lại: Sai số liệu tháng 2"
 
 

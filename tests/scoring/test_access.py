@@ -136,5 +136,6 @@ def test_a_sent_window_is_read_only_until_returned(org, world):
     access = _access(world, org.staff_a)
     assert not access.allowed
     assert access.reason.startswith("Đã được gửi/phê duyệt")
-    Reading.objects.update(status=Reading.Status.LOCKED)
-    assert _access(world, org.staff_a).code == "locked"
+    Period.objects.filter(pk=world.period.pk).update(status=Period.Status.CLOSED)
+    world.period.refresh_from_db()
+    assert _access(world, org.staff_a).code == "closed"

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.models import Period
 from scoring.models import LockException, Reading, Standing
 from scoring.services.readings import save_reading
 from tests.factories import collective, make_unit
@@ -50,6 +51,14 @@ def test_the_grid_shows_each_criterion_with_its_target_and_labelled_inputs(clien
     assert f'for="id_r{world.on_time.pk}-numerator"' in page
     assert "Gửi số liệu tháng" in page and "js/entry.js" in page
     assert "<script>" not in page  # no inline script under the CSP
+
+
+def test_the_history_buttons_are_in_the_tab_order_with_a_vietnamese_name(client, org, world):
+    """Keyboard users reach each row's history (the browser journey presses Tab and Enter on it)."""
+    client.force_login(org.staff_a)
+    page = client.get(_url(world)).content.decode()
+    assert 'aria-label="Lịch sử số liệu: Tỷ lệ hồ sơ giải quyết đúng hạn"' in page
+    assert 'tabindex="-1"' not in page
 
 
 def test_an_individual_sees_only_the_criteria_that_apply_to_individuals(client, org, world):
@@ -217,6 +226,18 @@ def test_the_dashboard_counts_missing_draft_and_sent_in_the_users_scope(client, 
         ).count("Xã An Bình") == 0
     client.force_login(org.nobody)
     assert client.get(reverse("scoring:entry_dashboard", args=[world.period.pk])).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_closed_period_shows_every_reading_locked_on_the_dashboard_and_the_grid(client, org, world):
+    save_reading(user=org.staff_a, participant=world.commune_a, indicator=world.events, period=world.period,
+                 window_start=world.current.start, value=3)
+    world.period.status = Period.Status.CLOSED
+    world.period.save()
+    client.force_login(org.staff_a)
+    page = client.get(reverse("scoring:entry_dashboard", args=[world.period.pk])).content.decode()
+    assert "1 khóa" in page and "1 nháp" not in page
+    grid = client.get(_url(world)).content.decode()
+    assert "Đã khóa (chốt kỳ)" in grid and 'name="r' not in grid
 
 
 def test_the_dashboard_runs_a_bounded_number_of_queries(client, org, world, django_assert_max_num_queries):

@@ -10,12 +10,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError, connection
 from django.urls import reverse
 
 from campaigns.models import Period
 from campaigns.uploads import sniff_document_type
 from scoring.models import Reading
-from scoring.services.readings import attach_evidence, lock_period_readings, remove_evidence, save_reading
+from scoring.services.readings import attach_evidence, remove_evidence, save_reading
 from tests.scoring.entry_fixtures import entry_world
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +172,6 @@ def test_an_upload_without_a_file_comes_back_with_the_form(client, org, world):
 
 
 def test_a_reading_of_a_closed_period_takes_no_evidence(client, org, world):
-    lock_period_readings(period=world.period)
     Period.objects.filter(pk=world.period.pk).update(status=Period.Status.CLOSED)
     client.force_login(org.staff_a)
     response = client.post(url("evidence_upload", world.reading), {"file": upload()})
@@ -189,6 +189,81 @@ def test_a_sent_window_takes_no_evidence_until_it_is_returned(org, world):
     reading = Reading.objects.get(pk=world.reading.pk)
     with pytest.raises(PermissionDenied, match="Đã được gửi"):
         attach_evidence(user=org.staff_a, reading=reading, file=upload())
+
+
+# --- a failed upload leaves nothing behind in the storage ---------------------------------------------------------
+
+def media_files(settings) -> list[str]:
+    root = settings.MEDIA_ROOT
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def fail_saving_readings(monkeypatch) -> None:
+    """The database refuses the reading's row after the file was written (a lock timeout, a lost connection)."""
+    save = Reading.save
+
+    def refusing(self, *args, **kwargs):
+        if getattr(self, "_change_reason", "") == "Đính kèm minh chứng":
+            raise OperationalError("canceling statement due to lock timeout")
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Reading, "save", refusing)
+
+
+def test_an_upload_the_database_refuses_leaves_the_media_directory_unchanged(client, org, world, settings,
+                                                                            monkeypatch):
+    before = media_files(settings)
+    fail_saving_readings(monkeypatch)
+    client.force_login(org.staff_a)
+    client.raise_request_exception = False
+    response = client.post(url("evidence_upload", world.reading), {"file": upload()})
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert media_files(settings) == before
+    reading = Reading.objects.get(pk=world.reading.pk)
+    assert not reading.evidence and reading.version == world.reading.version
+
+
+def test_a_failed_replacement_keeps_the_previous_file_and_leaves_no_new_one(org, world, settings, monkeypatch):
+    first = attach_evidence(user=org.staff_a, reading=world.reading, file=upload("Bản 1.pdf"))
+    before = media_files(settings)
+    assert before == [first.evidence.name]
+    fail_saving_readings(monkeypatch)
+    with pytest.raises(OperationalError):
+        attach_evidence(user=org.staff_a, reading=first, file=upload("Bản 2.pdf", PNG))
+    assert media_files(settings) == before
+    reading = Reading.objects.get(pk=first.pk)
+    assert (reading.evidence.name, reading.evidence_name) == (first.evidence.name, "Bản 1.pdf")
+    assert default_storage.open(reading.evidence.name).read() == PDF
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_whose_commit_fails_leaves_no_file(org, world, settings, monkeypatch):
+    """The database refuses the commit itself (PostgreSQL: a serialization failure): the file goes too."""
+    before = media_files(settings)
+
+    def refuse_commit():
+        raise OperationalError("could not serialize access due to concurrent update")
+
+    monkeypatch.setattr(connection, "_commit", refuse_commit)
+    with pytest.raises(OperationalError):
+        attach_evidence(user=org.staff_a, reading=world.reading, file=upload())
+    monkeypatch.undo()
+    assert media_files(settings) == before
+    assert not Reading.objects.get(pk=world.reading.pk).evidence
+
+
+@pytest.mark.parametrize(("who", "content", "status"), [
+    ("staff_a", b"MZ\x90\x00not a document", HTTPStatus.BAD_REQUEST),  # refused by content
+    ("noi_vu", PDF, HTTPStatus.FORBIDDEN),  # read-only role
+    ("staff_b", PDF, HTTPStatus.NOT_FOUND),  # another commune
+])
+def test_a_refused_upload_leaves_the_media_directory_unchanged(client, org, world, settings, who, content, status):
+    attach_evidence(user=org.staff_a, reading=world.reading, file=upload("Bản 1.pdf"))
+    before = media_files(settings)
+    client.force_login(getattr(org, who))
+    assert client.post(url("evidence_upload", world.reading), {"file": upload("Khác.pdf", content)}).status_code \
+        == status
+    assert media_files(settings) == before
 
 
 # --- scope and roles ---------------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from scoring import rules
 from scoring.models import RecomputeRequest, Score, Standing
+from scoring.selectors import participant_breakdown
 from scoring.services.scores import (
     freeze_standings,
     recompute_participant,
@@ -44,7 +46,8 @@ def test_recompute_participant_pools_the_months_and_ranks_the_group(setup):
     assert standing.rank == 1
     score = Score.objects.get(participant=a, criterion=c1)
     assert score.value == Decimal("92.5000")
-    assert "92,50%" in score.explanation and "10,00/10,00" in score.explanation
+    why = _explanations(period, a)[c1.pk]
+    assert why == "Tỷ lệ 92,50% (370/400) ≥ chỉ tiêu 90,00% → đạt 10,00/10,00 điểm"
     # B has nothing yet: it is ranked after A once it is computed, and shown incomplete.
     standing_b = recompute_participant(participant=b, period=period)
     assert standing_b.rank == 2
@@ -116,12 +119,19 @@ def test_demo_readings_are_deterministic_idempotent_and_leave_the_last_window_em
     assert all(s.readings_present == 4 for s in Standing.objects.filter(period=period))
 
 
+def _explanations(period, participant) -> dict[int, str]:
+    """The "vì sao" sentences the drill-down shows, by criterion."""
+    return {row.criterion.pk: row.explanation
+            for row in participant_breakdown(participant=participant, period=period).rows}
+
+
 def _snapshot(period):
-    scores = sorted(Score.objects.filter(period=period).values_list("participant_id", "criterion_id", "points",
-                                                                    "explanation"))
+    scores = sorted(Score.objects.filter(period=period).values_list("participant_id", "criterion_id", "points"))
     standings = sorted(Standing.objects.filter(period=period).values_list(
         "participant_id", "total_points", "ratio", "targets_met", "tiebreak", "rank", "tied", "position"))
-    return scores, standings
+    why = {s.participant_id: _explanations(period, s.participant)
+           for s in Standing.objects.filter(period=period).select_related("participant")}
+    return scores, standings, why
 
 
 @pytest.mark.parametrize("new_count", [50, 1, 20])  # becomes the best; drops from best; stays in the middle
@@ -164,3 +174,61 @@ def test_recompute_period_runs_a_constant_number_of_queries(org, django_assert_m
         assert recompute_period(period=period) == 500
     with django_assert_max_num_queries(15):
         recompute_participant(participant=a, period=period)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL aggregate is the PostgreSQL path")
+def test_the_sql_totals_equal_the_python_totals_reading_by_reading(org):
+    """The close reads one SQL aggregate instead of the readings; it must give exactly what the Python path gives,
+    for every kind and accumulation, gaps, zero denominators and windows not yet due."""
+    import random
+
+    from scoring.services.scores import _context, _totals_python, _totals_sql
+
+    plan, period, group, a, b = small_plan(org, months=6)
+    kinds = [indicator("tl-cong", "rate"), indicator("tl-cuoi", "rate", accumulation="last"),
+             indicator("so-cong", "count"), indicator("so-cuoi", "count", accumulation="last"),
+             indicator("co-khong", "boolean")]
+    for order, ind in enumerate(kinds, start=1):
+        criterion(plan, ind, order, 1)
+    rng = random.Random(7)
+    for participant in (a, b):
+        for ind in kinds:
+            for month in range(1, 7):
+                roll = rng.random()
+                if roll < 0.2:
+                    continue  # a gap
+                if ind.kind == "rate":
+                    denominator = 0 if roll < 0.3 else rng.randint(1, 500)
+                    read(participant, ind, period, month, rng.randint(0, denominator), denominator)
+                else:
+                    read(participant, ind, period, month,
+                         value=rng.randint(0, 1) if ind.kind == "boolean" else rng.randint(0, 40))
+    ctx = _context(period, as_of=dt.date(2024, 4, 15))  # May and June not due yet
+    by_id = {ind.pk: ind for ind in kinds}
+
+    def values(rows):  # the period value and the windows present that scoring takes from each row
+        return [(participant_id, indicator_id, totals.rate_due, totals.value_due, rules.period_value_from_totals(
+                    by_id[indicator_id].kind, by_id[indicator_id].accumulation, totals))
+                for participant_id, indicator_id, *rest in rows for totals in [rules.ReadingTotals(*rest)]]
+
+    python = values(_totals_python(ctx, None))
+    assert len(python) == 10 and any(v[4].zero_denominator for v in python)
+    assert values(_totals_sql(ctx, None)) == python
+    assert values(_totals_sql(ctx, [b.pk])) == values(_totals_python(ctx, [b.pk]))
+
+
+def test_a_closed_period_is_explained_by_the_criteria_it_was_scored_by(setup):
+    plan, period, group, a, b, digitised, overdue, c1, c2 = setup
+    for month in (1, 2, 3):
+        read(a, digitised, period, month, 92, 100)
+    recompute_period(period=period, as_of=AS_OF)
+    freeze_standings(period=period)
+    c1.target = Decimal(95)
+    c1.save()
+    frozen_points = Score.objects.get(participant=a, criterion=c1).points
+    assert frozen_points == Decimal("10.00")
+    row = next(r for r in participant_breakdown(participant=a, period=period).rows if r.criterion == c1)
+    assert "≥ chỉ tiêu 90,00%" in row.explanation and "95" not in row.target_text
+    unfreeze_standings(period=period)  # reopened: the plan's current criteria apply again
+    row = next(r for r in participant_breakdown(participant=a, period=period).rows if r.criterion == c1)
+    assert "< chỉ tiêu 95,00%" in row.explanation and "95" in row.target_text

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from awards.models import Decision, Nomination
 from awards.reference import sync_reference
+from campaigns.models import Period
 from scoring.models import Reading
 from tests.factories import UserFactory
 from tests.security.world import build_side
@@ -42,7 +43,8 @@ def signed(side):
 
 @pytest.fixture
 def locked(side):
-    Reading.objects.filter(pk=side.reading.pk).update(status=Reading.Status.LOCKED)
+    """A reading of a closed period: locked by the period's status."""
+    Period.objects.filter(pk=side.reading.period_id).update(status=Period.Status.CLOSED)
     return Reading.objects.get(pk=side.reading.pk)
 
 
@@ -117,7 +119,7 @@ def test_a_locked_reading_cannot_be_changed_or_deleted_in_the_admin(admin_client
     admin_client.post(reverse("admin:scoring_reading_changelist"),
                       {"action": "delete_selected", "_selected_action": [locked.pk], "post": "yes"})
     locked.refresh_from_db()
-    assert (locked.numerator, locked.status) == (45, Reading.Status.LOCKED)
+    assert (locked.numerator, locked.status) == (45, Reading.Status.DRAFT)
 
 
 def test_a_locked_reading_cannot_be_reverted_from_its_history(admin_client, locked):
@@ -125,7 +127,7 @@ def test_a_locked_reading_cannot_be_reverted_from_its_history(admin_client, lock
     url = reverse("admin:scoring_reading_simple_history", args=[locked.pk, record.history_id])
     admin_client.post(url, {**_form_data(record.instance), "numerator": 1})
     locked.refresh_from_db()
-    assert (locked.numerator, locked.status) == (45, Reading.Status.LOCKED)
+    assert (locked.numerator, locked.status) == (45, Reading.Status.DRAFT)
 
 
 def test_a_draft_reading_is_still_editable_in_the_admin(admin_client, side):

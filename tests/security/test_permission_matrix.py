@@ -174,6 +174,7 @@ MATRIX: dict[str, Row] = {
     "awards:plan_copy": row("plan", FORM_LD_QT, INVALID_LD_QT),
     "awards:plan_rules_criteria": row("plan", FORM_LD_QT, INVALID_LD_QT),
     "awards:plan_rules_awards": row("plan", FORM_LD_QT, INVALID_LD_QT),
+    "awards:plan_rules_award_kind_create": row("plan", FORM_LD_QT, INVALID_LD_QT),
 }
 
 

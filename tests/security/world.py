@@ -4,8 +4,8 @@
 window is open for entry), a group, a section (collective) and an official (individual), an indicator and criterion,
 a draft reading of this month, a standing, the award kind and its quota rule, a condition and dossier requirement,
 a proposed nomination with a PDF dossier file, an accepted nomination in a draft decision, a plan task, a failed job
-and, for each given user, a notice. Every name carries the side's marker (e.g. "QXAVUNGMOT"), so a page that shows another
-commune's data is caught by searching its body for that marker (long enough that no random CSRF token contains
+and, for each given user, a notice. Every name carries the side's marker (e.g. "QXAVUNGMOT"), so a page that shows
+another commune's data is caught by searching its body for that marker (long enough that no random CSRF token contains
 it by chance, which a three-letter marker did). (Indicators are the shared national catalogue,
 visible to everyone: their names carry the marker in lower case, which the search ignores.)
 """
