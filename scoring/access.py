@@ -96,17 +96,15 @@ def window_status(*, participant: Participant, period: Period, window_start: dt.
     return Reading.Status.SUBMITTED if Reading.Status.SUBMITTED in statuses else Reading.Status.DRAFT
 
 
-STATUS_RANK = {Reading.Status.DRAFT: 0, Reading.Status.SUBMITTED: 1, Reading.Status.LOCKED: 2}
-
-
 def window_statuses(rows: Iterable[tuple[int, dt.date, str]]) -> dict[tuple[int, dt.date], str]:
     """``window_status`` of many windows at once, from (participant id, window start, status) of readings already
-    loaded: the most advanced status per (participant, window); a window absent from the answer is a draft."""
+    loaded: submitted when any of the window's readings is; a window absent from the answer is a draft."""
     statuses: dict[tuple[int, dt.date], str] = {}
     for participant_id, window_start, status in rows:
-        key = (participant_id, window_start)
-        if key not in statuses or STATUS_RANK[status] > STATUS_RANK[statuses[key]]:
-            statuses[key] = status
+        if status == Reading.Status.SUBMITTED:
+            statuses[(participant_id, window_start)] = Reading.Status.SUBMITTED
+        else:
+            statuses.setdefault((participant_id, window_start), Reading.Status.DRAFT)
     return statuses
 
 
