@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,7 +29,7 @@ from campaigns.models import Participant, Period, Unit
 from campaigns.uploads import check_xlsx
 from scoring.access import EditAccessCache, window_statuses
 from scoring.entry_selectors import indicators_for_kind, plan_criteria
-from scoring.excel_rows import sheet_rows
+from scoring.excel_rows import open_workbook, sheet_rows
 from scoring.models import Indicator, Reading
 from scoring.services.readings import describe_figures, reading_figures
 from scoring.windows import windows_for
@@ -329,11 +329,11 @@ def parse_readings(*, user: AbstractBaseUser, period: Period, source: IO[bytes])
         result.errors.append(ImportIssue("", 0, "", " ".join(error.messages)))
         return result
     source.seek(0)
+    unreadable = ImportIssue("", 0, "", _("Không đọc được tệp Excel: tệp hỏng hoặc không đúng định dạng .xlsx."))
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
+        workbook = open_workbook(source)
     except Exception:  # openpyxl raises many kinds of errors on a damaged package
-        result.errors.append(ImportIssue("", 0, "", _("Không đọc được tệp Excel: tệp hỏng hoặc không đúng "
-                                                      "định dạng .xlsx.")))
+        result.errors.append(unreadable)
         return result
     try:
         if SHEET not in workbook.sheetnames:
@@ -341,22 +341,34 @@ def parse_readings(*, user: AbstractBaseUser, period: Period, source: IO[bytes])
                                                              "tải về từ hệ thống.") % {"sheet": SHEET}))
             return result
         meta = {}
-        if META_SHEET in workbook.sheetnames:
-            rows = workbook[META_SHEET].iter_rows(max_col=2, values_only=True)
-            meta = {row[0]: row[1] for row in rows if row and row[0]}
+        try:
+            if META_SHEET in workbook.sheetnames:
+                rows = workbook[META_SHEET].iter_rows(max_col=2, values_only=True)
+                meta = {row[0]: row[1] for row in rows if row and row[0]}
+        except Exception:  # a sheet is read when first used: its damage shows here, not on opening
+            result.errors.append(unreadable)
+            return result
         if meta.get("format") != FORMAT or str(meta.get("period")) != str(period.pk):
             result.errors.append(ImportIssue(SHEET, 0, "", _("Tệp mẫu không phải của đợt “%(period)s”: hãy tải mẫu của "
                                                              "đúng đợt này.") % {"period": period.name}))
             return result
-        _parse_rows(workbook[SHEET], user=user, period=period, result=result)
+        sheet = workbook[SHEET]
+        try:
+            # One row past the limit, so that a file too long is reported rather than cut silently.
+            rows = sheet_rows(sheet, min_row=FIRST_ROW, max_col=12, limit=MAX_ROWS + 2)
+        except Exception:
+            result.errors.append(unreadable)
+            return result
+        _parse_rows(list(enumerate(rows, start=FIRST_ROW)), name=sheet.title, user=user, period=period,
+                    result=result)
     finally:
         workbook.close()
     return result
 
 
-def _parse_rows(sheet, *, user: AbstractBaseUser, period: Period, result: ImportResult) -> None:
-    # One row past the limit, so that a file too long is reported rather than cut silently.
-    raw_rows = list(enumerate(sheet_rows(sheet, min_row=FIRST_ROW, max_col=12, limit=MAX_ROWS + 2), start=FIRST_ROW))
+def _parse_rows(raw_rows: list[tuple[int, tuple]], *, name: str, user: AbstractBaseUser, period: Period,
+                result: ImportResult) -> None:
+    """Judge the sheet's (row number, values) against the plan, the stored readings and the access rule."""
     criteria = plan_criteria(period.plan)
     by_kind = {kind: {i.code: i for i in indicators_for_kind(criteria, kind)} for kind in Participant.Kind.values}
     all_codes = {code for codes in by_kind.values() for code in codes}
@@ -374,7 +386,6 @@ def _parse_rows(sheet, *, user: AbstractBaseUser, period: Period, result: Import
     statuses = window_statuses((key[0], key[2], reading.status) for key, reading in readings.items())
     access = EditAccessCache(user=user, period=period, participants=participants.values())
     seen: dict[tuple[int, int, dt.date], int] = {}
-    name = sheet.title
 
     def issue(row: int, column: str, message: str) -> None:
         result.errors.append(ImportIssue(name, row, LETTER.get(column, column), message))

@@ -11,16 +11,97 @@ test_excel_rows.py compares both paths on the template, hand-made edge cases and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
+from openpyxl import load_workbook
+from openpyxl.packaging.relationship import get_dependents, get_rels_path
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.datetime import from_excel, from_ISO8601
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import _cast_number
+from openpyxl.worksheet.dimensions import SheetDimension
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-ROW, CELL, VALUE, INLINE, TEXT, RUN = (f"{MAIN}{tag}" for tag in ("row", "c", "v", "is", "t", "r"))
+ROW, CELL, VALUE, INLINE, TEXT, RUN, DIMENSION, DATA = (
+    f"{MAIN}{tag}" for tag in ("row", "c", "v", "is", "t", "r", "dimension", "sheetData"))
 DIGITS = "0123456789"
+
+
+def open_workbook(source: IO[bytes]):
+    """``load_workbook(source, read_only=True, data_only=True)``, except that a sheet learns its size (``<dimension>``)
+    only when asked: openpyxl reads it on opening, and a sheet without one (a workbook written in write-only mode)
+    is then parsed whole just for that — 6 MB of XML for a 10,000-row import, before ``sheet_rows`` reads it again.
+    An openpyxl whose reader does not look as expected opens the file the usual way."""
+    try:
+        reader = _LazyReader(source, read_only=True, data_only=True)
+        reader.read()
+    except Exception:  # noqa: BLE001 — a damaged file fails again below, with openpyxl's own error
+        source.seek(0)
+        return load_workbook(source, read_only=True, data_only=True)
+    return reader.wb
+
+
+class _LazilySizedSheet(ReadOnlyWorksheet):
+    """A read-only worksheet that reads its dimension on first use instead of on opening."""
+
+    _sized = False
+
+    def _get_size(self) -> None:
+        pass  # on first use (_sizes), or found by sheet_rows in the same pass as the rows
+
+    def _sizes(self) -> None:
+        if not self._sized:
+            self._sized = True
+            ReadOnlyWorksheet._get_size(self)
+
+    def _set_size(self, boundaries: tuple[int, int, int, int] | None) -> None:
+        self._sized = True
+        if boundaries is not None:
+            self._min_column, self._min_row, self._max_column, self._max_row = boundaries
+
+    def reset_dimensions(self) -> None:
+        self._sized = True
+        super().reset_dimensions()
+
+    @property
+    def min_row(self) -> int:
+        self._sizes()
+        return self._min_row
+
+    @property
+    def max_row(self) -> int | None:
+        self._sizes()
+        return self._max_row
+
+    @property
+    def min_column(self) -> int:
+        self._sizes()
+        return self._min_column
+
+    @property
+    def max_column(self) -> int | None:
+        self._sizes()
+        return self._max_column
+
+
+class _LazyReader(ExcelReader):
+    """openpyxl's reader in read-only mode, its worksheets sized lazily (its own read_worksheets, read-only part)."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            rels_path = get_rels_path(rel.target)
+            if rels_path in self.valid_files:
+                get_dependents(self.archive, rels_path)  # read as openpyxl does, so a broken one fails alike
+            worksheet = _LazilySizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
 
 
 class _Unsupported(Exception):
@@ -48,7 +129,10 @@ def _fast_rows(sheet, *, min_row: int, max_col: int, limit: int) -> list[tuple[A
         raise _Unsupported("formulas would have to be read")
     strings, epoch = sheet._shared_strings, workbook.epoch
     dates, durations = workbook._date_formats, workbook._timedelta_formats
-    max_row = sheet.max_row  # from <dimension>: openpyxl stops there
+    # openpyxl stops at the last row of <dimension>: known already, or found below as openpyxl finds it (the first
+    # <dimension> ending before <sheetData> does; after that, there is none).
+    sized = not isinstance(sheet, _LazilySizedSheet) or sheet._sized
+    max_row = sheet.max_row if sized else None
     empty = (None,) * max_col
     columns: dict[str, int] = {}
     rows: list[tuple[Any, ...]] = []
@@ -56,9 +140,23 @@ def _fast_rows(sheet, *, min_row: int, max_col: int, limit: int) -> list[tuple[A
         if b"<!DOCTYPE" in source.read(4096):
             raise _Unsupported("a DTD")  # entities are resolved by the standard library, not here
     with workbook._archive.open(sheet._worksheet_path) as source:
-        counter, number = min_row, 0
-        parsing = etree.iterparse(source, events=("end",), tag=ROW, resolve_entities=False, no_network=True)
+        counter, number, seen_row = min_row, 0, False
+        parsing = etree.iterparse(source, events=("end",), tag=(ROW, DIMENSION, DATA), resolve_entities=False,
+                                  no_network=True)
         for _event, row in parsing:
+            if row.tag != ROW:
+                if not sized:
+                    if row.tag == DIMENSION:
+                        if seen_row:
+                            raise _Unsupported("a <dimension> after rows")
+                        boundaries = SheetDimension.from_tree(row).boundaries
+                        max_row = boundaries[3]
+                        sheet._set_size(boundaries)
+                    else:
+                        sheet._set_size(None)
+                    sized = True
+                continue
+            seen_row = True
             mark = row.get("r")
             if mark is None:
                 number += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -178,6 +179,24 @@ def test_rows_naming_the_same_reading_twice_are_refused_whole(org, world):
         import_readings(user=org.staff_a, period=world.period, rows=twice)
 
     assert not Reading.objects.exists()
+
+
+def test_a_damaged_data_sheet_is_reported_not_a_server_error(org, world):
+    buffer = _workbook(world, [(world.commune_a, world.events, world.current, {"J": 5})])
+    source, damaged = zipfile.ZipFile(buffer), io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b"<row r=\"9\"><c r=\"A9\"><v>1</v></row></sheetData>")
+            out.writestr(item, data)
+    damaged.seek(0)
+
+    result = parse_readings(user=org.staff_a, period=world.period, source=damaged)
+
+    assert [error.message for error in result.errors] == [
+        "Không đọc được tệp Excel: tệp hỏng hoặc không đúng định dạng .xlsx."]
+    assert not result.rows
 
 
 def test_standings_show_the_imported_figures_at_once(org, world):

@@ -14,36 +14,39 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from scoring.excel import FIRST_ROW, SHEET, build_template
-from scoring.excel_rows import _fast_rows, sheet_rows
+from scoring.excel_rows import _fast_rows, open_workbook, sheet_rows
 from tests.scoring.entry_fixtures import entry_world
 
 SHEET_XML = "xl/worksheets/sheet1.xml"
 
 
-def _open(content: bytes):
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+def _open(content: bytes, lazily: bool = True):
+    """The workbook as the import opens it (sheets sized on first use), or as openpyxl's load_workbook does."""
+    source = io.BytesIO(content)
+    workbook = open_workbook(source) if lazily else load_workbook(source, read_only=True, data_only=True)
     return workbook, workbook[workbook.sheetnames[0]]
 
 
 def _openpyxl(content: bytes, min_row: int = 1, max_col: int = 12) -> list[tuple]:
-    workbook, sheet = _open(content)
+    """The reference: openpyxl's own read-only iteration."""
+    workbook, sheet = _open(content, lazily=False)
     try:
         return list(sheet.iter_rows(min_row=min_row, max_col=max_col, values_only=True))
     finally:
         workbook.close()
 
 
-def _fast(content: bytes, min_row: int = 1, max_col: int = 12, limit: int = 10**6) -> list[tuple]:
+def _fast(content: bytes, min_row: int = 1, max_col: int = 12, limit: int = 10**6, lazily: bool = True) -> list:
     """The fast path alone: it must not hand over to openpyxl for these files."""
-    workbook, sheet = _open(content)
+    workbook, sheet = _open(content, lazily)
     try:
         return _fast_rows(sheet, min_row=min_row, max_col=max_col, limit=limit)
     finally:
         workbook.close()
 
 
-def _either(content: bytes, min_row: int = 1, max_col: int = 12, limit: int = 10**6) -> list[tuple]:
-    workbook, sheet = _open(content)
+def _either(content: bytes, min_row: int = 1, max_col: int = 12, limit: int = 10**6, lazily: bool = True) -> list:
+    workbook, sheet = _open(content, lazily)
     try:
         return sheet_rows(sheet, min_row=min_row, max_col=max_col, limit=limit)
     finally:
@@ -85,14 +88,31 @@ def _mixed_workbook(write_only: bool) -> bytes:
     return _save(workbook)
 
 
-@pytest.mark.parametrize("write_only", [False, True], ids=["shared strings", "inline strings"])
+@pytest.mark.parametrize("lazily", [True, False], ids=["sized on first use", "sized on opening"])
+@pytest.mark.parametrize("write_only", [False, True], ids=["shared strings", "inline strings, no dimension"])
 @pytest.mark.parametrize(("min_row", "max_col"), [(1, 12), (FIRST_ROW, 12), (3, 4)])
-def test_mixed_values_gaps_and_wide_rows_read_the_same(write_only, min_row, max_col):
+def test_mixed_values_gaps_and_wide_rows_read_the_same(write_only, min_row, max_col, lazily):
     content = _mixed_workbook(write_only)
     expected = _openpyxl(content, min_row, max_col)
     assert expected  # the file has rows to compare
-    assert _fast(content, min_row, max_col) == expected
-    assert _either(content, min_row, max_col) == expected
+    assert _fast(content, min_row, max_col, lazily=lazily) == expected
+    assert _either(content, min_row, max_col, lazily=lazily) == expected
+
+
+def test_a_sheet_without_dimension_is_not_parsed_on_opening_and_sizes_like_openpyxl():
+    content = _mixed_workbook(write_only=True)
+    assert "<dimension" not in zipfile.ZipFile(io.BytesIO(content)).read(SHEET_XML).decode()
+    workbook, sheet = _open(content)
+    assert not sheet._sized  # openpyxl would have parsed the whole sheet here to look for its size
+    reference, reference_sheet = _open(content, lazily=False)
+    assert (sheet.max_row, sheet.max_column) == (reference_sheet.max_row, reference_sheet.max_column) == (None, None)
+    with_dimension = _mixed_workbook(write_only=False)
+    _lazy, lazy_sheet = _open(with_dimension)
+    _eager, eager_sheet = _open(with_dimension, lazily=False)
+    assert _fast_rows(lazy_sheet, min_row=1, max_col=12, limit=100)  # the size is found while reading the rows
+    assert lazy_sheet._sized
+    assert (lazy_sheet.min_row, lazy_sheet.max_row, lazy_sheet.min_column, lazy_sheet.max_column) == (
+        eager_sheet.min_row, eager_sheet.max_row, eager_sheet.min_column, eager_sheet.max_column) == (1, 10, 1, 14)
 
 
 def test_the_row_limit_cuts_the_same_rows():
@@ -114,11 +134,12 @@ def test_a_downloaded_and_filled_template_reads_the_same(org):
     assert _fast(content, FIRST_ROW) == expected
 
 
-def test_a_dimension_smaller_than_the_data_stops_both_readers_there():
+@pytest.mark.parametrize("lazily", [True, False], ids=["sized on first use", "sized on opening"])
+def test_a_dimension_smaller_than_the_data_stops_both_readers_there(lazily):
     content = _rewrite_sheet(_mixed_workbook(False),
                              lambda xml: re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1:L6"', xml))
     assert len(_openpyxl(content)) == 6
-    assert _fast(content) == _openpyxl(content)
+    assert _fast(content, lazily=lazily) == _openpyxl(content)
 
 
 def test_rows_and_cells_without_references_and_decimal_row_numbers_read_the_same():
@@ -143,10 +164,13 @@ def test_what_the_fast_path_does_not_know_is_read_by_openpyxl():
     doctype = _rewrite_sheet(_mixed_workbook(True), lambda xml: xml.replace(
         "<worksheet", '<!DOCTYPE worksheet [<!ENTITY x "Xã">]><worksheet', 1).replace(">Xã An Bình<", ">&x; An Bình<"))
     lowercase = _rewrite_sheet(_mixed_workbook(True), lambda xml: xml.replace('r="B4"', 'r="b4"'))
-    for content in (doctype, lowercase):
+    late_dimension = _rewrite_sheet(_mixed_workbook(True), lambda xml: xml.replace(
+        "</sheetData>", '<dimension ref="A1:L3"/></sheetData>'))  # openpyxl still honours it: 3 rows
+    for content in (doctype, lowercase, late_dimension):
         with pytest.raises(Exception):  # noqa: B017, PT011 — the fast path gives up, whatever the reason
             _fast(content)
         assert _either(content) == _openpyxl(content)
+    assert len(_either(late_dimension)) == 3
     assert _either(doctype)[3][3] == "Xã An Bình"  # the entity resolved as openpyxl resolves it
 
 
@@ -161,11 +185,12 @@ CELL = st.one_of(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.one_of(st.lists(CELL, max_size=15), st.just([])), max_size=25), write_only=st.booleans(),
-       min_row=st.integers(min_value=1, max_value=6), max_col=st.integers(min_value=1, max_value=14))
-def test_random_workbooks_read_the_same(rows, write_only, min_row, max_col):
+       min_row=st.integers(min_value=1, max_value=6), max_col=st.integers(min_value=1, max_value=14),
+       lazily=st.booleans())
+def test_random_workbooks_read_the_same(rows, write_only, min_row, max_col, lazily):
     workbook = Workbook(write_only=write_only)
     sheet = workbook.create_sheet("Số liệu") if write_only else workbook.active
     for values in rows:
         sheet.append(values)
     content = _save(workbook)
-    assert _fast(content, min_row, max_col) == _openpyxl(content, min_row, max_col)
+    assert _fast(content, min_row, max_col, lazily=lazily) == _openpyxl(content, min_row, max_col)
