@@ -1,12 +1,14 @@
 """The cell values of a large read-only worksheet, three times faster than openpyxl's own row iteration.
 
 The Excel import reads 10,000-row sheets: openpyxl's ``iter_rows(values_only=True)`` builds a dict per cell in Python
-and was most of the import's reading time. ``sheet_values`` streams the same sheet XML with lxml and gives exactly the
+and was most of the import's reading time. ``sheet_rows`` streams the same sheet XML with lxml and gives exactly the
 same rows (same padding, gaps, ``<dimension>`` limit, shared strings, dates, numbers, booleans; a workbook opened with
 ``data_only=True``), reusing openpyxl's workbook, styles and converters. Whatever it does not recognise — an
 openpyxl without the attributes it relies on, a DTD, an unusual cell reference, a value it cannot convert, broken
-XML — makes it hand over to openpyxl, which then reads the sheet from the start as before. tests/scoring/
-test_excel_rows.py compares both paths on the template, hand-made edge cases and random workbooks.
+XML — makes it hand over to openpyxl, which then reads the sheet from the start as before. ``open_workbook`` opens
+the file as ``load_workbook`` does but leaves each sheet's size to be read on first use (or in the same pass as the
+rows). tests/scoring/test_excel_rows.py compares both paths on the template, hand-made edge cases and random
+workbooks.
 """
 
 from __future__ import annotations
