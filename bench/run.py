@@ -66,7 +66,7 @@ def measure_scale(scale: str, *, seed: int, runs: int, timeout: float, clients: 
                   workers: int, log) -> dict[str, Any]:
     from bench.generate import expected_counts, generate, reset_database
     from bench.load import run_load
-    from bench.state import decision_with_awardees, load, reopen, vacuum, write_workbook
+    from bench.state import decision_with_awardees, load, reopen, vacuum
 
     figures: dict[str, Any] = {}
     log(f"[{scale}] generating (seed {seed})")
@@ -92,20 +92,8 @@ def measure_scale(scale: str, *, seed: int, runs: int, timeout: float, clients: 
 
     figures["baseline"] = measure("baseline", times=1)
 
-    # Import: a new workbook per run (figures differ, so every row is a change), the openpyxl floor on each.
-    WORK.mkdir(parents=True, exist_ok=True)
-    imports, floors = [], []
-    for index in range(runs):
-        path = WORK / f"import-{scale}-{index + 1}.xlsx"
-        rows = write_workbook(bench, path, index + 1)
-        floors.append(child("floor_openpyxl", scale=scale, seed=seed, arg=str(path), timeout=timeout))
-        imports.append(child("import", scale=scale, seed=seed, arg=str(path), timeout=timeout))
-        log(f"[{scale}] import run {index + 1}: {imports[-1].get('seconds') or imports[-1].get('error')} "
-            f"(floor {floors[-1].get('seconds')})")
-        if imports[-1].get("error", "").startswith("timeout"):
-            break
-    figures["import"] = summarise(imports) | {"workbook_rows": rows}
-    figures["floor_openpyxl"] = summarise(floors)
+    figures["import"], figures["floor_openpyxl"] = _measure_import(bench, scale=scale, seed=seed, runs=runs,
+                                                                   timeout=timeout, log=log)
 
     log(f"[{scale}] load: {clients} clients × {load_seconds:.0f} s on gunicorn ({workers} workers)")
     figures["load"] = run_load(bench, clients=clients, seconds=load_seconds, workers=workers)
@@ -139,6 +127,28 @@ def measure_scale(scale: str, *, seed: int, runs: int, timeout: float, clients: 
     return {"counts": made.counts, "generate_seconds": round(made.seconds, 1), "runs": runs, "figures": figures}
 
 
+def _measure_import(bench, *, scale: str, seed: int, runs: int, timeout: float, log,
+                    first_run: int = 1) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The import and its openpyxl floor: a new workbook per run (figures drawn from the run number differ from the
+    previous run's, so every row is a change), the floor measured on each workbook just before its import."""
+    from bench.state import write_workbook
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    imports, floors, rows = [], [], 0
+    for index in range(first_run, first_run + runs):
+        path = WORK / f"import-{scale}-{index}.xlsx"
+        rows = write_workbook(bench, path, index)
+        floors.append(child("floor_openpyxl", scale=scale, seed=seed, arg=str(path), timeout=timeout))
+        imports.append(child("import", scale=scale, seed=seed, arg=str(path), timeout=timeout))
+        log(f"[{scale}] import run {index}: {imports[-1].get('seconds') or imports[-1].get('error')} "
+            f"(parse {imports[-1].get('parse_seconds')}, floor {floors[-1].get('seconds')}, "
+            f"{imports[-1].get('maxrss_mb')} MB)")
+        (WORK / f"import-runs-{scale}").write_text(str(index))
+        if imports[-1].get("error", "").startswith("timeout"):
+            break
+    return summarise(imports) | {"workbook_rows": rows}, summarise(floors)
+
+
 def _close_without_lock(bench) -> None:
     """Fallback when the real close cannot finish: the same steps minus the reading lock, so that the pages after
     it have standings and proposals to show."""
@@ -168,19 +178,29 @@ def remeasure(scale: str, names: list[str], *, seed: int, runs: int, timeout: fl
 
     bench = load(scale, seed)
     decision = Decision.objects.filter(period=bench.period).order_by("-pk").values_list("pk", flat=True).first()
-    results = json.loads(output.read_text())
-    entry = results["scales"][scale]
+    results = json.loads(output.read_text()) if output.exists() else {"scales": {}}
+    entry = results["scales"].get(scale) or {"figures": {}}
     for name in names:
-        measurement, arg = REMEASURABLE[name]
-        arg = str(decision) if arg is None else arg
-        runs_done = []
-        for index in range(runs):
-            runs_done.append(child(measurement, scale=scale, seed=seed, arg=arg, timeout=timeout))
-            log(f"[{scale}] {name} again, run {index + 1}/{runs}: {runs_done[-1].get('seconds')} s, "
-                f"{runs_done[-1].get('maxrss_mb')} MB {runs_done[-1].get('error', '')}")
-        entry["figures"][name] = summarise(runs_done) | {"remeasured_at": dt.datetime.now(dt.UTC).isoformat(
-            timespec="seconds"), "load_average": f"{os.getloadavg()[0]:.1f}"}
-        results = json.loads(output.read_text())
+        stamp = {"remeasured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                 "load_average": f"{os.getloadavg()[0]:.1f}"}
+        if name == "import":
+            # Each import writes new figures: the run numbers continue after the last ones used on this database
+            # (kept in var/bench), so every workbook differs from the data the previous import left.
+            counter = WORK / f"import-runs-{scale}"
+            first = int(counter.read_text()) + 1 if counter.exists() else 1
+            entry["figures"]["import"], entry["figures"]["floor_openpyxl"] = _measure_import(
+                bench, scale=scale, seed=seed, runs=runs, timeout=timeout, log=log, first_run=first)
+            entry["figures"]["import"] |= stamp
+        else:
+            measurement, arg = REMEASURABLE[name]
+            arg = str(decision) if arg is None else arg
+            runs_done = []
+            for index in range(runs):
+                runs_done.append(child(measurement, scale=scale, seed=seed, arg=arg, timeout=timeout))
+                log(f"[{scale}] {name} again, run {index + 1}/{runs}: {runs_done[-1].get('seconds')} s, "
+                    f"{runs_done[-1].get('maxrss_mb')} MB {runs_done[-1].get('error', '')}")
+            entry["figures"][name] = summarise(runs_done) | stamp
+        results = json.loads(output.read_text()) if output.exists() else {"scales": {}}
         results["scales"][scale] = entry
         output.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n")
 
@@ -305,9 +325,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the load test")
     parser.add_argument("--generate-only", action="store_true", help="only empty the database and generate")
     parser.add_argument("--output", type=Path, default=RESULTS, help="results file (scales not run are kept)")
-    parser.add_argument("--remeasure", default="", help="comma-separated figures (standings_first, standings_deep, "
-                        "export_standings, export_readings, pdf, floor_weasyprint, floor_sql, baseline) measured again "
-                        "on the data already in the database, no generation")
+    parser.add_argument("--remeasure", default="", help="comma-separated figures (import, standings_first, "
+                        "standings_deep, export_standings, export_readings, pdf, floor_weasyprint, floor_sql, "
+                        "baseline) measured again on the data already in the database, no generation; import also "
+                        "measures its openpyxl floor")
     parser.add_argument("--table", action="store_true", help="print the table of bench/results.json and stop")
     args = parser.parse_args()
     scales = [scale.strip() for scale in args.scales.split(",") if scale.strip()]
@@ -334,7 +355,11 @@ def main() -> None:
         for scale in scales:
             remeasure(scale, [name.strip() for name in args.remeasure.split(",") if name.strip()], seed=args.seed,
                       runs=args.runs, timeout=args.timeout, output=args.output, log=log)
-        print(table(json.loads(args.output.read_text())))
+        results = json.loads(args.output.read_text())
+        try:
+            print(table(results))
+        except (KeyError, TypeError):  # an output file holding only the figures measured again
+            print(json.dumps(results, ensure_ascii=False, indent=2, default=str))
         return
 
     for scale in scales:

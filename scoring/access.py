@@ -17,6 +17,7 @@ The rule, checked in this order (the first refusal wins, so the reason shown is 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Participant, Period, Plan, Role, Unit
-from campaigns.permissions import ensure_role, has_role
+from campaigns.permissions import ensure_role, has_role, prime_roles
 from scoring.models import LockException, Reading
 from scoring.windows import Window, windows_for
 
@@ -95,6 +96,18 @@ def window_status(*, participant: Participant, period: Period, window_start: dt.
     return Reading.Status.SUBMITTED if Reading.Status.SUBMITTED in statuses else Reading.Status.DRAFT
 
 
+def window_statuses(rows: Iterable[tuple[int, dt.date, str]]) -> dict[tuple[int, dt.date], str]:
+    """``window_status`` of many windows at once, from (participant id, window start, status) of readings already
+    loaded: submitted when any of the window's readings is; a window absent from the answer is a draft."""
+    statuses: dict[tuple[int, dt.date], str] = {}
+    for participant_id, window_start, status in rows:
+        if status == Reading.Status.SUBMITTED:
+            statuses[(participant_id, window_start)] = Reading.Status.SUBMITTED
+        else:
+            statuses.setdefault((participant_id, window_start), Reading.Status.DRAFT)
+    return statuses
+
+
 def can_edit_reading(*, user: AbstractBaseUser, participant: Participant, period: Period, window_start: dt.date,
                      now: dt.datetime | None = None, status: str | None = None) -> Access:
     """Whether the user may change the participant's readings of this window now, with the reason when not.
@@ -140,6 +153,28 @@ def can_edit_reading(*, user: AbstractBaseUser, participant: Participant, period
         return Access(False, _("Đã hết hạn nhập (hạn cuối %(deadline)s, gồm %(days)s ngày gia hạn).") % {
             "deadline": f"{deadline:%d/%m/%Y}", "days": plan.grace_days}, "expired")
     return Access(True)
+
+
+class EditAccessCache:
+    """``can_edit_reading`` for many participants judged at one instant (the Excel import), without a query per row.
+
+    The answer depends on a participant only through its unit (roles, lock exceptions) and its plan, so it is asked
+    once per (unit, plan, window, window status); the roles of every unit come from one query (``prime_roles``).
+    The caller passes the window's status, read with the readings it already loads.
+    """
+
+    def __init__(self, *, user: AbstractBaseUser, period: Period, participants: Iterable[Participant] = (),
+                 now: dt.datetime | None = None) -> None:
+        self.user, self.period, self.now = user, period, now or timezone.now()
+        self._answers: dict[tuple, Access] = {}
+        prime_roles(user, {participant_unit(participant) for participant in participants})
+
+    def __call__(self, participant: Participant, window_start: dt.date, status: str) -> Access:
+        key = (participant_unit(participant).pk, participant.plan_id, window_start, status)
+        if key not in self._answers:
+            self._answers[key] = can_edit_reading(user=self.user, participant=participant, period=self.period,
+                                                  window_start=window_start, now=self.now, status=status)
+        return self._answers[key]
 
 
 @transaction.atomic

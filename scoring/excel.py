@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -26,8 +27,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from campaigns.formatting import format_number
 from campaigns.models import Participant, Period, Unit
 from campaigns.uploads import check_xlsx
-from scoring.access import can_edit_reading
+from scoring.access import EditAccessCache, window_statuses
 from scoring.entry_selectors import indicators_for_kind, plan_criteria
+from scoring.excel_rows import open_workbook, sheet_rows
 from scoring.models import Indicator, Reading
 from scoring.services.readings import describe_figures, reading_figures
 from scoring.windows import windows_for
@@ -50,14 +52,21 @@ HEADERS = [
 ]
 COL = {"participant": 0, "indicator": 1, "window": 2, "numerator": 7, "denominator": 8, "value": 9, "note": 10}
 LETTER = {name: get_column_letter(index + 1) for name, index in COL.items()}
+# What a preview and the commit need of a stored reading (figures, status, version): 10,000 readings load faster
+# without the rest (their author, times, evidence).
+PREVIEWED = ("id", "participant_id", "indicator_id", "period_id", "window_start", "numerator", "denominator", "value",
+             "note", "check_again", "status", "version")
 LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
 INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
 HEADER_FILL = PatternFill("solid", fgColor="A61B1B")
 
 
-def scoped_participants(*, user: AbstractBaseUser, period: Period, unit: Unit | None = None) -> list[Participant]:
-    """Participants of the period's plan in the user's scope, optionally within one unit's subtree."""
+def scoped_participants(*, user: AbstractBaseUser, period: Period, unit: Unit | None = None,
+                        pks: Iterable[int] | None = None) -> list[Participant]:
+    """Participants of the period's plan in the user's scope, optionally within one unit's subtree or among ids."""
     participants = Participant.objects.visible_to(user).filter(plan=period.plan)
+    if pks is not None:
+        participants = participants.filter(pk__in=list(pks))
     if unit is not None:
         participants = participants.filter(Q(unit__path__startswith=unit.path)
                                            | Q(person__unit__path__startswith=unit.path))
@@ -320,11 +329,11 @@ def parse_readings(*, user: AbstractBaseUser, period: Period, source: IO[bytes])
         result.errors.append(ImportIssue("", 0, "", " ".join(error.messages)))
         return result
     source.seek(0)
+    unreadable = ImportIssue("", 0, "", _("Không đọc được tệp Excel: tệp hỏng hoặc không đúng định dạng .xlsx."))
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
+        workbook = open_workbook(source)
     except Exception:  # openpyxl raises many kinds of errors on a damaged package
-        result.errors.append(ImportIssue("", 0, "", _("Không đọc được tệp Excel: tệp hỏng hoặc không đúng "
-                                                      "định dạng .xlsx.")))
+        result.errors.append(unreadable)
         return result
     try:
         if SHEET not in workbook.sheetnames:
@@ -332,47 +341,51 @@ def parse_readings(*, user: AbstractBaseUser, period: Period, source: IO[bytes])
                                                              "tải về từ hệ thống.") % {"sheet": SHEET}))
             return result
         meta = {}
-        if META_SHEET in workbook.sheetnames:
-            rows = workbook[META_SHEET].iter_rows(max_col=2, values_only=True)
-            meta = {row[0]: row[1] for row in rows if row and row[0]}
+        try:
+            if META_SHEET in workbook.sheetnames:
+                rows = workbook[META_SHEET].iter_rows(max_col=2, values_only=True)
+                meta = {row[0]: row[1] for row in rows if row and row[0]}
+        except Exception:  # a sheet is read when first used: its damage shows here, not on opening
+            result.errors.append(unreadable)
+            return result
         if meta.get("format") != FORMAT or str(meta.get("period")) != str(period.pk):
             result.errors.append(ImportIssue(SHEET, 0, "", _("Tệp mẫu không phải của đợt “%(period)s”: hãy tải mẫu của "
                                                              "đúng đợt này.") % {"period": period.name}))
             return result
-        _parse_rows(workbook[SHEET], user=user, period=period, result=result)
+        sheet = workbook[SHEET]
+        try:
+            # One row past the limit, so that a file too long is reported rather than cut silently.
+            rows = sheet_rows(sheet, min_row=FIRST_ROW, max_col=12, limit=MAX_ROWS + 2)
+        except Exception:
+            result.errors.append(unreadable)
+            return result
+        _parse_rows(list(enumerate(rows, start=FIRST_ROW)), name=sheet.title, user=user, period=period,
+                    result=result)
     finally:
         workbook.close()
     return result
 
 
-def _parse_rows(sheet, *, user: AbstractBaseUser, period: Period, result: ImportResult) -> None:
-    participants = {p.pk: p for p in scoped_participants(user=user, period=period)}
+def _parse_rows(raw_rows: list[tuple[int, tuple]], *, name: str, user: AbstractBaseUser, period: Period,
+                result: ImportResult) -> None:
+    """Judge the sheet's (row number, values) against the plan, the stored readings and the access rule."""
     criteria = plan_criteria(period.plan)
     by_kind = {kind: {i.code: i for i in indicators_for_kind(criteria, kind)} for kind in Participant.Kind.values}
     all_codes = {code for codes in by_kind.values() for code in codes}
     windows = {window.start: window for window in windows_for(period)}
-    raw_rows = []
-    for row_number, values in enumerate(sheet.iter_rows(min_row=FIRST_ROW, max_col=12, values_only=True),
-                                        start=FIRST_ROW):
-        raw_rows.append((row_number, values))
-        if row_number - FIRST_ROW > MAX_ROWS:
-            break
-    # Only the readings of the participants the file names: a national plan has millions in scope.
-    named = {_whole_number(values[0]) for _row, values in raw_rows if values}
+    # Only the participants, and their readings of the windows, that the file names (one query each): a national
+    # plan has millions of readings in scope, a province's year a hundred thousand where the file fills one month.
+    named = {number for _row, values in raw_rows if values and type(number := _whole_number(values[0])) is int}
+    participants = {p.pk: p for p in scoped_participants(user=user, period=period, pks=named)} if named else {}
+    named_windows = {_window_start(values[2]) for _row, values in raw_rows if len(values) > 2} & set(windows)
     readings = {
         (r.participant_id, r.indicator_id, r.window_start): r
-        for r in Reading.objects.filter(period=period, participant_id__in=[pk for pk in participants if pk in named])
-    }
-    statuses: dict[tuple[int, dt.date], str] = {}
-    for (participant_id, _indicator_id, window_start), reading in readings.items():
-        key = (participant_id, window_start)
-        rank = {"draft": 0, "submitted": 1, "locked": 2}
-        if rank[reading.status] >= rank.get(statuses.get(key, "draft"), 0):
-            statuses[key] = reading.status
-    access_cache: dict[tuple[int, dt.date], Any] = {}
-    now = timezone.now()
+        for r in Reading.objects.filter(period=period, participant_id__in=list(participants),
+                                        window_start__in=named_windows).only(*PREVIEWED)
+    } if participants and named_windows else {}
+    statuses = window_statuses((key[0], key[2], reading.status) for key, reading in readings.items())
+    access = EditAccessCache(user=user, period=period, participants=participants.values())
     seen: dict[tuple[int, int, dt.date], int] = {}
-    name = sheet.title
 
     def issue(row: int, column: str, message: str) -> None:
         result.errors.append(ImportIssue(name, row, LETTER.get(column, column), message))
@@ -425,16 +438,12 @@ def _parse_rows(sheet, *, user: AbstractBaseUser, period: Period, result: Import
         else:
             state = "new"
         if state != "unchanged":
-            access_key = (participant.pk, window.start)
-            if access_key not in access_cache:
-                access_cache[access_key] = can_edit_reading(
-                    user=user, participant=participant, period=period, window_start=window.start, now=now,
-                    status=statuses.get(access_key, Reading.Status.DRAFT))
-            access = access_cache[access_key]
-            if not access.allowed:
+            allowed = access(participant, window.start, statuses.get((participant.pk, window.start),
+                                                                     Reading.Status.DRAFT))
+            if not allowed:
                 column = "numerator" if indicator.kind == Indicator.Kind.RATE else "value"
                 issue(row_number, column, _("Không được thay đổi số liệu %(window)s của %(name)s: %(reason)s") % {
-                    "window": window.label, "name": participant.name, "reason": access.reason})
+                    "window": window.label, "name": participant.name, "reason": allowed.reason})
                 continue
         result.rows.append(ImportRow(row=row_number, participant=participant, indicator=indicator,
                                      window_start=window.start, window_label=window.label, figures=figures,
