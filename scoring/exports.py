@@ -52,8 +52,8 @@ READING_HEADERS = [
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
-    """An Excel-safe, unique sheet name (≤ 31 characters, no []:*?/\\)."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:28] or "Trang"
+    """An Excel-safe, unique sheet name (≤ 31 characters, no []:*?/\\, no apostrophe first or last)."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip(" '")[:28].rstrip(" '") or "Trang"
     title, counter = base, 2
     while title.lower() in used:
         title = f"{base[:25]} ({counter})"

@@ -241,16 +241,67 @@ def test_the_readings_export_runs_the_same_queries_for_3_or_30_participants(clie
     assert len(rows) == 30
 
 
-def test_the_portable_readings_stream_keeps_the_participants_order(org):
+def test_the_readings_stream_keeps_the_participants_order(org):
     plan, period, group, a, b = small_plan(org)
     digitised = indicator("so-hoa")
     for month in (1, 2):
         read(a, digitised, period, month, 1, 2)
         read(b, digitised, period, month, 3, 4)
     for order in ([b.pk, a.pk], [a.pk, b.pk]):
-        by_database = [reading[0] for reading in selectors._export_readings(period, order)]
-        by_orm = [reading[0] for reading in selectors._export_readings_orm(period, order)]
-        assert by_database == by_orm == [order[0], order[0], order[1], order[1]]
+        streamed = [reading[0] for reading in selectors._export_readings(period, order)]
+        assert streamed == [order[0], order[0], order[1], order[1]]
+
+
+def test_the_readings_headers_are_formatted_and_merged_over_both_header_rows(client, org, scored):
+    plan, period, group, other, a, b = scored
+    sheet = _readings(client, org.noi_vu, period)["Khối xã – Tỷ lệ"]
+    assert sheet["A1"].font.b and sheet["A1"].font.sz == 13
+    header = sheet["E4"]
+    assert header.font.b and header.fill.fgColor.rgb == "FFDDE4EE" and header.alignment.wrap_text
+    assert sheet["F5"].value == "Mẫu số" and sheet["F5"].font.b  # the second header row has the header format too
+    merged = {str(merged) for merged in sheet.merged_cells.ranges}
+    assert {"A4:A5", "D4:D5", "E4:F4"} <= merged  # lead columns span both rows, a month its two columns
+    assert sheet.column_dimensions["D"].width > sheet.column_dimensions["A"].width
+
+
+def test_a_groups_rate_sheet_comes_before_its_count_sheet_whatever_the_criteria_order(client, org):
+    plan, period, group, a, b = small_plan(org)
+    count = indicator("so-tin-bai", kind="count", unit_label="tin")
+    digitised = indicator("so-hoa")
+    criterion(plan, count, 1, 3, 5)  # the first row of the group is a count
+    criterion(plan, digitised, 2, 90, 10)
+    read(a, count, period, 1, value=2)
+    book = _readings(client, org.noi_vu, period)
+    assert book.sheetnames == ["Khối xã – Tỷ lệ", "Khối xã – Số lượng"]
+    assert [row[1] for row in _rows(book["Khối xã – Tỷ lệ"])] == ["Xã An Bình", "Xã Bình Minh"]
+
+
+def test_a_group_named_in_quotes_still_exports(client, org):
+    plan, period, group, a, b = small_plan(org)
+    group.name = "'Khối xã'"  # Excel refuses a sheet name that starts or ends with an apostrophe
+    group.save()
+    criterion(plan, indicator("so-hoa"), 1, 90, 10)
+    assert _readings(client, org.noi_vu, period).sheetnames == ["Khối xã' – Tỷ lệ"]
+
+
+def test_text_a_user_typed_is_written_as_text(client, org):
+    plan, period, group, a, b = small_plan(org)
+    typed = indicator("cong-thuc", name="=1+1", kind="count", unit_label="http://dichvucong.gov.vn")
+    marked = indicator("danh-dau", name="<r>đậm</r>", kind="count", unit_label="  có khoảng trắng  ")
+    criterion(plan, typed, 1, 1, 5)
+    criterion(plan, marked, 2, 1, 5)
+    reading = read(a, typed, period, 1, value=1)
+    Reading.objects.filter(pk=reading.pk).update(note='<b>Số & liệu</b> "trích"\tcó\x01ký tự lạ')
+    sheet = _readings(client, org.noi_vu, period)["Khối xã – Số lượng"]
+    rows = {row[3]: row for row in _rows(sheet)}
+    assert set(rows) == {"=1+1", "<r>đậm</r>"}  # not a formula; not taken for rich-text markup
+    row = 6 + [row[3] for row in _rows(sheet)].index("=1+1")
+    assert sheet.cell(row, 4).data_type == "s" and sheet.cell(row, 5).value == "http://dichvucong.gov.vn"
+    assert not sheet.cell(row, 5).hyperlink  # a plain text, not a link
+    assert rows["<r>đậm</r>"][4] == "  có khoảng trắng  "
+    note = sheet.cell(row, _column(sheet, "Ghi chú", "")).value
+    # Markup and quotes are text; a control character is kept as Excel escapes it, the file still opens
+    assert note.startswith('Tháng 01/2024: <b>Số & liệu</b> "trích"\tcó') and note.endswith("ký tự lạ")
 
 
 def test_exports_follow_the_user_scope(client, org, scored):
