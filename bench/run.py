@@ -285,7 +285,8 @@ def table(results: dict[str, Any]) -> str:
         row("import ÷ floor (target ≤ 2×)", lambda d, f: _ratio(f["import"], f["floor_openpyxl"])),
         row("import peak memory (MB)", lambda d, f: _s(f["import"], "maxrss_mb", 0)),
         row("period close, end to end (s)", lambda d, f: _s(f["close"])),
-        row("close steps run directly, when the close failed (s)", lambda d, f: _s(f.get("close_steps"))),
+        *([row("close steps run directly, when the close failed (s)", lambda d, f: _s(f.get("close_steps")))]
+          if any("close_steps" in d["figures"] for d in data.values()) else []),
         row("close floor: one SQL aggregate (s)", lambda d, f: _s(f["floor_sql"], digits=3)),
         row("close ÷ floor (target ≤ 3×, < 60 s)", lambda d, f: _ratio(f["close"], f["floor_sql"])),
         row("close peak memory (MB)", lambda d, f: _s(f["close"], "maxrss_mb", 0)),
