@@ -346,8 +346,14 @@ def reading_headers(family: str, windows: list) -> tuple[list, list, list[str]]:
 
 
 def _readings_sheet_title(group_name: str, family: str, used: set[str]) -> str:
+    """"<group> – Tỷ lệ" within Excel's 31 characters: a long group name is cut at a word, with "…"."""
     suffix = f" – {FAMILY_TITLES[family]}"
-    return _sheet_title(group_name[:28 - len(suffix)].rstrip() + suffix, used)
+    room = 28 - len(suffix)
+    name = group_name.strip()
+    if len(name) > room:
+        cut = name[:room - 1]
+        name = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;–-") + "…"
+    return _sheet_title(name + suffix, used)
 
 
 READING_STYLES = {
@@ -373,7 +379,8 @@ def write_readings(*, data: selectors.ReadingExport) -> tempfile.SpooledTemporar
         title = _readings_sheet_title(group.name if group else NO_GROUP, family, used)
         headers, merges, widths = reading_headers(family, data.windows)
         sheet = workbook.add_sheet(title, widths=widths, frozen=READINGS_FROZEN, merged=merges)
-        _stream_title_rows(sheet, period, title, exported_at)
+        full_title = f"{group.name if group else NO_GROUP} – {FAMILY_TITLES[family]}"
+        _stream_title_rows(sheet, period, full_title, exported_at)
         sheet.append([(LEGENDS[family], None)])
         for header in headers:
             sheet.append([(text, "header") for text in header])

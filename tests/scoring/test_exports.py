@@ -324,3 +324,12 @@ def test_a_period_without_participants_in_scope_exports_an_explained_empty_sheet
     book = _readings(client, org.noi_vu, period)
     assert book.sheetnames == ["Số liệu"]
     assert book["Số liệu"]["A3"].value == "Chưa có số liệu."
+
+
+def test_a_long_group_name_is_cut_at_a_word_in_the_sheet_tab():
+    from scoring.exports import _readings_sheet_title
+
+    used: set[str] = set()
+    title = _readings_sheet_title("Các ban ngành, bộ phận chuyên môn", "rate", used)
+    assert title == "Các ban ngành, bộ… – Tỷ lệ" and len(title) <= 31
+    assert _readings_sheet_title("Khối xã", "count", used) == "Khối xã – Số lượng"
