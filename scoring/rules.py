@@ -625,8 +625,8 @@ def vi_sort_key(name: str) -> tuple:
         if char in _ORDER:
             letters.append((0, _ORDER[char]))
             last_letter = len(letters) - 1
-        elif char.isdigit():
-            letters.append((-1, int(char)))
+        elif char.isdecimal():  # not isdigit(): "²" is a digit but no decimal number
+            letters.append((-1, unicodedata.decimal(char)))
             last_letter = -1
         elif char.isspace():
             letters.append((-2, 0))

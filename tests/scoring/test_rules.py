@@ -301,3 +301,9 @@ def test_fast_number_formatting_matches_the_shared_formatter(value, places):
     from campaigns.formatting import format_number
 
     assert rules.format_number(value, places) == format_number(value, places)
+
+
+def test_a_name_with_a_superscript_or_other_script_digit_still_sorts():
+    """"²" is a digit to str.isdigit() but no decimal number: it used to crash the ranking of its whole group."""
+    names = ["Tổ 2²", "Tổ 1", "Tổ ٣"]  # ٣: Arabic-Indic three, a decimal digit
+    assert sorted(names, key=rules.vi_sort_key) == ["Tổ 1", "Tổ 2²", "Tổ ٣"]
