@@ -6,11 +6,8 @@ Pure apart from reading the upload: no database, no storage.
 from __future__ import annotations
 
 import hashlib
-import io
-import re
 import unicodedata
 import uuid
-import zipfile
 from dataclasses import dataclass
 from typing import IO
 
@@ -18,15 +15,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from campaigns.uploads import DOCUMENT_CONTENT_TYPES, sanitise_filename, sniff_document_type
+
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
-TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-}
+# One table of document types and one content sniffer for every upload (campaigns.uploads).
+TYPES = DOCUMENT_CONTENT_TYPES
 
 
 @dataclass(frozen=True)
@@ -48,35 +42,16 @@ def max_bytes() -> int:
 
 
 def sniff(content: bytes) -> str | None:
-    """The file's real type from its first bytes (and, for Office files, the zip's members), or None."""
-    if content.startswith(b"%PDF-"):
-        return "pdf"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if content.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError):
-            return None
-        if "[Content_Types].xml" in names and "word/document.xml" in names:
-            return "docx"
-        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-            return "xlsx"
-    return None
+    """The file's real type from its bytes (never its name), or None: campaigns.uploads.sniff_document_type."""
+    return sniff_document_type(content)
 
 
 def safe_name(name: str, extension: str) -> str:
     """A display name without folders, control or shell characters, at most 120 characters, with the real
-    extension: "../../Báo cáo thành tích?.exe" → "Báo cáo thành tích.pdf"."""
-    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    stem = "".join(ch for ch in stem if unicodedata.category(ch)[0] != "C")
-    stem = re.sub(r"[^\w\s\-–(),.]", "", stem, flags=re.UNICODE)
-    stem = re.sub(r"\s+", " ", stem).strip(" .-")[:110] or _("tai-lieu")
-    return f"{stem}.{extension}"
+    extension: "../../Báo cáo thành tích?.exe" → "Báo cáo thành tích.pdf" (campaigns.uploads.sanitise_filename)."""
+    base = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return sanitise_filename(f"{stem}.{extension}", default=_("tai-lieu"))
 
 
 def inspect_upload(upload: IO[bytes], name: str | None = None) -> CheckedUpload:
