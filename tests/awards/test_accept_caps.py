@@ -3,7 +3,6 @@ quota per award form and group, even when the proposals allowed more (a tie at t
 
 from __future__ import annotations
 
-import threading
 from types import SimpleNamespace
 
 import pytest
@@ -16,6 +15,7 @@ from awards.models import Condition, DossierRequirement, Nomination, QuotaRule
 from awards.services import nominations as services
 from campaigns.models import Person
 from tests.awards.nominations_setup import PDF_BYTES, giay_khen_xa, stand
+from tests.concurrency import run_at_once
 from tests.factories import GroupFactory, PeriodFactory, PlanFactory, collective, individual, member
 
 pytestmark = pytest.mark.django_db
@@ -129,24 +129,12 @@ def test_the_quota_per_award_form_and_group_holds_at_acceptance(org):
 def test_two_chairmen_accepting_the_tied_officials_at_once_take_one_place(province):
     if connection.vendor != "postgresql":
         pytest.skip("Row locks between two connections are checked on PostgreSQL.")
-    barrier, refused, errors = threading.Barrier(2), [], []
-
-    def accept(name: str) -> None:
-        try:
-            barrier.wait()
-            services.accept_nomination(nomination=province.nominations[name], by=province.chairman)
-        except ValidationError as error:
-            refused.append(error.messages[0])
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=accept, args=(name,)) for name in ("Lê Văn Một", "Lê Văn Hai")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_at_once(*[
+        (lambda name=name: services.accept_nomination(nomination=province.nominations[name], by=province.chairman))
+        for name in ("Lê Văn Một", "Lê Văn Hai")])
+    refused = [outcome.messages[0] for outcome in outcomes if isinstance(outcome, ValidationError)]
+    errors = [outcome for outcome in outcomes
+              if isinstance(outcome, BaseException) and not isinstance(outcome, ValidationError)]
     assert errors == []
     assert len(refused) == 1 and "tập thể Xã An Bình đã có 1 cá nhân được chấp thuận" in refused[0]
     assert Nomination.objects.filter(period=province.period, name__startswith="Lê Văn", status="accepted").count() == 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +10,7 @@ from django.db import connection
 from awards.models import ConditionCheck, Nomination, ProposalNote
 from awards.services import nominations as services
 from tests.awards.nominations_setup import PDF_BYTES, commune_plan
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -51,22 +50,8 @@ def test_two_concurrent_proposals_never_duplicate(org):
     if connection.vendor != "postgresql":
         pytest.skip("Row locks between two connections are checked on PostgreSQL.")
     setup = commune_plan(org)
-    barrier, errors = threading.Barrier(2), []
-
-    def run():
-        try:
-            barrier.wait()
-            services.propose_for_period(period=setup.period)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_at_once(*[lambda: services.propose_for_period(period=setup.period)] * 2)
+    errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
     assert errors == []
     assert Nomination.objects.filter(period=setup.period).count() == 3
     assert all(n.transitions.count() == 1 for n in Nomination.objects.filter(period=setup.period))

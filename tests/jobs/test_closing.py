@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from http import HTTPStatus
 
 import pytest
@@ -18,6 +17,7 @@ from awards.services.closing import close_period, reopen_period
 from campaigns.models import Job, Notice, Period
 from scoring.access import can_edit_reading
 from scoring.models import Reading, Standing
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -85,21 +85,8 @@ def test_a_close_killed_half_way_leaves_nothing_and_the_retry_gives_one_set(org,
 def test_two_closes_at_the_same_time_give_one_set(org, closing_plan):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; SQLite serialises writers anyway")
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            close_period(period=closing_plan.period)
-        except BaseException as error:  # noqa: BLE001 (reported below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    outcomes = run_at_once(*[lambda: close_period(period=closing_plan.period)] * 2)
+    errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
     assert not errors
     standings, nominations, _notices = _snapshot(closing_plan.period)
     assert len(standings) == 4 and len(nominations) == 2
