@@ -3,12 +3,16 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PIP := $(VENV)/bin/pip
+# uv installs from uv.lock; uv itself comes from requirements/uv.txt (one version, pinned by hash) into .uv/.
+UV_HOME := .uv
+UV := $(UV_HOME)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
 SYSTEM_PACKAGES := chromium fonts-croscore fonts-liberation2 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-deps venv assets demo worker beat bench lint clean
+.PHONY: run test check setup system-deps venv assets demo worker beat bench lint format typecheck upgrade verify-lock clean
 
 ## make run: virtualenv, packages, assets, SQLite migrate, demo data, then serve on http://127.0.0.1:8000
 run: setup
@@ -33,11 +37,25 @@ system-deps:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
-	$(PIP) install -q ".[test]"
+$(UV): requirements/uv.txt
+	test -x $(UV_HOME)/bin/python || $(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/pip install -q --require-hashes -r requirements/uv.txt
 	touch $@
+
+## the virtualenv holds exactly what uv.lock lists (runtime, test and lint groups); --locked fails if the lock is stale
+$(VENV)/.installed: pyproject.toml uv.lock $(UV)
+	$(UV) sync --locked --python $(PYTHON) --quiet
+	touch $@
+
+## make verify-lock: the installed packages are the locked ones, no more, no fewer
+verify-lock: venv
+	$(UV) sync --locked --check --python $(PYTHON)
+
+## make upgrade: newest versions the ranges in pyproject.toml allow; then `make check test` and `make bench` (README)
+upgrade: $(UV)
+	$(UV) lock --upgrade
+	$(UV) sync --locked --python $(PYTHON)
+	touch $(VENV)/.installed
 
 assets: node_modules/.installed
 
@@ -54,8 +72,20 @@ beat: setup
 bench: setup
 	$(PY) -m bench.run $(BENCH_ARGS)
 
-lint: setup
+## make check: the gates CI runs before the tests (lint, format, migrations, types)
+check: lint typecheck
+	$(PY) manage.py makemigrations --check --dry-run
+
+lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: venv
+	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3 var
+	rm -rf $(VENV) $(UV_HOME) node_modules staticfiles db.sqlite3 var

@@ -47,8 +47,9 @@ def decision_list_xlsx(decision: Decision) -> bytes:
         sheet.append([f"{next(numerals)}. {title}"])
         sheet.cell(row=sheet.max_row, column=1).font = bold
         for line in lines:
-            sheet.append([line["stt"], line["name"], line["position"], line["unit_name"], line["achievement"],
-                          line["amount"]])
+            sheet.append(
+                [line["stt"], line["name"], line["position"], line["unit_name"], line["achievement"], line["amount"]]
+            )
             for column in range(1, len(HEADERS) + 1):
                 cell = sheet.cell(row=sheet.max_row, column=column)
                 cell.border = BOX

@@ -25,7 +25,9 @@ class CreateDraftForm(_CrispyMixin, forms.Form):
 
     award_kind = forms.ModelChoiceField(label=_("Hình thức khen thưởng"), queryset=AwardKind.objects.none())
     signed_on = forms.DateField(
-        label=_("Ngày ký dự kiến"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Ngày ký dự kiến"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Để trống: ngày ký là ngày Chủ tịch ký trên hệ thống."),
     )
     confirm = forms.BooleanField(label=_("Tôi xác nhận lập dự thảo quyết định cho các đề nghị đã chấp thuận."))
@@ -42,10 +44,13 @@ class DecisionEditForm(_CrispyMixin, forms.ModelForm):
     """Every editable part of a draft; lists are edited one line each."""
 
     legal_bases_text = forms.CharField(
-        label=_("Căn cứ (mỗi dòng một căn cứ)"), widget=forms.Textarea(attrs={"rows": 8}), required=False,
+        label=_("Căn cứ (mỗi dòng một căn cứ)"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
     )
     recipients_text = forms.CharField(
-        label=_("Nơi nhận (mỗi dòng một nơi)"), widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Nơi nhận (mỗi dòng một nơi)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     class Meta:
@@ -59,8 +64,10 @@ class DecisionEditForm(_CrispyMixin, forms.ModelForm):
             "article_3": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "number": _("Để trống để lấy số tiếp theo khi ký. Nếu đơn vị đã ban hành quyết định khác ngoài hệ thống "
-                        "trong năm, ghi số theo sổ đăng ký văn bản."),
+            "number": _(
+                "Để trống để lấy số tiếp theo khi ký. Nếu đơn vị đã ban hành quyết định khác ngoài hệ thống "
+                "trong năm, ghi số theo sổ đăng ký văn bản."
+            ),
             "signed_on": _("Đổi ngày ký sẽ cập nhật căn cứ pháp lý và mức tiền thưởng theo văn bản có hiệu lực."),
         }
 
@@ -70,8 +77,20 @@ class DecisionEditForm(_CrispyMixin, forms.ModelForm):
         if not self.is_bound:
             self.initial["legal_bases_text"] = "\n".join(self.instance.legal_bases)
             self.initial["recipients_text"] = "\n".join(self.instance.recipients)
-        self.order_fields(["number", "signed_on", "place", "summary", "legal_bases_text", "proposal_basis",
-                           "article_1", "article_2", "article_3", "recipients_text"])
+        self.order_fields(
+            [
+                "number",
+                "signed_on",
+                "place",
+                "summary",
+                "legal_bases_text",
+                "proposal_basis",
+                "article_1",
+                "article_2",
+                "article_3",
+                "recipients_text",
+            ]
+        )
         self._helper()
 
     def changes(self) -> dict:
@@ -86,7 +105,8 @@ class SignForm(_CrispyMixin, forms.Form):
     """The signer re-enters the password: signing is the act that makes the decision binding."""
 
     password = forms.CharField(
-        label=_("Mật khẩu của bạn"), strip=False,
+        label=_("Mật khẩu của bạn"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(label=_("Tôi đã đọc toàn văn quyết định và danh sách kèm theo, đồng ý ký."))

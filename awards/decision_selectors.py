@@ -20,7 +20,9 @@ def decisions_for(*, user: AbstractBaseUser, query: str = "", status: str = "", 
     decisions = Decision.objects.visible_to(user).select_related("issuer", "period__plan", "award_kind")
     if query:
         decisions = decisions.filter(
-            Q(summary__icontains=query) | Q(signer_name__icontains=query) | Q(issuer__name__icontains=query)
+            Q(summary__icontains=query)
+            | Q(signer_name__icontains=query)
+            | Q(issuer__name__icontains=query)
             | Q(period__plan__title__icontains=query)
             | (Q(number=int(query.split("/")[0])) if query.split("/")[0].isdigit() else Q(pk__in=[]))
         )
@@ -52,8 +54,14 @@ def awaiting_decision_for(*, user: AbstractBaseUser) -> list[dict[str, Any]]:
     rows = (
         Nomination.objects.visible_to(user)
         .awaiting_decision()
-        .values("period", "period__name", "period__plan__title", "period__plan__issuer__name", "award_kind",
-                "award_kind__name")
+        .values(
+            "period",
+            "period__name",
+            "period__plan__title",
+            "period__plan__issuer__name",
+            "award_kind",
+            "award_kind__name",
+        )
         .annotate(count=Count("pk"))
         .order_by("period__plan__title", "period__start", "award_kind__name")
     )

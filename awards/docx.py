@@ -22,12 +22,27 @@ from awards.models import Decision
 from awards.pdf import decision_context
 
 FONT = "Times New Roman"
-CENTER, JUSTIFY, LEFT, RIGHT = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT,
-                                WD_ALIGN_PARAGRAPH.RIGHT)
+CENTER, JUSTIFY, LEFT, RIGHT = (
+    WD_ALIGN_PARAGRAPH.CENTER,
+    WD_ALIGN_PARAGRAPH.JUSTIFY,
+    WD_ALIGN_PARAGRAPH.LEFT,
+    WD_ALIGN_PARAGRAPH.RIGHT,
+)
 
 
-def _paragraph(container, text: str = "", *, size: float = 14, bold: bool = False, italic: bool = False,
-               align=CENTER, indent: bool = False, before: float = 0, after: float = 0, underline_border: bool = False):
+def _paragraph(
+    container,
+    text: str = "",
+    *,
+    size: float = 14,
+    bold: bool = False,
+    italic: bool = False,
+    align=CENTER,
+    indent: bool = False,
+    before: float = 0,
+    after: float = 0,
+    underline_border: bool = False,
+):
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
@@ -173,19 +188,34 @@ def render_decision_docx(decision: Decision) -> bytes:
         add_section_row(f"{next(roman)}. {title}")
         for line in lines:
             cells = table.add_row().cells
-            values = [str(line["stt"]), line["name"], line["position"], line["unit_name"], line["achievement"],
-                      line["amount_display"]]
+            values = [
+                str(line["stt"]),
+                line["name"],
+                line["position"],
+                line["unit_name"],
+                line["achievement"],
+                line["amount_display"],
+            ]
             aligns = [CENTER, LEFT, LEFT, LEFT, LEFT, RIGHT]
             for cell, value, align, width in zip(cells, values, aligns, column_widths, strict=True):
                 _cell_text(cell, value, align=align)
                 cell.width = width
     total = table.add_row().cells
     label = total[0].merge(total[4])
-    _cell_text(label, _("Tổng cộng: %(collectives)s tập thể, %(individuals)s cá nhân") % {
-        "collectives": len(context["collectives"]), "individuals": len(context["individuals"])}, bold=True)
+    _cell_text(
+        label,
+        _("Tổng cộng: %(collectives)s tập thể, %(individuals)s cá nhân")
+        % {"collectives": len(context["collectives"]), "individuals": len(context["individuals"])},
+        bold=True,
+    )
     _cell_text(total[5], context["total_display"], bold=True, align=RIGHT)
-    _paragraph(document, _("Tổng số tiền thưởng bằng chữ: %(words)s./.") % {"words": context["total_words"]},
-               italic=True, align=LEFT, before=6)
+    _paragraph(
+        document,
+        _("Tổng số tiền thưởng bằng chữ: %(words)s./.") % {"words": context["total_words"]},
+        italic=True,
+        align=LEFT,
+        before=6,
+    )
 
     buffer = io.BytesIO()
     document.save(buffer)

@@ -59,8 +59,10 @@ def inspect_upload(upload: IO[bytes], name: str | None = None) -> CheckedUpload:
     limit = max_bytes()
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise ValidationError(_("Tệp quá lớn (%(size)s MB); tối đa %(limit)s MB.") % {
-            "size": f"{size / 1048576:.1f}".replace(".", ","), "limit": limit // 1048576})
+        raise ValidationError(
+            _("Tệp quá lớn (%(size)s MB); tối đa %(limit)s MB.")
+            % {"size": f"{size / 1048576:.1f}".replace(".", ","), "limit": limit // 1048576}
+        )
     if hasattr(upload, "seek"):
         upload.seek(0)
     content = upload.read(limit + 1)
@@ -70,10 +72,17 @@ def inspect_upload(upload: IO[bytes], name: str | None = None) -> CheckedUpload:
         raise ValidationError(_("Tệp rỗng."))
     extension = sniff(content)
     if extension is None:
-        raise ValidationError(_("Chỉ nhận tệp PDF, Word (.docx), Excel (.xlsx), ảnh JPEG hoặc PNG; "
-                                "nội dung tệp này không thuộc các loại đó."))
+        raise ValidationError(
+            _(
+                "Chỉ nhận tệp PDF, Word (.docx), Excel (.xlsx), ảnh JPEG hoặc PNG; "
+                "nội dung tệp này không thuộc các loại đó."
+            )
+        )
     return CheckedUpload(
-        content=content, extension=extension, content_type=TYPES[extension], size=len(content),
+        content=content,
+        extension=extension,
+        content_type=TYPES[extension],
+        size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         display_name=safe_name(name or getattr(upload, "name", "") or "", extension),
         storage_name=f"{uuid.uuid4().hex}.{extension}",

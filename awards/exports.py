@@ -19,10 +19,25 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 def nomination_headers() -> list[str]:
     """Column titles, in order."""
     return [
-        _("STT"), _("Kế hoạch"), _("Đợt"), _("Hình thức khen thưởng"), _("Tập thể/Cá nhân"), _("Tên"),
-        _("Chức vụ"), _("Đơn vị"), _("Xếp hạng"), _("Tỷ lệ điểm (%)"), _("Đồng hạng tại ngưỡng"),
-        _("Bổ sung thủ công"), _("Trạng thái"), _("Lý do đề xuất"), _("Thành tích"), _("Lý do không chấp thuận"),
-        _("Ý kiến thẩm định"), _("Số tệp hồ sơ"), _("Quyết định"),
+        _("STT"),
+        _("Kế hoạch"),
+        _("Đợt"),
+        _("Hình thức khen thưởng"),
+        _("Tập thể/Cá nhân"),
+        _("Tên"),
+        _("Chức vụ"),
+        _("Đơn vị"),
+        _("Xếp hạng"),
+        _("Tỷ lệ điểm (%)"),
+        _("Đồng hạng tại ngưỡng"),
+        _("Bổ sung thủ công"),
+        _("Trạng thái"),
+        _("Lý do đề xuất"),
+        _("Thành tích"),
+        _("Lý do không chấp thuận"),
+        _("Ý kiến thẩm định"),
+        _("Số tệp hồ sơ"),
+        _("Quyết định"),
     ]
 
 
@@ -33,19 +48,32 @@ def nomination_row(index: int, nomination: Nomination) -> list:
     """One nomination as cell values: integers and decimals stay numbers."""
     appraisal = ""
     if nomination.appraisal_agreed is not None:
-        appraisal = (_("Đồng ý") if nomination.appraisal_agreed else _("Không đồng ý"))
+        appraisal = _("Đồng ý") if nomination.appraisal_agreed else _("Không đồng ý")
         if nomination.appraisal_comment:
             appraisal += f": {nomination.appraisal_comment}"
     file_count = getattr(nomination, "file_count", None)
     if file_count is None:
         file_count = len(nomination.files.all())
     return [
-        index, nomination.period.plan.title, nomination.period.name, nomination.award_kind.name,
-        nomination.participant.get_kind_display(), nomination.name, nomination.position, nomination.unit_name,
-        nomination.rank, Decimal(nomination.ratio) if nomination.ratio is not None else None,
-        _("Có") if nomination.tied_at_cut else _("Không"), _("Có") if nomination.added_by_hand else _("Không"),
-        nomination.get_status_display(), nomination.reason, nomination.achievement, nomination.reject_reason,
-        appraisal, file_count, nomination.decision.number_display if nomination.decision_id else "",
+        index,
+        nomination.period.plan.title,
+        nomination.period.name,
+        nomination.award_kind.name,
+        nomination.participant.get_kind_display(),
+        nomination.name,
+        nomination.position,
+        nomination.unit_name,
+        nomination.rank,
+        Decimal(nomination.ratio) if nomination.ratio is not None else None,
+        _("Có") if nomination.tied_at_cut else _("Không"),
+        _("Có") if nomination.added_by_hand else _("Không"),
+        nomination.get_status_display(),
+        nomination.reason,
+        nomination.achievement,
+        nomination.reject_reason,
+        appraisal,
+        file_count,
+        nomination.decision.number_display if nomination.decision_id else "",
     ]
 
 

@@ -22,11 +22,15 @@ class ConditionCheckForm(VersionedForm):
 
     condition = forms.ModelChoiceField(label=_("Tiêu chuẩn"), queryset=Condition.objects.none())
     confirmed = forms.TypedChoiceField(
-        label=_("Kết quả"), choices=[("1", _("Đạt")), ("0", _("Không đạt"))], coerce=lambda v: v == "1",
-        widget=forms.RadioSelect, initial="1",
+        label=_("Kết quả"),
+        choices=[("1", _("Đạt")), ("0", _("Không đạt"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="1",
     )
-    note = forms.CharField(label=_("Ghi chú (bắt buộc khi không đạt)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Ghi chú (bắt buộc khi không đạt)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, conditions: QuerySet[Condition] | list[Condition], **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,8 +46,12 @@ class ConditionCheckForm(VersionedForm):
 class DossierUploadForm(VersionedForm):
     """Attach one document to a dossier; the content is checked by the service, the size here as well."""
 
-    requirement = forms.ModelChoiceField(label=_("Thành phần hồ sơ"), queryset=DossierRequirement.objects.none(),
-                                         required=False, empty_label=_("Tài liệu khác"))
+    requirement = forms.ModelChoiceField(
+        label=_("Thành phần hồ sơ"),
+        queryset=DossierRequirement.objects.none(),
+        required=False,
+        empty_label=_("Tài liệu khác"),
+    )
     file = forms.FileField(label=_("Tệp (PDF, DOCX, XLSX, JPEG, PNG; tối đa 10 MB)"))
 
     def __init__(self, *args, requirements: list[DossierRequirement], **kwargs):
@@ -60,19 +68,26 @@ class DossierUploadForm(VersionedForm):
 class AcceptForm(VersionedForm):
     """The chairman confirms an acceptance."""
 
-    reason = forms.CharField(label=_("Ý kiến (không bắt buộc)"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
-    confirm = forms.BooleanField(label=_("Tôi xác nhận chấp thuận đề nghị khen thưởng này"),
-                                 error_messages={"required": _("Hãy đánh dấu ô xác nhận.")})
+    reason = forms.CharField(
+        label=_("Ý kiến (không bắt buộc)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm = forms.BooleanField(
+        label=_("Tôi xác nhận chấp thuận đề nghị khen thưởng này"),
+        error_messages={"required": _("Hãy đánh dấu ô xác nhận.")},
+    )
 
 
 class RejectForm(VersionedForm):
     """The chairman rejects, with a reason (required)."""
 
-    reason = forms.CharField(label=_("Lý do không chấp thuận"), widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": _("Phải ghi lý do không chấp thuận.")})
-    confirm = forms.BooleanField(label=_("Tôi xác nhận không chấp thuận đề nghị này"),
-                                 error_messages={"required": _("Hãy đánh dấu ô xác nhận.")})
+    reason = forms.CharField(
+        label=_("Lý do không chấp thuận"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Phải ghi lý do không chấp thuận.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Tôi xác nhận không chấp thuận đề nghị này"), error_messages={"required": _("Hãy đánh dấu ô xác nhận.")}
+    )
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
@@ -85,11 +100,14 @@ class AppraisalForm(VersionedForm):
     """Home Affairs records agree / disagree with comments."""
 
     agree = forms.TypedChoiceField(
-        label=_("Ý kiến thẩm định"), choices=[("1", _("Đồng ý")), ("0", _("Không đồng ý"))],
-        coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        label=_("Ý kiến thẩm định"),
+        choices=[("1", _("Đồng ý")), ("0", _("Không đồng ý"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Nhận xét (bắt buộc khi không đồng ý)"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Nhận xét (bắt buộc khi không đồng ý)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean(self):
         data = super().clean()
@@ -107,13 +125,17 @@ class AddNominationForm(forms.Form):
 
     quota_rule = forms.ModelChoiceField(label=_("Chỉ tiêu"), queryset=QuotaRule.objects.none())
     participant = forms.ModelChoiceField(label=_("Đối tượng"), queryset=Participant.objects.none())
-    reason = forms.CharField(label=_("Lý do bổ sung"), widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": _("Phải ghi lý do bổ sung đề nghị.")})
+    reason = forms.CharField(
+        label=_("Lý do bổ sung"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Phải ghi lý do bổ sung đề nghị.")},
+    )
 
     def __init__(self, *args, rules: list[QuotaRule], participants: QuerySet[Participant], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quota_rule"].queryset = QuotaRule.objects.filter(pk__in=[r.pk for r in rules]).select_related(
-            "award_kind", "group")
+            "award_kind", "group"
+        )
         self.fields["participant"].queryset = participants
 
     def clean_reason(self):
@@ -126,8 +148,11 @@ class AddNominationForm(forms.Form):
 class CouncilMeetingForm(forms.Form):
     """A Hội đồng TĐKT meeting with the votes for each nominee (one field per nomination)."""
 
-    held_on = forms.DateField(label=_("Ngày họp"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    held_on = forms.DateField(
+        label=_("Ngày họp"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     members_total = forms.IntegerField(label=_("Tổng số thành viên Hội đồng"), min_value=1, max_value=500)
     members_present = forms.IntegerField(label=_("Số thành viên có mặt"), min_value=0, max_value=500)
     secret_ballot = forms.BooleanField(label=_("Bỏ phiếu kín"), required=False, initial=True)
@@ -138,7 +163,9 @@ class CouncilMeetingForm(forms.Form):
         self.nominations = nominations
         for nomination in nominations:
             self.fields[f"votes_{nomination.pk}"] = forms.IntegerField(
-                label=_("Phiếu đồng ý cho %(name)s") % {"name": nomination.name}, min_value=0, required=False,
+                label=_("Phiếu đồng ý cho %(name)s") % {"name": nomination.name},
+                min_value=0,
+                required=False,
             )
 
     def clean(self):

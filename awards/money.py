@@ -63,8 +63,10 @@ def reward_amounts(
     raw_individual = Decimal(base_salary) * coefficient
     individual = round_to_step(raw_individual, mode=mode, step=step)
     raw_collective = raw_individual * multiplier
-    collective = round_to_step(raw_collective, mode=mode, step=step) if double_before_rounding else int(
-        Decimal(individual) * multiplier
+    collective = (
+        round_to_step(raw_collective, mode=mode, step=step)
+        if double_before_rounding
+        else int(Decimal(individual) * multiplier)
     )
     return RewardAmounts(
         base_salary=base_salary,

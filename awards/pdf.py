@@ -20,7 +20,7 @@ from campaigns.formatting import format_number, official_date
 
 
 def _place_and_date(decision: Decision) -> str:
-    """"Tây Hiếu, ngày 05 tháng 02 năm 2024"; a draft without a date keeps the blanks the office fills in."""
+    """ "Tây Hiếu, ngày 05 tháng 02 năm 2024"; a draft without a date keeps the blanks the office fills in."""
     if decision.signed_on:
         return f"{decision.place}, {official_date(decision.signed_on)}"
     year = decision.year or ""
@@ -34,12 +34,18 @@ def _number_line(decision: Decision) -> str:
 
 
 def _annex_reference(decision: Decision) -> str:
-    """"(Kèm theo Quyết định số 05/QĐ-UBND ngày 05/02/2024 của Chủ tịch UBND xã Tây Hiếu)"."""
+    """ "(Kèm theo Quyết định số 05/QĐ-UBND ngày 05/02/2024 của Chủ tịch UBND xã Tây Hiếu)"."""
     number = f"{decision.number:02d}/{decision.symbol}" if decision.number else f"\u2003\u2003/{decision.symbol}"
-    day = decision.signed_on.strftime("%d/%m/%Y") if decision.signed_on else "\u2003\u2003/\u2003\u2003/" + str(
-        decision.year or "")
-    who = f"Chủ tịch UBND {issuer_phrase(decision.issuer)}" if decision.issuer.is_administrative else (
-        decision.issuer.name)
+    day = (
+        decision.signed_on.strftime("%d/%m/%Y")
+        if decision.signed_on
+        else "\u2003\u2003/\u2003\u2003/" + str(decision.year or "")
+    )
+    who = (
+        f"Chủ tịch UBND {issuer_phrase(decision.issuer)}"
+        if decision.issuer.is_administrative
+        else (decision.issuer.name)
+    )
     return f"(Kèm theo Quyết định số {number} ngày {day} của {who})"
 
 

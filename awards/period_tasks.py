@@ -40,8 +40,10 @@ def close_due_periods(job_id: int | None = None) -> list[int]:
         for period in periods_due_for_close():
             with transaction.atomic():
                 start_job(
-                    task="awards.period_tasks.close_period", kwargs={"period_id": period.pk},
-                    label=f"Tự động chốt {period.name} — {period.plan.title}"[:255], unit=period.plan.issuer,
+                    task="awards.period_tasks.close_period",
+                    kwargs={"period_id": period.pk},
+                    label=f"Tự động chốt {period.name} — {period.plan.title}"[:255],
+                    unit=period.plan.issuer,
                 )
             started.append(period.pk)
     return started

@@ -35,21 +35,74 @@ if TYPE_CHECKING:
 FORMAT_NOTE = "# Tệp kế hoạch thi đua của Thi đua — định dạng mô tả trong docs/plan-format.md\n"
 
 PLAN_KEYS = (
-    "key", "issuer", "number", "symbol", "issued_on", "place", "title", "kind", "status", "start", "end", "frequency",
-    "grace_days", "total_points", "vote_threshold", "signer", "legal_bases", "purpose", "requirements", "recipients",
-    "source_note", "periods", "groups", "participants", "criteria", "award_kinds", "quotas", "conditions",
-    "dossier_documents", "tasks",
+    "key",
+    "issuer",
+    "number",
+    "symbol",
+    "issued_on",
+    "place",
+    "title",
+    "kind",
+    "status",
+    "start",
+    "end",
+    "frequency",
+    "grace_days",
+    "total_points",
+    "vote_threshold",
+    "signer",
+    "legal_bases",
+    "purpose",
+    "requirements",
+    "recipients",
+    "source_note",
+    "periods",
+    "groups",
+    "participants",
+    "criteria",
+    "award_kinds",
+    "quotas",
+    "conditions",
+    "dossier_documents",
+    "tasks",
 )
 PERIOD_KEYS = ("name", "start", "end", "review_kind", "dossier_deadline", "status")
 GROUP_KEYS = ("code", "name")
 COLLECTIVE_KEYS = ("unit", "name", "group")
 INDIVIDUAL_KEYS = ("person", "full_name", "position", "unit", "group")
-CRITERION_KEYS = ("code", "name", "indicator", "applies_to", "comparison", "target", "worst", "max_points", "rule",
-                  "bands", "zero_denominator", "note")
-AWARD_KIND_KEYS = ("code", "name", "certificate_title", "level", "recipients", "individual_coefficient",
-                   "collective_multiplier")
-QUOTA_KEYS = ("award_kind", "period", "group", "max_collectives", "max_individuals", "individuals_per_collective",
-              "min_ratio", "note")
+CRITERION_KEYS = (
+    "code",
+    "name",
+    "indicator",
+    "applies_to",
+    "comparison",
+    "target",
+    "worst",
+    "max_points",
+    "rule",
+    "bands",
+    "zero_denominator",
+    "note",
+)
+AWARD_KIND_KEYS = (
+    "code",
+    "name",
+    "certificate_title",
+    "level",
+    "recipients",
+    "individual_coefficient",
+    "collective_multiplier",
+)
+QUOTA_KEYS = (
+    "award_kind",
+    "period",
+    "group",
+    "max_collectives",
+    "max_individuals",
+    "individuals_per_collective",
+    "min_ratio",
+    "note",
+)
 CONDITION_KEYS = ("applies_to", "text")
 DOSSIER_KEYS = ("code", "name", "applies_to", "per_nominee")
 TASK_KEYS = ("code", "title", "lead_unit", "executing_units", "deadline", "status", "progress", "progress_percent")
@@ -101,8 +154,12 @@ def parse_text(text: str) -> tuple[Any, dict[tuple, int]]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else "?"
-        raise PlanFileError([_("Dòng %(line)s: tệp YAML sai cú pháp (%(problem)s).") % {
-            "line": line, "problem": error.problem or error.context}]) from error
+        raise PlanFileError(
+            [
+                _("Dòng %(line)s: tệp YAML sai cú pháp (%(problem)s).")
+                % {"line": line, "problem": error.problem or error.context}
+            ]
+        ) from error
     except yaml.YAMLError as error:
         raise PlanFileError([_("Tệp YAML sai cú pháp (%(problem)s).") % {"problem": error}]) from error
     finally:
@@ -167,8 +224,11 @@ class _Reader:
             return None
         for key in value:
             if key not in keys:
-                self.error((*path, key), _("Mục «%(key)s» không có trong định dạng tệp kế hoạch (các mục hợp lệ: "
-                                           "%(keys)s).") % {"key": key, "keys": ", ".join(keys)})
+                self.error(
+                    (*path, key),
+                    _("Mục «%(key)s» không có trong định dạng tệp kế hoạch (các mục hợp lệ: %(keys)s).")
+                    % {"key": key, "keys": ", ".join(keys)},
+                )
         return value
 
     def sequence(self, mapping: dict, path: tuple, key: str) -> list:
@@ -182,8 +242,16 @@ class _Reader:
 
     # -- scalars
 
-    def text(self, mapping: dict, path: tuple, key: str, *, required: bool = False, max_length: int | None = None,
-             default: str = "") -> str:
+    def text(
+        self,
+        mapping: dict,
+        path: tuple,
+        key: str,
+        *,
+        required: bool = False,
+        max_length: int | None = None,
+        default: str = "",
+    ) -> str:
         value = mapping.get(key, _MISSING)
         if value is _MISSING or value is None or value == "":
             if required:
@@ -213,13 +281,24 @@ class _Reader:
                 return dt.date(int(match[3]), int(match[2]), int(match[1]))
             return dt.date.fromisoformat(text)
         except ValueError:
-            self.error((*path, key), _("Ngày «%(value)s» không hợp lệ (cần dạng 2024-12-05 hoặc 05/12/2024).")
-                       % {"value": text})
+            self.error(
+                (*path, key),
+                _("Ngày «%(value)s» không hợp lệ (cần dạng 2024-12-05 hoặc 05/12/2024).") % {"value": text},
+            )
             return None
 
-    def number(self, mapping: dict, path: tuple, key: str, *, required: bool = False, default: Any = None,
-               minimum: Decimal | int | None = 0, maximum: Decimal | int | None = None,
-               integer: bool = False) -> Any:
+    def number(
+        self,
+        mapping: dict,
+        path: tuple,
+        key: str,
+        *,
+        required: bool = False,
+        default: Any = None,
+        minimum: Decimal | int | None = 0,
+        maximum: Decimal | int | None = None,
+        integer: bool = False,
+    ) -> Any:
         value = mapping.get(key, None)
         if value is None or value == "":
             if required:
@@ -238,10 +317,15 @@ class _Reader:
             self.error((*path, key), _("«%(value)s» phải là số nguyên.") % {"value": value})
             return default
         if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-            bounds = (_("từ %(min)s đến %(max)s") % {"min": minimum, "max": maximum} if maximum is not None
-                      else _("không nhỏ hơn %(min)s") % {"min": minimum})
-            self.error((*path, key), _("Giá trị %(value)s không hợp lệ: phải %(bounds)s.")
-                       % {"value": _plain(number), "bounds": bounds})
+            bounds = (
+                _("từ %(min)s đến %(max)s") % {"min": minimum, "max": maximum}
+                if maximum is not None
+                else _("không nhỏ hơn %(min)s") % {"min": minimum}
+            )
+            self.error(
+                (*path, key),
+                _("Giá trị %(value)s không hợp lệ: phải %(bounds)s.") % {"value": _plain(number), "bounds": bounds},
+            )
             return default
         return int(number) if integer else number
 
@@ -253,8 +337,10 @@ class _Reader:
             return default
         if value not in choices.values:
             options = ", ".join(f"{v} ({label})" for v, label in choices.choices)
-            self.error((*path, key), _("«%(value)s» không hợp lệ; chọn một trong: %(choices)s.")
-                       % {"value": value, "choices": options})
+            self.error(
+                (*path, key),
+                _("«%(value)s» không hợp lệ; chọn một trong: %(choices)s.") % {"value": value, "choices": options},
+            )
             return default
         return value
 
@@ -293,12 +379,14 @@ def _read(data: Any, lines: dict[tuple, int]) -> _Spec:
     spec = _Spec()
     root = reader.mapping(data, (), PLAN_KEYS)
     if root is None:
-        raise PlanFileError([_("Tệp trống hoặc không phải một kế hoạch (cần một bảng các mục như key, issuer, "
-                               "title…).")])
+        raise PlanFileError(
+            [_("Tệp trống hoặc không phải một kế hoạch (cần một bảng các mục như key, issuer, title…).")]
+        )
     spec.key = reader.text(root, (), "key", required=True, max_length=80)
     if spec.key and slugify(spec.key) != spec.key:
-        reader.error(("key",), _("Mã kế hoạch chỉ gồm chữ thường không dấu, số và dấu gạch ngang (ví dụ "
-                                 "tay-hieu-2024)."))
+        reader.error(
+            ("key",), _("Mã kế hoạch chỉ gồm chữ thường không dấu, số và dấu gạch ngang (ví dụ tay-hieu-2024).")
+        )
     issuer_code = reader.text(root, (), "issuer", required=True)
     if issuer_code:
         spec.issuer = Unit.objects.filter(code=issuer_code).first()
@@ -318,8 +406,9 @@ def _read(data: Any, lines: dict[tuple, int]) -> _Spec:
         "end": reader.date(root, (), "end", required=True),
         "frequency": reader.choice(root, (), "frequency", Plan.Frequency, default=Plan.Frequency.MONTHLY),
         "grace_days": reader.number(root, (), "grace_days", default=5, maximum=60, integer=True),
-        "total_points": reader.number(root, (), "total_points", default=Decimal(100), minimum=Decimal("0.01"),
-                                      maximum=Decimal(10000)),
+        "total_points": reader.number(
+            root, (), "total_points", default=Decimal(100), minimum=Decimal("0.01"), maximum=Decimal(10000)
+        ),
         "vote_threshold": reader.number(root, (), "vote_threshold", default=Decimal(70), maximum=100),
         "signer_name": reader.text(signer, ("signer",), "name", max_length=120),
         "signer_title": reader.text(signer, ("signer",), "title", max_length=120),
@@ -333,8 +422,11 @@ def _read(data: Any, lines: dict[tuple, int]) -> _Spec:
     spec.status = reader.choice(root, (), "status", Plan.Status, default=Plan.Status.DRAFT)
     start, end = fields["start"], fields["end"]
     if start and end and end < start:
-        reader.error(("end",), _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
-                     % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"})
+        reader.error(
+            ("end",),
+            _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
+            % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"},
+        )
         start = end = None
 
     _read_periods(reader, root, spec, start, end)
@@ -359,24 +451,38 @@ def _read_periods(reader: _Reader, root: dict, spec: _Spec, start: dt.date | Non
             "name": reader.text(row, path, "name", required=True, max_length=120),
             "start": reader.date(row, path, "start", required=True),
             "end": reader.date(row, path, "end", required=True),
-            "review_kind": reader.choice(row, path, "review_kind", Period.ReviewKind,
-                                         default=Period.ReviewKind.TONG_KET),
+            "review_kind": reader.choice(
+                row, path, "review_kind", Period.ReviewKind, default=Period.ReviewKind.TONG_KET
+            ),
             "dossier_deadline": reader.date(row, path, "dossier_deadline"),
             "status": reader.choice(row, path, "status", Period.Status, default=Period.Status.OPEN),
         }
         if period["start"] and period["end"]:
             if period["end"] < period["start"]:
-                reader.error((*path, "end"), _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
-                             % {"end": f"{period['end']:%d/%m/%Y}", "start": f"{period['start']:%d/%m/%Y}"})
+                reader.error(
+                    (*path, "end"),
+                    _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
+                    % {"end": f"{period['end']:%d/%m/%Y}", "start": f"{period['start']:%d/%m/%Y}"},
+                )
             elif start and end and (period["start"] < start or period["end"] > end):
-                reader.error((*path, "start"), _("Đợt phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).")
-                             % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"})
+                reader.error(
+                    (*path, "start"),
+                    _("Đợt phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).")
+                    % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"},
+                )
             else:
                 for other in spec.periods:
-                    if other["start"] and other["end"] and other["start"] <= period["end"] \
-                            and period["start"] <= other["end"]:
-                        reader.error((*path, "start"), _("Đợt «%(name)s» trùng thời gian với đợt «%(other)s».")
-                                     % {"name": period["name"], "other": other["name"]})
+                    if (
+                        other["start"]
+                        and other["end"]
+                        and other["start"] <= period["end"]
+                        and period["start"] <= other["end"]
+                    ):
+                        reader.error(
+                            (*path, "start"),
+                            _("Đợt «%(name)s» trùng thời gian với đợt «%(other)s».")
+                            % {"name": period["name"], "other": other["name"]},
+                        )
                         break
         if period["dossier_deadline"] and period["start"] and period["dossier_deadline"] < period["start"]:
             reader.error((*path, "dossier_deadline"), _("Hạn nộp hồ sơ phải sau ngày bắt đầu của đợt."))
@@ -417,8 +523,12 @@ def _read_participants(reader: _Reader, root: dict, spec: _Spec, group_codes: se
     unit_codes |= {row.get("unit") for row in individual_items if isinstance(row, dict)}
     units = {unit.code: unit for unit in Unit.objects.filter(code__in=[c for c in unit_codes if isinstance(c, str)])}
     person_codes = [row.get("person") for row in individual_items if isinstance(row, dict)]
-    people = {person.code: person for person in Person.objects.select_related("unit").filter(
-        code__in=[c for c in person_codes if isinstance(c, str)])}
+    people = {
+        person.code: person
+        for person in Person.objects.select_related("unit").filter(
+            code__in=[c for c in person_codes if isinstance(c, str)]
+        )
+    }
 
     seen_units: set[int] = set()
     for index, item in enumerate(collective_items):
@@ -432,14 +542,18 @@ def _read_participants(reader: _Reader, root: dict, spec: _Spec, group_codes: se
             reader.error((*path, "unit"), _("Không tìm thấy đơn vị có mã «%(code)s».") % {"code": code})
             continue
         if unit is not None and unit.pk in seen_units:
-            reader.error((*path, "unit"), _("Đơn vị «%(code)s» đã có trong danh sách tập thể; mỗi đối tượng chỉ "
-                                            "thuộc một khối.") % {"code": code})
+            reader.error(
+                (*path, "unit"),
+                _("Đơn vị «%(code)s» đã có trong danh sách tập thể; mỗi đối tượng chỉ thuộc một khối.")
+                % {"code": code},
+            )
             continue
         group = _group(reader, row, path, group_codes)
         if unit is not None:
             seen_units.add(unit.pk)
-            spec.collectives.append({"unit": unit, "name": reader.text(row, path, "name", max_length=255) or unit.name,
-                                     "group": group})
+            spec.collectives.append(
+                {"unit": unit, "name": reader.text(row, path, "name", max_length=255) or unit.name, "group": group}
+            )
 
     seen_people: set = set()
     for index, item in enumerate(individual_items):
@@ -455,8 +569,12 @@ def _read_participants(reader: _Reader, root: dict, spec: _Spec, group_codes: se
                 reader.error((*path, "person"), _("Không tìm thấy cán bộ có mã «%(code)s».") % {"code": code})
                 continue
             identity = ("code", code)
-            entry = {"person": person, "full_name": reader.text(row, path, "full_name") or person.full_name,
-                     "position": reader.text(row, path, "position") or person.position, "unit": person.unit}
+            entry = {
+                "person": person,
+                "full_name": reader.text(row, path, "full_name") or person.full_name,
+                "position": reader.text(row, path, "position") or person.position,
+                "unit": person.unit,
+            }
         else:
             # A person without a code is found (or created) by full name within the unit.
             full_name = reader.text(row, path, "full_name", required=True, max_length=120)
@@ -468,11 +586,18 @@ def _read_participants(reader: _Reader, root: dict, spec: _Spec, group_codes: se
             if not full_name or unit is None:
                 continue
             identity = ("name", full_name, unit.pk)
-            entry = {"person": None, "full_name": full_name, "unit": unit,
-                     "position": reader.text(row, path, "position", max_length=160)}
+            entry = {
+                "person": None,
+                "full_name": full_name,
+                "unit": unit,
+                "position": reader.text(row, path, "position", max_length=160),
+            }
         if identity in seen_people:
-            reader.error(path, _("Cá nhân «%(name)s» đã có trong danh sách; mỗi đối tượng chỉ thuộc một khối.")
-                         % {"name": entry["full_name"]})
+            reader.error(
+                path,
+                _("Cá nhân «%(name)s» đã có trong danh sách; mỗi đối tượng chỉ thuộc một khối.")
+                % {"name": entry["full_name"]},
+            )
             continue
         seen_people.add(identity)
         entry["group"] = group
@@ -498,21 +623,32 @@ def _read_criteria(reader: _Reader, root: dict, spec: _Spec) -> None:
         indicator_code = reader.text(row, path, "indicator", required=True)
         indicator = indicators.get(indicator_code)
         if indicator_code and indicator is None:
-            reader.error((*path, "indicator"), _("Không có chỉ số «%(code)s» trong danh mục chỉ số.")
-                         % {"code": indicator_code})
+            reader.error(
+                (*path, "indicator"), _("Không có chỉ số «%(code)s» trong danh mục chỉ số.") % {"code": indicator_code}
+            )
         criterion = {
             "code": code,
             "name": reader.text(row, path, "name", required=True, max_length=500),
             "indicator": indicator,
             "applies_to": reader.choice(row, path, "applies_to", Criterion.AppliesTo, default=Criterion.AppliesTo.BOTH),
-            "comparison": reader.choice(row, path, "comparison", Criterion.Comparison,
-                                        default=Criterion.Comparison.LTE
-                                        if indicator and indicator.direction == Indicator.Direction.LOWER
-                                        else Criterion.Comparison.GTE),
+            "comparison": reader.choice(
+                row,
+                path,
+                "comparison",
+                Criterion.Comparison,
+                default=Criterion.Comparison.LTE
+                if indicator and indicator.direction == Indicator.Direction.LOWER
+                else Criterion.Comparison.GTE,
+            ),
             "max_points": reader.number(row, path, "max_points", required=True, maximum=Decimal(10000)),
             "rule": reader.choice(row, path, "rule", Criterion.Rule, default=Criterion.Rule.THRESHOLD),
-            "zero_denominator": reader.choice(row, path, "zero_denominator", Criterion.ZeroDenominator,
-                                              default=Criterion.ZeroDenominator.NOT_APPLICABLE),
+            "zero_denominator": reader.choice(
+                row,
+                path,
+                "zero_denominator",
+                Criterion.ZeroDenominator,
+                default=Criterion.ZeroDenominator.NOT_APPLICABLE,
+            ),
             "note": reader.text(row, path, "note"),
             "bands": [],
         }
@@ -527,15 +663,25 @@ def _read_criteria(reader: _Reader, root: dict, spec: _Spec) -> None:
             reader.error((*path, "target"), _("Tiêu chí có/không chỉ nhận chỉ tiêu 1 (hoặc true): có thực hiện."))
         worst = reader.number(row, path, "worst", maximum=top)
         criterion["target"], criterion["worst"] = target, worst
-        if criterion["comparison"] == Criterion.Comparison.LTE and worst is not None and target is not None \
-                and worst <= target:
-            reader.error((*path, "worst"), _("Mức không đạt điểm (%(worst)s) phải lớn hơn chỉ tiêu (%(target)s) với "
-                                             "tiêu chí càng thấp càng tốt.") % {"worst": _plain(worst),
-                                                                                 "target": _plain(target)})
-        if criterion["rule"] == Criterion.Rule.LINEAR and criterion["comparison"] == Criterion.Comparison.LTE \
-                and worst is None:
-            reader.error((*path, "worst"), _("Tiêu chí càng thấp càng tốt chấm tuyến tính cần mức không đạt điểm "
-                                             "(worst)."))
+        if (
+            criterion["comparison"] == Criterion.Comparison.LTE
+            and worst is not None
+            and target is not None
+            and worst <= target
+        ):
+            reader.error(
+                (*path, "worst"),
+                _("Mức không đạt điểm (%(worst)s) phải lớn hơn chỉ tiêu (%(target)s) với tiêu chí càng thấp càng tốt.")
+                % {"worst": _plain(worst), "target": _plain(target)},
+            )
+        if (
+            criterion["rule"] == Criterion.Rule.LINEAR
+            and criterion["comparison"] == Criterion.Comparison.LTE
+            and worst is None
+        ):
+            reader.error(
+                (*path, "worst"), _("Tiêu chí càng thấp càng tốt chấm tuyến tính cần mức không đạt điểm (worst).")
+            )
         if criterion["rule"] == Criterion.Rule.BANDS:
             criterion["bands"] = _read_bands(reader, row, path, criterion["max_points"])
         elif row.get("bands"):
@@ -558,8 +704,11 @@ def _read_bands(reader: _Reader, row: dict, path: tuple, max_points: Decimal | N
         if threshold is None or points is None:
             continue
         if max_points is not None and points > max_points:
-            reader.error((*path, "bands", index), _("Điểm của khung (%(points)s) vượt điểm tối đa (%(max)s).")
-                         % {"points": _plain(points), "max": _plain(max_points)})
+            reader.error(
+                (*path, "bands", index),
+                _("Điểm của khung (%(points)s) vượt điểm tối đa (%(max)s).")
+                % {"points": _plain(points), "max": _plain(max_points)},
+            )
         bands.append([_plain(threshold), _plain(points)])
     return bands
 
@@ -573,22 +722,37 @@ def _read_award_kinds_and_quotas(reader: _Reader, root: dict, spec: _Spec, group
             continue
         code = reader.text(row, path, "code", required=True, max_length=60)
         if code in award_catalogue.CODES:
-            reader.error((*path, "code"), _("Hình thức «%(code)s» đã có trong danh mục; chỉ cần dùng mã này ở mục "
-                                            "quotas.") % {"code": code})
+            reader.error(
+                (*path, "code"),
+                _("Hình thức «%(code)s» đã có trong danh mục; chỉ cần dùng mã này ở mục quotas.") % {"code": code},
+            )
         file_kinds.add(code)
-        spec.award_kinds.append({
-            "code": code,
-            "name": reader.text(row, path, "name", required=True, max_length=255),
-            "certificate_title": reader.text(row, path, "certificate_title", max_length=60, default="GIẤY KHEN"),
-            "level": reader.choice(row, path, "level", Level),
-            "recipients": reader.choice(row, path, "recipients", Recipient, default=Recipient.BOTH),
-            "individual_coefficient": reader.number(row, path, "individual_coefficient", required=True, maximum=100),
-            "collective_multiplier": reader.number(row, path, "collective_multiplier", default=Decimal(2), maximum=100),
-        })
+        spec.award_kinds.append(
+            {
+                "code": code,
+                "name": reader.text(row, path, "name", required=True, max_length=255),
+                "certificate_title": reader.text(row, path, "certificate_title", max_length=60, default="GIẤY KHEN"),
+                "level": reader.choice(row, path, "level", Level),
+                "recipients": reader.choice(row, path, "recipients", Recipient, default=Recipient.BOTH),
+                "individual_coefficient": reader.number(
+                    row, path, "individual_coefficient", required=True, maximum=100
+                ),
+                "collective_multiplier": reader.number(
+                    row, path, "collective_multiplier", default=Decimal(2), maximum=100
+                ),
+            }
+        )
     items = reader.sequence(root, (), "quotas")
-    known = set(AwardKind.objects.filter(
-        code__in=[r.get("award_kind") for r in items if isinstance(r, dict) and isinstance(r.get("award_kind"), str)]
-    ).values_list("code", flat=True)) | file_kinds
+    known = (
+        set(
+            AwardKind.objects.filter(
+                code__in=[
+                    r.get("award_kind") for r in items if isinstance(r, dict) and isinstance(r.get("award_kind"), str)
+                ]
+            ).values_list("code", flat=True)
+        )
+        | file_kinds
+    )
     seen: set[tuple] = set()
     for index, item in enumerate(items):
         path = ("quotas", index)
@@ -597,22 +761,30 @@ def _read_award_kinds_and_quotas(reader: _Reader, root: dict, spec: _Spec, group
             continue
         kind = reader.text(row, path, "award_kind", required=True)
         if kind and kind not in known:
-            reader.error((*path, "award_kind"), _("Không có hình thức khen thưởng «%(code)s» trong danh mục hay mục "
-                                                  "award_kinds.") % {"code": kind})
+            reader.error(
+                (*path, "award_kind"),
+                _("Không có hình thức khen thưởng «%(code)s» trong danh mục hay mục award_kinds.") % {"code": kind},
+            )
         period = reader.number(row, path, "period", minimum=1, integer=True)
         if period is not None and period > len(spec.periods):
-            reader.error((*path, "period"), _("Đợt số %(number)s không tồn tại (kế hoạch có %(count)s đợt).")
-                         % {"number": period, "count": len(spec.periods)})
+            reader.error(
+                (*path, "period"),
+                _("Đợt số %(number)s không tồn tại (kế hoạch có %(count)s đợt).")
+                % {"number": period, "count": len(spec.periods)},
+            )
         group = _group(reader, row, path, group_codes)
         if (kind, period, group) in seen:
             reader.error(path, _("Chỉ tiêu cho cùng hình thức, đợt và khối đã khai báo ở trên."))
         seen.add((kind, period, group))
         quota = {
-            "award_kind": kind, "period": period, "group": group,
+            "award_kind": kind,
+            "period": period,
+            "group": group,
             "max_collectives": reader.number(row, path, "max_collectives", default=0, maximum=10000, integer=True),
             "max_individuals": reader.number(row, path, "max_individuals", default=0, maximum=10000, integer=True),
-            "individuals_per_collective": reader.number(row, path, "individuals_per_collective", maximum=1000,
-                                                        integer=True),
+            "individuals_per_collective": reader.number(
+                row, path, "individuals_per_collective", maximum=1000, integer=True
+            ),
             "min_ratio": reader.number(row, path, "min_ratio", default=Decimal(0), maximum=100),
             "note": reader.text(row, path, "note"),
         }
@@ -626,10 +798,12 @@ def _read_conditions_and_dossiers(reader: _Reader, root: dict, spec: _Spec) -> N
         path = ("conditions", index)
         row = reader.mapping(item, path, CONDITION_KEYS)
         if row is not None:
-            spec.conditions.append({
-                "applies_to": reader.choice(row, path, "applies_to", Recipient, default=Recipient.BOTH),
-                "text": reader.text(row, path, "text", required=True),
-            })
+            spec.conditions.append(
+                {
+                    "applies_to": reader.choice(row, path, "applies_to", Recipient, default=Recipient.BOTH),
+                    "text": reader.text(row, path, "text", required=True),
+                }
+            )
     seen: set[str] = set()
     for index, item in enumerate(reader.sequence(root, (), "dossier_documents")):
         path = ("dossier_documents", index)
@@ -640,12 +814,14 @@ def _read_conditions_and_dossiers(reader: _Reader, root: dict, spec: _Spec) -> N
         if code in seen:
             reader.error((*path, "code"), _("Mã tài liệu «%(code)s» bị lặp.") % {"code": code})
         seen.add(code)
-        spec.dossier_documents.append({
-            "code": code,
-            "name": reader.text(row, path, "name", required=True, max_length=255),
-            "applies_to": reader.choice(row, path, "applies_to", Recipient, default=Recipient.BOTH),
-            "per_nominee": reader.boolean(row, path, "per_nominee", default=True),
-        })
+        spec.dossier_documents.append(
+            {
+                "code": code,
+                "name": reader.text(row, path, "name", required=True, max_length=255),
+                "applies_to": reader.choice(row, path, "applies_to", Recipient, default=Recipient.BOTH),
+                "per_nominee": reader.boolean(row, path, "per_nominee", default=True),
+            }
+        )
 
 
 def _read_tasks(reader: _Reader, root: dict, spec: _Spec) -> None:
@@ -669,20 +845,24 @@ def _read_tasks(reader: _Reader, root: dict, spec: _Spec) -> None:
         executing = []
         for unit_index, code in enumerate(reader.sequence(row, path, "executing_units")):
             if code not in units:
-                reader.error((*path, "executing_units", unit_index), _("Không tìm thấy đơn vị có mã «%(code)s».")
-                             % {"code": code})
+                reader.error(
+                    (*path, "executing_units", unit_index),
+                    _("Không tìm thấy đơn vị có mã «%(code)s».") % {"code": code},
+                )
             elif units[code] not in executing:
                 executing.append(units[code])
-        spec.tasks.append({
-            "code": reader.text(row, path, "code", max_length=20),
-            "title": reader.text(row, path, "title", required=True),
-            "lead_unit": units.get(lead_code) if lead_code else None,
-            "executing_units": executing,
-            "deadline": reader.date(row, path, "deadline"),
-            "status": reader.choice(row, path, "status", PlanTask.Status, default=PlanTask.Status.NOT_STARTED),
-            "progress": reader.text(row, path, "progress"),
-            "progress_percent": reader.number(row, path, "progress_percent", default=0, maximum=100, integer=True),
-        })
+        spec.tasks.append(
+            {
+                "code": reader.text(row, path, "code", max_length=20),
+                "title": reader.text(row, path, "title", required=True),
+                "lead_unit": units.get(lead_code) if lead_code else None,
+                "executing_units": executing,
+                "deadline": reader.date(row, path, "deadline"),
+                "status": reader.choice(row, path, "status", PlanTask.Status, default=PlanTask.Status.NOT_STARTED),
+                "progress": reader.text(row, path, "progress"),
+                "progress_percent": reader.number(row, path, "progress_percent", default=0, maximum=100, integer=True),
+            }
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -711,8 +891,10 @@ def _delete_missing(queryset: Any, what: str, errors: list[str]) -> None:
         try:
             obj.delete()
         except ProtectedError:
-            errors.append(_("Không thể xóa %(what)s «%(name)s» vì đã có dữ liệu liên quan (đề nghị, quyết định).")
-                          % {"what": what, "name": obj})
+            errors.append(
+                _("Không thể xóa %(what)s «%(name)s» vì đã có dữ liệu liên quan (đề nghị, quyết định).")
+                % {"what": what, "name": obj}
+            )
 
 
 def _apply(spec: _Spec, by: AbstractBaseUser | None) -> ImportResult:
@@ -741,8 +923,10 @@ def _apply(spec: _Spec, by: AbstractBaseUser | None) -> ImportResult:
             # A period's status belongs to the close/reopen services: a file never reopens or closes it.
             row = {name: value for name, value in row.items() if name != "status"}
             if period.status != Period.Status.OPEN and (row["start"], row["end"]) != (period.start, period.end):
-                errors.append(_("Đợt %(name)s đã chốt: không thể đổi thời gian bằng tệp; hãy mở lại đợt trước.")
-                              % {"name": period.name})
+                errors.append(
+                    _("Đợt %(name)s đã chốt: không thể đổi thời gian bằng tệp; hãy mở lại đợt trước.")
+                    % {"name": period.name}
+                )
         for name, value in row.items():
             setattr(period, name, value)
         period.save()
@@ -790,8 +974,11 @@ def _apply(spec: _Spec, by: AbstractBaseUser | None) -> ImportResult:
         document.name, document.applies_to, document.per_nominee = row["name"], row["applies_to"], row["per_nominee"]
         document.order = order
         document.save()
-    _delete_missing(plan.dossier_requirements.exclude(code__in=[r["code"] for r in spec.dossier_documents]),
-                    _("thành phần hồ sơ"), errors)
+    _delete_missing(
+        plan.dossier_requirements.exclude(code__in=[r["code"] for r in spec.dossier_documents]),
+        _("thành phần hồ sơ"),
+        errors,
+    )
 
     tasks = {task.order: task for task in plan.tasks.all()}
     for order, row in enumerate(spec.tasks, start=1):
@@ -814,12 +1001,15 @@ def _apply(spec: _Spec, by: AbstractBaseUser | None) -> ImportResult:
 
 
 def _apply_participants(plan: Plan, spec: _Spec, groups: dict[str, Group], errors: list[str]) -> None:
-    existing = {(p.kind, p.unit_id if p.kind == Participant.Kind.COLLECTIVE else p.person_id): p
-                for p in plan.participants.all()}
+    existing = {
+        (p.kind, p.unit_id if p.kind == Participant.Kind.COLLECTIVE else p.person_id): p
+        for p in plan.participants.all()
+    }
     kept: list[int] = []
     for row in spec.collectives:
         participant = existing.get((Participant.Kind.COLLECTIVE, row["unit"].pk)) or Participant(
-            plan=plan, kind=Participant.Kind.COLLECTIVE, unit=row["unit"])
+            plan=plan, kind=Participant.Kind.COLLECTIVE, unit=row["unit"]
+        )
         participant.name, participant.group = row["name"], groups.get(row["group"]) if row["group"] else None
         participant.save()
         kept.append(participant.pk)
@@ -827,10 +1017,12 @@ def _apply_participants(plan: Plan, spec: _Spec, groups: dict[str, Group], error
         person = row["person"]
         if person is None:
             person = Person.objects.filter(full_name=row["full_name"], unit=row["unit"]).order_by("pk").first()
-            person = person or Person.objects.create(full_name=row["full_name"], unit=row["unit"],
-                                                     position=row["position"])
+            person = person or Person.objects.create(
+                full_name=row["full_name"], unit=row["unit"], position=row["position"]
+            )
         participant = existing.get((Participant.Kind.INDIVIDUAL, person.pk)) or Participant(
-            plan=plan, kind=Participant.Kind.INDIVIDUAL, person=person)
+            plan=plan, kind=Participant.Kind.INDIVIDUAL, person=person
+        )
         participant.unit = person.unit
         participant.name, participant.position = row["full_name"], row["position"]
         participant.unit_name = person.unit.name
@@ -839,8 +1031,9 @@ def _apply_participants(plan: Plan, spec: _Spec, groups: dict[str, Group], error
         kept.append(participant.pk)
     for participant in plan.participants.exclude(pk__in=kept):
         if participant.readings.exists():
-            errors.append(_("Không thể bỏ đối tượng «%(name)s» khỏi kế hoạch vì đã có số liệu.")
-                          % {"name": participant.name})
+            errors.append(
+                _("Không thể bỏ đối tượng «%(name)s» khỏi kế hoạch vì đã có số liệu.") % {"name": participant.name}
+            )
         else:
             _delete_missing([participant], _("đối tượng"), errors)
 
@@ -892,8 +1085,9 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_multi_representer(str, _represent_str)
-_Dumper.add_representer(_Flow, lambda dumper, value: dumper.represent_mapping(
-    "tag:yaml.org,2002:map", value.items(), flow_style=True))
+_Dumper.add_representer(
+    _Flow, lambda dumper, value: dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=True)
+)
 
 
 def _compact(mapping: dict) -> dict:
@@ -908,15 +1102,25 @@ def plan_to_dict(plan: Plan) -> dict:
     groups = list(plan.groups.order_by("order", "code"))
     group_codes = {group.pk: group.code for group in groups}
     participants = list(plan.participants.select_related("unit", "person", "person__unit"))
-    collectives = sorted((p for p in participants if p.kind == Participant.Kind.COLLECTIVE),
-                         key=lambda p: (p.unit.path, p.name))
-    individuals = sorted((p for p in participants if p.kind == Participant.Kind.INDIVIDUAL),
-                         key=lambda p: (p.person.unit.path, p.name, p.person.code or ""))
-    quotas = sorted(plan.quota_rules.select_related("award_kind", "period", "group"), key=lambda q: (
-        period_numbers.get(q.period_id, 0), q.group.order if q.group else 0, group_codes.get(q.group_id, ""),
-        q.award_kind.code))
-    used_kinds = sorted({q.award_kind for q in quotas if q.award_kind.code not in award_catalogue.CODES},
-                        key=lambda kind: kind.code)
+    collectives = sorted(
+        (p for p in participants if p.kind == Participant.Kind.COLLECTIVE), key=lambda p: (p.unit.path, p.name)
+    )
+    individuals = sorted(
+        (p for p in participants if p.kind == Participant.Kind.INDIVIDUAL),
+        key=lambda p: (p.person.unit.path, p.name, p.person.code or ""),
+    )
+    quotas = sorted(
+        plan.quota_rules.select_related("award_kind", "period", "group"),
+        key=lambda q: (
+            period_numbers.get(q.period_id, 0),
+            q.group.order if q.group else 0,
+            group_codes.get(q.group_id, ""),
+            q.award_kind.code,
+        ),
+    )
+    used_kinds = sorted(
+        {q.award_kind for q in quotas if q.award_kind.code not in award_catalogue.CODES}, key=lambda kind: kind.code
+    )
 
     def individual(p: Participant) -> dict:
         person = p.person
@@ -928,53 +1132,137 @@ def plan_to_dict(plan: Plan) -> dict:
         row["group"] = group_codes.get(p.group_id)
         return _Flow(_compact(row))
 
-    return _compact({
-        "key": plan.key, "issuer": plan.issuer.code, "number": plan.number, "symbol": plan.symbol,
-        "issued_on": plan.issued_on, "place": plan.place, "title": plan.title, "kind": plan.kind,
-        "status": plan.status, "start": plan.start, "end": plan.end, "frequency": plan.frequency,
-        "grace_days": plan.grace_days, "total_points": _plain(plan.total_points),
-        "vote_threshold": _plain(plan.vote_threshold),
-        "signer": _compact({"name": plan.signer_name, "title": plan.signer_title}),
-        "legal_bases": list(plan.legal_bases), "purpose": plan.purpose, "requirements": plan.requirements,
-        "recipients": list(plan.recipients), "source_note": plan.source_note,
-        "periods": [_compact({
-            "name": period.name, "start": period.start, "end": period.end, "review_kind": period.review_kind,
-            "dossier_deadline": period.dossier_deadline, "status": period.status}) for period in periods],
-        "groups": [_Flow({"code": group.code, "name": group.name}) for group in groups],
-        "participants": _compact({
-            "collectives": [_Flow(_compact({"unit": p.unit.code, "name": p.name, "group": group_codes.get(p.group_id)}))
-                            for p in collectives],
-            "individuals": [individual(p) for p in individuals],
-        }),
-        "criteria": [_compact({
-            "code": c.code, "name": c.name, "indicator": c.indicator.code, "applies_to": c.applies_to,
-            "comparison": c.comparison, "target": _plain(c.target), "worst": _plain(c.worst),
-            "max_points": _plain(c.max_points), "rule": c.rule, "bands": [list(band) for band in c.bands],
-            "zero_denominator": c.zero_denominator if c.zero_denominator != Criterion.ZeroDenominator.NOT_APPLICABLE
-            else None, "note": c.note,
-        }) for c in plan.criteria.select_related("indicator").order_by("order", "code")],
-        "award_kinds": [_compact({
-            "code": kind.code, "name": kind.name, "certificate_title": kind.certificate_title, "level": kind.level,
-            "recipients": kind.recipients, "individual_coefficient": _plain(kind.individual_coefficient),
-            "collective_multiplier": _plain(kind.collective_multiplier)}) for kind in used_kinds],
-        "quotas": [_compact({
-            "award_kind": q.award_kind.code, "period": period_numbers.get(q.period_id),
-            "group": group_codes.get(q.group_id), "max_collectives": q.max_collectives,
-            "max_individuals": q.max_individuals, "individuals_per_collective": q.individuals_per_collective,
-            "min_ratio": _plain(q.min_ratio) or None, "note": q.note}) for q in quotas],
-        "conditions": [_compact({"applies_to": c.applies_to, "text": c.text})
-                       for c in plan.conditions.order_by("order", "pk")],
-        "dossier_documents": [_Flow(_compact({
-            "code": d.code, "name": d.name, "applies_to": d.applies_to,
-            "per_nominee": None if d.per_nominee else False}))
-            for d in plan.dossier_requirements.order_by("order", "code")],
-        "tasks": [_compact({
-            "code": t.code, "title": t.title, "lead_unit": t.lead_unit.code if t.lead_unit else None,
-            "executing_units": sorted((u.code for u in t.executing_units.all()), key=_unit_paths(t)),
-            "deadline": t.deadline, "status": t.status, "progress": t.progress,
-            "progress_percent": t.progress_percent or None,
-        }) for t in plan.tasks.select_related("lead_unit").prefetch_related("executing_units").order_by("order", "pk")],
-    })
+    return _compact(
+        {
+            "key": plan.key,
+            "issuer": plan.issuer.code,
+            "number": plan.number,
+            "symbol": plan.symbol,
+            "issued_on": plan.issued_on,
+            "place": plan.place,
+            "title": plan.title,
+            "kind": plan.kind,
+            "status": plan.status,
+            "start": plan.start,
+            "end": plan.end,
+            "frequency": plan.frequency,
+            "grace_days": plan.grace_days,
+            "total_points": _plain(plan.total_points),
+            "vote_threshold": _plain(plan.vote_threshold),
+            "signer": _compact({"name": plan.signer_name, "title": plan.signer_title}),
+            "legal_bases": list(plan.legal_bases),
+            "purpose": plan.purpose,
+            "requirements": plan.requirements,
+            "recipients": list(plan.recipients),
+            "source_note": plan.source_note,
+            "periods": [
+                _compact(
+                    {
+                        "name": period.name,
+                        "start": period.start,
+                        "end": period.end,
+                        "review_kind": period.review_kind,
+                        "dossier_deadline": period.dossier_deadline,
+                        "status": period.status,
+                    }
+                )
+                for period in periods
+            ],
+            "groups": [_Flow({"code": group.code, "name": group.name}) for group in groups],
+            "participants": _compact(
+                {
+                    "collectives": [
+                        _Flow(_compact({"unit": p.unit.code, "name": p.name, "group": group_codes.get(p.group_id)}))
+                        for p in collectives
+                    ],
+                    "individuals": [individual(p) for p in individuals],
+                }
+            ),
+            "criteria": [
+                _compact(
+                    {
+                        "code": c.code,
+                        "name": c.name,
+                        "indicator": c.indicator.code,
+                        "applies_to": c.applies_to,
+                        "comparison": c.comparison,
+                        "target": _plain(c.target),
+                        "worst": _plain(c.worst),
+                        "max_points": _plain(c.max_points),
+                        "rule": c.rule,
+                        "bands": [list(band) for band in c.bands],
+                        "zero_denominator": c.zero_denominator
+                        if c.zero_denominator != Criterion.ZeroDenominator.NOT_APPLICABLE
+                        else None,
+                        "note": c.note,
+                    }
+                )
+                for c in plan.criteria.select_related("indicator").order_by("order", "code")
+            ],
+            "award_kinds": [
+                _compact(
+                    {
+                        "code": kind.code,
+                        "name": kind.name,
+                        "certificate_title": kind.certificate_title,
+                        "level": kind.level,
+                        "recipients": kind.recipients,
+                        "individual_coefficient": _plain(kind.individual_coefficient),
+                        "collective_multiplier": _plain(kind.collective_multiplier),
+                    }
+                )
+                for kind in used_kinds
+            ],
+            "quotas": [
+                _compact(
+                    {
+                        "award_kind": q.award_kind.code,
+                        "period": period_numbers.get(q.period_id),
+                        "group": group_codes.get(q.group_id),
+                        "max_collectives": q.max_collectives,
+                        "max_individuals": q.max_individuals,
+                        "individuals_per_collective": q.individuals_per_collective,
+                        "min_ratio": _plain(q.min_ratio) or None,
+                        "note": q.note,
+                    }
+                )
+                for q in quotas
+            ],
+            "conditions": [
+                _compact({"applies_to": c.applies_to, "text": c.text}) for c in plan.conditions.order_by("order", "pk")
+            ],
+            "dossier_documents": [
+                _Flow(
+                    _compact(
+                        {
+                            "code": d.code,
+                            "name": d.name,
+                            "applies_to": d.applies_to,
+                            "per_nominee": None if d.per_nominee else False,
+                        }
+                    )
+                )
+                for d in plan.dossier_requirements.order_by("order", "code")
+            ],
+            "tasks": [
+                _compact(
+                    {
+                        "code": t.code,
+                        "title": t.title,
+                        "lead_unit": t.lead_unit.code if t.lead_unit else None,
+                        "executing_units": sorted((u.code for u in t.executing_units.all()), key=_unit_paths(t)),
+                        "deadline": t.deadline,
+                        "status": t.status,
+                        "progress": t.progress,
+                        "progress_percent": t.progress_percent or None,
+                    }
+                )
+                for t in plan.tasks.select_related("lead_unit")
+                .prefetch_related("executing_units")
+                .order_by("order", "pk")
+            ],
+        }
+    )
 
 
 def _unit_paths(task: PlanTask) -> Any:
@@ -984,8 +1272,9 @@ def _unit_paths(task: PlanTask) -> Any:
 
 def dump(data: dict) -> str:
     """The YAML text of a plan's data, with the format note on top."""
-    return FORMAT_NOTE + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120,
-                                   default_flow_style=False)
+    return FORMAT_NOTE + yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120, default_flow_style=False
+    )
 
 
 def export_plan(*, plan: Plan) -> str:

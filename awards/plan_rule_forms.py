@@ -46,7 +46,7 @@ def code_from_name(name: str, taken: Iterable[str], max_length: int = 60) -> str
     code, suffix = base, 2
     while code in taken:
         tail = f"-{suffix}"
-        code, suffix = f"{base[:max_length - len(tail)].rstrip('-')}{tail}", suffix + 1
+        code, suffix = f"{base[: max_length - len(tail)].rstrip('-')}{tail}", suffix + 1
     return code
 
 
@@ -73,26 +73,35 @@ def parse_bands(text: str, *, max_points: Decimal | None, is_rate: bool, lower_i
             continue
         threshold_text, sep, points_text = chunk.partition(":")
         if not sep or ":" in points_text:
-            errors.append(_("Khung %(index)s («%(chunk)s»): cần dạng ngưỡng:điểm, ví dụ 90:10.")
-                          % {"index": index, "chunk": chunk})
+            errors.append(
+                _("Khung %(index)s («%(chunk)s»): cần dạng ngưỡng:điểm, ví dụ 90:10.")
+                % {"index": index, "chunk": chunk}
+            )
             continue
         try:
             threshold, points = _parse_decimal(threshold_text), _parse_decimal(points_text)
         except ValueError:
-            errors.append(_("Khung %(index)s («%(chunk)s»): ngưỡng và điểm phải là số.")
-                          % {"index": index, "chunk": chunk})
+            errors.append(
+                _("Khung %(index)s («%(chunk)s»): ngưỡng và điểm phải là số.") % {"index": index, "chunk": chunk}
+            )
             continue
         if is_rate and not Decimal(0) <= threshold <= HUNDRED:
-            errors.append(_("Khung %(index)s: ngưỡng tỷ lệ %(threshold)s phải từ 0 đến 100.")
-                          % {"index": index, "threshold": format_number(threshold, 2)})
+            errors.append(
+                _("Khung %(index)s: ngưỡng tỷ lệ %(threshold)s phải từ 0 đến 100.")
+                % {"index": index, "threshold": format_number(threshold, 2)}
+            )
         if points < 0:
             errors.append(_("Khung %(index)s: điểm không được âm.") % {"index": index})
         elif max_points is not None and points > max_points:
-            errors.append(_("Khung %(index)s: điểm %(points)s vượt điểm tối đa %(max)s của tiêu chí.")
-                          % {"index": index, "points": format_number(points, 2), "max": format_number(max_points, 2)})
+            errors.append(
+                _("Khung %(index)s: điểm %(points)s vượt điểm tối đa %(max)s của tiêu chí.")
+                % {"index": index, "points": format_number(points, 2), "max": format_number(max_points, 2)}
+            )
         if any(threshold == seen for seen, _points in bands):
-            errors.append(_("Khung %(index)s: ngưỡng %(threshold)s bị lặp.")
-                          % {"index": index, "threshold": format_number(threshold, 2)})
+            errors.append(
+                _("Khung %(index)s: ngưỡng %(threshold)s bị lặp.")
+                % {"index": index, "threshold": format_number(threshold, 2)}
+            )
         bands.append((threshold, points))
     if not bands and not errors:
         errors.append(_("Cách chấm theo khung điểm cần ít nhất một khung, ví dụ 90:10; 75:6; 0:0."))
@@ -104,6 +113,7 @@ def parse_bands(text: str, *, max_points: Decimal | None, is_rate: bool, lower_i
 
 def format_bands(bands: Iterable[Iterable]) -> str:
     """Stored bands back as the text typed in the editor: "90:10; 75:6; 0:0"."""
+
     def number(value) -> str:
         return str(plain_number(Decimal(str(value)))).replace(".", ",")
 
@@ -156,9 +166,14 @@ class RuleFormSetBase(BaseInlineFormSet):
 
     def kept_forms(self) -> list[forms.Form]:
         """The rows that will be saved: filled in and not marked for deletion."""
-        return [form for form in self.forms
-                if form.is_bound and getattr(form, "cleaned_data", None) and not self._should_delete_form(form)
-                and (form.instance.pk or form.has_changed())]
+        return [
+            form
+            for form in self.forms
+            if form.is_bound
+            and getattr(form, "cleaned_data", None)
+            and not self._should_delete_form(form)
+            and (form.instance.pk or form.has_changed())
+        ]
 
     def forms_to_delete(self) -> list[forms.Form]:
         """Saved rows ticked for deletion (usable inside clean(), unlike `deleted_forms`)."""
@@ -203,18 +218,38 @@ class CriterionForm(RuleForm):
     """One tiêu chí: the indicator it reads, its target and how points are earned."""
 
     # A plain text field: the slug rule is checked in clean_code, with a clearer message than Django's.
-    code = forms.CharField(label=gettext_lazy("Mã tiêu chí"), max_length=60, required=False,
-                           help_text=gettext_lazy("Để trống: tạo tự động từ nội dung tiêu chí."))
+    code = forms.CharField(
+        label=gettext_lazy("Mã tiêu chí"),
+        max_length=60,
+        required=False,
+        help_text=gettext_lazy("Để trống: tạo tự động từ nội dung tiêu chí."),
+    )
     bands_text = forms.CharField(
-        label=gettext_lazy("Khung điểm"), required=False, max_length=500,
-        help_text=gettext_lazy("Chỉ với cách chấm theo khung: ngưỡng:điểm, cách nhau bởi dấu chấm phẩy, "
-                               "ví dụ 90:10; 75:6; 0:0."),
+        label=gettext_lazy("Khung điểm"),
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy(
+            "Chỉ với cách chấm theo khung: ngưỡng:điểm, cách nhau bởi dấu chấm phẩy, ví dụ 90:10; 75:6; 0:0."
+        ),
     )
 
     class Meta:
         model = Criterion
-        fields = ["order", "name", "code", "indicator", "applies_to", "comparison", "target", "worst", "max_points",
-                  "rule", "bands_text", "zero_denominator", "note"]
+        fields = [
+            "order",
+            "name",
+            "code",
+            "indicator",
+            "applies_to",
+            "comparison",
+            "target",
+            "worst",
+            "max_points",
+            "rule",
+            "bands_text",
+            "zero_denominator",
+            "note",
+        ]
         widgets = {"name": forms.Textarea(attrs={"rows": 2}), "note": forms.Textarea(attrs={"rows": 1})}
         help_texts = {
             "target": gettext_lazy("Tỷ lệ: phần trăm từ 0 đến 100; có/không: để trống hoặc 1."),
@@ -257,21 +292,33 @@ class CriterionForm(RuleForm):
                 self.add_error(name, _("Chỉ số tỷ lệ tính theo phần trăm: giá trị phải từ 0 đến 100."))
         if rule == Criterion.Rule.LINEAR and lower and worst is None:
             self.add_error("worst", _("Tiêu chí càng thấp càng tốt chấm tuyến tính cần mức không đạt điểm."))
-        if data.get("comparison") == Criterion.Comparison.LTE and worst is not None and target is not None \
-                and worst <= target:
-            self.add_error("worst", _("Mức không đạt điểm (%(worst)s) phải lớn hơn chỉ tiêu (%(target)s) với tiêu "
-                                      "chí càng thấp càng tốt.") % {"worst": format_number(worst, 2),
-                                                                     "target": format_number(target, 2)})
+        if (
+            data.get("comparison") == Criterion.Comparison.LTE
+            and worst is not None
+            and target is not None
+            and worst <= target
+        ):
+            self.add_error(
+                "worst",
+                _("Mức không đạt điểm (%(worst)s) phải lớn hơn chỉ tiêu (%(target)s) với tiêu chí càng thấp càng tốt.")
+                % {"worst": format_number(worst, 2), "target": format_number(target, 2)},
+            )
         text = (data.get("bands_text") or "").strip()
         if rule == Criterion.Rule.BANDS:
             try:
-                self.instance.bands = parse_bands(text, max_points=data.get("max_points"), is_rate=is_rate,
-                                                  lower_is_better=indicator.direction == Indicator.Direction.LOWER)
+                self.instance.bands = parse_bands(
+                    text,
+                    max_points=data.get("max_points"),
+                    is_rate=is_rate,
+                    lower_is_better=indicator.direction == Indicator.Direction.LOWER,
+                )
             except ValidationError as error:
                 self.add_error("bands_text", error)
         elif text:
-            self.add_error("bands_text", _("Khung điểm chỉ dùng với cách chấm “Theo khung điểm”; hãy xóa khung "
-                                           "hoặc đổi cách chấm."))
+            self.add_error(
+                "bands_text",
+                _("Khung điểm chỉ dùng với cách chấm “Theo khung điểm”; hãy xóa khung hoặc đổi cách chấm."),
+            )
         else:
             self.instance.bands = []
         return data
@@ -285,8 +332,9 @@ def _points_in_range(value: Decimal | None) -> None:
 class CriterionFormSetBase(RuleFormSetBase):
     """The criteria of a plan; codes are unique in the plan and made from the name when left blank."""
 
-    in_use_message = gettext_lazy("Không thể xóa tiêu chí «%(name)s» vì đã có số liệu hoặc điểm được tính theo "
-                                  "tiêu chí này.")
+    in_use_message = gettext_lazy(
+        "Không thể xóa tiêu chí «%(name)s» vì đã có số liệu hoặc điểm được tính theo tiêu chí này."
+    )
     indicator_options: list = []
 
     def add_fields(self, form, index) -> None:
@@ -298,8 +346,12 @@ class CriterionFormSetBase(RuleFormSetBase):
         # Not super().clean(): Django's check of unique codes across rows would count blank codes as duplicates
         # before they are made from the names; _fill_codes fills them, then refuses real duplicates in Vietnamese.
         self.refuse_deleting_rows_in_use()
-        _fill_codes(self, field="code", max_length=60,
-                    duplicate_message=_("Mã tiêu chí «%(code)s» bị trùng với một tiêu chí khác của kế hoạch."))
+        _fill_codes(
+            self,
+            field="code",
+            max_length=60,
+            duplicate_message=_("Mã tiêu chí «%(code)s» bị trùng với một tiêu chí khác của kế hoạch."),
+        )
 
     def points_total(self) -> Decimal:
         """Sum of the maximum points of the rows as typed (deleted rows left out), or as saved when unbound."""
@@ -318,7 +370,12 @@ class CriterionFormSetBase(RuleFormSetBase):
 
 
 CriterionFormSet = inlineformset_factory(
-    Plan, Criterion, form=CriterionForm, formset=CriterionFormSetBase, extra=1, can_delete=True,
+    Plan,
+    Criterion,
+    form=CriterionForm,
+    formset=CriterionFormSetBase,
+    extra=1,
+    can_delete=True,
 )
 
 
@@ -331,14 +388,26 @@ class QuotaRuleForm(RuleForm):
 
     class Meta:
         model = QuotaRule
-        fields = ["award_kind", "period", "group", "max_collectives", "max_individuals", "individuals_per_collective",
-                  "min_ratio", "note"]
+        fields = [
+            "award_kind",
+            "period",
+            "group",
+            "max_collectives",
+            "max_individuals",
+            "individuals_per_collective",
+            "min_ratio",
+            "note",
+        ]
         widgets = {"note": forms.Textarea(attrs={"rows": 1})}
 
     def clean(self) -> dict:
         data = super().clean()
-        if not data.get("max_collectives") and not data.get("max_individuals") and \
-                "max_collectives" not in self.errors and "max_individuals" not in self.errors:
+        if (
+            not data.get("max_collectives")
+            and not data.get("max_individuals")
+            and "max_collectives" not in self.errors
+            and "max_individuals" not in self.errors
+        ):
             self.add_error("max_collectives", _("Chỉ tiêu phải cho phép ít nhất một tập thể hoặc một cá nhân."))
         ratio = data.get("min_ratio")
         if ratio is not None and not Decimal(0) <= ratio <= HUNDRED:
@@ -352,8 +421,7 @@ class QuotaRuleForm(RuleForm):
 class QuotaRuleFormSetBase(RuleFormSetBase):
     """Quota rules: the period and group lists are the plan's own; one rule per award, period and group."""
 
-    in_use_message = gettext_lazy("Không thể xóa chỉ tiêu «%(name)s» vì đã có đề nghị khen thưởng theo chỉ tiêu "
-                                  "này.")
+    in_use_message = gettext_lazy("Không thể xóa chỉ tiêu «%(name)s» vì đã có đề nghị khen thưởng theo chỉ tiêu này.")
     period_options: list = []
     group_options: list = []
     award_options: list = []
@@ -378,15 +446,21 @@ class QuotaRuleFormSetBase(RuleFormSetBase):
 
 
 QuotaRuleFormSet = inlineformset_factory(
-    Plan, QuotaRule, form=QuotaRuleForm, formset=QuotaRuleFormSetBase, extra=1, can_delete=True,
+    Plan,
+    QuotaRule,
+    form=QuotaRuleForm,
+    formset=QuotaRuleFormSetBase,
+    extra=1,
+    can_delete=True,
 )
 
 
 class ConditionFormSetBase(RuleFormSetBase):
     """Eligibility conditions (tiêu chuẩn khen thưởng) in their printed order."""
 
-    in_use_message = gettext_lazy("Không thể xóa tiêu chuẩn «%(name)s» vì đã được xác nhận cho người, tập thể được "
-                                  "đề nghị.")
+    in_use_message = gettext_lazy(
+        "Không thể xóa tiêu chuẩn «%(name)s» vì đã được xác nhận cho người, tập thể được đề nghị."
+    )
 
     def clean(self) -> None:
         super().clean()
@@ -403,15 +477,25 @@ class ConditionForm(RuleForm):
 
 
 ConditionFormSet = inlineformset_factory(
-    Plan, Condition, form=ConditionForm, formset=ConditionFormSetBase, extra=1, can_delete=True,
+    Plan,
+    Condition,
+    form=ConditionForm,
+    formset=ConditionFormSetBase,
+    extra=1,
+    can_delete=True,
 )
 
 
 class DossierRequirementForm(RuleForm):
     """A document every nomination dossier must contain."""
 
-    code = forms.CharField(label=gettext_lazy("Mã"), max_length=40, required=False,
-                           help_text=gettext_lazy("Để trống: tạo tự động từ tên tài liệu."))
+    code = forms.CharField(
+        label=gettext_lazy("Mã"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy("Để trống: tạo tự động từ tên tài liệu."),
+    )
+
     class Meta:
         model = DossierRequirement
         fields = ["order", "code", "name", "applies_to", "per_nominee"]
@@ -426,18 +510,27 @@ class DossierRequirementForm(RuleForm):
 class DossierRequirementFormSetBase(RuleFormSetBase):
     """Dossier documents; codes unique in the plan and made from the name when left blank."""
 
-    in_use_message = gettext_lazy("Không thể xóa thành phần hồ sơ «%(name)s» vì đã có tệp được nộp theo thành "
-                                  "phần này.")
+    in_use_message = gettext_lazy(
+        "Không thể xóa thành phần hồ sơ «%(name)s» vì đã có tệp được nộp theo thành phần này."
+    )
 
     def clean(self) -> None:
         # As for criteria: codes are filled in and checked for duplicates by _fill_codes, not by super().clean().
         self.refuse_deleting_rows_in_use()
-        _fill_codes(self, field="code", max_length=40,
-                    duplicate_message=_("Mã tài liệu «%(code)s» bị trùng với một tài liệu khác của kế hoạch."))
+        _fill_codes(
+            self,
+            field="code",
+            max_length=40,
+            duplicate_message=_("Mã tài liệu «%(code)s» bị trùng với một tài liệu khác của kế hoạch."),
+        )
 
 
 DossierRequirementFormSet = inlineformset_factory(
-    Plan, DossierRequirement, form=DossierRequirementForm, formset=DossierRequirementFormSetBase, extra=1,
+    Plan,
+    DossierRequirement,
+    form=DossierRequirementForm,
+    formset=DossierRequirementFormSetBase,
+    extra=1,
     can_delete=True,
 )
 
@@ -457,11 +550,14 @@ def _award_number(text: str, *, label: str, places: int, maximum: Decimal) -> De
     except ValueError:
         raise ValidationError(_("%(label)s phải là một số, ví dụ 0,15.") % {"label": label}) from None
     if number <= 0 or number > maximum:
-        raise ValidationError(_("%(label)s phải lớn hơn 0 và không quá %(max)s.") % {
-            "label": label, "max": str(plain_number(maximum)).replace(".", ",")})
+        raise ValidationError(
+            _("%(label)s phải lớn hơn 0 và không quá %(max)s.")
+            % {"label": label, "max": str(plain_number(maximum)).replace(".", ",")}
+        )
     if -number.as_tuple().exponent > places:
-        raise ValidationError(_("%(label)s có tối đa %(places)s chữ số thập phân.") % {
-            "label": label, "places": places})
+        raise ValidationError(
+            _("%(label)s có tối đa %(places)s chữ số thập phân.") % {"label": label, "places": places}
+        )
     return number
 
 
@@ -470,26 +566,37 @@ class AwardKindForm(forms.Form):
     editor with what the decision and the reward need; the same fields a plan file's `award_kinds` entry has."""
 
     name = forms.CharField(
-        label=gettext_lazy("Tên hình thức khen thưởng"), max_length=255,
+        label=gettext_lazy("Tên hình thức khen thưởng"),
+        max_length=255,
         help_text=gettext_lazy("Như in trên quyết định, ví dụ: Giấy khen của Chủ tịch Ủy ban nhân dân phường."),
-        error_messages={"required": gettext_lazy("Nhập tên hình thức khen thưởng.")})
+        error_messages={"required": gettext_lazy("Nhập tên hình thức khen thưởng.")},
+    )
     level = forms.ChoiceField(
-        label=gettext_lazy("Cấp khen (người ký quyết định)"), choices=[("", "---------"), *Level.choices],
-        error_messages={"required": gettext_lazy("Chọn cấp khen: ai ký quyết định khen thưởng này.")})
-    recipients = forms.ChoiceField(label=gettext_lazy("Đối tượng được khen"), choices=Recipient.choices,
-                                   initial=Recipient.BOTH)
+        label=gettext_lazy("Cấp khen (người ký quyết định)"),
+        choices=[("", "---------"), *Level.choices],
+        error_messages={"required": gettext_lazy("Chọn cấp khen: ai ký quyết định khen thưởng này.")},
+    )
+    recipients = forms.ChoiceField(
+        label=gettext_lazy("Đối tượng được khen"), choices=Recipient.choices, initial=Recipient.BOTH
+    )
     certificate_title = forms.CharField(
-        label=gettext_lazy("Tên in trên bằng"), max_length=60, initial="GIẤY KHEN",
+        label=gettext_lazy("Tên in trên bằng"),
+        max_length=60,
+        initial="GIẤY KHEN",
         help_text=gettext_lazy("GIẤY KHEN, BẰNG KHEN, GIẤY CHỨNG NHẬN…"),
-        error_messages={"required": gettext_lazy("Nhập tên in trên bằng, ví dụ GIẤY KHEN.")})
+        error_messages={"required": gettext_lazy("Nhập tên in trên bằng, ví dụ GIẤY KHEN.")},
+    )
     individual_coefficient = forms.CharField(
         label=gettext_lazy("Tiền thưởng cá nhân (hệ số × mức lương cơ sở)"),
         help_text=gettext_lazy("Ví dụ 0,15 với Giấy khen; 1 với Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh."),
-        error_messages={"required": gettext_lazy("Nhập hệ số tiền thưởng cá nhân, ví dụ 0,15.")})
+        error_messages={"required": gettext_lazy("Nhập hệ số tiền thưởng cá nhân, ví dụ 0,15.")},
+    )
     collective_multiplier = forms.CharField(
-        label=gettext_lazy("Tiền thưởng tập thể (bằng cá nhân × hệ số)"), initial="2",
+        label=gettext_lazy("Tiền thưởng tập thể (bằng cá nhân × hệ số)"),
+        initial="2",
         help_text=gettext_lazy("Thường là 2: tập thể được gấp đôi mức của cá nhân."),
-        error_messages={"required": gettext_lazy("Nhập hệ số tiền thưởng tập thể, thường là 2.")})
+        error_messages={"required": gettext_lazy("Nhập hệ số tiền thưởng tập thể, thường là 2.")},
+    )
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
@@ -498,9 +605,14 @@ class AwardKindForm(forms.Form):
         return " ".join(self.cleaned_data["certificate_title"].split()).upper()
 
     def clean_individual_coefficient(self) -> Decimal:
-        return _award_number(self.cleaned_data["individual_coefficient"], label=_("Hệ số tiền thưởng cá nhân"),
-                             places=3, maximum=Decimal("99.999"))
+        return _award_number(
+            self.cleaned_data["individual_coefficient"],
+            label=_("Hệ số tiền thưởng cá nhân"),
+            places=3,
+            maximum=Decimal("99.999"),
+        )
 
     def clean_collective_multiplier(self) -> Decimal:
-        return _award_number(self.cleaned_data["collective_multiplier"], label=_("Hệ số tiền thưởng tập thể"),
-                             places=2, maximum=HUNDRED)
+        return _award_number(
+            self.cleaned_data["collective_multiplier"], label=_("Hệ số tiền thưởng tập thể"), places=2, maximum=HUNDRED
+        )

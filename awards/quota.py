@@ -127,11 +127,13 @@ def skip_reason(entry: Entry, rule: Rule) -> str | None:
         return _("Không được đề xuất vì chưa được xếp hạng")
     if not entry.complete:
         return _("Không được đề xuất vì chưa đủ số liệu (%(present)s/%(expected)s)") % {
-            "present": entry.readings_present, "expected": entry.readings_expected,
+            "present": entry.readings_present,
+            "expected": entry.readings_expected,
         }
     if entry.ratio < rule.min_ratio:
         return _("Không được đề xuất vì dưới điểm tối thiểu %(minimum)s (tỷ lệ điểm %(ratio)s)") % {
-            "minimum": format_percent(rule.min_ratio), "ratio": format_percent(entry.ratio),
+            "minimum": format_percent(rule.min_ratio),
+            "ratio": format_percent(entry.ratio),
         }
     if entry.failed_conditions:
         return _("Không được đề xuất vì không đạt tiêu chuẩn: %(conditions)s") % {
@@ -143,7 +145,10 @@ def skip_reason(entry: Entry, rule: Rule) -> str | None:
 def _proposed_reason(entry: Entry, rule: Rule, tied_at_cut: bool) -> str:
     group = rule.group_label if rule.group_id is not None or not entry.group_label else entry.group_label
     text = _("Được đề xuất vì xếp hạng %(rank)s/%(size)s %(group)s, tỷ lệ điểm %(ratio)s, đủ số liệu") % {
-        "rank": entry.rank, "size": entry.group_size, "group": group, "ratio": format_percent(entry.ratio),
+        "rank": entry.rank,
+        "size": entry.group_size,
+        "group": group,
+        "ratio": format_percent(entry.ratio),
     }
     if tied_at_cut:
         text += _("; đồng hạng tại ngưỡng chỉ tiêu, Chủ tịch cần chọn")
@@ -183,15 +188,30 @@ def _fill(entries: Sequence[Entry], rule: Rule, limit: int, key, proposed_reason
     for entry, reason in decided:
         if reason is None:
             tied = over and key(entry) == walk.cut_rank
-            outcomes.append(Outcome(
-                rule_id=rule.rule_id, participant_id=entry.participant_id, kind=entry.kind, proposed=True,
-                reason=proposed_reason(entry, tied), rank=entry.rank, ratio=entry.ratio, tied_at_cut=tied,
-            ))
+            outcomes.append(
+                Outcome(
+                    rule_id=rule.rule_id,
+                    participant_id=entry.participant_id,
+                    kind=entry.kind,
+                    proposed=True,
+                    reason=proposed_reason(entry, tied),
+                    rank=entry.rank,
+                    ratio=entry.ratio,
+                    tied_at_cut=tied,
+                )
+            )
         else:
-            outcomes.append(Outcome(
-                rule_id=rule.rule_id, participant_id=entry.participant_id, kind=entry.kind, proposed=False,
-                reason=reason, rank=entry.rank, ratio=entry.ratio,
-            ))
+            outcomes.append(
+                Outcome(
+                    rule_id=rule.rule_id,
+                    participant_id=entry.participant_id,
+                    kind=entry.kind,
+                    proposed=False,
+                    reason=reason,
+                    rank=entry.rank,
+                    ratio=entry.ratio,
+                )
+            )
     return outcomes
 
 
@@ -219,18 +239,21 @@ def apply_rule(rule: Rule, entries: Sequence[Entry]) -> list[Outcome]:
     def reason(entry: Entry, tied: bool) -> str:
         return _proposed_reason(entry, rule, tied)
 
-    outcomes = _fill(collectives, rule, rule.max_collectives, key, reason,
-                     _quota_full_reason(COLLECTIVE, rule.max_collectives))
+    outcomes = _fill(
+        collectives, rule, rule.max_collectives, key, reason, _quota_full_reason(COLLECTIVE, rule.max_collectives)
+    )
     if not rule.individuals_per_collective:
         key, individuals = _ordering([e for e in in_group if e.kind == INDIVIDUAL])
-        outcomes += _fill(individuals, rule, rule.max_individuals, key, reason,
-                          _quota_full_reason(INDIVIDUAL, rule.max_individuals))
+        outcomes += _fill(
+            individuals, rule, rule.max_individuals, key, reason, _quota_full_reason(INDIVIDUAL, rule.max_individuals)
+        )
         return outcomes
     return outcomes + _individuals_per_collective(rule, entries, collectives, outcomes)
 
 
-def _individuals_per_collective(rule: Rule, entries: Sequence[Entry], collectives: list[Entry],
-                                collective_outcomes: list[Outcome]) -> list[Outcome]:
+def _individuals_per_collective(
+    rule: Rule, entries: Sequence[Entry], collectives: list[Entry], collective_outcomes: list[Outcome]
+) -> list[Outcome]:
     """Ninh Thuận: K individuals from each selected collective only (plus an optional overall cap)."""
     per_collective = rule.individuals_per_collective or 0
     by_id = {c.participant_id: c for c in collectives}
@@ -239,25 +262,40 @@ def _individuals_per_collective(rule: Rule, entries: Sequence[Entry], collective
     # lies in (a section inside a commune belongs to the section's collective when both take part).
     candidates: dict[int, list[Entry]] = {}
     outcomes: list[Outcome] = []
-    individuals = (e for e in entries if e.kind == INDIVIDUAL
-                   and (rule.group_id is None or e.group_id in (rule.group_id, None)))
+    individuals = (
+        e for e in entries if e.kind == INDIVIDUAL and (rule.group_id is None or e.group_id in (rule.group_id, None))
+    )
     for entry in sorted(individuals, key=lambda e: e.participant_id):
         owners = [c for c in collectives if belongs_to(entry.unit_path, c.unit_path)]
         if not owners:
             if rule.group_id is not None and entry.group_id == rule.group_id:
-                outcomes.append(Outcome(
-                    rule_id=rule.rule_id, participant_id=entry.participant_id, kind=INDIVIDUAL, proposed=False,
-                    reason=_("Không được đề xuất vì không thuộc tập thể nào của %(group)s") % {
-                        "group": rule.group_label}, rank=entry.rank, ratio=entry.ratio,
-                ))
+                outcomes.append(
+                    Outcome(
+                        rule_id=rule.rule_id,
+                        participant_id=entry.participant_id,
+                        kind=INDIVIDUAL,
+                        proposed=False,
+                        reason=_("Không được đề xuất vì không thuộc tập thể nào của %(group)s")
+                        % {"group": rule.group_label},
+                        rank=entry.rank,
+                        ratio=entry.ratio,
+                    )
+                )
             continue
         owner = max(owners, key=lambda c: (len(c.unit_path), -c.participant_id))
         if owner not in selected:
-            outcomes.append(Outcome(
-                rule_id=rule.rule_id, participant_id=entry.participant_id, kind=INDIVIDUAL, proposed=False,
-                reason=_("Không được đề xuất vì không thuộc tập thể được chọn (thuộc %(collective)s)") % {
-                    "collective": owner.name}, rank=entry.rank, ratio=entry.ratio,
-            ))
+            outcomes.append(
+                Outcome(
+                    rule_id=rule.rule_id,
+                    participant_id=entry.participant_id,
+                    kind=INDIVIDUAL,
+                    proposed=False,
+                    reason=_("Không được đề xuất vì không thuộc tập thể được chọn (thuộc %(collective)s)")
+                    % {"collective": owner.name},
+                    rank=entry.rank,
+                    ratio=entry.ratio,
+                )
+            )
             continue
         candidates.setdefault(owner.participant_id, []).append(entry)
 
@@ -270,14 +308,18 @@ def _individuals_per_collective(rule: Rule, entries: Sequence[Entry], collective
         people = sorted(candidates.get(collective.participant_id, []), key=lambda e: (*key(e), e.participant_id))
 
         def reason(entry: Entry, tied: bool, collective: Entry = collective) -> str:
-            text = _("Được đề xuất vì là cá nhân dẫn đầu của tập thể được chọn %(collective)s, tỷ lệ điểm %(ratio)s, "
-                     "đủ số liệu") % {"collective": collective.name, "ratio": format_percent(entry.ratio)}
+            text = _(
+                "Được đề xuất vì là cá nhân dẫn đầu của tập thể được chọn %(collective)s, tỷ lệ điểm %(ratio)s, "
+                "đủ số liệu"
+            ) % {"collective": collective.name, "ratio": format_percent(entry.ratio)}
             if tied:
                 text += _("; đồng hạng tại ngưỡng chỉ tiêu, Chủ tịch cần chọn")
             return text
 
         full = _("Không được đề xuất vì tập thể %(collective)s đã đủ %(count)s cá nhân") % {
-            "collective": collective.name, "count": per_collective}
+            "collective": collective.name,
+            "count": per_collective,
+        }
         limit = per_collective if cap is None else max(0, min(per_collective, cap - taken))
         if cap is not None and limit < per_collective and cap - taken <= 0:
             full = _quota_full_reason(INDIVIDUAL, cap)

@@ -21,7 +21,12 @@ def ensure_schedules() -> int:
         if PeriodicTask.objects.filter(task=task).exists():
             continue
         crontab, _ = CrontabSchedule.objects.get_or_create(
-            minute=minute, hour=hour, day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Ho_Chi_Minh",
+            minute=minute,
+            hour=hour,
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone="Asia/Ho_Chi_Minh",
         )
         PeriodicTask.objects.create(name=name, task=task, crontab=crontab)
         created += 1

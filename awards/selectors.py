@@ -26,8 +26,16 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-LIST_ORDER = ("period__plan__title", "period__order", "award_kind__name", "quota_rule__group__order",
-              "participant__kind", "rank", "name", "pk")
+LIST_ORDER = (
+    "period__plan__title",
+    "period__order",
+    "award_kind__name",
+    "quota_rule__group__order",
+    "participant__kind",
+    "rank",
+    "name",
+    "pk",
+)
 
 
 @dataclass
@@ -68,9 +76,13 @@ def dossier_checklist(*, nomination: Nomination) -> list[ChecklistItem]:
     if shared_ids:
         shared = list(
             DossierFile.objects.filter(requirement_id__in=shared_ids, nomination__period_id=nomination.period_id)
-            .filter(Q(nomination__participant__unit__path__startswith=office.path)
-                    | Q(nomination__participant__person__unit__path__startswith=office.path))
-            .select_related("uploaded_by").order_by("uploaded_at", "pk").distinct()
+            .filter(
+                Q(nomination__participant__unit__path__startswith=office.path)
+                | Q(nomination__participant__person__unit__path__startswith=office.path)
+            )
+            .select_related("uploaded_by")
+            .order_by("uploaded_at", "pk")
+            .distinct()
         )
     items = []
     for requirement in requirements:
@@ -78,19 +90,29 @@ def dossier_checklist(*, nomination: Nomination) -> list[ChecklistItem]:
             files = [f for f in own if f.requirement_id == requirement.pk]
         else:
             files = [f for f in shared if f.requirement_id == requirement.pk]
-        items.append(ChecklistItem(requirement=requirement, files=files, deadline=nomination.period.dossier_deadline,
-                                   shared=not requirement.per_nominee))
+        items.append(
+            ChecklistItem(
+                requirement=requirement,
+                files=files,
+                deadline=nomination.period.dossier_deadline,
+                shared=not requirement.per_nominee,
+            )
+        )
     return items
 
 
 def periods_for(*, user: AbstractBaseUser) -> QuerySet[Period]:
     """Periods of the plans the user may see."""
-    return (Period.objects.filter(plan__in=Plan.objects.visible_to(user)).select_related("plan")
-            .order_by("-plan__start", "plan__title", "order"))
+    return (
+        Period.objects.filter(plan__in=Plan.objects.visible_to(user))
+        .select_related("plan")
+        .order_by("-plan__start", "plan__title", "order")
+    )
 
 
-def _filter_nominations(nominations: QuerySet[Nomination], *, plan: int | None, period: int | None, status: str,
-                        query: str) -> QuerySet[Nomination]:
+def _filter_nominations(
+    nominations: QuerySet[Nomination], *, plan: int | None, period: int | None, status: str, query: str
+) -> QuerySet[Nomination]:
     """The filters every nomination list offers: plan, period, status and a search on the names."""
     if plan:
         nominations = nominations.filter(period__plan_id=plan)
@@ -103,99 +125,139 @@ def _filter_nominations(nominations: QuerySet[Nomination], *, plan: int | None, 
     return nominations
 
 
-def nominations_for(*, user: AbstractBaseUser, period: Period | None = None, plan: int | None = None,
-                    status: str = "", query: str = "", period_id: int | None = None) -> QuerySet[Nomination]:
+def nominations_for(
+    *,
+    user: AbstractBaseUser,
+    period: Period | None = None,
+    plan: int | None = None,
+    status: str = "",
+    query: str = "",
+    period_id: int | None = None,
+) -> QuerySet[Nomination]:
     """Nominations the user may see, filtered, with what list pages show (constant query count)."""
     nominations = Nomination.objects.visible_to(user)
     if period is not None:
         nominations = nominations.filter(period=period)
     nominations = _filter_nominations(nominations, plan=plan, period=period_id, status=status, query=query)
-    return (nominations.select_related("period__plan__issuer", "award_kind", "participant", "quota_rule__group",
-                                       "decision")
-            .annotate(file_count=Count("files", distinct=True))
-            .order_by(*LIST_ORDER))
+    return (
+        nominations.select_related("period__plan__issuer", "award_kind", "participant", "quota_rule__group", "decision")
+        .annotate(file_count=Count("files", distinct=True))
+        .order_by(*LIST_ORDER)
+    )
 
 
 def proposal_notes_for(*, period: Period, user: AbstractBaseUser) -> QuerySet[ProposalNote]:
     """The engine's reasons for every participant of the period the user may see, rule by rule, in rank order."""
-    return (ProposalNote.objects.filter(period=period, participant__in=Participant.objects.visible_to(user))
-            .select_related("participant", "quota_rule__group", "quota_rule__award_kind")
-            .order_by("quota_rule_id", "participant__kind", "-proposed", "rank", "participant__name", "pk"))
+    return (
+        ProposalNote.objects.filter(period=period, participant__in=Participant.objects.visible_to(user))
+        .select_related("participant", "quota_rule__group", "quota_rule__award_kind")
+        .order_by("quota_rule_id", "participant__kind", "-proposed", "rank", "participant__name", "pk")
+    )
 
 
 def nomination_detail(*, user: AbstractBaseUser) -> QuerySet[Nomination]:
     """The scoped queryset for one nomination's page: everything it shows in a few queries."""
-    return (Nomination.objects.visible_to(user)
-            .select_related("period__plan__issuer", "award_kind", "quota_rule__group", "decision",
-                            "participant__unit", "participant__person__unit")
-            .prefetch_related(
-                Prefetch("transitions",
-                         queryset=NominationTransition.objects.select_related("by").order_by("at", "pk")),
-                "condition_checks__by",
-                Prefetch("votes", queryset=CouncilVote.objects.select_related("meeting").order_by("meeting__held_on")),
-            ))
+    return (
+        Nomination.objects.visible_to(user)
+        .select_related(
+            "period__plan__issuer",
+            "award_kind",
+            "quota_rule__group",
+            "decision",
+            "participant__unit",
+            "participant__person__unit",
+        )
+        .prefetch_related(
+            Prefetch("transitions", queryset=NominationTransition.objects.select_related("by").order_by("at", "pk")),
+            "condition_checks__by",
+            Prefetch("votes", queryset=CouncilVote.objects.select_related("meeting").order_by("meeting__held_on")),
+        )
+    )
 
 
 def council_candidates(*, period: Period, user: AbstractBaseUser) -> QuerySet[Nomination]:
     """Nominations the council can vote on: submitted or appraised."""
-    return (Nomination.objects.visible_to(user).filter(period=period, status__in=["submitted", "appraised"])
-            .select_related("participant", "award_kind").order_by("award_kind__name", "participant__kind", "rank",
-                                                                  "name"))
+    return (
+        Nomination.objects.visible_to(user)
+        .filter(period=period, status__in=["submitted", "appraised"])
+        .select_related("participant", "award_kind")
+        .order_by("award_kind__name", "participant__kind", "rank", "name")
+    )
 
 
 def council_meetings_for(*, period: Period) -> QuerySet[CouncilMeeting]:
     """A period's council meetings with their votes, newest first."""
-    return (CouncilMeeting.objects.filter(period=period).select_related("recorded_by")
-            .prefetch_related(Prefetch("votes", queryset=CouncilVote.objects.select_related("nomination")
-                                       .order_by("nomination__name")))
-            .order_by("-held_on", "-pk"))
+    return (
+        CouncilMeeting.objects.filter(period=period)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch("votes", queryset=CouncilVote.objects.select_related("nomination").order_by("nomination__name"))
+        )
+        .order_by("-held_on", "-pk")
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Home Affairs (nội vụ): everything submitted by the units under it, read-only
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def home_affairs_units(*, user: AbstractBaseUser) -> QuerySet[Unit]:
     """The units under the user's nội vụ memberships (every unit for a superuser)."""
     return Unit.objects.in_scope_of(user, roles=(Role.NOI_VU,))
 
 
-def home_affairs_plans(*, user: AbstractBaseUser, plan: int | None = None, status: str = "",
-                       query: str = "") -> QuerySet[Plan]:
+def home_affairs_plans(
+    *, user: AbstractBaseUser, plan: int | None = None, status: str = "", query: str = ""
+) -> QuerySet[Plan]:
     """Plans issued in, or joined by units of, the Home Affairs subtree."""
     scope = home_affairs_units(user=user)
-    plans = Plan.objects.filter(Q(issuer__in=scope) | Q(participants__unit__in=scope)
-                                | Q(participants__person__unit__in=scope)).distinct()
+    plans = Plan.objects.filter(
+        Q(issuer__in=scope) | Q(participants__unit__in=scope) | Q(participants__person__unit__in=scope)
+    ).distinct()
     if plan:
         plans = plans.filter(pk=plan)
     if status:
         plans = plans.filter(status=status)
     if query:
         plans = plans.filter(Q(title__icontains=query) | Q(issuer__name__icontains=query))
-    return (plans.select_related("issuer").annotate(
-        period_count=Count("periods", distinct=True), nomination_count=Count("periods__nominations", distinct=True))
-        .order_by("-start", "title", "pk"))
+    return (
+        plans.select_related("issuer")
+        .annotate(
+            period_count=Count("periods", distinct=True), nomination_count=Count("periods__nominations", distinct=True)
+        )
+        .order_by("-start", "title", "pk")
+    )
 
 
 def _in_home_affairs_scope(user: AbstractBaseUser, prefix: str = "participant__") -> Q:
     scope = home_affairs_units(user=user)
-    return (Q(**{f"{prefix}unit__in": scope}) | Q(**{f"{prefix}person__unit__in": scope})
-            | Q(**{f"{prefix}plan__issuer__in": scope}))
+    return (
+        Q(**{f"{prefix}unit__in": scope})
+        | Q(**{f"{prefix}person__unit__in": scope})
+        | Q(**{f"{prefix}plan__issuer__in": scope})
+    )
 
 
-def home_affairs_nominations(*, user: AbstractBaseUser, plan: int | None = None, period: int | None = None,
-                             status: str = "", query: str = "") -> QuerySet[Nomination]:
+def home_affairs_nominations(
+    *, user: AbstractBaseUser, plan: int | None = None, period: int | None = None, status: str = "", query: str = ""
+) -> QuerySet[Nomination]:
     """Nominations with their dossiers from the units under the Home Affairs office."""
-    nominations = _filter_nominations(Nomination.objects.filter(_in_home_affairs_scope(user)), plan=plan,
-                                      period=period, status=status, query=query)
-    return (nominations.select_related("period__plan__issuer", "award_kind", "participant", "decision")
-            .prefetch_related(Prefetch("files", queryset=DossierFile.objects.select_related("requirement")
-                                       .order_by("uploaded_at", "pk")))
-            .order_by(*LIST_ORDER))
+    nominations = _filter_nominations(
+        Nomination.objects.filter(_in_home_affairs_scope(user)), plan=plan, period=period, status=status, query=query
+    )
+    return (
+        nominations.select_related("period__plan__issuer", "award_kind", "participant", "decision")
+        .prefetch_related(
+            Prefetch("files", queryset=DossierFile.objects.select_related("requirement").order_by("uploaded_at", "pk"))
+        )
+        .order_by(*LIST_ORDER)
+    )
 
 
-def home_affairs_standings(*, user: AbstractBaseUser, plan: int | None = None, period: int | None = None,
-                           query: str = "") -> QuerySet[Standing]:
+def home_affairs_standings(
+    *, user: AbstractBaseUser, plan: int | None = None, period: int | None = None, query: str = ""
+) -> QuerySet[Standing]:
     """Standings of the participants under the Home Affairs office."""
     standings = Standing.objects.filter(_in_home_affairs_scope(user))
     if plan:
@@ -204,12 +266,14 @@ def home_affairs_standings(*, user: AbstractBaseUser, plan: int | None = None, p
         standings = standings.filter(period_id=period)
     if query:
         standings = standings.filter(participant__name__icontains=query)
-    return (standings.select_related("period__plan", "participant", "group")
-            .order_by("period__plan__title", "period__order", "group__order", "rank", "participant__name", "pk"))
+    return standings.select_related("period__plan", "participant", "group").order_by(
+        "period__plan__title", "period__order", "group__order", "rank", "participant__name", "pk"
+    )
 
 
-def home_affairs_decisions(*, user: AbstractBaseUser, plan: int | None = None, period: int | None = None,
-                           status: str = "", query: str = "") -> QuerySet[Decision]:
+def home_affairs_decisions(
+    *, user: AbstractBaseUser, plan: int | None = None, period: int | None = None, status: str = "", query: str = ""
+) -> QuerySet[Decision]:
     """Decisions issued by units under the Home Affairs office, or for plans in its subtree."""
     scope = home_affairs_units(user=user)
     decisions = Decision.objects.filter(Q(issuer__in=scope) | Q(period__plan__issuer__in=scope))
@@ -221,14 +285,19 @@ def home_affairs_decisions(*, user: AbstractBaseUser, plan: int | None = None, p
         decisions = decisions.filter(status=status)
     if query:
         decisions = decisions.filter(Q(summary__icontains=query) | Q(issuer__name__icontains=query))
-    return (decisions.select_related("issuer", "period__plan", "award_kind")
-            .annotate(nomination_count=Count("nominations", distinct=True))
-            .order_by("-year", "-number", "-created_at", "pk"))
+    return (
+        decisions.select_related("issuer", "period__plan", "award_kind")
+        .annotate(nomination_count=Count("nominations", distinct=True))
+        .order_by("-year", "-number", "-created_at", "pk")
+    )
 
 
 def home_affairs_filter_choices(*, user: AbstractBaseUser) -> dict:
     """Plans and periods to filter by."""
     plans = list(home_affairs_plans(user=user).values_list("pk", "title"))
-    periods = list(Period.objects.filter(plan_id__in=[pk for pk, _ in plans]).select_related("plan")
-                   .order_by("plan__title", "order"))
+    periods = list(
+        Period.objects.filter(plan_id__in=[pk for pk, _ in plans])
+        .select_related("plan")
+        .order_by("plan__title", "order")
+    )
     return {"plans": plans, "periods": periods}

@@ -4,5 +4,10 @@ from awards.views import decisions, nominations, periods, plan_files, plan_rules
 
 app_name = "awards"
 
-urlpatterns = [*nominations.urlpatterns, *decisions.urlpatterns, *periods.urlpatterns, *plan_files.urlpatterns,
-               *plan_rules.urlpatterns]
+urlpatterns = [
+    *nominations.urlpatterns,
+    *decisions.urlpatterns,
+    *periods.urlpatterns,
+    *plan_files.urlpatterns,
+    *plan_rules.urlpatterns,
+]

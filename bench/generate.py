@@ -41,22 +41,54 @@ COPY_CHUNK = 50_000
 
 # 34 provinces and centrally-run cities after 1 July 2025 (the six cities first).
 PROVINCES = [
-    ("thanh_pho_tw", "Hà Nội"), ("thanh_pho_tw", "Hồ Chí Minh"), ("thanh_pho_tw", "Hải Phòng"),
-    ("thanh_pho_tw", "Đà Nẵng"), ("thanh_pho_tw", "Cần Thơ"), ("thanh_pho_tw", "Huế"), ("tinh", "Lai Châu"),
-    ("tinh", "Điện Biên"), ("tinh", "Sơn La"), ("tinh", "Lạng Sơn"), ("tinh", "Quảng Ninh"), ("tinh", "Thanh Hóa"),
-    ("tinh", "Nghệ An"), ("tinh", "Hà Tĩnh"), ("tinh", "Cao Bằng"), ("tinh", "Tuyên Quang"), ("tinh", "Lào Cai"),
-    ("tinh", "Thái Nguyên"), ("tinh", "Phú Thọ"), ("tinh", "Bắc Ninh"), ("tinh", "Hưng Yên"), ("tinh", "Ninh Bình"),
-    ("tinh", "Quảng Trị"), ("tinh", "Quảng Ngãi"), ("tinh", "Gia Lai"), ("tinh", "Khánh Hòa"), ("tinh", "Lâm Đồng"),
-    ("tinh", "Đắk Lắk"), ("tinh", "Đồng Nai"), ("tinh", "Tây Ninh"), ("tinh", "Vĩnh Long"), ("tinh", "Đồng Tháp"),
-    ("tinh", "Cà Mau"), ("tinh", "An Giang"),
+    ("thanh_pho_tw", "Hà Nội"),
+    ("thanh_pho_tw", "Hồ Chí Minh"),
+    ("thanh_pho_tw", "Hải Phòng"),
+    ("thanh_pho_tw", "Đà Nẵng"),
+    ("thanh_pho_tw", "Cần Thơ"),
+    ("thanh_pho_tw", "Huế"),
+    ("tinh", "Lai Châu"),
+    ("tinh", "Điện Biên"),
+    ("tinh", "Sơn La"),
+    ("tinh", "Lạng Sơn"),
+    ("tinh", "Quảng Ninh"),
+    ("tinh", "Thanh Hóa"),
+    ("tinh", "Nghệ An"),
+    ("tinh", "Hà Tĩnh"),
+    ("tinh", "Cao Bằng"),
+    ("tinh", "Tuyên Quang"),
+    ("tinh", "Lào Cai"),
+    ("tinh", "Thái Nguyên"),
+    ("tinh", "Phú Thọ"),
+    ("tinh", "Bắc Ninh"),
+    ("tinh", "Hưng Yên"),
+    ("tinh", "Ninh Bình"),
+    ("tinh", "Quảng Trị"),
+    ("tinh", "Quảng Ngãi"),
+    ("tinh", "Gia Lai"),
+    ("tinh", "Khánh Hòa"),
+    ("tinh", "Lâm Đồng"),
+    ("tinh", "Đắk Lắk"),
+    ("tinh", "Đồng Nai"),
+    ("tinh", "Tây Ninh"),
+    ("tinh", "Vĩnh Long"),
+    ("tinh", "Đồng Tháp"),
+    ("tinh", "Cà Mau"),
+    ("tinh", "An Giang"),
 ]
 PLACE_SYLLABLES = (
     "An Bình Hòa Phú Thạnh Tân Long Mỹ Hưng Phước Lộc Thọ Xuân Đông Tây Nam Bắc Trung Sơn Thủy Hải Hà Yên Vĩnh "
     "Quang Minh Đức Thái Thuận Hiếu Nghĩa Tiến Hồng Cẩm Kim Ngọc Lương Đại Tháp Châu Giang Lâm Thành Trà Vân Định"
 ).split()
 SECTIONS = [
-    "Văn phòng HĐND và UBND", "Phòng Kinh tế", "Phòng Văn hóa – Xã hội", "Trung tâm Phục vụ hành chính công",
-    "Bộ phận Tư pháp – Hộ tịch", "Bộ phận Địa chính – Xây dựng", "Bộ phận Tài chính – Kế toán", "Công an xã",
+    "Văn phòng HĐND và UBND",
+    "Phòng Kinh tế",
+    "Phòng Văn hóa – Xã hội",
+    "Trung tâm Phục vụ hành chính công",
+    "Bộ phận Tư pháp – Hộ tịch",
+    "Bộ phận Địa chính – Xây dựng",
+    "Bộ phận Tài chính – Kế toán",
+    "Công an xã",
 ]
 FAMILY = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trương Mai Tạ".split()
 MIDDLE = "Văn Thị Hữu Đức Minh Ngọc Thanh Quang Thu Hoài Xuân Kim Đình Bảo Gia".split()
@@ -64,8 +96,16 @@ GIVEN = (
     "An Anh Ánh Bình Cường Châu Dũng Dung Đức Giang Hà Hải Hạnh Hiếu Hòa Hùng Hương Khánh Lan Linh Long Mai Minh "
     "Nam Nga Ngọc Nhung Phong Phúc Phương Quân Quang Sơn Tâm Thảo Thắng Thủy Trang Trung Tuấn Uyên Vân Việt Yến"
 ).split()
-POSITIONS = ["Công chức Văn phòng – Thống kê", "Công chức Tư pháp – Hộ tịch", "Công chức Địa chính", "Chuyên viên",
-             "Công chức Văn hóa – Xã hội", "Công chức Tài chính – Kế toán", "Phó Trưởng phòng", "Trưởng phòng"]
+POSITIONS = [
+    "Công chức Văn phòng – Thống kê",
+    "Công chức Tư pháp – Hộ tịch",
+    "Công chức Địa chính",
+    "Chuyên viên",
+    "Công chức Văn hóa – Xã hội",
+    "Công chức Tài chính – Kế toán",
+    "Phó Trưởng phòng",
+    "Trưởng phòng",
+]
 
 # The 20 indicators: code, name, kind, direction, accumulation, unit label.
 INDICATORS = [
@@ -142,8 +182,12 @@ def expected_counts(scale: str) -> dict[str, int]:
     """Participants and readings a scale must produce (the test and the benchmark check them)."""
     collectives, individuals = {"small": (8, 20), "province": (150, 3000), "national": (3321, 10_000)}[scale]
     participants = collectives + individuals
-    return {"collectives": collectives, "individuals": individuals, "participants": participants,
-            "readings": participants * len(CRITERIA) * 12}
+    return {
+        "collectives": collectives,
+        "individuals": individuals,
+        "participants": participants,
+        "readings": participants * len(CRITERIA) * 12,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -158,8 +202,16 @@ class _Tree:
         self._children: list[int] = []
         self._next_root = first_root_step
 
-    def add(self, parent: int | None, *, code: str, name: str, kind: str, short_name: str = "",
-            is_home_affairs: bool = False) -> int:
+    def add(
+        self,
+        parent: int | None,
+        *,
+        code: str,
+        name: str,
+        kind: str,
+        short_name: str = "",
+        is_home_affairs: bool = False,
+    ) -> int:
         if parent is None:
             depth, step, base = 1, self._next_root, ""
             self._next_root += 1
@@ -167,8 +219,18 @@ class _Tree:
             self._children[parent] += 1
             depth, step, base = self.units[parent].depth + 1, self._children[parent], self.units[parent].path
         path = Unit._get_path(base, depth, step)
-        self.units.append(Unit(path=path, depth=depth, numchild=0, code=code, name=name,
-                               short_name=short_name or name, kind=kind, is_home_affairs=is_home_affairs))
+        self.units.append(
+            Unit(
+                path=path,
+                depth=depth,
+                numchild=0,
+                code=code,
+                name=name,
+                short_name=short_name or name,
+                kind=kind,
+                is_home_affairs=is_home_affairs,
+            )
+        )
         self._children.append(0)
         return len(self.units) - 1
 
@@ -210,8 +272,10 @@ class _Org:
 def _commune(tree: _Tree, parent: int, code: str, rng: random.Random, sections: int) -> tuple[int, list[int]]:
     place = _place(rng)
     commune = tree.add(parent, code=code, name=f"Xã {place}", short_name=place, kind="xa")
-    children = [tree.add(commune, code=f"{code}-{i + 1:02d}", name=f"{SECTIONS[i % len(SECTIONS)]} xã {place}",
-                         kind="bo_phan") for i in range(sections)]
+    children = [
+        tree.add(commune, code=f"{code}-{i + 1:02d}", name=f"{SECTIONS[i % len(SECTIONS)]} xã {place}", kind="bo_phan")
+        for i in range(sections)
+    ]
     return commune, children
 
 
@@ -228,8 +292,9 @@ def _build_org(scale: str, rng: random.Random) -> _Org:
         communes, officials = [], []
         for d in range(10):
             place = _place(rng)
-            district = tree.add(province, code=f"BP-H{d + 1:02d}", name=f"Huyện {place}", short_name=place,
-                                kind="huyen")
+            district = tree.add(
+                province, code=f"BP-H{d + 1:02d}", name=f"Huyện {place}", short_name=place, kind="huyen"
+            )
             for c in range(15):
                 commune, sections = _commune(tree, district, f"BP-H{d + 1:02d}-X{c + 1:02d}", rng, 8)
                 communes.append(commune)
@@ -271,16 +336,18 @@ def _figures(rng: random.Random, kind: str, direction: str, code: str, skill: fl
     return None, None, 1 if rng.random() < skill + 0.15 else 0
 
 
-def _reading_rows(rng: random.Random, participant_ids: list[int], indicators: list[Indicator],
-                  windows: list[tuple[dt.date, dt.date]]) -> Iterator[tuple]:
+def _reading_rows(
+    rng: random.Random, participant_ids: list[int], indicators: list[Indicator], windows: list[tuple[dt.date, dt.date]]
+) -> Iterator[tuple]:
     """(participant, indicator, window start, window end, numerator, denominator, value, status) for every cell."""
     last = windows[-1][0]
     for participant_id in participant_ids:
         skill = rng.uniform(0.55, 1.0)
         for indicator in indicators:
             for start, end in windows:
-                numerator, denominator, value = _figures(rng, indicator.kind, indicator.direction, indicator.code,
-                                                         skill)
+                numerator, denominator, value = _figures(
+                    rng, indicator.kind, indicator.direction, indicator.code, skill
+                )
                 status = "draft" if start == last else "submitted"
                 yield participant_id, indicator.pk, start, end, numerator, denominator, value, status
 
@@ -301,8 +368,18 @@ def _copy_text(value) -> str:
 def _reading_defaults(stamp: str) -> tuple[list[str], str]:
     """Every other column of scoring_reading with its model default, so that a field added to Reading later (with
     a default) needs no change here: (column names, the tab-joined tail of each line)."""
-    given = {"id", "participant", "indicator", "period", "window_start", "window_end", "numerator", "denominator",
-             "value", "status"}
+    given = {
+        "id",
+        "participant",
+        "indicator",
+        "period",
+        "window_start",
+        "window_end",
+        "numerator",
+        "denominator",
+        "value",
+        "status",
+    }
     columns, values = [], []
     for model_field in Reading._meta.concrete_fields:
         if model_field.name in given:
@@ -321,15 +398,29 @@ def _reading_defaults(stamp: str) -> tuple[list[str], str]:
 def _copy_readings(rows: Iterator[tuple], period_id: int) -> int:
     """COPY the readings into PostgreSQL in chunks of text lines (the fastest path psycopg 3 offers)."""
     extra_columns, tail = _reading_defaults(timezone.now().isoformat())
-    columns = ", ".join(["participant_id", "indicator_id", "period_id", "window_start", "window_end", "numerator",
-                         "denominator", "value", "status", *extra_columns])
+    columns = ", ".join(
+        [
+            "participant_id",
+            "indicator_id",
+            "period_id",
+            "window_start",
+            "window_end",
+            "numerator",
+            "denominator",
+            "value",
+            "status",
+            *extra_columns,
+        ]
+    )
     written = 0
     with connection.cursor() as django_cursor:
         with django_cursor.cursor.copy(f"COPY scoring_reading ({columns}) FROM STDIN") as copy:
             lines: list[str] = []
             for participant_id, indicator_id, start, end, numerator, denominator, value, status in rows:
-                lines.append(f"{participant_id}\t{indicator_id}\t{period_id}\t{start}\t{end}\t{_null(numerator)}\t"
-                             f"{_null(denominator)}\t{_null(value)}\t{status}\t{tail}\n")
+                lines.append(
+                    f"{participant_id}\t{indicator_id}\t{period_id}\t{start}\t{end}\t{_null(numerator)}\t"
+                    f"{_null(denominator)}\t{_null(value)}\t{status}\t{tail}\n"
+                )
                 if len(lines) >= COPY_CHUNK:
                     copy.write("".join(lines))
                     written += len(lines)
@@ -343,9 +434,20 @@ def _insert_readings(rows: Iterator[tuple], period_id: int) -> int:
     """bulk_create in batches (SQLite, and any backend without COPY)."""
     written, batch = 0, []
     for participant_id, indicator_id, start, end, numerator, denominator, value, status in rows:
-        batch.append(Reading(participant_id=participant_id, indicator_id=indicator_id, period_id=period_id,
-                             window_start=start, window_end=end, numerator=numerator, denominator=denominator,
-                             value=value, status=status, version=1))
+        batch.append(
+            Reading(
+                participant_id=participant_id,
+                indicator_id=indicator_id,
+                period_id=period_id,
+                window_start=start,
+                window_end=end,
+                numerator=numerator,
+                denominator=denominator,
+                value=value,
+                status=status,
+                version=1,
+            )
+        )
         if len(batch) >= 5000:
             Reading.objects.bulk_create(batch)
             written, batch = written + len(batch), []
@@ -365,8 +467,9 @@ def reset_database() -> None:
     keep = {"django_migrations", "django_content_type", "auth_permission"}
     tables = [t for t in connection.introspection.table_names() if t not in keep]
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE " + ", ".join(connection.ops.quote_name(t) for t in tables)
-                       + " RESTART IDENTITY CASCADE")
+        cursor.execute(
+            "TRUNCATE " + ", ".join(connection.ops.quote_name(t) for t in tables) + " RESTART IDENTITY CASCADE"
+        )
 
 
 def windows_ending(today: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -381,20 +484,42 @@ def windows_ending(today: dt.date) -> list[tuple[dt.date, dt.date]]:
 def _catalogue(plan: Plan) -> list[Indicator]:
     indicators = []
     for code, name, kind, direction, accumulation, unit_label in INDICATORS:
-        indicator, _created = Indicator.objects.update_or_create(code=code, defaults={
-            "name": name, "kind": kind, "direction": direction, "accumulation": accumulation,
-            "unit_label": unit_label, "source": "Quyết định 766/QĐ-TTg" if kind == "rate" else "",
-            "numerator_label": "Số hồ sơ đạt" if kind == "rate" else "",
-            "denominator_label": "Tổng số hồ sơ" if kind == "rate" else ""})
+        indicator, _created = Indicator.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "direction": direction,
+                "accumulation": accumulation,
+                "unit_label": unit_label,
+                "source": "Quyết định 766/QĐ-TTg" if kind == "rate" else "",
+                "numerator_label": "Số hồ sơ đạt" if kind == "rate" else "",
+                "denominator_label": "Tổng số hồ sơ" if kind == "rate" else "",
+            },
+        )
         indicators.append(indicator)
-    Criterion.objects.bulk_create([
-        Criterion(plan=plan, indicator=indicator, code=f"tc-{order:02d}", order=order, name=indicator.name,
-                  applies_to=Criterion.AppliesTo.BOTH, comparison=comparison, target=Decimal(target),
-                  worst=None if worst is None else Decimal(worst), max_points=POINTS_EACH, rule=rule, bands=bands,
-                  zero_denominator=zero)
-        for order, (indicator, (rule, comparison, target, worst, bands, zero)) in
-        enumerate(zip(indicators, CRITERIA, strict=True), start=1)
-    ])
+    Criterion.objects.bulk_create(
+        [
+            Criterion(
+                plan=plan,
+                indicator=indicator,
+                code=f"tc-{order:02d}",
+                order=order,
+                name=indicator.name,
+                applies_to=Criterion.AppliesTo.BOTH,
+                comparison=comparison,
+                target=Decimal(target),
+                worst=None if worst is None else Decimal(worst),
+                max_points=POINTS_EACH,
+                rule=rule,
+                bands=bands,
+                zero_denominator=zero,
+            )
+            for order, (indicator, (rule, comparison, target, worst, bands, zero)) in enumerate(
+                zip(indicators, CRITERIA, strict=True), start=1
+            )
+        ]
+    )
     return indicators
 
 
@@ -402,24 +527,29 @@ def _users(org: _Org, units: list[Unit], scale: str) -> tuple[str, list[str]]:
     """A chairman (lãnh đạo + quản trị) of the issuer and data-entry staff of the first communes, one password."""
     User = get_user_model()
     password = make_password(PASSWORD)
-    lead = User.objects.create(username=f"bench_lead_{scale}", password=password, first_name="Lãnh đạo",
-                               is_staff=False)
+    lead = User.objects.create(username=f"bench_lead_{scale}", password=password, first_name="Lãnh đạo", is_staff=False)
     issuer = units[org.issuer]
-    Membership.objects.bulk_create([
-        Membership(user=lead, unit=issuer, role=Role.LANH_DAO, title="Chủ tịch"),
-        Membership(user=lead, unit=issuer, role=Role.QUAN_TRI),
-    ])
+    Membership.objects.bulk_create(
+        [
+            Membership(user=lead, unit=issuer, role=Role.LANH_DAO, title="Chủ tịch"),
+            Membership(user=lead, unit=issuer, role=Role.QUAN_TRI),
+        ]
+    )
     staff_units = [units[org.communes[i % len(org.communes)]] for i in range(LOAD_USERS)]
-    staff = User.objects.bulk_create([
-        User(username=f"bench_staff_{scale}_{i + 1:02d}", password=password, first_name="Nhập liệu")
-        for i in range(LOAD_USERS)
-    ])
+    staff = User.objects.bulk_create(
+        [
+            User(username=f"bench_staff_{scale}_{i + 1:02d}", password=password, first_name="Nhập liệu")
+            for i in range(LOAD_USERS)
+        ]
+    )
     if staff[0].pk is None:
         staff = list(User.objects.filter(username__startswith=f"bench_staff_{scale}_").order_by("username"))
-    Membership.objects.bulk_create([
-        Membership(user=user, unit=unit, role=Role.NHAP_LIEU, title="Công chức Văn phòng – Thống kê")
-        for user, unit in zip(staff, staff_units, strict=True)
-    ])
+    Membership.objects.bulk_create(
+        [
+            Membership(user=user, unit=unit, role=Role.NHAP_LIEU, title="Công chức Văn phòng – Thống kê")
+            for user, unit in zip(staff, staff_units, strict=True)
+        ]
+    )
     return lead.username, [user.username for user in staff]
 
 
@@ -435,33 +565,71 @@ def generate(*, scale: str, seed: int, today: dt.date | None = None) -> Generate
 
     org = _build_org(scale, rng)
     units = org.tree.save()
-    people = Person.objects.bulk_create([
-        Person(full_name=_person_name(rng), position=rng.choice(POSITIONS), unit=units[unit_index],
-               code=f"{units[unit_index].code[:28]}-CB{i + 1:05d}")
-        for i, unit_index in enumerate(org.officials)
-    ], batch_size=2000)
+    people = Person.objects.bulk_create(
+        [
+            Person(
+                full_name=_person_name(rng),
+                position=rng.choice(POSITIONS),
+                unit=units[unit_index],
+                code=f"{units[unit_index].code[:28]}-CB{i + 1:05d}",
+            )
+            for i, unit_index in enumerate(org.officials)
+        ],
+        batch_size=2000,
+    )
     if people and people[0].pk is None:
         people = list(Person.objects.filter(code__in=[p.code for p in people]).order_by("pk"))
 
     issuer = units[org.issuer]
     plan = Plan.objects.create(
-        key=plan_key(scale, seed), issuer=issuer, number="01", issued_on=windows[0][0], place=issuer.short_name,
+        key=plan_key(scale, seed),
+        issuer=issuer,
+        number="01",
+        issued_on=windows[0][0],
+        place=issuer.short_name,
         title=f"Kế hoạch phát động phong trào thi đua cải cách hành chính năm {today.year} (quy mô {scale})",
-        start=windows[0][0], end=windows[-1][1], frequency=Plan.Frequency.MONTHLY, status=Plan.Status.ACTIVE,
-        signer_name="Nguyễn Văn Chủ", signer_title="Chủ tịch",
+        start=windows[0][0],
+        end=windows[-1][1],
+        frequency=Plan.Frequency.MONTHLY,
+        status=Plan.Status.ACTIVE,
+        signer_name="Nguyễn Văn Chủ",
+        signer_title="Chủ tịch",
     )
-    period = Period.objects.create(plan=plan, order=1, name="Cả năm", start=windows[0][0], end=windows[-1][1],
-                                   review_kind=Period.ReviewKind.TONG_KET)
+    period = Period.objects.create(
+        plan=plan,
+        order=1,
+        name="Cả năm",
+        start=windows[0][0],
+        end=windows[-1][1],
+        review_kind=Period.ReviewKind.TONG_KET,
+    )
     collective_group = Group.objects.create(plan=plan, code="tap-the", name="Khối tập thể", order=1)
     individual_group = Group.objects.create(plan=plan, code="ca-nhan", name="Khối cá nhân", order=2)
     indicators = _catalogue(plan)
 
     participants = Participant.objects.bulk_create(
-        [Participant(plan=plan, group=collective_group, kind=Participant.Kind.COLLECTIVE, unit=units[index],
-                     name=units[index].name) for index in org.collectives]
-        + [Participant(plan=plan, group=individual_group, kind=Participant.Kind.INDIVIDUAL, person=person,
-                       name=person.full_name, position=person.position, unit_name=person.unit.name)
-           for person in people],
+        [
+            Participant(
+                plan=plan,
+                group=collective_group,
+                kind=Participant.Kind.COLLECTIVE,
+                unit=units[index],
+                name=units[index].name,
+            )
+            for index in org.collectives
+        ]
+        + [
+            Participant(
+                plan=plan,
+                group=individual_group,
+                kind=Participant.Kind.INDIVIDUAL,
+                person=person,
+                name=person.full_name,
+                position=person.position,
+                unit_name=person.unit.name,
+            )
+            for person in people
+        ],
         batch_size=2000,
     )
     participant_ids = [p.pk for p in participants]
@@ -474,30 +642,69 @@ def generate(*, scale: str, seed: int, today: dt.date | None = None) -> Generate
     else:
         readings = _insert_readings(rows, period.pk)
 
-    award = AwardKind.objects.update_or_create(code="bench-giay-khen", defaults={
-        "name": f"Giấy khen của Chủ tịch {issuer.name}", "level": "commune", "recipients": "both",
-        "individual_coefficient": Decimal("0.15"), "collective_multiplier": Decimal(2)})[0]
+    award = AwardKind.objects.update_or_create(
+        code="bench-giay-khen",
+        defaults={
+            "name": f"Giấy khen của Chủ tịch {issuer.name}",
+            "level": "commune",
+            "recipients": "both",
+            "individual_coefficient": Decimal("0.15"),
+            "collective_multiplier": Decimal(2),
+        },
+    )[0]
     collectives, individuals = len(org.collectives), len(people)
-    QuotaRule.objects.bulk_create([
-        QuotaRule(plan=plan, group=collective_group, award_kind=award, max_collectives=max(1, collectives // 10),
-                  min_ratio=Decimal(50)),
-        QuotaRule(plan=plan, group=individual_group, award_kind=award, max_individuals=max(2, individuals // 10),
-                  min_ratio=Decimal(50)),
-    ])
-    Condition.objects.bulk_create([
-        Condition(plan=plan, order=1, applies_to="both", text="Chấp hành tốt chủ trương, chính sách của Đảng, "
-                                                              "pháp luật của Nhà nước."),
-        Condition(plan=plan, order=2, applies_to="individual", text="Hoàn thành tốt nhiệm vụ được giao."),
-    ])
+    QuotaRule.objects.bulk_create(
+        [
+            QuotaRule(
+                plan=plan,
+                group=collective_group,
+                award_kind=award,
+                max_collectives=max(1, collectives // 10),
+                min_ratio=Decimal(50),
+            ),
+            QuotaRule(
+                plan=plan,
+                group=individual_group,
+                award_kind=award,
+                max_individuals=max(2, individuals // 10),
+                min_ratio=Decimal(50),
+            ),
+        ]
+    )
+    Condition.objects.bulk_create(
+        [
+            Condition(
+                plan=plan,
+                order=1,
+                applies_to="both",
+                text="Chấp hành tốt chủ trương, chính sách của Đảng, pháp luật của Nhà nước.",
+            ),
+            Condition(plan=plan, order=2, applies_to="individual", text="Hoàn thành tốt nhiệm vụ được giao."),
+        ]
+    )
     lead, staff = _users(org, units, scale)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return Generated(
-        scale=scale, seed=seed, plan_id=plan.pk, period_id=period.pk, issuer_id=issuer.pk, lead_username=lead,
-        staff_usernames=staff, current_window=windows[-1][0], window_starts=[start for start, _end in windows],
-        counts={"units": len(units), "people": len(people), "collectives": collectives, "individuals": individuals,
-                "participants": len(participant_ids), "criteria": len(CRITERIA), "windows": len(windows),
-                "readings": readings},
+        scale=scale,
+        seed=seed,
+        plan_id=plan.pk,
+        period_id=period.pk,
+        issuer_id=issuer.pk,
+        lead_username=lead,
+        staff_usernames=staff,
+        current_window=windows[-1][0],
+        window_starts=[start for start, _end in windows],
+        counts={
+            "units": len(units),
+            "people": len(people),
+            "collectives": collectives,
+            "individuals": individuals,
+            "participants": len(participant_ids),
+            "criteria": len(CRITERIA),
+            "windows": len(windows),
+            "readings": readings,
+        },
         seconds=time.perf_counter() - began,
     )

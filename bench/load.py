@@ -76,8 +76,14 @@ def _work(client: _Client, port: int, deadline: float, seed: int) -> None:
             connection.request("GET", client.path, headers={"Cookie": cookie})
             response = connection.getresponse()
             body = response.read().decode("utf-8", "replace")
-            csrf_cookie = next((c.split(";")[0].split("=", 1)[1] for c in response.headers.get_all("Set-Cookie") or []
-                                if c.startswith("csrftoken=")), None)
+            csrf_cookie = next(
+                (
+                    c.split(";")[0].split("=", 1)[1]
+                    for c in response.headers.get_all("Set-Cookie") or []
+                    if c.startswith("csrftoken=")
+                ),
+                None,
+            )
             if csrf_cookie:
                 cookie = f"sessionid={client.session}; csrftoken={csrf_cookie}"
             if response.status != 200:
@@ -95,9 +101,17 @@ def _work(client: _Client, port: int, deadline: float, seed: int) -> None:
                 else:
                     form[f"r{pk}-value"] = str(rng.randint(0, 1) if kind == "boolean" else rng.randint(0, 30))
             began = time.perf_counter()
-            connection.request("POST", client.path, body=urlencode(form), headers={
-                "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": f"http://127.0.0.1:{port}{client.path}", "Origin": f"http://127.0.0.1:{port}"})
+            connection.request(
+                "POST",
+                client.path,
+                body=urlencode(form),
+                headers={
+                    "Cookie": cookie,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Referer": f"http://127.0.0.1:{port}{client.path}",
+                    "Origin": f"http://127.0.0.1:{port}",
+                },
+            )
             response = connection.getresponse()
             response.read()
             client.latencies.append(time.perf_counter() - began)
@@ -105,7 +119,7 @@ def _work(client: _Client, port: int, deadline: float, seed: int) -> None:
                 client.saves += 1
             else:
                 raise RuntimeError(f"POST {response.status}")
-        except Exception as error:  # noqa: BLE001 - every failure counts as an error of the run
+        except Exception as error:
             client.errors += 1
             if len(client.error_samples) < 3:
                 client.error_samples.append(str(error)[:200])
@@ -132,9 +146,10 @@ def run_load(bench, *, clients: int, seconds: float, workers: int) -> dict:
         # subtree nobody works on yet (small: the sections and officials of the one commune).
         unit = user.memberships.get().unit
         mine = Participant.objects.filter(plan=bench.plan).exclude(pk__in=used).order_by("pk")
-        participant = (mine.filter(kind="collective", unit=unit).first()
-                       or mine.filter(Q(unit__path__startswith=unit.path)
-                                      | Q(person__unit__path__startswith=unit.path)).first())
+        participant = (
+            mine.filter(kind="collective", unit=unit).first()
+            or mine.filter(Q(unit__path__startswith=unit.path) | Q(person__unit__path__startswith=unit.path)).first()
+        )
         used.add(participant.pk)
         participants.append(participant)
     for user, participant in zip(staff, participants, strict=True):
@@ -149,16 +164,30 @@ def run_load(bench, *, clients: int, seconds: float, workers: int) -> dict:
     errors_log.parent.mkdir(parents=True, exist_ok=True)
     server_log = errors_log.open("w")
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "300", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=server_log,
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "300",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=server_log,
     )
     try:
         _wait_for(port)
         deadline = time.monotonic() + seconds
         began = time.perf_counter()
-        threads = [threading.Thread(target=_work, args=(client, port, deadline, index))
-                   for index, client in enumerate(plans)]
+        threads = [
+            threading.Thread(target=_work, args=(client, port, deadline, index)) for index, client in enumerate(plans)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -175,7 +204,11 @@ def run_load(bench, *, clients: int, seconds: float, workers: int) -> dict:
     saves = sum(client.saves for client in plans)
     errors = sum(client.errors for client in plans)
     return {
-        "clients": clients, "workers": workers, "seconds": round(elapsed, 2), "saves": saves, "errors": errors,
+        "clients": clients,
+        "workers": workers,
+        "seconds": round(elapsed, 2),
+        "saves": saves,
+        "errors": errors,
         "saves_per_second": round(saves / elapsed, 2) if elapsed else 0.0,
         "readings_per_second": round(saves * len(kinds) / elapsed, 1) if elapsed else 0.0,
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,

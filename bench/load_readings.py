@@ -37,9 +37,16 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def _environment(url: str) -> dict[str, str]:
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "DJANGO_SETTINGS_MODULE": "config.settings",
-           "SECRET_KEY": "load-test-only-secret-key-not-for-production-0123456789",
-           "ALLOWED_HOSTS": "127.0.0.1,localhost", "HTTPS": "false", "CONN_MAX_AGE": "60"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": "load-test-only-secret-key-not-for-production-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "HTTPS": "false",
+        "CONN_MAX_AGE": "60",
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
 
@@ -49,8 +56,14 @@ def _recreate_database(url: str) -> None:
 
     parsed = urllib.parse.urlparse(url)
     name = parsed.path.lstrip("/")
-    with psycopg.connect(host=parsed.hostname, port=parsed.port or 5432, user=parsed.username or "postgres",
-                         password=parsed.password, dbname="postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
 
@@ -110,8 +123,19 @@ print(json.dumps({"readings": Reading.objects.count(),
 
 def _django(env: dict, code: str, *args: str) -> str:
     runner = "import django, sys; django.setup(); exec(sys.stdin.read())"
-    return subprocess.run([sys.executable, "-c", runner, *args], input=code, env=env, cwd=ROOT, check=True,
-                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    return (
+        subprocess.run(
+            [sys.executable, "-c", runner, *args],
+            input=code,
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
 
 
 def _free_port() -> int:
@@ -145,8 +169,26 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def _client(base: str, spec: dict, deadline: float, stats: Stats) -> None:
     jar = http.cookiejar.CookieJar()
-    jar.set_cookie(http.cookiejar.Cookie(0, "sessionid", spec["session"], None, False, "127.0.0.1", False, False, "/",
-                                         True, False, None, False, None, None, {}))
+    jar.set_cookie(
+        http.cookiejar.Cookie(
+            0,
+            "sessionid",
+            spec["session"],
+            None,
+            False,
+            "127.0.0.1",
+            False,
+            False,
+            "/",
+            True,
+            False,
+            None,
+            False,
+            None,
+            None,
+            {},
+        )
+    )
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
     key = f"r{spec['indicator']}"
     step = 0
@@ -156,7 +198,7 @@ def _client(base: str, spec: dict, deadline: float, stats: Stats) -> None:
         try:
             page = opener.open(base + spec["url"], timeout=30).read().decode()
             stats.record(time.monotonic() - started)
-        except Exception as error:  # noqa: BLE001 (every failure is a figure of the test)
+        except Exception as error:
             stats.record(time.monotonic() - started, f"GET {type(error).__name__}: {error}")
             continue
         version = re.search(rf'name="{key}-version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="{key}-version"', page)
@@ -164,9 +206,15 @@ def _client(base: str, spec: dict, deadline: float, stats: Stats) -> None:
         if not (version and token):
             stats.record(0, "GET: no form on the page")
             continue
-        data = urllib.parse.urlencode({
-            "csrfmiddlewaretoken": token.group(1), f"{key}-numerator": step % 50, f"{key}-denominator": 50,
-            f"{key}-version": version.group(1) or version.group(2), f"{key}-note": ""}).encode()
+        data = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token.group(1),
+                f"{key}-numerator": step % 50,
+                f"{key}-denominator": 50,
+                f"{key}-version": version.group(1) or version.group(2),
+                f"{key}-note": "",
+            }
+        ).encode()
         request = urllib.request.Request(base + spec["url"], data=data, headers={"Referer": base + spec["url"]})
         started = time.monotonic()
         try:
@@ -177,7 +225,7 @@ def _client(base: str, spec: dict, deadline: float, stats: Stats) -> None:
                 stats.record(time.monotonic() - started, acknowledged=True)
             else:
                 stats.record(time.monotonic() - started, f"POST {answer.code}")
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             stats.record(time.monotonic() - started, f"POST {type(error).__name__}: {error}")
 
 
@@ -197,16 +245,33 @@ def main() -> int:
     specs = json.loads(_django(env, SETUP, str(args.clients)))
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
-         str(args.workers), "--threads", str(args.threads), "--timeout", "60", "--log-level", "warning"],
-        env=env, cwd=ROOT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
             try:
                 urllib.request.urlopen(base + "/dang-nhap/", timeout=2)
                 break
-            except Exception:  # noqa: BLE001 (not up yet)
+            except Exception:
                 time.sleep(0.2)
         stats = Stats()
         started = time.monotonic()
@@ -224,14 +289,21 @@ def main() -> int:
     database = json.loads(_django(env, CHECK))
     latencies = sorted(stats.latencies) or [0.0]
     figures = {
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "clients": args.clients, "seconds": args.seconds,
-        "gunicorn": f"{args.workers} workers × {args.threads} threads", "requests": stats.requests,
-        "requests_per_second": round(stats.requests / elapsed, 1), "acknowledged_writes": stats.acknowledged,
-        "writes_per_second": round(stats.acknowledged / elapsed, 1), "errors": len(stats.errors),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "gunicorn": f"{args.workers} workers × {args.threads} threads",
+        "requests": stats.requests,
+        "requests_per_second": round(stats.requests / elapsed, 1),
+        "acknowledged_writes": stats.acknowledged,
+        "writes_per_second": round(stats.acknowledged / elapsed, 1),
+        "errors": len(stats.errors),
         "error_samples": sorted(set(stats.errors))[:10],
-        "latency_ms": {"p50": round(statistics.median(latencies) * 1000, 1),
-                       "p95": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1),
-                       "max": round(latencies[-1] * 1000, 1)},
+        "latency_ms": {
+            "p50": round(statistics.median(latencies) * 1000, 1),
+            "p95": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1),
+            "max": round(latencies[-1] * 1000, 1),
+        },
         "database": database,
         "no_lost_write": database["versions"] == stats.acknowledged == database["history_saves"],
     }

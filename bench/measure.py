@@ -88,8 +88,12 @@ def import_(bench, arg: str) -> dict[str, Any]:
     if result.errors:
         raise RuntimeError(f"import refused: {[str(e.message) for e in result.errors[:3]]}")
     changed = import_readings(user=bench.lead, period=bench.period, rows=result.rows)
-    return {"seconds": time.perf_counter() - began, "parse_seconds": parsed, "rows": len(result.rows),
-            "changed": changed}
+    return {
+        "seconds": time.perf_counter() - began,
+        "parse_seconds": parsed,
+        "rows": len(result.rows),
+        "changed": changed,
+    }
 
 
 def floor_openpyxl(bench, arg: str) -> dict[str, Any]:
@@ -169,9 +173,14 @@ def pdf(bench, arg: str) -> dict[str, Any]:
     middle = time.perf_counter()
     certificates = render_certificates_pdf(decision)
     end = time.perf_counter()
-    return {"seconds": end - began, "decision_seconds": middle - began, "certificates_seconds": end - middle,
-            "awardees": decision.nominations.count(), "decision_bytes": len(document),
-            "certificates_bytes": len(certificates)}
+    return {
+        "seconds": end - began,
+        "decision_seconds": middle - began,
+        "certificates_seconds": end - middle,
+        "awardees": decision.nominations.count(),
+        "decision_bytes": len(document),
+        "certificates_bytes": len(certificates),
+    }
 
 
 def floor_weasyprint(bench, arg: str) -> dict[str, Any]:
@@ -196,8 +205,15 @@ def floor_weasyprint(bench, arg: str) -> dict[str, Any]:
 
 
 MEASUREMENTS = {
-    "baseline": baseline, "floor_sql": floor_sql, "close": close, "import": import_, "floor_openpyxl": floor_openpyxl,
-    "standings": standings, "export": export, "pdf": pdf, "floor_weasyprint": floor_weasyprint,
+    "baseline": baseline,
+    "floor_sql": floor_sql,
+    "close": close,
+    "import": import_,
+    "floor_openpyxl": floor_openpyxl,
+    "standings": standings,
+    "export": export,
+    "pdf": pdf,
+    "floor_weasyprint": floor_weasyprint,
 }
 
 

@@ -39,7 +39,7 @@ def child(name: str, *, scale: str, seed: int, arg: str = "", timeout: float) ->
     if done.returncode != 0 or line is None:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         return {"error": " | ".join(tail)[:500], "seconds": None}
-    return json.loads(line[len("BENCH "):])
+    return json.loads(line[len("BENCH ") :])
 
 
 def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -62,8 +62,9 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return summary
 
 
-def measure_scale(scale: str, *, seed: int, runs: int, timeout: float, clients: int, load_seconds: float,
-                  workers: int, log) -> dict[str, Any]:
+def measure_scale(
+    scale: str, *, seed: int, runs: int, timeout: float, clients: int, load_seconds: float, workers: int, log
+) -> dict[str, Any]:
     from bench.generate import expected_counts, generate, reset_database
     from bench.load import run_load
     from bench.state import decision_with_awardees, load, reopen, vacuum
@@ -83,8 +84,10 @@ def measure_scale(scale: str, *, seed: int, runs: int, timeout: float, clients: 
         results = []
         for index in range(times):
             result = child(name, scale=scale, seed=seed, arg=arg, timeout=timeout)
-            log(f"[{scale}] {name} {arg} run {index + 1}/{times}: "
-                + (f"{result['seconds']:.3f} s" if result.get("seconds") is not None else result.get("error", "")))
+            log(
+                f"[{scale}] {name} {arg} run {index + 1}/{times}: "
+                + (f"{result['seconds']:.3f} s" if result.get("seconds") is not None else result.get("error", ""))
+            )
             results.append(result)
             if result.get("error", "").startswith("timeout"):
                 break  # the next run would time out as well
@@ -92,8 +95,9 @@ def measure_scale(scale: str, *, seed: int, runs: int, timeout: float, clients: 
 
     figures["baseline"] = measure("baseline", times=1)
 
-    figures["import"], figures["floor_openpyxl"] = _measure_import(bench, scale=scale, seed=seed, runs=runs,
-                                                                   timeout=timeout, log=log)
+    figures["import"], figures["floor_openpyxl"] = _measure_import(
+        bench, scale=scale, seed=seed, runs=runs, timeout=timeout, log=log
+    )
 
     log(f"[{scale}] load: {clients} clients × {load_seconds:.0f} s on gunicorn ({workers} workers)")
     figures["load"] = run_load(bench, clients=clients, seconds=load_seconds, workers=workers)
@@ -109,8 +113,10 @@ def measure_scale(scale: str, *, seed: int, runs: int, timeout: float, clients: 
             break
     figures["close"] = summarise(closes)
     if not figures["close"].get("ok"):
-        log(f"[{scale}] the close failed: pages, exports and PDF are measured on standings computed by "
-            "recompute_period + freeze_standings + propose_for_period instead")
+        log(
+            f"[{scale}] the close failed: pages, exports and PDF are measured on standings computed by "
+            "recompute_period + freeze_standings + propose_for_period instead"
+        )
         began = time.perf_counter()
         _close_steps_directly(bench)
         figures["close_steps"] = {"seconds": round(time.perf_counter() - began, 2), "runs": 1, "ok": 1}
@@ -127,8 +133,9 @@ def measure_scale(scale: str, *, seed: int, runs: int, timeout: float, clients: 
     return {"counts": made.counts, "generate_seconds": round(made.seconds, 1), "runs": runs, "figures": figures}
 
 
-def _measure_import(bench, *, scale: str, seed: int, runs: int, timeout: float, log,
-                    first_run: int = 1) -> tuple[dict[str, Any], dict[str, Any]]:
+def _measure_import(
+    bench, *, scale: str, seed: int, runs: int, timeout: float, log, first_run: int = 1
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The import and its openpyxl floor: a new workbook per run (figures drawn from the run number differ from the
     previous run's, so every row is a change), the floor measured on each workbook just before its import."""
     from bench.state import write_workbook
@@ -140,9 +147,11 @@ def _measure_import(bench, *, scale: str, seed: int, runs: int, timeout: float, 
         rows = write_workbook(bench, path, index)
         floors.append(child("floor_openpyxl", scale=scale, seed=seed, arg=str(path), timeout=timeout))
         imports.append(child("import", scale=scale, seed=seed, arg=str(path), timeout=timeout))
-        log(f"[{scale}] import run {index}: {imports[-1].get('seconds') or imports[-1].get('error')} "
+        log(
+            f"[{scale}] import run {index}: {imports[-1].get('seconds') or imports[-1].get('error')} "
             f"(parse {imports[-1].get('parse_seconds')}, floor {floors[-1].get('seconds')}, "
-            f"{imports[-1].get('maxrss_mb')} MB)")
+            f"{imports[-1].get('maxrss_mb')} MB)"
+        )
         (WORK / f"import-runs-{scale}").write_text(str(index))
         if imports[-1].get("error", "").startswith("timeout"):
             break
@@ -165,9 +174,14 @@ def _close_steps_directly(bench) -> None:
 
 
 REMEASURABLE = {
-    "baseline": ("baseline", ""), "floor_sql": ("floor_sql", ""), "standings_first": ("standings", "first"),
-    "standings_deep": ("standings", "deep"), "export_standings": ("export", "standings"),
-    "export_readings": ("export", "readings"), "pdf": ("pdf", None), "floor_weasyprint": ("floor_weasyprint", None),
+    "baseline": ("baseline", ""),
+    "floor_sql": ("floor_sql", ""),
+    "standings_first": ("standings", "first"),
+    "standings_deep": ("standings", "deep"),
+    "export_standings": ("export", "standings"),
+    "export_readings": ("export", "readings"),
+    "pdf": ("pdf", None),
+    "floor_weasyprint": ("floor_weasyprint", None),
 }
 
 
@@ -181,15 +195,18 @@ def remeasure(scale: str, names: list[str], *, seed: int, runs: int, timeout: fl
     results = json.loads(output.read_text()) if output.exists() else {"scales": {}}
     entry = results["scales"].get(scale) or {"figures": {}}
     for name in names:
-        stamp = {"remeasured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                 "load_average": f"{os.getloadavg()[0]:.1f}"}
+        stamp = {
+            "remeasured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "load_average": f"{os.getloadavg()[0]:.1f}",
+        }
         if name == "import":
             # Each import writes new figures: the run numbers continue after the last ones used on this database
             # (kept in var/bench), so every workbook differs from the data the previous import left.
             counter = WORK / f"import-runs-{scale}"
             first = int(counter.read_text()) + 1 if counter.exists() else 1
             entry["figures"]["import"], entry["figures"]["floor_openpyxl"] = _measure_import(
-                bench, scale=scale, seed=seed, runs=runs, timeout=timeout, log=log, first_run=first)
+                bench, scale=scale, seed=seed, runs=runs, timeout=timeout, log=log, first_run=first
+            )
             entry["figures"]["import"] |= stamp
         else:
             measurement, arg = REMEASURABLE[name]
@@ -197,8 +214,10 @@ def remeasure(scale: str, names: list[str], *, seed: int, runs: int, timeout: fl
             runs_done = []
             for index in range(runs):
                 runs_done.append(child(measurement, scale=scale, seed=seed, arg=arg, timeout=timeout))
-                log(f"[{scale}] {name} again, run {index + 1}/{runs}: {runs_done[-1].get('seconds')} s, "
-                    f"{runs_done[-1].get('maxrss_mb')} MB {runs_done[-1].get('error', '')}")
+                log(
+                    f"[{scale}] {name} again, run {index + 1}/{runs}: {runs_done[-1].get('seconds')} s, "
+                    f"{runs_done[-1].get('maxrss_mb')} MB {runs_done[-1].get('error', '')}"
+                )
             entry["figures"][name] = summarise(runs_done) | stamp
         results = json.loads(output.read_text()) if output.exists() else {"scales": {}}
         results["scales"][scale] = entry
@@ -208,8 +227,9 @@ def remeasure(scale: str, names: list[str], *, seed: int, runs: int, timeout: fl
 def commit() -> str | None:
     """The commit measured: `git rev-parse` in a checkout, else var/bench/commit written next to an archive."""
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         marker = WORK / "commit"
         return marker.read_text().strip() if marker.exists() else None
@@ -229,12 +249,20 @@ def machine() -> dict[str, Any]:
         pass
     system = platform.platform()
     try:
-        system = next(line.split("=", 1)[1].strip().strip('"') for line in open("/etc/os-release")
-                      if line.startswith("PRETTY_NAME="))
+        system = next(
+            line.split("=", 1)[1].strip().strip('"')
+            for line in open("/etc/os-release")
+            if line.startswith("PRETTY_NAME=")
+        )
     except (OSError, StopIteration):
         pass
-    return {"cpus": os.cpu_count(), "memory": memory, "system": system, "python": platform.python_version(),
-            "postgresql": server}
+    return {
+        "cpus": os.cpu_count(),
+        "memory": memory,
+        "system": system,
+        "python": platform.python_version(),
+        "postgresql": server,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -285,8 +313,11 @@ def table(results: dict[str, Any]) -> str:
         row("import ÷ floor (target ≤ 2×)", lambda d, f: _ratio(f["import"], f["floor_openpyxl"])),
         row("import peak memory (MB)", lambda d, f: _s(f["import"], "maxrss_mb", 0)),
         row("period close, end to end (s)", lambda d, f: _s(f["close"])),
-        *([row("close steps run directly, when the close failed (s)", lambda d, f: _s(f.get("close_steps")))]
-          if any("close_steps" in d["figures"] for d in data.values()) else []),
+        *(
+            [row("close steps run directly, when the close failed (s)", lambda d, f: _s(f.get("close_steps")))]
+            if any("close_steps" in d["figures"] for d in data.values())
+            else []
+        ),
         row("close floor: one SQL aggregate (s)", lambda d, f: _s(f["floor_sql"], digits=3)),
         row("close ÷ floor (target ≤ 3×, < 60 s)", lambda d, f: _ratio(f["close"], f["floor_sql"])),
         row("close peak memory (MB)", lambda d, f: _s(f["close"], "maxrss_mb", 0)),
@@ -300,18 +331,24 @@ def table(results: dict[str, Any]) -> str:
         row("awardees in the decision", lambda d, f: str(f["pdf"].get("awardees", "—"))),
         row("PDF floor: WeasyPrint on the HTML (s)", lambda d, f: _s(f["floor_weasyprint"])),
         row("PDF ÷ floor", lambda d, f: _ratio(f["pdf"], f["floor_weasyprint"])),
-        row("data entry: grid saves/s (readings/s)",
-            lambda d, f: f"{f['load'].get('saves_per_second', '—')} ({f['load'].get('readings_per_second', '—')})"),
-        row("data entry: clients, p50 / p95 (ms)",
-            lambda d, f: f"{f['load'].get('clients')}, {f['load'].get('p50_ms')} / {f['load'].get('p95_ms')}"),
+        row(
+            "data entry: grid saves/s (readings/s)",
+            lambda d, f: f"{f['load'].get('saves_per_second', '—')} ({f['load'].get('readings_per_second', '—')})",
+        ),
+        row(
+            "data entry: clients, p50 / p95 (ms)",
+            lambda d, f: f"{f['load'].get('clients')}, {f['load'].get('p50_ms')} / {f['load'].get('p95_ms')}",
+        ),
         row("data entry: errors", lambda d, f: str(f["load"].get("errors", "—"))),
         row("child process at rest (MB)", lambda d, f: _s(f["baseline"], "maxrss_mb", 0)),
     ]
     info = results.get("machine", {})
-    header = (f"Machine: {info.get('cpus')} cores, {info.get('memory')}, {info.get('system')}, PostgreSQL "
-              f"{info.get('postgresql')}, Python {info.get('python')}; seed {results.get('seed')}; "
-              "each time the median of the runs; memory = peak RSS (VmHWM) of the measuring child process, "
-              "Django included." + (f" {results['note']}" if results.get("note") else ""))
+    header = (
+        f"Machine: {info.get('cpus')} cores, {info.get('memory')}, {info.get('system')}, PostgreSQL "
+        f"{info.get('postgresql')}, Python {info.get('python')}; seed {results.get('seed')}; "
+        "each time the median of the runs; memory = peak RSS (VmHWM) of the measuring child process, "
+        "Django included." + (f" {results['note']}" if results.get("note") else "")
+    )
     return header + "\n\n" + "\n".join(lines)
 
 
@@ -326,10 +363,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the load test")
     parser.add_argument("--generate-only", action="store_true", help="only empty the database and generate")
     parser.add_argument("--output", type=Path, default=RESULTS, help="results file (scales not run are kept)")
-    parser.add_argument("--remeasure", default="", help="comma-separated figures (import, standings_first, "
-                        "standings_deep, export_standings, export_readings, pdf, floor_weasyprint, floor_sql, "
-                        "baseline) measured again on the data already in the database, no generation; import also "
-                        "measures its openpyxl floor")
+    parser.add_argument(
+        "--remeasure",
+        default="",
+        help="comma-separated figures (import, standings_first, "
+        "standings_deep, export_standings, export_readings, pdf, floor_weasyprint, floor_sql, "
+        "baseline) measured again on the data already in the database, no generation; import also "
+        "measures its openpyxl floor",
+    )
     parser.add_argument("--table", action="store_true", help="print the table of bench/results.json and stop")
     args = parser.parse_args()
     scales = [scale.strip() for scale in args.scales.split(",") if scale.strip()]
@@ -354,8 +395,15 @@ def main() -> None:
 
     if args.remeasure:
         for scale in scales:
-            remeasure(scale, [name.strip() for name in args.remeasure.split(",") if name.strip()], seed=args.seed,
-                      runs=args.runs, timeout=args.timeout, output=args.output, log=log)
+            remeasure(
+                scale,
+                [name.strip() for name in args.remeasure.split(",") if name.strip()],
+                seed=args.seed,
+                runs=args.runs,
+                timeout=args.timeout,
+                output=args.output,
+                log=log,
+            )
         results = json.loads(args.output.read_text())
         try:
             print(table(results))
@@ -366,10 +414,18 @@ def main() -> None:
     for scale in scales:
         before = os.getloadavg()[0]
         figures = measure_scale(
-            scale, seed=args.seed, runs=args.runs, timeout=args.timeout, clients=args.clients,
-            load_seconds=args.load_seconds, workers=args.workers, log=log,
-        ) | {"measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-             "load_average": f"{before:.1f} → {os.getloadavg()[0]:.1f}"}
+            scale,
+            seed=args.seed,
+            runs=args.runs,
+            timeout=args.timeout,
+            clients=args.clients,
+            load_seconds=args.load_seconds,
+            workers=args.workers,
+            log=log,
+        ) | {
+            "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "load_average": f"{before:.1f} → {os.getloadavg()[0]:.1f}",
+        }
         # Read again just before writing: another run may have written other scales meanwhile.
         results = json.loads(args.output.read_text()) if args.output.exists() else {"scales": {}}
         results.update(machine=machine(), seed=args.seed)

@@ -38,9 +38,12 @@ def load(scale: str, seed: int) -> Bench:
     period = Period.objects.select_related("plan__issuer").get(plan=plan)
     users = get_user_model().objects
     return Bench(
-        plan=plan, period=period, lead=users.get(username=f"bench_lead_{scale}"),
+        plan=plan,
+        period=period,
+        lead=users.get(username=f"bench_lead_{scale}"),
         staff=list(users.filter(username__startswith=f"bench_staff_{scale}_").order_by("username")),
-        current_window=period.end.replace(day=1), individual_group=Group.objects.get(plan=plan, code="ca-nhan"),
+        current_window=period.end.replace(day=1),
+        individual_group=Group.objects.get(plan=plan, code="ca-nhan"),
         collective_group=Group.objects.get(plan=plan, code="tap-the"),
     )
 
@@ -51,8 +54,11 @@ def reopen(bench: Bench) -> None:
     period_id, plan_id = bench.period.pk, bench.plan.pk
     statements = [
         ("UPDATE campaigns_period SET status = 'open', closed_at = NULL WHERE id = %s", [period_id]),
-        ("DELETE FROM awards_nominationtransition WHERE nomination_id IN "
-         "(SELECT id FROM awards_nomination WHERE period_id = %s)", [period_id]),
+        (
+            "DELETE FROM awards_nominationtransition WHERE nomination_id IN "
+            "(SELECT id FROM awards_nomination WHERE period_id = %s)",
+            [period_id],
+        ),
         ("DELETE FROM awards_historicalnomination WHERE period_id = %s", [period_id]),
         ("UPDATE awards_nomination SET decision_id = NULL WHERE period_id = %s", [period_id]),
         ("DELETE FROM awards_historicaldecision WHERE period_id = %s", [period_id]),
@@ -113,8 +119,22 @@ def write_workbook(bench: Bench, path: Path, run: int) -> int:
                 value = run % 2
             else:
                 value = rng.randint(0, 9) + 10 * (run % 2)
-            sheet.append([participant.pk, indicator.code, bench.current_window.isoformat(), participant.name, label,
-                          indicator.name, indicator.get_kind_display(), numerator, denominator, value, None, "Nháp"])
+            sheet.append(
+                [
+                    participant.pk,
+                    indicator.code,
+                    bench.current_window.isoformat(),
+                    participant.name,
+                    label,
+                    indicator.name,
+                    indicator.get_kind_display(),
+                    numerator,
+                    denominator,
+                    value,
+                    None,
+                    "Nháp",
+                ]
+            )
             rows += 1
     meta = workbook.create_sheet(excel.META_SHEET)
     for key, value in [("format", excel.FORMAT), ("plan", bench.plan.pk), ("period", bench.period.pk)]:
@@ -134,15 +154,20 @@ def decision_with_awardees(bench: Bench) -> int:
     sync_reference()
     kind = AwardKind.objects.get(code="bench-giay-khen")
     nominations = Nomination.objects.filter(period=bench.period, award_kind=kind)
-    collectives = list(nominations.filter(participant__kind="collective").order_by("rank", "pk")
-                       .values_list("pk", flat=True)[:40])
-    individuals = list(nominations.filter(participant__kind="individual").order_by("rank", "pk")
-                       .values_list("pk", flat=True)[: AWARDEES - len(collectives)])
+    collectives = list(
+        nominations.filter(participant__kind="collective").order_by("rank", "pk").values_list("pk", flat=True)[:40]
+    )
+    individuals = list(
+        nominations.filter(participant__kind="individual")
+        .order_by("rank", "pk")
+        .values_list("pk", flat=True)[: AWARDEES - len(collectives)]
+    )
     chosen = collectives + individuals
     if len(chosen) < AWARDEES:  # small scale: not enough proposals, so accept by hand every participant needed
         chosen += _extra_nominations(bench, kind, AWARDEES - len(chosen))
-    Nomination.objects.filter(pk__in=chosen).update(status=Nomination.Status.ACCEPTED,
-                                                     achievement="Hoàn thành xuất sắc nhiệm vụ")
+    Nomination.objects.filter(pk__in=chosen).update(
+        status=Nomination.Status.ACCEPTED, achievement="Hoàn thành xuất sắc nhiệm vụ"
+    )
     decision = create_draft_decision(period=bench.period, award_kind=kind, by=bench.lead)
     return decision.pk
 
@@ -153,7 +178,15 @@ def _extra_nominations(bench: Bench, kind, needed: int) -> list[int]:
     taken = set(Nomination.objects.filter(period=bench.period).values_list("participant_id", flat=True))
     extra = []
     for participant in Participant.objects.filter(plan=bench.plan).exclude(pk__in=taken).order_by("pk")[:needed]:
-        extra.append(Nomination.objects.create(
-            period=bench.period, participant=participant, award_kind=kind, name=participant.name,
-            position=participant.position, unit_name=participant.unit_name, added_by_hand=True).pk)
+        extra.append(
+            Nomination.objects.create(
+                period=bench.period,
+                participant=participant,
+                award_kind=kind,
+                name=participant.name,
+                position=participant.position,
+                unit_name=participant.unit_name,
+                added_by_hand=True,
+            ).pk
+        )
     return extra

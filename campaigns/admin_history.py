@@ -14,8 +14,9 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     def revert_disabled(self, request: HttpRequest, obj=None) -> bool:
         return True
 
-    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str,
-                          extra_context: dict | None = None) -> HttpResponse:
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
         if request.method == "POST":
             raise PermissionDenied("Không khôi phục phiên bản cũ trong trang quản trị; hãy dùng chức năng hủy/mở lại.")
         return super().history_form_view(request, object_id, version_id, extra_context)

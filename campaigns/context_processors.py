@@ -15,7 +15,5 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav_roles": set(), "nav_unread_notices": 0}
     return {
         "nav_roles": SimpleLazyObject(lambda: user_roles(user)),
-        "nav_unread_notices": SimpleLazyObject(
-            lambda: Notice.objects.filter(user=user, read_at__isnull=True).count()
-        ),
+        "nav_unread_notices": SimpleLazyObject(lambda: Notice.objects.filter(user=user, read_at__isnull=True).count()),
     }

@@ -32,8 +32,11 @@ class LinesField(forms.CharField):
 
 def issuer_choices(user: AbstractBaseUser):
     """Units in which the user may issue plans: where they are lãnh đạo or quản trị (and below)."""
-    return Unit.objects.in_scope_of(user, roles=(Role.LANH_DAO, Role.QUAN_TRI)).exclude(
-        kind__in=[Unit.Kind.BO_PHAN, Unit.Kind.KHOI]).order_by("path")
+    return (
+        Unit.objects.in_scope_of(user, roles=(Role.LANH_DAO, Role.QUAN_TRI))
+        .exclude(kind__in=[Unit.Kind.BO_PHAN, Unit.Kind.KHOI])
+        .order_by("path")
+    )
 
 
 class PlanForm(forms.ModelForm):
@@ -44,12 +47,38 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = ["key", "issuer", "number", "symbol", "issued_on", "place", "title", "kind", "start", "end",
-                  "frequency", "grace_days", "total_points", "vote_threshold", "legal_bases", "purpose",
-                  "requirements", "signer_name", "signer_title", "recipients", "source_note"]
-        widgets = {"issued_on": DATE, "start": DATE, "end": DATE, "title": forms.Textarea(attrs={"rows": 2}),
-                   "purpose": forms.Textarea(attrs={"rows": 4}), "requirements": forms.Textarea(attrs={"rows": 3}),
-                   "source_note": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "key",
+            "issuer",
+            "number",
+            "symbol",
+            "issued_on",
+            "place",
+            "title",
+            "kind",
+            "start",
+            "end",
+            "frequency",
+            "grace_days",
+            "total_points",
+            "vote_threshold",
+            "legal_bases",
+            "purpose",
+            "requirements",
+            "signer_name",
+            "signer_title",
+            "recipients",
+            "source_note",
+        ]
+        widgets = {
+            "issued_on": DATE,
+            "start": DATE,
+            "end": DATE,
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+            "requirements": forms.Textarea(attrs={"rows": 3}),
+            "source_note": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -78,23 +107,36 @@ class PeriodFormSetBase(BaseInlineFormSet):
             start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
             if start and end and end < start:
                 form.add_error("end", _("Ngày kết thúc phải sau ngày bắt đầu."))
-            elif start and end and self.plan_start and self.plan_end and (
-                    start < self.plan_start or end > self.plan_end):
-                form.add_error("start", _("Đợt phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).") % {
-                    "start": f"{self.plan_start:%d/%m/%Y}", "end": f"{self.plan_end:%d/%m/%Y}"})
-        dated = sorted((f for f in kept if f.cleaned_data.get("start") and f.cleaned_data.get("end")),
-                       key=lambda f: f.cleaned_data["start"])
+            elif (
+                start and end and self.plan_start and self.plan_end and (start < self.plan_start or end > self.plan_end)
+            ):
+                form.add_error(
+                    "start",
+                    _("Đợt phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).")
+                    % {"start": f"{self.plan_start:%d/%m/%Y}", "end": f"{self.plan_end:%d/%m/%Y}"},
+                )
+        dated = sorted(
+            (f for f in kept if f.cleaned_data.get("start") and f.cleaned_data.get("end")),
+            key=lambda f: f.cleaned_data["start"],
+        )
         for before, after in zip(dated, dated[1:], strict=False):
             if after.cleaned_data["start"] <= before.cleaned_data["end"]:
-                after.add_error("start", _("Đợt «%(name)s» trùng thời gian với đợt «%(other)s».") % {
-                    "name": after.cleaned_data.get("name"), "other": before.cleaned_data.get("name")})
+                after.add_error(
+                    "start",
+                    _("Đợt «%(name)s» trùng thời gian với đợt «%(other)s».")
+                    % {"name": after.cleaned_data.get("name"), "other": before.cleaned_data.get("name")},
+                )
         orders = [f.cleaned_data.get("order") for f in kept]
         if len(orders) != len(set(orders)):
             raise ValidationError(_("Thứ tự các đợt không được trùng nhau."))
 
 
 PeriodFormSet = inlineformset_factory(
-    Plan, Period, formset=PeriodFormSetBase, extra=1, can_delete=True,
+    Plan,
+    Period,
+    formset=PeriodFormSetBase,
+    extra=1,
+    can_delete=True,
     fields=["order", "name", "start", "end", "review_kind", "dossier_deadline"],
     widgets={"start": DATE, "end": DATE, "dossier_deadline": DATE},
 )
@@ -107,8 +149,11 @@ class TaskForm(forms.ModelForm):
     class Meta:
         model = PlanTask
         fields = ["order", "code", "title", "lead_unit", "executing_units", "deadline"]
-        widgets = {"deadline": DATE, "title": forms.Textarea(attrs={"rows": 2}),
-                   "executing_units": forms.SelectMultiple(attrs={"size": 4})}
+        widgets = {
+            "deadline": DATE,
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "executing_units": forms.SelectMultiple(attrs={"size": 4}),
+        }
 
 
 class TaskFormSetBase(BaseInlineFormSet):
@@ -155,10 +200,12 @@ class BulkAddForm(forms.Form):
     ]
 
     mode = forms.ChoiceField(label=_("Thêm"), choices=MODES, widget=forms.RadioSelect)
-    units = forms.ModelMultipleChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(),
-                                           widget=forms.SelectMultiple(attrs={"size": 8}))
-    group = forms.ModelChoiceField(label=_("Vào khối"), queryset=Group.objects.none(), required=False,
-                                   empty_label=_("(không thuộc khối nào)"))
+    units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị"), queryset=Unit.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8})
+    )
+    group = forms.ModelChoiceField(
+        label=_("Vào khối"), queryset=Group.objects.none(), required=False, empty_label=_("(không thuộc khối nào)")
+    )
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -25,12 +25,23 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def start_job(*, task: str, label: str, kwargs: dict[str, Any], unit: Unit | None = None,
-              by: AbstractBaseUser | None = None, immediately: bool = False) -> Job:
+def start_job(
+    *,
+    task: str,
+    label: str,
+    kwargs: dict[str, Any],
+    unit: Unit | None = None,
+    by: AbstractBaseUser | None = None,
+    immediately: bool = False,
+) -> Job:
     """Record a job and queue its task once the surrounding transaction commits (or at once, for a command that
     runs outside any request and must see the result before it goes on)."""
     job = Job.objects.create(
-        task=task, label=label, kwargs=kwargs, unit=unit, started_by=by if by and by.is_authenticated else None,
+        task=task,
+        label=label,
+        kwargs=kwargs,
+        unit=unit,
+        started_by=by if by and by.is_authenticated else None,
     )
     if immediately:
         dispatch_job(job.pk)
@@ -67,14 +78,20 @@ def tracked(job_id: int | None) -> Iterator[None]:
         yield
         return
     Job.objects.filter(pk=job_id).update(
-        state=Job.State.RUNNING, started_at=timezone.now(), finished_at=None, attempts=F("attempts") + 1, error="",
+        state=Job.State.RUNNING,
+        started_at=timezone.now(),
+        finished_at=None,
+        attempts=F("attempts") + 1,
+        error="",
     )
     try:
         yield
     except Exception as error:
         Job.objects.filter(pk=job_id).update(
-            state=Job.State.FAILURE, finished_at=timezone.now(),
-            error=f"{type(error).__name__}: {error}\n\n{traceback.format_exc(limit=8)}", message=str(error)[:500],
+            state=Job.State.FAILURE,
+            finished_at=timezone.now(),
+            error=f"{type(error).__name__}: {error}\n\n{traceback.format_exc(limit=8)}",
+            message=str(error)[:500],
         )
         raise
     Job.objects.filter(pk=job_id).update(state=Job.State.SUCCESS, progress=100, finished_at=timezone.now())
@@ -103,7 +120,7 @@ def report_progress_now(job_id: int | None, percent: int, message: str = "") -> 
     try:
         with side.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {Job._meta.db_table} SET progress = %s, message = %s WHERE id = %s",  # noqa: S608 (table name)
+                f"UPDATE {Job._meta.db_table} SET progress = %s, message = %s WHERE id = %s",
                 [max(0, min(100, percent)), message[:500], job_id],
             )
     finally:

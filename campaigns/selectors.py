@@ -12,8 +12,15 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 
-def plans_for(*, user: AbstractBaseUser, query: str = "", year: int | None = None, status: str = "",
-              kind: str = "", issuer: int | None = None) -> QuerySet[Plan]:
+def plans_for(
+    *,
+    user: AbstractBaseUser,
+    query: str = "",
+    year: int | None = None,
+    status: str = "",
+    kind: str = "",
+    issuer: int | None = None,
+) -> QuerySet[Plan]:
     """Plans the user may see, filtered, with their counts, newest first."""
     plans = Plan.objects.visible_to(user).select_related("issuer")
     if query:
@@ -42,9 +49,21 @@ def plan_detail_for(*, user: AbstractBaseUser) -> QuerySet[Plan]:
     Criteria, quotas, conditions and dossier documents belong to scoring and awards; they are prefetched by their
     reverse relation names so campaigns does not import those apps.
     """
-    return Plan.objects.visible_to(user).select_related("issuer").prefetch_related(
-        "periods", "groups", "criteria__indicator", "quota_rules__award_kind", "quota_rules__group",
-        "quota_rules__period", "conditions", "dossier_requirements", "tasks__lead_unit", "tasks__executing_units",
+    return (
+        Plan.objects.visible_to(user)
+        .select_related("issuer")
+        .prefetch_related(
+            "periods",
+            "groups",
+            "criteria__indicator",
+            "quota_rules__award_kind",
+            "quota_rules__group",
+            "quota_rules__period",
+            "conditions",
+            "dossier_requirements",
+            "tasks__lead_unit",
+            "tasks__executing_units",
+        )
     )
 
 

@@ -27,12 +27,25 @@ def _as_date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def upsert_unit(*, code: str, parent: Unit | None, name: str, short_name: str, kind: str,
-                is_home_affairs: bool = False, valid_from: Any = None, valid_to: Any = None) -> Unit:
+def upsert_unit(
+    *,
+    code: str,
+    parent: Unit | None,
+    name: str,
+    short_name: str,
+    kind: str,
+    is_home_affairs: bool = False,
+    valid_from: Any = None,
+    valid_to: Any = None,
+) -> Unit:
     """Create the unit under `parent`, or update it in place (moving it if its parent changed); keyed by code."""
     fields = {
-        "name": name, "short_name": short_name, "kind": kind, "is_home_affairs": is_home_affairs,
-        "valid_from": _as_date(valid_from), "valid_to": _as_date(valid_to),
+        "name": name,
+        "short_name": short_name,
+        "kind": kind,
+        "is_home_affairs": is_home_affairs,
+        "valid_from": _as_date(valid_from),
+        "valid_to": _as_date(valid_to),
     }
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
@@ -64,9 +77,14 @@ def sync_org(*, data: dict, password: str | None = None) -> dict[str, int]:
     def walk(nodes: list[dict], parent: Unit | None) -> None:
         for node in nodes:
             unit = upsert_unit(
-                code=node["code"], parent=parent, name=node["name"], short_name=node.get("short_name", node["name"]),
-                kind=node["kind"], is_home_affairs=node.get("is_home_affairs", False),
-                valid_from=node.get("valid_from"), valid_to=node.get("valid_to"),
+                code=node["code"],
+                parent=parent,
+                name=node["name"],
+                short_name=node.get("short_name", node["name"]),
+                kind=node["kind"],
+                is_home_affairs=node.get("is_home_affairs", False),
+                valid_from=node.get("valid_from"),
+                valid_to=node.get("valid_to"),
             )
             counts["units"] += 1
             if node.get("successor"):
@@ -80,8 +98,11 @@ def sync_org(*, data: dict, password: str | None = None) -> dict[str, int]:
     for row in data.get("people", []):
         Person.objects.update_or_create(
             code=row["code"],
-            defaults={"full_name": row["full_name"], "position": row.get("position", ""),
-                      "unit": Unit.objects.get(code=row["unit"])},
+            defaults={
+                "full_name": row["full_name"],
+                "position": row.get("position", ""),
+                "unit": Unit.objects.get(code=row["unit"]),
+            },
         )
         counts["people"] += 1
 
@@ -90,7 +111,8 @@ def sync_org(*, data: dict, password: str | None = None) -> dict[str, int]:
         # A Vietnamese name reads họ – đệm – tên and does not split into Django's first/last the English way:
         # the whole name goes in first_name so get_full_name() prints it in the right order.
         user, created = User.objects.get_or_create(
-            username=row["username"], defaults={"first_name": row["full_name"], "last_name": ""},
+            username=row["username"],
+            defaults={"first_name": row["full_name"], "last_name": ""},
         )
         if created or password or user.first_name != row["full_name"]:
             user.first_name, user.last_name = row["full_name"], ""
@@ -102,7 +124,9 @@ def sync_org(*, data: dict, password: str | None = None) -> dict[str, int]:
             Person.objects.filter(code=row["person"]).update(user=user)
         for membership in row.get("memberships", []):
             Membership.objects.update_or_create(
-                user=user, unit=Unit.objects.get(code=membership["unit"]), role=membership["role"],
+                user=user,
+                unit=Unit.objects.get(code=membership["unit"]),
+                role=membership["role"],
                 defaults={"title": membership.get("title", ""), "is_deputy": membership.get("is_deputy", False)},
             )
         counts["users"] += 1
@@ -122,16 +146,22 @@ def activation_problems(plan: Plan) -> list[str]:
     if criteria_points is None:
         problems.append(_("Kế hoạch chưa có tiêu chí nào."))
     elif criteria_points != plan.total_points:
-        problems.append(_("Tổng điểm tối đa của các tiêu chí (%(points)s) phải bằng tổng điểm của kế hoạch "
-                          "(%(total)s).") % {"points": format_number(criteria_points, 2),
-                                             "total": format_number(plan.total_points, 2)})
+        problems.append(
+            _("Tổng điểm tối đa của các tiêu chí (%(points)s) phải bằng tổng điểm của kế hoạch (%(total)s).")
+            % {"points": format_number(criteria_points, 2), "total": format_number(plan.total_points, 2)}
+        )
     return problems
 
 
 def ensure_can_edit_plan(*, user: AbstractBaseUser, unit: Unit) -> None:
     """Quản trị and lãnh đạo of the issuing unit (or a unit above it) create and edit its plans; others get 403."""
-    ensure_role(user, unit, Role.LANH_DAO, Role.QUAN_TRI,
-                message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được tạo, sửa kế hoạch."))
+    ensure_role(
+        user,
+        unit,
+        Role.LANH_DAO,
+        Role.QUAN_TRI,
+        message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được tạo, sửa kế hoạch."),
+    )
 
 
 @transaction.atomic
@@ -141,8 +171,10 @@ def change_plan_status(*, plan: Plan, to: str, by: AbstractBaseUser) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     ensure_can_edit_plan(user=by, unit=plan.issuer)
     if to not in Plan.TRANSITIONS.get(plan.status, set()):
-        raise ValidationError(_("Không thể chuyển kế hoạch từ “%(from)s” sang “%(to)s”.") % {
-            "from": plan.get_status_display(), "to": Plan.Status(to).label if to in Plan.Status.values else to})
+        raise ValidationError(
+            _("Không thể chuyển kế hoạch từ “%(from)s” sang “%(to)s”.")
+            % {"from": plan.get_status_display(), "to": Plan.Status(to).label if to in Plan.Status.values else to}
+        )
     if to == Plan.Status.ACTIVE:
         problems = activation_problems(plan)
         if problems:
@@ -182,8 +214,15 @@ def save_plan(*, form: Any, formsets: list[Any], by: AbstractBaseUser) -> Plan:
 
 
 @transaction.atomic
-def add_participants(*, plan: Plan, kind: str, units: list[Unit] | None = None, people: list[Person] | None = None,
-                     group: Any = None, by: AbstractBaseUser) -> tuple[int, int]:
+def add_participants(
+    *,
+    plan: Plan,
+    kind: str,
+    units: list[Unit] | None = None,
+    people: list[Person] | None = None,
+    group: Any = None,
+    by: AbstractBaseUser,
+) -> tuple[int, int]:
     """Enrol units (collectives) or people (individuals) in a plan; those already enrolled stay where they are, since
     each participant belongs to at most one group. Returns (added, already there)."""
     ensure_can_edit_plan(user=by, unit=plan.issuer)
@@ -204,8 +243,16 @@ def add_participants(*, plan: Plan, kind: str, units: list[Unit] | None = None, 
             if person.pk in enrolled:
                 skipped += 1
                 continue
-            Participant.objects.create(plan=plan, kind=kind, person=person, unit=person.unit, group=group,
-                                       name=person.full_name, position=person.position, unit_name=person.unit.name)
+            Participant.objects.create(
+                plan=plan,
+                kind=kind,
+                person=person,
+                unit=person.unit,
+                group=group,
+                name=person.full_name,
+                position=person.position,
+                unit_name=person.unit.name,
+            )
             added += 1
     return added, skipped
 
@@ -222,16 +269,18 @@ def bulk_candidates(*, mode: str, units: list[Unit]) -> tuple[str, list]:
         if mode == "communes":
             below = below.filter(kind__in=[Unit.Kind.XA, Unit.Kind.PHUONG, Unit.Kind.THI_TRAN])
         else:
-            below = below.filter(depth=unit.depth + 1, kind__in=[Unit.Kind.BO_PHAN, Unit.Kind.KHOI, Unit.Kind.PHONG,
-                                                                 Unit.Kind.SO_NGANH])
+            below = below.filter(
+                depth=unit.depth + 1, kind__in=[Unit.Kind.BO_PHAN, Unit.Kind.KHOI, Unit.Kind.PHONG, Unit.Kind.SO_NGANH]
+            )
         for child in below.current():
             found[child.pk] = child
     return Participant.Kind.COLLECTIVE, sorted(found.values(), key=lambda unit: unit.path)
 
 
 @transaction.atomic
-def update_task_progress(*, task: PlanTask, status: str, progress_percent: int, progress: str,
-                         by: AbstractBaseUser) -> PlanTask:
+def update_task_progress(
+    *, task: PlanTask, status: str, progress_percent: int, progress: str, by: AbstractBaseUser
+) -> PlanTask:
     """The advising or an executing unit (or the plan's leaders) reports a task's progress; kept in its history."""
     task = PlanTask.objects.select_for_update(of=("self",)).select_related("plan__issuer", "lead_unit").get(pk=task.pk)
     units = [task.plan.issuer, *([task.lead_unit] if task.lead_unit else []), *task.executing_units.all()]

@@ -98,16 +98,23 @@ def check_xlsx(file: IO[bytes] | bytes) -> None:
     expanded data or a suspicious compression ratio (zip bomb); not a workbook; a sheet larger than the import takes
     (from its ``<dimension>`` and by counting rows, in chunks); formulas without a computed value.
     """
-    content = _read_bounded(file, limit("UPLOAD_MAX_BYTES"),
-                            _("Tệp quá lớn (%(size)s MB); chỉ nhận tệp Excel tối đa %(limit)s MB."))
+    content = _read_bounded(
+        file, limit("UPLOAD_MAX_BYTES"), _("Tệp quá lớn (%(size)s MB); chỉ nhận tệp Excel tối đa %(limit)s MB.")
+    )
     if content.startswith(OLE2_MAGIC):
-        raise ValidationError(_(
-            "Tệp được đặt mật khẩu hoặc lưu ở định dạng Excel cũ (.xls): hãy mở trong Excel, bỏ mật khẩu "
-            "và lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)” rồi tải lên."))
+        raise ValidationError(
+            _(
+                "Tệp được đặt mật khẩu hoặc lưu ở định dạng Excel cũ (.xls): hãy mở trong Excel, bỏ mật khẩu "
+                "và lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)” rồi tải lên."
+            )
+        )
     if not content.startswith(ZIP_MAGIC):
-        raise ValidationError(_(
-            "Nội dung tệp không phải bảng tính Excel (.xlsx), dù tên tệp có thể ghi .xlsx. "
-            "Hãy tải lên tệp mẫu đã điền số liệu."))
+        raise ValidationError(
+            _(
+                "Nội dung tệp không phải bảng tính Excel (.xlsx), dù tên tệp có thể ghi .xlsx. "
+                "Hãy tải lên tệp mẫu đã điền số liệu."
+            )
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
@@ -117,9 +124,12 @@ def check_xlsx(file: IO[bytes] | bytes) -> None:
         _check_members(members)
         names = {member.filename for member in members}
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise ValidationError(_(
-                "Tệp nén này không phải bảng tính Excel (.xlsx): thiếu phần sổ làm việc. "
-                "Hãy tải lên tệp mẫu đã điền số liệu."))
+            raise ValidationError(
+                _(
+                    "Tệp nén này không phải bảng tính Excel (.xlsx): thiếu phần sổ làm việc. "
+                    "Hãy tải lên tệp mẫu đã điền số liệu."
+                )
+            )
         for member in members:
             if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
                 _check_sheet(archive, member)
@@ -128,8 +138,10 @@ def check_xlsx(file: IO[bytes] | bytes) -> None:
 def _check_members(members: list[zipfile.ZipInfo]) -> None:
     """The zip's directory: count, names, encryption, declared sizes and compression ratios."""
     if len(members) > limit("UPLOAD_MAX_ZIP_ENTRIES"):
-        raise ValidationError(_("Tệp Excel có quá nhiều thành phần (%(count)s); tệp có thể bị cố ý làm hỏng.") % {
-            "count": _thousands(len(members))})
+        raise ValidationError(
+            _("Tệp Excel có quá nhiều thành phần (%(count)s); tệp có thể bị cố ý làm hỏng.")
+            % {"count": _thousands(len(members))}
+        )
     total = 0
     cap = limit("UPLOAD_MAX_UNCOMPRESSED_BYTES")
     ratio_cap = limit("UPLOAD_MAX_COMPRESSION_RATIO")
@@ -140,13 +152,18 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
             raise ValidationError(_("Tệp Excel chứa đường dẫn không hợp lệ; tệp có thể bị cố ý làm hỏng."))
         total += member.file_size
         if total > cap:
-            raise ValidationError(_(
-                "Tệp Excel khi giải nén quá lớn (trên %(limit)s MB): tệp có thể là “bom nén” hoặc chứa quá nhiều "
-                "dữ liệu. Hãy chỉ giữ trang số liệu theo mẫu.") % {"limit": _megabytes(cap)})
+            raise ValidationError(
+                _(
+                    "Tệp Excel khi giải nén quá lớn (trên %(limit)s MB): tệp có thể là “bom nén” hoặc chứa quá nhiều "
+                    "dữ liệu. Hãy chỉ giữ trang số liệu theo mẫu."
+                )
+                % {"limit": _megabytes(cap)}
+            )
         if member.file_size > RATIO_FLOOR_BYTES and member.file_size > ratio_cap * max(member.compress_size, 1):
-            raise ValidationError(_(
-                "Tệp Excel có tỷ lệ nén bất thường (%(ratio)s lần): tệp có thể là “bom nén”, không được nhận.") % {
-                "ratio": _thousands(member.file_size // max(member.compress_size, 1))})
+            raise ValidationError(
+                _("Tệp Excel có tỷ lệ nén bất thường (%(ratio)s lần): tệp có thể là “bom nén”, không được nhận.")
+                % {"ratio": _thousands(member.file_size // max(member.compress_size, 1))}
+            )
 
 
 def _safe_cut(buffer: bytes) -> int:
@@ -159,7 +176,7 @@ def _safe_cut(buffer: bytes) -> int:
     last_row = buffer.rfind(b"<row")
     if last_row >= 0:
         end = buffer.find(b">", last_row)
-        if end > 0 and buffer[end - 1:end] == b"/":
+        if end > 0 and buffer[end - 1 : end] == b"/":
             cut = max(cut, end + 1)
     return cut
 
@@ -167,8 +184,10 @@ def _safe_cut(buffer: bytes) -> int:
 def _check_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
     """Scan one worksheet's XML in chunks: declared dimension, row count, formulas without cached values."""
     max_rows, max_columns = limit("IMPORT_MAX_ROWS"), limit("IMPORT_MAX_COLUMNS")
-    too_many_rows = _("Trang “%(sheet)s” có %(rows)s dòng; mỗi lần chỉ nhập tối đa %(limit)s dòng. Hãy xóa các dòng "
-                      "thừa (kể cả dòng trống đã định dạng) rồi tải lên lại.")
+    too_many_rows = _(
+        "Trang “%(sheet)s” có %(rows)s dòng; mỗi lần chỉ nhập tối đa %(limit)s dòng. Hãy xóa các dòng "
+        "thừa (kể cả dòng trống đã định dạng) rồi tải lên lại."
+    )
     sheet = member.filename.rsplit("/", 1)[-1].removesuffix(".xml")
     rows = 0
     seen_dimension = False
@@ -184,26 +203,35 @@ def _check_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
                     if found and found.group(4):
                         last_row, last_column = int(found.group(4)), _column_number(found.group(3))
                         if last_row > max_rows:
-                            raise ValidationError(too_many_rows % {
-                                "sheet": sheet, "rows": _thousands(last_row), "limit": _thousands(max_rows)})
+                            raise ValidationError(
+                                too_many_rows
+                                % {"sheet": sheet, "rows": _thousands(last_row), "limit": _thousands(max_rows)}
+                            )
                         if last_column > max_columns:
-                            raise ValidationError(_(
-                                "Trang “%(sheet)s” có %(columns)s cột; tối đa %(limit)s cột.") % {
-                                "sheet": sheet, "columns": _thousands(last_column), "limit": max_columns})
+                            raise ValidationError(
+                                _("Trang “%(sheet)s” có %(columns)s cột; tối đa %(limit)s cột.")
+                                % {"sheet": sheet, "columns": _thousands(last_column), "limit": max_columns}
+                            )
                 # Whole cells only: the tail after the last complete cell or row waits for the next chunk.
                 cut = _safe_cut(buffer) if chunk else len(buffer)
                 done, buffer = buffer[:cut], buffer[cut:]
                 rows += len(ROW.findall(done))
                 if rows > max_rows:
-                    raise ValidationError(too_many_rows % {
-                        "sheet": sheet, "rows": _("hơn %(count)s") % {"count": _thousands(max_rows)},
-                        "limit": _thousands(max_rows)})
+                    raise ValidationError(
+                        too_many_rows
+                        % {
+                            "sheet": sheet,
+                            "rows": _("hơn %(count)s") % {"count": _thousands(max_rows)},
+                            "limit": _thousands(max_rows),
+                        }
+                    )
                 _check_formulas(done, sheet)
                 if not chunk:
                     break
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
-        raise ValidationError(_("Tệp Excel bị hỏng hoặc không đọc được (trang “%(sheet)s”).") % {
-            "sheet": sheet}) from None
+        raise ValidationError(
+            _("Tệp Excel bị hỏng hoặc không đọc được (trang “%(sheet)s”).") % {"sheet": sheet}
+        ) from None
 
 
 def _check_formulas(xml: bytes, sheet: str) -> None:
@@ -216,10 +244,13 @@ def _check_formulas(xml: bytes, sheet: str) -> None:
         if not FORMULA.search(body) or CACHED_VALUE.search(body) or STRING_RESULT.search(body[:200]):
             continue
         ref = CELL_REF.search(body)
-        raise ValidationError(_(
-            "Ô %(cell)s của trang “%(sheet)s” chứa công thức chưa có giá trị đã tính. Hãy mở tệp trong Excel, "
-            "lưu lại (hoặc dán đặc biệt dạng giá trị) rồi tải lên.") % {
-            "cell": ref.group(1).decode() if ref else "?", "sheet": sheet})
+        raise ValidationError(
+            _(
+                "Ô %(cell)s của trang “%(sheet)s” chứa công thức chưa có giá trị đã tính. Hãy mở tệp trong Excel, "
+                "lưu lại (hoặc dán đặc biệt dạng giá trị) rồi tải lên."
+            )
+            % {"cell": ref.group(1).decode() if ref else "?", "sheet": sheet}
+        )
 
 
 # libyaml when present (PyYAML's pure-Python parser takes ~1 s per 100,000 nodes); both parse events iteratively.
@@ -239,20 +270,25 @@ def _check_yaml_events(text: str) -> None:
     max_depth, max_nodes = limit("YAML_MAX_DEPTH"), limit("YAML_MAX_NODES")
     for event in yaml.parse(text, Loader=_FAST_LOADER):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _YamlPolicyError(problem=_("không dùng tham chiếu (&, *) trong tệp kế hoạch"),
-                                       problem_mark=event.start_mark)
+            raise _YamlPolicyError(
+                problem=_("không dùng tham chiếu (&, *) trong tệp kế hoạch"), problem_mark=event.start_mark
+            )
         if isinstance(event, _OPENING):
             depth += 1
             if depth > max_depth:
-                raise _YamlPolicyError(problem=_("tệp lồng quá sâu (quá %(depth)s cấp)") % {"depth": max_depth},
-                                           problem_mark=event.start_mark)
+                raise _YamlPolicyError(
+                    problem=_("tệp lồng quá sâu (quá %(depth)s cấp)") % {"depth": max_depth},
+                    problem_mark=event.start_mark,
+                )
         elif isinstance(event, _CLOSING):
             depth -= 1
         if isinstance(event, (*_OPENING, yaml.ScalarEvent)):
             nodes += 1
             if nodes > max_nodes:
-                raise _YamlPolicyError(problem=_("tệp có quá nhiều phần tử (quá %(count)s)") % {
-                    "count": _thousands(max_nodes)}, problem_mark=event.start_mark)
+                raise _YamlPolicyError(
+                    problem=_("tệp có quá nhiều phần tử (quá %(count)s)") % {"count": _thousands(max_nodes)},
+                    problem_mark=event.start_mark,
+                )
 
 
 def check_yaml_text(file: IO[bytes] | bytes | str) -> str:
@@ -261,24 +297,33 @@ def check_yaml_text(file: IO[bytes] | bytes | str) -> str:
     parser, which names their line; returns the text."""
     if isinstance(file, str):
         file = file.encode("utf-8")
-    content = _read_bounded(file, limit("YAML_MAX_BYTES"),
-                            _("Tệp kế hoạch quá lớn (%(size)s MB); tối đa %(limit)s MB."))
+    content = _read_bounded(
+        file, limit("YAML_MAX_BYTES"), _("Tệp kế hoạch quá lớn (%(size)s MB); tối đa %(limit)s MB.")
+    )
     if content.startswith((ZIP_MAGIC, OLE2_MAGIC, b"%PDF")) or b"\x00" in content[:8192]:
-        raise ValidationError(_("Nội dung tệp không phải văn bản YAML (có thể là tệp Excel, Word hoặc PDF đổi tên). "
-                                "Hãy tải lên tệp .yaml xuất từ hệ thống."))
+        raise ValidationError(
+            _(
+                "Nội dung tệp không phải văn bản YAML (có thể là tệp Excel, Word hoặc PDF đổi tên). "
+                "Hãy tải lên tệp .yaml xuất từ hệ thống."
+            )
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValidationError(_("Tệp kế hoạch không phải văn bản UTF-8 (lỗi ở byte thứ %(position)s). "
-                                "Hãy lưu tệp với bảng mã UTF-8.") % {"position": error.start + 1}) from None
+        raise ValidationError(
+            _("Tệp kế hoạch không phải văn bản UTF-8 (lỗi ở byte thứ %(position)s). Hãy lưu tệp với bảng mã UTF-8.")
+            % {"position": error.start + 1}
+        ) from None
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text):
         raise ValidationError(_("Tệp kế hoạch chứa ký tự điều khiển không hợp lệ."))
     try:
         _check_yaml_events(text)
     except _YamlPolicyError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else "?"
-        raise ValidationError(_("Tệp kế hoạch không đúng cú pháp YAML ở dòng %(line)s: %(problem)s.") % {
-            "line": line, "problem": error.problem}) from None
+        raise ValidationError(
+            _("Tệp kế hoạch không đúng cú pháp YAML ở dòng %(line)s: %(problem)s.")
+            % {"line": line, "problem": error.problem}
+        ) from None
     except yaml.YAMLError:
         pass  # a plain syntax error: the caller's parser reports it with its line
     except RecursionError:
@@ -291,12 +336,14 @@ def check_yaml(file: IO[bytes] | bytes | str) -> str:
     Returns the text for the caller's own parser."""
     text = check_yaml_text(file)
     try:
-        data = yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 (a SafeLoader: no Python objects)
+        data = yaml.load(text, Loader=_FAST_LOADER)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else "?"
-        raise ValidationError(_("Tệp kế hoạch không đúng cú pháp YAML ở dòng %(line)s: %(problem)s.") % {
-            "line": line, "problem": error.problem or error.context or ""}) from None
+        raise ValidationError(
+            _("Tệp kế hoạch không đúng cú pháp YAML ở dòng %(line)s: %(problem)s.")
+            % {"line": line, "problem": error.problem or error.context or ""}
+        ) from None
     except yaml.YAMLError:
         raise ValidationError(_("Tệp kế hoạch không đúng cú pháp YAML.")) from None
     except (ValueError, TypeError, OverflowError):

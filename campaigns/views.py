@@ -76,15 +76,17 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         plan, user = self.object, self.request.user
         participants = list(selectors.participants_of(plan=plan))
-        context.update({
-            "can_edit": _can_edit(user, plan),
-            "read_only": is_read_only(user, plan.issuer),
-            "collectives": [p for p in participants if p.kind == Participant.Kind.COLLECTIVE],
-            "individuals": [p for p in participants if p.kind == Participant.Kind.INDIVIDUAL],
-            "criteria_points": sum((c.max_points for c in plan.criteria.all()), 0),
-            "activation_problems": services.activation_problems(plan) if plan.status == Plan.Status.DRAFT else [],
-            "transitions": sorted(Plan.TRANSITIONS.get(plan.status, ())),
-        })
+        context.update(
+            {
+                "can_edit": _can_edit(user, plan),
+                "read_only": is_read_only(user, plan.issuer),
+                "collectives": [p for p in participants if p.kind == Participant.Kind.COLLECTIVE],
+                "individuals": [p for p in participants if p.kind == Participant.Kind.INDIVIDUAL],
+                "criteria_points": sum((c.max_points for c in plan.criteria.all()), 0),
+                "activation_problems": services.activation_problems(plan) if plan.status == Plan.Status.DRAFT else [],
+                "transitions": sorted(Plan.TRANSITIONS.get(plan.status, ())),
+            }
+        )
         return context
 
 
@@ -104,8 +106,9 @@ def _plan_editor(request: HttpRequest, plan: Plan | None) -> HttpResponse:
     groups = GroupFormSet(data, instance=instance, prefix="groups")
     tasks = TaskFormSet(data, instance=instance, prefix="tasks")
     scope_root = plan.issuer if plan else None
-    tasks.units = Unit.objects.filter(path__startswith=scope_root.path) if scope_root else \
-        Unit.objects.in_scope_of(user)
+    tasks.units = (
+        Unit.objects.filter(path__startswith=scope_root.path) if scope_root else Unit.objects.in_scope_of(user)
+    )
     status = HTTPStatus.OK
     if request.method == "POST":
         form_ok = form.is_valid()
@@ -122,9 +125,18 @@ def _plan_editor(request: HttpRequest, plan: Plan | None) -> HttpResponse:
                 messages.success(request, _("Đã lưu kế hoạch “%(title)s”.") % {"title": saved.title})
                 return redirect(saved)
         status = HTTPStatus.BAD_REQUEST
-    return render(request, "campaigns/plan_form.html", {
-        "form": form, "periods": periods, "groups": groups, "tasks": tasks, "plan": plan,
-    }, status=status)
+    return render(
+        request,
+        "campaigns/plan_form.html",
+        {
+            "form": form,
+            "periods": periods,
+            "groups": groups,
+            "tasks": tasks,
+            "plan": plan,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -168,9 +180,17 @@ def plan_status(request: HttpRequest, pk: int, to: str) -> HttpResponse:
         else:
             messages.success(request, str(STATUS_ACTIONS[to][1]))
             return redirect(plan)
-    return render(request, "campaigns/plan_status_confirm.html", {
-        "plan": plan, "to": to, "action": STATUS_ACTIONS[to][0], "problems": problems,
-    }, status=HTTPStatus.BAD_REQUEST if request.method == "POST" else HTTPStatus.OK)
+    return render(
+        request,
+        "campaigns/plan_status_confirm.html",
+        {
+            "plan": plan,
+            "to": to,
+            "action": STATUS_ACTIONS[to][0],
+            "problems": problems,
+        },
+        status=HTTPStatus.BAD_REQUEST if request.method == "POST" else HTTPStatus.OK,
+    )
 
 
 @login_required
@@ -182,16 +202,25 @@ def participants_bulk_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = BulkAddForm(request.POST or None, plan=plan)
     if request.method == "POST":
         if form.is_valid():
-            kind, candidates = services.bulk_candidates(mode=form.cleaned_data["mode"],
-                                                        units=list(form.cleaned_data["units"]))
+            kind, candidates = services.bulk_candidates(
+                mode=form.cleaned_data["mode"], units=list(form.cleaned_data["units"])
+            )
             added, skipped = services.add_participants(
-                plan=plan, kind=kind, group=form.cleaned_data["group"], by=request.user,
-                **({"units": candidates} if kind == Participant.Kind.COLLECTIVE else {"people": candidates}))
-            messages.success(request, _("Đã thêm %(added)s đối tượng; %(skipped)s đối tượng đã có trong kế hoạch "
-                                        "nên giữ nguyên khối.") % {"added": added, "skipped": skipped})
+                plan=plan,
+                kind=kind,
+                group=form.cleaned_data["group"],
+                by=request.user,
+                **({"units": candidates} if kind == Participant.Kind.COLLECTIVE else {"people": candidates}),
+            )
+            messages.success(
+                request,
+                _("Đã thêm %(added)s đối tượng; %(skipped)s đối tượng đã có trong kế hoạch nên giữ nguyên khối.")
+                % {"added": added, "skipped": skipped},
+            )
             return redirect(f"{plan.get_absolute_url()}#doi-tuong")
-        return render(request, "campaigns/participants_bulk_add.html", {"plan": plan, "form": form},
-                      status=HTTPStatus.BAD_REQUEST)
+        return render(
+            request, "campaigns/participants_bulk_add.html", {"plan": plan, "form": form}, status=HTTPStatus.BAD_REQUEST
+        )
     return render(request, "campaigns/participants_bulk_add.html", {"plan": plan, "form": form})
 
 
@@ -200,15 +229,18 @@ def participants_bulk_add(request: HttpRequest, pk: int) -> HttpResponse:
 def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Report a task's status and progress."""
     plans = Plan.objects.visible_to(request.user)
-    task = get_object_or_404(PlanTask.objects.select_related("plan__issuer", "lead_unit").filter(plan__in=plans),
-                             pk=pk)
+    task = get_object_or_404(PlanTask.objects.select_related("plan__issuer", "lead_unit").filter(plan__in=plans), pk=pk)
     form = TaskProgressForm(request.POST or None, instance=task)
     if request.method == "POST":
         if form.is_valid():
-            services.update_task_progress(task=task, by=request.user, **{
-                name: form.cleaned_data[name] for name in ("status", "progress_percent", "progress")})
+            services.update_task_progress(
+                task=task,
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in ("status", "progress_percent", "progress")},
+            )
             messages.success(request, _("Đã cập nhật tiến độ nhiệm vụ."))
             return redirect(f"{task.plan.get_absolute_url()}#nhiem-vu")
-        return render(request, "campaigns/task_progress.html", {"task": task, "form": form},
-                      status=HTTPStatus.BAD_REQUEST)
+        return render(
+            request, "campaigns/task_progress.html", {"task": task, "form": form}, status=HTTPStatus.BAD_REQUEST
+        )
     return render(request, "campaigns/task_progress.html", {"task": task, "form": form})

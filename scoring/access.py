@@ -71,8 +71,9 @@ def entry_deadline(period: Period, window: Window) -> dt.date:
     return window.end + dt.timedelta(days=period.plan.grace_days)
 
 
-def active_lock_exception(*, unit: Unit, period: Period, window_start: dt.date,
-                          now: dt.datetime | None = None) -> LockException | None:
+def active_lock_exception(
+    *, unit: Unit, period: Period, window_start: dt.date, now: dt.datetime | None = None
+) -> LockException | None:
     """An unexpired lock exception for this unit (or a unit above it), period and window."""
     now = now or timezone.now()
     ancestor_paths = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
@@ -108,8 +109,15 @@ def window_statuses(rows: Iterable[tuple[int, dt.date, str]]) -> dict[tuple[int,
     return statuses
 
 
-def can_edit_reading(*, user: AbstractBaseUser, participant: Participant, period: Period, window_start: dt.date,
-                     now: dt.datetime | None = None, status: str | None = None) -> Access:
+def can_edit_reading(
+    *,
+    user: AbstractBaseUser,
+    participant: Participant,
+    period: Period,
+    window_start: dt.date,
+    now: dt.datetime | None = None,
+    status: str | None = None,
+) -> Access:
     """Whether the user may change the participant's readings of this window now, with the reason when not.
 
     ``status`` may be passed when the caller already knows the window's status (saves a query per row on imports);
@@ -120,8 +128,9 @@ def can_edit_reading(*, user: AbstractBaseUser, participant: Participant, period
         if has_role(user, unit, Role.NOI_VU):
             return Access(False, _("Nội vụ chỉ được xem số liệu, không được nhập hoặc sửa."), "read_only")
         if has_role(user, unit, Role.LANH_DAO):
-            return Access(False, _("Lãnh đạo xem, trả lại hoặc mở khóa số liệu; việc nhập do cán bộ nhập liệu."),
-                          "read_only")
+            return Access(
+                False, _("Lãnh đạo xem, trả lại hoặc mở khóa số liệu; việc nhập do cán bộ nhập liệu."), "read_only"
+            )
         return Access(False, _("Bạn không có quyền nhập số liệu của đơn vị này."), "role")
     if period.status != Period.Status.OPEN:
         return Access(False, _("Đã chốt kỳ: số liệu của đợt này không thể thay đổi."), "closed")
@@ -137,21 +146,26 @@ def can_edit_reading(*, user: AbstractBaseUser, participant: Participant, period
     if status is None:
         status = window_status(participant=participant, period=period, window_start=window_start)
     if status == Reading.Status.SUBMITTED:
-        return Access(
-            False, _("Đã được gửi/phê duyệt: chỉ sửa được khi lãnh đạo trả lại số liệu kỳ này."), "submitted"
-        )
+        return Access(False, _("Đã được gửi/phê duyệt: chỉ sửa được khi lãnh đạo trả lại số liệu kỳ này."), "submitted")
 
     now = now or timezone.now()
     today = timezone.localdate(now)
     if today < window.start:
-        return Access(False, _("Chưa đến kỳ nhập: kỳ này bắt đầu ngày %(start)s.") % {
-            "start": f"{window.start:%d/%m/%Y}"}, "not_started")
+        return Access(
+            False,
+            _("Chưa đến kỳ nhập: kỳ này bắt đầu ngày %(start)s.") % {"start": f"{window.start:%d/%m/%Y}"},
+            "not_started",
+        )
     deadline = entry_deadline(period, window)
     if today > deadline:
         if active_lock_exception(unit=unit, period=period, window_start=window_start, now=now):
             return Access(True, via_exception=True)
-        return Access(False, _("Đã hết hạn nhập (hạn cuối %(deadline)s, gồm %(days)s ngày gia hạn).") % {
-            "deadline": f"{deadline:%d/%m/%Y}", "days": plan.grace_days}, "expired")
+        return Access(
+            False,
+            _("Đã hết hạn nhập (hạn cuối %(deadline)s, gồm %(days)s ngày gia hạn).")
+            % {"deadline": f"{deadline:%d/%m/%Y}", "days": plan.grace_days},
+            "expired",
+        )
     return Access(True)
 
 
@@ -163,8 +177,14 @@ class EditAccessCache:
     The caller passes the window's status, read with the readings it already loads.
     """
 
-    def __init__(self, *, user: AbstractBaseUser, period: Period, participants: Iterable[Participant] = (),
-                 now: dt.datetime | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        user: AbstractBaseUser,
+        period: Period,
+        participants: Iterable[Participant] = (),
+        now: dt.datetime | None = None,
+    ) -> None:
         self.user, self.period, self.now = user, period, now or timezone.now()
         self._answers: dict[tuple, Access] = {}
         prime_roles(user, {participant_unit(participant) for participant in participants})
@@ -172,14 +192,21 @@ class EditAccessCache:
     def __call__(self, participant: Participant, window_start: dt.date, status: str) -> Access:
         key = (participant_unit(participant).pk, participant.plan_id, window_start, status)
         if key not in self._answers:
-            self._answers[key] = can_edit_reading(user=self.user, participant=participant, period=self.period,
-                                                  window_start=window_start, now=self.now, status=status)
+            self._answers[key] = can_edit_reading(
+                user=self.user,
+                participant=participant,
+                period=self.period,
+                window_start=window_start,
+                now=self.now,
+                status=status,
+            )
         return self._answers[key]
 
 
 @transaction.atomic
-def grant_lock_exception(*, by: AbstractBaseUser, unit: Unit, period: Period, window_start: dt.date, reason: str,
-                         expires_at: dt.datetime) -> LockException:
+def grant_lock_exception(
+    *, by: AbstractBaseUser, unit: Unit, period: Period, window_start: dt.date, reason: str, expires_at: dt.datetime
+) -> LockException:
     """Lãnh đạo reopens entry for one unit and window past its deadline, with a reason and an expiry in the future."""
     ensure_role(by, unit, Role.LANH_DAO, message=_("Chỉ lãnh đạo đơn vị được mở khóa nhập số liệu."))
     errors = {}

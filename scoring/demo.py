@@ -33,8 +33,9 @@ def _rate_for(criterion: Criterion | None, direction: str, skill: float, rng: ra
     return min(max(rate, 0.0), 1.0)
 
 
-def _series(*, indicator, criterion: Criterion | None, windows: list[Window], skill: float,
-            rng: random.Random) -> list[dict]:
+def _series(
+    *, indicator, criterion: Criterion | None, windows: list[Window], skill: float, rng: random.Random
+) -> list[dict]:
     """Figures for one participant and indicator over the windows, as Reading field values."""
     rows: list[dict] = []
     cumulative_num = cumulative_den = 0
@@ -70,8 +71,9 @@ def _windows_to_fill(period: Period, until: dt.date, leave_last_empty: bool) -> 
 
 
 @transaction.atomic
-def generate_demo_readings(*, plan: Plan, seed: int = 2024, until: dt.date | None = None,
-                           leave_last_empty: bool = True) -> int:
+def generate_demo_readings(
+    *, plan: Plan, seed: int = 2024, until: dt.date | None = None, leave_last_empty: bool = True
+) -> int:
     """Create the demo readings of a plan up to `until` (today by default) and recompute its periods; returns how
     many readings were added. With `leave_last_empty` the last window of the last period stays for data entry."""
     until = until or timezone.localdate()
@@ -93,14 +95,22 @@ def generate_demo_readings(*, plan: Plan, seed: int = 2024, until: dt.date | Non
                     indicators.setdefault(criterion.indicator_id, criterion)
             for criterion in indicators.values():
                 rng = random.Random(f"{seed}:{plan.key}:{period.order}:{participant.name}:{criterion.indicator.code}")
-                series = _series(indicator=criterion.indicator, criterion=criterion, windows=windows, skill=skill,
-                                 rng=rng)
+                series = _series(
+                    indicator=criterion.indicator, criterion=criterion, windows=windows, skill=skill, rng=rng
+                )
                 for window, fields in zip(windows, series, strict=True):
-                    rows.append(Reading(
-                        participant=participant, indicator=criterion.indicator, period=period,
-                        window_start=window.start, window_end=window.end, status=status,
-                        note="Số liệu mẫu", **fields,
-                    ))
+                    rows.append(
+                        Reading(
+                            participant=participant,
+                            indicator=criterion.indicator,
+                            period=period,
+                            window_start=window.start,
+                            window_end=window.end,
+                            status=status,
+                            note="Số liệu mẫu",
+                            **fields,
+                        )
+                    )
         before = Reading.objects.filter(period=period).count()
         Reading.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
         added += Reading.objects.filter(period=period).count() - before

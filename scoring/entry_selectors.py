@@ -74,8 +74,9 @@ def grid_rows(*, participant: Participant, period: Period, window: Window) -> li
     for criterion in criteria:
         by_indicator[criterion.indicator_id].append(criterion)
     readings = (
-        Reading.objects.filter(participant=participant, indicator_id__in=by_indicator.keys(),
-                               window_start__lte=window.start)
+        Reading.objects.filter(
+            participant=participant, indicator_id__in=by_indicator.keys(), window_start__lte=window.start
+        )
         .select_related("indicator", "entered_by")
         .order_by("-window_start")
     )
@@ -87,18 +88,25 @@ def grid_rows(*, participant: Participant, period: Period, window: Window) -> li
         else:
             earlier[reading.indicator_id].append(reading)
     return [
-        GridRow(indicator=group[0].indicator, criteria=group, reading=current.get(indicator_id),
-                previous=(earlier[indicator_id] or [None])[0], history=earlier[indicator_id])
+        GridRow(
+            indicator=group[0].indicator,
+            criteria=group,
+            reading=current.get(indicator_id),
+            previous=(earlier[indicator_id] or [None])[0],
+            history=earlier[indicator_id],
+        )
         for indicator_id, group in by_indicator.items()
     ]
 
 
-def previous_readings(*, participant: Participant, indicator: Indicator, before: dt.date,
-                      limit: int = 6) -> list[Reading]:
+def previous_readings(
+    *, participant: Participant, indicator: Indicator, before: dt.date, limit: int = 6
+) -> list[Reading]:
     """The participant's readings of this indicator in earlier windows, most recent first."""
     return list(
-        Reading.objects.filter(participant=participant, indicator=indicator, window_start__lt=before)
-        .order_by("-window_start")[:limit]
+        Reading.objects.filter(participant=participant, indicator=indicator, window_start__lt=before).order_by(
+            "-window_start"
+        )[:limit]
     )
 
 
@@ -146,8 +154,9 @@ def dashboard_cells(*, period: Period, participants: list[Participant]) -> dict[
     expected_ids = {
         kind: {indicator.pk for indicator in indicators_for_kind(criteria, kind)} for kind in Participant.Kind.values
     }
-    present_q = (Q(indicator__kind=Indicator.Kind.RATE, numerator__isnull=False, denominator__isnull=False)
-                 | (~Q(indicator__kind=Indicator.Kind.RATE) & Q(value__isnull=False)))
+    present_q = Q(indicator__kind=Indicator.Kind.RATE, numerator__isnull=False, denominator__isnull=False) | (
+        ~Q(indicator__kind=Indicator.Kind.RATE) & Q(value__isnull=False)
+    )
     counts = (
         Reading.objects.filter(period=period, participant__in=participants)
         .filter(present_q)
@@ -166,10 +175,14 @@ def dashboard_cells(*, period: Period, participants: list[Participant]) -> dict[
             tally = tallies.get((participant.pk, window.start), {})
             draft, submitted = tally.get("draft", 0), tally.get("submitted", 0)
             if closed:
-                cells.append(DashboardCell(window=window, expected=len(expected_ids[participant.kind]),
-                                           locked=draft + submitted))
+                cells.append(
+                    DashboardCell(window=window, expected=len(expected_ids[participant.kind]), locked=draft + submitted)
+                )
             else:
-                cells.append(DashboardCell(window=window, expected=len(expected_ids[participant.kind]),
-                                           draft=draft, submitted=submitted))
+                cells.append(
+                    DashboardCell(
+                        window=window, expected=len(expected_ids[participant.kind]), draft=draft, submitted=submitted
+                    )
+                )
         result[participant.pk] = cells
     return result

@@ -45,31 +45,53 @@ HEADER_ROW = 4
 FIRST_ROW = HEADER_ROW + 1
 MAX_ROWS = 100_000
 HEADERS = [
-    ("A", _("Mã đối tượng"), 10), ("B", _("Mã chỉ số"), 16), ("C", _("Kỳ từ ngày"), 12),
-    ("D", _("Đối tượng"), 36), ("E", _("Kỳ báo cáo"), 14), ("F", _("Chỉ số"), 48), ("G", _("Loại"), 14),
-    ("H", _("Tử số"), 12), ("I", _("Mẫu số"), 12), ("J", _("Giá trị"), 12), ("K", _("Ghi chú"), 30),
+    ("A", _("Mã đối tượng"), 10),
+    ("B", _("Mã chỉ số"), 16),
+    ("C", _("Kỳ từ ngày"), 12),
+    ("D", _("Đối tượng"), 36),
+    ("E", _("Kỳ báo cáo"), 14),
+    ("F", _("Chỉ số"), 48),
+    ("G", _("Loại"), 14),
+    ("H", _("Tử số"), 12),
+    ("I", _("Mẫu số"), 12),
+    ("J", _("Giá trị"), 12),
+    ("K", _("Ghi chú"), 30),
     ("L", _("Trạng thái"), 12),
 ]
 COL = {"participant": 0, "indicator": 1, "window": 2, "numerator": 7, "denominator": 8, "value": 9, "note": 10}
 LETTER = {name: get_column_letter(index + 1) for name, index in COL.items()}
 # What a preview and the commit need of a stored reading (figures, status, version): 10,000 readings load faster
 # without the rest (their author, times, evidence).
-PREVIEWED = ("id", "participant_id", "indicator_id", "period_id", "window_start", "numerator", "denominator", "value",
-             "note", "check_again", "status", "version")
+PREVIEWED = (
+    "id",
+    "participant_id",
+    "indicator_id",
+    "period_id",
+    "window_start",
+    "numerator",
+    "denominator",
+    "value",
+    "note",
+    "check_again",
+    "status",
+    "version",
+)
 LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
 INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
 HEADER_FILL = PatternFill("solid", fgColor="A61B1B")
 
 
-def scoped_participants(*, user: AbstractBaseUser, period: Period, unit: Unit | None = None,
-                        pks: Iterable[int] | None = None) -> list[Participant]:
+def scoped_participants(
+    *, user: AbstractBaseUser, period: Period, unit: Unit | None = None, pks: Iterable[int] | None = None
+) -> list[Participant]:
     """Participants of the period's plan in the user's scope, optionally within one unit's subtree or among ids."""
     participants = Participant.objects.visible_to(user).filter(plan=period.plan)
     if pks is not None:
         participants = participants.filter(pk__in=list(pks))
     if unit is not None:
-        participants = participants.filter(Q(unit__path__startswith=unit.path)
-                                           | Q(person__unit__path__startswith=unit.path))
+        participants = participants.filter(
+            Q(unit__path__startswith=unit.path) | Q(person__unit__path__startswith=unit.path)
+        )
     return list(participants.select_related("unit", "person__unit").order_by("kind", "name", "pk"))
 
 
@@ -95,18 +117,26 @@ def _instructions(workbook: Workbook, period: Period) -> None:
         _("HƯỚNG DẪN NHẬP SỐ LIỆU THI ĐUA BẰNG EXCEL"),
         "",
         _("1. Nhập số liệu vào các ô nền vàng của trang “Số liệu”; các ô khác đã khóa."),
-        _("2. Chỉ số tỷ lệ: nhập Tử số (cột H) và Mẫu số (cột I), là số nguyên không âm, tử số không lớn hơn mẫu số. "
-          "Không phát sinh thì nhập 0 và 0."),
-        _("3. Chỉ số số lượng: nhập Giá trị (cột J) là số nguyên không âm. "
-          "Chỉ số có/không: nhập 1 (có) hoặc 0 (không)."),
+        _(
+            "2. Chỉ số tỷ lệ: nhập Tử số (cột H) và Mẫu số (cột I), là số nguyên không âm, tử số không lớn hơn mẫu số. "
+            "Không phát sinh thì nhập 0 và 0."
+        ),
+        _(
+            "3. Chỉ số số lượng: nhập Giá trị (cột J) là số nguyên không âm. "
+            "Chỉ số có/không: nhập 1 (có) hoặc 0 (không)."
+        ),
         _("4. Số 0 là số liệu; ô để trống nghĩa là không thay đổi số liệu đang có."),
-        _("5. Không sửa, xóa hay chèn các cột ẩn A–C và các dòng tiêu đề; không đổi tên trang; "
-          "không sao chép trùng dòng."),
-        _("6. Chỉ sửa được số liệu trong hạn nhập (hết kỳ cộng %(days)s ngày gia hạn), chưa gửi và đợt chưa chốt.") % {
-            "days": period.plan.grace_days},
-        _("7. Tải tệp lên ở trang Nhập số liệu › Excel: hệ thống cho xem trước các thay đổi (mới, thay đổi, "
-          "giữ nguyên) và chỉ ghi khi bạn xác nhận. Có một lỗi thì không ghi dòng nào; mỗi lỗi ghi rõ trang, dòng, "
-          "cột và lý do."),
+        _(
+            "5. Không sửa, xóa hay chèn các cột ẩn A–C và các dòng tiêu đề; không đổi tên trang; "
+            "không sao chép trùng dòng."
+        ),
+        _("6. Chỉ sửa được số liệu trong hạn nhập (hết kỳ cộng %(days)s ngày gia hạn), chưa gửi và đợt chưa chốt.")
+        % {"days": period.plan.grace_days},
+        _(
+            "7. Tải tệp lên ở trang Nhập số liệu › Excel: hệ thống cho xem trước các thay đổi (mới, thay đổi, "
+            "giữ nguyên) và chỉ ghi khi bạn xác nhận. Có một lỗi thì không ghi dòng nào; mỗi lỗi ghi rõ trang, dòng, "
+            "cột và lý do."
+        ),
         _("8. Tải lên cùng một tệp hai lần không làm thay đổi gì ở lần thứ hai."),
     ]
     for index, line in enumerate(lines, start=1):
@@ -135,10 +165,15 @@ def build_template(*, user: AbstractBaseUser, period: Period, unit: Unit | None 
     sheet["A1"] = _("SỐ LIỆU THI ĐUA — %(plan)s") % {"plan": plan.title}
     sheet["A1"].font = Font(bold=True, size=13)
     sheet["A2"] = _("%(period)s (%(start)s – %(end)s) · Kế hoạch %(number)s%(unit)s") % {
-        "period": period.name, "start": f"{period.start:%d/%m/%Y}", "end": f"{period.end:%d/%m/%Y}",
-        "number": plan.number_display, "unit": f" · {unit.name}" if unit else ""}
+        "period": period.name,
+        "start": f"{period.start:%d/%m/%Y}",
+        "end": f"{period.end:%d/%m/%Y}",
+        "number": plan.number_display,
+        "unit": f" · {unit.name}" if unit else "",
+    }
     sheet["A3"] = _("Tải lúc %(at)s. Nhập vào các ô nền vàng; ô trống = không thay đổi. Xem trang “Hướng dẫn”.") % {
-        "at": timezone.localtime().strftime("%H:%M %d/%m/%Y")}
+        "at": timezone.localtime().strftime("%H:%M %d/%m/%Y")
+    }
     sheet["A3"].font = Font(italic=True)
     for letter, title, width in HEADERS:
         cell = sheet[f"{letter}{HEADER_ROW}"]
@@ -157,12 +192,20 @@ def build_template(*, user: AbstractBaseUser, period: Period, unit: Unit | None 
         for window in windows:
             for indicator in indicators[participant.kind]:
                 reading = readings.get((participant.pk, indicator.pk, window.start))
-                values = [participant.pk, indicator.code, window.start.isoformat(), participant.name, window.label,
-                          indicator.name, indicator.get_kind_display(),
-                          reading.numerator if reading else None, reading.denominator if reading else None,
-                          (int(reading.value) if reading and reading.value is not None else None),
-                          reading.note if reading else None,
-                          reading.get_status_display() if reading else _("Chưa nhập")]
+                values = [
+                    participant.pk,
+                    indicator.code,
+                    window.start.isoformat(),
+                    participant.name,
+                    window.label,
+                    indicator.name,
+                    indicator.get_kind_display(),
+                    reading.numerator if reading else None,
+                    reading.denominator if reading else None,
+                    (int(reading.value) if reading and reading.value is not None else None),
+                    reading.note if reading else None,
+                    reading.get_status_display() if reading else _("Chưa nhập"),
+                ]
                 for column, value in enumerate(values, start=1):
                     cell = sheet.cell(row=row_number, column=column, value=value)
                     cell.fill = LOCKED_FILL
@@ -180,16 +223,39 @@ def build_template(*, user: AbstractBaseUser, period: Period, unit: Unit | None 
                     whole_rows["J"].append(row_number)
                 row_number += 1
 
-    whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                           showErrorMessage=True, errorTitle=_("Số liệu không hợp lệ"),
-                           error=_("Nhập số nguyên không âm."), promptTitle=_("Số liệu"),
-                           prompt=_("Số nguyên không âm"), showInputMessage=True)
-    yes_no = DataValidation(type="whole", operator="between", formula1="0", formula2="1", allow_blank=True,
-                            showErrorMessage=True, errorTitle=_("Số liệu không hợp lệ"),
-                            error=_("Nhập 1 (có) hoặc 0 (không)."), promptTitle=_("Có/Không"),
-                            prompt=_("1 = có, 0 = không"), showInputMessage=True)
-    note = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="2000", allow_blank=True,
-                          showErrorMessage=True, error=_("Ghi chú tối đa 2000 ký tự."))
+    whole = DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Số liệu không hợp lệ"),
+        error=_("Nhập số nguyên không âm."),
+        promptTitle=_("Số liệu"),
+        prompt=_("Số nguyên không âm"),
+        showInputMessage=True,
+    )
+    yes_no = DataValidation(
+        type="whole",
+        operator="between",
+        formula1="0",
+        formula2="1",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Số liệu không hợp lệ"),
+        error=_("Nhập 1 (có) hoặc 0 (không)."),
+        promptTitle=_("Có/Không"),
+        prompt=_("1 = có, 0 = không"),
+        showInputMessage=True,
+    )
+    note = DataValidation(
+        type="textLength",
+        operator="lessThanOrEqual",
+        formula1="2000",
+        allow_blank=True,
+        showErrorMessage=True,
+        error=_("Ghi chú tối đa 2000 ký tự."),
+    )
     for letter, rows in whole_rows.items():
         for cell_range in _ranges(letter, rows):
             whole.add(cell_range)
@@ -337,8 +403,14 @@ def parse_readings(*, user: AbstractBaseUser, period: Period, source: IO[bytes])
         return result
     try:
         if SHEET not in workbook.sheetnames:
-            result.errors.append(ImportIssue(SHEET, 0, "", _("Tệp không có trang “%(sheet)s”: hãy dùng tệp mẫu "
-                                                             "tải về từ hệ thống.") % {"sheet": SHEET}))
+            result.errors.append(
+                ImportIssue(
+                    SHEET,
+                    0,
+                    "",
+                    _("Tệp không có trang “%(sheet)s”: hãy dùng tệp mẫu tải về từ hệ thống.") % {"sheet": SHEET},
+                )
+            )
             return result
         meta = {}
         try:
@@ -349,8 +421,15 @@ def parse_readings(*, user: AbstractBaseUser, period: Period, source: IO[bytes])
             result.errors.append(unreadable)
             return result
         if meta.get("format") != FORMAT or str(meta.get("period")) != str(period.pk):
-            result.errors.append(ImportIssue(SHEET, 0, "", _("Tệp mẫu không phải của đợt “%(period)s”: hãy tải mẫu của "
-                                                             "đúng đợt này.") % {"period": period.name}))
+            result.errors.append(
+                ImportIssue(
+                    SHEET,
+                    0,
+                    "",
+                    _("Tệp mẫu không phải của đợt “%(period)s”: hãy tải mẫu của đúng đợt này.")
+                    % {"period": period.name},
+                )
+            )
             return result
         sheet = workbook[SHEET]
         try:
@@ -359,15 +438,15 @@ def parse_readings(*, user: AbstractBaseUser, period: Period, source: IO[bytes])
         except Exception:
             result.errors.append(unreadable)
             return result
-        _parse_rows(list(enumerate(rows, start=FIRST_ROW)), name=sheet.title, user=user, period=period,
-                    result=result)
+        _parse_rows(list(enumerate(rows, start=FIRST_ROW)), name=sheet.title, user=user, period=period, result=result)
     finally:
         workbook.close()
     return result
 
 
-def _parse_rows(raw_rows: list[tuple[int, tuple]], *, name: str, user: AbstractBaseUser, period: Period,
-                result: ImportResult) -> None:
+def _parse_rows(
+    raw_rows: list[tuple[int, tuple]], *, name: str, user: AbstractBaseUser, period: Period, result: ImportResult
+) -> None:
     """Judge the sheet's (row number, values) against the plan, the stored readings and the access rule."""
     criteria = plan_criteria(period.plan)
     by_kind = {kind: {i.code: i for i in indicators_for_kind(criteria, kind)} for kind in Participant.Kind.values}
@@ -378,11 +457,16 @@ def _parse_rows(raw_rows: list[tuple[int, tuple]], *, name: str, user: AbstractB
     named = {number for _row, values in raw_rows if values and type(number := _whole_number(values[0])) is int}
     participants = {p.pk: p for p in scoped_participants(user=user, period=period, pks=named)} if named else {}
     named_windows = {_window_start(values[2]) for _row, values in raw_rows if len(values) > 2} & set(windows)
-    readings = {
-        (r.participant_id, r.indicator_id, r.window_start): r
-        for r in Reading.objects.filter(period=period, participant_id__in=list(participants),
-                                        window_start__in=named_windows).only(*PREVIEWED)
-    } if participants and named_windows else {}
+    readings = (
+        {
+            (r.participant_id, r.indicator_id, r.window_start): r
+            for r in Reading.objects.filter(
+                period=period, participant_id__in=list(participants), window_start__in=named_windows
+            ).only(*PREVIEWED)
+        }
+        if participants and named_windows
+        else {}
+    )
     statuses = window_statuses((key[0], key[2], reading.status) for key, reading in readings.items())
     access = EditAccessCache(user=user, period=period, participants=participants.values())
     seen: dict[tuple[int, int, dt.date], int] = {}
@@ -401,27 +485,39 @@ def _parse_rows(raw_rows: list[tuple[int, tuple]], *, name: str, user: AbstractB
         participant_id = _whole_number(raw_participant)
         participant = participants.get(participant_id) if isinstance(participant_id, int) else None
         if participant is None:
-            issue(row_number, "participant", _("Không tìm thấy đối tượng mã “%(id)s” trong kế hoạch này (hoặc ngoài "
-                                               "phạm vi của bạn).") % {"id": _cell_text(raw_participant or "")})
+            issue(
+                row_number,
+                "participant",
+                _("Không tìm thấy đối tượng mã “%(id)s” trong kế hoạch này (hoặc ngoài phạm vi của bạn).")
+                % {"id": _cell_text(raw_participant or "")},
+            )
             continue
         code = str(raw_code or "").strip()
         indicator = by_kind[participant.kind].get(code)
         if indicator is None:
-            message = (_("Chỉ số “%(code)s” không áp dụng cho %(name)s.") if code in all_codes
-                       else _("Không tìm thấy chỉ số mã “%(code)s” trong kế hoạch.")) % {
-                "code": _cell_text(code), "name": participant.name}
+            message = (
+                _("Chỉ số “%(code)s” không áp dụng cho %(name)s.")
+                if code in all_codes
+                else _("Không tìm thấy chỉ số mã “%(code)s” trong kế hoạch.")
+            ) % {"code": _cell_text(code), "name": participant.name}
             issue(row_number, "indicator", message)
             continue
         start = _window_start(raw_window)
         window = windows.get(start) if start else None
         if window is None:
-            issue(row_number, "window", _("Kỳ báo cáo “%(value)s” không thuộc đợt này.") % {
-                "value": _cell_text(raw_window or "")})
+            issue(
+                row_number,
+                "window",
+                _("Kỳ báo cáo “%(value)s” không thuộc đợt này.") % {"value": _cell_text(raw_window or "")},
+            )
             continue
         key = (participant.pk, indicator.pk, window.start)
         if key in seen:
-            issue(row_number, "participant", _("Dòng trùng với dòng %(row)s (cùng đối tượng, chỉ số và kỳ).") % {
-                "row": seen[key]})
+            issue(
+                row_number,
+                "participant",
+                _("Dòng trùng với dòng %(row)s (cùng đối tượng, chỉ số và kỳ).") % {"row": seen[key]},
+            )
             continue
         seen[key] = row_number
 
@@ -438,16 +534,30 @@ def _parse_rows(raw_rows: list[tuple[int, tuple]], *, name: str, user: AbstractB
         else:
             state = "new"
         if state != "unchanged":
-            allowed = access(participant, window.start, statuses.get((participant.pk, window.start),
-                                                                     Reading.Status.DRAFT))
+            allowed = access(
+                participant, window.start, statuses.get((participant.pk, window.start), Reading.Status.DRAFT)
+            )
             if not allowed:
                 column = "numerator" if indicator.kind == Indicator.Kind.RATE else "value"
-                issue(row_number, column, _("Không được thay đổi số liệu %(window)s của %(name)s: %(reason)s") % {
-                    "window": window.label, "name": participant.name, "reason": allowed.reason})
+                issue(
+                    row_number,
+                    column,
+                    _("Không được thay đổi số liệu %(window)s của %(name)s: %(reason)s")
+                    % {"window": window.label, "name": participant.name, "reason": allowed.reason},
+                )
                 continue
-        result.rows.append(ImportRow(row=row_number, participant=participant, indicator=indicator,
-                                     window_start=window.start, window_label=window.label, figures=figures,
-                                     reading=reading, state=state))
+        result.rows.append(
+            ImportRow(
+                row=row_number,
+                participant=participant,
+                indicator=indicator,
+                window_start=window.start,
+                window_label=window.label,
+                figures=figures,
+                reading=reading,
+                state=state,
+            )
+        )
 
 
 def _row_figures(values: list[Any], indicator: Indicator, row_number: int, issue) -> dict[str, Any] | None:
@@ -459,8 +569,11 @@ def _row_figures(values: list[Any], indicator: Indicator, row_number: int, issue
         number = _whole_number(values[COL[name]])
         if number == "":
             bad = True
-            issue(row_number, name, _("Ô phải là số nguyên không âm, đang có “%(text)s”.") % {
-                "text": _cell_text(values[COL[name]])})
+            issue(
+                row_number,
+                name,
+                _("Ô phải là số nguyên không âm, đang có “%(text)s”.") % {"text": _cell_text(values[COL[name]])},
+            )
             number = None
         parsed[name] = number
     if bad:
@@ -468,17 +581,24 @@ def _row_figures(values: list[Any], indicator: Indicator, row_number: int, issue
     if indicator.kind == Indicator.Kind.RATE:
         numerator, denominator = parsed["numerator"], parsed["denominator"]
         if (numerator is None) != (denominator is None):
-            issue(row_number, "numerator" if numerator is None else "denominator",
-                  _("Phải nhập cả tử số và mẫu số."))
+            issue(row_number, "numerator" if numerator is None else "denominator", _("Phải nhập cả tử số và mẫu số."))
             return None
         if numerator is not None and numerator > denominator:
-            issue(row_number, "numerator", _("Tử số (%(numerator)s) lớn hơn mẫu số (%(denominator)s).") % {
-                "numerator": numerator, "denominator": denominator})
+            issue(
+                row_number,
+                "numerator",
+                _("Tử số (%(numerator)s) lớn hơn mẫu số (%(denominator)s).")
+                % {"numerator": numerator, "denominator": denominator},
+            )
             return None
         return {"numerator": numerator, "denominator": denominator, "value": None}
     value = parsed["value"]
     if indicator.kind == Indicator.Kind.BOOLEAN and value not in (None, 0, 1):
-        issue(row_number, "value", _("Chỉ số có/không: nhập 1 (có) hoặc 0 (không), đang có “%(text)s”.") % {
-            "text": _cell_text(values[COL["value"]])})
+        issue(
+            row_number,
+            "value",
+            _("Chỉ số có/không: nhập 1 (có) hoặc 0 (không), đang có “%(text)s”.")
+            % {"text": _cell_text(values[COL["value"]])},
+        )
         return None
     return {"numerator": None, "denominator": None, "value": None if value is None else Decimal(value)}

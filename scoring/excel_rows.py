@@ -27,7 +27,8 @@ from openpyxl.worksheet.dimensions import SheetDimension
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ROW, CELL, VALUE, INLINE, TEXT, RUN, DIMENSION, DATA = (
-    f"{MAIN}{tag}" for tag in ("row", "c", "v", "is", "t", "r", "dimension", "sheetData"))
+    f"{MAIN}{tag}" for tag in ("row", "c", "v", "is", "t", "r", "dimension", "sheetData")
+)
 DIGITS = "0123456789"
 
 
@@ -39,7 +40,7 @@ def open_workbook(source: IO[bytes]):
     try:
         reader = _LazyReader(source, read_only=True, data_only=True)
         reader.read()
-    except Exception:  # noqa: BLE001 — a damaged file fails again below, with openpyxl's own error
+    except Exception:
         source.seek(0)
         return load_workbook(source, read_only=True, data_only=True)
     return reader.wb
@@ -115,7 +116,7 @@ def sheet_rows(sheet, *, min_row: int, max_col: int, limit: int) -> list[tuple[A
     min_row=…, max_col=…, values_only=True)`` gives for a read-only, data-only openpyxl worksheet."""
     try:
         return _fast_rows(sheet, min_row=min_row, max_col=max_col, limit=limit)
-    except Exception:  # noqa: BLE001 — any surprise means "let openpyxl do it", never a different answer
+    except Exception:
         rows = []
         for values in sheet.iter_rows(min_row=min_row, max_col=max_col, values_only=True):
             rows.append(values)
@@ -143,8 +144,9 @@ def _fast_rows(sheet, *, min_row: int, max_col: int, limit: int) -> list[tuple[A
             raise _Unsupported("a DTD")  # entities are resolved by the standard library, not here
     with workbook._archive.open(sheet._worksheet_path) as source:
         counter, number, seen_row = min_row, 0, False
-        parsing = etree.iterparse(source, events=("end",), tag=(ROW, DIMENSION, DATA), resolve_entities=False,
-                                  no_network=True)
+        parsing = etree.iterparse(
+            source, events=("end",), tag=(ROW, DIMENSION, DATA), resolve_entities=False, no_network=True
+        )
         for _event, row in parsing:
             if row.tag != ROW:
                 if not sized:
@@ -190,8 +192,9 @@ def _fast_rows(sheet, *, min_row: int, max_col: int, limit: int) -> list[tuple[A
     return rows[:limit]
 
 
-def _row_values(row, max_col: int, columns: dict[str, int], strings, epoch, dates: set[int],
-                durations: set[int]) -> tuple[Any, ...]:
+def _row_values(
+    row, max_col: int, columns: dict[str, int], strings, epoch, dates: set[int], durations: set[int]
+) -> tuple[Any, ...]:
     """One ``<row>``'s values, placed by the column of each cell's reference (or the next column without one)."""
     values: list[Any] = [None] * max_col
     column = 0

@@ -41,13 +41,32 @@ FILLS = {
 NO_GROUP = "Không thuộc khối"
 
 STANDING_HEADERS = [
-    ("Hạng", 7), ("Đồng hạng", 10), ("Tên", 40), ("Đơn vị công tác", 30), ("Tổng điểm", 11),
-    ("Điểm tối đa áp dụng", 12), ("Tỷ lệ điểm (%)", 12), ("Số tiêu chí đạt", 11), ("Số liệu đã có", 11),
-    ("Số liệu phải có", 11), ("Đủ số liệu", 10),
+    ("Hạng", 7),
+    ("Đồng hạng", 10),
+    ("Tên", 40),
+    ("Đơn vị công tác", 30),
+    ("Tổng điểm", 11),
+    ("Điểm tối đa áp dụng", 12),
+    ("Tỷ lệ điểm (%)", 12),
+    ("Số tiêu chí đạt", 11),
+    ("Số liệu đã có", 11),
+    ("Số liệu phải có", 11),
+    ("Đủ số liệu", 10),
 ]
 READING_HEADERS = [
-    ("STT", 6), ("Đối tượng", 36), ("Chỉ số", 44), ("Kỳ", 16), ("Từ ngày", 12), ("Đến ngày", 12), ("Tử số", 10),
-    ("Mẫu số", 10), ("Tỷ lệ (%)", 10), ("Giá trị", 10), ("Trạng thái", 12), ("Người nhập", 16), ("Ghi chú", 30),
+    ("STT", 6),
+    ("Đối tượng", 36),
+    ("Chỉ số", 44),
+    ("Kỳ", 16),
+    ("Từ ngày", 12),
+    ("Đến ngày", 12),
+    ("Tử số", 10),
+    ("Mẫu số", 10),
+    ("Tỷ lệ (%)", 10),
+    ("Giá trị", 10),
+    ("Trạng thái", 12),
+    ("Người nhập", 16),
+    ("Ghi chú", 30),
 ]
 
 
@@ -75,8 +94,9 @@ def _cell(sheet, value, *, font=None, fill=None, number_format: str | None = Non
     return cell
 
 
-def _start_sheet(workbook: Workbook, title: str, period: Period, heading: str, headers: list[tuple[str, int]],
-                 used: set[str]):
+def _start_sheet(
+    workbook: Workbook, title: str, period: Period, heading: str, headers: list[tuple[str, int]], used: set[str]
+):
     sheet = workbook.create_sheet(_sheet_title(title, used))
     for index, (_header, width) in enumerate(headers, start=1):
         sheet.column_dimensions[_column_letter(index)].width = width
@@ -91,8 +111,16 @@ def _title_rows(sheet, period: Period, heading: str, title: str) -> None:
     """Rows 1–2 of every sheet: the plan, then the period, the sheet and when it was exported."""
     plan = period.plan
     sheet.append([_cell(sheet, f"{heading} — Kế hoạch số {plan.number_display}: {plan.title}", font=TITLE)])
-    sheet.append([_cell(sheet, f"{period.name} ({short_date(period.start)} – {short_date(period.end)}) · {title} · "
-                               f"xuất lúc {timezone.localtime():%d/%m/%Y %H:%M}", font=BOLD)])
+    sheet.append(
+        [
+            _cell(
+                sheet,
+                f"{period.name} ({short_date(period.start)} – {short_date(period.end)}) · {title} · "
+                f"xuất lúc {timezone.localtime():%d/%m/%Y %H:%M}",
+                font=BOLD,
+            )
+        ]
+    )
 
 
 def _column_letter(index: int) -> str:
@@ -125,19 +153,21 @@ def write_standings(*, period: Period, standings: Iterable[Standing]) -> tempfil
         any_sheet = True
         for standing in _chain(first, rows):
             colour = rules.standing_colour(standing.ratio, standing.targets_met, standing.criteria_applicable)
-            sheet.append([
-                _cell(sheet, standing.rank, number_format="0"),
-                "Đồng hạng" if standing.tied else "",
-                standing.name,
-                standing.participant.unit_name or "",
-                _cell(sheet, standing.total_points, number_format="#,##0.00"),
-                _cell(sheet, standing.max_points, number_format="#,##0.00"),
-                _cell(sheet, standing.ratio, number_format="0.00", fill=FILLS.get(colour)),
-                _cell(sheet, standing.targets_met, number_format="0"),
-                _cell(sheet, standing.readings_present, number_format="0"),
-                _cell(sheet, standing.readings_expected, number_format="0"),
-                "Đủ" if standing.is_complete else "Chưa đủ",
-            ])
+            sheet.append(
+                [
+                    _cell(sheet, standing.rank, number_format="0"),
+                    "Đồng hạng" if standing.tied else "",
+                    standing.name,
+                    standing.participant.unit_name or "",
+                    _cell(sheet, standing.total_points, number_format="#,##0.00"),
+                    _cell(sheet, standing.max_points, number_format="#,##0.00"),
+                    _cell(sheet, standing.ratio, number_format="0.00", fill=FILLS.get(colour)),
+                    _cell(sheet, standing.targets_met, number_format="0"),
+                    _cell(sheet, standing.readings_present, number_format="0"),
+                    _cell(sheet, standing.readings_expected, number_format="0"),
+                    "Đủ" if standing.is_complete else "Chưa đủ",
+                ]
+            )
     if not any_sheet:
         sheet = _start_sheet(workbook, "Xếp hạng", period, "BẢNG XẾP HẠNG THI ĐUA", STANDING_HEADERS, used)
         sheet.append(["Chưa có kết quả xếp hạng."])
@@ -160,17 +190,25 @@ READINGS_FIRST_ROW = HEADER_ROW + 2  # two header rows: the window, then tử s�
 READINGS_FROZEN = f"E{READINGS_FIRST_ROW}"  # STT, participant, its unit and the indicator stay in view
 LEGENDS = {
     RATE_FAMILY: "Ô trống: chưa có số liệu kỳ đó. Cả đợt: tính như khi chấm điểm (tổng tử số / tổng mẫu số các kỳ, "
-                 "không lấy trung bình các tỷ lệ; chỉ số lấy kỳ cuối thì chỉ tính kỳ cuối có số liệu).",
+    "không lấy trung bình các tỷ lệ; chỉ số lấy kỳ cuối thì chỉ tính kỳ cuối có số liệu).",
     COUNT_FAMILY: "Ô trống: chưa có số liệu kỳ đó. Cả đợt: tính như khi chấm điểm (cộng dồn các kỳ, hoặc lấy kỳ cuối "
-                  "có số liệu; câu hỏi Có/Không lấy câu trả lời kỳ cuối).",
+    "có số liệu; câu hỏi Có/Không lấy câu trả lời kỳ cuối).",
 }
 LEAD_HEADERS = [("STT", 6), ("Đối tượng", 28), ("Đơn vị công tác", 22), ("Chỉ số", 36)]
-TAIL_HEADERS = [("Số kỳ có số liệu", 9), ("Cách tính cả đợt", 18), ("Trạng thái", 16), ("Người nhập", 20),
-                ("Ghi chú", 40)]
+TAIL_HEADERS = [
+    ("Số kỳ có số liệu", 9),
+    ("Cách tính cả đợt", 18),
+    ("Trạng thái", 16),
+    ("Người nhập", 20),
+    ("Ghi chú", 40),
+]
 ACCUMULATION_LABELS = {
-    (rules.RATE, rules.SUM): "Tổng tử số / tổng mẫu số", (rules.RATE, rules.LAST): "Lấy kỳ cuối",
-    (rules.COUNT, rules.SUM): "Cộng dồn các kỳ", (rules.COUNT, rules.LAST): "Lấy kỳ cuối",
-    (rules.BOOLEAN, rules.SUM): "Lấy câu trả lời kỳ cuối", (rules.BOOLEAN, rules.LAST): "Lấy câu trả lời kỳ cuối",
+    (rules.RATE, rules.SUM): "Tổng tử số / tổng mẫu số",
+    (rules.RATE, rules.LAST): "Lấy kỳ cuối",
+    (rules.COUNT, rules.SUM): "Cộng dồn các kỳ",
+    (rules.COUNT, rules.LAST): "Lấy kỳ cuối",
+    (rules.BOOLEAN, rules.SUM): "Lấy câu trả lời kỳ cuối",
+    (rules.BOOLEAN, rules.LAST): "Lấy câu trả lời kỳ cuối",
 }
 STATUS_ORDER = list(Reading.Status)
 STATUS_LABELS = {status.value: str(status.label) for status in Reading.Status}
@@ -216,8 +254,14 @@ def reading_rows(data: selectors.ReadingExport) -> Iterator[ReadingRow]:
         expected = data.expected.get(participant.kind, [])
         others = sorted((pk for pk in mine if pk not in expected), key=lambda pk: (data.indicators[pk].name, pk))
         for indicator_id in (*expected, *others):
-            yield _reading_row(participant, data.indicators[indicator_id], mine.get(indicator_id, ()),
-                               window_index, labels, data.people)
+            yield _reading_row(
+                participant,
+                data.indicators[indicator_id],
+                mine.get(indicator_id, ()),
+                window_index,
+                labels,
+                data.people,
+            )
     if current is not None:  # the stream must follow the participants: stop rather than leave readings out
         raise RuntimeError(f"readings of participant {current[0]} arrived out of the participants' order")
 
@@ -246,9 +290,12 @@ def _reading_row(participant, indicator, readings, window_index, labels, people)
         if note:
             notes.append((start, f"{labels[index] if index is not None else short_date(start)}: {note.strip()}"))
     return ReadingRow(
-        participant=participant, indicator=indicator, figures=figures,
+        participant=participant,
+        indicator=indicator,
+        figures=figures,
         period=rules.period_value(indicator.kind, indicator.accumulation, values),
-        status=_status_summary(statuses), people=", ".join(people.get(pk, "") for pk in entered_by),
+        status=_status_summary(statuses),
+        people=", ".join(people.get(pk, "") for pk in entered_by),
         notes="; ".join(text for _day, text in sorted(notes, key=itemgetter(0))) if notes else "",
     )
 
@@ -278,8 +325,12 @@ def _number(value):
 def reading_cells(row: ReadingRow, *, number: int) -> list[tuple]:
     """The row as (value, style) pairs, in the columns of its family's sheet."""
     participant, indicator, period = row.participant, row.indicator, row.period
-    cells: list[tuple] = [(number, INTEGER), (participant.name, None), (participant.unit_name, None),
-                          (indicator.name, None)]
+    cells: list[tuple] = [
+        (number, INTEGER),
+        (participant.name, None),
+        (participant.unit_name, None),
+        (indicator.name, None),
+    ]
     if indicator.kind == rules.RATE:
         for figure in row.figures:
             if figure is None:
@@ -299,8 +350,13 @@ def reading_cells(row: ReadingRow, *, number: int) -> list[tuple]:
         else:
             cells += (_number(value) for value in row.figures)
             cells.append(_number(period.value))
-    cells += ((period.readings, INTEGER), (ACCUMULATION_LABELS.get((indicator.kind, indicator.accumulation), ""), None),
-              (row.status, None), (row.people, None), (row.notes, None))
+    cells += (
+        (period.readings, INTEGER),
+        (ACCUMULATION_LABELS.get((indicator.kind, indicator.accumulation), ""), None),
+        (row.status, None),
+        (row.people, None),
+        (row.notes, None),
+    )
     return cells
 
 
@@ -346,18 +402,19 @@ def reading_headers(family: str, windows: list) -> tuple[list, list, list[str]]:
 
 
 def _readings_sheet_title(group_name: str, family: str, used: set[str]) -> str:
-    """"<group> – Tỷ lệ" within Excel's 31 characters: a long group name is cut at a word, with "…"."""
+    """ "<group> – Tỷ lệ" within Excel's 31 characters: a long group name is cut at a word, with "…"."""
     suffix = f" – {FAMILY_TITLES[family]}"
     room = 28 - len(suffix)
     name = group_name.strip()
     if len(name) > room:
-        cut = name[:room - 1]
+        cut = name[: room - 1]
         name = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;–-") + "…"
     return _sheet_title(name + suffix, used)
 
 
 READING_STYLES = {
-    "title": CellStyle(bold=True, size=13), "bold": CellStyle(bold=True),
+    "title": CellStyle(bold=True, size=13),
+    "bold": CellStyle(bold=True),
     "header": CellStyle(bold=True, fill="DDE4EE", wrap=True),
     **{name: CellStyle(number_format=number_format) for name, number_format in NUMBER_FORMATS.items()},
 }
@@ -396,8 +453,10 @@ def write_readings(*, data: selectors.ReadingExport) -> tempfile.SpooledTemporar
         sheet = workbook.add_sheet(_sheet_title("Số liệu", used))
         _stream_title_rows(sheet, period, "Số liệu", exported_at)
         sheet.append([("Chưa có số liệu.", None)])
-    group_rank = {group_id: rank for rank, group_id in enumerate(dict.fromkeys(
-        participant.group_id for participant in data.participants))}
+    group_rank = {
+        group_id: rank
+        for rank, group_id in enumerate(dict.fromkeys(participant.group_id for participant in data.participants))
+    }
     families = [RATE_FAMILY, COUNT_FAMILY]
     order = [sheets[key] for key in sorted(sheets, key=lambda key: (group_rank[key[0]], families.index(key[1])))]
     handle = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
@@ -409,8 +468,15 @@ def write_readings(*, data: selectors.ReadingExport) -> tempfile.SpooledTemporar
 def _stream_title_rows(sheet: StreamingSheet, period: Period, title: str, exported_at) -> None:
     plan = period.plan
     sheet.append([(f"{READINGS_HEADING} — Kế hoạch số {plan.number_display}: {plan.title}", "title")])
-    sheet.append([(f"{period.name} ({short_date(period.start)} – {short_date(period.end)}) · {title} · "
-                   f"xuất lúc {exported_at:%d/%m/%Y %H:%M}", "bold")])
+    sheet.append(
+        [
+            (
+                f"{period.name} ({short_date(period.start)} – {short_date(period.end)}) · {title} · "
+                f"xuất lúc {exported_at:%d/%m/%Y %H:%M}",
+                "bold",
+            )
+        ]
+    )
 
 
 def standings_workbook(*, period: Period, user: AbstractBaseUser) -> tempfile.SpooledTemporaryFile:

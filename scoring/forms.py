@@ -25,10 +25,15 @@ WHOLE_NUMBER_ERRORS = {
 class ReadingRowForm(forms.Form):
     """One indicator's figures in the grid; its fields depend on the indicator's kind (rate, count, yes/no)."""
 
-    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000,
-                           widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
-    check_again = forms.BooleanField(label=_("Cần kiểm tra lại"), required=False,
-                                     widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    check_again = forms.BooleanField(
+        label=_("Cần kiểm tra lại"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, indicator: Indicator, reading: Reading | None = None, **kwargs) -> None:
@@ -36,34 +41,61 @@ class ReadingRowForm(forms.Form):
         self.reading = reading
         kwargs.setdefault("prefix", f"r{indicator.pk}")
         if reading is not None:
-            kwargs.setdefault("initial", {
-                "numerator": reading.numerator, "denominator": reading.denominator,
-                "value": None if reading.value is None else int(reading.value),
-                "note": reading.note, "check_again": reading.check_again, "version": reading.version,
-            })
+            kwargs.setdefault(
+                "initial",
+                {
+                    "numerator": reading.numerator,
+                    "denominator": reading.denominator,
+                    "value": None if reading.value is None else int(reading.value),
+                    "note": reading.note,
+                    "check_again": reading.check_again,
+                    "version": reading.version,
+                },
+            )
         else:
             kwargs.setdefault("initial", {"version": 0})
         super().__init__(*args, **kwargs)
-        number = {"class": "form-control form-control-sm text-end", "inputmode": "numeric", "min": "0",
-                  "autocomplete": "off"}
+        number = {
+            "class": "form-control form-control-sm text-end",
+            "inputmode": "numeric",
+            "min": "0",
+            "autocomplete": "off",
+        }
         if indicator.kind == Indicator.Kind.RATE:
             self.fields["numerator"] = forms.IntegerField(
-                label=indicator.numerator_label or _("Tử số"), required=False, min_value=0, max_value=2_000_000_000,
+                label=indicator.numerator_label or _("Tử số"),
+                required=False,
+                min_value=0,
+                max_value=2_000_000_000,
                 error_messages=WHOLE_NUMBER_ERRORS,
-                widget=forms.NumberInput(attrs={**number, "data-role": "numerator"}))
+                widget=forms.NumberInput(attrs={**number, "data-role": "numerator"}),
+            )
             self.fields["denominator"] = forms.IntegerField(
-                label=indicator.denominator_label or _("Mẫu số"), required=False, min_value=0, max_value=2_000_000_000,
+                label=indicator.denominator_label or _("Mẫu số"),
+                required=False,
+                min_value=0,
+                max_value=2_000_000_000,
                 error_messages=WHOLE_NUMBER_ERRORS,
-                widget=forms.NumberInput(attrs={**number, "data-role": "denominator"}))
+                widget=forms.NumberInput(attrs={**number, "data-role": "denominator"}),
+            )
         elif indicator.kind == Indicator.Kind.BOOLEAN:
             self.fields["value"] = forms.TypedChoiceField(
-                label=_("Có/Không"), required=False, coerce=int, empty_value=None,
+                label=_("Có/Không"),
+                required=False,
+                coerce=int,
+                empty_value=None,
                 choices=[("", "—"), (1, _("Có")), (0, _("Không"))],
-                widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-role": "value"}))
+                widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-role": "value"}),
+            )
         else:
             self.fields["value"] = forms.IntegerField(
-                label=indicator.unit_label or _("Giá trị"), required=False, min_value=0, max_value=999_999_999_999,
-                error_messages=WHOLE_NUMBER_ERRORS, widget=forms.NumberInput(attrs={**number, "data-role": "value"}))
+                label=indicator.unit_label or _("Giá trị"),
+                required=False,
+                min_value=0,
+                max_value=999_999_999_999,
+                error_messages=WHOLE_NUMBER_ERRORS,
+                widget=forms.NumberInput(attrs={**number, "data-role": "value"}),
+            )
         self.order_fields(["numerator", "denominator", "value", "note", "check_again", "version"])
 
     def full_clean(self) -> None:
@@ -79,8 +111,12 @@ class ReadingRowForm(forms.Form):
         if self.errors:
             return data
         try:
-            clean_figures(self.indicator, numerator=data.get("numerator"), denominator=data.get("denominator"),
-                          value=data.get("value"))
+            clean_figures(
+                self.indicator,
+                numerator=data.get("numerator"),
+                denominator=data.get("denominator"),
+                value=data.get("value"),
+            )
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)
@@ -89,9 +125,15 @@ class ReadingRowForm(forms.Form):
     def row(self) -> dict:
         """The cleaned row as the service takes it."""
         data = self.cleaned_data
-        return {"indicator": self.indicator, "numerator": data.get("numerator"), "denominator": data.get("denominator"),
-                "value": data.get("value"), "note": data.get("note", ""), "check_again": data.get("check_again", False),
-                "expected_version": data.get("version") or 0}
+        return {
+            "indicator": self.indicator,
+            "numerator": data.get("numerator"),
+            "denominator": data.get("denominator"),
+            "value": data.get("value"),
+            "note": data.get("note", ""),
+            "check_again": data.get("check_again", False),
+            "expected_version": data.get("version") or 0,
+        }
 
 
 class ReturnWindowForm(forms.Form):
@@ -110,7 +152,8 @@ class LockExceptionForm(forms.Form):
 
     reason = forms.CharField(label=_("Lý do mở khóa"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     expires_at = forms.DateTimeField(
-        label=_("Mở đến hết"), input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        label=_("Mở đến hết"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
@@ -146,8 +189,9 @@ def is_xlsx(upload) -> bool:
 class ReadingImportForm(forms.Form):
     """An Excel file of readings filled from the downloaded template (≤ 10 MB, a real .xlsx)."""
 
-    file = forms.FileField(label=_("Tệp Excel số liệu (.xlsx)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(
+        label=_("Tệp Excel số liệu (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -159,8 +203,10 @@ class ReadingImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         limit = settings.UPLOAD_MAX_BYTES
         if upload.size > limit:
-            raise ValidationError(_("Tệp quá lớn (%(size)s MB); tối đa %(limit)s MB.") % {
-                "size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ","), "limit": limit // (1024 * 1024)})
+            raise ValidationError(
+                _("Tệp quá lớn (%(size)s MB); tối đa %(limit)s MB.")
+                % {"size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ","), "limit": limit // (1024 * 1024)}
+            )
         if not is_xlsx(upload):
             raise ValidationError(_("Tệp không phải là tệp Excel .xlsx hợp lệ. Hãy dùng tệp mẫu tải về từ hệ thống."))
         return upload

@@ -233,15 +233,26 @@ class Score(models.Model):
     """
 
     period = models.ForeignKey(
-        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="scores",
-        db_constraint=False, db_index=False,
+        "campaigns.Period",
+        verbose_name=_("đợt"),
+        on_delete=models.CASCADE,
+        related_name="scores",
+        db_constraint=False,
+        db_index=False,
     )
     participant = models.ForeignKey(
-        Participant, verbose_name=_("đối tượng"), on_delete=models.CASCADE, related_name="scores",
+        Participant,
+        verbose_name=_("đối tượng"),
+        on_delete=models.CASCADE,
+        related_name="scores",
         db_constraint=False,
     )
     criterion = models.ForeignKey(
-        Criterion, verbose_name=_("tiêu chí"), on_delete=models.CASCADE, related_name="scores", db_constraint=False,
+        Criterion,
+        verbose_name=_("tiêu chí"),
+        on_delete=models.CASCADE,
+        related_name="scores",
+        db_constraint=False,
     )
     value = models.DecimalField(_("giá trị kỳ"), max_digits=14, decimal_places=4, null=True, blank=True)
     numerator_total = models.PositiveBigIntegerField(null=True, blank=True)

@@ -60,18 +60,27 @@ def reading_warnings(*, kind: str, current: Figures, previous: list[Figures]) ->
         last_rate = next((figures.rate for figures in previous if figures.rate is not None), None)
         if current.rate is not None and last_rate is not None and abs(current.rate - last_rate) > RATE_JUMP_POINTS:
             text = _("Tỷ lệ thay đổi %(delta)s điểm phần trăm so với kỳ trước (%(previous)s → %(current)s).")
-            warnings.append(text % {
-                "delta": format_number(abs(current.rate - last_rate), 2),
-                "previous": format_percent(last_rate), "current": format_percent(current.rate),
-            })
+            warnings.append(
+                text
+                % {
+                    "delta": format_number(abs(current.rate - last_rate), 2),
+                    "previous": format_percent(last_rate),
+                    "current": format_percent(current.rate),
+                }
+            )
     volume = current.volume
     history = [figures.volume for figures in previous[:RECENT_WINDOWS] if figures.volume is not None]
     if volume is not None:
         mean = _far(volume, history)
         if mean is not None:
             what = _("Mẫu số") if kind == "rate" else _("Giá trị")
-            warnings.append(_("%(what)s %(value)s khác xa trung bình %(count)s kỳ trước (%(mean)s).") % {
-                "what": what, "value": format_number(volume), "count": len(history),
-                "mean": format_number(mean, 2 if mean != mean.to_integral_value() else 0),
-            })
+            warnings.append(
+                _("%(what)s %(value)s khác xa trung bình %(count)s kỳ trước (%(mean)s).")
+                % {
+                    "what": what,
+                    "value": format_number(volume),
+                    "count": len(history),
+                    "mean": format_number(mean, 2 if mean != mean.to_integral_value() else 0),
+                }
+            )
     return warnings

@@ -99,34 +99,62 @@ class CriterionSpec:
 def spec_as_dict(spec: CriterionSpec) -> dict:
     """A spec as JSON-ready values (Decimals as strings), for the criteria a closed period was scored by."""
     return {
-        "id": spec.id, "order": spec.order, "kind": spec.kind, "direction": spec.direction,
-        "accumulation": spec.accumulation, "comparison": spec.comparison, "target": str(spec.target),
-        "max_points": str(spec.max_points), "rule": spec.rule,
+        "id": spec.id,
+        "order": spec.order,
+        "kind": spec.kind,
+        "direction": spec.direction,
+        "accumulation": spec.accumulation,
+        "comparison": spec.comparison,
+        "target": str(spec.target),
+        "max_points": str(spec.max_points),
+        "rule": spec.rule,
         "worst": None if spec.worst is None else str(spec.worst),
         "bands": [[str(bound), str(points)] for bound, points in spec.bands],
-        "zero_denominator": spec.zero_denominator, "unit_label": spec.unit_label, "indicator_id": spec.indicator_id,
+        "zero_denominator": spec.zero_denominator,
+        "unit_label": spec.unit_label,
+        "indicator_id": spec.indicator_id,
     }
 
 
 def spec_from_dict(data: dict) -> CriterionSpec:
     """The inverse of spec_as_dict."""
-    return CriterionSpec(**{
-        **data, "target": Decimal(data["target"]), "max_points": Decimal(data["max_points"]),
-        "worst": None if data.get("worst") is None else Decimal(data["worst"]),
-        "bands": tuple((Decimal(bound), Decimal(points)) for bound, points in data.get("bands", [])),
-    })
+    return CriterionSpec(
+        **{
+            **data,
+            "target": Decimal(data["target"]),
+            "max_points": Decimal(data["max_points"]),
+            "worst": None if data.get("worst") is None else Decimal(data["worst"]),
+            "bands": tuple((Decimal(bound), Decimal(points)) for bound, points in data.get("bands", [])),
+        }
+    )
 
 
-def explain_stored(spec: CriterionSpec, *, value: Decimal | None, numerator_total: int | None,
-                   denominator_total: int | None, points: Decimal, applicable: bool, met: bool,
-                   windows_expected: int, windows_present: int, best: Decimal | None = None) -> str:
+def explain_stored(
+    spec: CriterionSpec,
+    *,
+    value: Decimal | None,
+    numerator_total: int | None,
+    denominator_total: int | None,
+    points: Decimal,
+    applicable: bool,
+    met: bool,
+    windows_expected: int,
+    windows_present: int,
+    best: Decimal | None = None,
+) -> str:
     """The "vì sao" sentence of a stored score, exactly as score_criterion would have written it then."""
     zero_denominator = spec.kind == RATE and value is None and denominator_total == 0
     result = CriterionResult(
-        criterion_id=spec.id, order=spec.order, max_points=spec.max_points,
+        criterion_id=spec.id,
+        order=spec.order,
+        max_points=spec.max_points,
         period=PeriodValue(value, numerator_total, denominator_total, zero_denominator=zero_denominator),
-        points=points, applicable=applicable, met=met, missing=value is None and not zero_denominator,
-        windows_expected=windows_expected, windows_present=windows_present,
+        points=points,
+        applicable=applicable,
+        met=met,
+        missing=value is None and not zero_denominator,
+        windows_expected=windows_expected,
+        windows_present=windows_present,
     )
     return explain(spec, result, best)
 
@@ -173,8 +201,10 @@ class ReadingTotals(NamedTuple):
     value_due: int = 0
 
 
-def reading_totals(readings: Iterable[ReadingValue], due_starts: frozenset[dt.date] | set[dt.date] = frozenset(),
-                   ) -> ReadingTotals:
+def reading_totals(
+    readings: Iterable[ReadingValue],
+    due_starts: frozenset[dt.date] | set[dt.date] = frozenset(),
+) -> ReadingTotals:
     """The totals of one indicator's readings (any order; one reading per window)."""
     rate_count = value_count = numerator_sum = denominator_sum = rate_due = value_due = 0
     value_sum: Decimal | None = None
@@ -195,9 +225,16 @@ def reading_totals(readings: Iterable[ReadingValue], due_starts: frozenset[dt.da
             if last_value is None or reading.window_start > last_value.window_start:
                 last_value = reading
     return ReadingTotals(
-        rate_count, value_count, numerator_sum, denominator_sum, value_sum,
-        last_rate.numerator if last_rate else None, last_rate.denominator if last_rate else None,
-        Decimal(last_value.value) if last_value else None, rate_due, value_due,
+        rate_count,
+        value_count,
+        numerator_sum,
+        denominator_sum,
+        value_sum,
+        last_rate.numerator if last_rate else None,
+        last_rate.denominator if last_rate else None,
+        Decimal(last_value.value) if last_value else None,
+        rate_due,
+        value_due,
     )
 
 
@@ -353,12 +390,20 @@ def _how(spec: CriterionSpec, value: Decimal, points: Decimal, best: Decimal | N
     maximum = format_number(spec.max_points, 2)
     if spec.rule == LINEAR and points not in (ZERO, spec.max_points):
         if spec.direction == LOWER:
-            return _("tuyến tính giữa chỉ tiêu %(target)s và mức 0 điểm %(worst)s: %(max)s × (%(worst)s − %(value)s)"
-                     " / (%(worst)s − %(target)s)") % {
-                "target": format_value(spec, spec.target), "worst": format_value(spec, spec.worst),
-                "max": maximum, "value": format_value(spec, value)}
+            return _(
+                "tuyến tính giữa chỉ tiêu %(target)s và mức 0 điểm %(worst)s: %(max)s × (%(worst)s − %(value)s)"
+                " / (%(worst)s − %(target)s)"
+            ) % {
+                "target": format_value(spec, spec.target),
+                "worst": format_value(spec, spec.worst),
+                "max": maximum,
+                "value": format_value(spec, value),
+            }
         return _("%(max)s × %(value)s / %(target)s") % {
-            "max": maximum, "value": format_value(spec, value), "target": format_value(spec, spec.target)}
+            "max": maximum,
+            "value": format_value(spec, value),
+            "target": format_value(spec, spec.target),
+        }
     if spec.rule == LINEAR and spec.direction == LOWER and points == ZERO and spec.worst is not None:
         return _("từ mức %(worst)s trở lên không được điểm") % {"worst": format_value(spec, spec.worst)}
     if spec.rule == BANDS:
@@ -367,17 +412,25 @@ def _how(spec: CriterionSpec, value: Decimal, points: Decimal, best: Decimal | N
             if reached:
                 sign = "≤" if spec.direction == LOWER else "≥"
                 return _("khung %(sign)s %(bound)s được %(points)s điểm") % {
-                    "sign": sign, "bound": format_value(spec, Decimal(bound)),
-                    "points": format_number(Decimal(band_points), 2)}
+                    "sign": sign,
+                    "bound": format_value(spec, Decimal(bound)),
+                    "points": format_number(Decimal(band_points), 2),
+                }
         return _("không thuộc khung điểm nào")
     if spec.rule == RELATIVE:
         if best is None or (spec.direction != LOWER and best <= 0):
             return _("giá trị cao nhất trong khối bằng 0")
         if spec.direction == LOWER:
             return _("%(max)s × thấp nhất trong khối %(best)s / %(value)s") % {
-                "max": maximum, "best": format_value(spec, best), "value": format_value(spec, value)}
+                "max": maximum,
+                "best": format_value(spec, best),
+                "value": format_value(spec, value),
+            }
         return _("%(max)s × %(value)s / cao nhất trong khối %(best)s") % {
-            "max": maximum, "value": format_value(spec, value), "best": format_value(spec, best)}
+            "max": maximum,
+            "value": format_value(spec, value),
+            "best": format_value(spec, best),
+        }
     return ""
 
 
@@ -387,14 +440,14 @@ def explain(spec: CriterionSpec, result: CriterionResult, best: Decimal | None =
     pv = result.period
     maximum = spec.max_points
     if result.missing:
-        text = _("Chưa có số liệu trong đợt → %(points)s (thiếu số liệu)") % {
-            "points": _points_text(ZERO, maximum)}
+        text = _("Chưa có số liệu trong đợt → %(points)s (thiếu số liệu)") % {"points": _points_text(ZERO, maximum)}
     elif pv.zero_denominator:
         if not result.applicable:
             text = _("Không phát sinh (mẫu số bằng 0) → tiêu chí không tính cho đối tượng này")
         elif result.points:
             text = _("Không phát sinh (mẫu số bằng 0) → được tối đa %(points)s") % {
-                "points": _points_text(result.points, maximum)}
+                "points": _points_text(result.points, maximum)
+            }
         else:
             text = _("Không phát sinh (mẫu số bằng 0) → %(points)s") % {"points": _points_text(ZERO, maximum)}
     else:
@@ -404,22 +457,34 @@ def explain(spec: CriterionSpec, result: CriterionResult, best: Decimal | None =
         if spec.kind == RATE and pv.denominator_total is not None:
             head += f" ({format_number(pv.numerator_total)}/{format_number(pv.denominator_total)})"
         compare = _("%(head)s %(sign)s chỉ tiêu %(target)s") % {
-            "head": head, "sign": sign, "target": format_value(spec, spec.target)}
+            "head": head,
+            "sign": sign,
+            "target": format_value(spec, spec.target),
+        }
         how = _how(spec, value, result.points, best)
         verdict = _("đạt") if result.met else _("không đạt")
         if how:
             text = _("%(compare)s, %(how)s → %(verdict)s chỉ tiêu, %(points)s") % {
-                "compare": compare, "how": how, "verdict": verdict,
-                "points": _points_text(result.points, maximum)}
+                "compare": compare,
+                "how": how,
+                "verdict": verdict,
+                "points": _points_text(result.points, maximum),
+            }
         elif result.met:
             text = _("%(compare)s → đạt %(points)s") % {
-                "compare": compare, "points": _points_text(result.points, maximum)}
+                "compare": compare,
+                "points": _points_text(result.points, maximum),
+            }
         else:
             text = _("%(compare)s → không đạt, %(points)s") % {
-                "compare": compare, "points": _points_text(result.points, maximum)}
+                "compare": compare,
+                "points": _points_text(result.points, maximum),
+            }
     if result.windows_present < result.windows_expected and not result.missing:
         text += _(" (thiếu số liệu %(missing)s/%(expected)s kỳ)") % {
-            "missing": result.windows_expected - result.windows_present, "expected": result.windows_expected}
+            "missing": result.windows_expected - result.windows_present,
+            "expected": result.windows_expected,
+        }
     return text
 
 
@@ -439,8 +504,12 @@ def score_criterion(
     """
     present = period.readings if windows_present is None else windows_present
     result = CriterionResult(
-        criterion_id=spec.id, order=spec.order, max_points=spec.max_points, period=period,
-        windows_expected=windows_expected, windows_present=present,
+        criterion_id=spec.id,
+        order=spec.order,
+        max_points=spec.max_points,
+        period=period,
+        windows_expected=windows_expected,
+        windows_present=present,
     )
     if period.zero_denominator:
         if spec.zero_denominator == FULL:
@@ -501,8 +570,11 @@ def totals(results: Sequence[CriterionResult]) -> Totals:
     ratio = round2(total * HUNDRED / maximum) if maximum else ZERO
     ordered = sorted(results, key=lambda r: (r.order, r.criterion_id))
     return Totals(
-        total=round2(total), max_points=round2(maximum), ratio=ratio,
-        targets_met=sum(1 for r in applicable if r.met), applicable=len(applicable),
+        total=round2(total),
+        max_points=round2(maximum),
+        ratio=ratio,
+        targets_met=sum(1 for r in applicable if r.met),
+        applicable=len(applicable),
         tiebreak=tuple(r.points if r.applicable else ZERO for r in ordered),
     )
 
@@ -531,6 +603,7 @@ class Ranked:
 def rank(entries: Iterable[RankEntry]) -> list[Ranked]:
     """Rank a group: ratio desc, then targets met desc, then points on each criterion in plan order desc; still equal →
     same rank, flagged tied. Display order among equals follows the Vietnamese name sort (then the key)."""
+
     def merit(entry: RankEntry) -> tuple:
         return (-entry.ratio, -entry.targets_met, tuple(-p for p in entry.tiebreak))
 
@@ -542,7 +615,8 @@ def rank(entries: Iterable[RankEntry]) -> list[Ranked]:
         if index == 0 or merits[index] != merits[index - 1]:
             current_rank = index + 1
         tied = (index > 0 and merits[index] == merits[index - 1]) or (
-            index + 1 < len(ordered) and merits[index] == merits[index + 1])
+            index + 1 < len(ordered) and merits[index] == merits[index + 1]
+        )
         ranked.append(Ranked(key=entry.key, rank=current_rank, tied=tied, position=index + 1))
     return ranked
 
@@ -583,8 +657,9 @@ def expected_windows(windows: Sequence[tuple[dt.date, dt.date]], as_of: dt.date)
     return [w for w in windows if w[0] <= as_of]
 
 
-def completeness(indicator_ids: Iterable[int], due_starts: Iterable[dt.date],
-                 present: Iterable[tuple[int, dt.date]]) -> Completeness:
+def completeness(
+    indicator_ids: Iterable[int], due_starts: Iterable[dt.date], present: Iterable[tuple[int, dt.date]]
+) -> Completeness:
     """Expected = distinct indicators of the applicable criteria × due windows; present = those pairs with a reading
     (zero is a value, not a gap)."""
     indicators = set(indicator_ids)
@@ -600,8 +675,14 @@ _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 _ORDER = {letter: index for index, letter in enumerate(_ALPHABET)}
 # Tones in dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng.
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
-_MODIFIERS = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê", ("o", "\u0302"): "ô",
-              ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}
+_MODIFIERS = {
+    ("a", "\u0306"): "ă",
+    ("a", "\u0302"): "â",
+    ("e", "\u0302"): "ê",
+    ("o", "\u0302"): "ô",
+    ("o", "\u031b"): "ơ",
+    ("u", "\u031b"): "ư",
+}
 
 
 @functools.lru_cache(maxsize=100_000)

@@ -29,8 +29,11 @@ COLOUR_CLASSES = {rules.MET: "score-met", rules.CLOSE: "score-close", rules.FAR:
 
 def periods_for(*, user: AbstractBaseUser) -> QuerySet[Period]:
     """Periods of the plans the user may see, newest plan first."""
-    return (Period.objects.filter(plan__in=Plan.objects.visible_to(user)).select_related("plan", "plan__issuer")
-            .order_by("-plan__start", "plan__title", "start"))
+    return (
+        Period.objects.filter(plan__in=Plan.objects.visible_to(user))
+        .select_related("plan", "plan__issuer")
+        .order_by("-plan__start", "plan__title", "start")
+    )
 
 
 def participants_for(*, user: AbstractBaseUser, period: Period) -> QuerySet[Participant]:
@@ -38,8 +41,9 @@ def participants_for(*, user: AbstractBaseUser, period: Period) -> QuerySet[Part
     return Participant.objects.visible_to(user).filter(plan_id=period.plan_id)
 
 
-def standings_for(*, period: Period, group: Group | None = None, user: AbstractBaseUser | None = None,
-                  query: str = "") -> QuerySet[Standing]:
+def standings_for(
+    *, period: Period, group: Group | None = None, user: AbstractBaseUser | None = None, query: str = ""
+) -> QuerySet[Standing]:
     """Standings of a period in display order (group, then rank with the Vietnamese name order among equals),
     with participant and group loaded: a constant number of queries whatever the count."""
     standings = Standing.objects.filter(period=period)
@@ -132,9 +136,13 @@ def _score_colour(spec: rules.CriterionSpec, score: Score | None) -> str:
     if score is None:
         return ""
     result = rules.CriterionResult(
-        criterion_id=spec.id, order=spec.order, max_points=spec.max_points,
+        criterion_id=spec.id,
+        order=spec.order,
+        max_points=spec.max_points,
         period=rules.PeriodValue(score.value, score.numerator_total, score.denominator_total),
-        points=score.points, applicable=score.applicable, met=score.target_met,
+        points=score.points,
+        applicable=score.applicable,
+        met=score.target_met,
     )
     return COLOUR_CLASSES[rules.scorecard(spec, result)]
 
@@ -150,39 +158,58 @@ def scored_specs(period: Period, criteria: list[Criterion]) -> dict[int, rules.C
     return specs
 
 
-def explain_scores(*, period: Period, participant: Participant, scores: dict[int, Score],
-                   specs: dict[int, rules.CriterionSpec]) -> dict[int, str]:
+def explain_scores(
+    *, period: Period, participant: Participant, scores: dict[int, Score], specs: dict[int, rules.CriterionSpec]
+) -> dict[int, str]:
     """The "vì sao" sentence of each stored score of the participant (built here, not stored; relative criteria
     look up the best value of the participant's group, one query for all of them)."""
     relative = [criterion_id for criterion_id in scores if specs[criterion_id].rule == rules.RELATIVE]
     bests: dict[int, Decimal | None] = {}
     if relative:
         group = Score.objects.filter(period=period, criterion_id__in=relative, participant__plan_id=period.plan_id)
-        group = (group.filter(participant__group_id=participant.group_id) if participant.group_id is not None
-                 else group.filter(participant__group__isnull=True))
+        group = (
+            group.filter(participant__group_id=participant.group_id)
+            if participant.group_id is not None
+            else group.filter(participant__group__isnull=True)
+        )
         for row in group.values("criterion_id").annotate(highest=Max("value"), lowest=Min("value")):
             spec = specs[row["criterion_id"]]
             bests[row["criterion_id"]] = row["lowest"] if spec.direction == rules.LOWER else row["highest"]
     return {
         criterion_id: rules.explain_stored(
-            specs[criterion_id], value=score.value, numerator_total=score.numerator_total,
-            denominator_total=score.denominator_total, points=score.points, applicable=score.applicable,
-            met=score.target_met, windows_expected=score.windows_expected, windows_present=score.windows_present,
-            best=bests.get(criterion_id))
+            specs[criterion_id],
+            value=score.value,
+            numerator_total=score.numerator_total,
+            denominator_total=score.denominator_total,
+            points=score.points,
+            applicable=score.applicable,
+            met=score.target_met,
+            windows_expected=score.windows_expected,
+            windows_present=score.windows_present,
+            best=bests.get(criterion_id),
+        )
         for criterion_id, score in scores.items()
     }
 
 
 def participant_breakdown(*, participant: Participant, period: Period) -> Breakdown:
     """The participant's criteria with their period values, points, "vì sao" and readings by window (6 queries)."""
-    criteria = [c for c in Criterion.objects.filter(plan_id=period.plan_id).select_related("indicator")
-                .order_by("order", "pk") if c.applies_to_kind(participant.kind)]
+    criteria = [
+        c
+        for c in Criterion.objects.filter(plan_id=period.plan_id).select_related("indicator").order_by("order", "pk")
+        if c.applies_to_kind(participant.kind)
+    ]
     specs = scored_specs(period, criteria)
-    scores = {s.criterion_id: s for s in Score.objects.filter(period=period, participant=participant)
-              if s.criterion_id in specs}
+    scores = {
+        s.criterion_id: s
+        for s in Score.objects.filter(period=period, participant=participant)
+        if s.criterion_id in specs
+    }
     explanations = explain_scores(period=period, participant=participant, scores=scores, specs=specs)
-    readings = {(r.indicator_id, r.window_start): r
-                for r in Reading.objects.filter(period=period, participant=participant).select_related("entered_by")}
+    readings = {
+        (r.indicator_id, r.window_start): r
+        for r in Reading.objects.filter(period=period, participant=participant).select_related("entered_by")
+    }
     standing = Standing.objects.filter(period=period, participant=participant).select_related("group").first()
     windows = windows_for(period)
     rows = []
@@ -200,8 +227,18 @@ def participant_breakdown(*, participant: Participant, period: Period) -> Breakd
         else:
             value_text = rules.format_value(spec, score.value)
         target_text = f"{rules.SIGNS.get(spec.comparison, '')} {rules.format_value(spec, spec.target)}"
-        rows.append(CriterionRow(criterion, spec, score, value_text, target_text, _score_colour(spec, score), cells,
-                                 explanations.get(criterion.pk, "")))
+        rows.append(
+            CriterionRow(
+                criterion,
+                spec,
+                score,
+                value_text,
+                target_text,
+                _score_colour(spec, score),
+                cells,
+                explanations.get(criterion.pk, ""),
+            )
+        )
     return Breakdown(participant, period, standing, windows, rows)
 
 
@@ -218,16 +255,18 @@ def participant_chart_data(*, breakdown: Breakdown) -> list[dict]:
     labels = [w.label for w in breakdown.windows]
     charts = []
     for row in breakdown.rows:
-        charts.append({
-            "title": f"{row.criterion.order}. {row.criterion.name}",
-            "type": "line",
-            "labels": labels,
-            "unit": "%" if row.spec.kind == rules.RATE else row.spec.unit_label,
-            "datasets": [
-                {"label": str(breakdown.participant), "data": [_number(c.value) for c in row.cells]},
-                {"label": "Chỉ tiêu", "data": [_number(row.spec.target)] * len(labels), "dashed": True},
-            ],
-        })
+        charts.append(
+            {
+                "title": f"{row.criterion.order}. {row.criterion.name}",
+                "type": "line",
+                "labels": labels,
+                "unit": "%" if row.spec.kind == rules.RATE else row.spec.unit_label,
+                "datasets": [
+                    {"label": str(breakdown.participant), "data": [_number(c.value) for c in row.cells]},
+                    {"label": "Chỉ tiêu", "data": [_number(row.spec.target)] * len(labels), "dashed": True},
+                ],
+            }
+        )
     return charts
 
 
@@ -241,8 +280,7 @@ def plan_chart_data(*, period: Period, user: AbstractBaseUser, group: Group | No
     aggregates = (
         Reading.objects.filter(period=period, participant__in=participants)
         .values("indicator_id", "window_start")
-        .annotate(numerators=Sum("numerator"), denominators=Sum("denominator"), average=Avg("value"),
-                  count=Count("id"))
+        .annotate(numerators=Sum("numerator"), denominators=Sum("denominator"), average=Avg("value"), count=Count("id"))
     )
     by_key = {(a["indicator_id"], a["window_start"]): a for a in aggregates}
     windows = windows_for(period)
@@ -256,20 +294,25 @@ def plan_chart_data(*, period: Period, user: AbstractBaseUser, group: Group | No
             if row is None:
                 data.append(None)
             elif spec.kind == rules.RATE:
-                data.append(_number(Decimal(row["numerators"] or 0) * 100 / Decimal(row["denominators"]))
-                            if row["denominators"] else None)
+                data.append(
+                    _number(Decimal(row["numerators"] or 0) * 100 / Decimal(row["denominators"]))
+                    if row["denominators"]
+                    else None
+                )
             else:
                 data.append(_number(Decimal(str(row["average"]))) if row["average"] is not None else None)
-        charts.append({
-            "title": f"{criterion.order}. {criterion.name}",
-            "type": "line",
-            "labels": labels,
-            "unit": "%" if spec.kind == rules.RATE else spec.unit_label,
-            "datasets": [
-                {"label": "Toàn kế hoạch" if group is None else str(group), "data": data},
-                {"label": "Chỉ tiêu", "data": [_number(spec.target)] * len(labels), "dashed": True},
-            ],
-        })
+        charts.append(
+            {
+                "title": f"{criterion.order}. {criterion.name}",
+                "type": "line",
+                "labels": labels,
+                "unit": "%" if spec.kind == rules.RATE else spec.unit_label,
+                "datasets": [
+                    {"label": "Toàn kế hoạch" if group is None else str(group), "data": data},
+                    {"label": "Chỉ tiêu", "data": [_number(spec.target)] * len(labels), "dashed": True},
+                ],
+            }
+        )
     return charts
 
 
@@ -283,8 +326,10 @@ def period_comparison(*, plan: Plan, user: AbstractBaseUser, participant: Partic
         scores = scores.filter(participant=participant)
     else:
         scores = scores.filter(participant__in=Participant.objects.visible_to(user).filter(plan=plan))
-    averages = {(row["period_id"], row["criterion_id"]): row["average"]
-                for row in scores.values("period_id", "criterion_id").annotate(average=Avg("points"))}
+    averages = {
+        (row["period_id"], row["criterion_id"]): row["average"]
+        for row in scores.values("period_id", "criterion_id").annotate(average=Avg("points"))
+    }
     datasets = []
     for period in periods:
         data = []
@@ -307,15 +352,25 @@ def period_comparison(*, plan: Plan, user: AbstractBaseUser, participant: Partic
 def period_summaries(*, plan: Plan, user: AbstractBaseUser) -> list[dict]:
     """Per period: how many standings the user sees, their average ratio and how many are complete."""
     standings = Standing.objects.filter(period__plan=plan).visible_to(user)
-    rows = {row["period_id"]: row for row in standings.values("period_id").annotate(
-        count=Count("id"), average=Avg("ratio"),
-        complete=Count("id", filter=Q(readings_present__gte=F("readings_expected"))),
-    )}
+    rows = {
+        row["period_id"]: row
+        for row in standings.values("period_id").annotate(
+            count=Count("id"),
+            average=Avg("ratio"),
+            complete=Count("id", filter=Q(readings_present__gte=F("readings_expected"))),
+        )
+    }
     result = []
     for period in Period.objects.filter(plan=plan).order_by("start"):
         row = rows.get(period.pk, {})
-        result.append({"period": period, "count": row.get("count", 0), "average": row.get("average"),
-                       "complete": row.get("complete", 0)})
+        result.append(
+            {
+                "period": period,
+                "count": row.get("count", 0),
+                "average": row.get("average"),
+                "complete": row.get("complete", 0),
+            }
+        )
     return result
 
 
@@ -373,8 +428,17 @@ class ReadingExport:
     readings: Iterator[tuple]  # in ExportReading's field order
 
 
-READING_EXPORT_COLUMNS = ("participant_id", "indicator_id", "window_start", "numerator", "denominator", "value",
-                          "status", "entered_by_id", "note")
+READING_EXPORT_COLUMNS = (
+    "participant_id",
+    "indicator_id",
+    "window_start",
+    "numerator",
+    "denominator",
+    "value",
+    "status",
+    "entered_by_id",
+    "note",
+)
 READING_EXPORT_CHUNK = 5000
 
 
@@ -383,13 +447,18 @@ def readings_for_export(*, period: Period, user: AbstractBaseUser) -> ReadingExp
     participants, the readings streamed as plain tuples (never model instances) in the participants' display order:
     group, then the Vietnamese name order of rules.vi_sort_key (the standings' order, the same on every database)."""
     groups = {group.pk: group for group in Group.objects.filter(plan_id=period.plan_id)}
-    participants = [ExportParticipant(*row) for row in participants_for(user=user, period=period)
-                    .values_list("id", "name", "unit_name", "kind", "group_id")]
+    participants = [
+        ExportParticipant(*row)
+        for row in participants_for(user=user, period=period).values_list("id", "name", "unit_name", "kind", "group_id")
+    ]
 
     def position(participant: ExportParticipant) -> tuple:
         group = groups.get(participant.group_id)
-        return ((0, group.order, group.name, group.pk) if group else (1, 0, "", 0),
-                rules.vi_sort_key(participant.name), participant.id)
+        return (
+            (0, group.order, group.name, group.pk) if group else (1, 0, "", 0),
+            rules.vi_sort_key(participant.name),
+            participant.id,
+        )
 
     participants.sort(key=position)
     criteria = list(Criterion.objects.filter(plan_id=period.plan_id).order_by("order", "pk"))
@@ -397,15 +466,26 @@ def readings_for_export(*, period: Period, user: AbstractBaseUser) -> ReadingExp
     for kind in Participant.Kind.values:
         expected[kind] = list(dict.fromkeys(c.indicator_id for c in criteria if c.applies_to_kind(kind)))
     # The whole catalogue (a few hundred rows): a reading of an indicator no criterion reads any more still shows.
-    indicators = {row[0]: ExportIndicator(*row) for row in Indicator.objects.values_list(
-        "id", "name", "kind", "accumulation", "unit_label")}
-    people = {pk: (" ".join(part for part in (first, last) if part) or username)
-              for pk, username, first, last in get_user_model().objects.filter(
-                  Exists(Reading.objects.filter(period=period, entered_by=OuterRef("pk"))))
-              .values_list("pk", "username", "first_name", "last_name")}
-    return ReadingExport(period=period, windows=windows_for(period), groups=groups, participants=participants,
-                         indicators=indicators, expected=expected, people=people,
-                         readings=_export_readings(period, [p.id for p in participants]))
+    indicators = {
+        row[0]: ExportIndicator(*row)
+        for row in Indicator.objects.values_list("id", "name", "kind", "accumulation", "unit_label")
+    }
+    people = {
+        pk: (" ".join(part for part in (first, last) if part) or username)
+        for pk, username, first, last in get_user_model()
+        .objects.filter(Exists(Reading.objects.filter(period=period, entered_by=OuterRef("pk"))))
+        .values_list("pk", "username", "first_name", "last_name")
+    }
+    return ReadingExport(
+        period=period,
+        windows=windows_for(period),
+        groups=groups,
+        participants=participants,
+        indicators=indicators,
+        expected=expected,
+        people=people,
+        readings=_export_readings(period, [p.id for p in participants]),
+    )
 
 
 def _export_readings(period: Period, participant_ids: list[int]) -> Iterator[tuple]:
@@ -415,22 +495,30 @@ def _export_readings(period: Period, participant_ids: list[int]) -> Iterator[tup
     project runs on these two databases only: one path each, no third to keep in step."""
     if not participant_ids:
         return
-    table, columns = connection.ops.quote_name(Reading._meta.db_table), ", ".join(
-        f"r.{connection.ops.quote_name(Reading._meta.get_field(name).column)}" for name in READING_EXPORT_COLUMNS)
+    table, columns = (
+        connection.ops.quote_name(Reading._meta.db_table),
+        ", ".join(
+            f"r.{connection.ops.quote_name(Reading._meta.get_field(name).column)}" for name in READING_EXPORT_COLUMNS
+        ),
+    )
     if connection.vendor == "postgresql":
-        sql = (f"SELECT {columns} FROM unnest(%s::bigint[]) WITH ORDINALITY AS o(participant_id, position) "  # noqa: S608
-               f"JOIN {table} r ON r.participant_id = o.participant_id WHERE r.period_id = %s ORDER BY o.position")
+        sql = (
+            f"SELECT {columns} FROM unnest(%s::bigint[]) WITH ORDINALITY AS o(participant_id, position) "
+            f"JOIN {table} r ON r.participant_id = o.participant_id WHERE r.period_id = %s ORDER BY o.position"
+        )
         params: list = [participant_ids, period.pk]
         convert = None
     elif connection.vendor == "sqlite":
-        sql = (f"SELECT {columns} FROM json_each(%s) AS o JOIN {table} r ON r.participant_id = o.value "  # noqa: S608
-               f"WHERE r.period_id = %s ORDER BY o.key")
+        sql = (
+            f"SELECT {columns} FROM json_each(%s) AS o JOIN {table} r ON r.participant_id = o.value "
+            f"WHERE r.period_id = %s ORDER BY o.key"
+        )
         params = [json.dumps(participant_ids), period.pk]
         convert = _sqlite_reading
     else:
         raise ImproperlyConfigured(f"The readings export runs on PostgreSQL or SQLite, not {connection.vendor}.")
     disabled = connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
-    with (connection.cursor() if disabled else connection.chunked_cursor()) as cursor:
+    with connection.cursor() if disabled else connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(READING_EXPORT_CHUNK):
             yield from (rows if convert is None else map(convert, rows))

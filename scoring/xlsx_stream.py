@@ -62,8 +62,9 @@ class StreamingWorkbook:
         self.style_ids = {name: index for index, name in enumerate(self._style_names)}
         self.sheets: list[StreamingSheet] = []
 
-    def add_sheet(self, title: str, *, widths: Iterable[float] = (), frozen: str | None = None,
-                  merged: Iterable[str] = ()) -> StreamingSheet:
+    def add_sheet(
+        self, title: str, *, widths: Iterable[float] = (), frozen: str | None = None, merged: Iterable[str] = ()
+    ) -> StreamingSheet:
         sheet = StreamingSheet(self, title, widths=list(widths), frozen=frozen, merged=list(merged))
         self.sheets.append(sheet)
         return sheet
@@ -74,10 +75,14 @@ class StreamingWorkbook:
         sheets = order or self.sheets
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
             archive.writestr("[Content_Types].xml", self._content_types(len(sheets)))
-            archive.writestr("_rels/.rels", (
-                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PACKAGE_REL_NS}">'
-                f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
-                "</Relationships>"))
+            archive.writestr(
+                "_rels/.rels",
+                (
+                    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PACKAGE_REL_NS}">'
+                    f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
+                    "</Relationships>"
+                ),
+            )
             archive.writestr("xl/workbook.xml", self._workbook(sheets))
             archive.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels(len(sheets)))
             archive.writestr("xl/styles.xml", self._stylesheet())
@@ -89,8 +94,10 @@ class StreamingWorkbook:
                 sheet.file.close()
 
     def _content_types(self, count: int) -> str:
-        sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{index}.xml" ContentType="{SHEET_TYPE}"/>'
-                         for index in range(1, count + 1))
+        sheets = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{index}.xml" ContentType="{SHEET_TYPE}"/>'
+            for index in range(1, count + 1)
+        )
         return (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -105,19 +112,27 @@ class StreamingWorkbook:
 
     @staticmethod
     def _workbook(sheets: list[StreamingSheet]) -> str:
-        entries = "".join(f'<sheet name={quoteattr(sheet.title)} sheetId="{index}" r:id="rId{index}"/>'
-                          for index, sheet in enumerate(sheets, start=1))
-        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><bookViews><workbookView/></bookViews>'
-                f"<sheets>{entries}</sheets></workbook>")
+        entries = "".join(
+            f'<sheet name={quoteattr(sheet.title)} sheetId="{index}" r:id="rId{index}"/>'
+            for index, sheet in enumerate(sheets, start=1)
+        )
+        return (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><bookViews><workbookView/></bookViews>'
+            f"<sheets>{entries}</sheets></workbook>"
+        )
 
     @staticmethod
     def _workbook_rels(count: int) -> str:
-        sheets = "".join(f'<Relationship Id="rId{index}" Type="{REL_NS}/worksheet" '
-                         f'Target="worksheets/sheet{index}.xml"/>' for index in range(1, count + 1))
-        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PACKAGE_REL_NS}">'
-                f'{sheets}<Relationship Id="rId{count + 1}" Type="{REL_NS}/styles" Target="styles.xml"/>'
-                "</Relationships>")
+        sheets = "".join(
+            f'<Relationship Id="rId{index}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{index}.xml"/>'
+            for index in range(1, count + 1)
+        )
+        return (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PACKAGE_REL_NS}">'
+            f'{sheets}<Relationship Id="rId{count + 1}" Type="{REL_NS}/styles" Target="styles.xml"/>'
+            "</Relationships>"
+        )
 
     def _stylesheet(self) -> str:
         formats: dict[str, int] = {}
@@ -133,8 +148,13 @@ class StreamingWorkbook:
                 fonts.append(font)
             if style.fill not in fills:
                 fills.append(style.fill)
-            attributes = [f'numFmtId="{format_id}"', f'fontId="{fonts.index(font)}"',
-                          f'fillId="{fills.index(style.fill)}"', 'borderId="0"', 'xfId="0"']
+            attributes = [
+                f'numFmtId="{format_id}"',
+                f'fontId="{fonts.index(font)}"',
+                f'fillId="{fills.index(style.fill)}"',
+                'borderId="0"',
+                'xfId="0"',
+            ]
             if format_id:
                 attributes.append('applyNumberFormat="1"')
             if font != fonts[0]:
@@ -145,17 +165,23 @@ class StreamingWorkbook:
                 attributes.append('applyAlignment="1"')
                 xfs.append(f'<xf {" ".join(attributes)}><alignment wrapText="1" vertical="center"/></xf>')
             else:
-                xfs.append(f'<xf {" ".join(attributes)}/>')
-        number_formats = "".join(f'<numFmt numFmtId="{number}" formatCode={quoteattr(code)}/>'
-                                 for code, number in formats.items())
-        font_xml = "".join(f'<font>{"<b/>" if bold else ""}<sz val="{size}"/><name val="Calibri"/><family val="2"/>'
-                           "</font>" for bold, size in fonts)
+                xfs.append(f"<xf {' '.join(attributes)}/>")
+        number_formats = "".join(
+            f'<numFmt numFmtId="{number}" formatCode={quoteattr(code)}/>' for code, number in formats.items()
+        )
+        font_xml = "".join(
+            f'<font>{"<b/>" if bold else ""}<sz val="{size}"/><name val="Calibri"/><family val="2"/></font>'
+            for bold, size in fonts
+        )
         fill_xml = "".join(
-            '<fill><patternFill patternType="none"/></fill>' if fill is None
-            else '<fill><patternFill patternType="gray125"/></fill>' if fill == "gray125"
+            '<fill><patternFill patternType="none"/></fill>'
+            if fill is None
+            else '<fill><patternFill patternType="gray125"/></fill>'
+            if fill == "gray125"
             else f'<fill><patternFill patternType="solid"><fgColor rgb="FF{fill}"/><bgColor indexed="64"/>'
-                 "</patternFill></fill>"
-            for fill in fills)
+            "</patternFill></fill>"
+            for fill in fills
+        )
         return (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{MAIN_NS}">'
             + (f'<numFmts count="{len(formats)}">{number_formats}</numFmts>' if formats else "")
@@ -170,8 +196,9 @@ class StreamingWorkbook:
 class StreamingSheet:
     """One worksheet written row by row to a temporary file (its XML), closed when the workbook is saved."""
 
-    def __init__(self, workbook: StreamingWorkbook, title: str, *, widths: list[float], frozen: str | None,
-                 merged: list[str]) -> None:
+    def __init__(
+        self, workbook: StreamingWorkbook, title: str, *, widths: list[float], frozen: str | None, merged: list[str]
+    ) -> None:
         self.title = title
         self.rows = 0
         self._merged = merged
@@ -182,11 +209,19 @@ class StreamingSheet:
         self._letters: list[str] = []
         self.file = tempfile.TemporaryFile()
         self._write = self._buffered_writer()
-        self._write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}" '
-                    f'xmlns:r="{REL_NS}">{self._sheet_view(frozen)}<sheetFormatPr defaultRowHeight="15"/>')
+        self._write(
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}" '
+            f'xmlns:r="{REL_NS}">{self._sheet_view(frozen)}<sheetFormatPr defaultRowHeight="15"/>'
+        )
         if widths:
-            self._write("<cols>" + "".join(f'<col min="{index}" max="{index}" width="{width}" customWidth="1"/>'
-                                           for index, width in enumerate(widths, start=1)) + "</cols>")
+            self._write(
+                "<cols>"
+                + "".join(
+                    f'<col min="{index}" max="{index}" width="{width}" customWidth="1"/>'
+                    for index, width in enumerate(widths, start=1)
+                )
+                + "</cols>"
+            )
         self._write("<sheetData>")
 
     def _buffered_writer(self):
@@ -212,15 +247,17 @@ class StreamingSheet:
         if not frozen:
             return '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
         letters = frozen.rstrip("0123456789")
-        row = int(frozen[len(letters):])
-        column = sum((ord(char) - 64) * 26 ** power for power, char in enumerate(reversed(letters.upper())))
+        row = int(frozen[len(letters) :])
+        column = sum((ord(char) - 64) * 26**power for power, char in enumerate(reversed(letters.upper())))
         splits = (f' xSplit="{column - 1}"' if column > 1 else "") + (f' ySplit="{row - 1}"' if row > 1 else "")
-        pane = ("bottomRight" if column > 1 and row > 1 else "topRight" if column > 1 else "bottomLeft")
+        pane = "bottomRight" if column > 1 and row > 1 else "topRight" if column > 1 else "bottomLeft"
         # As openpyxl writes it (which Excel opens): the other panes' selections, then the active one.
         others = '<selection pane="topRight"/><selection pane="bottomLeft"/>' if pane == "bottomRight" else ""
-        return (f'<sheetViews><sheetView workbookViewId="0"><pane{splits} topLeftCell="{frozen}" '
-                f'activePane="{pane}" state="frozen"/>{others}<selection pane="{pane}" activeCell="{frozen}" '
-                f'sqref="{frozen}"/></sheetView></sheetViews>')
+        return (
+            f'<sheetViews><sheetView workbookViewId="0"><pane{splits} topLeftCell="{frozen}" '
+            f'activePane="{pane}" state="frozen"/>{others}<selection pane="{pane}" activeCell="{frozen}" '
+            f'sqref="{frozen}"/></sheetView></sheetViews>'
+        )
 
     def append(self, cells: list[tuple[Any, str | None]] | tuple[tuple[Any, str | None], ...]) -> None:
         """One row of (value, style name) pairs; None or "" leaves the cell blank (a style alone is kept). Ints come
@@ -268,8 +305,12 @@ class StreamingSheet:
         self._closed = True
         self._write("</sheetData>")
         if self._merged:
-            self._write(f'<mergeCells count="{len(self._merged)}">'
-                        + "".join(f'<mergeCell ref="{ref}"/>' for ref in self._merged) + "</mergeCells>")
-        self._write('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-                    "</worksheet>")
+            self._write(
+                f'<mergeCells count="{len(self._merged)}">'
+                + "".join(f'<mergeCell ref="{ref}"/>' for ref in self._merged)
+                + "</mergeCells>"
+            )
+        self._write(
+            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+        )
         self._write()

@@ -19,7 +19,7 @@ def run_at_once(*calls: Callable[[], Any], timeout: float = 60) -> list[Any]:
         try:
             barrier.wait()
             outcomes[index] = call()
-        except BaseException as error:  # noqa: BLE001 - handed back to the test
+        except BaseException as error:
             outcomes[index] = error
         finally:
             connection.close()

@@ -77,6 +77,12 @@ def collective(plan: Plan, unit: Unit, group: Group | None = None) -> Participan
 
 def individual(plan: Plan, person: Person, group: Group | None = None) -> Participant:
     return Participant.objects.create(
-        plan=plan, kind="individual", person=person, unit=person.unit, group=group, name=person.full_name,
-        position=person.position, unit_name=person.unit.name,
+        plan=plan,
+        kind="individual",
+        person=person,
+        unit=person.unit,
+        group=group,
+        name=person.full_name,
+        position=person.position,
+        unit_name=person.unit.name,
     )

@@ -53,8 +53,13 @@ def close_period(*, period: Period, by: AbstractBaseUser | None = None, job_id: 
     with transaction.atomic():
         period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
         if by is not None:
-            ensure_role(by, period.plan.issuer, Role.LANH_DAO, Role.QUAN_TRI,
-                        message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được chốt đợt thi đua."))
+            ensure_role(
+                by,
+                period.plan.issuer,
+                Role.LANH_DAO,
+                Role.QUAN_TRI,
+                message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được chốt đợt thi đua."),
+            )
         if period.status == Period.Status.CLOSED:
             return CloseResult(period.pk, False, period.standings.count(), period.nominations.count(), 0)
 
@@ -71,8 +76,12 @@ def close_period(*, period: Period, by: AbstractBaseUser | None = None, job_id: 
         period.save(update_fields=["status", "closed_at"])
         report_progress_now(job_id, 90, _("Đang gửi thông báo"))
         notices = _notify_period_closed(period)
-        report_progress_now(job_id, 100, _("Đã chốt: %(standings)s xếp hạng, %(nominations)s đề xuất khen thưởng") % {
-            "standings": period.standings.count(), "nominations": period.nominations.count()})
+        report_progress_now(
+            job_id,
+            100,
+            _("Đã chốt: %(standings)s xếp hạng, %(nominations)s đề xuất khen thưởng")
+            % {"standings": period.standings.count(), "nominations": period.nominations.count()},
+        )
     return CloseResult(period.pk, True, period.standings.count(), period.nominations.count(), len(notices))
 
 
@@ -88,15 +97,17 @@ def _notify_period_closed(period: Period) -> list[Notice]:
     created: list[Notice] = []
     for membership in recipients:
         notice, is_new = Notice.objects.get_or_create(
-            user=membership.user, key=f"period-closed-{period.pk}-{period.closed_at:%Y%m%d%H%M%S}",
+            user=membership.user,
+            key=f"period-closed-{period.pk}-{period.closed_at:%Y%m%d%H%M%S}",
             defaults={"title": title, "body": body, "url": url},
         )
         if is_new:
             created.append(notice)
     emails = sorted({notice.user.email for notice in created if notice.user.email})
     if emails:
-        transaction.on_commit(lambda: send_mail(title, f"{body}\n\n{url}", settings.DEFAULT_FROM_EMAIL, emails,
-                                                fail_silently=True))
+        transaction.on_commit(
+            lambda: send_mail(title, f"{body}\n\n{url}", settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True)
+        )
     return created
 
 
@@ -106,8 +117,9 @@ def reopen_period(*, period: Period, by: AbstractBaseUser, reason: str) -> Perio
     from scoring.services.scores import unfreeze_standings
 
     period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
-    ensure_role(by, period.plan.issuer, Role.LANH_DAO,
-                message=_("Chỉ lãnh đạo của đơn vị ban hành được mở lại đợt thi đua."))
+    ensure_role(
+        by, period.plan.issuer, Role.LANH_DAO, message=_("Chỉ lãnh đạo của đơn vị ban hành được mở lại đợt thi đua.")
+    )
     if not reason or not reason.strip():
         raise ValidationError(_("Vui lòng nhập lý do mở lại đợt thi đua."))
     if period.status != Period.Status.CLOSED:
@@ -128,11 +140,15 @@ def periods_due_for_close(*, today: dt.date | None = None) -> list[Period]:
     cutoff = today - dt.timedelta(days=settings.THIDUA_CLOSE_GRACE_DAYS)
     return list(
         Period.objects.filter(status=Period.Status.OPEN, end__lt=cutoff, plan__status=Plan.Status.ACTIVE)
-        .select_related("plan").order_by("end", "pk")
+        .select_related("plan")
+        .order_by("end", "pk")
     )
 
 
 def missing_before_close(*, period: Period) -> list[Standing]:
     """Standings of the period whose readings are incomplete: shown on the close confirmation."""
-    return [standing for standing in period.standings.select_related("participant", "group").order_by("name")
-            if standing.readings_present < standing.readings_expected]
+    return [
+        standing
+        for standing in period.standings.select_related("participant", "group").order_by("name")
+        if standing.readings_present < standing.readings_expected
+    ]

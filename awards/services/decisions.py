@@ -32,19 +32,34 @@ if TYPE_CHECKING:
 
 DRAFT_ROLES = (Role.LANH_DAO, Role.QUAN_TRI)
 EDITABLE_FIELDS = (
-    "number", "signed_on", "place", "summary", "legal_bases", "proposal_basis",
-    "article_1", "article_2", "article_3", "recipients",
+    "number",
+    "signed_on",
+    "place",
+    "summary",
+    "legal_bases",
+    "proposal_basis",
+    "article_1",
+    "article_2",
+    "article_3",
+    "recipients",
 )
 # The party committee named in the recipients, by the issuer's kind.
 PARTY_COMMITTEE = {
-    "xa": "Đảng ủy", "phuong": "Đảng ủy", "thi_tran": "Đảng ủy", "tinh": "Tỉnh ủy", "thanh_pho_tw": "Thành ủy",
-    "huyen": "Huyện ủy", "thi_xa": "Thị ủy", "thanh_pho": "Thành ủy",
+    "xa": "Đảng ủy",
+    "phuong": "Đảng ủy",
+    "thi_tran": "Đảng ủy",
+    "tinh": "Tỉnh ủy",
+    "thanh_pho_tw": "Thành ủy",
+    "huyen": "Huyện ủy",
+    "thi_xa": "Thị ủy",
+    "thanh_pho": "Thành ủy",
 }
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Wording: pure helpers over model instances (no queries beyond what is passed in)
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
@@ -55,7 +70,7 @@ def _upper_first(text: str) -> str:
 
 
 def issuer_phrase(unit: Unit) -> str:
-    """"xã Tây Hiếu" for Xã Tây Hiếu, as it follows "Ủy ban nhân dân" or "Chủ tịch UBND" in a sentence."""
+    """ "xã Tây Hiếu" for Xã Tây Hiếu, as it follows "Ủy ban nhân dân" or "Chủ tịch UBND" in a sentence."""
     return _lower_first(unit.name) if unit.is_administrative else unit.name
 
 
@@ -76,7 +91,7 @@ def authority_line(unit: Unit) -> str:
 
 
 def signature_lines(decision: Decision) -> list[str]:
-    """"CHỦ TỊCH", or "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" when a deputy signs (Nghị định 30/2020)."""
+    """ "CHỦ TỊCH", or "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" when a deputy signs (Nghị định 30/2020)."""
     if decision.signer_is_deputy:
         return ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
     return ["CHỦ TỊCH"]
@@ -87,7 +102,7 @@ def movement_name(title: str) -> str:
     quoted = re.search(r"[“\"](.+?)[”\"]", title)
     prefix = r"^(phát động|thực hiện)\s+phong trào thi đua\s+"
     name = quoted.group(1) if quoted else re.sub(prefix, "", title, flags=re.I)
-    return "“" + name.strip().strip("“”\"") + "”"
+    return "“" + name.strip().strip('“”"') + "”"
 
 
 def _count(number: int) -> str:
@@ -111,13 +126,14 @@ def _who(collectives: int, individuals: int) -> str:
 
 
 def _certificate_word(award_kind: AwardKind) -> str:
-    """"GIẤY KHEN" → "Giấy khen", as it reads inside a sentence."""
+    """ "GIẤY KHEN" → "Giấy khen", as it reads inside a sentence."""
     return _upper_first(award_kind.certificate_title.lower())
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # The attached list and its amounts
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def amounts_for(award_kind: AwardKind, rule: RewardRule) -> money.RewardAmounts:
     """The award kind's individual and collective amounts under a reward rule."""
@@ -138,21 +154,24 @@ def _line_order(nomination: Nomination) -> tuple:
 def build_lines(nominations: list[Nomination], amounts: money.RewardAmounts | None) -> list[dict[str, Any]]:
     """The attached list: collectives (I) then individuals (II), each by rank then name, with the amount."""
     lines = []
-    for nomination in sorted(nominations, key=lambda n: (n.participant.kind != Participant.Kind.COLLECTIVE,
-                                                          *_line_order(n))):
+    for nomination in sorted(
+        nominations, key=lambda n: (n.participant.kind != Participant.Kind.COLLECTIVE, *_line_order(n))
+    ):
         collective = nomination.participant.kind == Participant.Kind.COLLECTIVE
         amount = None
         if amounts is not None:
             amount = (amounts.collective if collective else amounts.individual).rounded
-        lines.append({
-            "nomination_id": nomination.pk,
-            "kind": Participant.Kind.COLLECTIVE if collective else Participant.Kind.INDIVIDUAL,
-            "name": nomination.name,
-            "position": "" if collective else nomination.position,
-            "unit_name": nomination.unit_name,
-            "achievement": nomination.achievement,
-            "amount": amount,
-        })
+        lines.append(
+            {
+                "nomination_id": nomination.pk,
+                "kind": Participant.Kind.COLLECTIVE if collective else Participant.Kind.INDIVIDUAL,
+                "name": nomination.name,
+                "position": "" if collective else nomination.position,
+                "unit_name": nomination.unit_name,
+                "achievement": nomination.achievement,
+                "amount": amount,
+            }
+        )
     return lines
 
 
@@ -169,15 +188,17 @@ def decision_date(decision: Decision) -> dt.date:
 # Composing a draft
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def _legal_bases(*, issuer: Unit, plan, on: dt.date) -> list[str]:
     bases = [text.citation for text in legal_texts_in_force(on, province_of(issuer))]
-    plan_line = _("Căn cứ Kế hoạch số %(number)s") % {"number": plan.number_display} if plan.number else _(
-        "Căn cứ Kế hoạch"
+    plan_line = (
+        _("Căn cứ Kế hoạch số %(number)s") % {"number": plan.number_display} if plan.number else _("Căn cứ Kế hoạch")
     )
     if plan.issued_on:
         plan_line += " " + official_date(plan.issued_on)
     plan_line += _(" của Ủy ban nhân dân %(issuer)s về %(title)s") % {
-        "issuer": issuer_phrase(plan.issuer), "title": _lower_first(plan.title),
+        "issuer": issuer_phrase(plan.issuer),
+        "title": _lower_first(plan.title),
     }
     return [*bases, plan_line]
 
@@ -196,23 +217,34 @@ def _article_2(*, decision: Decision, lines: list[dict], amounts: money.RewardAm
     individuals = len(lines) - collectives
     parts = []
     if collectives:
-        parts.append(_("mỗi tập thể được tặng %(word)s kèm theo mức tiền thưởng %(amount)s đồng (%(words)s)") % {
-            "word": word, "amount": format_number(amounts.collective.rounded),
-            "words": money.amount_in_words(amounts.collective.rounded),
-        })
+        parts.append(
+            _("mỗi tập thể được tặng %(word)s kèm theo mức tiền thưởng %(amount)s đồng (%(words)s)")
+            % {
+                "word": word,
+                "amount": format_number(amounts.collective.rounded),
+                "words": money.amount_in_words(amounts.collective.rounded),
+            }
+        )
     if individuals:
-        parts.append(_("mỗi cá nhân được tặng %(word)s kèm theo mức tiền thưởng %(amount)s đồng (%(words)s)") % {
-            "word": word, "amount": format_number(amounts.individual.rounded),
-            "words": money.amount_in_words(amounts.individual.rounded),
-        })
+        parts.append(
+            _("mỗi cá nhân được tặng %(word)s kèm theo mức tiền thưởng %(amount)s đồng (%(words)s)")
+            % {
+                "word": word,
+                "amount": format_number(amounts.individual.rounded),
+                "words": money.amount_in_words(amounts.individual.rounded),
+            }
+        )
     total = sum(line["amount"] for line in lines)
     return _(
         "%(parts)s, tính theo mức lương cơ sở %(base)s đồng. Tổng số tiền thưởng: %(total)s đồng (%(total_words)s). "
         "Kinh phí khen thưởng chi từ Quỹ thi đua, khen thưởng của %(issuer)s năm %(year)s."
     ) % {
-        "parts": _upper_first("; ".join(parts)), "base": format_number(amounts.base_salary),
-        "total": format_number(total), "total_words": money.amount_in_words(total),
-        "issuer": issuer_phrase(decision.issuer), "year": on.year,
+        "parts": _upper_first("; ".join(parts)),
+        "base": format_number(amounts.base_salary),
+        "total": format_number(total),
+        "total_words": money.amount_in_words(total),
+        "issuer": issuer_phrase(decision.issuer),
+        "year": on.year,
     }
 
 
@@ -223,9 +255,13 @@ def _recipients(*, issuer: Unit, on: dt.date) -> list[str]:
         recipients.append(office.name)
     if issuer.is_administrative:
         word = Unit.KIND_WORDS[issuer.kind]
-        recipients.append(_("Thường trực %(party)s, HĐND %(level)s") % {
-            "party": PARTY_COMMITTEE.get(issuer.kind, "Đảng ủy"), "level": word,
-        })
+        recipients.append(
+            _("Thường trực %(party)s, HĐND %(level)s")
+            % {
+                "party": PARTY_COMMITTEE.get(issuer.kind, "Đảng ủy"),
+                "level": word,
+            }
+        )
         recipients.append(_("Chủ tịch, các Phó Chủ tịch UBND %(level)s") % {"level": word})
     recipients.append(_("Lưu: VT, VP"))
     return recipients
@@ -243,15 +279,20 @@ def _compose(decision: Decision, nominations: list[Nomination], rule: RewardRule
     decision.place = issuer.short_name or issuer.name
     decision.issuer_name_lines = issuer_name_lines(issuer)
     decision.authority_line = authority_line(issuer)
-    decision.summary = _("Về việc khen thưởng %(who)s có thành tích xuất sắc trong phong trào thi đua %(movement)s "
-                         "(%(stage)s)") % {"who": _who(collectives, individuals), "movement": movement, "stage": stage}
+    decision.summary = _(
+        "Về việc khen thưởng %(who)s có thành tích xuất sắc trong phong trào thi đua %(movement)s (%(stage)s)"
+    ) % {"who": _who(collectives, individuals), "movement": movement, "stage": stage}
     decision.legal_bases = _legal_bases(issuer=issuer, plan=plan, on=on)
     decision.proposal_basis = _proposal_basis(issuer=issuer, period=period)
     decision.article_1 = _(
         "Tặng %(award)s cho %(recipients)s (có danh sách kèm theo) đã có thành tích xuất sắc trong phong trào thi "
         "đua %(movement)s, %(stage)s."
-    ) % {"award": decision.award_kind.name, "recipients": _recipients_phrase(collectives, individuals),
-         "movement": movement, "stage": stage}
+    ) % {
+        "award": decision.award_kind.name,
+        "recipients": _recipients_phrase(collectives, individuals),
+        "movement": movement,
+        "stage": stage,
+    }
     decision.article_2 = _article_2(decision=decision, lines=lines, amounts=amounts, on=on)
     decision.article_3 = _(
         "Quyết định này có hiệu lực kể từ ngày ký. Văn phòng Ủy ban nhân dân %(issuer)s, bộ phận Tài chính – Kế toán, "
@@ -266,8 +307,10 @@ def _compose(decision: Decision, nominations: list[Nomination], rule: RewardRule
 def _rule_or_error(on: dt.date) -> RewardRule:
     rule = reward_rule_on(on)
     if rule is None:
-        raise ValidationError(_("Chưa có mức lương cơ sở áp dụng cho ngày %(date)s; hãy nạp dữ liệu tham chiếu.") % {
-            "date": on.strftime("%d/%m/%Y")})
+        raise ValidationError(
+            _("Chưa có mức lương cơ sở áp dụng cho ngày %(date)s; hãy nạp dữ liệu tham chiếu.")
+            % {"date": on.strftime("%d/%m/%Y")}
+        )
     return rule
 
 
@@ -279,6 +322,7 @@ def _save(decision: Decision, reason: str, **kwargs: Any) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # Services
 # ---------------------------------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def create_draft_decision(
@@ -324,8 +368,10 @@ def _check_number_free(decision: Decision, number: int | None, year: int) -> Non
         raise ValidationError(_("Số quyết định phải là số nguyên dương."))
     taken = Decision.objects.filter(issuer=decision.issuer, year=year, number=number).exclude(pk=decision.pk)
     if taken.exists():
-        raise ValidationError(_("Số %(number)s/%(symbol)s năm %(year)s đã được dùng cho quyết định khác.") % {
-            "number": f"{number:02d}", "symbol": decision.symbol, "year": year})
+        raise ValidationError(
+            _("Số %(number)s/%(symbol)s năm %(year)s đã được dùng cho quyết định khác.")
+            % {"number": f"{number:02d}", "symbol": decision.symbol, "year": year}
+        )
 
 
 @transaction.atomic
@@ -335,8 +381,9 @@ def update_draft(*, decision: Decision, by: AbstractBaseUser, **changes: Any) ->
     When the date moves, the parts that depend on it (the texts in force and the amounts) are recomposed,
     unless the same edit also changed them by hand.
     """
-    decision = Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(
-        pk=decision.pk)
+    decision = (
+        Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(pk=decision.pk)
+    )
     ensure_role(by, decision.issuer, *DRAFT_ROLES)
     _ensure_draft(decision)
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -364,8 +411,9 @@ def update_draft(*, decision: Decision, by: AbstractBaseUser, **changes: Any) ->
 @transaction.atomic
 def regenerate_draft(*, decision: Decision, by: AbstractBaseUser) -> Decision:
     """Recompose every generated part of a draft from its nominations and date (after a change of rule or text)."""
-    decision = Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(
-        pk=decision.pk)
+    decision = (
+        Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(pk=decision.pk)
+    )
     ensure_role(by, decision.issuer, *DRAFT_ROLES)
     _ensure_draft(decision)
     on = decision_date(decision)
@@ -402,11 +450,14 @@ def signing_membership(user: AbstractBaseUser, issuer: Unit) -> Membership:
     """The user's chairman (or deputy) membership on the issuer itself; PermissionDenied for anyone else."""
     membership = (
         Membership.objects.filter(user=user, unit=issuer, role=Role.LANH_DAO).order_by("is_deputy").first()
-        if user.is_authenticated else None
+        if user.is_authenticated
+        else None
     )
     if membership is None:
-        raise PermissionDenied(_("Chỉ Chủ tịch hoặc Phó Chủ tịch của %(issuer)s được ký quyết định này.") % {
-            "issuer": decision_issuer_name(issuer)})
+        raise PermissionDenied(
+            _("Chỉ Chủ tịch hoặc Phó Chủ tịch của %(issuer)s được ký quyết định này.")
+            % {"issuer": decision_issuer_name(issuer)}
+        )
     return membership
 
 
@@ -426,8 +477,9 @@ def sign_decision(*, decision: Decision, by: AbstractBaseUser, password: str) ->
     Takes the next number of the year unless one was written in; records the base salary in force on the
     signing date, the signer and the list as signed; then queues the PDF once the transaction commits.
     """
-    decision = Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(
-        pk=decision.pk)
+    decision = (
+        Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(pk=decision.pk)
+    )
     membership = signing_membership(by, decision.issuer)
     if decision.status == Decision.Status.SIGNED:
         raise ValidationError(_("Quyết định này đã được ký, không ký lại."))
@@ -438,11 +490,17 @@ def sign_decision(*, decision: Decision, by: AbstractBaseUser, password: str) ->
     on = decision_date(decision)
     rule = _rule_or_error(on)
     if decision.base_salary and decision.base_salary != rule.base_salary:
-        raise ValidationError(_(
-            "Mức lương cơ sở ngày %(date)s là %(new)s đồng, khác với dự thảo (%(old)s đồng). Hãy tạo lại nội dung "
-            "dự thảo trước khi ký."
-        ) % {"date": on.strftime("%d/%m/%Y"), "new": format_number(rule.base_salary),
-             "old": format_number(decision.base_salary)})
+        raise ValidationError(
+            _(
+                "Mức lương cơ sở ngày %(date)s là %(new)s đồng, khác với dự thảo (%(old)s đồng). Hãy tạo lại nội dung "
+                "dự thảo trước khi ký."
+            )
+            % {
+                "date": on.strftime("%d/%m/%Y"),
+                "new": format_number(rule.base_salary),
+                "old": format_number(decision.base_salary),
+            }
+        )
     lines = build_lines(_draft_nominations(decision), amounts_for(decision.award_kind, rule))
     if not lines:
         raise ValidationError(_("Dự thảo không còn ai trong danh sách khen thưởng."))

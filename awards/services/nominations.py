@@ -68,11 +68,16 @@ OFFICE_ROLES = (Role.NHAP_LIEU, Role.QUAN_TRI)
 # Helpers shared by the services
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def rules_for_period(period: Period) -> list[QuotaRule]:
     """The plan's quota rules that apply to a period: a rule for this period replaces an every-period rule with the
     same group and award kind."""
-    rules = list(QuotaRule.objects.filter(plan_id=period.plan_id).filter(Q(period__isnull=True) | Q(period=period))
-                 .select_related("award_kind", "group").order_by("pk"))
+    rules = list(
+        QuotaRule.objects.filter(plan_id=period.plan_id)
+        .filter(Q(period__isnull=True) | Q(period=period))
+        .select_related("award_kind", "group")
+        .order_by("pk")
+    )
     specific = {(r.group_id, r.award_kind_id) for r in rules if r.period_id}
     return [r for r in rules if r.period_id or (r.group_id, r.award_kind_id) not in specific]
 
@@ -110,25 +115,32 @@ def quota_limit(rule: QuotaRule, kind: str) -> int:
 
 def _conflict(nomination: Nomination) -> ValidationError:
     return ValidationError(
-        _("Đề nghị của %(name)s vừa được người khác cập nhật (phiên bản %(version)s). "
-          "Vui lòng tải lại trang và thực hiện lại.") % {"name": nomination.name, "version": nomination.version},
+        _(
+            "Đề nghị của %(name)s vừa được người khác cập nhật (phiên bản %(version)s). "
+            "Vui lòng tải lại trang và thực hiện lại."
+        )
+        % {"name": nomination.name, "version": nomination.version},
         code="conflict",
     )
 
 
 def _lock(nomination: Nomination, expected_version: int | None) -> Nomination:
     """Re-read the nomination under a row lock; refuse when the user's copy is stale."""
-    current = (Nomination.objects.select_for_update(of=("self",))
-               .select_related("period__plan__issuer", "participant__unit", "participant__person__unit",
-                               "quota_rule", "award_kind")
-               .get(pk=nomination.pk))
+    current = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related(
+            "period__plan__issuer", "participant__unit", "participant__person__unit", "quota_rule", "award_kind"
+        )
+        .get(pk=nomination.pk)
+    )
     if expected_version is not None and int(expected_version) != current.version:
         raise _conflict(current)
     return current
 
 
-def _move(nomination: Nomination, to: str, *, by: AbstractBaseUser | None, reason: str = "",
-          fields: tuple[str, ...] = ()) -> Nomination:
+def _move(
+    nomination: Nomination, to: str, *, by: AbstractBaseUser | None, reason: str = "", fields: tuple[str, ...] = ()
+) -> Nomination:
     """Change status, bump the version, save and write the transition row (caller holds the row lock)."""
     old = nomination.status
     nomination.status = to
@@ -145,41 +157,74 @@ def _touch(nomination: Nomination, fields: tuple[str, ...] = ()) -> None:
 
 
 def _ensure_office(user: AbstractBaseUser, nomination: Nomination) -> None:
-    ensure_role(user, participant_unit(nomination.participant), *OFFICE_ROLES,
-                message=_("Chỉ cán bộ nhập liệu của đơn vị được chuẩn bị hồ sơ đề nghị khen thưởng."))
+    ensure_role(
+        user,
+        participant_unit(nomination.participant),
+        *OFFICE_ROLES,
+        message=_("Chỉ cán bộ nhập liệu của đơn vị được chuẩn bị hồ sơ đề nghị khen thưởng."),
+    )
 
 
 def _ensure_chairman(user: AbstractBaseUser, period: Period) -> None:
-    ensure_role(user, period.plan.issuer, Role.LANH_DAO,
-                message=_("Chỉ lãnh đạo của đơn vị ban hành kế hoạch được quyết định khen thưởng."))
+    ensure_role(
+        user,
+        period.plan.issuer,
+        Role.LANH_DAO,
+        message=_("Chỉ lãnh đạo của đơn vị ban hành kế hoạch được quyết định khen thưởng."),
+    )
 
 
 def _copies(participant: Participant) -> dict:
     """Name, position and unit as they are now: the nomination keeps them even after a move or a merger."""
     if participant.kind == Participant.Kind.INDIVIDUAL and participant.person_id:
         person = participant.person
-        return {"name": person.full_name, "position": person.position or participant.position,
-                "unit_name": person.unit.name if person.unit_id else participant.unit_name}
+        return {
+            "name": person.full_name,
+            "position": person.position or participant.position,
+            "unit_name": person.unit.name if person.unit_id else participant.unit_name,
+        }
     unit = participant.unit
     parent = Unit.objects.get_parent(unit) if unit is not None and unit.level == "section" else None
-    return {"name": participant.name or unit.name, "position": "",
-            "unit_name": participant.unit_name or (parent.name if parent else "")}
+    return {
+        "name": participant.name or unit.name,
+        "position": "",
+        "unit_name": participant.unit_name or (parent.name if parent else ""),
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # The quota engine on a period
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def engine_entries(period: Period) -> list[quota.Entry]:
     """The period's frozen standings as engine entries, with conditions recorded as not met (plain rows, not model
     instances: a national period has 13,000 standings, each with its participant, person and units)."""
-    standings = list(Standing.objects.filter(period=period, frozen=True).order_by("group_id", "rank", "participant_id")
-                     .values_list("participant_id", "participant__kind", "participant__name", "participant__person_id",
-                                  "participant__unit__path", "participant__person__unit__path", "group_id",
-                                  "group__name", "rank", "ratio", "tied", "readings_expected", "readings_present"))
+    standings = list(
+        Standing.objects.filter(period=period, frozen=True)
+        .order_by("group_id", "rank", "participant_id")
+        .values_list(
+            "participant_id",
+            "participant__kind",
+            "participant__name",
+            "participant__person_id",
+            "participant__unit__path",
+            "participant__person__unit__path",
+            "group_id",
+            "group__name",
+            "rank",
+            "ratio",
+            "tied",
+            "readings_expected",
+            "readings_present",
+        )
+    )
     failed: dict[int, list[str]] = defaultdict(list)
-    checks = (ConditionCheck.objects.filter(nomination__period=period, confirmed=False)
-              .select_related("condition", "nomination").order_by("condition__order", "condition_id"))
+    checks = (
+        ConditionCheck.objects.filter(nomination__period=period, confirmed=False)
+        .select_related("condition", "nomination")
+        .order_by("condition__order", "condition_id")
+    )
     for check in checks:
         texts = failed[check.nomination.participant_id]
         if check.condition.text not in texts:
@@ -190,29 +235,59 @@ def engine_entries(period: Period) -> list[quota.Entry]:
             sizes[(group_id, kind)] += 1
     labels: dict[int, str] = {}
     entries = []
-    for (participant_id, kind, name, person_id, unit_path, person_unit_path, group_id, group_name, rank, ratio, tied,
-         expected, present) in standings:
+    for (
+        participant_id,
+        kind,
+        name,
+        person_id,
+        unit_path,
+        person_unit_path,
+        group_id,
+        group_name,
+        rank,
+        ratio,
+        tied,
+        expected,
+        present,
+    ) in standings:
         # participant_unit(): the collective's unit, or the individual's person's unit.
         path = unit_path if kind == Participant.Kind.COLLECTIVE or person_id is None else person_unit_path
         if group_id is not None and group_id not in labels:
             labels[group_id] = quota.group_label(group_name)
-        entries.append(quota.Entry(
-            participant_id=participant_id, kind=kind, name=name, group_id=group_id, rank=rank, ratio=ratio,
-            tied=tied, readings_expected=expected, readings_present=present, unit_path=path or "",
-            group_size=sizes[(group_id, kind)], group_label=labels[group_id] if group_id is not None else "",
-            failed_conditions=tuple(failed.get(participant_id, ())),
-        ))
+        entries.append(
+            quota.Entry(
+                participant_id=participant_id,
+                kind=kind,
+                name=name,
+                group_id=group_id,
+                rank=rank,
+                ratio=ratio,
+                tied=tied,
+                readings_expected=expected,
+                readings_present=present,
+                unit_path=path or "",
+                group_size=sizes[(group_id, kind)],
+                group_label=labels[group_id] if group_id is not None else "",
+                failed_conditions=tuple(failed.get(participant_id, ())),
+            )
+        )
     return entries
 
 
 def engine_rules(rules: list[QuotaRule]) -> list[quota.Rule]:
     """Quota rules as engine rules."""
-    return [quota.Rule(
-        rule_id=rule.pk, group_id=rule.group_id,
-        group_label=quota.group_label(rule.group.name if rule.group_id else ""),
-        max_collectives=rule.max_collectives, max_individuals=rule.max_individuals,
-        individuals_per_collective=rule.individuals_per_collective, min_ratio=Decimal(rule.min_ratio),
-    ) for rule in rules]
+    return [
+        quota.Rule(
+            rule_id=rule.pk,
+            group_id=rule.group_id,
+            group_label=quota.group_label(rule.group.name if rule.group_id else ""),
+            max_collectives=rule.max_collectives,
+            max_individuals=rule.max_individuals,
+            individuals_per_collective=rule.individuals_per_collective,
+            min_ratio=Decimal(rule.min_ratio),
+        )
+        for rule in rules
+    ]
 
 
 @transaction.atomic
@@ -234,19 +309,25 @@ def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) ->
     rule_by_id = {r.pk: r for r in rules}
     outcomes = quota.run(engine_rules(rules), entries)
     participants = Participant.objects.select_related("unit", "person__unit").in_bulk(
-        {o.participant_id for o in outcomes if o.proposed})
+        {o.participant_id for o in outcomes if o.proposed}
+    )
 
     # One note per participant and rule, written in bulk: the period row is locked above, so nobody else writes
     # this period's notes meanwhile (a national plan has 13,000 participants; one query each took 40 s).
-    existing = {(note.quota_rule_id, note.participant_id): note
-                for note in ProposalNote.objects.filter(period=period, quota_rule_id__in=rule_by_id)}
+    existing = {
+        (note.quota_rule_id, note.participant_id): note
+        for note in ProposalNote.objects.filter(period=period, quota_rule_id__in=rule_by_id)
+    }
     to_create, to_update = [], []
     for outcome in outcomes:
         values = {"proposed": outcome.proposed, "reason": outcome.reason, "rank": outcome.rank}
         note = existing.get((outcome.rule_id, outcome.participant_id))
         if note is None:
-            to_create.append(ProposalNote(period=period, quota_rule_id=outcome.rule_id,
-                                          participant_id=outcome.participant_id, **values))
+            to_create.append(
+                ProposalNote(
+                    period=period, quota_rule_id=outcome.rule_id, participant_id=outcome.participant_id, **values
+                )
+            )
         elif any(getattr(note, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(note, name, value)
@@ -265,25 +346,38 @@ def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) ->
             not_selected.setdefault(key, outcome)
 
     # Every nomination of the period, locked and read in one query (a national close selects 1,300 of them).
-    existing_nominations = {(n.participant_id, n.award_kind_id): n
-                            for n in Nomination.objects.select_for_update().filter(period=period)}
+    existing_nominations = {
+        (n.participant_id, n.award_kind_id): n for n in Nomination.objects.select_for_update().filter(period=period)
+    }
     result, new = [], []
     for (participant_id, award_kind_id), outcome in selected.items():
         entry = by_id[participant_id]
         rule = rule_by_id[outcome.rule_id]
         achievement = _("Xếp hạng %(rank)s/%(size)s %(group)s, tỷ lệ điểm %(ratio)s") % {
-            "rank": entry.rank, "size": entry.group_size,
-            "group": quota.group_label(rule.group.name) if rule.group_id else (entry.group_label
-                                                                            or quota.group_label("")),
+            "rank": entry.rank,
+            "size": entry.group_size,
+            "group": quota.group_label(rule.group.name)
+            if rule.group_id
+            else (entry.group_label or quota.group_label("")),
             "ratio": format_percent(entry.ratio),
         }
-        engine_fields = {"rank": entry.rank, "ratio": entry.ratio, "reason": outcome.reason,
-                         "tied_at_cut": outcome.tied_at_cut, "quota_rule": rule}
+        engine_fields = {
+            "rank": entry.rank,
+            "ratio": entry.ratio,
+            "reason": outcome.reason,
+            "tied_at_cut": outcome.tied_at_cut,
+            "quota_rule": rule,
+        }
         nomination = existing_nominations.get((participant_id, award_kind_id))
         if nomination is None:
-            nomination = Nomination(period=period, participant=participants[participant_id],
-                                    award_kind_id=award_kind_id, achievement=achievement, **engine_fields,
-                                    **_copies(participants[participant_id]))
+            nomination = Nomination(
+                period=period,
+                participant=participants[participant_id],
+                award_kind_id=award_kind_id,
+                achievement=achievement,
+                **engine_fields,
+                **_copies(participants[participant_id]),
+            )
             new.append((nomination, outcome))
         elif nomination.status in (Status.PROPOSED, Status.WITHDRAWN) and not nomination.added_by_hand:
             changed = tuple(k for k, v in engine_fields.items() if getattr(nomination, k) != v)
@@ -297,15 +391,25 @@ def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) ->
     if new:
         # New proposals in bulk, each with its history row and its first transition (the period row lock above
         # keeps any other run from inserting the same ones meanwhile).
-        bulk_create_with_history([nomination for nomination, _outcome in new], Nomination, batch_size=500,
-                                 default_user=by)
-        NominationTransition.objects.bulk_create([
-            NominationTransition(nomination=nomination, from_status="", to_status=Status.PROPOSED, by=by,
-                                 reason=outcome.reason) for nomination, outcome in new], batch_size=1000)
+        bulk_create_with_history(
+            [nomination for nomination, _outcome in new], Nomination, batch_size=500, default_user=by
+        )
+        NominationTransition.objects.bulk_create(
+            [
+                NominationTransition(
+                    nomination=nomination, from_status="", to_status=Status.PROPOSED, by=by, reason=outcome.reason
+                )
+                for nomination, outcome in new
+            ],
+            batch_size=1000,
+        )
 
     # Engine-made proposals that the engine no longer selects are withdrawn: read them in one query, not one each.
-    stale_proposals = {key: nomination for key, nomination in existing_nominations.items()
-                       if nomination.status == Status.PROPOSED and not nomination.added_by_hand}
+    stale_proposals = {
+        key: nomination
+        for key, nomination in existing_nominations.items()
+        if nomination.status == Status.PROPOSED and not nomination.added_by_hand
+    }
     for key, outcome in not_selected.items():
         if key in selected:
             continue
@@ -320,21 +424,35 @@ def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) ->
 # Dossier: condition checks and files (office staff)
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def applicable_conditions(nomination: Nomination) -> list[Condition]:
     """The plan's conditions for the nominee's kind (tập thể / cá nhân), in order."""
-    return list(Condition.objects.filter(plan_id=nomination.period.plan_id)
-                .filter(Q(applies_to="both") | Q(applies_to=nomination.participant.kind)).order_by("order", "pk"))
+    return list(
+        Condition.objects.filter(plan_id=nomination.period.plan_id)
+        .filter(Q(applies_to="both") | Q(applies_to=nomination.participant.kind))
+        .order_by("order", "pk")
+    )
 
 
 def applicable_requirements(nomination: Nomination) -> list[DossierRequirement]:
     """The plan's dossier documents for the nominee's kind, in order."""
-    return list(DossierRequirement.objects.filter(plan_id=nomination.period.plan_id)
-                .filter(Q(applies_to="both") | Q(applies_to=nomination.participant.kind)).order_by("order", "pk"))
+    return list(
+        DossierRequirement.objects.filter(plan_id=nomination.period.plan_id)
+        .filter(Q(applies_to="both") | Q(applies_to=nomination.participant.kind))
+        .order_by("order", "pk")
+    )
 
 
 @transaction.atomic
-def record_condition_check(*, nomination: Nomination, condition: Condition, confirmed: bool, note: str = "",
-                           by: AbstractBaseUser, expected_version: int | None = None) -> ConditionCheck:
+def record_condition_check(
+    *,
+    nomination: Nomination,
+    condition: Condition,
+    confirmed: bool,
+    note: str = "",
+    by: AbstractBaseUser,
+    expected_version: int | None = None,
+) -> ConditionCheck:
     """Office staff record that the nominee meets (or does not meet) one condition; only while "proposed".
 
     A condition recorded as not met takes the nominee out at the next engine run (see awards.quota)."""
@@ -347,15 +465,23 @@ def record_condition_check(*, nomination: Nomination, condition: Condition, conf
     if not confirmed and not note.strip():
         raise ValidationError(_("Ghi rõ lý do khi tiêu chuẩn không đạt."))
     check, _created = ConditionCheck.objects.update_or_create(
-        nomination=nomination, condition=condition, defaults={"confirmed": confirmed, "note": note.strip(), "by": by},
+        nomination=nomination,
+        condition=condition,
+        defaults={"confirmed": confirmed, "note": note.strip(), "by": by},
     )
     _touch(nomination)
     return check
 
 
 @transaction.atomic
-def attach_dossier_file(*, nomination: Nomination, requirement: DossierRequirement | None, upload: UploadedFile,
-                        by: AbstractBaseUser, expected_version: int | None = None) -> DossierFile:
+def attach_dossier_file(
+    *,
+    nomination: Nomination,
+    requirement: DossierRequirement | None,
+    upload: UploadedFile,
+    by: AbstractBaseUser,
+    expected_version: int | None = None,
+) -> DossierFile:
     """Validate an upload by its content (≤ 10 MB; PDF, DOCX, XLSX, JPEG, PNG), store it under MEDIA_ROOT with a
     random name and its SHA-256, and attach it to the nomination (while proposed or prepared)."""
     nomination = _lock(nomination, expected_version)
@@ -366,8 +492,13 @@ def attach_dossier_file(*, nomination: Nomination, requirement: DossierRequireme
         raise ValidationError(_("Thành phần hồ sơ không thuộc kế hoạch này."))
     checked = inspect_upload(upload)  # ValidationError with a Vietnamese message
     dossier_file = DossierFile(
-        nomination=nomination, requirement=requirement, original_name=checked.display_name,
-        content_type=checked.content_type, size=checked.size, sha256=checked.sha256, uploaded_by=by,
+        nomination=nomination,
+        requirement=requirement,
+        original_name=checked.display_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
     )
     dossier_file.file.save(checked.storage_name, ContentFile(checked.content), save=False)
     dossier_file.save()
@@ -383,9 +514,12 @@ def remove_dossier_file(*, dossier_file: DossierFile, by: AbstractBaseUser) -> N
     if nomination.status not in (Status.PROPOSED, Status.PREPARED):
         raise ValidationError(_("Hồ sơ đã trình, không thể xóa tệp."))
     NominationTransition.objects.create(
-        nomination=nomination, from_status=nomination.status, to_status=nomination.status, by=by,
-        reason=_("Xóa tệp %(name)s (SHA-256 %(sha)s)") % {"name": dossier_file.original_name,
-                                                          "sha": dossier_file.sha256[:16]},
+        nomination=nomination,
+        from_status=nomination.status,
+        to_status=nomination.status,
+        by=by,
+        reason=_("Xóa tệp %(name)s (SHA-256 %(sha)s)")
+        % {"name": dossier_file.original_name, "sha": dossier_file.sha256[:16]},
     )
     storage, name = dossier_file.file.storage, dossier_file.file.name
     dossier_file.delete()
@@ -404,11 +538,14 @@ def mark_prepared(*, nomination: Nomination, by: AbstractBaseUser, expected_vers
     if nomination.status != Status.PROPOSED:
         raise ValidationError(_("Chỉ hoàn tất hồ sơ cho đề nghị đang ở bước Đề xuất."))
     checks = {c.condition_id: c for c in nomination.condition_checks.all()}
-    missing_conditions = [c.text for c in applicable_conditions(nomination)
-                          if c.pk not in checks or not checks[c.pk].confirmed]
+    missing_conditions = [
+        c.text for c in applicable_conditions(nomination) if c.pk not in checks or not checks[c.pk].confirmed
+    ]
     if missing_conditions:
-        raise ValidationError(_("Chưa xác nhận đạt các tiêu chuẩn: %(items)s.") % {
-            "items": "; ".join(text[:80] for text in missing_conditions)})
+        raise ValidationError(
+            _("Chưa xác nhận đạt các tiêu chuẩn: %(items)s.")
+            % {"items": "; ".join(text[:80] for text in missing_conditions)}
+        )
     missing_files = [item.requirement.name for item in dossier_checklist(nomination=nomination) if not item.files]
     if missing_files:
         raise ValidationError(_("Còn thiếu tài liệu: %(items)s.") % {"items": "; ".join(missing_files)})
@@ -416,8 +553,9 @@ def mark_prepared(*, nomination: Nomination, by: AbstractBaseUser, expected_vers
 
 
 @transaction.atomic
-def submit_nomination(*, nomination: Nomination, by: AbstractBaseUser,
-                      expected_version: int | None = None) -> Nomination:
+def submit_nomination(
+    *, nomination: Nomination, by: AbstractBaseUser, expected_version: int | None = None
+) -> Nomination:
     """prepared → submitted: the office sends the dossier to the deciding level."""
     nomination = _lock(nomination, expected_version)
     ensure_role(by, participant_unit(nomination.participant), Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
@@ -427,12 +565,17 @@ def submit_nomination(*, nomination: Nomination, by: AbstractBaseUser,
 
 
 @transaction.atomic
-def appraise_nomination(*, nomination: Nomination, agree: bool, comment: str, by: AbstractBaseUser,
-                        expected_version: int | None = None) -> Nomination:
+def appraise_nomination(
+    *, nomination: Nomination, agree: bool, comment: str, by: AbstractBaseUser, expected_version: int | None = None
+) -> Nomination:
     """submitted → appraised by the Home Affairs office over the plan's issuer: agree or disagree, with comments."""
     nomination = _lock(nomination, expected_version)
-    ensure_role(by, nomination.period.plan.issuer, Role.NOI_VU,
-                message=_("Chỉ cơ quan Nội vụ được thẩm định hồ sơ khen thưởng."))
+    ensure_role(
+        by,
+        nomination.period.plan.issuer,
+        Role.NOI_VU,
+        message=_("Chỉ cơ quan Nội vụ được thẩm định hồ sơ khen thưởng."),
+    )
     if not needs_appraisal(nomination.period):
         raise ValidationError(_("Kế hoạch này do cấp xã quyết định, không qua thẩm định của Nội vụ."))
     if nomination.status != Status.SUBMITTED:
@@ -442,18 +585,28 @@ def appraise_nomination(*, nomination: Nomination, agree: bool, comment: str, by
         raise ValidationError(_("Ghi rõ ý kiến khi không đồng ý."))
     nomination.appraisal_agreed, nomination.appraisal_comment = agree, comment
     label = _("Nội vụ đồng ý") if agree else _("Nội vụ không đồng ý")
-    return _move(nomination, Status.APPRAISED, by=by, reason=f"{label}: {comment}" if comment else label,
-                 fields=("appraisal_agreed", "appraisal_comment"))
+    return _move(
+        nomination,
+        Status.APPRAISED,
+        by=by,
+        reason=f"{label}: {comment}" if comment else label,
+        fields=("appraisal_agreed", "appraisal_comment"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # The chairman's decision and the council
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def council_result(nomination: Nomination) -> tuple[CouncilVote | None, bool]:
     """The latest council vote on a nomination and whether it reaches the meeting's threshold (% of all members)."""
-    vote = (CouncilVote.objects.filter(nomination=nomination).select_related("meeting")
-            .order_by("-meeting__held_on", "-meeting_id").first())
+    vote = (
+        CouncilVote.objects.filter(nomination=nomination)
+        .select_related("meeting")
+        .order_by("-meeting__held_on", "-meeting_id")
+        .first()
+    )
     if vote is None:
         return None, False
     return vote, reaches_threshold(vote.votes_for, vote.meeting.members_total, vote.meeting.threshold_percent)
@@ -465,13 +618,18 @@ def reaches_threshold(votes_for: int, members_total: int, threshold_percent: Dec
 
 
 def _active_under_rule(nomination: Nomination, statuses: tuple[str, ...]) -> Q:
-    return Q(period_id=nomination.period_id, quota_rule_id=nomination.quota_rule_id,
-             participant__kind=nomination.participant.kind, status__in=statuses)
+    return Q(
+        period_id=nomination.period_id,
+        quota_rule_id=nomination.quota_rule_id,
+        participant__kind=nomination.participant.kind,
+        status__in=statuses,
+    )
 
 
 @transaction.atomic
-def accept_nomination(*, nomination: Nomination, by: AbstractBaseUser, reason: str = "",
-                      expected_version: int | None = None) -> Nomination:
+def accept_nomination(
+    *, nomination: Nomination, by: AbstractBaseUser, reason: str = "", expected_version: int | None = None
+) -> Nomination:
     """→ accepted by lãnh đạo: appraised first where required, council votes at the threshold, within the quota."""
     nomination = _lock(nomination, expected_version)
     _ensure_chairman(by, nomination.period)
@@ -479,18 +637,28 @@ def accept_nomination(*, nomination: Nomination, by: AbstractBaseUser, reason: s
     if nomination.status not in ready:
         if nomination.status == Status.SUBMITTED:
             raise ValidationError(_("Hồ sơ chưa được Nội vụ thẩm định."))
-        raise ValidationError(_("Chỉ chấp thuận đề nghị đã trình (trạng thái hiện tại: %(status)s).") % {
-            "status": nomination.get_status_display()})
+        raise ValidationError(
+            _("Chỉ chấp thuận đề nghị đã trình (trạng thái hiện tại: %(status)s).")
+            % {"status": nomination.get_status_display()}
+        )
     vote, passed = council_result(nomination)
     if vote is None:
-        raise ValidationError(_("Chưa có kết quả bỏ phiếu của Hội đồng Thi đua – Khen thưởng cho %(name)s.") % {
-            "name": nomination.name})
+        raise ValidationError(
+            _("Chưa có kết quả bỏ phiếu của Hội đồng Thi đua – Khen thưởng cho %(name)s.") % {"name": nomination.name}
+        )
     if not passed:
-        raise ValidationError(_(
-            "Không thể chấp thuận %(name)s: chỉ được %(votes)s/%(total)s phiếu đồng ý, dưới ngưỡng %(threshold)s "
-            "tổng số thành viên Hội đồng.") % {
-            "name": nomination.name, "votes": vote.votes_for, "total": vote.meeting.members_total,
-            "threshold": format_percent(vote.meeting.threshold_percent)})
+        raise ValidationError(
+            _(
+                "Không thể chấp thuận %(name)s: chỉ được %(votes)s/%(total)s phiếu đồng ý, dưới ngưỡng %(threshold)s "
+                "tổng số thành viên Hội đồng."
+            )
+            % {
+                "name": nomination.name,
+                "votes": vote.votes_for,
+                "total": vote.meeting.members_total,
+                "threshold": format_percent(vote.meeting.threshold_percent),
+            }
+        )
     rule = nomination.quota_rule
     if rule is not None:
         # Accepts under one rule are serialised on the rule's row, so two chairmen's tabs cannot both take the last
@@ -499,10 +667,13 @@ def accept_nomination(*, nomination: Nomination, by: AbstractBaseUser, reason: s
         limit = quota_limit(rule, nomination.participant.kind)
         accepted = Nomination.objects.filter(_active_under_rule(nomination, (Status.ACCEPTED,))).count()
         if accepted >= limit:
-            raise ValidationError(_(
-                "Không thể chấp thuận %(name)s: đã đủ chỉ tiêu %(limit)s %(kind)s. Nếu có đồng hạng tại ngưỡng, "
-                "hãy chọn và không chấp thuận người còn lại.") % {
-                "name": nomination.name, "limit": limit, "kind": nomination.participant.get_kind_display().lower()})
+            raise ValidationError(
+                _(
+                    "Không thể chấp thuận %(name)s: đã đủ chỉ tiêu %(limit)s %(kind)s. Nếu có đồng hạng tại ngưỡng, "
+                    "hãy chọn và không chấp thuận người còn lại."
+                )
+                % {"name": nomination.name, "limit": limit, "kind": nomination.participant.get_kind_display().lower()}
+            )
         if rule.individuals_per_collective and nomination.participant.kind == Participant.Kind.INDIVIDUAL:
             _check_accept_per_collective(nomination, rule)
     return _move(nomination, Status.ACCEPTED, by=by, reason=reason.strip() or _("Chấp thuận đề nghị khen thưởng"))
@@ -512,51 +683,84 @@ def _owning_collective(collectives: list[Nomination], individual: Participant) -
     """The deepest nominated collective an individual's unit lies in (a section inside a commune goes with the
     section), as the quota engine attaches individuals to collectives."""
     unit = participant_unit(individual)
-    owners = [n for n in collectives if unit is not None and n.participant.unit_id
-              and quota.belongs_to(unit.path, n.participant.unit.path)]
+    owners = [
+        n
+        for n in collectives
+        if unit is not None and n.participant.unit_id and quota.belongs_to(unit.path, n.participant.unit.path)
+    ]
     return max(owners, key=lambda n: (len(n.participant.unit.path), -n.participant_id), default=None)
 
 
 def _check_accept_per_collective(nomination: Nomination, rule: QuotaRule) -> None:
-    """"K individuals per selected collective" holds for accepted nominees too: the individual's collective must
+    """ "K individuals per selected collective" holds for accepted nominees too: the individual's collective must
     still be nominated (not rejected nor withdrawn) and must have fewer than K individuals accepted already.
 
     The engine applies the rule when it proposes; at acceptance it can be broken by a tie at the K-th place (both
     proposed, the chairman must choose), by nominees added by hand, or by a collective rejected afterwards."""
     per_collective = rule.individuals_per_collective
-    collectives = list(Nomination.objects.filter(period_id=nomination.period_id, quota_rule=rule,
-                                                 participant__kind=Participant.Kind.COLLECTIVE)
-                       .select_related("participant__unit"))
+    collectives = list(
+        Nomination.objects.filter(
+            period_id=nomination.period_id, quota_rule=rule, participant__kind=Participant.Kind.COLLECTIVE
+        ).select_related("participant__unit")
+    )
     owner = _owning_collective(collectives, nomination.participant)
     if owner is None:
-        raise ValidationError(_(
-            "Không thể chấp thuận %(name)s: chỉ tiêu chỉ khen %(count)s cá nhân cho mỗi tập thể được chọn, "
-            "nhưng %(name)s không thuộc tập thể nào được đề nghị khen thưởng.") % {
-            "name": nomination.name, "count": per_collective})
+        raise ValidationError(
+            _(
+                "Không thể chấp thuận %(name)s: chỉ tiêu chỉ khen %(count)s cá nhân cho mỗi tập thể được chọn, "
+                "nhưng %(name)s không thuộc tập thể nào được đề nghị khen thưởng."
+            )
+            % {"name": nomination.name, "count": per_collective}
+        )
     if owner.status in (Status.REJECTED, Status.WITHDRAWN):
-        raise ValidationError(_(
-            "Không thể chấp thuận %(name)s: chỉ tiêu chỉ khen %(count)s cá nhân cho mỗi tập thể được chọn, "
-            "nhưng tập thể %(collective)s %(status)s.") % {
-            "name": nomination.name, "count": per_collective, "collective": owner.name,
-            "status": _("đã không được chấp thuận") if owner.status == Status.REJECTED
-            else _("không còn được đề xuất")})
-    accepted = [other for other in Nomination.objects.filter(
-        period_id=nomination.period_id, quota_rule=rule, participant__kind=Participant.Kind.INDIVIDUAL,
-        status=Status.ACCEPTED).exclude(pk=nomination.pk)
-        .select_related("participant__unit", "participant__person__unit").order_by("name", "pk")
-        if _owning_collective(collectives, other.participant) == owner]
+        raise ValidationError(
+            _(
+                "Không thể chấp thuận %(name)s: chỉ tiêu chỉ khen %(count)s cá nhân cho mỗi tập thể được chọn, "
+                "nhưng tập thể %(collective)s %(status)s."
+            )
+            % {
+                "name": nomination.name,
+                "count": per_collective,
+                "collective": owner.name,
+                "status": _("đã không được chấp thuận")
+                if owner.status == Status.REJECTED
+                else _("không còn được đề xuất"),
+            }
+        )
+    accepted = [
+        other
+        for other in Nomination.objects.filter(
+            period_id=nomination.period_id,
+            quota_rule=rule,
+            participant__kind=Participant.Kind.INDIVIDUAL,
+            status=Status.ACCEPTED,
+        )
+        .exclude(pk=nomination.pk)
+        .select_related("participant__unit", "participant__person__unit")
+        .order_by("name", "pk")
+        if _owning_collective(collectives, other.participant) == owner
+    ]
     if len(accepted) >= per_collective:
-        raise ValidationError(_(
-            "Không thể chấp thuận %(name)s: chỉ tiêu tối đa %(count)s cá nhân cho mỗi tập thể được chọn, "
-            "tập thể %(collective)s đã có %(accepted)s cá nhân được chấp thuận (%(names)s). "
-            "Nếu có đồng hạng tại ngưỡng, hãy chọn và không chấp thuận người còn lại.") % {
-            "name": nomination.name, "count": per_collective, "collective": owner.name,
-            "accepted": len(accepted), "names": ", ".join(other.name for other in accepted)})
+        raise ValidationError(
+            _(
+                "Không thể chấp thuận %(name)s: chỉ tiêu tối đa %(count)s cá nhân cho mỗi tập thể được chọn, "
+                "tập thể %(collective)s đã có %(accepted)s cá nhân được chấp thuận (%(names)s). "
+                "Nếu có đồng hạng tại ngưỡng, hãy chọn và không chấp thuận người còn lại."
+            )
+            % {
+                "name": nomination.name,
+                "count": per_collective,
+                "collective": owner.name,
+                "accepted": len(accepted),
+                "names": ", ".join(other.name for other in accepted),
+            }
+        )
 
 
 @transaction.atomic
-def reject_nomination(*, nomination: Nomination, reason: str, by: AbstractBaseUser,
-                      expected_version: int | None = None) -> Nomination:
+def reject_nomination(
+    *, nomination: Nomination, reason: str, by: AbstractBaseUser, expected_version: int | None = None
+) -> Nomination:
     """→ rejected by lãnh đạo, from any open step; a reason is required."""
     reason = (reason or "").strip()
     if not reason:
@@ -564,8 +768,10 @@ def reject_nomination(*, nomination: Nomination, reason: str, by: AbstractBaseUs
     nomination = _lock(nomination, expected_version)
     _ensure_chairman(by, nomination.period)
     if nomination.status not in OPEN_STATUSES:
-        raise ValidationError(_("Đề nghị ở trạng thái %(status)s, không thể không chấp thuận.") % {
-            "status": nomination.get_status_display()})
+        raise ValidationError(
+            _("Đề nghị ở trạng thái %(status)s, không thể không chấp thuận.")
+            % {"status": nomination.get_status_display()}
+        )
     if nomination.decision_id:
         raise ValidationError(_("Đề nghị đã đưa vào quyết định."))
     nomination.reject_reason = reason
@@ -573,8 +779,9 @@ def reject_nomination(*, nomination: Nomination, reason: str, by: AbstractBaseUs
 
 
 @transaction.atomic
-def add_nomination_by_hand(*, period: Period, participant: Participant, quota_rule: QuotaRule, reason: str,
-                           by: AbstractBaseUser) -> Nomination:
+def add_nomination_by_hand(
+    *, period: Period, participant: Participant, quota_rule: QuotaRule, reason: str, by: AbstractBaseUser
+) -> Nomination:
     """The chairman adds a nominee the engine did not propose, with a reason; never past the rule's quota."""
     period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
     _ensure_chairman(by, period)
@@ -585,72 +792,122 @@ def add_nomination_by_hand(*, period: Period, participant: Participant, quota_ru
         raise ValidationError(_("Chỉ tiêu không áp dụng cho đợt này."))
     if participant.plan_id != period.plan_id:
         raise ValidationError(_("Đối tượng không tham gia kế hoạch này."))
-    if quota_rule.group_id and participant.group_id != quota_rule.group_id and not (
-            participant.kind == Participant.Kind.INDIVIDUAL and quota_rule.individuals_per_collective):
+    if (
+        quota_rule.group_id
+        and participant.group_id != quota_rule.group_id
+        and not (participant.kind == Participant.Kind.INDIVIDUAL and quota_rule.individuals_per_collective)
+    ):
         raise ValidationError(_("Đối tượng không thuộc %(group)s.") % {"group": quota_rule.group.name})
     limit = quota_limit(quota_rule, participant.kind)
     if limit == 0:
-        raise ValidationError(_("Chỉ tiêu này không dành cho %(kind)s.") % {
-            "kind": participant.get_kind_display().lower()})
-    taken = Nomination.objects.filter(period=period, quota_rule=quota_rule, participant__kind=participant.kind,
-                                      status__in=ACTIVE_STATUSES).count()
+        raise ValidationError(
+            _("Chỉ tiêu này không dành cho %(kind)s.") % {"kind": participant.get_kind_display().lower()}
+        )
+    taken = Nomination.objects.filter(
+        period=period, quota_rule=quota_rule, participant__kind=participant.kind, status__in=ACTIVE_STATUSES
+    ).count()
     if taken >= limit:
-        raise ValidationError(_("Không thể bổ sung: đã đủ chỉ tiêu %(limit)s %(kind)s (đang có %(taken)s đề nghị).")
-                              % {"limit": limit, "kind": participant.get_kind_display().lower(), "taken": taken})
+        raise ValidationError(
+            _("Không thể bổ sung: đã đủ chỉ tiêu %(limit)s %(kind)s (đang có %(taken)s đề nghị).")
+            % {"limit": limit, "kind": participant.get_kind_display().lower(), "taken": taken}
+        )
     if quota_rule.individuals_per_collective and participant.kind == Participant.Kind.INDIVIDUAL:
         _check_per_collective(period, quota_rule, participant)
-    existing = Nomination.objects.select_for_update().filter(
-        period=period, participant=participant, award_kind=quota_rule.award_kind).first()
+    existing = (
+        Nomination.objects.select_for_update()
+        .filter(period=period, participant=participant, award_kind=quota_rule.award_kind)
+        .first()
+    )
     if existing is not None and existing.status not in (Status.WITHDRAWN, Status.REJECTED):
         raise ValidationError(_("%(name)s đã có trong danh sách đề nghị.") % {"name": existing.name})
     if existing is not None:
         existing.added_by_hand, existing.reason, existing.reject_reason = True, reason, ""
         existing.quota_rule = quota_rule
-        return _move(existing, Status.PROPOSED, by=by, reason=_("Bổ sung thủ công: %(reason)s") % {"reason": reason},
-                     fields=("added_by_hand", "reason", "reject_reason", "quota_rule"))
+        return _move(
+            existing,
+            Status.PROPOSED,
+            by=by,
+            reason=_("Bổ sung thủ công: %(reason)s") % {"reason": reason},
+            fields=("added_by_hand", "reason", "reject_reason", "quota_rule"),
+        )
     standing = Standing.objects.filter(period=period, participant=participant).first()
     nomination = Nomination.objects.create(
-        period=period, participant=participant, award_kind=quota_rule.award_kind, quota_rule=quota_rule,
-        rank=standing.rank if standing else None, ratio=standing.ratio if standing else None,
-        reason=_("Bổ sung thủ công: %(reason)s") % {"reason": reason}, added_by_hand=True, **_copies(participant),
+        period=period,
+        participant=participant,
+        award_kind=quota_rule.award_kind,
+        quota_rule=quota_rule,
+        rank=standing.rank if standing else None,
+        ratio=standing.ratio if standing else None,
+        reason=_("Bổ sung thủ công: %(reason)s") % {"reason": reason},
+        added_by_hand=True,
+        **_copies(participant),
     )
-    NominationTransition.objects.create(nomination=nomination, from_status="", to_status=Status.PROPOSED, by=by,
-                                        reason=_("Bổ sung thủ công: %(reason)s") % {"reason": reason})
+    NominationTransition.objects.create(
+        nomination=nomination,
+        from_status="",
+        to_status=Status.PROPOSED,
+        by=by,
+        reason=_("Bổ sung thủ công: %(reason)s") % {"reason": reason},
+    )
     return nomination
 
 
 def _check_per_collective(period: Period, rule: QuotaRule, participant: Participant) -> None:
     """An individual added under a "K per collective" rule must come from a selected collective with room left."""
     unit = participant_unit(participant)
-    chosen = (Nomination.objects.filter(period=period, quota_rule=rule, participant__kind="collective",
-                                        status__in=ACTIVE_STATUSES).select_related("participant__unit"))
+    chosen = Nomination.objects.filter(
+        period=period, quota_rule=rule, participant__kind="collective", status__in=ACTIVE_STATUSES
+    ).select_related("participant__unit")
     owners = [n for n in chosen if n.participant.unit and unit and unit.path.startswith(n.participant.unit.path)]
     if not owners:
         raise ValidationError(_("Cá nhân phải thuộc một tập thể đã được đề nghị khen thưởng."))
     owner = max(owners, key=lambda n: len(n.participant.unit.path))
     people = Nomination.objects.filter(
-        period=period, quota_rule=rule, participant__kind="individual", status__in=ACTIVE_STATUSES,
-    ).filter(Q(participant__person__unit__path__startswith=owner.participant.unit.path)
-             | Q(participant__person__isnull=True, participant__unit__path__startswith=owner.participant.unit.path))
+        period=period,
+        quota_rule=rule,
+        participant__kind="individual",
+        status__in=ACTIVE_STATUSES,
+    ).filter(
+        Q(participant__person__unit__path__startswith=owner.participant.unit.path)
+        | Q(participant__person__isnull=True, participant__unit__path__startswith=owner.participant.unit.path)
+    )
     if people.count() >= rule.individuals_per_collective:
-        raise ValidationError(_("Tập thể %(name)s đã đủ %(count)s cá nhân được đề nghị.") % {
-            "name": owner.name, "count": rule.individuals_per_collective})
+        raise ValidationError(
+            _("Tập thể %(name)s đã đủ %(count)s cá nhân được đề nghị.")
+            % {"name": owner.name, "count": rule.individuals_per_collective}
+        )
 
 
 @transaction.atomic
-def record_council_meeting(*, period: Period, held_on: dt.date, members_total: int, members_present: int,
-                           secret_ballot: bool, votes: dict[int, int], by: AbstractBaseUser,
-                           minutes: str = "") -> CouncilMeeting:
+def record_council_meeting(
+    *,
+    period: Period,
+    held_on: dt.date,
+    members_total: int,
+    members_present: int,
+    secret_ballot: bool,
+    votes: dict[int, int],
+    by: AbstractBaseUser,
+    minutes: str = "",
+) -> CouncilMeeting:
     """Record a Hội đồng TĐKT meeting and its votes per nominee; the threshold is the plan's (% of all members)."""
     period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
-    ensure_role(by, period.plan.issuer, Role.LANH_DAO, Role.NHAP_LIEU, Role.QUAN_TRI,
-                message=_("Chỉ lãnh đạo hoặc văn phòng của đơn vị ban hành được ghi biên bản Hội đồng."))
+    ensure_role(
+        by,
+        period.plan.issuer,
+        Role.LANH_DAO,
+        Role.NHAP_LIEU,
+        Role.QUAN_TRI,
+        message=_("Chỉ lãnh đạo hoặc văn phòng của đơn vị ban hành được ghi biên bản Hội đồng."),
+    )
     errors = []
     if members_total < 1:
         errors.append(_("Tổng số thành viên Hội đồng phải lớn hơn 0."))
     if members_present < 0 or members_present > members_total:
-        errors.append(_("Số thành viên có mặt (%(present)s) không được vượt tổng số thành viên (%(total)s).") % {
-            "present": members_present, "total": members_total})
+        errors.append(
+            _("Số thành viên có mặt (%(present)s) không được vượt tổng số thành viên (%(total)s).")
+            % {"present": members_present, "total": members_total}
+        )
     if not votes:
         errors.append(_("Chưa nhập số phiếu cho đề nghị nào."))
     nominations = Nomination.objects.filter(period=period, pk__in=list(votes)).in_bulk()
@@ -659,28 +916,46 @@ def record_council_meeting(*, period: Period, held_on: dt.date, members_total: i
         if nomination is None:
             errors.append(_("Đề nghị số %(id)s không thuộc đợt này.") % {"id": nomination_id})
         elif nomination.status not in (Status.SUBMITTED, Status.APPRAISED):
-            errors.append(_("%(name)s chưa được trình (trạng thái: %(status)s), chưa thể bỏ phiếu.") % {
-                "name": nomination.name, "status": nomination.get_status_display()})
+            errors.append(
+                _("%(name)s chưa được trình (trạng thái: %(status)s), chưa thể bỏ phiếu.")
+                % {"name": nomination.name, "status": nomination.get_status_display()}
+            )
         elif votes_for < 0 or votes_for > members_present:
-            errors.append(_("Số phiếu đồng ý của %(name)s (%(votes)s) vượt số thành viên có mặt (%(present)s).") % {
-                "name": nomination.name, "votes": votes_for, "present": members_present})
+            errors.append(
+                _("Số phiếu đồng ý của %(name)s (%(votes)s) vượt số thành viên có mặt (%(present)s).")
+                % {"name": nomination.name, "votes": votes_for, "present": members_present}
+            )
     if errors:
         raise ValidationError(errors)
     meeting = CouncilMeeting.objects.create(
-        period=period, held_on=held_on, members_total=members_total, members_present=members_present,
-        secret_ballot=secret_ballot, threshold_percent=period.plan.vote_threshold, minutes=minutes, recorded_by=by,
+        period=period,
+        held_on=held_on,
+        members_total=members_total,
+        members_present=members_present,
+        secret_ballot=secret_ballot,
+        threshold_percent=period.plan.vote_threshold,
+        minutes=minutes,
+        recorded_by=by,
     )
     for nomination_id, votes_for in sorted(votes.items()):
         CouncilVote.objects.create(meeting=meeting, nomination_id=int(nomination_id), votes_for=votes_for)
         nomination = nominations[int(nomination_id)]
         passed = reaches_threshold(votes_for, members_total, meeting.threshold_percent)
         NominationTransition.objects.create(
-            nomination=nomination, from_status=nomination.status, to_status=nomination.status, by=by,
-            reason=_("Hội đồng TĐKT họp ngày %(day)s: %(votes)s/%(total)s phiếu đồng ý "
-                     "(%(result)s ngưỡng %(threshold)s)") % {
-                "day": f"{held_on:%d/%m/%Y}", "votes": votes_for, "total": members_total,
+            nomination=nomination,
+            from_status=nomination.status,
+            to_status=nomination.status,
+            by=by,
+            reason=_(
+                "Hội đồng TĐKT họp ngày %(day)s: %(votes)s/%(total)s phiếu đồng ý (%(result)s ngưỡng %(threshold)s)"
+            )
+            % {
+                "day": f"{held_on:%d/%m/%Y}",
+                "votes": votes_for,
+                "total": members_total,
                 "result": _("đạt") if passed else _("không đạt"),
-                "threshold": format_percent(meeting.threshold_percent)},
+                "threshold": format_percent(meeting.threshold_percent),
+            },
         )
     return meeting
 

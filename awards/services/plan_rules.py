@@ -34,16 +34,24 @@ EDITABLE_STATUSES = (Plan.Status.DRAFT, Plan.Status.ACTIVE)
 
 def ensure_can_edit_rules(*, user: AbstractBaseUser, plan: Plan) -> None:
     """PermissionDenied (403) unless the user is lãnh đạo or quản trị of the plan's issuing unit or above it."""
-    ensure_role(user, plan.issuer, Role.LANH_DAO, Role.QUAN_TRI,
-                message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được sửa tiêu chí và khen thưởng của kế "
-                          "hoạch."))
+    ensure_role(
+        user,
+        plan.issuer,
+        Role.LANH_DAO,
+        Role.QUAN_TRI,
+        message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được sửa tiêu chí và khen thưởng của kế hoạch."),
+    )
 
 
 def ensure_editable(plan: Plan) -> None:
     """ValidationError when the plan is closed: its rules are what its periods were judged by."""
     if plan.status not in EDITABLE_STATUSES:
-        raise ValidationError(_("Kế hoạch đã kết thúc nên không sửa được tiêu chí, khen thưởng. Chuyển kế hoạch về "
-                                "“Đang triển khai” nếu cần sửa."))
+        raise ValidationError(
+            _(
+                "Kế hoạch đã kết thúc nên không sửa được tiêu chí, khen thưởng. Chuyển kế hoạch về "
+                "“Đang triển khai” nếu cần sửa."
+            )
+        )
 
 
 def ensure_catalogues() -> None:
@@ -93,8 +101,11 @@ def save_criteria(*, plan: Plan, formset: Any, by: AbstractBaseUser) -> Plan:
     """Save the plan's criteria from a validated formset. A plan in force must keep its criteria's maximum points
     equal to its total; a criterion with readings or scores is not deleted. Scores are recomputed after commit."""
     plan = _locked(plan, by)
-    _refuse_in_use(formset, selectors.criteria_in_use(plan=plan), _(
-        "Không thể xóa tiêu chí «%(name)s» vì đã có số liệu hoặc điểm được tính theo tiêu chí này."))
+    _refuse_in_use(
+        formset,
+        selectors.criteria_in_use(plan=plan),
+        _("Không thể xóa tiêu chí «%(name)s» vì đã có số liệu hoặc điểm được tính theo tiêu chí này."),
+    )
     try:
         with transaction.atomic():
             _save_rows(formset, plan, by)
@@ -103,8 +114,7 @@ def save_criteria(*, plan: Plan, formset: Any, by: AbstractBaseUser) -> Plan:
     if plan.status == Plan.Status.ACTIVE:
         problems = activation_problems(plan)
         if problems:
-            raise ValidationError([_("Kế hoạch đang triển khai nên các tiêu chí phải giữ đúng tổng điểm."),
-                                   *problems])
+            raise ValidationError([_("Kế hoạch đang triển khai nên các tiêu chí phải giữ đúng tổng điểm."), *problems])
     _record(plan, by, "rules:criteria")
     return plan
 
@@ -114,12 +124,21 @@ def save_award_rules(*, plan: Plan, quotas: Any, conditions: Any, documents: Any
     """Save the plan's quota rules, eligibility conditions and dossier documents from validated formsets, all or
     nothing; rows already used by nominations, condition checks or uploaded files are not deleted."""
     plan = _locked(plan, by)
-    _refuse_in_use(quotas, selectors.quota_rules_in_use(plan=plan), _(
-        "Không thể xóa chỉ tiêu «%(name)s» vì đã có đề nghị khen thưởng theo chỉ tiêu này."))
-    _refuse_in_use(conditions, selectors.conditions_in_use(plan=plan), _(
-        "Không thể xóa tiêu chuẩn «%(name)s» vì đã được xác nhận cho người, tập thể được đề nghị."))
-    _refuse_in_use(documents, selectors.dossier_requirements_in_use(plan=plan), _(
-        "Không thể xóa thành phần hồ sơ «%(name)s» vì đã có tệp được nộp theo thành phần này."))
+    _refuse_in_use(
+        quotas,
+        selectors.quota_rules_in_use(plan=plan),
+        _("Không thể xóa chỉ tiêu «%(name)s» vì đã có đề nghị khen thưởng theo chỉ tiêu này."),
+    )
+    _refuse_in_use(
+        conditions,
+        selectors.conditions_in_use(plan=plan),
+        _("Không thể xóa tiêu chuẩn «%(name)s» vì đã được xác nhận cho người, tập thể được đề nghị."),
+    )
+    _refuse_in_use(
+        documents,
+        selectors.dossier_requirements_in_use(plan=plan),
+        _("Không thể xóa thành phần hồ sơ «%(name)s» vì đã có tệp được nộp theo thành phần này."),
+    )
     try:
         with transaction.atomic():
             for formset in (quotas, conditions, documents):
@@ -131,9 +150,17 @@ def save_award_rules(*, plan: Plan, quotas: Any, conditions: Any, documents: Any
 
 
 @transaction.atomic
-def create_award_kind(*, plan: Plan, by: AbstractBaseUser, name: str, level: str, recipients: str,
-                      certificate_title: str, individual_coefficient: Decimal,
-                      collective_multiplier: Decimal) -> AwardKind:
+def create_award_kind(
+    *,
+    plan: Plan,
+    by: AbstractBaseUser,
+    name: str,
+    level: str,
+    recipients: str,
+    certificate_title: str,
+    individual_coefficient: Decimal,
+    collective_multiplier: Decimal,
+) -> AwardKind:
     """Add a form of commendation missing from the catalogue, from a plan's award-rules editor.
 
     The catalogue is shared by every plan (as with a plan file's ``award_kinds``), so a name already in it is refused
@@ -142,20 +169,33 @@ def create_award_kind(*, plan: Plan, by: AbstractBaseUser, name: str, level: str
     plan = _locked(plan, by)
     name = " ".join(name.split())
     # Compared in Python: SQLite's iexact folds ASCII letters only ("Giấy" ≠ "GIẤY"); the catalogue is a few rows.
-    existing = next((kind for kind in AwardKind.objects.only("name", "level")
-                     if kind.name.casefold() == name.casefold()), None)
+    existing = next(
+        (kind for kind in AwardKind.objects.only("name", "level") if kind.name.casefold() == name.casefold()), None
+    )
     if existing is not None:
-        raise ValidationError({"name": _(
-            "Danh mục đã có hình thức «%(name)s» (%(level)s); hãy chọn hình thức này trong bảng chỉ tiêu.") % {
-            "name": existing.name, "level": existing.get_level_display()}})
+        raise ValidationError(
+            {
+                "name": _(
+                    "Danh mục đã có hình thức «%(name)s» (%(level)s); hãy chọn hình thức này trong bảng chỉ tiêu."
+                )
+                % {"name": existing.name, "level": existing.get_level_display()}
+            }
+        )
     code = code_from_name(name, AwardKind.objects.values_list("code", flat=True))
     try:
         with transaction.atomic():
             kind = AwardKind.objects.create(
-                code=code, name=name, level=level, recipients=recipients, certificate_title=certificate_title,
-                individual_coefficient=individual_coefficient, collective_multiplier=collective_multiplier)
+                code=code,
+                name=name,
+                level=level,
+                recipients=recipients,
+                certificate_title=certificate_title,
+                individual_coefficient=individual_coefficient,
+                collective_multiplier=collective_multiplier,
+            )
     except IntegrityError as error:  # the same code taken meanwhile by another editor
-        raise ValidationError(_("Hình thức vừa được người khác thêm cùng lúc; hãy tải lại trang và kiểm tra danh "
-                                "mục.")) from error
+        raise ValidationError(
+            _("Hình thức vừa được người khác thêm cùng lúc; hãy tải lại trang và kiểm tra danh mục.")
+        ) from error
     _record(plan, by, f"rules:award-kind:{kind.code}")
     return kind

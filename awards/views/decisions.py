@@ -59,7 +59,8 @@ class DecisionListView(LoginRequiredMixin, ListView):
         year = params.get("nam", "")
         status = params.get("trang_thai", "")
         return selectors.decisions_for(
-            user=self.request.user, query=params.get("q", "").strip(),
+            user=self.request.user,
+            query=params.get("q", "").strip(),
             status=status if status in Decision.Status.values else "",
             year=int(year) if year.isdigit() else None,
         )
@@ -81,12 +82,14 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_draft = has_role(user, decision.issuer, *services.DRAFT_ROLES)
     signer = _is_signer(user, decision)
     context = decision_context(decision)
-    context.update({
-        "can_edit": is_draft and may_draft,
-        "can_sign": is_draft and signer,
-        "can_annul": decision.status == Decision.Status.SIGNED and signer,
-        "history": decision.history.select_related("history_user").order_by("-history_date")[:20],
-    })
+    context.update(
+        {
+            "can_edit": is_draft and may_draft,
+            "can_sign": is_draft and signer,
+            "can_annul": decision.status == Decision.Status.SIGNED and signer,
+            "history": decision.history.select_related("history_user").order_by("-history_date")[:20],
+        }
+    )
     return render(request, "awards/decision_detail.html", context)
 
 
@@ -106,7 +109,9 @@ def decision_create(request: HttpRequest, period_pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 decision = services.create_draft_decision(
-                    period=period, award_kind=form.cleaned_data["award_kind"], by=request.user,
+                    period=period,
+                    award_kind=form.cleaned_data["award_kind"],
+                    by=request.user,
                     signed_on=form.cleaned_data["signed_on"],
                 )
             except ValidationError as error:
@@ -116,8 +121,9 @@ def decision_create(request: HttpRequest, period_pk: int) -> HttpResponse:
                 return redirect(decision)
         status = 400
     rows = pending.select_related("participant", "award_kind").order_by("award_kind__name", "rank", "name")
-    return render(request, "awards/decision_create.html", {"period": period, "form": form, "pending": rows},
-                  status=status)
+    return render(
+        request, "awards/decision_create.html", {"period": period, "form": form, "pending": rows}, status=status
+    )
 
 
 @login_required
@@ -131,8 +137,7 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.update_draft(decision=Decision.objects.get(pk=decision.pk), by=request.user,
-                                      **form.changes())
+                services.update_draft(decision=Decision.objects.get(pk=decision.pk), by=request.user, **form.changes())
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -182,8 +187,9 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                decision = services.sign_decision(decision=decision, by=request.user,
-                                                  password=form.cleaned_data["password"])
+                decision = services.sign_decision(
+                    decision=decision, by=request.user, password=form.cleaned_data["password"]
+                )
             except ValidationError as error:
                 form.add_error("password" if "Mật khẩu" in error.messages[0] else None, error)
             else:
@@ -195,8 +201,12 @@ def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _sign_context(decision: Decision, form: SignForm) -> dict:
     lines = selectors.decision_lines(decision)
-    return {"decision": decision, "form": form, "line_count": len(lines),
-            "total": sum(line["amount"] or 0 for line in lines)}
+    return {
+        "decision": decision,
+        "form": form,
+        "line_count": len(lines),
+        "total": sum(line["amount"] or 0 for line in lines),
+    }
 
 
 @login_required
@@ -207,13 +217,17 @@ def decision_annul(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                decision = services.annul_decision(decision=decision, by=request.user,
-                                                   reason=form.cleaned_data["reason"])
+                decision = services.annul_decision(
+                    decision=decision, by=request.user, reason=form.cleaned_data["reason"]
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("Đã hủy quyết định số %(number)s; các đề nghị có thể lập quyết định mới.")
-                                 % {"number": decision.number_display})
+                messages.success(
+                    request,
+                    _("Đã hủy quyết định số %(number)s; các đề nghị có thể lập quyết định mới.")
+                    % {"number": decision.number_display},
+                )
                 return redirect(decision)
         return render(request, "awards/decision_annul.html", {"decision": decision, "form": form}, status=400)
     return render(request, "awards/decision_annul.html", {"decision": decision, "form": form})
@@ -231,8 +245,12 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     if not decision.pdf:
         decision = services.store_decision_pdf(decision=decision)
-    return FileResponse(decision.pdf.open("rb"), content_type="application/pdf", as_attachment=True,
-                        filename=f"{_file_stem(decision)}.pdf")
+    return FileResponse(
+        decision.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{_file_stem(decision)}.pdf",
+    )
 
 
 @login_required

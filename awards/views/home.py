@@ -30,13 +30,28 @@ class Todo:
 def _leader_todos(user) -> list[Todo]:
     """Proposals waiting for a decision and drafts waiting for a signature, in the units the user leads."""
     led = Unit.objects.in_scope_of(user, roles=(Role.LANH_DAO,))
-    waiting = (Nomination.objects.filter(period__plan__issuer__in=led)
-               .filter(status__in=[Nomination.Status.PROPOSED, Nomination.Status.PREPARED,
-                                   Nomination.Status.SUBMITTED, Nomination.Status.APPRAISED])
-               .values("period", "period__name", "period__plan__title")
-               .annotate(count=Count("pk")).order_by("period__end"))
-    todos = [Todo(f"Xem xét đề xuất khen thưởng — {row['period__name']}, {row['period__plan__title']}",
-                  reverse("awards:nomination_list", args=[row["period"]]), row["count"]) for row in waiting]
+    waiting = (
+        Nomination.objects.filter(period__plan__issuer__in=led)
+        .filter(
+            status__in=[
+                Nomination.Status.PROPOSED,
+                Nomination.Status.PREPARED,
+                Nomination.Status.SUBMITTED,
+                Nomination.Status.APPRAISED,
+            ]
+        )
+        .values("period", "period__name", "period__plan__title")
+        .annotate(count=Count("pk"))
+        .order_by("period__end")
+    )
+    todos = [
+        Todo(
+            f"Xem xét đề xuất khen thưởng — {row['period__name']}, {row['period__plan__title']}",
+            reverse("awards:nomination_list", args=[row["period"]]),
+            row["count"],
+        )
+        for row in waiting
+    ]
     drafts = Decision.objects.filter(issuer__in=led, status=Decision.Status.DRAFT)
     todos += [Todo(f"Ký dự thảo quyết định — {draft.summary}", draft.get_absolute_url(), 1) for draft in drafts]
     return todos
@@ -45,9 +60,13 @@ def _leader_todos(user) -> list[Todo]:
 def _office_todos(user) -> list[Todo]:
     today = timezone.localdate()
     todos = []
-    periods = (Period.objects.filter(plan__in=Plan.objects.visible_to(user), plan__status=Plan.Status.ACTIVE,
-                                     status=Period.Status.OPEN, start__lte=today, end__gte=today)
-               .select_related("plan"))
+    periods = Period.objects.filter(
+        plan__in=Plan.objects.visible_to(user),
+        plan__status=Plan.Status.ACTIVE,
+        status=Period.Status.OPEN,
+        start__lte=today,
+        end__gte=today,
+    ).select_related("plan")
     for period in periods:
         window = window_containing(period, today)
         if window is None:
@@ -56,8 +75,13 @@ def _office_todos(user) -> list[Todo]:
         visible = set(period.plan.participants.visible_to(user).values_list("pk", flat=True))
         count = sum(gap for participant, gap in gaps.items() if participant in visible)
         if count:
-            todos.append(Todo(f"Nhập số liệu {window.label} — {period.plan.title}",
-                              reverse("scoring:entry_dashboard", args=[period.pk]), count))
+            todos.append(
+                Todo(
+                    f"Nhập số liệu {window.label} — {period.plan.title}",
+                    reverse("scoring:entry_dashboard", args=[period.pk]),
+                    count,
+                )
+            )
     return todos
 
 

@@ -41,8 +41,9 @@ Status = Nomination.Status
 
 
 def _period(request: HttpRequest, pk: int) -> Period:
-    return get_object_or_404(Period.objects.filter(plan__in=Plan.objects.visible_to(request.user))
-                             .select_related("plan__issuer"), pk=pk)
+    return get_object_or_404(
+        Period.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related("plan__issuer"), pk=pk
+    )
 
 
 def _nomination(request: HttpRequest, pk: int) -> Nomination:
@@ -79,6 +80,7 @@ def _error_text(error: ValidationError) -> str:
 # Lists
 # ---------------------------------------------------------------------------------------------------------------
 
+
 class NominationIndexView(LoginRequiredMixin, ListView):
     """Every nomination the user may see, filterable by plan, period and status."""
 
@@ -89,7 +91,9 @@ class NominationIndexView(LoginRequiredMixin, ListView):
     def get_queryset(self) -> QuerySet[Nomination]:
         params = self.request.GET
         return selectors.nominations_for(
-            user=self.request.user, plan=_int(params.get("ke_hoach")), period_id=_int(params.get("dot")),
+            user=self.request.user,
+            plan=_int(params.get("ke_hoach")),
+            period_id=_int(params.get("dot")),
             status=params.get("trang_thai", "") if params.get("trang_thai") in Status.values else "",
             query=params.get("q", "").strip(),
         )
@@ -97,8 +101,11 @@ class NominationIndexView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         periods = list(selectors.periods_for(user=self.request.user))
-        context.update(statuses=Status.choices, periods=periods,
-                       plans=sorted({(p.plan_id, p.plan.title) for p in periods}, key=lambda x: x[1]))
+        context.update(
+            statuses=Status.choices,
+            periods=periods,
+            plans=sorted({(p.plan_id, p.plan.title) for p in periods}, key=lambda x: x[1]),
+        )
         return context
 
 
@@ -113,7 +120,8 @@ class NominationListView(LoginRequiredMixin, ListView):
         self.period = _period(self.request, self.kwargs["period_pk"])
         params = self.request.GET
         return selectors.nominations_for(
-            user=self.request.user, period=self.period,
+            user=self.request.user,
+            period=self.period,
             status=params.get("trang_thai", "") if params.get("trang_thai") in Status.values else "",
             query=params.get("q", "").strip(),
         )
@@ -122,16 +130,24 @@ class NominationListView(LoginRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         user, period = self.request.user, self.period
         notes = Paginator(selectors.proposal_notes_for(period=period, user=user), 100)
-        counts = dict(Nomination.objects.visible_to(user).filter(period=period).values_list("status")
-                      .annotate(n=Count("pk")).values_list("status", "n"))
+        counts = dict(
+            Nomination.objects.visible_to(user)
+            .filter(period=period)
+            .values_list("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
         context.update(
-            period=period, plan=period.plan, statuses=Status.choices,
+            period=period,
+            plan=period.plan,
+            statuses=Status.choices,
             notes_page=notes.get_page(self.request.GET.get("trang_xet")),
             counts=[(label, counts.get(value, 0), value) for value, label in Status.choices if counts.get(value)],
             can_decide=has_role(user, period.plan.issuer, Role.LANH_DAO),
             can_rerun=has_role(user, period.plan.issuer, Role.LANH_DAO, Role.NHAP_LIEU, Role.QUAN_TRI),
-            tied_count=Nomination.objects.visible_to(user).filter(period=period, tied_at_cut=True,
-                                                                   status__in=services.OPEN_STATUSES).count(),
+            tied_count=Nomination.objects.visible_to(user)
+            .filter(period=period, tied_at_cut=True, status__in=services.OPEN_STATUSES)
+            .count(),
         )
         return context
 
@@ -166,6 +182,7 @@ def period_export(request: HttpRequest, period_pk: int) -> HttpResponse:
 # One nomination
 # ---------------------------------------------------------------------------------------------------------------
 
+
 @login_required
 def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
@@ -184,25 +201,33 @@ def _render_detail(request: HttpRequest, nomination: Nomination, *, status: int 
     initial = {"version": nomination.version}
     editable = nomination.status in (Status.PROPOSED, Status.PREPARED)
     context = {
-        "nomination": nomination, "period": period, "plan": period.plan,
+        "nomination": nomination,
+        "period": period,
+        "plan": period.plan,
         "condition_rows": [(c, checks.get(c.pk)) for c in conditions],
         "checklist": selectors.dossier_checklist(nomination=nomination),
         "other_files": [f for f in nomination.files.all() if f.requirement_id is None],
-        "transitions": nomination.transitions.all(), "votes": nomination.votes.all(),
-        "council_vote": vote, "council_passed": passed, "needs_appraisal": appraisal,
+        "transitions": nomination.transitions.all(),
+        "votes": nomination.votes.all(),
+        "council_vote": vote,
+        "council_passed": passed,
+        "needs_appraisal": appraisal,
         "can_check": office and nomination.status == Status.PROPOSED and bool(conditions),
         "can_upload": office and editable,
         "can_prepare": office and nomination.status == Status.PROPOSED,
-        "can_submit": has_role(user, services.participant_unit(nomination.participant), Role.NHAP_LIEU,
-                               Role.LANH_DAO, Role.QUAN_TRI) and nomination.status == Status.PREPARED,
-        "can_appraise": appraisal and nomination.status == Status.SUBMITTED
+        "can_submit": has_role(
+            user, services.participant_unit(nomination.participant), Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI
+        )
+        and nomination.status == Status.PREPARED,
+        "can_appraise": appraisal
+        and nomination.status == Status.SUBMITTED
         and has_role(user, period.plan.issuer, Role.NOI_VU),
         "can_decide": chairman and nomination.status in services.OPEN_STATUSES and not nomination.decision_id,
-        "can_accept": chairman and nomination.status in (
-            (Status.APPRAISED,) if appraisal else (Status.SUBMITTED, Status.APPRAISED)),
+        "can_accept": chairman
+        and nomination.status in ((Status.APPRAISED,) if appraisal else (Status.SUBMITTED, Status.APPRAISED)),
         "check_form": forms.get("check_form") or ConditionCheckForm(conditions=conditions, initial=initial),
-        "upload_form": forms.get("upload_form") or DossierUploadForm(
-            requirements=services.applicable_requirements(nomination), initial=initial),
+        "upload_form": forms.get("upload_form")
+        or DossierUploadForm(requirements=services.applicable_requirements(nomination), initial=initial),
         "step_form": StepForm(initial=initial),
     }
     return render(request, "awards/nomination_detail.html", context, status=status)
@@ -218,15 +243,25 @@ def nomination_check(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, nomination, status=400, check_form=form)
     try:
         services.record_condition_check(
-            nomination=nomination, condition=form.cleaned_data["condition"], confirmed=form.cleaned_data["confirmed"],
-            note=form.cleaned_data["note"], by=request.user, expected_version=form.cleaned_data["version"])
+            nomination=nomination,
+            condition=form.cleaned_data["condition"],
+            confirmed=form.cleaned_data["confirmed"],
+            note=form.cleaned_data["note"],
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("Đã ghi kết quả kiểm tra tiêu chuẩn."))
         if not form.cleaned_data["confirmed"]:
-            messages.warning(request, _("Tiêu chuẩn không đạt: bấm “Xét lại theo chỉ tiêu” ở danh sách đề xuất "
-                                        "của đợt để đối tượng kế tiếp được xét thay."))
+            messages.warning(
+                request,
+                _(
+                    "Tiêu chuẩn không đạt: bấm “Xét lại theo chỉ tiêu” ở danh sách đề xuất "
+                    "của đợt để đối tượng kế tiếp được xét thay."
+                ),
+            )
     return _back(nomination)
 
 
@@ -239,8 +274,12 @@ def nomination_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             stored = services.attach_dossier_file(
-                nomination=nomination, requirement=form.cleaned_data["requirement"], upload=form.cleaned_data["file"],
-                by=request.user, expected_version=form.cleaned_data["version"])
+                nomination=nomination,
+                requirement=form.cleaned_data["requirement"],
+                upload=form.cleaned_data["file"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
         except ValidationError as error:
             form.add_error("file", _error_text(error))
         else:
@@ -250,16 +289,24 @@ def nomination_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _scoped_file(request: HttpRequest, pk: int) -> DossierFile:
-    return get_object_or_404(DossierFile.objects.filter(nomination__in=Nomination.objects.visible_to(request.user))
-                             .select_related("nomination"), pk=pk)
+    return get_object_or_404(
+        DossierFile.objects.filter(nomination__in=Nomination.objects.visible_to(request.user)).select_related(
+            "nomination"
+        ),
+        pk=pk,
+    )
 
 
 @login_required
 def dossier_file_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Serve a dossier document only to users who may see its nomination (never from a public URL)."""
     dossier_file = _scoped_file(request, pk)
-    response = FileResponse(dossier_file.file.open("rb"), as_attachment=True, filename=dossier_file.original_name,
-                            content_type=dossier_file.content_type or "application/octet-stream")
+    response = FileResponse(
+        dossier_file.file.open("rb"),
+        as_attachment=True,
+        filename=dossier_file.original_name,
+        content_type=dossier_file.content_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -306,8 +353,9 @@ def nomination_prepare(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
     def ensure(user, nomination):
-        ensure_role(user, services.participant_unit(nomination.participant), Role.NHAP_LIEU, Role.LANH_DAO,
-                    Role.QUAN_TRI)
+        ensure_role(
+            user, services.participant_unit(nomination.participant), Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI
+        )
 
     return _step(request, pk, services.submit_nomination, _("Đã trình hồ sơ đề nghị."), ensure)
 
@@ -330,9 +378,18 @@ def _decision_page(request: HttpRequest, pk: int, form_class, template: str, act
     else:
         form, status = form_class(initial={"version": nomination.version}), 200
     vote, passed = services.council_result(nomination)
-    return render(request, template, {"nomination": nomination, "form": form, "period": nomination.period,
-                                      "council_vote": vote, "council_passed": passed},
-                  status=status)
+    return render(
+        request,
+        template,
+        {
+            "nomination": nomination,
+            "form": form,
+            "period": nomination.period,
+            "council_vote": vote,
+            "council_passed": passed,
+        },
+        status=status,
+    )
 
 
 class _Accept:
@@ -344,8 +401,9 @@ class _Accept:
 
     @staticmethod
     def run(nomination, data, user):
-        services.accept_nomination(nomination=nomination, by=user, reason=data["reason"],
-                                   expected_version=data["version"])
+        services.accept_nomination(
+            nomination=nomination, by=user, reason=data["reason"], expected_version=data["version"]
+        )
 
 
 class _Reject:
@@ -357,8 +415,9 @@ class _Reject:
 
     @staticmethod
     def run(nomination, data, user):
-        services.reject_nomination(nomination=nomination, by=user, reason=data["reason"],
-                                   expected_version=data["version"])
+        services.reject_nomination(
+            nomination=nomination, by=user, reason=data["reason"], expected_version=data["version"]
+        )
 
 
 class _Appraise:
@@ -370,8 +429,13 @@ class _Appraise:
 
     @staticmethod
     def run(nomination, data, user):
-        services.appraise_nomination(nomination=nomination, agree=data["agree"], comment=data["comment"], by=user,
-                                     expected_version=data["version"])
+        services.appraise_nomination(
+            nomination=nomination,
+            agree=data["agree"],
+            comment=data["comment"],
+            by=user,
+            expected_version=data["version"],
+        )
 
 
 @login_required
@@ -396,29 +460,39 @@ def nomination_add(request: HttpRequest, period_pk: int) -> HttpResponse:
     _ensure_chairman(request.user, period)
     rules = services.rules_for_period(period)
     taken = Nomination.objects.filter(period=period).exclude(status__in=[Status.WITHDRAWN, Status.REJECTED])
-    participants = (Participant.objects.visible_to(request.user).filter(plan=period.plan)
-                    .exclude(pk__in=taken.values("participant_id")).order_by("kind", "name"))
+    participants = (
+        Participant.objects.visible_to(request.user)
+        .filter(plan=period.plan)
+        .exclude(pk__in=taken.values("participant_id"))
+        .order_by("kind", "name")
+    )
     form = AddNominationForm(request.POST or None, rules=rules, participants=participants)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 nomination = services.add_nomination_by_hand(
-                    period=period, participant=form.cleaned_data["participant"],
-                    quota_rule=form.cleaned_data["quota_rule"], reason=form.cleaned_data["reason"], by=request.user)
+                    period=period,
+                    participant=form.cleaned_data["participant"],
+                    quota_rule=form.cleaned_data["quota_rule"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
             except ValidationError as error:
                 form.add_error(None, _error_text(error))
             else:
                 messages.success(request, _("Đã bổ sung %(name)s vào danh sách đề nghị.") % {"name": nomination.name})
                 return _back(nomination)
         status = 400
-    return render(request, "awards/nomination_add.html", {"period": period, "plan": period.plan, "form": form},
-                  status=status)
+    return render(
+        request, "awards/nomination_add.html", {"period": period, "plan": period.plan, "form": form}, status=status
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Council (Hội đồng Thi đua – Khen thưởng)
 # ---------------------------------------------------------------------------------------------------------------
+
 
 @login_required
 def council_meeting(request: HttpRequest, period_pk: int) -> HttpResponse:
@@ -429,17 +503,24 @@ def council_meeting(request: HttpRequest, period_pk: int) -> HttpResponse:
     if request.method == "POST" and not can_record:
         raise PermissionDenied(_("Bạn không có quyền ghi biên bản Hội đồng."))
     candidates = list(selectors.council_candidates(period=period, user=user))
-    form = CouncilMeetingForm(request.POST or None, nominations=candidates,
-                              initial={"held_on": timezone.localdate(), "secret_ballot": True})
+    form = CouncilMeetingForm(
+        request.POST or None, nominations=candidates, initial={"held_on": timezone.localdate(), "secret_ballot": True}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
                 services.record_council_meeting(
-                    period=period, held_on=data["held_on"], members_total=data["members_total"],
-                    members_present=data["members_present"], secret_ballot=data["secret_ballot"],
-                    votes=form.votes(), minutes=data["minutes"], by=user)
+                    period=period,
+                    held_on=data["held_on"],
+                    members_total=data["members_total"],
+                    members_present=data["members_present"],
+                    secret_ballot=data["secret_ballot"],
+                    votes=form.votes(),
+                    minutes=data["minutes"],
+                    by=user,
+                )
             except ValidationError as error:
                 form.add_error(None, _error_text(error))
             else:
@@ -450,10 +531,20 @@ def council_meeting(request: HttpRequest, period_pk: int) -> HttpResponse:
     for meeting in meetings:
         for vote in meeting.votes.all():
             vote.passed = services.reaches_threshold(vote.votes_for, meeting.members_total, meeting.threshold_percent)
-    return render(request, "awards/council_meeting.html", {
-        "period": period, "plan": period.plan, "form": form, "meetings": meetings, "can_record": can_record,
-        "candidates": candidates, "vote_rows": list(zip(candidates, form.vote_fields(), strict=True)),
-    }, status=status)
+    return render(
+        request,
+        "awards/council_meeting.html",
+        {
+            "period": period,
+            "plan": period.plan,
+            "form": form,
+            "meetings": meetings,
+            "can_record": can_record,
+            "candidates": candidates,
+            "vote_rows": list(zip(candidates, form.vote_fields(), strict=True)),
+        },
+        status=status,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -475,8 +566,12 @@ def _ensure_home_affairs(user) -> None:
 
 def _home_affairs_filters(request: HttpRequest) -> dict:
     params = request.GET
-    return {"plan": _int(params.get("ke_hoach")), "period": _int(params.get("dot")),
-            "status": params.get("trang_thai", ""), "query": params.get("q", "").strip()}
+    return {
+        "plan": _int(params.get("ke_hoach")),
+        "period": _int(params.get("dot")),
+        "status": params.get("trang_thai", ""),
+        "query": params.get("q", "").strip(),
+    }
 
 
 @login_required
@@ -493,25 +588,36 @@ def home_affairs(request: HttpRequest) -> HttpResponse:
         rows = selectors.home_affairs_plans(user=user, plan=filters["plan"], status=status, query=filters["query"])
     elif tab == "xep-hang":
         statuses = []
-        rows = selectors.home_affairs_standings(user=user, plan=filters["plan"], period=filters["period"],
-                                                query=filters["query"])
+        rows = selectors.home_affairs_standings(
+            user=user, plan=filters["plan"], period=filters["period"], query=filters["query"]
+        )
     elif tab == "quyet-dinh":
         statuses = Decision.Status.choices
         status = filters["status"] if filters["status"] in Decision.Status.values else ""
-        rows = selectors.home_affairs_decisions(user=user, plan=filters["plan"], period=filters["period"],
-                                                status=status, query=filters["query"])
+        rows = selectors.home_affairs_decisions(
+            user=user, plan=filters["plan"], period=filters["period"], status=status, query=filters["query"]
+        )
     else:
         statuses = Status.choices
         status = filters["status"] if filters["status"] in Status.values else ""
-        rows = selectors.home_affairs_nominations(user=user, plan=filters["plan"], period=filters["period"],
-                                                  status=status, query=filters["query"])
+        rows = selectors.home_affairs_nominations(
+            user=user, plan=filters["plan"], period=filters["period"], status=status, query=filters["query"]
+        )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "awards/home_affairs.html", {
-        "tab": tab, "tabs": HOME_AFFAIRS_TABS, "page_obj": page, "rows": page.object_list,
-        "is_paginated": page.has_other_pages(), "statuses": statuses,
-        "units": selectors.home_affairs_units(user=user).filter(depth__lte=_top_depth(user) + 1)[:20],
-        **selectors.home_affairs_filter_choices(user=user),
-    })
+    return render(
+        request,
+        "awards/home_affairs.html",
+        {
+            "tab": tab,
+            "tabs": HOME_AFFAIRS_TABS,
+            "page_obj": page,
+            "rows": page.object_list,
+            "is_paginated": page.has_other_pages(),
+            "statuses": statuses,
+            "units": selectors.home_affairs_units(user=user).filter(depth__lte=_top_depth(user) + 1)[:20],
+            **selectors.home_affairs_filter_choices(user=user),
+        },
+    )
 
 
 def _top_depth(user) -> int:
@@ -525,11 +631,14 @@ def home_affairs_export(request: HttpRequest) -> HttpResponse:
     _ensure_home_affairs(request.user)
     filters = _home_affairs_filters(request)
     status = filters["status"] if filters["status"] in Status.values else ""
-    nominations = selectors.home_affairs_nominations(user=request.user, plan=filters["plan"],
-                                                     period=filters["period"], status=status, query=filters["query"])
+    nominations = selectors.home_affairs_nominations(
+        user=request.user, plan=filters["plan"], period=filters["period"], status=status, query=filters["query"]
+    )
     nominations = nominations.annotate(file_count=Count("files", distinct=True)).prefetch_related(None)
-    return _xlsx(exports.nominations_xlsx(nominations, title=_("Danh sách khen thưởng")),
-                 f"danh-sach-khen-thuong-{timezone.localdate():%Y%m%d}.xlsx")
+    return _xlsx(
+        exports.nominations_xlsx(nominations, title=_("Danh sách khen thưởng")),
+        f"danh-sach-khen-thuong-{timezone.localdate():%Y%m%d}.xlsx",
+    )
 
 
 urlpatterns = [

@@ -32,7 +32,9 @@ def _period_in_scope(request: HttpRequest, pk: int) -> Period:
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("Lý do mở lại"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        label=gettext_lazy("Lý do mở lại"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         error_messages={"required": gettext_lazy("Vui lòng nhập lý do mở lại đợt thi đua.")},
     )
 
@@ -44,20 +46,29 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
     issuer = period.plan.issuer
     may_close = has_role(request.user, issuer, Role.LANH_DAO, Role.QUAN_TRI)
     if request.method == "POST":
-        ensure_role(request.user, issuer, Role.LANH_DAO, Role.QUAN_TRI,
-                    message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được chốt đợt thi đua."))
+        ensure_role(
+            request.user,
+            issuer,
+            Role.LANH_DAO,
+            Role.QUAN_TRI,
+            message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được chốt đợt thi đua."),
+        )
         if period.status == Period.Status.CLOSED:
             messages.info(request, _("Đợt thi đua này đã được chốt."))
             return redirect("awards:period_close", pk=period.pk)
         with transaction.atomic():
             job = start_job(
-                task="awards.period_tasks.close_period", kwargs={"period_id": period.pk, "by_id": request.user.pk},
+                task="awards.period_tasks.close_period",
+                kwargs={"period_id": period.pk, "by_id": request.user.pk},
                 label=_("Chốt %(period)s — %(plan)s") % {"period": period.name, "plan": period.plan.title},
-                unit=issuer, by=request.user,
+                unit=issuer,
+                by=request.user,
             )
         return redirect("awards:job_detail", pk=job.pk)
     context = {
-        "period": period, "may_close": may_close, "missing": missing_before_close(period=period),
+        "period": period,
+        "may_close": may_close,
+        "missing": missing_before_close(period=period),
         "may_reopen": has_role(request.user, issuer, Role.LANH_DAO) and period.status == Period.Status.CLOSED,
         "jobs": Job.objects.visible_to(request.user).filter(kwargs__period_id=period.pk)[:5],
     }
@@ -67,8 +78,12 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period_in_scope(request, pk)
-    ensure_role(request.user, period.plan.issuer, Role.LANH_DAO,
-                message=_("Chỉ lãnh đạo của đơn vị ban hành được mở lại đợt thi đua."))
+    ensure_role(
+        request.user,
+        period.plan.issuer,
+        Role.LANH_DAO,
+        message=_("Chỉ lãnh đạo của đơn vị ban hành được mở lại đợt thi đua."),
+    )
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

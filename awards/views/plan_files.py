@@ -48,8 +48,10 @@ class PlanUploadForm(forms.Form):
 def plan_upload(request: HttpRequest) -> HttpResponse:
     """Import a plan file; a refused file lists every error with its line and changes nothing."""
     user = request.user
-    if not user.is_superuser and not Membership.objects.filter(user=user, role__in=[Role.LANH_DAO,
-                                                                                    Role.QUAN_TRI]).exists():
+    if (
+        not user.is_superuser
+        and not Membership.objects.filter(user=user, role__in=[Role.LANH_DAO, Role.QUAN_TRI]).exists()
+    ):
         raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị được nhập kế hoạch."))
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
@@ -60,12 +62,19 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
             except PlanFileError as error:
                 errors = error.errors
             else:
-                messages.success(request, (_("Đã tạo kế hoạch “%(title)s” từ tệp.") if result.created else
-                                           _("Đã cập nhật kế hoạch “%(title)s” từ tệp.")) % {
-                    "title": result.plan.title})
+                messages.success(
+                    request,
+                    (
+                        _("Đã tạo kế hoạch “%(title)s” từ tệp.")
+                        if result.created
+                        else _("Đã cập nhật kế hoạch “%(title)s” từ tệp.")
+                    )
+                    % {"title": result.plan.title},
+                )
                 return redirect(result.plan)
-        return render(request, "awards/plan_upload.html", {"form": form, "errors": errors},
-                      status=HTTPStatus.BAD_REQUEST)
+        return render(
+            request, "awards/plan_upload.html", {"form": form, "errors": errors}, status=HTTPStatus.BAD_REQUEST
+        )
     return render(request, "awards/plan_upload.html", {"form": form, "errors": errors})
 
 
@@ -94,8 +103,9 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
                 for message in error.errors:
                     form.add_error(None, message)
             else:
-                messages.success(request, _("Đã tạo dự thảo kế hoạch năm %(year)s.") % {
-                    "year": form.cleaned_data["year"]})
+                messages.success(
+                    request, _("Đã tạo dự thảo kế hoạch năm %(year)s.") % {"year": form.cleaned_data["year"]}
+                )
                 return redirect(copy)
         return render(request, "awards/plan_copy.html", {"plan": plan, "form": form}, status=HTTPStatus.BAD_REQUEST)
     return render(request, "awards/plan_copy.html", {"plan": plan, "form": form})

@@ -53,8 +53,7 @@ def _closed(request: HttpRequest, plan: Plan) -> HttpResponse | None:
 
 
 def _criteria_formset(plan: Plan, data: Any = None) -> CriterionFormSet:
-    formset = CriterionFormSet(data, instance=plan, prefix="criteria",
-                               queryset=plan.criteria.order_by("order", "code"))
+    formset = CriterionFormSet(data, instance=plan, prefix="criteria", queryset=plan.criteria.order_by("order", "code"))
     formset.indicator_options = indicator_choices(selectors.indicator_catalogue())
     formset.in_use = selectors.criteria_in_use(plan=plan)
     if not plan.criteria.exists():
@@ -63,17 +62,23 @@ def _criteria_formset(plan: Plan, data: Any = None) -> CriterionFormSet:
 
 
 def _award_formsets(plan: Plan, data: Any = None) -> dict[str, Any]:
-    quotas = QuotaRuleFormSet(data, instance=plan, prefix="quotas",
-                              queryset=plan.quota_rules.select_related("award_kind", "group").order_by("pk"))
+    quotas = QuotaRuleFormSet(
+        data,
+        instance=plan,
+        prefix="quotas",
+        queryset=plan.quota_rules.select_related("award_kind", "group").order_by("pk"),
+    )
     quotas.period_options = [("", _("Mọi đợt"))] + [(p.pk, p.name) for p in plan.periods.order_by("order")]
     quotas.group_options = [("", _("Toàn kế hoạch"))] + [(g.pk, g.name) for g in plan.groups.order_by("order")]
     quotas.award_options = award_kind_choices(selectors.award_kind_catalogue())
     quotas.in_use = selectors.quota_rules_in_use(plan=plan)
-    conditions = ConditionFormSet(data, instance=plan, prefix="conditions",
-                                  queryset=plan.conditions.order_by("order", "pk"))
+    conditions = ConditionFormSet(
+        data, instance=plan, prefix="conditions", queryset=plan.conditions.order_by("order", "pk")
+    )
     conditions.in_use = selectors.conditions_in_use(plan=plan)
-    documents = DossierRequirementFormSet(data, instance=plan, prefix="documents",
-                                          queryset=plan.dossier_requirements.order_by("order", "code"))
+    documents = DossierRequirementFormSet(
+        data, instance=plan, prefix="documents", queryset=plan.dossier_requirements.order_by("order", "code")
+    )
     documents.in_use = selectors.dossier_requirements_in_use(plan=plan)
     return {"quotas": quotas, "conditions": conditions, "documents": documents}
 
@@ -110,11 +115,22 @@ def plan_rules_criteria(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Đã lưu tiêu chí của kế hoạch."))
                 return redirect(reverse("awards:plan_rules_criteria", args=[plan.pk]))
     total = formset.points_total()
-    return render(request, "awards/plan_rules_criteria.html", {
-        "plan": plan, "formset": formset, "save_errors": save_errors, "to_delete": to_delete, "checked": checked,
-        "points_total": total, "points_gap": plan.total_points - total,
-        "points_over": total - plan.total_points, "wide_fields": WIDE_FIELDS,
-    }, status=status)
+    return render(
+        request,
+        "awards/plan_rules_criteria.html",
+        {
+            "plan": plan,
+            "formset": formset,
+            "save_errors": save_errors,
+            "to_delete": to_delete,
+            "checked": checked,
+            "points_total": total,
+            "points_gap": plan.total_points - total,
+            "points_over": total - plan.total_points,
+            "wide_fields": WIDE_FIELDS,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -140,9 +156,18 @@ def plan_rules_awards(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Đã lưu khen thưởng, tiêu chuẩn và hồ sơ của kế hoạch."))
                 return redirect(reverse("awards:plan_rules_awards", args=[plan.pk]))
-    return render(request, "awards/plan_rules_awards.html", {
-        "plan": plan, **formsets, "save_errors": save_errors, "to_delete": to_delete, "wide_fields": WIDE_FIELDS,
-    }, status=status)
+    return render(
+        request,
+        "awards/plan_rules_awards.html",
+        {
+            "plan": plan,
+            **formsets,
+            "save_errors": save_errors,
+            "to_delete": to_delete,
+            "wide_fields": WIDE_FIELDS,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -160,20 +185,32 @@ def plan_rules_award_kind_create(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, _("Đã thêm hình thức «%(name)s» (%(level)s) vào danh mục; chọn hình thức "
-                                            "này ở bảng chỉ tiêu rồi lưu.") % {
-                    "name": kind.name, "level": kind.get_level_display()})
+                messages.success(
+                    request,
+                    _(
+                        "Đã thêm hình thức «%(name)s» (%(level)s) vào danh mục; chọn hình thức "
+                        "này ở bảng chỉ tiêu rồi lưu."
+                    )
+                    % {"name": kind.name, "level": kind.get_level_display()},
+                )
                 return redirect(reverse("awards:plan_rules_awards", args=[plan.pk]))
         status = HTTPStatus.BAD_REQUEST
     else:
         status = HTTPStatus.OK
-    return render(request, "awards/plan_rules_award_kind.html", {
-        "plan": plan, "form": form, "catalogue": selectors.award_kind_catalogue()}, status=status)
+    return render(
+        request,
+        "awards/plan_rules_award_kind.html",
+        {"plan": plan, "form": form, "catalogue": selectors.award_kind_catalogue()},
+        status=status,
+    )
 
 
 urlpatterns = [
     path("ke-hoach/<int:pk>/tieu-chi/", plan_rules_criteria, name="plan_rules_criteria"),
     path("ke-hoach/<int:pk>/khen-thuong/", plan_rules_awards, name="plan_rules_awards"),
-    path("ke-hoach/<int:pk>/khen-thuong/hinh-thuc-moi/", plan_rules_award_kind_create,
-         name="plan_rules_award_kind_create"),
+    path(
+        "ke-hoach/<int:pk>/khen-thuong/hinh-thuc-moi/",
+        plan_rules_award_kind_create,
+        name="plan_rules_award_kind_create",
+    ),
 ]

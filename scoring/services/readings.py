@@ -46,8 +46,11 @@ class ConflictError(Exception):
         self.expected_version = expected_version
         self.current = reading_figures(reading) if reading is not None else {}
         self.current_version = reading.version if reading is not None else 0
-        self.by = (reading.entered_by.get_full_name() or reading.entered_by.get_username()) if (
-            reading is not None and reading.entered_by_id) else ""
+        self.by = (
+            (reading.entered_by.get_full_name() or reading.entered_by.get_username())
+            if (reading is not None and reading.entered_by_id)
+            else ""
+        )
         self.at = reading.entered_at if reading is not None else None
         super().__init__(self.message)
 
@@ -55,10 +58,14 @@ class ConflictError(Exception):
     def message(self) -> str:
         if self.reading is None:
             return _("Số liệu “%(indicator)s” vừa bị người khác xóa. Hãy kiểm tra lại trước khi lưu.") % {
-                "indicator": self.indicator.name}
-        return _("Số liệu “%(indicator)s” vừa được %(by)s sửa lúc %(at)s: %(values)s. "
-                 "Hãy kiểm tra rồi lưu lại nếu vẫn muốn ghi đè.") % {
-            "indicator": self.indicator.name, "by": self.by or _("người khác"),
+                "indicator": self.indicator.name
+            }
+        return _(
+            "Số liệu “%(indicator)s” vừa được %(by)s sửa lúc %(at)s: %(values)s. "
+            "Hãy kiểm tra rồi lưu lại nếu vẫn muốn ghi đè."
+        ) % {
+            "indicator": self.indicator.name,
+            "by": self.by or _("người khác"),
             "at": timezone.localtime(self.at).strftime("%H:%M %d/%m/%Y") if self.at else "",
             "values": describe_figures(self.indicator, self.current),
         }
@@ -66,8 +73,13 @@ class ConflictError(Exception):
 
 def reading_figures(reading: Reading) -> dict[str, Any]:
     """The editable figures of a reading as a plain dict (for conflicts, previews and comparisons)."""
-    return {"numerator": reading.numerator, "denominator": reading.denominator, "value": reading.value,
-            "note": reading.note, "check_again": reading.check_again}
+    return {
+        "numerator": reading.numerator,
+        "denominator": reading.denominator,
+        "value": reading.value,
+        "note": reading.note,
+        "check_again": reading.check_again,
+    }
 
 
 def describe_figures(indicator: Indicator, figures: dict[str, Any]) -> str:
@@ -101,8 +113,9 @@ def _whole(raw: Any, label: str, errors: dict[str, str], key: str) -> int | None
     return int(number)
 
 
-def clean_figures(indicator: Indicator, *, numerator: Any = None, denominator: Any = None,
-                  value: Any = None) -> tuple[int | None, int | None, Decimal | None]:
+def clean_figures(
+    indicator: Indicator, *, numerator: Any = None, denominator: Any = None, value: Any = None
+) -> tuple[int | None, int | None, Decimal | None]:
     """Validate figures for the indicator's kind; ValidationError keyed by field with Vietnamese messages.
 
     Rate: two whole numbers, 0 ≤ numerator ≤ denominator, both or neither. Count: a whole number ≥ 0.
@@ -117,7 +130,9 @@ def clean_figures(indicator: Indicator, *, numerator: Any = None, denominator: A
                 errors["numerator" if num is None else "denominator"] = _("Phải nhập cả tử số và mẫu số.")
             elif num is not None and num > den:
                 errors["numerator"] = _("Tử số (%(numerator)s) không được lớn hơn mẫu số (%(denominator)s).") % {
-                    "numerator": num, "denominator": den}
+                    "numerator": num,
+                    "denominator": den,
+                }
         if errors:
             raise ValidationError(errors)
         return num, den, None
@@ -129,11 +144,20 @@ def clean_figures(indicator: Indicator, *, numerator: Any = None, denominator: A
     return None, None, None if number is None else Decimal(number)
 
 
-def warnings_for(*, participant: Participant, indicator: Indicator, window_start: dt.date,
-                 numerator: int | None, denominator: int | None, value: Decimal | None) -> list[str]:
+def warnings_for(
+    *,
+    participant: Participant,
+    indicator: Indicator,
+    window_start: dt.date,
+    numerator: int | None,
+    denominator: int | None,
+    value: Decimal | None,
+) -> list[str]:
     """Soft warnings for these figures against the participant's earlier windows (never block saving)."""
-    previous = [Figures(r.numerator, r.denominator, r.value)
-                for r in previous_readings(participant=participant, indicator=indicator, before=window_start)]
+    previous = [
+        Figures(r.numerator, r.denominator, r.value)
+        for r in previous_readings(participant=participant, indicator=indicator, before=window_start)
+    ]
     return reading_warnings(kind=indicator.kind, current=Figures(numerator, denominator, value), previous=previous)
 
 
@@ -146,11 +170,24 @@ class SaveOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
-def apply_reading(*, user: AbstractBaseUser, participant: Participant, indicator: Indicator, period: Period,
-                  window_start: dt.date, numerator: Any = None, denominator: Any = None, value: Any = None,
-                  note: str = "", check_again: bool = False, expected_version: int | None = None,
-                  access_checked: bool = False, change_reason: str = "", applicable_ids: set[int] | None = None,
-                  with_warnings: bool = True) -> SaveOutcome:
+def apply_reading(
+    *,
+    user: AbstractBaseUser,
+    participant: Participant,
+    indicator: Indicator,
+    period: Period,
+    window_start: dt.date,
+    numerator: Any = None,
+    denominator: Any = None,
+    value: Any = None,
+    note: str = "",
+    check_again: bool = False,
+    expected_version: int | None = None,
+    access_checked: bool = False,
+    change_reason: str = "",
+    applicable_ids: set[int] | None = None,
+    with_warnings: bool = True,
+) -> SaveOutcome:
     """Save (or clear, when every figure is blank) one reading without recomputing scores; the caller's transaction.
 
     Used by ``save_reading`` and by the grid and the Excel import, which recompute once per participant at the end.
@@ -163,8 +200,9 @@ def apply_reading(*, user: AbstractBaseUser, participant: Participant, indicator
     if applicable_ids is None:
         applicable_ids = {item.pk for item in expected_indicators(participant=participant, plan=period.plan)}
     if indicator.pk not in applicable_ids:
-        raise ValidationError(_("Chỉ số “%(indicator)s” không áp dụng cho đối tượng này.") % {
-            "indicator": indicator.name})
+        raise ValidationError(
+            _("Chỉ số “%(indicator)s” không áp dụng cho đối tượng này.") % {"indicator": indicator.name}
+        )
     window = window_of(period, window_start)
     if window is None:
         raise ValidationError(_("Kỳ báo cáo không thuộc đợt này."))
@@ -174,17 +212,32 @@ def apply_reading(*, user: AbstractBaseUser, participant: Participant, indicator
             raise PermissionDenied(access.reason)
 
     note = (note or "").strip()
-    existing = (Reading.objects.select_for_update(of=("self",)).select_related("entered_by")
-                .filter(participant=participant, indicator=indicator, window_start=window_start).first())
+    existing = (
+        Reading.objects.select_for_update(of=("self",))
+        .select_related("entered_by")
+        .filter(participant=participant, indicator=indicator, window_start=window_start)
+        .first()
+    )
     blank = num is None and den is None and val is None
     figures = {"numerator": num, "denominator": den, "value": val, "note": note, "check_again": bool(check_again)}
     # Asking for what is already there writes nothing, whatever version the page had: no lost update is possible.
     if blank and existing is None:
         return SaveOutcome(None, False)
     if existing is not None and reading_figures(existing) == figures:
-        return SaveOutcome(existing, False, warnings_for(
-            participant=participant, indicator=indicator, window_start=window_start,
-            numerator=num, denominator=den, value=val) if with_warnings else [])
+        return SaveOutcome(
+            existing,
+            False,
+            warnings_for(
+                participant=participant,
+                indicator=indicator,
+                window_start=window_start,
+                numerator=num,
+                denominator=den,
+                value=val,
+            )
+            if with_warnings
+            else [],
+        )
     current_version = existing.version if existing else 0
     if expected_version is not None and expected_version != current_version:
         raise ConflictError(existing, indicator=indicator, expected_version=expected_version)
@@ -196,10 +249,26 @@ def apply_reading(*, user: AbstractBaseUser, participant: Participant, indicator
         existing.delete()  # the history keeps the deletion and who made it
         return SaveOutcome(None, True)
 
-    warnings = warnings_for(participant=participant, indicator=indicator, window_start=window_start,
-                            numerator=num, denominator=den, value=val) if with_warnings else []
-    reading = existing or Reading(participant=participant, indicator=indicator, period=period,
-                                  window_start=window.start, window_end=window.end, version=0)
+    warnings = (
+        warnings_for(
+            participant=participant,
+            indicator=indicator,
+            window_start=window_start,
+            numerator=num,
+            denominator=den,
+            value=val,
+        )
+        if with_warnings
+        else []
+    )
+    reading = existing or Reading(
+        participant=participant,
+        indicator=indicator,
+        period=period,
+        window_start=window.start,
+        window_end=window.end,
+        version=0,
+    )
     for name, figure in figures.items():
         setattr(reading, name, figure)
     reading.entered_by = reading._history_user = user
@@ -234,21 +303,43 @@ def _recompute(*, participant: Participant, period: Period) -> None:
 
 
 @transaction.atomic
-def save_reading(*, user: AbstractBaseUser, participant: Participant, indicator: Indicator, period: Period,
-                 window_start: dt.date, numerator: Any = None, denominator: Any = None, value: Any = None,
-                 note: str = "", check_again: bool = False, expected_version: int | None = None) -> Reading:
+def save_reading(
+    *,
+    user: AbstractBaseUser,
+    participant: Participant,
+    indicator: Indicator,
+    period: Period,
+    window_start: dt.date,
+    numerator: Any = None,
+    denominator: Any = None,
+    value: Any = None,
+    note: str = "",
+    check_again: bool = False,
+    expected_version: int | None = None,
+) -> Reading:
     """Save one reading as a draft (validated, access-checked, versioned, audited) and recompute the participant.
 
     The returned reading carries ``warnings`` (soft, never blocking) and ``changed``. Blank figures are refused here:
     clearing a reading goes through the grid (``save_window_readings``).
     """
     lock_period_row(period)
-    outcome = apply_reading(user=user, participant=participant, indicator=indicator, period=period,
-                            window_start=window_start, numerator=numerator, denominator=denominator, value=value,
-                            note=note, check_again=check_again, expected_version=expected_version)
+    outcome = apply_reading(
+        user=user,
+        participant=participant,
+        indicator=indicator,
+        period=period,
+        window_start=window_start,
+        numerator=numerator,
+        denominator=denominator,
+        value=value,
+        note=note,
+        check_again=check_again,
+        expected_version=expected_version,
+    )
     if outcome.reading is None:
-        raise ValidationError({"value" if indicator.kind != Indicator.Kind.RATE else "numerator":
-                               _("Chưa nhập số liệu.")})
+        raise ValidationError(
+            {"value" if indicator.kind != Indicator.Kind.RATE else "numerator": _("Chưa nhập số liệu.")}
+        )
     if outcome.changed:
         _recompute(participant=participant, period=period)
     outcome.reading.warnings = outcome.warnings
@@ -257,8 +348,14 @@ def save_reading(*, user: AbstractBaseUser, participant: Participant, indicator:
 
 
 @transaction.atomic
-def save_window_readings(*, user: AbstractBaseUser, participant: Participant, period: Period, window_start: dt.date,
-                         rows: list[dict[str, Any]]) -> dict[int, SaveOutcome]:
+def save_window_readings(
+    *,
+    user: AbstractBaseUser,
+    participant: Participant,
+    period: Period,
+    window_start: dt.date,
+    rows: list[dict[str, Any]],
+) -> dict[int, SaveOutcome]:
     """Save the grid of one window in one transaction: every row or none (a conflict on any row rolls back all).
 
     Each row: indicator, numerator, denominator, value, note, check_again, expected_version. Returns outcomes by
@@ -272,10 +369,18 @@ def save_window_readings(*, user: AbstractBaseUser, participant: Participant, pe
     for row in rows:
         indicator = row["indicator"]
         outcomes[indicator.pk] = apply_reading(
-            user=user, participant=participant, indicator=indicator, period=period, window_start=window_start,
-            numerator=row.get("numerator"), denominator=row.get("denominator"), value=row.get("value"),
-            note=row.get("note", ""), check_again=row.get("check_again", False),
-            expected_version=row.get("expected_version"), access_checked=True,
+            user=user,
+            participant=participant,
+            indicator=indicator,
+            period=period,
+            window_start=window_start,
+            numerator=row.get("numerator"),
+            denominator=row.get("denominator"),
+            value=row.get("value"),
+            note=row.get("note", ""),
+            check_again=row.get("check_again", False),
+            expected_version=row.get("expected_version"),
+            access_checked=True,
         )
     if any(outcome.changed for outcome in outcomes.values()):
         _recompute(participant=participant, period=period)
@@ -284,15 +389,23 @@ def save_window_readings(*, user: AbstractBaseUser, participant: Participant, pe
 
 def missing_indicators(*, participant: Participant, period: Period, window_start: dt.date) -> list[Indicator]:
     """Expected indicators with no figures in this window (a zero is present; a blank is missing)."""
-    readings = {r.indicator_id: r for r in Reading.objects.filter(
-        participant=participant, period=period, window_start=window_start).select_related("indicator")}
-    return [indicator for indicator in expected_indicators(participant=participant, plan=period.plan)
-            if indicator.pk not in readings or not is_present(readings[indicator.pk])]
+    readings = {
+        r.indicator_id: r
+        for r in Reading.objects.filter(
+            participant=participant, period=period, window_start=window_start
+        ).select_related("indicator")
+    }
+    return [
+        indicator
+        for indicator in expected_indicators(participant=participant, plan=period.plan)
+        if indicator.pk not in readings or not is_present(readings[indicator.pk])
+    ]
 
 
 @transaction.atomic
-def submit_window(*, user: AbstractBaseUser, participant: Participant, period: Period,
-                  window_start: dt.date) -> list[Reading]:
+def submit_window(
+    *, user: AbstractBaseUser, participant: Participant, period: Period, window_start: dt.date
+) -> list[Reading]:
     """Nhập liệu sends the window ("Gửi số liệu tháng"): only when every expected reading is present.
 
     The readings become ``submitted`` and read-only until lãnh đạo returns the window.
@@ -303,10 +416,14 @@ def submit_window(*, user: AbstractBaseUser, participant: Participant, period: P
         raise PermissionDenied(access.reason)
     missing = missing_indicators(participant=participant, period=period, window_start=window_start)
     if missing:
-        raise ValidationError(_("Chưa đủ số liệu, còn thiếu: %(names)s.") % {
-            "names": "; ".join(indicator.name for indicator in missing)})
-    readings = list(Reading.objects.select_for_update().filter(
-        participant=participant, period=period, window_start=window_start, status=Reading.Status.DRAFT))
+        raise ValidationError(
+            _("Chưa đủ số liệu, còn thiếu: %(names)s.") % {"names": "; ".join(indicator.name for indicator in missing)}
+        )
+    readings = list(
+        Reading.objects.select_for_update().filter(
+            participant=participant, period=period, window_start=window_start, status=Reading.Status.DRAFT
+        )
+    )
     for reading in readings:
         reading.status = Reading.Status.SUBMITTED
         reading.entered_by = reading._history_user = user
@@ -316,18 +433,26 @@ def submit_window(*, user: AbstractBaseUser, participant: Participant, period: P
 
 
 @transaction.atomic
-def return_window(*, user: AbstractBaseUser, participant: Participant, period: Period, window_start: dt.date,
-                  reason: str) -> list[Reading]:
+def return_window(
+    *, user: AbstractBaseUser, participant: Participant, period: Period, window_start: dt.date, reason: str
+) -> list[Reading]:
     """Lãnh đạo returns a sent window to draft so nhập liệu can correct it; the reason goes into the history."""
     lock_period_row(period)
-    ensure_role(user, participant_unit(participant), Role.LANH_DAO,
-                message=_("Chỉ lãnh đạo đơn vị được trả lại số liệu đã gửi."))
+    ensure_role(
+        user,
+        participant_unit(participant),
+        Role.LANH_DAO,
+        message=_("Chỉ lãnh đạo đơn vị được trả lại số liệu đã gửi."),
+    )
     if period.status != Period.Status.OPEN:
         raise ValidationError(_("Đã chốt kỳ: không thể trả lại số liệu."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Phải ghi lý do trả lại.")})
-    readings = list(Reading.objects.select_for_update().filter(
-        participant=participant, period=period, window_start=window_start, status=Reading.Status.SUBMITTED))
+    readings = list(
+        Reading.objects.select_for_update().filter(
+            participant=participant, period=period, window_start=window_start, status=Reading.Status.SUBMITTED
+        )
+    )
     if not readings:
         raise ValidationError(_("Số liệu kỳ này chưa được gửi nên không cần trả lại."))
     for reading in readings:
@@ -356,14 +481,25 @@ def import_readings(*, user: AbstractBaseUser, period: Period, rows: list[Import
 
     lock_period_row(period)
     # Blank figures leave the reading as it is (the file's rule); the parser never yields them, callers might.
-    pending = [row for row in rows if row.state != "unchanged"
-               and any(row.figures.get(name) is not None for name in ("numerator", "denominator", "value"))]
+    pending = [
+        row
+        for row in rows
+        if row.state != "unchanged"
+        and any(row.figures.get(name) is not None for name in ("numerator", "denominator", "value"))
+    ]
     if not pending:
         return 0
     participants = {row.participant.pk: row.participant for row in pending}
-    current = {(values[1], values[2], values[3]): values for values in Reading.objects.select_for_update().filter(
-        period=period, participant_id__in=list(participants), window_start__in={row.window_start for row in pending},
-    ).values_list(*_CURRENT)}
+    current = {
+        (values[1], values[2], values[3]): values
+        for values in Reading.objects.select_for_update()
+        .filter(
+            period=period,
+            participant_id__in=list(participants),
+            window_start__in={row.window_start for row in pending},
+        )
+        .values_list(*_CURRENT)
+    }
     statuses = window_statuses((key[0], key[2], values[-2]) for key, values in current.items())
     criteria = plan_criteria(period.plan)
     applicable = {kind: {i.pk for i in indicators_for_kind(criteria, kind)} for kind in Participant.Kind.values}
@@ -378,24 +514,29 @@ def import_readings(*, user: AbstractBaseUser, period: Period, rows: list[Import
     for row in pending:
         participant, indicator = row.participant, row.indicator
         # The checks of a single save (access, then apply_reading's), in that order and with the same messages.
-        allowed = access(participant, row.window_start, statuses.get((participant.pk, row.window_start),
-                                                                     Reading.Status.DRAFT))
+        allowed = access(
+            participant, row.window_start, statuses.get((participant.pk, row.window_start), Reading.Status.DRAFT)
+        )
         if not allowed:
             raise PermissionDenied(allowed.reason)
-        num, den, val = clean_figures(indicator, numerator=row.figures["numerator"],
-                                      denominator=row.figures["denominator"], value=row.figures["value"])
+        num, den, val = clean_figures(
+            indicator,
+            numerator=row.figures["numerator"],
+            denominator=row.figures["denominator"],
+            value=row.figures["value"],
+        )
         if participant.plan_id != period.plan_id:
             raise ValidationError(_("Đối tượng không thuộc kế hoạch của đợt này."))
         if indicator.pk not in applicable[participant.kind]:
-            raise ValidationError(_("Chỉ số “%(indicator)s” không áp dụng cho đối tượng này.") % {
-                "indicator": indicator.name})
+            raise ValidationError(
+                _("Chỉ số “%(indicator)s” không áp dụng cho đối tượng này.") % {"indicator": indicator.name}
+            )
         window = windows.get(row.window_start)
         if window is None:
             raise ValidationError(_("Kỳ báo cáo không thuộc đợt này."))
         key = (participant.pk, indicator.pk, window.start)
         if key in seen:  # the parser refuses these; a set-based write could not apply them one after the other
-            raise ValidationError(_("Dòng trùng với dòng %(row)s (cùng đối tượng, chỉ số và kỳ).") % {
-                "row": seen[key]})
+            raise ValidationError(_("Dòng trùng với dòng %(row)s (cùng đối tượng, chỉ số và kỳ).") % {"row": seen[key]})
         seen[key] = row.row
 
         figures = (num, den, val, (row.figures.get("note") or "").strip(), bool(row.figures.get("check_again")))
@@ -406,12 +547,27 @@ def import_readings(*, user: AbstractBaseUser, period: Period, rows: list[Import
         if (existing[-1] if existing is not None else 0) != expected:
             raise ConflictError(
                 Reading.objects.select_related("entered_by").filter(pk=existing[0]).first() if existing else None,
-                indicator=indicator, expected_version=expected)
+                indicator=indicator,
+                expected_version=expected,
+            )
         if existing is None:
-            created.append(Reading(
-                participant=participant, indicator=indicator, period=period, window_start=window.start,
-                window_end=window.end, numerator=num, denominator=den, value=val, note=figures[3],
-                check_again=figures[4], entered_by=user, entered_at=now, version=1))
+            created.append(
+                Reading(
+                    participant=participant,
+                    indicator=indicator,
+                    period=period,
+                    window_start=window.start,
+                    window_end=window.end,
+                    numerator=num,
+                    denominator=den,
+                    value=val,
+                    note=figures[3],
+                    check_again=figures[4],
+                    entered_by=user,
+                    entered_at=now,
+                    version=1,
+                )
+            )
         else:
             updated.append((existing[0], *figures))
         changed[participant.pk] = participant
@@ -426,9 +582,13 @@ def import_readings(*, user: AbstractBaseUser, period: Period, rows: list[Import
         except IntegrityError:
             # Somebody created one of these readings meanwhile without the period lock: theirs won.
             keys = {(r.participant_id, r.indicator_id, r.window_start): r for r in created}
-            winner = next(r for r in Reading.objects.select_related("entered_by").filter(
-                period=period, participant_id__in={k[0] for k in keys}, window_start__in={k[2] for k in keys})
-                if (r.participant_id, r.indicator_id, r.window_start) in keys)
+            winner = next(
+                r
+                for r in Reading.objects.select_related("entered_by").filter(
+                    period=period, participant_id__in={k[0] for k in keys}, window_start__in={k[2] for k in keys}
+                )
+                if (r.participant_id, r.indicator_id, r.window_start) in keys
+            )
             raise ConflictError(winner, indicator=winner.indicator, expected_version=0) from None
         _copy_to_history([r.pk for r in created], history_type="+", reason=reason, user=user, now=now)
     if updated:
@@ -448,15 +608,21 @@ def _insert_readings(created: list[Reading], *, period: Period) -> None:
     fields = [field for field in Reading._meta.concrete_fields if not field.primary_key]
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {quote(Reading._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+            f"INSERT INTO {quote(Reading._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
             f"VALUES ({', '.join(['%s'] * len(fields))})",
-            [[field.get_db_prep_save(getattr(reading, field.attname), connection) for field in fields]
-             for reading in created],
+            [
+                [field.get_db_prep_save(getattr(reading, field.attname), connection) for field in fields]
+                for reading in created
+            ],
         )
-    ids = {(participant_id, indicator_id, window_start): pk for pk, participant_id, indicator_id, window_start in
-           Reading.objects.filter(period=period, participant_id__in={r.participant_id for r in created},
-                                  window_start__in={r.window_start for r in created})
-           .values_list("id", "participant_id", "indicator_id", "window_start")}
+    ids = {
+        (participant_id, indicator_id, window_start): pk
+        for pk, participant_id, indicator_id, window_start in Reading.objects.filter(
+            period=period,
+            participant_id__in={r.participant_id for r in created},
+            window_start__in={r.window_start for r in created},
+        ).values_list("id", "participant_id", "indicator_id", "window_start")
+    }
     for reading in created:
         reading.pk = ids[(reading.participant_id, reading.indicator_id, reading.window_start)]
 
@@ -471,7 +637,7 @@ def _update_figures(rows: list[tuple], *, user: AbstractBaseUser, now: dt.dateti
         if connection.vendor == "postgresql":
             ids, numerators, denominators, values, notes, checks = (list(column) for column in zip(*rows, strict=True))
             cursor.execute(
-                f"UPDATE {quote(table)} AS r SET numerator = v.numerator, denominator = v.denominator, "  # noqa: S608
+                f"UPDATE {quote(table)} AS r SET numerator = v.numerator, denominator = v.denominator, "
                 "value = v.value, note = v.note, check_again = v.check_again, entered_by_id = %s, entered_at = %s, "
                 "version = r.version + 1 FROM unnest(%s::bigint[], %s::integer[], %s::integer[], %s::numeric[], "
                 "%s::text[], %s::boolean[]) AS v(id, numerator, denominator, value, note, check_again) "
@@ -480,30 +646,38 @@ def _update_figures(rows: list[tuple], *, user: AbstractBaseUser, now: dt.dateti
             )
         else:
             cursor.executemany(
-                f"UPDATE {quote(table)} SET {columns}, {quote('entered_by_id')} = %s, "  # noqa: S608
+                f"UPDATE {quote(table)} SET {columns}, {quote('entered_by_id')} = %s, "
                 f"{quote('entered_at')} = %s, {quote('version')} = {quote('version')} + 1 WHERE {quote('id')} = %s",
                 [(*figures, user.pk, now, pk) for pk, *figures in rows],
             )
 
 
-def _copy_to_history(ids: list[int], *, history_type: str, reason: str, user: AbstractBaseUser | None,
-                     now: dt.datetime) -> None:
+def _copy_to_history(
+    ids: list[int], *, history_type: str, reason: str, user: AbstractBaseUser | None, now: dt.datetime
+) -> None:
     """One history row per reading, copied from its current row (what django-simple-history would write on save)."""
     history = Reading.history.model
     quote = connection.ops.quote_name
-    tracked = ", ".join(quote(field.column) for field in history._meta.concrete_fields
-                        if not field.name.startswith("history_"))
-    insert = (f"INSERT INTO {quote(history._meta.db_table)} ({tracked}, {quote('history_date')}, "  # noqa: S608
-              f"{quote('history_change_reason')}, {quote('history_type')}, {quote('history_user_id')}) "
-              f"SELECT {tracked}, %s, %s, %s, %s FROM {quote(Reading._meta.db_table)} WHERE {quote('id')} ")
-    params = [connection.ops.adapt_datetimefield_value(now), str(reason), history_type,
-              user.pk if user is not None else None]
+    tracked = ", ".join(
+        quote(field.column) for field in history._meta.concrete_fields if not field.name.startswith("history_")
+    )
+    insert = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({tracked}, {quote('history_date')}, "
+        f"{quote('history_change_reason')}, {quote('history_type')}, {quote('history_user_id')}) "
+        f"SELECT {tracked}, %s, %s, %s, %s FROM {quote(Reading._meta.db_table)} WHERE {quote('id')} "
+    )
+    params = [
+        connection.ops.adapt_datetimefield_value(now),
+        str(reason),
+        history_type,
+        user.pk if user is not None else None,
+    ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(insert + "= ANY(%s)", [*params, ids])
             return
         for index in range(0, len(ids), 500):  # SQLite's limit on bound parameters
-            chunk = ids[index:index + 500]
+            chunk = ids[index : index + 500]
             cursor.execute(insert + f"IN ({', '.join(['%s'] * len(chunk))})", [*params, *chunk])
 
 
@@ -517,8 +691,9 @@ def _locked_reading_for_change(*, user: AbstractBaseUser, reading: Reading) -> R
     current = Reading.objects.select_for_update(of=("self",)).filter(pk=reading.pk).first()
     if current is None:
         raise ValidationError(_("Số liệu này vừa bị người khác xóa."))
-    access = can_edit_reading(user=user, participant=current.participant, period=period,
-                              window_start=current.window_start)
+    access = can_edit_reading(
+        user=user, participant=current.participant, period=period, window_start=current.window_start
+    )
     if not access.allowed:
         raise PermissionDenied(access.reason)
     return current
@@ -541,9 +716,14 @@ def _checked_evidence(file: Any) -> tuple[bytes, str]:
         raise ValidationError({"file": _("Tệp rỗng, không có nội dung.")})
     kind = sniff_document_type(content)
     if kind is None:
-        raise ValidationError({"file": _(
-            "Chỉ nhận tệp PDF, ảnh (JPEG, PNG), Word (.docx) hoặc Excel (.xlsx); nội dung tệp này không thuộc "
-            "các loại đó, dù tên tệp có thể ghi như vậy.")})
+        raise ValidationError(
+            {
+                "file": _(
+                    "Chỉ nhận tệp PDF, ảnh (JPEG, PNG), Word (.docx) hoặc Excel (.xlsx); nội dung tệp này không thuộc "
+                    "các loại đó, dù tên tệp có thể ghi như vậy."
+                )
+            }
+        )
     return content, kind
 
 

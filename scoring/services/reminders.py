@@ -38,8 +38,9 @@ def send_reading_reminders(*, today: dt.date | None = None) -> int:
     """One notice per nhập liệu whose units still miss readings in a window ending within THIDUA_REMINDER_DAYS; once."""
     today = today or timezone.localdate()
     sent = 0
-    periods = Period.objects.filter(status=Period.Status.OPEN, plan__status=Plan.Status.ACTIVE,
-                                    start__lte=today, end__gte=today).select_related("plan")
+    periods = Period.objects.filter(
+        status=Period.Status.OPEN, plan__status=Plan.Status.ACTIVE, start__lte=today, end__gte=today
+    ).select_related("plan")
     for period in periods:
         window = window_containing(period, today)
         if window is None or (window.end - today).days > settings.THIDUA_REMINDER_DAYS:
@@ -62,14 +63,21 @@ def send_reading_reminders(*, today: dt.date | None = None) -> int:
             total = sum(count for _name, count in gaps)
             title = _("Còn %(count)s số liệu chưa nhập, %(window)s") % {"count": total, "window": window.label}
             body = _("Kỳ báo cáo kết thúc ngày %(end)s (kế hoạch “%(plan)s”). Còn thiếu: %(gaps)s.") % {
-                "end": f"{window.end:%d/%m/%Y}", "plan": period.plan.title,
-                "gaps": "; ".join(f"{name} ({count})" for name, count in gaps)}
+                "end": f"{window.end:%d/%m/%Y}",
+                "plan": period.plan.title,
+                "gaps": "; ".join(f"{name} ({count})" for name, count in gaps),
+            }
             _notice, created = Notice.objects.get_or_create(
-                user=user, key=f"reminder-{period.pk}-{window.start:%Y%m%d}", defaults={"title": title, "body": body},
+                user=user,
+                key=f"reminder-{period.pk}-{window.start:%Y%m%d}",
+                defaults={"title": title, "body": body},
             )
             if created:
                 sent += 1
                 if user.email:
-                    transaction.on_commit(lambda e=user.email, t=title, b=body: send_mail(
-                        t, b, settings.DEFAULT_FROM_EMAIL, [e], fail_silently=True))
+                    transaction.on_commit(
+                        lambda e=user.email, t=title, b=body: send_mail(
+                            t, b, settings.DEFAULT_FROM_EMAIL, [e], fail_silently=True
+                        )
+                    )
     return sent

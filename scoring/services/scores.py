@@ -30,13 +30,32 @@ from scoring.windows import windows_for
 
 BATCH = 2000
 SCORE_FIELDS = [
-    "value", "numerator_total", "denominator_total", "points", "applicable", "target_met", "complete",
-    "windows_expected", "windows_present",
+    "value",
+    "numerator_total",
+    "denominator_total",
+    "points",
+    "applicable",
+    "target_met",
+    "complete",
+    "windows_expected",
+    "windows_present",
 ]
 SCORE_COLUMNS = ["period_id", "participant_id", "criterion_id", *SCORE_FIELDS]
 STANDING_FIELDS = [
-    "group", "name", "total_points", "max_points", "ratio", "targets_met", "criteria_applicable", "tiebreak",
-    "readings_expected", "readings_present", "rank", "tied", "position", "computed_at",
+    "group",
+    "name",
+    "total_points",
+    "max_points",
+    "ratio",
+    "targets_met",
+    "criteria_applicable",
+    "tiebreak",
+    "readings_expected",
+    "readings_present",
+    "rank",
+    "tied",
+    "position",
+    "computed_at",
 ]
 
 
@@ -45,10 +64,20 @@ def criterion_spec(criterion: Criterion) -> rules.CriterionSpec:
     indicator = criterion.indicator
     bands = tuple((Decimal(str(bound)), Decimal(str(points))) for bound, points in (criterion.bands or []))
     return rules.CriterionSpec(
-        id=criterion.pk, order=criterion.order, kind=indicator.kind, direction=indicator.direction,
-        accumulation=indicator.accumulation, comparison=criterion.comparison, target=criterion.target,
-        max_points=criterion.max_points, rule=criterion.rule, worst=criterion.worst, bands=bands,
-        zero_denominator=criterion.zero_denominator, unit_label=indicator.unit_label, indicator_id=indicator.pk,
+        id=criterion.pk,
+        order=criterion.order,
+        kind=indicator.kind,
+        direction=indicator.direction,
+        accumulation=indicator.accumulation,
+        comparison=criterion.comparison,
+        target=criterion.target,
+        max_points=criterion.max_points,
+        rule=criterion.rule,
+        worst=criterion.worst,
+        bands=bands,
+        zero_denominator=criterion.zero_denominator,
+        unit_label=indicator.unit_label,
+        indicator_id=indicator.pk,
     )
 
 
@@ -81,7 +110,9 @@ def _context(period: Period, as_of: dt.date | None = None) -> _Context:
     windows = windows_for(period)
     due = rules.expected_windows([(w.start, w.end) for w in windows], as_of or timezone.localdate())
     return _Context(
-        period=period, criteria=criteria, specs={c.pk: criterion_spec(c) for c in criteria},
+        period=period,
+        criteria=criteria,
+        specs={c.pk: criterion_spec(c) for c in criteria},
         due_starts=frozenset(start for start, _end in due),
     )
 
@@ -111,8 +142,13 @@ _PG_TOTALS = """
 def _totals_sql(ctx: _Context, participant_ids: list[int] | None) -> Iterator[tuple]:
     """(participant id, indicator id, *ReadingTotals) rows from one aggregate, ordered by participant (PostgreSQL).
     The last reading is only looked for where a rule uses it (yes/no and "last" indicators)."""
-    last = sorted({spec.indicator_id for spec in ctx.specs.values() if spec.kind == rules.BOOLEAN
-                   or spec.accumulation == rules.LAST})
+    last = sorted(
+        {
+            spec.indicator_id
+            for spec in ctx.specs.values()
+            if spec.kind == rules.BOOLEAN or spec.accumulation == rules.LAST
+        }
+    )
     params = {"period": ctx.period.pk, "last": last, "due": sorted(ctx.due_starts), "ids": participant_ids}
     sql = _PG_TOTALS.format(participants="AND participant_id = ANY(%(ids)s)" if participant_ids is not None else "")
     # A server-side cursor: PostgreSQL streams the groups as it aggregates them (index order), so the rules run in
@@ -128,9 +164,18 @@ def _totals_python(ctx: _Context, participant_ids: list[int] | None) -> Iterator
     readings = Reading.objects.filter(period=ctx.period)
     if participant_ids is not None:
         readings = readings.filter(participant_id__in=participant_ids)
-    rows = readings.order_by("participant_id", "indicator_id").values_list(
-        "participant_id", "indicator_id", "window_start", "numerator", "denominator", "value",
-    ).iterator(chunk_size=5000)
+    rows = (
+        readings.order_by("participant_id", "indicator_id")
+        .values_list(
+            "participant_id",
+            "indicator_id",
+            "window_start",
+            "numerator",
+            "denominator",
+            "value",
+        )
+        .iterator(chunk_size=5000)
+    )
     key: tuple[int, int] | None = None
     bucket: list[rules.ReadingValue] = []
     for participant_id, indicator_id, start, numerator, denominator, value in rows:
@@ -186,8 +231,7 @@ class _Computed:
 NO_READINGS = rules.ReadingTotals()
 
 
-def _compute_participant(ctx: _Context, participant: Participant,
-                         totals: dict[int, rules.ReadingTotals]) -> _Computed:
+def _compute_participant(ctx: _Context, participant: Participant, totals: dict[int, rules.ReadingTotals]) -> _Computed:
     results: list[rules.CriterionResult] = []
     deferred: dict[int, rules.PeriodValue] = {}
     expected_windows = len(ctx.due_starts)
@@ -200,20 +244,34 @@ def _compute_participant(ctx: _Context, participant: Participant,
         if spec.rule == rules.RELATIVE:
             deferred[criterion.pk] = value
             # Placeholder, replaced once the group's best value is known.
-            results.append(rules.CriterionResult(criterion.pk, spec.order, spec.max_points, value,
-                                                 windows_expected=expected_windows, windows_present=present))
+            results.append(
+                rules.CriterionResult(
+                    criterion.pk,
+                    spec.order,
+                    spec.max_points,
+                    value,
+                    windows_expected=expected_windows,
+                    windows_present=present,
+                )
+            )
         else:
-            results.append(rules.score_criterion(spec, value, windows_expected=expected_windows,
-                                                 windows_present=present, with_explanation=False))
+            results.append(
+                rules.score_criterion(
+                    spec, value, windows_expected=expected_windows, windows_present=present, with_explanation=False
+                )
+            )
     # Expected: each distinct indicator of the applicable criteria in each due window (rules.completeness).
-    completeness = rules.Completeness(expected=len(present_by_indicator) * expected_windows,
-                                      present=sum(present_by_indicator.values()))
+    completeness = rules.Completeness(
+        expected=len(present_by_indicator) * expected_windows, present=sum(present_by_indicator.values())
+    )
     return _Computed(participant, results, completeness, deferred)
 
 
-def _score_relative(ctx: _Context, computed: list[_Computed],
-                    external: dict[tuple[int | None, int], list[Decimal | None]] | None = None,
-                    ) -> dict[tuple[int | None, int], Decimal | None]:
+def _score_relative(
+    ctx: _Context,
+    computed: list[_Computed],
+    external: dict[tuple[int | None, int], list[Decimal | None]] | None = None,
+) -> dict[tuple[int | None, int], Decimal | None]:
     """Score relative criteria: max × value / the best value among the participant's group. `external` holds the
     stored values of the group members not recomputed now. Returns the best value per (group, criterion)."""
     bests: dict[tuple[int | None, int], Decimal | None] = {}
@@ -236,8 +294,12 @@ def _score_relative(ctx: _Context, computed: list[_Computed],
                 index = next(i for i, r in enumerate(member.results) if r.criterion_id == criterion_id)
                 placeholder = member.results[index]
                 member.results[index] = rules.score_criterion(
-                    spec, value, best=best, windows_expected=placeholder.windows_expected,
-                    windows_present=placeholder.windows_present, with_explanation=False,
+                    spec,
+                    value,
+                    best=best,
+                    windows_expected=placeholder.windows_expected,
+                    windows_present=placeholder.windows_present,
+                    with_explanation=False,
                 )
     return bests
 
@@ -264,13 +326,25 @@ def _load_others(ctx: _Context, period: Period, participants: list[Participant])
     mine = [p.pk for p in participants]
     rows = list(
         Score.objects.filter(period=period, criterion_id__in=relative_ids, participant__plan_id=period.plan_id)
-        .filter(_group_q(groups, "participant__group")).exclude(participant_id__in=mine)
-        .values_list("pk", "participant_id", "participant__group_id", "criterion_id", "value", "numerator_total",
-                     "denominator_total", "points", "windows_expected", "windows_present")
+        .filter(_group_q(groups, "participant__group"))
+        .exclude(participant_id__in=mine)
+        .values_list(
+            "pk",
+            "participant_id",
+            "participant__group_id",
+            "criterion_id",
+            "value",
+            "numerator_total",
+            "denominator_total",
+            "points",
+            "windows_expected",
+            "windows_present",
+        )
     )
     before: dict[int, list] = defaultdict(list)
-    for criterion_id, value in Score.objects.filter(period=period, criterion_id__in=relative_ids,
-                                                    participant_id__in=mine).values_list("criterion_id", "value"):
+    for criterion_id, value in Score.objects.filter(
+        period=period, criterion_id__in=relative_ids, participant_id__in=mine
+    ).values_list("criterion_id", "value"):
         before[criterion_id].append(value)
     mine_before = {c: rules.best_value(ctx.specs[c].direction, values) for c, values in before.items()}
     return _Others(rows, mine_before, defaultdict(dict))
@@ -282,23 +356,38 @@ def _rescore_others(ctx: _Context, others: _Others, bests: dict[tuple[int | None
     for row in others.rows:
         external[(row[2], row[3])].append(row[4])
     old_bests = {
-        (group_id, criterion_id): rules.best_value(ctx.specs[criterion_id].direction,
-                                                   [*values, others.mine_before.get(criterion_id)])
+        (group_id, criterion_id): rules.best_value(
+            ctx.specs[criterion_id].direction, [*values, others.mine_before.get(criterion_id)]
+        )
         for (group_id, criterion_id), values in external.items()
     }
     changed: list[Score] = []
-    for pk, participant_id, group_id, criterion_id, value, numerator, denominator, points, expected, present in (
-            others.rows):
+    for (
+        pk,
+        participant_id,
+        group_id,
+        criterion_id,
+        value,
+        numerator,
+        denominator,
+        points,
+        expected,
+        present,
+    ) in others.rows:
         spec = ctx.specs[criterion_id]
         best = bests.get((group_id, criterion_id))
         if best == old_bests[(group_id, criterion_id)]:
             continue
         period_value = rules.PeriodValue(
-            value, numerator, denominator, readings=present,
+            value,
+            numerator,
+            denominator,
+            readings=present,
             zero_denominator=spec.kind == rules.RATE and value is None and denominator == 0,
         )
-        result = rules.score_criterion(spec, period_value, best=best, windows_expected=expected,
-                                       windows_present=present, with_explanation=False)
+        result = rules.score_criterion(
+            spec, period_value, best=best, windows_expected=expected, windows_present=present, with_explanation=False
+        )
         changed.append(Score(pk=pk, points=result.points))
         if result.points != points:
             others.deltas[participant_id][criterion_id] = result.points - points
@@ -315,17 +404,29 @@ def _apply_deltas(ctx: _Context, standing: Standing, deltas: dict[int, Decimal])
         if criterion_id in order and order.index(criterion_id) < len(tiebreak):
             tiebreak[order.index(criterion_id)] += delta
     standing.tiebreak = [str(p) for p in tiebreak]
-    standing.ratio = (rules.round2(standing.total_points * rules.HUNDRED / standing.max_points)
-                      if standing.max_points else Decimal(0))
+    standing.ratio = (
+        rules.round2(standing.total_points * rules.HUNDRED / standing.max_points) if standing.max_points else Decimal(0)
+    )
 
 
 def _score_rows(period: Period, item: _Computed) -> Iterator[tuple]:
     """Score rows as tuples in SCORE_COLUMNS order (model instances cost more than the arithmetic at scale)."""
     for result in item.results:
         pv = result.period
-        yield (period.pk, item.participant.pk, result.criterion_id, pv.value, pv.numerator_total,
-               pv.denominator_total, result.points, result.applicable, result.met, result.complete,
-               result.windows_expected, result.windows_present)
+        yield (
+            period.pk,
+            item.participant.pk,
+            result.criterion_id,
+            pv.value,
+            pv.numerator_total,
+            pv.denominator_total,
+            result.points,
+            result.applicable,
+            result.met,
+            result.complete,
+            result.windows_expected,
+            result.windows_present,
+        )
 
 
 @dataclass(slots=True)
@@ -349,18 +450,25 @@ class StandingRow:
     pk: None = None  # never stored yet (ranking tells it from the stored standings of the rest of the group)
 
     def as_model(self, period: Period, now: dt.datetime) -> Standing:
-        return Standing(period=period, computed_at=now, **{name: getattr(self, name) for name in self.__slots__
-                                                              if name != "pk"})
+        return Standing(
+            period=period, computed_at=now, **{name: getattr(self, name) for name in self.__slots__ if name != "pk"}
+        )
 
 
 def _standing_row(item: _Computed) -> StandingRow:
     summary = rules.totals(item.results)
     return StandingRow(
-        participant_id=item.participant.pk, group_id=item.participant.group_id, name=item.participant.name,
-        total_points=summary.total, max_points=summary.max_points, ratio=summary.ratio,
-        targets_met=summary.targets_met, criteria_applicable=summary.applicable,
+        participant_id=item.participant.pk,
+        group_id=item.participant.group_id,
+        name=item.participant.name,
+        total_points=summary.total,
+        max_points=summary.max_points,
+        ratio=summary.ratio,
+        targets_met=summary.targets_met,
+        criteria_applicable=summary.applicable,
         tiebreak=[str(points) for points in summary.tiebreak],
-        readings_expected=item.completeness.expected, readings_present=item.completeness.present,
+        readings_expected=item.completeness.expected,
+        readings_present=item.completeness.present,
     )
 
 
@@ -368,10 +476,15 @@ def _rank_entries(standings: Iterable[Standing | StandingRow]) -> dict[int, rule
     """Rank standings group by group; returns participant id → Ranked."""
     by_group: dict[int | None, list[rules.RankEntry]] = defaultdict(list)
     for standing in standings:
-        by_group[standing.group_id].append(rules.RankEntry(
-            key=standing.participant_id, name=standing.name, ratio=Decimal(standing.ratio),
-            targets_met=standing.targets_met, tiebreak=tuple(Decimal(p) for p in standing.tiebreak or []),
-        ))
+        by_group[standing.group_id].append(
+            rules.RankEntry(
+                key=standing.participant_id,
+                name=standing.name,
+                ratio=Decimal(standing.ratio),
+                targets_met=standing.targets_met,
+                tiebreak=tuple(Decimal(p) for p in standing.tiebreak or []),
+            )
+        )
     ranked: dict[int, rules.Ranked] = {}
     for entries in by_group.values():
         ranked.update({r.key: r for r in rules.rank(entries)})
@@ -409,20 +522,36 @@ def _upsert_scores(rows: list[tuple]) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for start in range(0, len(rows), BATCH * 5):
-                batch = rows[start:start + BATCH * 5]
+                batch = rows[start : start + BATCH * 5]
                 cursor.execute(_PG_UPSERT, [list(column) for column in zip(*batch, strict=True)])
         return
     objects = [Score(**dict(zip(SCORE_COLUMNS, row, strict=True))) for row in rows]
     for start in range(0, len(objects), BATCH):
         Score.objects.bulk_create(
-            objects[start:start + BATCH], update_conflicts=True,
-            unique_fields=["period", "participant", "criterion"], update_fields=SCORE_FIELDS,
+            objects[start : start + BATCH],
+            update_conflicts=True,
+            unique_fields=["period", "participant", "criterion"],
+            update_fields=SCORE_FIELDS,
         )
 
 
 STANDING_COLUMNS = [
-    "period_id", "participant_id", "group_id", "name", "total_points", "max_points", "ratio", "targets_met",
-    "criteria_applicable", "tiebreak", "readings_expected", "readings_present", "rank", "tied", "position", "frozen",
+    "period_id",
+    "participant_id",
+    "group_id",
+    "name",
+    "total_points",
+    "max_points",
+    "ratio",
+    "targets_met",
+    "criteria_applicable",
+    "tiebreak",
+    "readings_expected",
+    "readings_present",
+    "rank",
+    "tied",
+    "position",
+    "frozen",
     "computed_at",
 ]
 
@@ -434,11 +563,27 @@ def _copy_standings(period: Period, rows: list[StandingRow]) -> None:
         cursor.execute("DELETE FROM scoring_standing WHERE period_id = %s", [period.pk])
         with cursor.copy(f"COPY scoring_standing ({', '.join(STANDING_COLUMNS)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row((
-                    period.pk, row.participant_id, row.group_id, row.name, row.total_points, row.max_points,
-                    row.ratio, row.targets_met, row.criteria_applicable, json.dumps(row.tiebreak),
-                    row.readings_expected, row.readings_present, row.rank, row.tied, row.position, False, now,
-                ))
+                copy.write_row(
+                    (
+                        period.pk,
+                        row.participant_id,
+                        row.group_id,
+                        row.name,
+                        row.total_points,
+                        row.max_points,
+                        row.ratio,
+                        row.targets_met,
+                        row.criteria_applicable,
+                        json.dumps(row.tiebreak),
+                        row.readings_expected,
+                        row.readings_present,
+                        row.rank,
+                        row.tied,
+                        row.position,
+                        False,
+                        now,
+                    )
+                )
 
 
 def _upsert_standings(period: Period, rows: list[StandingRow]) -> None:
@@ -446,7 +591,9 @@ def _upsert_standings(period: Period, rows: list[StandingRow]) -> None:
     objects = [row.as_model(period, now) for row in rows]
     for start in range(0, len(objects), BATCH):
         Standing.objects.bulk_create(
-            objects[start:start + BATCH], update_conflicts=True, unique_fields=["period", "participant"],
+            objects[start : start + BATCH],
+            update_conflicts=True,
+            unique_fields=["period", "participant"],
             update_fields=STANDING_FIELDS,
         )
 
@@ -462,8 +609,9 @@ def _delete_stale_scores(period: Period, participant_ids: list[int] | None) -> N
     stale.delete()
 
 
-def _recompute(period: Period, participants: list[Participant], *, whole_period: bool,
-               as_of: dt.date | None = None) -> list[StandingRow]:
+def _recompute(
+    period: Period, participants: list[Participant], *, whole_period: bool, as_of: dt.date | None = None
+) -> list[StandingRow]:
     """Score `participants` (whole groups) for a period, write Scores and Standings, and rank their groups."""
     ctx = _context(period, as_of)
     participants = sorted(participants, key=lambda p: p.pk)
@@ -497,10 +645,25 @@ def _recompute(period: Period, participants: list[Participant], *, whole_period:
         # Rank against the rest of the group as stored (their readings did not change).
         mine = {s.participant_id for s in standings}
         others = list(
-            Standing.objects.filter(period=period).filter(_group_q({s.group_id for s in standings}))
-            .exclude(participant_id__in=mine).select_related("participant")
-            .only("id", "participant_id", "participant__kind", "group_id", "name", "ratio", "targets_met",
-                  "tiebreak", "total_points", "max_points", "rank", "tied", "position")
+            Standing.objects.filter(period=period)
+            .filter(_group_q({s.group_id for s in standings}))
+            .exclude(participant_id__in=mine)
+            .select_related("participant")
+            .only(
+                "id",
+                "participant_id",
+                "participant__kind",
+                "group_id",
+                "name",
+                "ratio",
+                "targets_met",
+                "tiebreak",
+                "total_points",
+                "max_points",
+                "rank",
+                "tied",
+                "position",
+            )
         )
         if others_scores is not None and others_scores.deltas:
             for standing in others:
@@ -513,8 +676,9 @@ def _recompute(period: Period, participants: list[Participant], *, whole_period:
         placed = ranked[standing.participant_id]
         before = (standing.rank, standing.tied, standing.position)
         standing.rank, standing.tied, standing.position = placed.rank, placed.tied, placed.position
-        if standing.pk is not None and (before != (placed.rank, placed.tied, placed.position)
-                                        or standing.participant_id in deltas):
+        if standing.pk is not None and (
+            before != (placed.rank, placed.tied, placed.position) or standing.participant_id in deltas
+        ):
             moved.append(standing)
     if whole_period and connection.vendor == "postgresql":
         _copy_standings(period, standings)
@@ -572,8 +736,10 @@ def recompute_period(*, period: Period, as_of: dt.date | None = None) -> int:
     lock_period_row(period)
     if is_frozen(period):
         return 0
-    participants = [_Who(*row) for row in Participant.objects.filter(plan_id=period.plan_id)
-                    .values_list("id", "kind", "group_id", "name")]
+    participants = [
+        _Who(*row)
+        for row in Participant.objects.filter(plan_id=period.plan_id).values_list("id", "kind", "group_id", "name")
+    ]
     return len(_recompute(period, participants, whole_period=True, as_of=as_of))
 
 
@@ -609,8 +775,10 @@ def request_plan_recompute(*, plan: Plan, reason: str = "") -> RecomputeRequest:
 def schedule_plan_recompute(plan_id: int, reason: str = "") -> None:
     """Ask for a plan recompute after the current transaction commits, once per plan and transaction (criteria
     saved in bulk by an import queue a single recompute)."""
-    if any(getattr(entry[1], "recompute_plan_id", None) == plan_id and not getattr(entry[1], "done", False)
-           for entry in connection.run_on_commit):
+    if any(
+        getattr(entry[1], "recompute_plan_id", None) == plan_id and not getattr(entry[1], "done", False)
+        for entry in connection.run_on_commit
+    ):
         return
 
     def run() -> None:
@@ -629,8 +797,9 @@ def freeze_standings(*, period: Period) -> int:
     if not is_frozen(period):
         recompute_period(period=period)
     ctx = _context(period)
-    FrozenCriteria.objects.update_or_create(period=period, defaults={
-        "specs": [rules.spec_as_dict(ctx.specs[criterion.pk]) for criterion in ctx.criteria]})
+    FrozenCriteria.objects.update_or_create(
+        period=period, defaults={"specs": [rules.spec_as_dict(ctx.specs[criterion.pk]) for criterion in ctx.criteria]}
+    )
     return Standing.objects.filter(period=period, frozen=False).update(frozen=True)
 
 

@@ -84,8 +84,9 @@ def _participant(request: HttpRequest, period: Period, participant_pk: int) -> P
     return get_object_or_404(participants.select_related("unit", "person__unit", "group"), pk=participant_pk)
 
 
-def _target(request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date
-            ) -> tuple[Period, Participant, Window]:
+def _target(
+    request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date
+) -> tuple[Period, Participant, Window]:
     period = _period(request, period_pk)
     participant = _participant(request, period, participant_pk)
     found = window_of(period, window)
@@ -119,17 +120,25 @@ class EntryDashboardView(LoginRequiredMixin, ListView):
 
     def get_queryset(self) -> QuerySet[Participant]:
         self.period = _period(self.request, self.kwargs["period_pk"])
-        return selectors.dashboard_participants(user=self.request.user, period=self.period,
-                                                query=self.request.GET.get("q", "").strip())
+        return selectors.dashboard_participants(
+            user=self.request.user, period=self.period, query=self.request.GET.get("q", "").strip()
+        )
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         participants = list(context["participants"])
         cells = selectors.dashboard_cells(period=self.period, participants=participants)
         context.update(
-            period=self.period, plan=self.period.plan, windows=windows_for(self.period),
-            rows=[(participant, [(cell, entry_url(self.period, participant, cell.window))
-                                 for cell in cells[participant.pk]]) for participant in participants],
+            period=self.period,
+            plan=self.period.plan,
+            windows=windows_for(self.period),
+            rows=[
+                (
+                    participant,
+                    [(cell, entry_url(self.period, participant, cell.window)) for cell in cells[participant.pk]],
+                )
+                for participant in participants
+            ],
         )
         return context
 
@@ -139,7 +148,8 @@ def _row_warnings(row: selectors.GridRow) -> list[str]:
     if reading is None:
         return []
     return reading_warnings(
-        kind=row.indicator.kind, current=Figures(reading.numerator, reading.denominator, reading.value),
+        kind=row.indicator.kind,
+        current=Figures(reading.numerator, reading.denominator, reading.value),
         previous=[Figures(r.numerator, r.denominator, r.value) for r in row.history],
     )
 
@@ -157,7 +167,7 @@ def _target_text(criterion) -> str:
 
 
 def _window_status(period: Period, rows: list[selectors.GridRow]) -> str:
-    """"locked" once the period is closed (the lock is the period's, recorded once in its history), else the most
+    """ "locked" once the period is closed (the lock is the period's, recorded once in its history), else the most
     advanced status of the window's readings."""
     if period.status != Period.Status.OPEN:
         return "locked"
@@ -165,10 +175,20 @@ def _window_status(period: Period, rows: list[selectors.GridRow]) -> str:
     return Reading.Status.SUBMITTED if Reading.Status.SUBMITTED in statuses else Reading.Status.DRAFT
 
 
-def _render_entry(request: HttpRequest, *, period: Period, participant: Participant, window: Window,
-                  rows: list[selectors.GridRow], access: Access, forms: list[ReadingRowForm] | None = None,
-                  conflict: ConflictError | None = None, return_form: ReturnWindowForm | None = None,
-                  lock_form: LockExceptionForm | None = None, status: int = 200) -> HttpResponse:
+def _render_entry(
+    request: HttpRequest,
+    *,
+    period: Period,
+    participant: Participant,
+    window: Window,
+    rows: list[selectors.GridRow],
+    access: Access,
+    forms: list[ReadingRowForm] | None = None,
+    conflict: ConflictError | None = None,
+    return_form: ReturnWindowForm | None = None,
+    lock_form: LockExceptionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     unit = participant_unit(participant)
     is_leader = has_role(request.user, unit, Role.LANH_DAO)
     window_state = _window_status(period, rows)
@@ -177,28 +197,45 @@ def _render_entry(request: HttpRequest, *, period: Period, participant: Particip
     entries = []
     for index, row in enumerate(rows):
         reading = row.reading
-        entries.append({
-            "row": row, "form": forms[index] if forms else None, "warnings": _row_warnings(row),
-            "targets": [(criterion, _target_text(criterion)) for criterion in row.criteria],
-            "present": reading is not None and selectors.is_present(reading),
-            "shown": describe_figures(row.indicator, reading.__dict__) if reading else "—",
-            "previous_shown": describe_figures(row.indicator, row.previous.__dict__) if row.previous else "—",
-            "conflict": conflict if conflict is not None and conflict.indicator.pk == row.indicator.pk else None,
-            "conflict_shown": describe_figures(row.indicator, conflict.current) if conflict is not None else "",
-        })
+        entries.append(
+            {
+                "row": row,
+                "form": forms[index] if forms else None,
+                "warnings": _row_warnings(row),
+                "targets": [(criterion, _target_text(criterion)) for criterion in row.criteria],
+                "present": reading is not None and selectors.is_present(reading),
+                "shown": describe_figures(row.indicator, reading.__dict__) if reading else "—",
+                "previous_shown": describe_figures(row.indicator, row.previous.__dict__) if row.previous else "—",
+                "conflict": conflict if conflict is not None and conflict.indicator.pk == row.indicator.pk else None,
+                "conflict_shown": describe_figures(row.indicator, conflict.current) if conflict is not None else "",
+            }
+        )
     missing = [entry["row"].indicator for entry in entries if not entry["present"]]
     windows = windows_for(period)
     position = windows.index(window)
     context = {
-        "period": period, "plan": period.plan, "participant": participant, "window": window, "entries": entries,
-        "access": access, "can_edit": access.allowed, "missing": missing, "complete": not missing and bool(rows),
-        "window_state": window_state, "deadline": entry_deadline(period, window),
+        "period": period,
+        "plan": period.plan,
+        "participant": participant,
+        "window": window,
+        "entries": entries,
+        "access": access,
+        "can_edit": access.allowed,
+        "missing": missing,
+        "complete": not missing and bool(rows),
+        "window_state": window_state,
+        "deadline": entry_deadline(period, window),
         "can_return": is_leader and window_state == Reading.Status.SUBMITTED and period.status == Period.Status.OPEN,
         # A leader cannot type, so the access answer says "read only"; the window's own deadline decides here.
-        "can_grant": (is_leader and period.status == Period.Status.OPEN and window_state == Reading.Status.DRAFT
-                      and timezone.localdate() > entry_deadline(period, window)),
+        "can_grant": (
+            is_leader
+            and period.status == Period.Status.OPEN
+            and window_state == Reading.Status.DRAFT
+            and timezone.localdate() > entry_deadline(period, window)
+        ),
         "active_exception": active_lock_exception(unit=unit, period=period, window_start=window.start),
-        "return_form": return_form or ReturnWindowForm(), "lock_form": lock_form or LockExceptionForm(),
+        "return_form": return_form or ReturnWindowForm(),
+        "lock_form": lock_form or LockExceptionForm(),
         "previous_url": entry_url(period, participant, windows[position - 1]) if position > 0 else "",
         "next_url": entry_url(period, participant, windows[position + 1]) if position + 1 < len(windows) else "",
         "dashboard_url": reverse("scoring:entry_dashboard", args=[period.pk]),
@@ -224,8 +261,13 @@ def reading_entry(request: HttpRequest, period_pk: int, participant_pk: int, win
         messages.error(request, _("Số liệu chưa hợp lệ, hãy sửa các ô được đánh dấu."))
         return _render_entry(request, rows=rows, forms=forms, status=400, **common)
     try:
-        outcomes = save_window_readings(user=request.user, participant=participant, period=period,
-                                        window_start=found.start, rows=[form.row() for form in forms])
+        outcomes = save_window_readings(
+            user=request.user,
+            participant=participant,
+            period=period,
+            window_start=found.start,
+            rows=[form.row() for form in forms],
+        )
     except ConflictError as conflict:
         data = request.POST.copy()
         data[f"r{conflict.indicator.pk}-version"] = str(conflict.current_version)
@@ -254,8 +296,9 @@ def reading_submit(request: HttpRequest, period_pk: int, participant_pk: int, wi
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Đã gửi %(count)s số liệu của %(window)s.") % {
-            "count": len(sent), "window": found.label})
+        messages.success(
+            request, _("Đã gửi %(count)s số liệu của %(window)s.") % {"count": len(sent), "window": found.label}
+        )
     return redirect(entry_url(period, participant, found))
 
 
@@ -269,8 +312,13 @@ def reading_return(request: HttpRequest, period_pk: int, participant_pk: int, wi
     form = ReturnWindowForm(request.POST)
     if form.is_valid():
         try:
-            return_window(user=request.user, participant=participant, period=period, window_start=found.start,
-                          reason=form.cleaned_data["reason"])
+            return_window(
+                user=request.user,
+                participant=participant,
+                period=period,
+                window_start=found.start,
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -278,8 +326,16 @@ def reading_return(request: HttpRequest, period_pk: int, participant_pk: int, wi
         return redirect(entry_url(period, participant, found))
     access = can_edit_reading(user=request.user, participant=participant, period=period, window_start=found.start)
     rows = selectors.grid_rows(participant=participant, period=period, window=found)
-    return _render_entry(request, period=period, participant=participant, window=found, rows=rows, access=access,
-                         return_form=form, status=400)
+    return _render_entry(
+        request,
+        period=period,
+        participant=participant,
+        window=found,
+        rows=rows,
+        access=access,
+        return_form=form,
+        status=400,
+    )
 
 
 @login_required
@@ -293,25 +349,52 @@ def lock_exception_grant(request: HttpRequest, period_pk: int, participant_pk: i
     form = LockExceptionForm(request.POST)
     if form.is_valid():
         try:
-            exception = grant_lock_exception(by=request.user, unit=unit, period=period, window_start=found.start,
-                                             reason=form.cleaned_data["reason"],
-                                             expires_at=form.cleaned_data["expires_at"])
+            exception = grant_lock_exception(
+                by=request.user,
+                unit=unit,
+                period=period,
+                window_start=found.start,
+                reason=form.cleaned_data["reason"],
+                expires_at=form.cleaned_data["expires_at"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Đã mở khóa nhập %(window)s cho %(unit)s đến %(until)s.") % {
-                "window": found.label, "unit": unit.name,
-                "until": f"{timezone.localtime(exception.expires_at):%H:%M %d/%m/%Y}"})
+            messages.success(
+                request,
+                _("Đã mở khóa nhập %(window)s cho %(unit)s đến %(until)s.")
+                % {
+                    "window": found.label,
+                    "unit": unit.name,
+                    "until": f"{timezone.localtime(exception.expires_at):%H:%M %d/%m/%Y}",
+                },
+            )
         return redirect(entry_url(period, participant, found))
     access = can_edit_reading(user=request.user, participant=participant, period=period, window_start=found.start)
     rows = selectors.grid_rows(participant=participant, period=period, window=found)
-    return _render_entry(request, period=period, participant=participant, window=found, rows=rows, access=access,
-                         lock_form=form, status=400)
+    return _render_entry(
+        request,
+        period=period,
+        participant=participant,
+        window=found,
+        rows=rows,
+        access=access,
+        lock_form=form,
+        status=400,
+    )
 
 
 @login_required
-def reading_history(request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date,
-                    indicator_pk: int, *, evidence: dict | None = None, status: int = 200) -> HttpResponse:
+def reading_history(
+    request: HttpRequest,
+    period_pk: int,
+    participant_pk: int,
+    window: dt.date,
+    indicator_pk: int,
+    *,
+    evidence: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
     """Side panel (htmx) of one cell: the last windows' values, every change of this window's reading, and its
     evidence file (download; upload and remove for who may edit). ``evidence`` carries a refused evidence form, which
     comes back on the full page with status 400."""
@@ -323,15 +406,20 @@ def reading_history(request: HttpRequest, period_pk: int, participant_pk: int, w
     previous = selectors.previous_readings(participant=participant, indicator=indicator, before=found.start)
     records = (
         Reading.history.filter(participant_id=participant.pk, indicator_id=indicator.pk, window_start=found.start)
-        .select_related("history_user").order_by("-history_date", "-history_id")[:50]
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:50]
     )
     context = {
-        "period": period, "participant": participant, "window": found, "indicator": indicator,
+        "period": period,
+        "participant": participant,
+        "window": found,
+        "indicator": indicator,
         "previous": [(reading, describe_figures(indicator, reading.__dict__)) for reading in previous],
         "records": [(record, describe_figures(indicator, record.__dict__)) for record in records],
         "entry_url": entry_url(period, participant, found),
-        **_evidence_context(request, period=period, participant=participant, window=found, indicator=indicator,
-                            **(evidence or {})),
+        **_evidence_context(
+            request, period=period, participant=participant, window=found, indicator=indicator, **(evidence or {})
+        ),
     }
     template = "scoring/entry_history.html" if request.htmx and not evidence else "scoring/entry_history_page.html"
     return render(request, template, context, status=status)
@@ -349,8 +437,7 @@ def _may_import(user) -> bool:
 
 
 def _template_units(request: HttpRequest, period: Period) -> QuerySet[Unit]:
-    return (Unit.objects.in_scope_of(request.user).filter(kind__in=list(Unit.KIND_WORDS))
-            .order_by("path")[:500])
+    return Unit.objects.in_scope_of(request.user).filter(kind__in=list(Unit.KIND_WORDS)).order_by("path")[:500]
 
 
 def _purge_stale_imports() -> None:
@@ -369,11 +456,23 @@ def _purge_stale_imports() -> None:
             continue
 
 
-def _render_excel(request: HttpRequest, period: Period, *, form: ReadingImportForm | None = None,
-                  result: ImportResult | None = None, token: str = "", status: int = 200) -> HttpResponse:
+def _render_excel(
+    request: HttpRequest,
+    period: Period,
+    *,
+    form: ReadingImportForm | None = None,
+    result: ImportResult | None = None,
+    token: str = "",
+    status: int = 200,
+) -> HttpResponse:
     context = {
-        "period": period, "plan": period.plan, "form": form or ReadingImportForm(), "result": result, "token": token,
-        "units": _template_units(request, period), "may_import": _may_import(request.user),
+        "period": period,
+        "plan": period.plan,
+        "form": form or ReadingImportForm(),
+        "result": result,
+        "token": token,
+        "units": _template_units(request, period),
+        "may_import": _may_import(request.user),
         "dashboard_url": reverse("scoring:entry_dashboard", args=[period.pk]),
         "changes": result.changes[:500] if result else [],
     }
@@ -428,9 +527,13 @@ def excel_commit(request: HttpRequest, period_pk: int) -> HttpResponse:
         payload = signing.loads(request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
     except signing.BadSignature:
         payload = None
-    if (not payload or payload.get("user") != request.user.pk or payload.get("period") != period.pk
-            or not str(payload.get("file", "")).startswith(f"{IMPORT_FOLDER}/")
-            or not default_storage.exists(payload["file"])):
+    if (
+        not payload
+        or payload.get("user") != request.user.pk
+        or payload.get("period") != period.pk
+        or not str(payload.get("file", "")).startswith(f"{IMPORT_FOLDER}/")
+        or not default_storage.exists(payload["file"])
+    ):
         messages.error(request, _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
         return redirect("scoring:excel_upload", period_pk=period.pk)
     stored = payload["file"]
@@ -449,27 +552,34 @@ def excel_commit(request: HttpRequest, period_pk: int) -> HttpResponse:
         return redirect("scoring:excel_upload", period_pk=period.pk)
     finally:
         default_storage.delete(stored)
-    messages.success(request, _("Đã nhập từ Excel: %(changed)s số liệu thay đổi, %(unchanged)s giữ nguyên.") % {
-        "changed": changed, "unchanged": result.count("unchanged")})
+    messages.success(
+        request,
+        _("Đã nhập từ Excel: %(changed)s số liệu thay đổi, %(unchanged)s giữ nguyên.")
+        % {"changed": changed, "unchanged": result.count("unchanged")},
+    )
     return redirect("scoring:entry_dashboard", period_pk=period.pk)
 
 
 # Evidence: one file per reading (minh chứng), uploaded and removed by who may edit the reading, downloaded by anyone
 # who may see it (Nội vụ included) through a scoped view: the storage is never served from MEDIA_URL.
 
+
 class EvidenceForm(forms.Form):
     """The evidence upload of one reading; the content is checked by the service (attach_evidence)."""
 
-    file = forms.FileField(label=gettext_lazy("Tệp minh chứng (PDF, ảnh, Word, Excel; tối đa 10 MB)"),
-                           widget=forms.ClearableFileInput(attrs={
-                               "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}))
+    file = forms.FileField(
+        label=gettext_lazy("Tệp minh chứng (PDF, ảnh, Word, Excel; tối đa 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+    )
 
 
 class EvidenceRemoveForm(forms.Form):
     """Removing the evidence asks for an explicit confirmation."""
 
-    confirm = forms.BooleanField(label=gettext_lazy("Tôi xác nhận gỡ tệp minh chứng này"),
-                                 error_messages={"required": gettext_lazy("Hãy đánh dấu xác nhận trước khi gỡ tệp.")})
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Tôi xác nhận gỡ tệp minh chứng này"),
+        error_messages={"required": gettext_lazy("Hãy đánh dấu xác nhận trước khi gỡ tệp.")},
+    )
 
 
 def _evidence_size(reading: Reading) -> int | None:
@@ -479,9 +589,16 @@ def _evidence_size(reading: Reading) -> int | None:
         return None
 
 
-def _evidence_context(request: HttpRequest, *, period: Period, participant: Participant, window: Window,
-                      indicator: Indicator, form: EvidenceForm | None = None,
-                      remove_form: EvidenceRemoveForm | None = None) -> dict:
+def _evidence_context(
+    request: HttpRequest,
+    *,
+    period: Period,
+    participant: Participant,
+    window: Window,
+    indicator: Indicator,
+    form: EvidenceForm | None = None,
+    remove_form: EvidenceRemoveForm | None = None,
+) -> dict:
     """The history panel's evidence part: the current file and, for who may edit, the upload and remove forms."""
     reading = Reading.objects.filter(participant=participant, indicator=indicator, window_start=window.start).first()
     if reading is None:
@@ -489,34 +606,49 @@ def _evidence_context(request: HttpRequest, *, period: Period, participant: Part
     access = can_edit_reading(user=request.user, participant=participant, period=period, window_start=window.start)
     size = _evidence_size(reading) if reading.evidence else None
     return {
-        "reading": reading, "evidence_can_edit": access.allowed,
+        "reading": reading,
+        "evidence_can_edit": access.allowed,
         "evidence_size": f"{size / 1024:,.0f} KB".replace(",", ".") if size is not None else "",
-        "evidence_form": form or EvidenceForm(), "evidence_remove_form": remove_form or EvidenceRemoveForm(),
+        "evidence_form": form or EvidenceForm(),
+        "evidence_remove_form": remove_form or EvidenceRemoveForm(),
     }
 
 
 def _scoped_reading(request: HttpRequest, pk: int) -> Reading:
     readings = Reading.objects.visible_to(request.user).select_related(
-        "period__plan", "participant__unit", "participant__person__unit", "indicator")
+        "period__plan", "participant__unit", "participant__person__unit", "indicator"
+    )
     return get_object_or_404(readings, pk=pk)
 
 
 def _ensure_may_edit(request: HttpRequest, reading: Reading) -> None:
-    access = can_edit_reading(user=request.user, participant=reading.participant, period=reading.period,
-                              window_start=reading.window_start)
+    access = can_edit_reading(
+        user=request.user, participant=reading.participant, period=reading.period, window_start=reading.window_start
+    )
     if not access.allowed:
         raise PermissionDenied(access.reason)
 
 
 def _history_again(request: HttpRequest, reading: Reading, **evidence) -> HttpResponse:
     """The history page of the reading's cell with a refused evidence form and its errors (status 400)."""
-    return reading_history(request, reading.period_id, reading.participant_id, reading.window_start,
-                           reading.indicator_id, evidence=evidence, status=400)
+    return reading_history(
+        request,
+        reading.period_id,
+        reading.participant_id,
+        reading.window_start,
+        reading.indicator_id,
+        evidence=evidence,
+        status=400,
+    )
 
 
 def _back_to_grid(reading: Reading) -> HttpResponse:
-    return redirect("scoring:reading_entry", period_pk=reading.period_id, participant_pk=reading.participant_id,
-                    window=reading.window_start)
+    return redirect(
+        "scoring:reading_entry",
+        period_pk=reading.period_id,
+        participant_pk=reading.participant_id,
+        window=reading.window_start,
+    )
 
 
 @login_required
@@ -534,8 +666,11 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         for message in error.messages:
             form.add_error("file", message)
         return _history_again(request, reading, form=form)
-    messages.success(request, _("Đã đính kèm minh chứng “%(name)s” cho “%(indicator)s”.") % {
-        "name": reading.evidence_name, "indicator": reading.indicator.name})
+    messages.success(
+        request,
+        _("Đã đính kèm minh chứng “%(name)s” cho “%(indicator)s”.")
+        % {"name": reading.evidence_name, "indicator": reading.indicator.name},
+    )
     return _back_to_grid(reading)
 
 
@@ -569,9 +704,12 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     except (OSError, ValueError):
         raise Http404(_("Không tìm thấy tệp minh chứng trong kho lưu trữ.")) from None
     extension = reading.evidence.name.rsplit(".", 1)[-1].lower()
-    response = FileResponse(handle, as_attachment=True,
-                            filename=reading.evidence_name or f"minh-chung.{extension}",
-                            content_type=DOCUMENT_CONTENT_TYPES.get(extension, "application/octet-stream"))
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=reading.evidence_name or f"minh-chung.{extension}",
+        content_type=DOCUMENT_CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -64,7 +64,10 @@ class StandingListView(LoginRequiredMixin, ListView):
         for standing in context["standings"]:
             standing.colour = selectors.standing_colour(standing)
         context.update(
-            period=self.period, plan=self.period.plan, group=self.group, query=self.query,
+            period=self.period,
+            plan=self.period.plan,
+            group=self.group,
+            query=self.query,
             groups=selectors.groups_of(period=self.period),
             pending=selectors.recompute_pending(plan=self.period.plan),
         )
@@ -77,14 +80,21 @@ def standing_detail(request: HttpRequest, period_pk: int, participant_pk: int) -
     period = _period(request, period_pk)
     participant = get_object_or_404(selectors.participants_for(user=request.user, period=period), pk=participant_pk)
     breakdown = selectors.participant_breakdown(participant=participant, period=period)
-    return render(request, "scoring/standing_detail.html", {
-        "period": period, "plan": period.plan, "participant": participant, "breakdown": breakdown,
-        "standing": breakdown.standing,
-        "standing_colour": selectors.standing_colour(breakdown.standing) if breakdown.standing else "",
-        "charts": selectors.participant_chart_data(breakdown=breakdown),
-        "comparison": selectors.period_comparison(plan=period.plan, user=request.user, participant=participant),
-        "pending": selectors.recompute_pending(plan=period.plan),
-    })
+    return render(
+        request,
+        "scoring/standing_detail.html",
+        {
+            "period": period,
+            "plan": period.plan,
+            "participant": participant,
+            "breakdown": breakdown,
+            "standing": breakdown.standing,
+            "standing_colour": selectors.standing_colour(breakdown.standing) if breakdown.standing else "",
+            "charts": selectors.participant_chart_data(breakdown=breakdown),
+            "comparison": selectors.period_comparison(plan=period.plan, user=request.user, participant=participant),
+            "pending": selectors.recompute_pending(plan=period.plan),
+        },
+    )
 
 
 @login_required
@@ -92,12 +102,19 @@ def standing_charts(request: HttpRequest, period_pk: int) -> HttpResponse:
     """Charts for the whole plan: each criterion over the windows against its target, and periods compared."""
     period = _period(request, period_pk)
     group = _group(request, period)
-    return render(request, "scoring/standing_charts.html", {
-        "period": period, "plan": period.plan, "group": group, "groups": selectors.groups_of(period=period),
-        "charts": selectors.plan_chart_data(period=period, user=request.user, group=group),
-        "comparison": selectors.period_comparison(plan=period.plan, user=request.user),
-        "summaries": selectors.period_summaries(plan=period.plan, user=request.user),
-    })
+    return render(
+        request,
+        "scoring/standing_charts.html",
+        {
+            "period": period,
+            "plan": period.plan,
+            "group": group,
+            "groups": selectors.groups_of(period=period),
+            "charts": selectors.plan_chart_data(period=period, user=request.user, group=group),
+            "comparison": selectors.period_comparison(plan=period.plan, user=request.user),
+            "summaries": selectors.period_summaries(plan=period.plan, user=request.user),
+        },
+    )
 
 
 def _xlsx(handle, filename: str) -> FileResponse:

@@ -24,14 +24,23 @@ def giay_khen_xa() -> AwardKind:
     return AwardKind.objects.get_or_create(
         code="giay-khen-chu-tich-xa",
         defaults={
-            "name": "Giấy khen của Chủ tịch Ủy ban nhân dân xã", "certificate_title": "GIẤY KHEN",
-            "level": "commune", "individual_coefficient": Decimal("0.150"), "collective_multiplier": Decimal("2"),
+            "name": "Giấy khen của Chủ tịch Ủy ban nhân dân xã",
+            "certificate_title": "GIẤY KHEN",
+            "level": "commune",
+            "individual_coefficient": Decimal("0.150"),
+            "collective_multiplier": Decimal("2"),
         },
     )[0]
 
 
-def accepted_batch(org, *, issuer: Unit | None = None, plan_issued: dt.date = dt.date(2024, 2, 5), individuals=None,
-                   with_collective: bool = True):
+def accepted_batch(
+    org,
+    *,
+    issuer: Unit | None = None,
+    plan_issued: dt.date = dt.date(2024, 2, 5),
+    individuals=None,
+    with_collective: bool = True,
+):
     """A plan of the commune, its first period and accepted nominations: one collective and two individuals."""
     sync_reference()
     issuer = issuer or org.commune_a
@@ -42,15 +51,32 @@ def accepted_batch(org, *, issuer: Unit | None = None, plan_issued: dt.date = dt
     nominations = []
     if with_collective:
         participant = collective(plan, section)
-        nominations.append(Nomination.objects.create(
-            period=period, participant=participant, award_kind=award, status="accepted", rank=1,
-            name=section.name, unit_name=issuer.name, achievement="Dẫn đầu khối về tỷ lệ hồ sơ trực tuyến toàn trình",
-        ))
+        nominations.append(
+            Nomination.objects.create(
+                period=period,
+                participant=participant,
+                award_kind=award,
+                status="accepted",
+                rank=1,
+                name=section.name,
+                unit_name=issuer.name,
+                achievement="Dẫn đầu khối về tỷ lệ hồ sơ trực tuyến toàn trình",
+            )
+        )
     for rank, (name, position, achievement) in enumerate(individuals or INDIVIDUALS, start=1):
         person = Person.objects.create(full_name=name, position=position, unit=section)
         participant = individual(plan, person)
-        nominations.append(Nomination.objects.create(
-            period=period, participant=participant, award_kind=award, status="accepted", rank=rank,
-            name=name, position=position, unit_name=section.name, achievement=achievement,
-        ))
+        nominations.append(
+            Nomination.objects.create(
+                period=period,
+                participant=participant,
+                award_kind=award,
+                status="accepted",
+                rank=rank,
+                name=name,
+                position=position,
+                unit_name=section.name,
+                achievement=achievement,
+            )
+        )
     return period, award, nominations

@@ -15,16 +15,28 @@ from tests.factories import GroupFactory, PeriodFactory, PlanFactory, collective
 def giay_khen_xa() -> AwardKind:
     return AwardKind.objects.get_or_create(
         code="giay-khen-chu-tich-xa",
-        defaults={"name": "Giấy khen của Chủ tịch Ủy ban nhân dân xã", "level": "commune",
-                  "individual_coefficient": Decimal("0.15")},
+        defaults={
+            "name": "Giấy khen của Chủ tịch Ủy ban nhân dân xã",
+            "level": "commune",
+            "individual_coefficient": Decimal("0.15"),
+        },
     )[0]
 
 
 def stand(period, participant, rank, ratio, *, present=12, expected=12, tied=False):
     return Standing.objects.create(
-        period=period, participant=participant, group=participant.group, rank=rank, tied=tied, ratio=Decimal(ratio),
-        total_points=Decimal(ratio), max_points=100, readings_expected=expected, readings_present=present,
-        frozen=True, name=participant.name,
+        period=period,
+        participant=participant,
+        group=participant.group,
+        rank=rank,
+        tied=tied,
+        ratio=Decimal(ratio),
+        total_points=Decimal(ratio),
+        max_points=100,
+        readings_expected=expected,
+        readings_present=present,
+        frozen=True,
+        name=participant.name,
     )
 
 
@@ -40,25 +52,46 @@ def commune_plan(org, *, commune=None, prefix="A", vote_threshold=70, issuer=Non
         for i, name in enumerate(["Địa chính", "Tư pháp", "Văn hóa"], start=1)
     ]
     collectives = [collective(plan, unit, g_units) for unit in sections]
-    people = [Person.objects.create(full_name=name, position="Công chức", unit=sections[i % 3])
-              for i, name in enumerate([f"Nguyễn Văn An {prefix}", f"Trần Thị Bình {prefix}",
-                                        f"Lê Văn Cường {prefix}", f"Phạm Thị Dung {prefix}"])]
+    people = [
+        Person.objects.create(full_name=name, position="Công chức", unit=sections[i % 3])
+        for i, name in enumerate(
+            [f"Nguyễn Văn An {prefix}", f"Trần Thị Bình {prefix}", f"Lê Văn Cường {prefix}", f"Phạm Thị Dung {prefix}"]
+        )
+    ]
     individuals = [individual(plan, person, g_people) for person in people]
-    standings = [stand(period, p, rank, ratio) for p, rank, ratio in
-                 zip(collectives, [1, 2, 3], ["95.50", "90", "85"], strict=True)]
-    standings += [stand(period, p, rank, ratio) for p, rank, ratio in
-                  zip(individuals, [1, 2, 3, 4], ["98", "96", "93", "91"], strict=True)]
+    standings = [
+        stand(period, p, rank, ratio)
+        for p, rank, ratio in zip(collectives, [1, 2, 3], ["95.50", "90", "85"], strict=True)
+    ]
+    standings += [
+        stand(period, p, rank, ratio)
+        for p, rank, ratio in zip(individuals, [1, 2, 3, 4], ["98", "96", "93", "91"], strict=True)
+    ]
     kind = giay_khen_xa()
     rule_units = QuotaRule.objects.create(plan=plan, group=g_units, award_kind=kind, max_collectives=1)
     rule_people = QuotaRule.objects.create(plan=plan, group=g_people, award_kind=kind, max_individuals=2)
     condition = Condition.objects.create(plan=plan, text="Nội bộ đoàn kết, không có cá nhân bị kỷ luật")
     report = DossierRequirement.objects.create(plan=plan, code="bao-cao", name="Báo cáo thành tích", order=1)
-    submission = DossierRequirement.objects.create(plan=plan, code="to-trinh", name="Tờ trình", per_nominee=False,
-                                                   order=2)
-    return SimpleNamespace(plan=plan, period=period, g_units=g_units, g_people=g_people, sections=sections,
-                           collectives=collectives, individuals=individuals, people=people, standings=standings,
-                           kind=kind, rule_units=rule_units, rule_people=rule_people, condition=condition,
-                           report=report, submission=submission)
+    submission = DossierRequirement.objects.create(
+        plan=plan, code="to-trinh", name="Tờ trình", per_nominee=False, order=2
+    )
+    return SimpleNamespace(
+        plan=plan,
+        period=period,
+        g_units=g_units,
+        g_people=g_people,
+        sections=sections,
+        collectives=collectives,
+        individuals=individuals,
+        people=people,
+        standings=standings,
+        kind=kind,
+        rule_units=rule_units,
+        rule_people=rule_people,
+        condition=condition,
+        report=report,
+        submission=submission,
+    )
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

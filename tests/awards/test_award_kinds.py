@@ -17,8 +17,14 @@ from tests.factories import PlanFactory
 pytestmark = pytest.mark.django_db
 
 WARD = "Giấy khen của Chủ tịch Ủy ban nhân dân phường"
-VALID = {"name": f"  {WARD} ", "level": "commune", "recipients": "both", "certificate_title": "giấy khen",
-         "individual_coefficient": "0,15", "collective_multiplier": "2"}
+VALID = {
+    "name": f"  {WARD} ",
+    "level": "commune",
+    "recipients": "both",
+    "certificate_title": "giấy khen",
+    "individual_coefficient": "0,15",
+    "collective_multiplier": "2",
+}
 
 
 @pytest.fixture
@@ -46,16 +52,28 @@ def test_the_chairman_adds_a_missing_award_kind_and_uses_it_in_a_quota(client, o
     page = response.content.decode()
     assert f"Đã thêm hình thức «{WARD}» (Cấp xã) vào danh mục" in page
     kind = AwardKind.objects.get(name=WARD)
-    assert (kind.code, kind.level, kind.certificate_title, str(kind.individual_coefficient),
-            str(kind.collective_multiplier)) == ("giay-khen-cua-chu-tich-uy-ban-nhan-dan-phuong", "commune",
-                                                 "GIẤY KHEN", "0.150", "2.00")
+    assert (
+        kind.code,
+        kind.level,
+        kind.certificate_title,
+        str(kind.individual_coefficient),
+        str(kind.collective_multiplier),
+    ) == ("giay-khen-cua-chu-tich-uy-ban-nhan-dan-phuong", "commune", "GIẤY KHEN", "0.150", "2.00")
     assert f'<option value="{kind.pk}">{WARD}</option>' in page  # offered in the quota rows
     history = Plan.history.filter(id=plan.pk).latest("history_id")  # who added it, in the plan's history
     assert (history.history_user, history.history_change_reason) == (
-        org.chairman_a, "rules:award-kind:giay-khen-cua-chu-tich-uy-ban-nhan-dan-phuong")
+        org.chairman_a,
+        "rules:award-kind:giay-khen-cua-chu-tich-uy-ban-nhan-dan-phuong",
+    )
 
-    data = {"quotas-TOTAL_FORMS": "1", "quotas-INITIAL_FORMS": "0", "quotas-0-award_kind": str(kind.pk),
-            "quotas-0-max_collectives": "1", "quotas-0-max_individuals": "2", "quotas-0-min_ratio": "0"}
+    data = {
+        "quotas-TOTAL_FORMS": "1",
+        "quotas-INITIAL_FORMS": "0",
+        "quotas-0-award_kind": str(kind.pk),
+        "quotas-0-max_collectives": "1",
+        "quotas-0-max_individuals": "2",
+        "quotas-0-min_ratio": "0",
+    }
     for prefix in ("conditions", "documents"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     assert client.post(editor_url(plan), data).status_code == HTTPStatus.FOUND
@@ -65,16 +83,21 @@ def test_the_chairman_adds_a_missing_award_kind_and_uses_it_in_a_quota(client, o
     assert "award_kinds:" in text and "code: giay-khen-cua-chu-tich-uy-ban-nhan-dan-phuong" in text
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"name": " "}, "Nhập tên hình thức khen thưởng."),
-    ({"level": ""}, "Chọn cấp khen: ai ký quyết định khen thưởng này."),
-    ({"individual_coefficient": "mười lăm"}, "Hệ số tiền thưởng cá nhân phải là một số, ví dụ 0,15."),
-    ({"individual_coefficient": "0"}, "Hệ số tiền thưởng cá nhân phải lớn hơn 0 và không quá 99,999."),
-    ({"individual_coefficient": "0,1234"}, "Hệ số tiền thưởng cá nhân có tối đa 3 chữ số thập phân."),
-    ({"collective_multiplier": "150"}, "Hệ số tiền thưởng tập thể phải lớn hơn 0 và không quá 100."),
-    ({"name": "GIẤY KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ"},
-     "Danh mục đã có hình thức «Giấy khen của Chủ tịch Ủy ban nhân dân xã» (Cấp xã); hãy chọn hình thức này"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"name": " "}, "Nhập tên hình thức khen thưởng."),
+        ({"level": ""}, "Chọn cấp khen: ai ký quyết định khen thưởng này."),
+        ({"individual_coefficient": "mười lăm"}, "Hệ số tiền thưởng cá nhân phải là một số, ví dụ 0,15."),
+        ({"individual_coefficient": "0"}, "Hệ số tiền thưởng cá nhân phải lớn hơn 0 và không quá 99,999."),
+        ({"individual_coefficient": "0,1234"}, "Hệ số tiền thưởng cá nhân có tối đa 3 chữ số thập phân."),
+        ({"collective_multiplier": "150"}, "Hệ số tiền thưởng tập thể phải lớn hơn 0 và không quá 100."),
+        (
+            {"name": "GIẤY KHEN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ"},
+            "Danh mục đã có hình thức «Giấy khen của Chủ tịch Ủy ban nhân dân xã» (Cấp xã); hãy chọn hình thức này",
+        ),
+    ],
+)
 def test_bad_input_comes_back_with_400_and_adds_nothing(client, org, plan, change, message):
     client.force_login(org.admin_a)
     before = AwardKind.objects.count()
@@ -84,11 +107,17 @@ def test_bad_input_comes_back_with_400_and_adds_nothing(client, org, plan, chang
     assert AwardKind.objects.count() == before
 
 
-@pytest.mark.parametrize(("who", "expected"), [
-    ("chairman_a", HTTPStatus.FOUND), ("admin_a", HTTPStatus.FOUND),
-    ("staff_a", HTTPStatus.FORBIDDEN), ("noi_vu", HTTPStatus.FORBIDDEN),
-    ("chairman_b", HTTPStatus.NOT_FOUND), ("nobody", HTTPStatus.NOT_FOUND),
-])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("chairman_a", HTTPStatus.FOUND),
+        ("admin_a", HTTPStatus.FOUND),
+        ("staff_a", HTTPStatus.FORBIDDEN),
+        ("noi_vu", HTTPStatus.FORBIDDEN),
+        ("chairman_b", HTTPStatus.NOT_FOUND),
+        ("nobody", HTTPStatus.NOT_FOUND),
+    ],
+)
 def test_who_may_add_an_award_kind(client, org, plan, who, expected):
     client.force_login(getattr(org, who))
     assert client.post(create_url(plan), VALID).status_code == expected

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 def submit(setup, nomination, staff):
     services.record_condition_check(nomination=nomination, condition=setup.condition, confirmed=True, by=staff)
     for requirement in (setup.report, setup.submission):
-        services.attach_dossier_file(nomination=nomination, requirement=requirement, by=staff,
-                                     upload=SimpleUploadedFile("ho-so.pdf", PDF_BYTES))
+        services.attach_dossier_file(
+            nomination=nomination, requirement=requirement, by=staff, upload=SimpleUploadedFile("ho-so.pdf", PDF_BYTES)
+        )
     services.mark_prepared(nomination=nomination, by=staff)
     return services.submit_nomination(nomination=nomination, by=staff)
 
@@ -35,8 +36,15 @@ def submitted(org):
 
 
 def meet(setup, by, votes, total=10, present=9):
-    return services.record_council_meeting(period=setup.period, held_on=dt.date(2024, 7, 20), members_total=total,
-                                           members_present=present, secret_ballot=True, votes=votes, by=by)
+    return services.record_council_meeting(
+        period=setup.period,
+        held_on=dt.date(2024, 7, 20),
+        members_total=total,
+        members_present=present,
+        secret_ballot=True,
+        votes=votes,
+        by=by,
+    )
 
 
 def test_threshold_is_a_share_of_all_members_not_of_those_present(submitted, org):
@@ -57,9 +65,15 @@ def test_a_nominee_at_the_threshold_can_be_accepted(submitted, org):
 
 def test_a_later_meeting_replaces_an_earlier_vote(submitted, org):
     meet(submitted, org.staff_a, {submitted.leader.pk: 3})
-    services.record_council_meeting(period=submitted.period, held_on=dt.date(2024, 7, 25), members_total=10,
-                                    members_present=10, secret_ballot=False, votes={submitted.leader.pk: 9},
-                                    by=org.chairman_a)
+    services.record_council_meeting(
+        period=submitted.period,
+        held_on=dt.date(2024, 7, 25),
+        members_total=10,
+        members_present=10,
+        secret_ballot=False,
+        votes={submitted.leader.pk: 9},
+        by=org.chairman_a,
+    )
     assert services.accept_nomination(nomination=submitted.leader, by=org.chairman_a).status == "accepted"
 
 
@@ -92,8 +106,9 @@ def test_tie_at_the_cut_the_chairman_must_choose(org):
     services.accept_nomination(nomination=first, by=org.chairman_a)
     with pytest.raises(ValidationError, match="đã đủ chỉ tiêu 1 tập thể"):
         services.accept_nomination(nomination=second, by=org.chairman_a)
-    services.reject_nomination(nomination=second, reason="Chủ tịch chọn Bộ phận Địa chính (đồng hạng)",
-                               by=org.chairman_a)
+    services.reject_nomination(
+        nomination=second, reason="Chủ tịch chọn Bộ phận Địa chính (đồng hạng)", by=org.chairman_a
+    )
 
 
 def test_council_page_records_votes_and_shows_the_result(client, submitted, org):
@@ -101,16 +116,27 @@ def test_council_page_records_votes_and_shows_the_result(client, submitted, org)
     url = reverse("awards:council_meeting", args=[submitted.period.pk])
     page = client.get(url)
     assert page.status_code == 200 and submitted.leader.name in page.content.decode()
-    bad = client.post(url, {"held_on": "2024-07-20", "members_total": 5, "members_present": 6,
-                            f"votes_{submitted.leader.pk}": 3})
+    bad = client.post(
+        url, {"held_on": "2024-07-20", "members_total": 5, "members_present": 6, f"votes_{submitted.leader.pk}": 3}
+    )
     assert bad.status_code == 400
     assert "không được vượt tổng số thành viên" in bad.content.decode()
-    response = client.post(url, {"held_on": "2024-07-20", "members_total": 5, "members_present": 5,
-                                 "secret_ballot": "on", f"votes_{submitted.leader.pk}": 3})
+    response = client.post(
+        url,
+        {
+            "held_on": "2024-07-20",
+            "members_total": 5,
+            "members_present": 5,
+            "secret_ballot": "on",
+            f"votes_{submitted.leader.pk}": 3,
+        },
+    )
     assert response.status_code == 302
     text = client.get(url).content.decode()
     assert "3/5" in text and "Dưới ngưỡng" in text
-    accept = client.post(reverse("awards:nomination_accept", args=[submitted.leader.pk]),
-                         {"version": Nomination.objects.get(pk=submitted.leader.pk).version, "confirm": "on"})
+    accept = client.post(
+        reverse("awards:nomination_accept", args=[submitted.leader.pk]),
+        {"version": Nomination.objects.get(pk=submitted.leader.pk).version, "confirm": "on"},
+    )
     assert accept.status_code == 400
     assert "dưới ngưỡng 70,00%" in accept.content.decode()

@@ -39,12 +39,19 @@ def draft(org, batch):
 
 
 def make_decision(issuer, period, award, **fields):
-    defaults = {"place": issuer.short_name, "summary": "Về việc khen thưởng", "article_1": "1", "article_2": "2",
-                "article_3": "3", "authority_line": "CHỦ TỊCH"}
+    defaults = {
+        "place": issuer.short_name,
+        "summary": "Về việc khen thưởng",
+        "article_1": "1",
+        "article_2": "2",
+        "article_3": "3",
+        "authority_line": "CHỦ TỊCH",
+    }
     return Decision.objects.create(issuer=issuer, period=period, award_kind=award, **{**defaults, **fields})
 
 
 # Drafting ---------------------------------------------------------------------------------------------------------
+
 
 def test_draft_is_composed_from_the_accepted_nominations(org, batch, draft):
     _, _, nominations = batch
@@ -115,6 +122,7 @@ def test_discarding_a_draft_releases_its_nominations(org, batch, draft):
 
 # Reference data by date ---------------------------------------------------------------------------------------------
 
+
 def test_a_decision_signed_in_2023_cites_the_2023_texts_and_pays_from_1_800_000(org):
     period, award, _ = accepted_batch(org, plan_issued=dt.date(2023, 9, 1))
     draft = create_draft_decision(period=period, award_kind=award, by=org.chairman_a, signed_on=dt.date(2023, 11, 20))
@@ -162,6 +170,7 @@ def test_a_base_salary_change_after_drafting_blocks_signing_until_the_draft_is_r
 
 # Numbering ----------------------------------------------------------------------------------------------------------
 
+
 def test_numbers_restart_every_year_and_per_issuer(org, batch):
     period, award, _ = batch
     make_decision(org.commune_a, period, award, number=7, year=2024, status="signed")
@@ -200,6 +209,7 @@ def test_a_number_written_in_the_draft_is_kept_and_a_taken_one_refused(org, batc
 
 
 # Signing ------------------------------------------------------------------------------------------------------------
+
 
 def test_chairman_signs(org, draft, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
@@ -273,6 +283,7 @@ def test_signing_stores_the_pdf_and_its_sha256(org, draft, django_capture_on_com
 
 
 # Annulment ----------------------------------------------------------------------------------------------------------
+
 
 def test_annulment_needs_a_reason(org, draft):
     signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)

@@ -43,8 +43,14 @@ def login(client, user):
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("chairman_a", 200), ("staff_a", 200), ("noi_vu", 200), ("noi_vu_tinh", 200), ("chairman_b", 404),
-     ("nobody", 404)],
+    [
+        ("chairman_a", 200),
+        ("staff_a", 200),
+        ("noi_vu", 200),
+        ("noi_vu_tinh", 200),
+        ("chairman_b", 404),
+        ("nobody", 404),
+    ],
 )
 def test_who_sees_a_decision(client, org, draft, who, expected):
     response = login(client, getattr(org, who)).get(reverse("awards:decision_detail", args=[draft.pk]))
@@ -58,9 +64,20 @@ def test_anonymous_is_sent_to_login(client, draft):
 
 def test_detail_shows_every_part_and_the_chairmans_actions(client, org, draft):
     page = login(client, org.chairman_a).get(reverse("awards:decision_detail", args=[draft.pk])).content.decode()
-    for text in ["CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ AN BÌNH", "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
-                 "Điều 1.", "Điều 2.", "Điều 3.", "Nơi nhận:", "- Lưu: VT, VP.", "Nguyễn Thị Hương", "1.430.000",
-                 "Một triệu bốn trăm ba mươi nghìn đồng", "Sửa dự thảo", "Ký quyết định"]:
+    for text in [
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ AN BÌNH",
+        "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
+        "Điều 1.",
+        "Điều 2.",
+        "Điều 3.",
+        "Nơi nhận:",
+        "- Lưu: VT, VP.",
+        "Nguyễn Thị Hương",
+        "1.430.000",
+        "Một triệu bốn trăm ba mươi nghìn đồng",
+        "Sửa dự thảo",
+        "Ký quyết định",
+    ]:
         assert text in page, text
 
 
@@ -74,8 +91,9 @@ def test_home_affairs_sees_no_edit_controls_and_gets_403_on_writes(client, org, 
     assert client.post(reverse("awards:decision_regenerate", args=[draft.pk])).status_code == HTTPStatus.FORBIDDEN
 
 
-def test_list_is_scoped_searchable_and_shows_batches_awaiting_a_decision(client, org, batch, draft,
-                                                                         django_assert_max_num_queries):
+def test_list_is_scoped_searchable_and_shows_batches_awaiting_a_decision(
+    client, org, batch, draft, django_assert_max_num_queries
+):
     accepted_batch(org, issuer=org.commune_b, individuals=[("Lê Văn Bình", "Công chức", "Tốt")])
     client = login(client, org.chairman_a)
     with django_assert_max_num_queries(12):
@@ -84,16 +102,29 @@ def test_list_is_scoped_searchable_and_shows_batches_awaiting_a_decision(client,
     page_b = login(client, org.chairman_b).get(reverse("awards:decision_list")).content.decode()
     assert draft.summary[:60] not in page_b
     assert "Lập dự thảo" in page_b  # commune B's accepted nominations wait for a draft
-    assert "Chưa có quyết định nào" in login(client, org.chairman_a).get(
-        reverse("awards:decision_list"), {"q": "không-có-gì"}).content.decode()
+    assert (
+        "Chưa có quyết định nào"
+        in login(client, org.chairman_a).get(reverse("awards:decision_list"), {"q": "không-có-gì"}).content.decode()
+    )
 
 
 def test_list_query_count_does_not_grow_with_decisions(client, org, batch, django_assert_max_num_queries):
     period, award, _ = batch
     for number in range(1, 30):
-        Decision.objects.create(issuer=org.commune_a, period=period, award_kind=award, number=number, year=2024,
-                                status="signed", place="An Bình", summary=f"QĐ {number}", article_1="1",
-                                article_2="2", article_3="3", authority_line="CHỦ TỊCH")
+        Decision.objects.create(
+            issuer=org.commune_a,
+            period=period,
+            award_kind=award,
+            number=number,
+            year=2024,
+            status="signed",
+            place="An Bình",
+            summary=f"QĐ {number}",
+            article_1="1",
+            article_2="2",
+            article_3="3",
+            authority_line="CHỦ TỊCH",
+        )
     client = login(client, org.chairman_a)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("awards:decision_list"))

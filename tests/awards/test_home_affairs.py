@@ -26,14 +26,17 @@ def province_plan(org):
     period = PeriodFactory(plan=plan, status="closed")
     group = GroupFactory(plan=plan, name="Xã, phường, thị trấn", code="xa")
     communes = [collective(plan, unit, group) for unit in (org.commune_a, org.commune_b, org.commune_c)]
-    officials = [individual(plan, Person.objects.create(full_name=f"Cán bộ {unit.short_name}", unit=unit))
-                 for unit in (org.commune_a, org.commune_b, org.commune_c)]
+    officials = [
+        individual(plan, Person.objects.create(full_name=f"Cán bộ {unit.short_name}", unit=unit))
+        for unit in (org.commune_a, org.commune_b, org.commune_c)
+    ]
     for participant, rank in zip(communes, [1, 2, 3], strict=True):
         stand(period, participant, rank, str(100 - rank))
     for participant in officials:
         stand(period, participant, 1, "90")
-    QuotaRule.objects.create(plan=plan, group=group, award_kind=giay_khen_xa(), max_collectives=2,
-                             individuals_per_collective=1)
+    QuotaRule.objects.create(
+        plan=plan, group=group, award_kind=giay_khen_xa(), max_collectives=2, individuals_per_collective=1
+    )
     condition = Condition.objects.create(plan=plan, text="Chấp hành tốt chủ trương, chính sách")
     report = DossierRequirement.objects.create(plan=plan, code="bao-cao", name="Báo cáo thành tích")
     services.propose_for_period(period=period)
@@ -42,8 +45,9 @@ def province_plan(org):
 
 def submit(nomination, condition, report, staff):
     services.record_condition_check(nomination=nomination, condition=condition, confirmed=True, by=staff)
-    services.attach_dossier_file(nomination=nomination, requirement=report, by=staff,
-                                 upload=SimpleUploadedFile("bao-cao.pdf", PDF_BYTES))
+    services.attach_dossier_file(
+        nomination=nomination, requirement=report, by=staff, upload=SimpleUploadedFile("bao-cao.pdf", PDF_BYTES)
+    )
     services.mark_prepared(nomination=nomination, by=staff)
     return services.submit_nomination(nomination=nomination, by=staff)
 
@@ -58,16 +62,24 @@ def test_appraisal_by_the_province_home_affairs_then_the_chairman_decides(provin
     _plan, period, condition, report = province_plan
     nomination = submit(Nomination.objects.get(period=period, name="Xã An Bình"), condition, report, org.staff_a)
     chairman = member(org.province, "lanh_dao", "chu_tich_tinh")
-    services.record_council_meeting(period=period, held_on=period.end, members_total=9, members_present=9,
-                                    secret_ballot=True, votes={nomination.pk: 9}, by=chairman)
+    services.record_council_meeting(
+        period=period,
+        held_on=period.end,
+        members_total=9,
+        members_present=9,
+        secret_ballot=True,
+        votes={nomination.pk: 9},
+        by=chairman,
+    )
     with pytest.raises(ValidationError, match="chưa được Nội vụ thẩm định"):
         services.accept_nomination(nomination=nomination, by=chairman)
     with pytest.raises(PermissionDenied):  # the district office is not the one over a province plan
         services.appraise_nomination(nomination=nomination, agree=True, comment="", by=org.noi_vu)
     with pytest.raises(ValidationError, match="Ghi rõ ý kiến khi không đồng ý"):
         services.appraise_nomination(nomination=nomination, agree=False, comment=" ", by=org.noi_vu_tinh)
-    appraised = services.appraise_nomination(nomination=nomination, agree=True, comment="Hồ sơ đầy đủ",
-                                             by=org.noi_vu_tinh)
+    appraised = services.appraise_nomination(
+        nomination=nomination, agree=True, comment="Hồ sơ đầy đủ", by=org.noi_vu_tinh
+    )
     assert (appraised.status, appraised.appraisal_agreed) == ("appraised", True)
     assert appraised.transitions.last().reason == "Nội vụ đồng ý: Hồ sơ đầy đủ"
     assert services.accept_nomination(nomination=appraised, by=chairman).status == "accepted"
@@ -79,19 +91,37 @@ def test_the_appraisal_page_is_the_only_write_open_to_noi_vu(client, province_pl
     client.force_login(org.noi_vu_tinh)
     page = client.get(nomination.get_absolute_url()).content.decode()
     assert reverse("awards:nomination_appraise", args=[nomination.pk]) in page
-    for action in ("nomination_submit", "nomination_prepare", "nomination_accept", "nomination_reject",
-                   "nomination_upload", "nomination_check"):
+    for action in (
+        "nomination_submit",
+        "nomination_prepare",
+        "nomination_accept",
+        "nomination_reject",
+        "nomination_upload",
+        "nomination_check",
+    ):
         assert reverse(f"awards:{action}", args=[nomination.pk]) not in page, action
     url = reverse("awards:nomination_appraise", args=[nomination.pk])
     response = client.post(url, {"version": nomination.version, "agree": "0", "comment": "Thiếu minh chứng"})
     assert response.status_code == 302
     nomination.refresh_from_db()
     assert (nomination.status, nomination.appraisal_agreed, nomination.appraisal_comment) == (
-        "appraised", False, "Thiếu minh chứng")
-    assert client.post(reverse("awards:nomination_reject", args=[nomination.pk]),
-                       {"version": nomination.version, "reason": "x", "confirm": "on"}).status_code == 403
-    assert client.post(reverse("awards:nomination_accept", args=[nomination.pk]),
-                       {"version": nomination.version, "confirm": "on"}).status_code == 403
+        "appraised",
+        False,
+        "Thiếu minh chứng",
+    )
+    assert (
+        client.post(
+            reverse("awards:nomination_reject", args=[nomination.pk]),
+            {"version": nomination.version, "reason": "x", "confirm": "on"},
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("awards:nomination_accept", args=[nomination.pk]), {"version": nomination.version, "confirm": "on"}
+        ).status_code
+        == 403
+    )
 
 
 def test_commune_plans_are_not_appraised(org):

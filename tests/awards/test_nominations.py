@@ -60,8 +60,9 @@ def test_two_concurrent_proposals_never_duplicate(org):
 def test_a_condition_marked_not_met_hands_the_place_to_the_next(plan, org):
     services.propose_for_period(period=plan.period)
     leader = Nomination.objects.get(participant=plan.collectives[0])
-    services.record_condition_check(nomination=leader, condition=plan.condition, confirmed=False,
-                                    note="Có cán bộ bị khiển trách", by=org.staff_a)
+    services.record_condition_check(
+        nomination=leader, condition=plan.condition, confirmed=False, note="Có cán bộ bị khiển trách", by=org.staff_a
+    )
     services.propose_for_period(period=plan.period)
     leader.refresh_from_db()
     assert leader.status == "withdrawn"
@@ -103,8 +104,12 @@ def full_path(plan, org) -> Nomination:
     nomination = Nomination.objects.get(participant=plan.collectives[0])
     services.record_condition_check(nomination=nomination, condition=plan.condition, confirmed=True, by=org.staff_a)
     for requirement in (plan.report, plan.submission):
-        services.attach_dossier_file(nomination=nomination, requirement=requirement,
-                                     upload=SimpleUploadedFile("to trinh.pdf", PDF_BYTES), by=org.staff_a)
+        services.attach_dossier_file(
+            nomination=nomination,
+            requirement=requirement,
+            upload=SimpleUploadedFile("to trinh.pdf", PDF_BYTES),
+            by=org.staff_a,
+        )
     services.mark_prepared(nomination=nomination, by=org.staff_a)
     return services.submit_nomination(nomination=nomination, by=org.staff_a)
 
@@ -121,12 +126,24 @@ def test_prepare_needs_every_condition_and_document(plan, org):
 
 def test_the_workflow_writes_one_transition_per_step(plan, org):
     nomination = full_path(plan, org)
-    services.record_council_meeting(period=plan.period, held_on=plan.period.end, members_total=7, members_present=6,
-                                    secret_ballot=True, votes={nomination.pk: 5}, by=org.chairman_a)
+    services.record_council_meeting(
+        period=plan.period,
+        held_on=plan.period.end,
+        members_total=7,
+        members_present=6,
+        secret_ballot=True,
+        votes={nomination.pk: 5},
+        by=org.chairman_a,
+    )
     nomination = services.accept_nomination(nomination=nomination, by=org.chairman_a)
     steps = [(t.from_status, t.to_status) for t in nomination.transitions.order_by("at", "pk")]
-    assert steps == [("", "proposed"), ("proposed", "prepared"), ("prepared", "submitted"),
-                     ("submitted", "submitted"), ("submitted", "accepted")]
+    assert steps == [
+        ("", "proposed"),
+        ("proposed", "prepared"),
+        ("prepared", "submitted"),
+        ("submitted", "submitted"),
+        ("submitted", "accepted"),
+    ]
     assert nomination.transitions.last().by == org.chairman_a
 
 
@@ -153,27 +170,44 @@ def test_only_the_chairman_decides(plan, org):
 def test_chairman_cannot_add_past_the_quota(plan, org):
     services.propose_for_period(period=plan.period)
     with pytest.raises(ValidationError, match="đã đủ chỉ tiêu 1 tập thể"):
-        services.add_nomination_by_hand(period=plan.period, participant=plan.collectives[2],
-                                        quota_rule=plan.rule_units, reason="Có sáng kiến", by=org.chairman_a)
+        services.add_nomination_by_hand(
+            period=plan.period,
+            participant=plan.collectives[2],
+            quota_rule=plan.rule_units,
+            reason="Có sáng kiến",
+            by=org.chairman_a,
+        )
     leader = Nomination.objects.get(participant=plan.collectives[0])
     services.reject_nomination(nomination=leader, reason="Không tiêu biểu", by=org.chairman_a)
     with pytest.raises(ValidationError, match="Phải ghi lý do"):
-        services.add_nomination_by_hand(period=plan.period, participant=plan.collectives[2],
-                                        quota_rule=plan.rule_units, reason="", by=org.chairman_a)
-    added = services.add_nomination_by_hand(period=plan.period, participant=plan.collectives[2],
-                                            quota_rule=plan.rule_units, reason="Có sáng kiến", by=org.chairman_a)
+        services.add_nomination_by_hand(
+            period=plan.period,
+            participant=plan.collectives[2],
+            quota_rule=plan.rule_units,
+            reason="",
+            by=org.chairman_a,
+        )
+    added = services.add_nomination_by_hand(
+        period=plan.period,
+        participant=plan.collectives[2],
+        quota_rule=plan.rule_units,
+        reason="Có sáng kiến",
+        by=org.chairman_a,
+    )
     assert (added.added_by_hand, added.status, added.reason) == (True, "proposed", "Bổ sung thủ công: Có sáng kiến")
     with pytest.raises(PermissionDenied):
-        services.add_nomination_by_hand(period=plan.period, participant=plan.collectives[1],
-                                        quota_rule=plan.rule_units, reason="x", by=org.staff_a)
+        services.add_nomination_by_hand(
+            period=plan.period, participant=plan.collectives[1], quota_rule=plan.rule_units, reason="x", by=org.staff_a
+        )
 
 
 def test_stale_version_is_refused_with_a_conflict_message(plan, org):
     services.propose_for_period(period=plan.period)
     nomination = Nomination.objects.get(participant=plan.collectives[0])
     version = nomination.version
-    services.record_condition_check(nomination=nomination, condition=plan.condition, confirmed=True, by=org.staff_a,
-                                    expected_version=version)
+    services.record_condition_check(
+        nomination=nomination, condition=plan.condition, confirmed=True, by=org.staff_a, expected_version=version
+    )
     with pytest.raises(ValidationError, match="vừa được người khác cập nhật"):
         services.reject_nomination(nomination=nomination, reason="Trùng", by=org.chairman_a, expected_version=version)
 
@@ -182,15 +216,27 @@ def test_upload_is_checked_by_content_and_stored_with_its_hash(plan, org, settin
     services.propose_for_period(period=plan.period)
     nomination = Nomination.objects.get(participant=plan.collectives[0])
     with pytest.raises(ValidationError, match="Chỉ nhận tệp PDF"):
-        services.attach_dossier_file(nomination=nomination, requirement=plan.report, by=org.staff_a,
-                                     upload=SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00 not a pdf"))
+        services.attach_dossier_file(
+            nomination=nomination,
+            requirement=plan.report,
+            by=org.staff_a,
+            upload=SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00 not a pdf"),
+        )
     settings.UPLOAD_MAX_BYTES = 100
     with pytest.raises(ValidationError, match="Tệp quá lớn"):
-        services.attach_dossier_file(nomination=nomination, requirement=plan.report, by=org.staff_a,
-                                     upload=SimpleUploadedFile("a.pdf", PDF_BYTES + b"0" * 200))
+        services.attach_dossier_file(
+            nomination=nomination,
+            requirement=plan.report,
+            by=org.staff_a,
+            upload=SimpleUploadedFile("a.pdf", PDF_BYTES + b"0" * 200),
+        )
     settings.UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-    stored = services.attach_dossier_file(nomination=nomination, requirement=plan.report, by=org.staff_a,
-                                          upload=SimpleUploadedFile("../../Báo cáo <thành tích>.exe", PDF_BYTES))
+    stored = services.attach_dossier_file(
+        nomination=nomination,
+        requirement=plan.report,
+        by=org.staff_a,
+        upload=SimpleUploadedFile("../../Báo cáo <thành tích>.exe", PDF_BYTES),
+    )
     assert stored.original_name == "Báo cáo thành tích.pdf"
     assert stored.content_type == "application/pdf"
     assert len(stored.sha256) == 64

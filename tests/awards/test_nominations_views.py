@@ -68,17 +68,23 @@ def test_staff_of_commune_a_gets_404_on_commune_b(client, org):
     login(client, org.staff_a)
     assert client.get(nomination.get_absolute_url()).status_code == 404
     assert client.get(reverse("awards:nomination_list", args=[other.period.pk])).status_code == 404
-    assert client.post(reverse("awards:nomination_reject", args=[nomination.pk]),
-                       {"reason": "x", "confirm": "on", "version": 1}).status_code == 404
-    dossier = services.attach_dossier_file(nomination=nomination, requirement=other.report, by=org.staff_b,
-                                           upload=SimpleUploadedFile("b.pdf", PDF_BYTES))
+    assert (
+        client.post(
+            reverse("awards:nomination_reject", args=[nomination.pk]), {"reason": "x", "confirm": "on", "version": 1}
+        ).status_code
+        == 404
+    )
+    dossier = services.attach_dossier_file(
+        nomination=nomination, requirement=other.report, by=org.staff_b, upload=SimpleUploadedFile("b.pdf", PDF_BYTES)
+    )
     assert client.get(reverse("awards:dossier_file_download", args=[dossier.pk])).status_code == 404
     assert nomination.name not in client.get(reverse("awards:nomination_index")).content.decode()
 
 
 def test_noi_vu_reads_everything_but_every_write_is_403(client, org, plan, leader):
-    dossier = services.attach_dossier_file(nomination=leader, requirement=plan.report, by=org.staff_a,
-                                           upload=SimpleUploadedFile("a.pdf", PDF_BYTES))
+    dossier = services.attach_dossier_file(
+        nomination=leader, requirement=plan.report, by=org.staff_a, upload=SimpleUploadedFile("a.pdf", PDF_BYTES)
+    )
     leader.refresh_from_db()
     login(client, org.noi_vu)
     page = client.get(leader.get_absolute_url())
@@ -87,10 +93,14 @@ def test_noi_vu_reads_everything_but_every_write_is_403(client, org, plan, leade
     assert "Hoàn tất hồ sơ" not in text and "Chấp thuận" not in text.replace("Không chấp thuận", "")
     version = {"version": leader.version}
     writes = [
-        (reverse("awards:nomination_check", args=[leader.pk]),
-         {**version, "condition": plan.condition.pk, "confirmed": "1"}),
-        (reverse("awards:nomination_upload", args=[leader.pk]),
-         {**version, "file": SimpleUploadedFile("a.pdf", PDF_BYTES)}),
+        (
+            reverse("awards:nomination_check", args=[leader.pk]),
+            {**version, "condition": plan.condition.pk, "confirmed": "1"},
+        ),
+        (
+            reverse("awards:nomination_upload", args=[leader.pk]),
+            {**version, "file": SimpleUploadedFile("a.pdf", PDF_BYTES)},
+        ),
         (reverse("awards:nomination_prepare", args=[leader.pk]), version),
         (reverse("awards:nomination_submit", args=[leader.pk]), version),
         (reverse("awards:nomination_accept", args=[leader.pk]), {**version, "confirm": "on"}),
@@ -126,27 +136,40 @@ def test_a_stale_form_gets_a_conflict_message(client, org, plan, leader):
     login(client, org.chairman_a)
     stale = leader.version
     services.record_condition_check(nomination=leader, condition=plan.condition, confirmed=True, by=org.staff_a)
-    response = client.post(reverse("awards:nomination_reject", args=[leader.pk]),
-                           {"version": stale, "reason": "Trùng", "confirm": "on"})
+    response = client.post(
+        reverse("awards:nomination_reject", args=[leader.pk]), {"version": stale, "reason": "Trùng", "confirm": "on"}
+    )
     assert response.status_code == 400
     assert "vừa được người khác cập nhật" in response.content.decode()
 
 
 def test_office_prepares_the_dossier_through_the_pages(client, org, plan, leader):
     login(client, org.staff_a)
-    response = client.post(reverse("awards:nomination_check", args=[leader.pk]),
-                           {"version": leader.version, "condition": plan.condition.pk, "confirmed": "1"})
+    response = client.post(
+        reverse("awards:nomination_check", args=[leader.pk]),
+        {"version": leader.version, "condition": plan.condition.pk, "confirmed": "1"},
+    )
     assert response.status_code == 302
     leader.refresh_from_db()
     for requirement in (plan.report, plan.submission):
-        response = client.post(reverse("awards:nomination_upload", args=[leader.pk]), {
-            "version": leader.version, "requirement": requirement.pk,
-            "file": SimpleUploadedFile("Báo cáo.pdf", PDF_BYTES, content_type="application/pdf")})
+        response = client.post(
+            reverse("awards:nomination_upload", args=[leader.pk]),
+            {
+                "version": leader.version,
+                "requirement": requirement.pk,
+                "file": SimpleUploadedFile("Báo cáo.pdf", PDF_BYTES, content_type="application/pdf"),
+            },
+        )
         assert response.status_code == 302
         leader.refresh_from_db()
-    bad = client.post(reverse("awards:nomination_upload", args=[leader.pk]), {
-        "version": leader.version, "requirement": plan.report.pk,
-        "file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00", content_type="application/pdf")})
+    bad = client.post(
+        reverse("awards:nomination_upload", args=[leader.pk]),
+        {
+            "version": leader.version,
+            "requirement": plan.report.pk,
+            "file": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00", content_type="application/pdf"),
+        },
+    )
     assert bad.status_code == 400
     assert "Chỉ nhận tệp PDF" in bad.content.decode()
     page = client.get(leader.get_absolute_url()).content.decode()
@@ -165,8 +188,9 @@ def test_chairman_adds_by_hand_only_within_the_quota(client, org, plan, leader):
     login(client, org.chairman_a)
     url = reverse("awards:nomination_add", args=[plan.period.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"quota_rule": plan.rule_units.pk, "participant": plan.collectives[2].pk,
-                                 "reason": "Có sáng kiến"})
+    response = client.post(
+        url, {"quota_rule": plan.rule_units.pk, "participant": plan.collectives[2].pk, "reason": "Có sáng kiến"}
+    )
     assert response.status_code == 400
     assert "đã đủ chỉ tiêu 1 tập thể" in response.content.decode()
     assert not Nomination.objects.filter(participant=plan.collectives[2]).exists()

@@ -8,18 +8,56 @@ from awards import quota
 from awards.quota import Entry, Rule
 
 
-def entry(pid: int, rank: int | None, ratio: str, *, kind: str = "collective", group: int | None = 1,
-          present: int = 12, expected: int = 12, path: str = "", size: int = 12, failed: tuple[str, ...] = (),
-          name: str | None = None, label: str = "") -> Entry:
-    return Entry(participant_id=pid, kind=kind, name=name or f"Đối tượng {pid}", group_id=group, rank=rank,
-                 ratio=Decimal(ratio), readings_expected=expected, readings_present=present,
-                 unit_path=path or f"0001{pid:04d}", group_size=size, failed_conditions=failed, group_label=label)
+def entry(
+    pid: int,
+    rank: int | None,
+    ratio: str,
+    *,
+    kind: str = "collective",
+    group: int | None = 1,
+    present: int = 12,
+    expected: int = 12,
+    path: str = "",
+    size: int = 12,
+    failed: tuple[str, ...] = (),
+    name: str | None = None,
+    label: str = "",
+) -> Entry:
+    return Entry(
+        participant_id=pid,
+        kind=kind,
+        name=name or f"Đối tượng {pid}",
+        group_id=group,
+        rank=rank,
+        ratio=Decimal(ratio),
+        readings_expected=expected,
+        readings_present=present,
+        unit_path=path or f"0001{pid:04d}",
+        group_size=size,
+        failed_conditions=failed,
+        group_label=label,
+    )
 
 
-def rule(collectives: int, individuals: int, *, per: int | None = None, minimum: str = "0", group: int | None = 1,
-         label: str = "khối Xã", rule_id: int = 1) -> Rule:
-    return Rule(rule_id=rule_id, group_id=group, group_label=label, max_collectives=collectives,
-                max_individuals=individuals, individuals_per_collective=per, min_ratio=Decimal(minimum))
+def rule(
+    collectives: int,
+    individuals: int,
+    *,
+    per: int | None = None,
+    minimum: str = "0",
+    group: int | None = 1,
+    label: str = "khối Xã",
+    rule_id: int = 1,
+) -> Rule:
+    return Rule(
+        rule_id=rule_id,
+        group_id=group,
+        group_label=label,
+        max_collectives=collectives,
+        max_individuals=individuals,
+        individuals_per_collective=per,
+        min_ratio=Decimal(minimum),
+    )
 
 
 def proposed(outcomes) -> list[int]:
@@ -33,8 +71,9 @@ def by_id(outcomes) -> dict[int, quota.Outcome]:
 def test_tay_hieu_one_collective_and_two_individuals_plan_wide():
     # The seed: one plan-wide rule; sections ranked in "bộ phận", officials in "cán bộ".
     entries = [entry(i, i, str(100 - i), group=1, size=4, label="khối Các ban ngành") for i in range(1, 5)]
-    entries += [entry(10 + i, i, str(99 - i), kind="individual", group=2, size=5, label="khối Cán bộ")
-                for i in range(1, 6)]
+    entries += [
+        entry(10 + i, i, str(99 - i), kind="individual", group=2, size=5, label="khối Cán bộ") for i in range(1, 6)
+    ]
     outcomes = quota.run([rule(1, 2, group=None, label="toàn kế hoạch")], entries)
     assert proposed(outcomes) == [1, 11, 12]
     reasons = by_id(outcomes)
@@ -47,8 +86,11 @@ def test_tay_hieu_one_collective_and_two_individuals_plan_wide():
 
 def test_bao_cuong_one_plus_two_in_a_mixed_group():
     entries = [entry(1, 2, "90"), entry(2, 1, "95.5"), entry(3, 3, "80")]
-    entries += [entry(4, 1, "97", kind="individual"), entry(5, 2, "96", kind="individual"),
-                entry(6, 3, "91", kind="individual")]
+    entries += [
+        entry(4, 1, "97", kind="individual"),
+        entry(5, 2, "96", kind="individual"),
+        entry(6, 3, "91", kind="individual"),
+    ]
     outcomes = quota.run([rule(1, 2)], entries)
     assert proposed(outcomes) == [2, 4, 5]
     assert by_id(outcomes)[2].reason == "Được đề xuất vì xếp hạng 1/12 khối Xã, tỷ lệ điểm 95,50%, đủ số liệu"
@@ -65,8 +107,17 @@ def test_ninh_thuan_three_two_thirteen_with_one_individual_each():
             entries.append(entry(next_id, rank, str(100 - rank), group=group, path=unit_path, size=count))
             next_id += 1
             for k in range(2):  # two officials of each unit, ranked in the unit's group
-                entries.append(entry(next_id, None if k else rank, str(90 - k), kind="individual", group=group,
-                                     path=unit_path + f"{k + 1:04d}", size=count * 2))
+                entries.append(
+                    entry(
+                        next_id,
+                        None if k else rank,
+                        str(90 - k),
+                        kind="individual",
+                        group=group,
+                        path=unit_path + f"{k + 1:04d}",
+                        size=count * 2,
+                    )
+                )
                 next_id += 1
     outcomes = quota.run(rules, entries)
     chosen = [o for o in outcomes if o.proposed]
@@ -78,8 +129,14 @@ def test_ninh_thuan_three_two_thirteen_with_one_individual_each():
     assert sorted(o.parent_participant_id for o in individuals) == sorted(o.participant_id for o in collectives)
     # An official of a collective not selected is told why.
     first_unselected = next(o for o in outcomes if o.rule_id == 1 and o.kind == "collective" and not o.proposed)
-    official = next(e for e in entries if e.kind == "individual" and e.unit_path.startswith(
-        next(x.unit_path for x in entries if x.participant_id == first_unselected.participant_id)))
+    official = next(
+        e
+        for e in entries
+        if e.kind == "individual"
+        and e.unit_path.startswith(
+            next(x.unit_path for x in entries if x.participant_id == first_unselected.participant_id)
+        )
+    )
     note = next(o for o in outcomes if o.participant_id == official.participant_id)
     assert note.reason.startswith("Không được đề xuất vì không thuộc tập thể được chọn")
 
@@ -113,12 +170,16 @@ def test_a_tie_inside_the_quota_is_not_flagged():
 
 
 def test_ineligible_leader_is_skipped_and_the_next_takes_the_place():
-    entries = [entry(1, 1, "99", failed=("Nội bộ đoàn kết, không có cá nhân bị kỷ luật",)), entry(2, 2, "95"),
-               entry(3, 3, "90")]
+    entries = [
+        entry(1, 1, "99", failed=("Nội bộ đoàn kết, không có cá nhân bị kỷ luật",)),
+        entry(2, 2, "95"),
+        entry(3, 3, "90"),
+    ]
     outcomes = quota.run([rule(1, 0)], entries)
     assert proposed(outcomes) == [2]
     assert by_id(outcomes)[1].reason == (
-        "Không được đề xuất vì không đạt tiêu chuẩn: Nội bộ đoàn kết, không có cá nhân bị kỷ luật")
+        "Không được đề xuất vì không đạt tiêu chuẩn: Nội bộ đoàn kết, không có cá nhân bị kỷ luật"
+    )
 
 
 def test_incomplete_readings_and_minimum_ratio_are_skipped_with_their_reason():
@@ -158,9 +219,11 @@ def test_group_label():
 
 def test_per_collective_ignores_officials_of_another_group_inside_the_unit():
     # A district (group 2) contains communes; a commune official (group 3) is not the district's official.
-    entries = [entry(1, 1, "99", group=2, path="00010001"),
-               entry(5, 1, "99", kind="individual", group=3, path="0001000100020001"),
-               entry(6, 2, "70", kind="individual", group=2, path="000100010001")]
+    entries = [
+        entry(1, 1, "99", group=2, path="00010001"),
+        entry(5, 1, "99", kind="individual", group=3, path="0001000100020001"),
+        entry(6, 2, "70", kind="individual", group=2, path="000100010001"),
+    ]
     outcomes = quota.run([rule(1, 0, per=1, group=2)], entries)
     assert proposed(outcomes) == [1, 6]
     assert 5 not in by_id(outcomes)

@@ -82,7 +82,10 @@ def test_texts_change_on_their_boundaries(reference, on, law, decree, circular):
 
 def test_a_province_regulation_is_cited_only_for_that_province(reference, org):
     LegalText.objects.create(
-        kind="regulation", order=5, province=org.province, effective_from=dt.date(2024, 1, 1),
+        kind="regulation",
+        order=5,
+        province=org.province,
+        effective_from=dt.date(2024, 1, 1),
         citation="Căn cứ Quyết định số 10/2024/QĐ-UBND của UBND tỉnh Thử Nghiệm ban hành Quy chế công tác thi đua",
     )
     assert province_of(org.commune_a) == org.province

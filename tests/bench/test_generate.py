@@ -30,8 +30,9 @@ def test_small_scale_builds_a_tree_treebeard_accepts():
     assert list(Unit.objects.get_ancestors(Unit.objects.get(code="BS-X001-08"))) == [province, commune]
     assert made.issuer_id == commune.pk
     # The manager API still works on the bulk-built tree: a new section goes after the eighth.
-    added = Unit.objects.add_child(commune, {"code": "BS-X001-09", "name": "Bộ phận mới", "short_name": "Mới",
-                                             "kind": "bo_phan"})
+    added = Unit.objects.add_child(
+        commune, {"code": "BS-X001-09", "name": "Bộ phận mới", "short_name": "Mới", "kind": "bo_phan"}
+    )
     assert added.path == commune.path + "0009"
 
 
@@ -47,12 +48,22 @@ def test_small_scale_has_the_expected_rows():
     assert made.counts["readings"] == expected["readings"]
     assert Criterion.objects.filter(plan=plan).count() == len(CRITERIA) == 20
     assert set(Criterion.objects.filter(plan=plan).values_list("rule", flat=True)) == {
-        "threshold", "linear", "bands", "relative"}
+        "threshold",
+        "linear",
+        "bands",
+        "relative",
+    }
     kinds = set(Criterion.objects.filter(plan=plan).values_list("indicator__kind", "indicator__direction"))
-    assert kinds == {("rate", "higher"), ("rate", "lower"), ("count", "higher"), ("count", "lower"),
-                     ("boolean", "higher")}
-    assert Criterion.objects.filter(plan=plan, rule="linear", indicator__direction="lower",
-                                    worst__isnull=False).exists()
+    assert kinds == {
+        ("rate", "higher"),
+        ("rate", "lower"),
+        ("count", "higher"),
+        ("count", "lower"),
+        ("boolean", "higher"),
+    }
+    assert Criterion.objects.filter(
+        plan=plan, rule="linear", indicator__direction="lower", worst__isnull=False
+    ).exists()
     # Only the current month is still a draft; the eleven before it were sent.
     assert Reading.objects.filter(status="draft").values("window_start").distinct().count() == 1
     assert Reading.objects.filter(status="draft").first().window_start == dt.date(2026, 11, 1)
@@ -63,8 +74,10 @@ def test_same_seed_same_tree_and_figures_another_seed_others():
     def sample(seed: int) -> tuple[list, list]:
         rng = random.Random(f"national:{seed}")
         org = _build_org("national", rng)
-        indicators = [SimpleNamespace(pk=i, code=code, kind=kind, direction=direction)
-                      for i, (code, _n, kind, direction, _a, _u) in enumerate(INDICATORS)]
+        indicators = [
+            SimpleNamespace(pk=i, code=code, kind=kind, direction=direction)
+            for i, (code, _n, kind, direction, _a, _u) in enumerate(INDICATORS)
+        ]
         rows = list(islice(_reading_rows(rng, list(range(50)), indicators, windows_ending(TODAY)), 5000))
         return [(u.path, u.name) for u in org.tree.units], rows
 

@@ -16,8 +16,20 @@ from scoring.models import Criterion, Indicator
 
 pytestmark = pytest.mark.django_db
 PLANS = Path(__file__).resolve().parents[2] / "demo" / "plans"
-MODELS = (Plan, Period, Group, Participant, PlanTask, Criterion, QuotaRule, Condition, DossierRequirement, Person,
-          AwardKind, Indicator)
+MODELS = (
+    Plan,
+    Period,
+    Group,
+    Participant,
+    PlanTask,
+    Criterion,
+    QuotaRule,
+    Condition,
+    DossierRequirement,
+    Person,
+    AwardKind,
+    Indicator,
+)
 
 SMALL = """\
 key: an-binh-2024
@@ -65,23 +77,40 @@ def test_reimporting_an_edited_file_updates_in_place(org):
     assert Plan.objects.count() == 1
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (("start: 2024-07-01, end: 2024-12-31", "start: 2024-13-01, end: 2024-12-31"),
-     "Dòng 10, mục periods › 2 › start: Ngày «2024-13-01» không hợp lệ"),
-    (("unit: T-H-A-VP", "unit: KHONG-CO"),
-     "Dòng 15, mục participants › collectives › 1 › unit: Không tìm thấy đơn vị có mã «KHONG-CO»."),
-    (("start: 2024-07-01, end: 2024-12-31", "start: 2024-06-01, end: 2024-12-31"),
-     "Dòng 10, mục periods › 2 › start: Đợt «Đợt 2» trùng thời gian với đợt «Đợt 1»."),
-    (("group: bo-phan, max_collectives", "group: khoi-la, max_collectives"),
-     "Dòng 20, mục quotas › 1 › group: Khối «khoi-la» chưa được khai báo trong mục groups."),
-    (("target: 90", "target: 140"),
-     "Dòng 17, mục criteria › 1 › target: Giá trị 140 không hợp lệ: phải từ 0 đến 100."),
-    (("indicator: 766-so-hoa-ket-qua", "indicator: khong-co"),
-     "Dòng 17, mục criteria › 1 › indicator: Không có chỉ số «khong-co» trong danh mục chỉ số."),
-    (("max_points: 40", "max_points: 30"),
-     "Tổng điểm tối đa của các tiêu chí (90,00) phải bằng tổng điểm của kế hoạch (100,00)."),
-    (("issuer: T-H-A", "isuer: T-H-A"), "Dòng 2, mục isuer: Mục «isuer» không có trong định dạng tệp kế hoạch"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("start: 2024-07-01, end: 2024-12-31", "start: 2024-13-01, end: 2024-12-31"),
+            "Dòng 10, mục periods › 2 › start: Ngày «2024-13-01» không hợp lệ",
+        ),
+        (
+            ("unit: T-H-A-VP", "unit: KHONG-CO"),
+            "Dòng 15, mục participants › collectives › 1 › unit: Không tìm thấy đơn vị có mã «KHONG-CO».",
+        ),
+        (
+            ("start: 2024-07-01, end: 2024-12-31", "start: 2024-06-01, end: 2024-12-31"),
+            "Dòng 10, mục periods › 2 › start: Đợt «Đợt 2» trùng thời gian với đợt «Đợt 1».",
+        ),
+        (
+            ("group: bo-phan, max_collectives", "group: khoi-la, max_collectives"),
+            "Dòng 20, mục quotas › 1 › group: Khối «khoi-la» chưa được khai báo trong mục groups.",
+        ),
+        (
+            ("target: 90", "target: 140"),
+            "Dòng 17, mục criteria › 1 › target: Giá trị 140 không hợp lệ: phải từ 0 đến 100.",
+        ),
+        (
+            ("indicator: 766-so-hoa-ket-qua", "indicator: khong-co"),
+            "Dòng 17, mục criteria › 1 › indicator: Không có chỉ số «khong-co» trong danh mục chỉ số.",
+        ),
+        (
+            ("max_points: 40", "max_points: 30"),
+            "Tổng điểm tối đa của các tiêu chí (90,00) phải bằng tổng điểm của kế hoạch (100,00).",
+        ),
+        (("issuer: T-H-A", "isuer: T-H-A"), "Dòng 2, mục isuer: Mục «isuer» không có trong định dạng tệp kế hoạch"),
+    ],
+)
 def test_a_broken_file_names_the_error_and_leaves_the_database_unchanged(org, change, expected):
     import_plan(text=SMALL.replace("an-binh-2024", "da-co-truoc"))  # something already there must survive
     before = _counts()
@@ -136,8 +165,15 @@ def test_command_line_round_trip(org, tmp_path, capsys):
 def test_people_without_a_code_travel_by_name_and_unit(org):
     person = Person.objects.create(full_name="Nguyễn Thị Mới", unit=org.section_a, position="Công chức")
     plan = import_plan(text=SMALL).plan
-    Participant.objects.create(plan=plan, kind="individual", person=person, unit=person.unit, name=person.full_name,
-                               position=person.position, unit_name=person.unit.name)
+    Participant.objects.create(
+        plan=plan,
+        kind="individual",
+        person=person,
+        unit=person.unit,
+        name=person.full_name,
+        position=person.position,
+        unit_name=person.unit.name,
+    )
     text = export_plan(plan=plan)
     assert "{full_name: Nguyễn Thị Mới, unit: T-H-A-VP, position: Công chức}" in text
     Plan.objects.all().delete()
@@ -152,7 +188,9 @@ def test_copy_to_a_new_year_makes_a_draft_with_shifted_dates(org):
     assert copy.status == Plan.Status.DRAFT and copy.key == "an-binh-2025"
     assert copy.title == "Thi đua chuyển đổi số xã An Bình năm 2025"
     assert [(p.start, p.end) for p in copy.periods.order_by("order")] == [
-        (dt.date(2025, 1, 1), dt.date(2025, 6, 30)), (dt.date(2025, 7, 1), dt.date(2025, 12, 31))]
+        (dt.date(2025, 1, 1), dt.date(2025, 6, 30)),
+        (dt.date(2025, 7, 1), dt.date(2025, 12, 31)),
+    ]
     assert copy.criteria.count() == 2 and copy.quota_rules.count() == 1 and copy.participants.count() == 1
     assert Plan.objects.get(pk=plan.pk).status == Plan.Status.ACTIVE
 

@@ -18,8 +18,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _formset(prefix: str, rows: list[dict], initial: int = 0) -> dict:
-    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": str(initial),
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
     for index, row in enumerate(rows):
         data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
     return data
@@ -27,20 +31,53 @@ def _formset(prefix: str, rows: list[dict], initial: int = 0) -> dict:
 
 def _plan_post(org, **changes) -> dict:
     data = {
-        "key": "an-binh-2025", "issuer": str(org.commune_a.pk), "number": "15", "symbol": "KH-UBND",
-        "title": "Thi đua số hóa năm 2025", "kind": "chuyen_de", "start": "2025-01-01", "end": "2025-11-30",
-        "frequency": "monthly", "grace_days": "5", "total_points": "100", "vote_threshold": "70",
-        "legal_bases": "Luật Thi đua, khen thưởng ngày 15/6/2022;\nKế hoạch số 09/KH-UBND", "purpose": "Mục đích",
-        "requirements": "", "signer_name": "Nguyễn Văn Chủ", "signer_title": "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH",
-        "recipients": "Phòng Nội vụ\nLưu: VT", "source_note": "", "place": "An Bình", "issued_on": "2025-01-10",
+        "key": "an-binh-2025",
+        "issuer": str(org.commune_a.pk),
+        "number": "15",
+        "symbol": "KH-UBND",
+        "title": "Thi đua số hóa năm 2025",
+        "kind": "chuyen_de",
+        "start": "2025-01-01",
+        "end": "2025-11-30",
+        "frequency": "monthly",
+        "grace_days": "5",
+        "total_points": "100",
+        "vote_threshold": "70",
+        "legal_bases": "Luật Thi đua, khen thưởng ngày 15/6/2022;\nKế hoạch số 09/KH-UBND",
+        "purpose": "Mục đích",
+        "requirements": "",
+        "signer_name": "Nguyễn Văn Chủ",
+        "signer_title": "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH",
+        "recipients": "Phòng Nội vụ\nLưu: VT",
+        "source_note": "",
+        "place": "An Bình",
+        "issued_on": "2025-01-10",
     }
-    data.update(_formset("periods", [
-        {"order": "1", "name": "Đợt 1", "start": "2025-01-01", "end": "2025-06-30", "review_kind": "so_ket"},
-        {"order": "2", "name": "Đợt 2", "start": "2025-07-01", "end": "2025-11-30", "review_kind": "tong_ket"},
-    ]))
+    data.update(
+        _formset(
+            "periods",
+            [
+                {"order": "1", "name": "Đợt 1", "start": "2025-01-01", "end": "2025-06-30", "review_kind": "so_ket"},
+                {"order": "2", "name": "Đợt 2", "start": "2025-07-01", "end": "2025-11-30", "review_kind": "tong_ket"},
+            ],
+        )
+    )
     data.update(_formset("groups", [{"order": "1", "code": "bo-phan", "name": "Bộ phận"}]))
-    data.update(_formset("tasks", [{"order": "1", "code": "1", "title": "Số hóa kết quả", "deadline": "2025-11-30",
-                                    "lead_unit": str(org.section_a.pk), "executing_units": [str(org.section_a.pk)]}]))
+    data.update(
+        _formset(
+            "tasks",
+            [
+                {
+                    "order": "1",
+                    "code": "1",
+                    "title": "Số hóa kết quả",
+                    "deadline": "2025-11-30",
+                    "lead_unit": str(org.section_a.pk),
+                    "executing_units": [str(org.section_a.pk)],
+                }
+            ],
+        )
+    )
     data.update(changes)
     return data
 
@@ -48,8 +85,14 @@ def _plan_post(org, **changes) -> dict:
 def test_plan_list_filters_searches_and_paginates(client, org, django_assert_max_num_queries):
     for index in range(25):
         PlanFactory(issuer=org.commune_a, title=f"Kế hoạch thường niên {index}", start=dt.date(2024, 1, 1))
-    PlanFactory(issuer=org.commune_a, title="Cao điểm dịch vụ công", kind="cao_diem", status="active",
-                start=dt.date(2023, 8, 14), end=dt.date(2023, 9, 14))
+    PlanFactory(
+        issuer=org.commune_a,
+        title="Cao điểm dịch vụ công",
+        kind="cao_diem",
+        status="active",
+        start=dt.date(2023, 8, 14),
+        end=dt.date(2023, 9, 14),
+    )
     PlanFactory(issuer=org.commune_b, title="Kế hoạch của xã Bình Minh")
     client.force_login(org.noi_vu)
     url = reverse("campaigns:plan_list")
@@ -65,11 +108,16 @@ def test_plan_list_filters_searches_and_paginates(client, org, django_assert_max
     assert "Cao điểm" in client.get(url, {"q": "dịch vụ công"}).content.decode()
 
 
-@pytest.mark.parametrize(("who", "expected"), [
-    ("admin_a", HTTPStatus.OK), ("chairman_a", HTTPStatus.OK),
-    ("staff_a", HTTPStatus.FORBIDDEN), ("noi_vu", HTTPStatus.FORBIDDEN),  # may read, may not edit
-    ("staff_b", HTTPStatus.NOT_FOUND),  # another commune: the id does not leak
-])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("admin_a", HTTPStatus.OK),
+        ("chairman_a", HTTPStatus.OK),
+        ("staff_a", HTTPStatus.FORBIDDEN),
+        ("noi_vu", HTTPStatus.FORBIDDEN),  # may read, may not edit
+        ("staff_b", HTTPStatus.NOT_FOUND),  # another commune: the id does not leak
+    ],
+)
 def test_who_may_edit_a_plan(client, org, who, expected):
     plan = import_plan(text=SMALL).plan
     client.force_login(getattr(org, who))
@@ -85,12 +133,27 @@ def test_editing_a_plan_keeps_its_parts_and_refuses_a_clash(client, org):
     url = reverse("campaigns:plan_edit", args=[plan.pk])
     periods = list(plan.periods.order_by("order"))
     data = _plan_post(org, start="2024-01-01", end="2024-12-31", title="Tên mới của kế hoạch")
-    data.update(_formset("periods", [
-        {"id": str(p.pk), "order": str(p.order), "name": p.name, "start": f"{p.start:%Y-%m-%d}",
-         "end": f"{p.end:%Y-%m-%d}", "review_kind": p.review_kind} for p in periods], initial=2))
+    data.update(
+        _formset(
+            "periods",
+            [
+                {
+                    "id": str(p.pk),
+                    "order": str(p.order),
+                    "name": p.name,
+                    "start": f"{p.start:%Y-%m-%d}",
+                    "end": f"{p.end:%Y-%m-%d}",
+                    "review_kind": p.review_kind,
+                }
+                for p in periods
+            ],
+            initial=2,
+        )
+    )
     group = plan.groups.get()
-    data.update(_formset("groups", [{"id": str(group.pk), "order": "1", "code": group.code, "name": group.name}],
-                         initial=1))
+    data.update(
+        _formset("groups", [{"id": str(group.pk), "order": "1", "code": group.code, "name": group.name}], initial=1)
+    )
     assert client.post(url, data).status_code == HTTPStatus.FOUND
     plan.refresh_from_db()
     assert plan.title == "Tên mới của kế hoạch" and plan.periods.count() == 2 and plan.criteria.count() == 2
@@ -100,10 +163,15 @@ def test_editing_a_plan_keeps_its_parts_and_refuses_a_clash(client, org):
     assert Plan.objects.get(pk=plan.pk).title == "Tên mới của kế hoạch"
 
 
-@pytest.mark.parametrize(("who", "expected"), [
-    ("admin_a", HTTPStatus.FOUND), ("chairman_a", HTTPStatus.FOUND),
-    ("staff_a", HTTPStatus.FORBIDDEN), ("noi_vu", HTTPStatus.FORBIDDEN),
-])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("admin_a", HTTPStatus.FOUND),
+        ("chairman_a", HTTPStatus.FOUND),
+        ("staff_a", HTTPStatus.FORBIDDEN),
+        ("noi_vu", HTTPStatus.FORBIDDEN),
+    ],
+)
 def test_who_may_create_a_plan(client, org, who, expected):
     client.force_login(getattr(org, who))
     assert client.post(reverse("campaigns:plan_create"), _plan_post(org)).status_code == expected
@@ -187,6 +255,7 @@ def test_bulk_add_every_commune_every_section_every_official(client, org):
     url = reverse("campaigns:participants_bulk_add", args=[plan.pk])
     assert client.get(url).status_code == HTTPStatus.FORBIDDEN
     from tests.factories import member
+
     district_admin = member(org.district, "quan_tri", "admin_huyen")
     client.force_login(district_admin)
     assert client.post(url, {"mode": "communes", "units": [org.district.pk], "group": group.pk}).status_code == 302
@@ -196,7 +265,9 @@ def test_bulk_add_every_commune_every_section_every_official(client, org):
     assert plan.participants.filter(unit=org.section_a, group=None).exists()
     client.post(url, {"mode": "officials", "units": [org.commune_a.pk, org.commune_b.pk]})
     assert set(plan.participants.filter(kind="individual").values_list("name", flat=True)) == {
-        "Lê Văn Một", "Trần Thị Hai"}
+        "Lê Văn Một",
+        "Trần Thị Hai",
+    }
     # Again: nobody is enrolled twice or moved to another group.
     response = client.post(url, {"mode": "communes", "units": [org.district.pk]}, follow=True)
     assert "0 đối tượng" in response.content.decode()
@@ -206,8 +277,9 @@ def test_bulk_add_every_commune_every_section_every_official(client, org):
 
 def test_tasks_show_overdue_and_take_progress_reports(client, org):
     plan = import_plan(text=SMALL).plan
-    overdue = PlanTask.objects.create(plan=plan, order=1, code="1", title="Rà soát TTHC", lead_unit=org.section_a,
-                                      deadline=dt.date(2024, 3, 1))
+    overdue = PlanTask.objects.create(
+        plan=plan, order=1, code="1", title="Rà soát TTHC", lead_unit=org.section_a, deadline=dt.date(2024, 3, 1)
+    )
     client.force_login(org.staff_a)
     page = client.get(plan.get_absolute_url()).content.decode()
     assert "Quá hạn" in page

@@ -29,8 +29,12 @@ def _plan(key: str) -> Plan:
 
 def test_five_seed_plans_ship_and_load_active(demo):
     assert sorted(path.name for path in PLANS.glob("*.yaml")) == [
-        "bao-cuong-2024.yaml", "duc-pho-2023.yaml", "hoang-viet-2024.yaml", "ninh-thuan-2023.yaml",
-        "tay-hieu-2024.yaml"]
+        "bao-cuong-2024.yaml",
+        "duc-pho-2023.yaml",
+        "hoang-viet-2024.yaml",
+        "ninh-thuan-2023.yaml",
+        "tay-hieu-2024.yaml",
+    ]
     assert Plan.objects.count() == 5
     assert set(Plan.objects.values_list("status", flat=True)) == {Plan.Status.ACTIVE}
     for plan in Plan.objects.all():
@@ -70,9 +74,9 @@ def test_ninh_thuan_bang_khen_18_collectives_and_18_individuals_by_group(demo):
     period = plan.periods.get()
     assert period.dossier_deadline == dt.date(2023, 12, 5)
     quotas = {q.group.code: q for q in QuotaRule.objects.filter(plan=plan).select_related("group", "award_kind")}
-    assert {code: (q.max_collectives, q.max_individuals, q.individuals_per_collective)
-            for code, q in quotas.items()} == {
-        "so-nganh": (3, 3, 1), "huyen-thanh-pho": (2, 2, 1), "xa-phuong-thi-tran": (13, 13, 1)}
+    assert {
+        code: (q.max_collectives, q.max_individuals, q.individuals_per_collective) for code, q in quotas.items()
+    } == {"so-nganh": (3, 3, 1), "huyen-thanh-pho": (2, 2, 1), "xa-phuong-thi-tran": (13, 13, 1)}
     assert {q.award_kind.name for q in quotas.values()} == {"Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh"}
     assert sum(q.max_collectives for q in quotas.values()) == 18
     assert sum(q.max_individuals for q in quotas.values()) == 18
@@ -90,7 +94,10 @@ def test_bao_cuong_one_collective_two_individuals_dossier_documents_and_deadline
     quota = QuotaRule.objects.get(plan=plan)
     assert (quota.award_kind.code, quota.max_collectives, quota.max_individuals) == ("giay-khen-chu-tich-xa", 1, 2)
     assert list(plan.dossier_requirements.order_by("order").values_list("name", flat=True)) == [
-        "Tờ trình khen thưởng của cơ quan", "Biên bản họp của cơ quan", "Báo cáo thành tích tập thể, cá nhân"]
+        "Tờ trình khen thưởng của cơ quan",
+        "Biên bản họp của cơ quan",
+        "Báo cáo thành tích tập thể, cá nhân",
+    ]
     assert plan.periods.get().dossier_deadline == dt.date(2024, 12, 10)
     assert plan.signer_name == "Phan Thanh Nam"
     assert plan.conditions.count() == 7
@@ -99,7 +106,11 @@ def test_bao_cuong_one_collective_two_individuals_dossier_documents_and_deadline
 def test_duc_pho_thirty_days_weekly_with_its_four_targets(demo):
     plan = _plan("duc-pho-2023-cao-diem-dvctt")
     assert (plan.start, plan.end, plan.kind, plan.frequency) == (
-        dt.date(2023, 8, 14), dt.date(2023, 9, 14), Plan.Kind.CAO_DIEM, Plan.Frequency.WEEKLY)
+        dt.date(2023, 8, 14),
+        dt.date(2023, 9, 14),
+        Plan.Kind.CAO_DIEM,
+        Plan.Frequency.WEEKLY,
+    )
     criteria = {c.code: c for c in plan.criteria.all()}
     assert (criteria["xu-ly-truc-tuyen"].comparison, criteria["xu-ly-truc-tuyen"].target) == ("gte", 85)
     assert criteria["so-hoa-ho-so"].target == criteria["so-hoa-ket-qua"].target == 100
@@ -127,8 +138,9 @@ def test_hoang_viet_tasks_with_advising_and_executing_sections_due_30_11_2024(de
 
 def test_open_values_are_commented_in_the_files():
     for name, open_wording in (("tay-hieu-2024.yaml", "đạt cao"), ("ninh-thuan-2023.yaml", "đạt tỷ lệ cao")):
-        comments = [line for line in (PLANS / name).read_text(encoding="utf-8").splitlines()
-                    if line.lstrip().startswith("#")]
+        comments = [
+            line for line in (PLANS / name).read_text(encoding="utf-8").splitlines() if line.lstrip().startswith("#")
+        ]
         assert any(open_wording in line.lower() and "mặc định" in line.lower() for line in comments)
     # The comments are comments: the data itself parses.
     assert yaml.safe_load((PLANS / "tay-hieu-2024.yaml").read_text(encoding="utf-8"))["key"]

@@ -38,8 +38,13 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 TIMEOUT_MS = 15_000
 REAL_DATABASE = settings.DATABASES[DEFAULT_DB_ALIAS]["NAME"]  # read at collection, before any test database exists
@@ -92,13 +97,21 @@ def browser_errors() -> BrowserErrors:
 def page(request, browser, server, browser_errors) -> Iterator:
     """A fresh desktop-sized tab (own cookies) whose console errors fail the test."""
     context = browser.new_context(
-        base_url=server.url, viewport=DESKTOP, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+        base_url=server.url,
+        viewport=DESKTOP,
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
         accept_downloads=True,
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    page.on("console", lambda message: message.type == "error" and browser_errors.record(
-        f"console: {message.text} ({message.location.get('url', '')})"))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and browser_errors.record(f"console: {message.text} ({message.location.get('url', '')})")
+        ),
+    )
     page.on("pageerror", lambda error: browser_errors.record(f"page error: {error}"))
     yield page
     report = getattr(request.node, "report_call", None)
@@ -135,14 +148,15 @@ def demo(test_database, django_db_blocker) -> Iterator[dict[str, float]]:
     """The demo loaded once into the test database with `load_demo`; flushed again after the last journey."""
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
     ):
         _flush()
         started = time.perf_counter()
-        call_command("load_demo", "--quiet-logins", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("load_demo", "--quiet-logins", stdout=open(os.devnull, "w"))
         timing = {"load_seconds": time.perf_counter() - started}
-        print(f"\n[e2e] demo loaded in {timing['load_seconds']:.1f} s")  # noqa: T201
+        print(f"\n[e2e] demo loaded in {timing['load_seconds']:.1f} s")
         try:
             yield timing
         finally:

@@ -57,9 +57,14 @@ def open_month(period: Period) -> Window:
     windows = windows_for(period)
     window = [w for w in windows if w.start <= today][-1] if windows[0].start <= today else windows[0]
     if entry_deadline(period, window) < today:
-        grant_lock_exception(by=user(CHAIRMAN), unit=Unit.objects.get(code=COMMUNE), period=period,
-                             window_start=window.start, reason="Mở lại để kiểm thử hành trình nhập số liệu",
-                             expires_at=timezone.now() + dt.timedelta(days=2))
+        grant_lock_exception(
+            by=user(CHAIRMAN),
+            unit=Unit.objects.get(code=COMMUNE),
+            period=period,
+            window_start=window.start,
+            reason="Mở lại để kiểm thử hành trình nhập số liệu",
+            expires_at=timezone.now() + dt.timedelta(days=2),
+        )
     return window
 
 
@@ -83,9 +88,18 @@ def ensure_readings(period: Period) -> int:
                     figures["value"] = Decimal(int(rng.random() < 0.8))
                 else:
                     figures["value"] = Decimal(rng.randint(0, 4))
-                rows.append(Reading(participant=participant, indicator=indicator, period=period,
-                                    window_start=window.start, window_end=window.end,
-                                    status=Reading.Status.SUBMITTED, note="Số liệu kiểm thử", **figures))
+                rows.append(
+                    Reading(
+                        participant=participant,
+                        indicator=indicator,
+                        period=period,
+                        window_start=window.start,
+                        window_end=window.end,
+                        status=Reading.Status.SUBMITTED,
+                        note="Số liệu kiểm thử",
+                        **figures,
+                    )
+                )
     Reading.objects.bulk_create(rows)
     recompute_period(period=period)
     return len(rows)
@@ -97,12 +111,14 @@ def prepare_and_send(period: Period) -> list[Nomination]:
     sent = []
     for nomination in Nomination.objects.filter(period=period, status=Nomination.Status.PROPOSED).order_by("pk"):
         for condition in nomination_services.applicable_conditions(nomination):
-            nomination_services.record_condition_check(nomination=nomination, condition=condition, confirmed=True,
-                                                       note="Đã đối chiếu hồ sơ", by=office)
+            nomination_services.record_condition_check(
+                nomination=nomination, condition=condition, confirmed=True, note="Đã đối chiếu hồ sơ", by=office
+            )
         for requirement in nomination_services.applicable_requirements(nomination):
             upload = SimpleUploadedFile(f"{requirement.code}.pdf", TINY_PDF, content_type="application/pdf")
-            nomination_services.attach_dossier_file(nomination=nomination, requirement=requirement, upload=upload,
-                                                    by=office)
+            nomination_services.attach_dossier_file(
+                nomination=nomination, requirement=requirement, upload=upload, by=office
+            )
         nomination.refresh_from_db()
         nomination = nomination_services.mark_prepared(nomination=nomination, by=office)
         sent.append(nomination_services.submit_nomination(nomination=nomination, by=office))

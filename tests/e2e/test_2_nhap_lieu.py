@@ -143,8 +143,11 @@ def test_nhap_lieu_enters_a_month_in_the_grid_and_by_excel(page, month, tmp_path
     download.save_as(template)
     workbook = load_workbook(template)
     sheet = workbook["Số liệu"]
-    rows = [row for row in sheet.iter_rows(min_row=5)
-            if row[0].value == other.pk and str(row[2].value).startswith(window.start.isoformat())]
+    rows = [
+        row
+        for row in sheet.iter_rows(min_row=5)
+        if row[0].value == other.pk and str(row[2].value).startswith(window.start.isoformat())
+    ]
     assert rows, "Tệp mẫu không có dòng nào của đối tượng trong tháng đang mở"
     rate_rows = [row for row in rows if row[6].value and "tỷ lệ" in str(row[6].value).lower()] or rows
     bad = rate_rows[0]

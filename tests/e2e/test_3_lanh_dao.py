@@ -100,7 +100,8 @@ def test_lanh_dao_closes_the_period_decides_the_proposals_and_signs(page, demo, 
         page.keyboard.press("Enter")
         expect(page.locator(".alert-success")).to_contain_text("Đã chấp thuận đề nghị.")
     assert {n.pk for n in Nomination.objects.filter(period=period, status=Nomination.Status.ACCEPTED)} == {
-        n.pk for n in accepted}
+        n.pk for n in accepted
+    }
 
     # The decision: draft it from the accepted proposals, sign with the password.
     page.get_by_role("link", name="Quyết định", exact=True).first.click()

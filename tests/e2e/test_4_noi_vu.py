@@ -18,9 +18,11 @@ from tests.e2e.data import COMMUNE
 
 pytestmark = pytest.mark.e2e
 
-EDIT_WORDS = re.compile(r"^(Chốt đợt|Chấp thuận|Không chấp thuận|Hoàn tất hồ sơ|Trình hồ sơ|Ký quyết định|"
-                        r"Hủy quyết định|Sửa|Lưu nháp|Gửi số liệu|Xét lại|Bổ sung|Ghi biên bản|Mở lại|Tải lên|"
-                        r"Lập dự thảo)")
+EDIT_WORDS = re.compile(
+    r"^(Chốt đợt|Chấp thuận|Không chấp thuận|Hoàn tất hồ sơ|Trình hồ sơ|Ký quyết định|"
+    r"Hủy quyết định|Sửa|Lưu nháp|Gửi số liệu|Xét lại|Bổ sung|Ghi biên bản|Mở lại|Tải lên|"
+    r"Lập dự thảo)"
+)
 
 
 def assert_read_only(page) -> None:
@@ -34,8 +36,12 @@ def assert_read_only(page) -> None:
 def crafted_post(page, url: str, data: dict) -> int:
     """A POST made by hand with the session's valid CSRF token, as a curious user could."""
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
-    response = page.request.post(url, form={**data, "csrfmiddlewaretoken": token},
-                                 headers={"Referer": page.url, "X-CSRFToken": token}, max_redirects=0)
+    response = page.request.post(
+        url,
+        form={**data, "csrfmiddlewaretoken": token},
+        headers={"Referer": page.url, "X-CSRFToken": token},
+        max_redirects=0,
+    )
     return response.status
 
 

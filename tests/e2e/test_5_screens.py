@@ -28,8 +28,10 @@ def _visit(page, url: str, name: str) -> None:
 
 def test_every_main_page_renders_labelled_and_clean_at_two_widths(page, demo):
     plan = Plan.objects.filter(issuer__code=COMMUNE).order_by("-start").first()
-    period = (Period.objects.filter(plan__issuer__code=COMMUNE, nominations__isnull=False).order_by("-start").first()
-              or Period.objects.filter(plan=plan).order_by("start").first())
+    period = (
+        Period.objects.filter(plan__issuer__code=COMMUNE, nominations__isnull=False).order_by("-start").first()
+        or Period.objects.filter(plan=plan).order_by("start").first()
+    )
     participant = Participant.objects.filter(plan=period.plan, kind="collective").order_by("name").first()
     nomination = Nomination.objects.filter(period=period).order_by("rank", "pk").first()
     decision = Decision.objects.filter(issuer__code=COMMUNE).order_by("-pk").first()

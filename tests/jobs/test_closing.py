@@ -23,10 +23,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _snapshot(period: Period) -> tuple:
-    standings = tuple(Standing.objects.filter(period=period).order_by("participant_id").values_list(
-        "participant_id", "total_points", "ratio", "rank", "frozen"))
-    nominations = tuple(Nomination.objects.filter(period=period).order_by("participant_id").values_list(
-        "participant_id", "award_kind_id", "status"))
+    standings = tuple(
+        Standing.objects.filter(period=period)
+        .order_by("participant_id")
+        .values_list("participant_id", "total_points", "ratio", "rank", "frozen")
+    )
+    nominations = tuple(
+        Nomination.objects.filter(period=period)
+        .order_by("participant_id")
+        .values_list("participant_id", "award_kind_id", "status")
+    )
     return standings, nominations, Notice.objects.count()
 
 
@@ -38,8 +44,9 @@ def test_closing_locks_readings_freezes_standings_proposes_and_tells_the_chairma
     # The lock is the period's, recorded once in its history; the readings themselves are not rewritten.
     assert period.history.first().history_change_reason == "Chốt đợt"
     reading = Reading.objects.filter(period=period).first()
-    assert not can_edit_reading(user=org.staff_a, participant=reading.participant, period=period,
-                                window_start=reading.window_start).allowed
+    assert not can_edit_reading(
+        user=org.staff_a, participant=reading.participant, period=period, window_start=reading.window_start
+    ).allowed
     assert not Reading.history.filter(period_id=period.pk, history_date__gte=period.closed_at).exists()
     assert Standing.objects.filter(period=period, frozen=True).count() == 4
     proposed = set(Nomination.objects.filter(period=period).values_list("name", flat=True))
@@ -92,13 +99,16 @@ def test_two_closes_at_the_same_time_give_one_set(org, closing_plan):
     assert len(standings) == 4 and len(nominations) == 2
 
 
-@pytest.mark.parametrize(("who", "expected"), [
-    ("staff_a", HTTPStatus.FORBIDDEN),
-    ("noi_vu", HTTPStatus.FORBIDDEN),
-    ("staff_b", HTTPStatus.NOT_FOUND),
-    ("chairman_a", HTTPStatus.FOUND),
-    ("admin_a", HTTPStatus.FOUND),
-])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("staff_a", HTTPStatus.FORBIDDEN),
+        ("noi_vu", HTTPStatus.FORBIDDEN),
+        ("staff_b", HTTPStatus.NOT_FOUND),
+        ("chairman_a", HTTPStatus.FOUND),
+        ("admin_a", HTTPStatus.FOUND),
+    ],
+)
 def test_who_may_close_a_period(client, org, closing_plan, who, expected):
     client.force_login(getattr(org, who))
     response = client.post(reverse("awards:period_close", args=[closing_plan.period.pk]), {"confirm": "on"})
@@ -120,7 +130,8 @@ def test_the_close_button_runs_a_tracked_job(client, org, closing_plan, django_c
 
 
 def test_a_failed_job_shows_its_error_to_the_administrator_and_can_be_retried(
-        client, org, closing_plan, monkeypatch, django_capture_on_commit_callbacks):
+    client, org, closing_plan, monkeypatch, django_capture_on_commit_callbacks
+):
     import awards.services.nominations as nominations
 
     real = nominations.propose_for_period
@@ -153,8 +164,12 @@ def test_reopening_needs_a_leader_and_a_reason(org, closing_plan):
     assert period.status == Period.Status.OPEN
     assert not Standing.objects.filter(period=period, frozen=True).exists()
     reading = Reading.objects.filter(period=period).first()
-    assert can_edit_reading(user=org.staff_a, participant=reading.participant, period=period,
-                            window_start=reading.window_start).code != "closed"
+    assert (
+        can_edit_reading(
+            user=org.staff_a, participant=reading.participant, period=period, window_start=reading.window_start
+        ).code
+        != "closed"
+    )
     assert period.history.first().history_change_reason == "Mở lại: Sai số liệu tháng 2"
 
 
@@ -167,8 +182,9 @@ def test_reopen_page_refuses_an_empty_reason(client, org, closing_plan):
     assert Period.objects.get(pk=closing_plan.period.pk).status == Period.Status.CLOSED
 
 
-def test_a_period_past_its_end_and_grace_closes_by_itself(org, closing_plan, settings,
-                                                          django_capture_on_commit_callbacks):
+def test_a_period_past_its_end_and_grace_closes_by_itself(
+    org, closing_plan, settings, django_capture_on_commit_callbacks
+):
     settings.THIDUA_CLOSE_GRACE_DAYS = 5
     with django_capture_on_commit_callbacks(execute=True):
         started = close_due_periods()

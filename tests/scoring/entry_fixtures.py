@@ -28,27 +28,63 @@ def entry_world(org, today: dt.date | None = None) -> SimpleNamespace:
     today = today or timezone.localdate()
     start = _month_start(today, -2)
     end = _month_start(today, 2) - dt.timedelta(days=1)
-    plan = PlanFactory(issuer=org.district, start=start, end=end, status=Plan.Status.ACTIVE, frequency="monthly",
-                       grace_days=5)
+    plan = PlanFactory(
+        issuer=org.district, start=start, end=end, status=Plan.Status.ACTIVE, frequency="monthly", grace_days=5
+    )
     period = PeriodFactory(plan=plan, start=start, end=end, order=1, name="Đợt 1")
     on_time = Indicator.objects.create(
-        code="ho-so-dung-han", name="Tỷ lệ hồ sơ giải quyết đúng hạn", kind=Indicator.Kind.RATE,
-        numerator_label="Số hồ sơ đúng hạn", denominator_label="Tổng số hồ sơ đã giải quyết")
-    events = Indicator.objects.create(code="so-buoi-tuyen-truyen", name="Số buổi tuyên truyền",
-                                      kind=Indicator.Kind.COUNT, unit_label="buổi")
-    report = Indicator.objects.create(code="bao-cao-dung-han", name="Gửi báo cáo đúng hạn",
-                                      kind=Indicator.Kind.BOOLEAN)
-    Criterion.objects.create(plan=plan, indicator=on_time, code="tc1", order=1, name="Giải quyết hồ sơ đúng hạn",
-                             target=Decimal(95), max_points=Decimal(40), rule="linear")
-    Criterion.objects.create(plan=plan, indicator=events, code="tc2", order=2, name="Tổ chức tuyên truyền",
-                             target=Decimal(2), max_points=Decimal(30), applies_to="collective")
-    Criterion.objects.create(plan=plan, indicator=report, code="tc3", order=3, name="Báo cáo đúng hạn",
-                             target=Decimal(1), max_points=Decimal(30))
+        code="ho-so-dung-han",
+        name="Tỷ lệ hồ sơ giải quyết đúng hạn",
+        kind=Indicator.Kind.RATE,
+        numerator_label="Số hồ sơ đúng hạn",
+        denominator_label="Tổng số hồ sơ đã giải quyết",
+    )
+    events = Indicator.objects.create(
+        code="so-buoi-tuyen-truyen", name="Số buổi tuyên truyền", kind=Indicator.Kind.COUNT, unit_label="buổi"
+    )
+    report = Indicator.objects.create(code="bao-cao-dung-han", name="Gửi báo cáo đúng hạn", kind=Indicator.Kind.BOOLEAN)
+    Criterion.objects.create(
+        plan=plan,
+        indicator=on_time,
+        code="tc1",
+        order=1,
+        name="Giải quyết hồ sơ đúng hạn",
+        target=Decimal(95),
+        max_points=Decimal(40),
+        rule="linear",
+    )
+    Criterion.objects.create(
+        plan=plan,
+        indicator=events,
+        code="tc2",
+        order=2,
+        name="Tổ chức tuyên truyền",
+        target=Decimal(2),
+        max_points=Decimal(30),
+        applies_to="collective",
+    )
+    Criterion.objects.create(
+        plan=plan,
+        indicator=report,
+        code="tc3",
+        order=3,
+        name="Báo cáo đúng hạn",
+        target=Decimal(1),
+        max_points=Decimal(30),
+    )
     windows = windows_for(period)
     person_a = PersonFactory(unit=org.section_a, full_name="Trần Thị Hoa")
     return SimpleNamespace(
-        plan=plan, period=period, windows=windows, on_time=on_time, events=events, report=report,
-        current=windows[2], expired=windows[0], future=windows[3],
-        commune_a=collective(plan, org.commune_a), commune_b=collective(plan, org.commune_b),
+        plan=plan,
+        period=period,
+        windows=windows,
+        on_time=on_time,
+        events=events,
+        report=report,
+        current=windows[2],
+        expired=windows[0],
+        future=windows[3],
+        commune_a=collective(plan, org.commune_a),
+        commune_b=collective(plan, org.commune_b),
         person_a=individual(plan, person_a),
     )

@@ -12,26 +12,51 @@ from scoring.windows import windows_for
 from tests.factories import GroupFactory, PeriodFactory, PlanFactory, collective
 
 
-def indicator(code: str, kind: str = "rate", direction: str = "higher", accumulation: str = "sum",
-              **extra) -> Indicator:
-    defaults = {"name": code.replace("-", " ").capitalize(), "kind": kind, "direction": direction,
-                "accumulation": accumulation}
+def indicator(
+    code: str, kind: str = "rate", direction: str = "higher", accumulation: str = "sum", **extra
+) -> Indicator:
+    defaults = {
+        "name": code.replace("-", " ").capitalize(),
+        "kind": kind,
+        "direction": direction,
+        "accumulation": accumulation,
+    }
     return Indicator.objects.get_or_create(code=code, defaults={**defaults, **extra})[0]
 
 
 def criterion(plan, ind: Indicator, order: int, target, max_points=10, **extra) -> Criterion:
     return Criterion.objects.create(
-        plan=plan, indicator=ind, code=f"tc-{order}", order=order, name=f"Tiêu chí {order}",
-        target=Decimal(str(target)), max_points=Decimal(str(max_points)), **extra,
+        plan=plan,
+        indicator=ind,
+        code=f"tc-{order}",
+        order=order,
+        name=f"Tiêu chí {order}",
+        target=Decimal(str(target)),
+        max_points=Decimal(str(max_points)),
+        **extra,
     )
 
 
-def read(participant: Participant, ind: Indicator, period: Period, month: int, numerator=None, denominator=None,
-         value=None, year: int = 2024) -> Reading:
+def read(
+    participant: Participant,
+    ind: Indicator,
+    period: Period,
+    month: int,
+    numerator=None,
+    denominator=None,
+    value=None,
+    year: int = 2024,
+) -> Reading:
     window = next(w for w in windows_for(period) if w.start.month == month and w.start.year == year)
     return Reading.objects.create(
-        participant=participant, indicator=ind, period=period, window_start=window.start, window_end=window.end,
-        numerator=numerator, denominator=denominator, value=None if value is None else Decimal(str(value)),
+        participant=participant,
+        indicator=ind,
+        period=period,
+        window_start=window.start,
+        window_end=window.end,
+        numerator=numerator,
+        denominator=denominator,
+        value=None if value is None else Decimal(str(value)),
     )
 
 

@@ -85,31 +85,46 @@ def test_grace_days_come_from_the_plan(org, world):
 
 
 def test_a_window_outside_the_period_is_refused(org, world):
-    access = can_edit_reading(user=org.staff_a, participant=world.commune_a, period=world.period,
-                              window_start=world.current.start + dt.timedelta(days=3))
+    access = can_edit_reading(
+        user=org.staff_a,
+        participant=world.commune_a,
+        period=world.period,
+        window_start=world.current.start + dt.timedelta(days=3),
+    )
     assert not access.allowed and access.reason == "Kỳ báo cáo không thuộc đợt này."
 
 
 def test_lock_exception_reopens_an_expired_window_until_it_expires(org, world):
     assert _access(world, org.staff_a, window=world.expired).code == "expired"
-    exception = grant_lock_exception(by=org.chairman_a, unit=org.commune_a, period=world.period,
-                                     window_start=world.expired.start, reason="Bổ sung số liệu bị sót",
-                                     expires_at=timezone.now() + dt.timedelta(days=2))
+    exception = grant_lock_exception(
+        by=org.chairman_a,
+        unit=org.commune_a,
+        period=world.period,
+        window_start=world.expired.start,
+        reason="Bổ sung số liệu bị sót",
+        expires_at=timezone.now() + dt.timedelta(days=2),
+    )
     access = _access(world, org.staff_a, window=world.expired)
     assert access.allowed and access.via_exception
     # It covers the commune's sections' individuals too, but not commune B nor another window.
     assert _access(world, org.staff_a, participant=world.person_a, window=world.expired).allowed
     assert not _access(world, org.staff_b, participant=world.commune_b, window=world.expired).allowed
-    assert not _access(world, org.staff_a, window=world.windows[1], now=_at(world.windows[1].end + dt.timedelta(
-        days=30))).allowed
+    assert not _access(
+        world, org.staff_a, window=world.windows[1], now=_at(world.windows[1].end + dt.timedelta(days=30))
+    ).allowed
     after_expiry = exception.expires_at + dt.timedelta(minutes=1)
     assert _access(world, org.staff_a, window=world.expired, now=after_expiry).code == "expired"
 
 
 def test_a_district_exception_covers_its_communes(org, world):
-    LockException.objects.create(unit=org.district, period=world.period, window_start=world.expired.start,
-                                 reason="Gia hạn chung", expires_at=timezone.now() + dt.timedelta(days=1),
-                                 granted_by=org.chairman_a)
+    LockException.objects.create(
+        unit=org.district,
+        period=world.period,
+        window_start=world.expired.start,
+        reason="Gia hạn chung",
+        expires_at=timezone.now() + dt.timedelta(days=1),
+        granted_by=org.chairman_a,
+    )
     assert _access(world, org.staff_a, window=world.expired).allowed
     assert _access(world, org.staff_b, participant=world.commune_b, window=world.expired).allowed
 
@@ -117,22 +132,31 @@ def test_a_district_exception_covers_its_communes(org, world):
 def test_lock_exception_needs_a_leader_a_reason_and_a_future_expiry(org, world):
     common = {"unit": org.commune_a, "period": world.period, "window_start": world.expired.start}
     with pytest.raises(PermissionDenied):
-        grant_lock_exception(by=org.staff_a, reason="Xin mở", expires_at=timezone.now() + dt.timedelta(days=1),
-                             **common)
+        grant_lock_exception(
+            by=org.staff_a, reason="Xin mở", expires_at=timezone.now() + dt.timedelta(days=1), **common
+        )
     with pytest.raises(PermissionDenied):
-        grant_lock_exception(by=org.chairman_b, reason="Xin mở", expires_at=timezone.now() + dt.timedelta(days=1),
-                             **common)
+        grant_lock_exception(
+            by=org.chairman_b, reason="Xin mở", expires_at=timezone.now() + dt.timedelta(days=1), **common
+        )
     with pytest.raises(ValidationError) as error:
-        grant_lock_exception(by=org.chairman_a, reason="  ", expires_at=timezone.now() - dt.timedelta(hours=1),
-                             **common)
+        grant_lock_exception(
+            by=org.chairman_a, reason="  ", expires_at=timezone.now() - dt.timedelta(hours=1), **common
+        )
     assert set(error.value.message_dict) == {"reason", "expires_at"}
     assert not LockException.objects.exists()
 
 
 def test_a_sent_window_is_read_only_until_returned(org, world):
-    Reading.objects.create(participant=world.commune_a, indicator=world.events, period=world.period,
-                           window_start=world.current.start, window_end=world.current.end, value=3,
-                           status=Reading.Status.SUBMITTED)
+    Reading.objects.create(
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        window_end=world.current.end,
+        value=3,
+        status=Reading.Status.SUBMITTED,
+    )
     access = _access(world, org.staff_a)
     assert not access.allowed
     assert access.reason.startswith("Đã được gửi/phê duyệt")

@@ -31,10 +31,13 @@ def _url(world, name="scoring:reading_entry", participant=None, window=None, *ex
 def _post_data(world, on_time=("45", "50"), events="2", report="1", versions=None, **extra):
     versions = versions or {}
     data = {
-        f"r{world.on_time.pk}-numerator": on_time[0], f"r{world.on_time.pk}-denominator": on_time[1],
+        f"r{world.on_time.pk}-numerator": on_time[0],
+        f"r{world.on_time.pk}-denominator": on_time[1],
         f"r{world.on_time.pk}-version": versions.get("on_time", 0),
-        f"r{world.events.pk}-value": events, f"r{world.events.pk}-version": versions.get("events", 0),
-        f"r{world.report.pk}-value": report, f"r{world.report.pk}-version": versions.get("report", 0),
+        f"r{world.events.pk}-value": events,
+        f"r{world.events.pk}-version": versions.get("events", 0),
+        f"r{world.report.pk}-value": report,
+        f"r{world.report.pk}-version": versions.get("report", 0),
     }
     data.update(extra)
     return data
@@ -94,8 +97,14 @@ def test_invalid_figures_rerender_with_400_vietnamese_errors_and_nothing_saved(c
 
 
 def test_a_concurrent_change_shows_the_other_persons_value_and_keeps_theirs(client, org, world):
-    save_reading(user=org.admin_a, participant=world.commune_a, indicator=world.events, period=world.period,
-                 window_start=world.current.start, value=7)
+    save_reading(
+        user=org.admin_a,
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=7,
+    )
     client.force_login(org.staff_a)
     response = client.post(_url(world), _post_data(world, events="3"))  # the page was opened before: version 0
     assert response.status_code == HTTPStatus.CONFLICT
@@ -110,8 +119,15 @@ def test_a_concurrent_change_shows_the_other_persons_value_and_keeps_theirs(clie
 
 def test_soft_warnings_are_shown_beside_the_cell_and_do_not_block(client, org, world):
     last = world.windows[1]
-    Reading.objects.create(participant=world.commune_a, indicator=world.on_time, period=world.period,
-                           window_start=last.start, window_end=last.end, numerator=95, denominator=100)
+    Reading.objects.create(
+        participant=world.commune_a,
+        indicator=world.on_time,
+        period=world.period,
+        window_start=last.start,
+        window_end=last.end,
+        numerator=95,
+        denominator=100,
+    )
     client.force_login(org.staff_a)
     assert client.post(_url(world), _post_data(world, on_time=("20", "100"))).status_code == HTTPStatus.FOUND
     page = client.get(_url(world)).content.decode()
@@ -171,8 +187,14 @@ def test_an_expired_window_is_read_only_with_the_reason(client, org, world):
 
 
 def test_home_affairs_sees_no_inputs_nor_buttons_and_its_posts_are_refused(client, org, world):
-    save_reading(user=org.staff_a, participant=world.commune_a, indicator=world.events, period=world.period,
-                 window_start=world.current.start, value=4)
+    save_reading(
+        user=org.staff_a,
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=4,
+    )
     client.force_login(org.noi_vu)
     response = client.get(_url(world))
     assert response.status_code == HTTPStatus.OK
@@ -180,21 +202,35 @@ def test_home_affairs_sees_no_inputs_nor_buttons_and_its_posts_are_refused(clien
     assert "<input" not in page.split('id="entry-grid"')[1].split("</table>")[0]
     assert "Lưu nháp" not in page and "Gửi số liệu tháng" not in page and "Trả lại" not in page
     assert "Nội vụ chỉ được xem" in page
-    for name in ("scoring:reading_entry", "scoring:reading_submit", "scoring:reading_return",
-                 "scoring:lock_exception_grant"):
+    for name in (
+        "scoring:reading_entry",
+        "scoring:reading_submit",
+        "scoring:reading_return",
+        "scoring:lock_exception_grant",
+    ):
         assert client.post(_url(world, name), _post_data(world, reason="x")).status_code == HTTPStatus.FORBIDDEN
     assert Reading.objects.get().value == 4
 
 
 def test_staff_of_commune_a_cannot_read_or_write_commune_b(client, org, world):
-    save_reading(user=org.staff_b, participant=world.commune_b, indicator=world.events, period=world.period,
-                 window_start=world.current.start, value=4)
+    save_reading(
+        user=org.staff_b,
+        participant=world.commune_b,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=4,
+    )
     client.force_login(org.staff_a)
     for name in ("scoring:reading_entry", "scoring:reading_submit"):
         assert client.get(_url(world, name, participant=world.commune_b)).status_code in (
-            HTTPStatus.NOT_FOUND, HTTPStatus.METHOD_NOT_ALLOWED)
-        assert client.post(_url(world, name, participant=world.commune_b),
-                           _post_data(world)).status_code == HTTPStatus.NOT_FOUND
+            HTTPStatus.NOT_FOUND,
+            HTTPStatus.METHOD_NOT_ALLOWED,
+        )
+        assert (
+            client.post(_url(world, name, participant=world.commune_b), _post_data(world)).status_code
+            == HTTPStatus.NOT_FOUND
+        )
     history = _url(world, "scoring:reading_history", world.commune_b, None, world.events.pk)
     assert client.get(history).status_code == HTTPStatus.NOT_FOUND
     assert Reading.objects.get().value == 4
@@ -202,8 +238,14 @@ def test_staff_of_commune_a_cannot_read_or_write_commune_b(client, org, world):
 
 def test_the_history_panel_lists_every_change_with_its_author(client, org, world):
     for value in (3, 5):
-        save_reading(user=org.staff_a, participant=world.commune_a, indicator=world.events, period=world.period,
-                     window_start=world.current.start, value=value)
+        save_reading(
+            user=org.staff_a,
+            participant=world.commune_a,
+            indicator=world.events,
+            period=world.period,
+            window_start=world.current.start,
+            value=value,
+        )
     client.force_login(org.staff_a)
     response = client.get(_url(world, "scoring:reading_history", None, None, world.events.pk), HTTP_HX_REQUEST="true")
     page = response.content.decode()
@@ -213,8 +255,14 @@ def test_the_history_panel_lists_every_change_with_its_author(client, org, world
 
 
 def test_the_dashboard_counts_missing_draft_and_sent_in_the_users_scope(client, org, world):
-    save_reading(user=org.staff_a, participant=world.commune_a, indicator=world.events, period=world.period,
-                 window_start=world.current.start, value=0)
+    save_reading(
+        user=org.staff_a,
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=0,
+    )
     client.force_login(org.staff_a)
     response = client.get(reverse("scoring:entry_dashboard", args=[world.period.pk]))
     page = response.content.decode()
@@ -222,15 +270,25 @@ def test_the_dashboard_counts_missing_draft_and_sent_in_the_users_scope(client, 
     assert "Xã An Bình" in page and "Xã Bình Minh" not in page
     assert "2 thiếu" in page and "1 nháp" in page
     assert _url(world) in page
-    assert client.get(reverse("scoring:entry_dashboard", args=[world.period.pk]), {"q": "Hoa"}).content.decode(
-        ).count("Xã An Bình") == 0
+    assert (
+        client.get(reverse("scoring:entry_dashboard", args=[world.period.pk]), {"q": "Hoa"})
+        .content.decode()
+        .count("Xã An Bình")
+        == 0
+    )
     client.force_login(org.nobody)
     assert client.get(reverse("scoring:entry_dashboard", args=[world.period.pk])).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_a_closed_period_shows_every_reading_locked_on_the_dashboard_and_the_grid(client, org, world):
-    save_reading(user=org.staff_a, participant=world.commune_a, indicator=world.events, period=world.period,
-                 window_start=world.current.start, value=3)
+    save_reading(
+        user=org.staff_a,
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=3,
+    )
     world.period.status = Period.Status.CLOSED
     world.period.save()
     client.force_login(org.staff_a)

@@ -39,8 +39,15 @@ def office(part: str) -> bytes:
 @pytest.fixture
 def world(org):
     world = entry_world(org)
-    world.reading = save_reading(user=org.staff_a, participant=world.commune_a, indicator=world.on_time,
-                                 period=world.period, window_start=world.current.start, numerator=45, denominator=50)
+    world.reading = save_reading(
+        user=org.staff_a,
+        participant=world.commune_a,
+        indicator=world.on_time,
+        period=world.period,
+        window_start=world.current.start,
+        numerator=45,
+        denominator=50,
+    )
     return world
 
 
@@ -57,8 +64,9 @@ def grid_url(world) -> str:
 
 
 def history_url(world) -> str:
-    return reverse("scoring:reading_history",
-                   args=[world.period.pk, world.commune_a.pk, world.current.start, world.on_time.pk])
+    return reverse(
+        "scoring:reading_history", args=[world.period.pk, world.commune_a.pk, world.current.start, world.on_time.pk]
+    )
 
 
 def stored_evidence() -> list[str]:
@@ -79,18 +87,29 @@ def stored_evidence() -> list[str]:
 
 # --- the content check -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("content", "kind"), [
-    (PDF, "pdf"), (PNG, "png"), (JPEG, "jpg"),
-    (office("word/document.xml"), "docx"), (office("xl/workbook.xml"), "xlsx"),
-    (b"MZ\x90\x00\x03\x00\x00\x00", None), (b"<!DOCTYPE html><script>alert(1)</script>", None),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 32, None), (b"PK\x03\x04broken", None),
-    (office("content.xml"), None), (b"", None),
-])
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (PDF, "pdf"),
+        (PNG, "png"),
+        (JPEG, "jpg"),
+        (office("word/document.xml"), "docx"),
+        (office("xl/workbook.xml"), "xlsx"),
+        (b"MZ\x90\x00\x03\x00\x00\x00", None),
+        (b"<!DOCTYPE html><script>alert(1)</script>", None),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 32, None),
+        (b"PK\x03\x04broken", None),
+        (office("content.xml"), None),
+        (b"", None),
+    ],
+)
 def test_the_type_is_judged_by_the_content(content, kind):
     assert sniff_document_type(content) == kind
 
 
 # --- office staff of the commune ---------------------------------------------------------------------------------
+
 
 def test_staff_attach_a_file_and_download_it_under_its_own_name(client, org, world):
     client.force_login(org.staff_a)
@@ -137,10 +156,14 @@ def test_the_grid_shows_no_paperclip_without_evidence(client, org, world):
 
 # --- refused files: a clear message and nothing changes ----------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("Báo cáo.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00this program cannot be run in DOS mode"),
-    ("Báo cáo.pdf", b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("Báo cáo.pdf", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00this program cannot be run in DOS mode"),
+        ("Báo cáo.pdf", b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"),
+    ],
+)
 def test_a_renamed_program_or_page_is_refused_and_nothing_changes(client, org, world, name, content):
     client.force_login(org.staff_a)
     history_before = Reading.history.filter(id=world.reading.pk).count()
@@ -193,6 +216,7 @@ def test_a_sent_window_takes_no_evidence_until_it_is_returned(org, world):
 
 # --- a failed upload leaves nothing behind in the storage ---------------------------------------------------------
 
+
 def media_files(settings) -> list[str]:
     root = settings.MEDIA_ROOT
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()) if root.exists() else []
@@ -210,8 +234,7 @@ def fail_saving_readings(monkeypatch) -> None:
     monkeypatch.setattr(Reading, "save", refusing)
 
 
-def test_an_upload_the_database_refuses_leaves_the_media_directory_unchanged(client, org, world, settings,
-                                                                            monkeypatch):
+def test_an_upload_the_database_refuses_leaves_the_media_directory_unchanged(client, org, world, settings, monkeypatch):
     before = media_files(settings)
     fail_saving_readings(monkeypatch)
     client.force_login(org.staff_a)
@@ -252,21 +275,26 @@ def test_an_upload_whose_commit_fails_leaves_no_file(org, world, settings, monke
     assert not Reading.objects.get(pk=world.reading.pk).evidence
 
 
-@pytest.mark.parametrize(("who", "content", "status"), [
-    ("staff_a", b"MZ\x90\x00not a document", HTTPStatus.BAD_REQUEST),  # refused by content
-    ("noi_vu", PDF, HTTPStatus.FORBIDDEN),  # read-only role
-    ("staff_b", PDF, HTTPStatus.NOT_FOUND),  # another commune
-])
+@pytest.mark.parametrize(
+    ("who", "content", "status"),
+    [
+        ("staff_a", b"MZ\x90\x00not a document", HTTPStatus.BAD_REQUEST),  # refused by content
+        ("noi_vu", PDF, HTTPStatus.FORBIDDEN),  # read-only role
+        ("staff_b", PDF, HTTPStatus.NOT_FOUND),  # another commune
+    ],
+)
 def test_a_refused_upload_leaves_the_media_directory_unchanged(client, org, world, settings, who, content, status):
     attach_evidence(user=org.staff_a, reading=world.reading, file=upload("Bản 1.pdf"))
     before = media_files(settings)
     client.force_login(getattr(org, who))
-    assert client.post(url("evidence_upload", world.reading), {"file": upload("Khác.pdf", content)}).status_code \
-        == status
+    assert (
+        client.post(url("evidence_upload", world.reading), {"file": upload("Khác.pdf", content)}).status_code == status
+    )
     assert media_files(settings) == before
 
 
 # --- scope and roles ---------------------------------------------------------------------------------------------
+
 
 def test_staff_of_commune_b_get_404_for_everything_of_commune_a(client, org, world):
     reading = attach_evidence(user=org.staff_a, reading=world.reading, file=upload())
@@ -306,6 +334,7 @@ def test_evidence_is_never_served_from_the_media_url(client, org, world):
 
 
 # --- replace, remove, history --------------------------------------------------------------------------------------
+
 
 def test_replacing_keeps_the_old_file_in_the_history(client, org, world):
     first = attach_evidence(user=org.staff_a, reading=world.reading, file=upload("Bản 1.pdf"))

@@ -33,8 +33,11 @@ def _template(client, world, **params) -> bytes:
 
 def _rows(workbook) -> dict[tuple, int]:
     sheet = workbook[SHEET]
-    return {(row[0].value, row[1].value, row[2].value): row[0].row
-            for row in sheet.iter_rows(min_row=FIRST_ROW) if row[0].value is not None}
+    return {
+        (row[0].value, row[1].value, row[2].value): row[0].row
+        for row in sheet.iter_rows(min_row=FIRST_ROW)
+        if row[0].value is not None
+    }
 
 
 def _fill(content: bytes, world, changes: dict[tuple, dict[str, object]]) -> bytes:
@@ -52,8 +55,9 @@ def _fill(content: bytes, world, changes: dict[tuple, dict[str, object]]) -> byt
 
 
 def _upload(client, world, content: bytes, name="so-lieu.xlsx"):
-    return client.post(reverse("scoring:excel_upload", args=[world.period.pk]),
-                       {"file": SimpleUploadedFile(name, content)})
+    return client.post(
+        reverse("scoring:excel_upload", args=[world.period.pk]), {"file": SimpleUploadedFile(name, content)}
+    )
 
 
 def _commit(client, world, preview):
@@ -70,20 +74,36 @@ def _good_changes(world) -> dict:
 
 
 def _snapshot():
-    return sorted(Reading.objects.values_list("participant_id", "indicator_id", "window_start", "numerator",
-                                              "denominator", "value", "version", "status"))
+    return sorted(
+        Reading.objects.values_list(
+            "participant_id", "indicator_id", "window_start", "numerator", "denominator", "value", "version", "status"
+        )
+    )
 
 
 def test_the_template_is_protected_validated_prefilled_and_explained(client, org, world):
-    save_reading(user=org.staff_a, participant=world.commune_a, indicator=world.events, period=world.period,
-                 window_start=world.current.start, value=3)
+    save_reading(
+        user=org.staff_a,
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=3,
+    )
     client.force_login(org.staff_a)
     workbook = load_workbook(io.BytesIO(_template(client, world)))
     assert workbook.sheetnames[:2] == [SHEET, HELP_SHEET]
     sheet = workbook[SHEET]
     assert sheet.protection.sheet
     assert [sheet.cell(row=4, column=c).value for c in range(4, 11)] == [
-        "Đối tượng", "Kỳ báo cáo", "Chỉ số", "Loại", "Tử số", "Mẫu số", "Giá trị"]
+        "Đối tượng",
+        "Kỳ báo cáo",
+        "Chỉ số",
+        "Loại",
+        "Tử số",
+        "Mẫu số",
+        "Giá trị",
+    ]
     assert all(sheet.column_dimensions[letter].hidden for letter in "ABC")
     rows = _rows(workbook)
     # Commune A: 3 indicators × 4 windows; its individual: 2 × 4; nothing of commune B.
@@ -98,7 +118,8 @@ def test_the_template_is_protected_validated_prefilled_and_explained(client, org
     rate_row = rows[(world.commune_a.pk, world.on_time.code, world.current.start.isoformat())]
     assert f"H{rate_row}" in covered or "H5:" in covered
     assert ("whole", "between", "0") in validations.values() and ("whole", "greaterThanOrEqual", "0") in (
-        validations.values())
+        validations.values()
+    )
     assert "Số 0 là số liệu" in " ".join(str(c.value) for c in workbook[HELP_SHEET]["A"])
 
 
@@ -138,8 +159,14 @@ def test_round_trip_previews_then_commits_and_the_same_file_twice_changes_nothin
 
 
 def test_a_changed_figure_is_previewed_as_changed_and_bumps_the_version(client, org, world):
-    save_reading(user=org.staff_a, participant=world.commune_a, indicator=world.events, period=world.period,
-                 window_start=world.current.start, value=3)
+    save_reading(
+        user=org.staff_a,
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=3,
+    )
     client.force_login(org.staff_a)
     content = _fill(_template(client, world), world, {(world.commune_a, world.events, world.current): {"J": 5}})
     preview = _upload(client, world, content)
@@ -150,20 +177,28 @@ def test_a_changed_figure_is_previewed_as_changed_and_bumps_the_version(client, 
     assert reading.history.first().history_change_reason == "Nhập từ tệp Excel"
 
 
-@pytest.mark.parametrize(("cells", "column", "reason"), [
-    ({"H": "bốn lăm", "I": 50}, "H", "Ô phải là số nguyên không âm, đang có “bốn lăm”."),
-    ({"H": 51, "I": 50}, "H", "Tử số (51) lớn hơn mẫu số (50)."),
-    ({"H": -1, "I": 50}, "H", "Ô phải là số nguyên không âm"),
-    ({"H": 4.5, "I": 50}, "H", "Ô phải là số nguyên không âm"),
-    ({"H": 5}, "I", "Phải nhập cả tử số và mẫu số."),
-    ({"A": 999999}, "A", "Không tìm thấy đối tượng mã “999999”"),
-    ({"B": "khong-co"}, "B", "Không tìm thấy chỉ số mã “khong-co”"),
-    ({"C": "2001-01-01"}, "C", "không thuộc đợt này"),
-])
-def test_each_bad_cell_is_reported_with_sheet_row_column_and_nothing_changes(client, org, world, cells, column,
-                                                                              reason):
-    save_reading(user=org.staff_a, participant=world.commune_a, indicator=world.events, period=world.period,
-                 window_start=world.current.start, value=3)
+@pytest.mark.parametrize(
+    ("cells", "column", "reason"),
+    [
+        ({"H": "bốn lăm", "I": 50}, "H", "Ô phải là số nguyên không âm, đang có “bốn lăm”."),
+        ({"H": 51, "I": 50}, "H", "Tử số (51) lớn hơn mẫu số (50)."),
+        ({"H": -1, "I": 50}, "H", "Ô phải là số nguyên không âm"),
+        ({"H": 4.5, "I": 50}, "H", "Ô phải là số nguyên không âm"),
+        ({"H": 5}, "I", "Phải nhập cả tử số và mẫu số."),
+        ({"A": 999999}, "A", "Không tìm thấy đối tượng mã “999999”"),
+        ({"B": "khong-co"}, "B", "Không tìm thấy chỉ số mã “khong-co”"),
+        ({"C": "2001-01-01"}, "C", "không thuộc đợt này"),
+    ],
+)
+def test_each_bad_cell_is_reported_with_sheet_row_column_and_nothing_changes(client, org, world, cells, column, reason):
+    save_reading(
+        user=org.staff_a,
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=3,
+    )
     before = _snapshot()
     client.force_login(org.staff_a)
     changes = _good_changes(world)
@@ -171,7 +206,8 @@ def test_each_bad_cell_is_reported_with_sheet_row_column_and_nothing_changes(cli
     content = _fill(_template(client, world), world, changes)
     workbook = load_workbook(io.BytesIO(content))
     bad_row = _rows(load_workbook(io.BytesIO(_template(client, world))))[
-        (world.commune_a.pk, world.on_time.code, world.current.start.isoformat())]
+        (world.commune_a.pk, world.on_time.code, world.current.start.isoformat())
+    ]
     response = _upload(client, world, content)
     assert response.status_code == HTTPStatus.BAD_REQUEST
     errors = response.context["result"].errors
@@ -221,10 +257,19 @@ def test_rows_of_an_expired_a_sent_or_a_closed_window_are_refused_with_the_reaso
     assert "Đã hết hạn nhập" in response.context["result"].errors[0].message
     assert response.context["result"].errors[0].column == "J"
 
-    for indicator, figures in ((world.on_time, {"numerator": 1, "denominator": 1}), (world.events, {"value": 1}),
-                               (world.report, {"value": 1})):
-        save_reading(user=org.staff_a, participant=world.commune_a, indicator=indicator, period=world.period,
-                     window_start=world.current.start, **figures)
+    for indicator, figures in (
+        (world.on_time, {"numerator": 1, "denominator": 1}),
+        (world.events, {"value": 1}),
+        (world.report, {"value": 1}),
+    ):
+        save_reading(
+            user=org.staff_a,
+            participant=world.commune_a,
+            indicator=indicator,
+            period=world.period,
+            window_start=world.current.start,
+            **figures,
+        )
     submit_window(user=org.staff_a, participant=world.commune_a, period=world.period, window_start=world.current.start)
     sent = _fill(_template(client, world), world, {(world.commune_a, world.events, world.current): {"J": 9}})
     response = _upload(client, world, sent)
@@ -241,8 +286,11 @@ def test_rows_of_an_expired_a_sent_or_a_closed_window_are_refused_with_the_reaso
 
 def test_another_communes_participant_is_unknown_to_the_importer(client, org, world):
     client.force_login(org.noi_vu)
-    content_b = _fill(_template(client, world, don_vi=org.commune_b.pk), world,
-                      {(world.commune_b, world.events, world.current): {"J": 6}})
+    content_b = _fill(
+        _template(client, world, don_vi=org.commune_b.pk),
+        world,
+        {(world.commune_b, world.events, world.current): {"J": 6}},
+    )
     client.force_login(org.staff_a)
     response = _upload(client, world, content_b)
     assert response.status_code == HTTPStatus.BAD_REQUEST
@@ -273,8 +321,9 @@ def test_a_template_of_another_period_is_refused(client, org, world):
     other = PeriodFactory(plan=world.plan, start=world.period.start, end=world.period.end, order=2)
     client.force_login(org.staff_a)
     content = _template(client, world)
-    response = client.post(reverse("scoring:excel_upload", args=[other.pk]),
-                           {"file": SimpleUploadedFile("a.xlsx", content)})
+    response = client.post(
+        reverse("scoring:excel_upload", args=[other.pk]), {"file": SimpleUploadedFile("a.xlsx", content)}
+    )
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "không phải của đợt" in response.context["result"].errors[0].message
 

@@ -39,8 +39,20 @@ def _workbook(world, rows) -> io.BytesIO:
     sheet.append([""])
     sheet.append([str(title) for _letter, title, _width in excel.HEADERS])
     for participant, indicator, window, cells in rows:
-        values = [participant.pk, indicator.code, window.start.isoformat(), participant.name, window.label,
-                  indicator.name, indicator.get_kind_display(), None, None, None, None, "Nháp"]
+        values = [
+            participant.pk,
+            indicator.code,
+            window.start.isoformat(),
+            participant.name,
+            window.label,
+            indicator.name,
+            indicator.get_kind_display(),
+            None,
+            None,
+            None,
+            None,
+            "Nháp",
+        ]
         for letter, value in cells.items():
             values["ABCDEFGHIJKL".index(letter)] = value
         sheet.append(values)
@@ -60,30 +72,57 @@ def _import(world, user, rows) -> int:
 
 
 def _snapshot():
-    return sorted(Reading.objects.values_list("participant_id", "indicator_id", "window_start", "numerator",
-                                              "denominator", "value", "note", "version", "entered_by_id"))
+    return sorted(
+        Reading.objects.values_list(
+            "participant_id",
+            "indicator_id",
+            "window_start",
+            "numerator",
+            "denominator",
+            "value",
+            "note",
+            "version",
+            "entered_by_id",
+        )
+    )
 
 
 def test_every_changed_reading_gets_its_own_history_row_signed_by_the_importer(org, world):
-    save_reading(user=org.admin_a, participant=world.commune_a, indicator=world.events, period=world.period,
-                 window_start=world.current.start, value=3)
+    save_reading(
+        user=org.admin_a,
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=3,
+    )
 
-    changed = _import(world, org.staff_a, [
-        (world.commune_a, world.on_time, world.current, {"H": 45, "I": 50, "K": "Theo Cổng DVC"}),
-        (world.commune_a, world.events, world.current, {"J": 5}),
-        (world.person_a, world.report, world.current, {"J": 1}),
-    ])
+    changed = _import(
+        world,
+        org.staff_a,
+        [
+            (world.commune_a, world.on_time, world.current, {"H": 45, "I": 50, "K": "Theo Cổng DVC"}),
+            (world.commune_a, world.events, world.current, {"J": 5}),
+            (world.person_a, world.report, world.current, {"J": 1}),
+        ],
+    )
 
     assert changed == 3
     new = Reading.objects.get(indicator=world.on_time)
     assert (new.numerator, new.denominator, new.note, new.version, new.entered_by) == (
-        45, 50, "Theo Cổng DVC", 1, org.staff_a)
+        45,
+        50,
+        "Theo Cổng DVC",
+        1,
+        org.staff_a,
+    )
     edited = Reading.objects.get(indicator=world.events)
     assert (edited.value, edited.version, edited.entered_by) == (5, 2, org.staff_a)
     imported = Reading.history.filter(history_change_reason="Nhập từ tệp Excel")
     assert imported.count() == 3
     assert sorted(imported.values_list("indicator_id", "history_type")) == sorted(
-        [(world.on_time.pk, "+"), (world.events.pk, "~"), (world.report.pk, "+")])
+        [(world.on_time.pk, "+"), (world.events.pk, "~"), (world.report.pk, "+")]
+    )
     assert set(imported.values_list("history_user_id", flat=True)) == {org.staff_a.pk}
     # The history row holds the figures as imported, so "who changed what" reads right in the history page.
     record = imported.get(indicator_id=world.events.pk)
@@ -92,17 +131,34 @@ def test_every_changed_reading_gets_its_own_history_row_signed_by_the_importer(o
 
 
 def test_rows_equal_to_what_is_stored_write_nothing(org, world):
-    save_reading(user=org.admin_a, participant=world.commune_a, indicator=world.events, period=world.period,
-                 window_start=world.current.start, value=3)
-    save_reading(user=org.admin_a, participant=world.commune_a, indicator=world.on_time, period=world.period,
-                 window_start=world.current.start, numerator=9, denominator=10)
+    save_reading(
+        user=org.admin_a,
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=3,
+    )
+    save_reading(
+        user=org.admin_a,
+        participant=world.commune_a,
+        indicator=world.on_time,
+        period=world.period,
+        window_start=world.current.start,
+        numerator=9,
+        denominator=10,
+    )
     kept = Reading.objects.get(indicator=world.on_time)
     history_before = Reading.history.count()
 
-    changed = _import(world, org.staff_a, [
-        (world.commune_a, world.on_time, world.current, {"H": 9, "I": 10}),  # as stored
-        (world.commune_a, world.events, world.current, {"J": 4}),  # changed
-    ])
+    changed = _import(
+        world,
+        org.staff_a,
+        [
+            (world.commune_a, world.on_time, world.current, {"H": 9, "I": 10}),  # as stored
+            (world.commune_a, world.events, world.current, {"J": 4}),  # changed
+        ],
+    )
 
     assert changed == 1
     kept.refresh_from_db()
@@ -116,17 +172,36 @@ def test_rows_equal_to_what_is_stored_write_nothing(org, world):
 
 
 def test_a_reading_changed_after_the_preview_rolls_the_whole_import_back(org, world):
-    save_reading(user=org.admin_a, participant=world.commune_a, indicator=world.events, period=world.period,
-                 window_start=world.current.start, value=3)
-    result = parse_readings(user=org.staff_a, period=world.period, source=_workbook(world, [
-        (world.commune_a, world.on_time, world.current, {"H": 45, "I": 50}),
-        (world.person_a, world.report, world.current, {"J": 1}),
-        (world.commune_a, world.events, world.current, {"J": 5}),
-    ]))
+    save_reading(
+        user=org.admin_a,
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=3,
+    )
+    result = parse_readings(
+        user=org.staff_a,
+        period=world.period,
+        source=_workbook(
+            world,
+            [
+                (world.commune_a, world.on_time, world.current, {"H": 45, "I": 50}),
+                (world.person_a, world.report, world.current, {"J": 1}),
+                (world.commune_a, world.events, world.current, {"J": 5}),
+            ],
+        ),
+    )
     assert not result.errors
     # Meanwhile the administrator corrects the same reading from the entry grid.
-    save_reading(user=org.admin_a, participant=world.commune_a, indicator=world.events, period=world.period,
-                 window_start=world.current.start, value=7)
+    save_reading(
+        user=org.admin_a,
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=7,
+    )
     before, history_before = _snapshot(), Reading.history.count()
 
     with pytest.raises(ConflictError) as conflict:
@@ -139,11 +214,24 @@ def test_a_reading_changed_after_the_preview_rolls_the_whole_import_back(org, wo
 
 
 def test_a_reading_deleted_after_the_preview_is_a_conflict_too(org, world):
-    save_reading(user=org.admin_a, participant=world.commune_a, indicator=world.events, period=world.period,
-                 window_start=world.current.start, value=3)
-    result = parse_readings(user=org.staff_a, period=world.period, source=_workbook(world, [
-        (world.commune_a, world.events, world.current, {"J": 5}),
-    ]))
+    save_reading(
+        user=org.admin_a,
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=3,
+    )
+    result = parse_readings(
+        user=org.staff_a,
+        period=world.period,
+        source=_workbook(
+            world,
+            [
+                (world.commune_a, world.events, world.current, {"J": 5}),
+            ],
+        ),
+    )
     Reading.objects.all().delete()
 
     with pytest.raises(ConflictError) as conflict:
@@ -154,11 +242,25 @@ def test_a_reading_deleted_after_the_preview_is_a_conflict_too(org, world):
 
 
 def test_a_window_sent_after_the_preview_refuses_the_import(org, world):
-    result = parse_readings(user=org.staff_a, period=world.period, source=_workbook(world, [
-        (world.commune_a, world.events, world.current, {"J": 5}),
-    ]))
-    save_reading(user=org.admin_a, participant=world.commune_a, indicator=world.on_time, period=world.period,
-                 window_start=world.current.start, numerator=1, denominator=1)
+    result = parse_readings(
+        user=org.staff_a,
+        period=world.period,
+        source=_workbook(
+            world,
+            [
+                (world.commune_a, world.events, world.current, {"J": 5}),
+            ],
+        ),
+    )
+    save_reading(
+        user=org.admin_a,
+        participant=world.commune_a,
+        indicator=world.on_time,
+        period=world.period,
+        window_start=world.current.start,
+        numerator=1,
+        denominator=1,
+    )
     Reading.objects.update(status=Reading.Status.SUBMITTED)
     before = _snapshot()
 
@@ -169,10 +271,17 @@ def test_a_window_sent_after_the_preview_refuses_the_import(org, world):
 
 
 def test_rows_naming_the_same_reading_twice_are_refused_whole(org, world):
-    result = parse_readings(user=org.staff_a, period=world.period, source=_workbook(world, [
-        (world.commune_a, world.events, world.current, {"J": 5}),
-        (world.commune_a, world.on_time, world.current, {"H": 1, "I": 2}),
-    ]))
+    result = parse_readings(
+        user=org.staff_a,
+        period=world.period,
+        source=_workbook(
+            world,
+            [
+                (world.commune_a, world.events, world.current, {"J": 5}),
+                (world.commune_a, world.on_time, world.current, {"H": 1, "I": 2}),
+            ],
+        ),
+    )
     twice = [*result.rows, dataclasses.replace(result.rows[0], row=99, figures={**result.rows[0].figures, "value": 6})]
 
     with pytest.raises(ValidationError, match="Dòng trùng với dòng 5"):
@@ -188,14 +297,15 @@ def test_a_damaged_data_sheet_is_reported_not_a_server_error(org, world):
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", b"<row r=\"9\"><c r=\"A9\"><v>1</v></row></sheetData>")
+                data = data.replace(b"</sheetData>", b'<row r="9"><c r="A9"><v>1</v></row></sheetData>')
             out.writestr(item, data)
     damaged.seek(0)
 
     result = parse_readings(user=org.staff_a, period=world.period, source=damaged)
 
     assert [error.message for error in result.errors] == [
-        "Không đọc được tệp Excel: tệp hỏng hoặc không đúng định dạng .xlsx."]
+        "Không đọc được tệp Excel: tệp hỏng hoặc không đúng định dạng .xlsx."
+    ]
     assert not result.rows
 
 
@@ -216,14 +326,19 @@ def test_standings_show_the_imported_figures_at_once(org, world):
     assert imported[world.commune_a.pk][0] > imported[world.person_a.pk][0] > 0
     # The same standings a full recompute of the period gives: nothing is left stale by the bulk write.
     recompute_period(period=world.period)
-    assert {s.participant_id: (s.total_points, s.rank) for s in Standing.objects.filter(
-        period=world.period, participant__in=[world.commune_a, world.person_a])} == imported
+    assert {
+        s.participant_id: (s.total_points, s.rank)
+        for s in Standing.objects.filter(period=world.period, participant__in=[world.commune_a, world.person_a])
+    } == imported
 
 
 def _crowd(org, world, people: int) -> list:
     participants = [individual(world.plan, PersonFactory(unit=org.section_a)) for _ in range(people)]
-    return [(participant, indicator, world.current, cells) for participant in participants
-            for indicator, cells in ((world.on_time, {"H": 40, "I": 50}), (world.report, {"J": 1}))]
+    return [
+        (participant, indicator, world.current, cells)
+        for participant in participants
+        for indicator, cells in ((world.on_time, {"H": 40, "I": 50}), (world.report, {"J": 1}))
+    ]
 
 
 # 24 queries on PostgreSQL for 20 rows as for 200 (parse, lock, one read, one write, one history insert, the
@@ -234,9 +349,16 @@ QUERY_BUDGET = 28
 @pytest.mark.parametrize("people", [10, 100])  # 20 rows and 200 rows, under the same bound
 def test_the_import_query_count_does_not_grow_with_the_rows(org, world, people, django_assert_max_num_queries):
     rows = _crowd(org, world, people)
-    first, second = _workbook(world, rows), _workbook(world, [
-        (participant, indicator, window, {"H": 45, "I": 50} if "H" in cells else {"J": 0})
-        for participant, indicator, window, cells in rows])
+    first, second = (
+        _workbook(world, rows),
+        _workbook(
+            world,
+            [
+                (participant, indicator, window, {"H": 45, "I": 50} if "H" in cells else {"J": 0})
+                for participant, indicator, window, cells in rows
+            ],
+        ),
+    )
     users = get_user_model().objects
 
     staff = users.get(pk=org.staff_a.pk)  # a fresh user object: its role cache starts empty

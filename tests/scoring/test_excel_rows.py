@@ -75,11 +75,14 @@ def _mixed_workbook(write_only: bool) -> bytes:
     sheet = workbook.create_sheet("Số liệu") if write_only else workbook.active
     typed_date = dt.datetime(2024, 5, 1)  # noqa: DTZ001 — Excel cells hold naive date-times
     rows = [
-        ["tiêu đề"], [], ["Mã"] * 12,
+        ["tiêu đề"],
+        [],
+        ["Mã"] * 12,
         [12, "ho-so-dung-han", "2024-05-01", "Xã An Bình", None, None, None, 45, 50, None, "  ghi chú  ", "Nháp"],
         [12, "bao-cao", typed_date, None, None, None, None, None, None, True, None, None],
         [13, "so-buoi", dt.date(2024, 6, 1), None, None, None, None, 4.0, 4.5, 1e20, "#N/A", None, "cột M", "N"],
-        [], [],
+        [],
+        [],
         ["", " ", "0", "-1", "1,5", "٣", "Đ" * 300, "🙂", "<b>&amp;</b>", False, 0, -3],
         [dt.time(10, 30), dt.timedelta(days=2, hours=3), 2**40, -(2**40), 0.1, 1.5e-7],
     ]
@@ -111,8 +114,11 @@ def test_a_sheet_without_dimension_is_not_parsed_on_opening_and_sizes_like_openp
     _eager, eager_sheet = _open(with_dimension, lazily=False)
     assert _fast_rows(lazy_sheet, min_row=1, max_col=12, limit=100)  # the size is found while reading the rows
     assert lazy_sheet._sized
-    assert (lazy_sheet.min_row, lazy_sheet.max_row, lazy_sheet.min_column, lazy_sheet.max_column) == (
-        eager_sheet.min_row, eager_sheet.max_row, eager_sheet.min_column, eager_sheet.max_column) == (1, 10, 1, 14)
+    assert (
+        (lazy_sheet.min_row, lazy_sheet.max_row, lazy_sheet.min_column, lazy_sheet.max_column)
+        == (eager_sheet.min_row, eager_sheet.max_row, eager_sheet.min_column, eager_sheet.max_column)
+        == (1, 10, 1, 14)
+    )
 
 
 def test_the_row_limit_cuts_the_same_rows():
@@ -136,8 +142,9 @@ def test_a_downloaded_and_filled_template_reads_the_same(org):
 
 @pytest.mark.parametrize("lazily", [True, False], ids=["sized on first use", "sized on opening"])
 def test_a_dimension_smaller_than_the_data_stops_both_readers_there(lazily):
-    content = _rewrite_sheet(_mixed_workbook(False),
-                             lambda xml: re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1:L6"', xml))
+    content = _rewrite_sheet(
+        _mixed_workbook(False), lambda xml: re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1:L6"', xml)
+    )
     assert len(_openpyxl(content)) == 6
     assert _fast(content, lazily=lazily) == _openpyxl(content)
 
@@ -153,21 +160,28 @@ def test_rows_and_cells_without_references_and_decimal_row_numbers_read_the_same
 
 
 def test_rich_and_phonetic_inline_text_reads_the_same():
-    rich = ('<c r="A4" t="inlineStr"><is><t>Xã </t><r><rPr><b/></rPr><t>An</t></r><r><t xml:space="preserve"> Bình'
-            "</t></r><rPh sb=\"0\" eb=\"1\"><t>phonetic</t></rPh></is></c>")
+    rich = (
+        '<c r="A4" t="inlineStr"><is><t>Xã </t><r><rPr><b/></rPr><t>An</t></r><r><t xml:space="preserve"> Bình'
+        '</t></r><rPh sb="0" eb="1"><t>phonetic</t></rPh></is></c>'
+    )
     content = _rewrite_sheet(_mixed_workbook(True), lambda xml: re.sub(r'<c r="A4".*?</c>', rich, xml, count=1))
     assert _openpyxl(content)[3][0] == "Xã An Bình"
     assert _fast(content) == _openpyxl(content)
 
 
 def test_what_the_fast_path_does_not_know_is_read_by_openpyxl():
-    doctype = _rewrite_sheet(_mixed_workbook(True), lambda xml: xml.replace(
-        "<worksheet", '<!DOCTYPE worksheet [<!ENTITY x "Xã">]><worksheet', 1).replace(">Xã An Bình<", ">&x; An Bình<"))
+    doctype = _rewrite_sheet(
+        _mixed_workbook(True),
+        lambda xml: xml.replace("<worksheet", '<!DOCTYPE worksheet [<!ENTITY x "Xã">]><worksheet', 1).replace(
+            ">Xã An Bình<", ">&x; An Bình<"
+        ),
+    )
     lowercase = _rewrite_sheet(_mixed_workbook(True), lambda xml: xml.replace('r="B4"', 'r="b4"'))
-    late_dimension = _rewrite_sheet(_mixed_workbook(True), lambda xml: xml.replace(
-        "</sheetData>", '<dimension ref="A1:L3"/></sheetData>'))  # openpyxl still honours it: 3 rows
+    late_dimension = _rewrite_sheet(
+        _mixed_workbook(True), lambda xml: xml.replace("</sheetData>", '<dimension ref="A1:L3"/></sheetData>')
+    )  # openpyxl still honours it: 3 rows
     for content in (doctype, lowercase, late_dimension):
-        with pytest.raises(Exception):  # noqa: B017, PT011 — the fast path gives up, whatever the reason
+        with pytest.raises(Exception):
             _fast(content)
         assert _either(content) == _openpyxl(content)
     assert len(_either(late_dimension)) == 3
@@ -175,18 +189,26 @@ def test_what_the_fast_path_does_not_know_is_read_by_openpyxl():
 
 
 CELL = st.one_of(
-    st.none(), st.integers(min_value=-(2**40), max_value=2**40), st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=40).map(lambda text: ILLEGAL_CHARACTERS_RE.sub("", text)), st.booleans(),
+    st.none(),
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=40).map(lambda text: ILLEGAL_CHARACTERS_RE.sub("", text)),
+    st.booleans(),
     st.datetimes(min_value=dt.datetime(1901, 1, 1), max_value=dt.datetime(9999, 1, 1)).map(  # noqa: DTZ001
-        lambda moment: moment.replace(microsecond=0)),
+        lambda moment: moment.replace(microsecond=0)
+    ),
     st.dates(min_value=dt.date(1901, 1, 1)),
 )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(st.one_of(st.lists(CELL, max_size=15), st.just([])), max_size=25), write_only=st.booleans(),
-       min_row=st.integers(min_value=1, max_value=6), max_col=st.integers(min_value=1, max_value=14),
-       lazily=st.booleans())
+@given(
+    rows=st.lists(st.one_of(st.lists(CELL, max_size=15), st.just([])), max_size=25),
+    write_only=st.booleans(),
+    min_row=st.integers(min_value=1, max_value=6),
+    max_col=st.integers(min_value=1, max_value=14),
+    lazily=st.booleans(),
+)
 def test_random_workbooks_read_the_same(rows, write_only, min_row, max_col, lazily):
     workbook = Workbook(write_only=write_only)
     sheet = workbook.create_sheet("Số liệu") if write_only else workbook.active

@@ -57,8 +57,15 @@ def test_standings_export_has_one_sheet_per_group_with_numbers_and_a_frozen_head
     sheet = book["Khối xã"]
     assert plan.title in sheet["A1"].value and plan.number_display in sheet["A1"].value
     assert period.name in sheet["A2"].value
-    assert [c.value for c in sheet[4]][:7] == ["Hạng", "Đồng hạng", "Tên", "Đơn vị công tác", "Tổng điểm",
-                                              "Điểm tối đa áp dụng", "Tỷ lệ điểm (%)"]
+    assert [c.value for c in sheet[4]][:7] == [
+        "Hạng",
+        "Đồng hạng",
+        "Tên",
+        "Đơn vị công tác",
+        "Tổng điểm",
+        "Điểm tối đa áp dụng",
+        "Tỷ lệ điểm (%)",
+    ]
     assert sheet.freeze_panes == "A5"
     row = [c.value for c in sheet[5]]
     assert row[0] == 1 and row[2] == "Xã An Bình"
@@ -92,12 +99,19 @@ def _readings(client, user, period):
 def test_readings_export_puts_the_months_as_columns_one_row_per_participant_and_indicator(client, org, scored):
     plan, period, group, other, a, b = scored
     book = _readings(client, org.noi_vu, period)
-    assert book.sheetnames == ["Khối xã – Tỷ lệ", "Khối xã – Số lượng", "Khối phường – Tỷ lệ",
-                               "Khối phường – Số lượng"]
+    assert book.sheetnames == ["Khối xã – Tỷ lệ", "Khối xã – Số lượng", "Khối phường – Tỷ lệ", "Khối phường – Số lượng"]
     sheet = book["Khối xã – Tỷ lệ"]
     assert plan.title in sheet["A1"].value and period.name in sheet["A2"].value
-    assert [c.value for c in sheet[4]][:8] == ["STT", "Đối tượng", "Đơn vị công tác", "Chỉ số", "Tháng 01/2024",
-                                              None, "Tháng 02/2024", None]
+    assert [c.value for c in sheet[4]][:8] == [
+        "STT",
+        "Đối tượng",
+        "Đơn vị công tác",
+        "Chỉ số",
+        "Tháng 01/2024",
+        None,
+        "Tháng 02/2024",
+        None,
+    ]
     assert [c.value for c in sheet[5]][4:6] == ["Tử số", "Mẫu số"]
     assert "E4:F4" in {str(merged) for merged in sheet.merged_cells.ranges}  # the month spans its two columns
     assert sheet.freeze_panes == "E6"
@@ -106,8 +120,13 @@ def test_readings_export_puts_the_months_as_columns_one_row_per_participant_and_
     assert rows[0][:4] == [1, "Xã An Bình", None, "So hoa"]
     assert rows[0][4:10] == [92, 100, 92, 100, 92, 100]
     counts = book["Khối xã – Số lượng"]
-    assert [c.value for c in counts[4]][4:9] == ["Đơn vị tính", "Tháng 01/2024", "Tháng 02/2024", "Tháng 03/2024",
-                                                "Cả đợt"]
+    assert [c.value for c in counts[4]][4:9] == [
+        "Đơn vị tính",
+        "Tháng 01/2024",
+        "Tháng 02/2024",
+        "Tháng 03/2024",
+        "Cả đợt",
+    ]
     assert _rows(counts)[0][3:9] == ["So tin bai", "tin", 1, 1, 1, 3]  # one value per month, summed over the period
 
 
@@ -152,8 +171,9 @@ def test_counts_and_yes_no_follow_the_scoring_rule_for_the_period(client, org):
         read(a, posted, period, month, value=answer)
     sheet = _readings(client, org.noi_vu, period)["Khối xã – Số lượng"]
     rows = {row[3]: row for row in _rows(sheet)[:3]}
-    first, second, third, total = (_column(sheet, label, "Giá trị") - 1 for label in
-                                   ("Tháng 01/2024", "Tháng 02/2024", "Tháng 03/2024", "Cả đợt"))
+    first, second, third, total = (
+        _column(sheet, label, "Giá trị") - 1 for label in ("Tháng 01/2024", "Tháng 02/2024", "Tháng 03/2024", "Cả đợt")
+    )
     assert rows["So tin bai"][first] == 2 and float(rows["So tin bai"][second]) == 3.5
     assert rows["So tin bai"][third] is None
     assert float(rows["So tin bai"][total]) == 5.5  # summed
@@ -171,8 +191,9 @@ def test_the_row_summarises_status_who_entered_and_the_notes(client, org):
     org.staff_a.save()
     first = read(a, digitised, period, 1, 92, 100)
     second = read(a, digitised, period, 2, 90, 100)
-    Reading.objects.filter(pk=first.pk).update(status="submitted", entered_by=org.staff_a,
-                                               note="Số liệu từ phần mềm một cửa")
+    Reading.objects.filter(pk=first.pk).update(
+        status="submitted", entered_by=org.staff_a, note="Số liệu từ phần mềm một cửa"
+    )
     Reading.objects.filter(pk=second.pk).update(entered_by=org.staff_a)
     sheet = _readings(client, org.noi_vu, period)["Khối xã – Tỷ lệ"]
     row = 6
@@ -192,8 +213,12 @@ def test_participants_follow_the_vietnamese_name_order_and_nothing_read_is_left_
     sheet = _readings(client, org.noi_vu, period)["Khối xã – Tỷ lệ"]
     rows = _rows(sheet)
     assert [(row[1], row[3]) for row in rows] == [
-        ("Xã An Bình", "So hoa"), ("Xã Ánh Dương", "So hoa"), ("Xã Bình Minh", "So hoa"),
-        ("Xã Bình Minh", "Chỉ số đã bỏ khỏi kế hoạch"), ("Xã Đông Hòa", "So hoa"), ("Xã Yên Lạc", "So hoa"),
+        ("Xã An Bình", "So hoa"),
+        ("Xã Ánh Dương", "So hoa"),
+        ("Xã Bình Minh", "So hoa"),
+        ("Xã Bình Minh", "Chỉ số đã bỏ khỏi kế hoạch"),
+        ("Xã Đông Hòa", "So hoa"),
+        ("Xã Yên Lạc", "So hoa"),
     ]
     assert [row[0] for row in rows] == [1, 2, 3, 4, 5, 6]
     assert rows[3][4:6] == [1, 2]
@@ -204,16 +229,22 @@ def test_a_reading_outside_the_period_windows_is_named_in_the_notes_and_counted_
     digitised = indicator("so-hoa")
     criterion(plan, digitised, 1, 90, 10)
     read(a, digitised, period, 1, 9, 10)
-    Reading.objects.create(participant=a, indicator=digitised, period=period, window_start=dt.date(2024, 3, 1),
-                           window_end=dt.date(2024, 3, 31), numerator=1, denominator=10)  # the period was shortened
+    Reading.objects.create(
+        participant=a,
+        indicator=digitised,
+        period=period,
+        window_start=dt.date(2024, 3, 1),
+        window_end=dt.date(2024, 3, 31),
+        numerator=1,
+        denominator=10,
+    )  # the period was shortened
     sheet = _readings(client, org.noi_vu, period)["Khối xã – Tỷ lệ"]
     assert sheet.cell(6, _column(sheet, "Ghi chú", "")).value == "Kỳ từ 01/03/2024 (ngoài các kỳ của đợt): 1/10"
     assert sheet.cell(6, _column(sheet, "Cả đợt", "Tử số")).value == 10
     assert sheet.cell(6, _column(sheet, "Cả đợt", "Mẫu số")).value == 20
 
 
-def test_the_readings_export_runs_the_same_queries_for_3_or_30_participants(client, org,
-                                                                          django_assert_max_num_queries):
+def test_the_readings_export_runs_the_same_queries_for_3_or_30_participants(client, org, django_assert_max_num_queries):
     plan, period, group, a, b = small_plan(org)
     digitised = indicator("so-hoa")
     count = indicator("so-tin-bai", kind="count")

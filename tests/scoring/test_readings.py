@@ -28,8 +28,14 @@ def world(org):
 
 
 def _save(world, user, indicator=None, window=None, participant=None, **figures):
-    return save_reading(user=user, participant=participant or world.commune_a, indicator=indicator or world.on_time,
-                        period=world.period, window_start=(window or world.current).start, **figures)
+    return save_reading(
+        user=user,
+        participant=participant or world.commune_a,
+        indicator=indicator or world.on_time,
+        period=world.period,
+        window_start=(window or world.current).start,
+        **figures,
+    )
 
 
 def test_a_rate_is_saved_as_two_integers_with_its_author_and_history(org, world):
@@ -42,12 +48,15 @@ def test_a_rate_is_saved_as_two_integers_with_its_author_and_history(org, world)
     assert record.history_type == "+" and record.history_user == org.staff_a
 
 
-@pytest.mark.parametrize(("figures", "field", "message"), [
-    ({"numerator": 51, "denominator": 50}, "numerator", "Tử số (51) không được lớn hơn mẫu số (50)."),
-    ({"numerator": -1, "denominator": 50}, "numerator", "Số hồ sơ đúng hạn phải là số nguyên không âm."),
-    ({"numerator": "abc", "denominator": 50}, "numerator", "Số hồ sơ đúng hạn phải là số nguyên không âm."),
-    ({"numerator": 5}, "denominator", "Phải nhập cả tử số và mẫu số."),
-])
+@pytest.mark.parametrize(
+    ("figures", "field", "message"),
+    [
+        ({"numerator": 51, "denominator": 50}, "numerator", "Tử số (51) không được lớn hơn mẫu số (50)."),
+        ({"numerator": -1, "denominator": 50}, "numerator", "Số hồ sơ đúng hạn phải là số nguyên không âm."),
+        ({"numerator": "abc", "denominator": 50}, "numerator", "Số hồ sơ đúng hạn phải là số nguyên không âm."),
+        ({"numerator": 5}, "denominator", "Phải nhập cả tử số và mẫu số."),
+    ],
+)
 def test_bad_rates_are_refused_in_vietnamese_and_nothing_is_saved(org, world, figures, field, message):
     with pytest.raises(ValidationError) as error:
         _save(world, org.staff_a, **figures)
@@ -114,24 +123,40 @@ def test_the_grid_saves_every_row_or_none(org, world):
         {"indicator": world.events, "value": 4, "expected_version": 0},  # stale: admin saved version 1
     ]
     with pytest.raises(ConflictError):
-        save_window_readings(user=org.staff_a, participant=world.commune_a, period=world.period,
-                             window_start=world.current.start, rows=rows)
+        save_window_readings(
+            user=org.staff_a,
+            participant=world.commune_a,
+            period=world.period,
+            window_start=world.current.start,
+            rows=rows,
+        )
     assert Reading.objects.count() == 1 and Reading.objects.get().value == 3
 
 
 def test_clearing_a_row_in_the_grid_deletes_the_reading_and_the_history_keeps_it(org, world):
     reading = _save(world, org.staff_a, indicator=world.events, value=3)
-    save_window_readings(user=org.staff_a, participant=world.commune_a, period=world.period,
-                         window_start=world.current.start,
-                         rows=[{"indicator": world.events, "value": None, "expected_version": 1}])
+    save_window_readings(
+        user=org.staff_a,
+        participant=world.commune_a,
+        period=world.period,
+        window_start=world.current.start,
+        rows=[{"indicator": world.events, "value": None, "expected_version": 1}],
+    )
     assert not Reading.objects.exists()
     assert [record.history_type for record in Reading.history.filter(id=reading.pk)] == ["-", "+"]
 
 
 def test_soft_warnings_never_block_saving(org, world):
     last_month = world.windows[1]
-    Reading.objects.create(participant=world.commune_a, indicator=world.on_time, period=world.period,
-                           window_start=last_month.start, window_end=last_month.end, numerator=90, denominator=100)
+    Reading.objects.create(
+        participant=world.commune_a,
+        indicator=world.on_time,
+        period=world.period,
+        window_start=last_month.start,
+        window_end=last_month.end,
+        numerator=90,
+        denominator=100,
+    )
     reading = _save(world, org.staff_a, numerator=40, denominator=100, check_again=True, note="Đã kiểm tra")
     assert reading.pk and reading.check_again
     assert any("Tỷ lệ thay đổi 50,00 điểm phần trăm" in warning for warning in reading.warnings)
@@ -143,11 +168,15 @@ def test_plausibility_rules():
     assert len(reading_warnings(kind="rate", current=Figures(10, 50), previous=previous)) == 1
     far = reading_warnings(kind="rate", current=Figures(450, 500), previous=previous)
     assert far == ["Mẫu số 500 khác xa trung bình 1 kỳ trước (50)."]
-    assert reading_warnings(kind="count", current=Figures(value=Decimal(40)),
-                            previous=[Figures(value=Decimal(3)), Figures(value=Decimal(4))])
+    assert reading_warnings(
+        kind="count",
+        current=Figures(value=Decimal(40)),
+        previous=[Figures(value=Decimal(3)), Figures(value=Decimal(4))],
+    )
     assert reading_warnings(kind="count", current=Figures(value=Decimal(4)), previous=[]) == []
-    assert reading_warnings(kind="boolean", current=Figures(value=Decimal(0)),
-                            previous=[Figures(value=Decimal(1))]) == []
+    assert (
+        reading_warnings(kind="boolean", current=Figures(value=Decimal(0)), previous=[Figures(value=Decimal(1))]) == []
+    )
 
 
 def _fill(world, user, **overrides):
@@ -161,12 +190,14 @@ def _fill(world, user, **overrides):
 def test_submit_only_when_complete_and_zero_counts_as_present(org, world):
     _fill(world, org.staff_a, report=None)
     with pytest.raises(ValidationError, match="còn thiếu: Gửi báo cáo đúng hạn"):
-        submit_window(user=org.staff_a, participant=world.commune_a, period=world.period,
-                      window_start=world.current.start)
+        submit_window(
+            user=org.staff_a, participant=world.commune_a, period=world.period, window_start=world.current.start
+        )
     assert not Reading.objects.filter(status=Reading.Status.SUBMITTED).exists()
     _save(world, org.staff_a, indicator=world.report, value=0)
-    sent = submit_window(user=org.staff_a, participant=world.commune_a, period=world.period,
-                         window_start=world.current.start)
+    sent = submit_window(
+        user=org.staff_a, participant=world.commune_a, period=world.period, window_start=world.current.start
+    )
     assert len(sent) == 3
     assert set(Reading.objects.values_list("status", flat=True)) == {Reading.Status.SUBMITTED}
 
@@ -177,13 +208,28 @@ def test_a_sent_month_is_read_only_until_the_leader_returns_it_with_a_reason(org
     with pytest.raises(PermissionDenied, match="Đã được gửi"):
         _save(world, org.staff_a, indicator=world.events, value=5)
     with pytest.raises(PermissionDenied):
-        return_window(user=org.staff_a, participant=world.commune_a, period=world.period,
-                      window_start=world.current.start, reason="Sai số")
+        return_window(
+            user=org.staff_a,
+            participant=world.commune_a,
+            period=world.period,
+            window_start=world.current.start,
+            reason="Sai số",
+        )
     with pytest.raises(ValidationError):
-        return_window(user=org.chairman_a, participant=world.commune_a, period=world.period,
-                      window_start=world.current.start, reason=" ")
-    return_window(user=org.chairman_a, participant=world.commune_a, period=world.period,
-                  window_start=world.current.start, reason="Số buổi tuyên truyền chưa đúng")
+        return_window(
+            user=org.chairman_a,
+            participant=world.commune_a,
+            period=world.period,
+            window_start=world.current.start,
+            reason=" ",
+        )
+    return_window(
+        user=org.chairman_a,
+        participant=world.commune_a,
+        period=world.period,
+        window_start=world.current.start,
+        reason="Số buổi tuyên truyền chưa đúng",
+    )
     reading = _save(world, org.staff_a, indicator=world.events, value=5)
     assert reading.status == Reading.Status.DRAFT
     reasons = list(reading.history.values_list("history_change_reason", flat=True))

@@ -56,9 +56,14 @@ def test_no_readings_give_no_value_and_a_zero_denominator_is_flagged():
     assert pv.zero_denominator and pv.value is None and pv.readings == 2
 
 
-@pytest.mark.parametrize(("policy", "expected_points", "applicable", "met"), [
-    ("not_applicable", D(0), False, False), ("full", D("6.00"), True, True), ("zero", D(0), True, False),
-])
+@pytest.mark.parametrize(
+    ("policy", "expected_points", "applicable", "met"),
+    [
+        ("not_applicable", D(0), False, False),
+        ("full", D("6.00"), True, True),
+        ("zero", D(0), True, False),
+    ],
+)
 def test_zero_denominator_follows_the_criterion_setting(policy, expected_points, applicable, met):
     s = spec(target=D(100), max_points=D(6), zero_denominator=policy)
     result = score_criterion(s, period_value("rate", "sum", rate((0, 0))))
@@ -79,10 +84,17 @@ def test_worked_example_2_threshold_with_its_explanation():
     assert missed.explanation == "Tỷ lệ 85,00% (85/100) < chỉ tiêu 90,00% → không đạt, 0,00/10,00 điểm"
 
 
-@pytest.mark.parametrize(("comparison", "value", "met"), [
-    ("gte", 90, True), ("gte", D("89.99"), False), ("lte", 2, True), ("lte", D("2.01"), False),
-    ("eq", 1, True), ("eq", 0, False),
-])
+@pytest.mark.parametrize(
+    ("comparison", "value", "met"),
+    [
+        ("gte", 90, True),
+        ("gte", D("89.99"), False),
+        ("lte", 2, True),
+        ("lte", D("2.01"), False),
+        ("eq", 1, True),
+        ("eq", 0, False),
+    ],
+)
 def test_threshold_comparisons(comparison, value, met):
     target = {"gte": 90, "lte": 2, "eq": 1}[comparison]
     s = spec(target=D(target), max_points=D(5), comparison=comparison)
@@ -115,8 +127,14 @@ def test_worked_example_5_bands():
     assert points(s, 80) == D("6.00")
     assert points(s, 90) == D("10.00")
     assert points(s, 10) == 0
-    lower = spec(target=D(2), max_points=D(10), rule="bands", direction="lower", comparison="lte",
-                 bands=((D(2), D(10)), (D(5), D(5))))
+    lower = spec(
+        target=D(2),
+        max_points=D(10),
+        rule="bands",
+        direction="lower",
+        comparison="lte",
+        bands=((D(2), D(10)), (D(5), D(5))),
+    )
     assert points(lower, 4) == D("5.00")
     assert points(lower, 1) == D("10.00")
     assert points(lower, 6) == 0
@@ -143,16 +161,21 @@ def test_worked_example_6_relative_to_the_best_of_the_group():
 def test_worked_example_7_each_criterion_is_rounded_half_up_and_the_total_sums_rounded_points():
     s = spec(target=D(30), max_points=D(10), rule="linear")
     assert points(s, 10) == D("3.33")
-    results = [score_criterion(spec(id=i, order=i, target=D(30), max_points=D(10), rule="linear"),
-                               rules.PeriodValue(D(10), readings=1)) for i in (1, 2, 3)]
+    results = [
+        score_criterion(
+            spec(id=i, order=i, target=D(30), max_points=D(10), rule="linear"), rules.PeriodValue(D(10), readings=1)
+        )
+        for i in (1, 2, 3)
+    ]
     assert rules.totals(results).total == D("9.99")
     assert rules.round2(D("0.125")) == D("0.13") and rules.round2(D("0.135")) == D("0.14")
 
 
 def test_worked_example_8_ratio_leaves_out_criteria_not_applicable():
     c1 = spec(id=1, order=1, target=D(90), max_points=D(10))
-    c2 = spec(id=2, order=2, target=D(2), worst=D(10), max_points=D(10), rule="linear", direction="lower",
-              comparison="lte")
+    c2 = spec(
+        id=2, order=2, target=D(2), worst=D(10), max_points=D(10), rule="linear", direction="lower", comparison="lte"
+    )
     c3 = spec(id=3, order=3, target=D(100), max_points=D(6))
     results = [
         score_criterion(c1, period_value("rate", "sum", rate((95, 100)))),
@@ -173,8 +196,12 @@ def test_nothing_applicable_gives_a_zero_ratio():
 
 
 def test_worked_example_9_equals_share_a_rank_and_are_flagged_tied():
-    entries = [RankEntry(1, "Xã Bốn", D(80), 1), RankEntry(2, "Xã Hai", D(90), 2), RankEntry(3, "Xã Ba", D(90), 2),
-               RankEntry(4, "Xã Một", D(95), 3)]
+    entries = [
+        RankEntry(1, "Xã Bốn", D(80), 1),
+        RankEntry(2, "Xã Hai", D(90), 2),
+        RankEntry(3, "Xã Ba", D(90), 2),
+        RankEntry(4, "Xã Một", D(95), 3),
+    ]
     ranked = {r.key: r for r in rules.rank(entries)}
     assert [ranked[k].rank for k in (4, 2, 3, 1)] == [1, 2, 2, 4]
     assert ranked[2].tied and ranked[3].tied and not ranked[4].tied and not ranked[1].tied
@@ -195,9 +222,26 @@ def test_ranking_breaks_ties_by_points_in_plan_order():
 def test_vietnamese_names_sort_in_dictionary_order():
     names = ["Đức", "Dung", "Ánh", "Zô", "Anh", "Bình", "Ân", "Ăn", "Ưng", "Uyên", "Ơn", "Ông", "Em", "Êm"]
     assert sorted(names, key=rules.vi_sort_key) == [
-        "Anh", "Ánh", "Ăn", "Ân", "Bình", "Dung", "Đức", "Em", "Êm", "Ông", "Ơn", "Uyên", "Ưng", "Zô"]
+        "Anh",
+        "Ánh",
+        "Ăn",
+        "Ân",
+        "Bình",
+        "Dung",
+        "Đức",
+        "Em",
+        "Êm",
+        "Ông",
+        "Ơn",
+        "Uyên",
+        "Ưng",
+        "Zô",
+    ]
     assert sorted(["Nguyễn Văn Đạt", "Nguyễn Văn Dũng", "nguyễn văn an"], key=rules.vi_sort_key) == [
-        "nguyễn văn an", "Nguyễn Văn Dũng", "Nguyễn Văn Đạt"]
+        "nguyễn văn an",
+        "Nguyễn Văn Dũng",
+        "Nguyễn Văn Đạt",
+    ]
 
 
 # --- Completeness, explanations, colours --------------------------------------------------------------------
@@ -248,12 +292,23 @@ def test_scorecard_colours():
 decimals = st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False)
 specs = st.builds(
     lambda rule, direction, target, worst_gap, max_points, b1, b2: CriterionSpec(
-        id=1, order=1, rule=rule, direction=direction, target=target, worst=target + worst_gap,
-        max_points=max_points, comparison="lte" if direction == "lower" else "gte",
+        id=1,
+        order=1,
+        rule=rule,
+        direction=direction,
+        target=target,
+        worst=target + worst_gap,
+        max_points=max_points,
+        comparison="lte" if direction == "lower" else "gte",
         bands=((max(b1, b2), max_points), (min(b1, b2), max_points / 2)),  # well-formed: higher bound, more points
     ),
-    st.sampled_from(["threshold", "linear", "bands", "relative"]), st.sampled_from(["higher", "lower"]),
-    decimals, decimals, st.decimals(min_value=0, max_value=100, places=2), decimals, decimals,
+    st.sampled_from(["threshold", "linear", "bands", "relative"]),
+    st.sampled_from(["higher", "lower"]),
+    decimals,
+    decimals,
+    st.decimals(min_value=0, max_value=100, places=2),
+    decimals,
+    decimals,
 )
 
 
@@ -271,8 +326,13 @@ def test_raising_a_higher_is_better_value_never_lowers_points(s, value, extra, b
     assert high >= low
 
 
-@given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 10_000)).map(lambda t: (min(t), max(t))),
-                min_size=1, max_size=12))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 10_000), st.integers(0, 10_000)).map(lambda t: (min(t), max(t))),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_pooling_equals_the_hand_formula(pairs):
     starts = [dt.date(2024, month, 1) for month in range(1, 13)]
     readings = [ReadingValue(starts[i], n, d) for i, (n, d) in enumerate(pairs)]
@@ -295,8 +355,9 @@ def test_ranks_are_competition_ranks(rows):
         assert (current.rank == previous.rank) == (current.tied and previous.tied and current.rank == previous.rank)
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=4, allow_nan=False, allow_infinity=False),
-       st.integers(0, 4))
+@given(
+    st.decimals(min_value=-(10**9), max_value=10**9, places=4, allow_nan=False, allow_infinity=False), st.integers(0, 4)
+)
 def test_fast_number_formatting_matches_the_shared_formatter(value, places):
     from campaigns.formatting import format_number
 
@@ -304,6 +365,6 @@ def test_fast_number_formatting_matches_the_shared_formatter(value, places):
 
 
 def test_a_name_with_a_superscript_or_other_script_digit_still_sorts():
-    """"²" is a digit to str.isdigit() but no decimal number: it used to crash the ranking of its whole group."""
+    """ "²" is a digit to str.isdigit() but no decimal number: it used to crash the ranking of its whole group."""
     names = ["Tổ 2²", "Tổ 1", "Tổ ٣"]  # ٣: Arabic-Indic three, a decimal digit
     assert sorted(names, key=rules.vi_sort_key) == ["Tổ 1", "Tổ 2²", "Tổ ٣"]

@@ -107,30 +107,45 @@ def test_demo_readings_are_deterministic_idempotent_and_leave_the_last_window_em
     added = generate_demo_readings(plan=plan, seed=7, until=dt.date(2024, 12, 31))
     assert added == 2 * 2 * 2  # two participants × two indicators × January and February (March left empty)
     assert not Reading.objects.filter(window_start=dt.date(2024, 3, 1)).exists()
-    figures = list(Reading.objects.order_by("participant__name", "indicator__code", "window_start")
-                   .values_list("numerator", "denominator"))
+    figures = list(
+        Reading.objects.order_by("participant__name", "indicator__code", "window_start").values_list(
+            "numerator", "denominator"
+        )
+    )
     assert all(0 <= n <= d for n, d in figures)
     assert generate_demo_readings(plan=plan, seed=7, until=dt.date(2024, 12, 31)) == 0
     Reading.objects.all().delete()
     generate_demo_readings(plan=plan, seed=7, until=dt.date(2024, 12, 31))
-    assert list(Reading.objects.order_by("participant__name", "indicator__code", "window_start")
-                .values_list("numerator", "denominator")) == figures
+    assert (
+        list(
+            Reading.objects.order_by("participant__name", "indicator__code", "window_start").values_list(
+                "numerator", "denominator"
+            )
+        )
+        == figures
+    )
     assert Standing.objects.filter(period=period).count() == 2
     assert all(s.readings_present == 4 for s in Standing.objects.filter(period=period))
 
 
 def _explanations(period, participant) -> dict[int, str]:
     """The "vì sao" sentences the drill-down shows, by criterion."""
-    return {row.criterion.pk: row.explanation
-            for row in participant_breakdown(participant=participant, period=period).rows}
+    return {
+        row.criterion.pk: row.explanation for row in participant_breakdown(participant=participant, period=period).rows
+    }
 
 
 def _snapshot(period):
     scores = sorted(Score.objects.filter(period=period).values_list("participant_id", "criterion_id", "points"))
-    standings = sorted(Standing.objects.filter(period=period).values_list(
-        "participant_id", "total_points", "ratio", "targets_met", "tiebreak", "rank", "tied", "position"))
-    why = {s.participant_id: _explanations(period, s.participant)
-           for s in Standing.objects.filter(period=period).select_related("participant")}
+    standings = sorted(
+        Standing.objects.filter(period=period).values_list(
+            "participant_id", "total_points", "ratio", "targets_met", "tiebreak", "rank", "tied", "position"
+        )
+    )
+    why = {
+        s.participant_id: _explanations(period, s.participant)
+        for s in Standing.objects.filter(period=period).select_related("participant")
+    }
     return scores, standings, why
 
 
@@ -164,8 +179,12 @@ def test_recompute_period_runs_a_constant_number_of_queries(org, django_assert_m
     criterion(plan, digitised, 1, 90, 10)
     criterion(plan, indicator("so-tin", kind="count"), 2, 3, 10, rule="relative")
     people = [PersonFactory(unit=org.commune_a) for _ in range(498)]
-    Participant.objects.bulk_create([Participant(plan=plan, kind="individual", person=p, unit=p.unit, group=group,
-                                                 name=p.full_name) for p in people])
+    Participant.objects.bulk_create(
+        [
+            Participant(plan=plan, kind="individual", person=p, unit=p.unit, group=group, name=p.full_name)
+            for p in people
+        ]
+    )
     read(a, digitised, period, 1, 95, 100)
     # PostgreSQL upserts up to 10,000 scores per query; SQLite's 999-variable limit splits the 1,000 scores of
     # this test into about 15 INSERTs (the count grows with rows / batch, never per participant or reading).
@@ -185,9 +204,13 @@ def test_the_sql_totals_equal_the_python_totals_reading_by_reading(org):
     from scoring.services.scores import _context, _totals_python, _totals_sql
 
     plan, period, group, a, b = small_plan(org, months=6)
-    kinds = [indicator("tl-cong", "rate"), indicator("tl-cuoi", "rate", accumulation="last"),
-             indicator("so-cong", "count"), indicator("so-cuoi", "count", accumulation="last"),
-             indicator("co-khong", "boolean")]
+    kinds = [
+        indicator("tl-cong", "rate"),
+        indicator("tl-cuoi", "rate", accumulation="last"),
+        indicator("so-cong", "count"),
+        indicator("so-cuoi", "count", accumulation="last"),
+        indicator("co-khong", "boolean"),
+    ]
     for order, ind in enumerate(kinds, start=1):
         criterion(plan, ind, order, 1)
     rng = random.Random(7)
@@ -201,15 +224,28 @@ def test_the_sql_totals_equal_the_python_totals_reading_by_reading(org):
                     denominator = 0 if roll < 0.3 else rng.randint(1, 500)
                     read(participant, ind, period, month, rng.randint(0, denominator), denominator)
                 else:
-                    read(participant, ind, period, month,
-                         value=rng.randint(0, 1) if ind.kind == "boolean" else rng.randint(0, 40))
+                    read(
+                        participant,
+                        ind,
+                        period,
+                        month,
+                        value=rng.randint(0, 1) if ind.kind == "boolean" else rng.randint(0, 40),
+                    )
     ctx = _context(period, as_of=dt.date(2024, 4, 15))  # May and June not due yet
     by_id = {ind.pk: ind for ind in kinds}
 
     def values(rows):  # the period value and the windows present that scoring takes from each row
-        return [(participant_id, indicator_id, totals.rate_due, totals.value_due, rules.period_value_from_totals(
-                    by_id[indicator_id].kind, by_id[indicator_id].accumulation, totals))
-                for participant_id, indicator_id, *rest in rows for totals in [rules.ReadingTotals(*rest)]]
+        return [
+            (
+                participant_id,
+                indicator_id,
+                totals.rate_due,
+                totals.value_due,
+                rules.period_value_from_totals(by_id[indicator_id].kind, by_id[indicator_id].accumulation, totals),
+            )
+            for participant_id, indicator_id, *rest in rows
+            for totals in [rules.ReadingTotals(*rest)]
+        ]
 
     python = values(_totals_python(ctx, None))
     assert len(python) == 10 and any(v[4].zero_denominator for v in python)

@@ -93,12 +93,15 @@ def test_missing_windows_are_shown_as_missing_in_the_drill_down(client, org, sco
     assert "Chưa có số liệu trong đợt" in html
 
 
-@pytest.mark.parametrize(("who", "expected"), [
-    ("staff_a", HTTPStatus.NOT_FOUND),  # nhập liệu of commune A: B's drill-down does not exist for it
-    ("nobody", HTTPStatus.NOT_FOUND),  # another district: the period itself is out of scope
-    ("staff_b", HTTPStatus.OK),
-    ("noi_vu", HTTPStatus.OK),  # Home Affairs reads its subtree
-])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("staff_a", HTTPStatus.NOT_FOUND),  # nhập liệu of commune A: B's drill-down does not exist for it
+        ("nobody", HTTPStatus.NOT_FOUND),  # another district: the period itself is out of scope
+        ("staff_b", HTTPStatus.OK),
+        ("noi_vu", HTTPStatus.OK),  # Home Affairs reads its subtree
+    ],
+)
 def test_who_may_read_commune_b_drill_down(client, org, scored, who, expected):
     plan, period, group, a, b, c1, c2 = scored
     client.force_login(getattr(org, who))
@@ -150,11 +153,21 @@ def test_standings_page_queries_do_not_grow_with_participants(client, org, djang
     ind = indicator("so-hoa")
     criterion(plan, ind, 1, 90, 10)
     people = [PersonFactory(unit=org.commune_a, full_name=f"Nguyễn Văn {i:03d}") for i in range(498)]
-    Participant.objects.bulk_create([
-        Participant(plan=plan, kind="individual", person=p, unit=p.unit, group=group, name=p.full_name,
-                    unit_name=p.unit.name) for p in people
-    ])
-    individual  # noqa: B018 - the factory helper is the reference for the fields above
+    Participant.objects.bulk_create(
+        [
+            Participant(
+                plan=plan,
+                kind="individual",
+                person=p,
+                unit=p.unit,
+                group=group,
+                name=p.full_name,
+                unit_name=p.unit.name,
+            )
+            for p in people
+        ]
+    )
+    individual
     assert recompute_period(period=period) == 500
     client.force_login(org.noi_vu)
     url = reverse("scoring:standing_list", args=[period.pk])

@@ -9,9 +9,12 @@ from openpyxl import load_workbook
 
 from scoring.xlsx_stream import CELL_LIMIT, CellStyle, StreamingWorkbook
 
-STYLES = {"integer": CellStyle(number_format="#,##0"), "percent": CellStyle(number_format="0.00"),
-          "yes_no": CellStyle(number_format='"Có";"Có";"Không"'), "header": CellStyle(bold=True, fill="DDE4EE",
-                                                                                    wrap=True)}
+STYLES = {
+    "integer": CellStyle(number_format="#,##0"),
+    "percent": CellStyle(number_format="0.00"),
+    "yes_no": CellStyle(number_format='"Có";"Có";"Không"'),
+    "header": CellStyle(bold=True, fill="DDE4EE", wrap=True),
+}
 
 
 def _saved(workbook: StreamingWorkbook, **options):
@@ -43,10 +46,9 @@ def test_values_styles_and_layout_read_back():
 def test_text_a_user_typed_is_kept_escaped_and_cleaned():
     workbook = StreamingWorkbook(STYLES)
     sheet = workbook.add_sheet("Số liệu")
-    sheet.append([("  <b>Số & liệu</b> \"trích\"  ", None), ("có\x01ký\x0btự lạ", None),
-                  ("x" * (CELL_LIMIT + 10), None)])
+    sheet.append([('  <b>Số & liệu</b> "trích"  ', None), ("có\x01ký\x0btự lạ", None), ("x" * (CELL_LIMIT + 10), None)])
     result = _saved(workbook)["Số liệu"]
-    assert result["A1"].value == "  <b>Số & liệu</b> \"trích\"  "  # markup as text, surrounding spaces kept
+    assert result["A1"].value == '  <b>Số & liệu</b> "trích"  '  # markup as text, surrounding spaces kept
     assert result["B1"].value == "cókýtự lạ"  # characters XML cannot carry are dropped, not a broken file
     assert len(result["C1"].value) == CELL_LIMIT  # Excel's limit per cell
 

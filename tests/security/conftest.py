@@ -29,8 +29,9 @@ def world_media(tmp_path_factory):
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, world_media):
     """Communes A, B (and C, outside the district) of the `org` tree, each with one object of every kind."""
-    with django_db_blocker.unblock(), override_settings(
-        MEDIA_ROOT=world_media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=world_media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
     ):
         atomic = transaction.atomic()
         atomic.__enter__()

@@ -46,12 +46,46 @@ def _zip(members: list[_Member]) -> bytes:
     central = io.BytesIO()
     for member in members:
         offset = out.tell()
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, member.flags, member.method, 0, 0x21, member.crc,
-                              len(member.raw), member.size, len(member.name), 0))
+        out.write(
+            struct.pack(
+                "<IHHHHHIIIHH",
+                0x04034B50,
+                20,
+                member.flags,
+                member.method,
+                0,
+                0x21,
+                member.crc,
+                len(member.raw),
+                member.size,
+                len(member.name),
+                0,
+            )
+        )
         out.write(member.name)
         out.write(member.raw)
-        central.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, member.flags, member.method, 0, 0x21,
-                                  member.crc, len(member.raw), member.size, len(member.name), 0, 0, 0, 0, 0, offset))
+        central.write(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                member.flags,
+                member.method,
+                0,
+                0x21,
+                member.crc,
+                len(member.raw),
+                member.size,
+                len(member.name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+        )
         central.write(member.name)
     directory = central.getvalue()
     start = out.tell()
@@ -92,8 +126,9 @@ def zip_bomb(gigabytes: int = 2) -> bytes:
 
 def ratio_bomb(megabytes: int = 48) -> bytes:
     """Under the total expanded cap, but a ratio of about a thousand to one."""
-    return workbook_parts(repeated("xl/worksheets/sheet1.xml", SHEET_HEAD % b"", b" " * (1 << 20), megabytes,
-                                   SHEET_TAIL))
+    return workbook_parts(
+        repeated("xl/worksheets/sheet1.xml", SHEET_HEAD % b"", b" " * (1 << 20), megabytes, SHEET_TAIL)
+    )
 
 
 def million_empty_rows(*, dimension: bool) -> bytes:
@@ -169,10 +204,17 @@ def docx_as_xlsx() -> bytes:
 
 
 def path_traversal_zip() -> bytes:
-    return _zip([_plain("[Content_Types].xml", CONTENT_TYPES), _plain("xl/workbook.xml", WORKBOOK),
-                 _plain("../../evil.xml", b"x")])
+    return _zip(
+        [
+            _plain("[Content_Types].xml", CONTENT_TYPES),
+            _plain("xl/workbook.xml", WORKBOOK),
+            _plain("../../evil.xml", b"x"),
+        ]
+    )
 
 
 def too_many_members() -> bytes:
-    return _zip([_plain("[Content_Types].xml", CONTENT_TYPES), _plain("xl/workbook.xml", WORKBOOK)]
-                + [_plain(f"xl/media/image{n}.png", b"x") for n in range(600)])
+    return _zip(
+        [_plain("[Content_Types].xml", CONTENT_TYPES), _plain("xl/workbook.xml", WORKBOOK)]
+        + [_plain(f"xl/media/image{n}.png", b"x") for n in range(600)]
+    )

@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def side(org):
     sync_reference()
-    return build_side(commune=org.commune_a, marker="QXAVUNGMOT", staff=org.staff_a, chairman=org.chairman_a,
-                      notice_users=[])
+    return build_side(
+        commune=org.commune_a, marker="QXAVUNGMOT", staff=org.staff_a, chairman=org.chairman_a, notice_users=[]
+    )
 
 
 @pytest.fixture
@@ -36,8 +37,12 @@ def admin_client(client):
 @pytest.fixture
 def signed(side):
     Decision.objects.filter(pk=side.decision.pk).update(
-        status=Decision.Status.SIGNED, number=7, signed_at=timezone.now(), signed_on=timezone.localdate(),
-        signer_name="Nguyễn Văn Chủ Tịch")
+        status=Decision.Status.SIGNED,
+        number=7,
+        signed_at=timezone.now(),
+        signed_on=timezone.localdate(),
+        signer_name="Nguyễn Văn Chủ Tịch",
+    )
     return Decision.objects.get(pk=side.decision.pk)
 
 
@@ -85,8 +90,10 @@ def test_a_signed_decision_cannot_be_deleted_in_the_admin(admin_client, signed):
 
 
 def test_a_signed_decision_survives_the_bulk_delete_action(admin_client, signed):
-    admin_client.post(reverse("admin:awards_decision_changelist"),
-                      {"action": "delete_selected", "_selected_action": [signed.pk], "post": "yes"})
+    admin_client.post(
+        reverse("admin:awards_decision_changelist"),
+        {"action": "delete_selected", "_selected_action": [signed.pk], "post": "yes"},
+    )
     assert Decision.objects.filter(pk=signed.pk).exists()
 
 
@@ -116,8 +123,10 @@ def test_a_locked_reading_cannot_be_changed_or_deleted_in_the_admin(admin_client
     response = admin_client.post(_admin_url(locked, "change"), {**_form_data(locked), "numerator": 1})
     assert response.status_code == 403
     assert admin_client.post(_admin_url(locked, "delete"), {"post": "yes"}).status_code == 403
-    admin_client.post(reverse("admin:scoring_reading_changelist"),
-                      {"action": "delete_selected", "_selected_action": [locked.pk], "post": "yes"})
+    admin_client.post(
+        reverse("admin:scoring_reading_changelist"),
+        {"action": "delete_selected", "_selected_action": [locked.pk], "post": "yes"},
+    )
     locked.refresh_from_db()
     assert (locked.numerator, locked.status) == (45, Reading.Status.DRAFT)
 

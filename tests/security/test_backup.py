@@ -29,21 +29,37 @@ DECISIONS = """
     SELECT d.id, d.number, d.year, d.symbol, d.status, d.signed_on, d.summary, d.article_1, d.article_2,
            d.awardees::text, d.total_amount, d.signer_name, d.pdf, d.pdf_sha256
     FROM awards_decision d ORDER BY d.id"""
-COUNTS = ["scoring_reading", "scoring_score", "awards_nomination", "awards_nominationtransition",
-          "awards_historicaldecision", "scoring_historicalreading"]
+COUNTS = [
+    "scoring_reading",
+    "scoring_score",
+    "awards_nomination",
+    "awards_nominationtransition",
+    "awards_historicaldecision",
+    "scoring_historicalreading",
+]
 
 
 def _libpq(settings_dict: dict, name: str) -> dict:
-    env = {**os.environ, "PGHOST": settings_dict.get("HOST") or "127.0.0.1", "PGPORT": str(settings_dict.get("PORT")
-           or 5432), "PGUSER": settings_dict.get("USER") or "postgres", "PGDATABASE": name}
+    env = {
+        **os.environ,
+        "PGHOST": settings_dict.get("HOST") or "127.0.0.1",
+        "PGPORT": str(settings_dict.get("PORT") or 5432),
+        "PGUSER": settings_dict.get("USER") or "postgres",
+        "PGDATABASE": name,
+    }
     if settings_dict.get("PASSWORD"):
         env["PGPASSWORD"] = settings_dict["PASSWORD"]
     return env
 
 
 def _rows(dsn_env: dict, query: str) -> list[tuple]:
-    with psycopg.connect(host=dsn_env["PGHOST"], port=dsn_env["PGPORT"], user=dsn_env["PGUSER"],
-                         dbname=dsn_env["PGDATABASE"], password=dsn_env.get("PGPASSWORD")) as conn:
+    with psycopg.connect(
+        host=dsn_env["PGHOST"],
+        port=dsn_env["PGPORT"],
+        user=dsn_env["PGUSER"],
+        dbname=dsn_env["PGDATABASE"],
+        password=dsn_env.get("PGPASSWORD"),
+    ) as conn:
         return conn.execute(query).fetchall()
 
 
@@ -73,18 +89,28 @@ def test_a_dump_restored_into_an_empty_database_has_the_same_standings_and_decis
     call_command("load_demo", "--quiet-logins")
     source = _libpq(connection.settings_dict, connection.settings_dict["NAME"])
     target = _libpq(connection.settings_dict, scratch_database)
-    before = {"standings": _rows(source, STANDINGS), "decisions": _rows(source, DECISIONS),
-              "counts": [_rows(source, f"SELECT count(*) FROM {table}")[0][0] for table in COUNTS]}
+    before = {
+        "standings": _rows(source, STANDINGS),
+        "decisions": _rows(source, DECISIONS),
+        "counts": [_rows(source, f"SELECT count(*) FROM {table}")[0][0] for table in COUNTS],
+    }
     assert before["standings"], "the demo should have standings"
 
     dump = tmp_path / "thidua.dump"
-    subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={dump}"], env=source,
-                   check=True)
-    subprocess.run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", f"--dbname={scratch_database}",
-                    str(dump)], env=target, check=True)
+    subprocess.run(
+        ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={dump}"], env=source, check=True
+    )
+    subprocess.run(
+        ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", f"--dbname={scratch_database}", str(dump)],
+        env=target,
+        check=True,
+    )
 
-    after = {"standings": _rows(target, STANDINGS), "decisions": _rows(target, DECISIONS),
-             "counts": [_rows(target, f"SELECT count(*) FROM {table}")[0][0] for table in COUNTS]}
+    after = {
+        "standings": _rows(target, STANDINGS),
+        "decisions": _rows(target, DECISIONS),
+        "counts": [_rows(target, f"SELECT count(*) FROM {table}")[0][0] for table in COUNTS],
+    }
     assert after == before
     # The stored PDFs are the files the rows point at, with the SHA-256 recorded at signing.
     hashes = _pdf_hashes(after["decisions"])

@@ -80,8 +80,9 @@ def test_saving_the_same_figures_twice_is_not_a_conflict(org):
 @pytest.fixture
 def commune(org):
     sync_reference()
-    return build_side(commune=org.commune_a, marker="QXAVUNGMOT", staff=org.staff_a, chairman=org.chairman_a,
-                      notice_users=[])
+    return build_side(
+        commune=org.commune_a, marker="QXAVUNGMOT", staff=org.staff_a, chairman=org.chairman_a, notice_users=[]
+    )
 
 
 def test_two_chairmen_deciding_the_same_nomination_the_second_is_refused(org, commune):
@@ -111,7 +112,10 @@ def test_a_dossier_step_on_a_stale_page_is_refused(org, commune):
     stale = nomination.version
     check = {"condition": commune.condition.pk, "confirmed": "1", "note": "", "version": stale}
     assert office.post(reverse("awards:nomination_check", args=[nomination.pk]), check).status_code == 302
-    response = admin.post(reverse("awards:nomination_check", args=[nomination.pk]),
-                          {**check, "confirmed": "0", "note": "Bị kỷ luật"}, follow=True)
+    response = admin.post(
+        reverse("awards:nomination_check", args=[nomination.pk]),
+        {**check, "confirmed": "0", "note": "Bị kỷ luật"},
+        follow=True,
+    )
     assert "vừa được người khác cập nhật" in response.content.decode()
     assert nomination.condition_checks.get().confirmed is True

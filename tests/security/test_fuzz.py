@@ -19,20 +19,53 @@ from awards.models import Nomination
 from campaigns.models import Group, Participant, Period, Plan
 from scoring.models import Criterion, Reading
 
-FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300)
-NASTY = st.sampled_from([
-    "", " ", "0", "-1", "1e309", "NaN", "Infinity", "9" * 40, "1,5", "1.5", "٣", "１２", "0x10", "None", "null",
-    "<script>alert(1)</script>", "' OR 1=1 --", "{{ 7*7 }}", "%(name)s", "\x00", "\u202e", "a" * 5000,
-    "../../etc/passwd", "${jndi:ldap://x}", "🙂", "Đ" * 3000,
-])
+NASTY = st.sampled_from(
+    [
+        "",
+        " ",
+        "0",
+        "-1",
+        "1e309",
+        "NaN",
+        "Infinity",
+        "9" * 40,
+        "1,5",
+        "1.5",
+        "٣",
+        "１２",
+        "0x10",
+        "None",
+        "null",
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "{{ 7*7 }}",
+        "%(name)s",
+        "\x00",
+        "\u202e",
+        "a" * 5000,
+        "../../etc/passwd",
+        "${jndi:ldap://x}",
+        "🙂",
+        "Đ" * 3000,
+    ]
+)
 VALUE = st.one_of(NASTY, TEXT, st.integers(min_value=-(2**70), max_value=2**70).map(str))
 
 
 def _counts() -> tuple[int, ...]:
-    return (Reading.objects.count(), Plan.objects.count(), Period.objects.count(), Participant.objects.count(),
-            Group.objects.count(), Criterion.objects.count(), Nomination.objects.count())
+    return (
+        Reading.objects.count(),
+        Plan.objects.count(),
+        Period.objects.count(),
+        Participant.objects.count(),
+        Group.objects.count(),
+        Criterion.objects.count(),
+        Nomination.objects.count(),
+    )
 
 
 def _client(user) -> Client:
@@ -61,9 +94,16 @@ def test_reading_entry_never_fails_nor_writes_half(world_db, numerator, denomina
     key = f"r{side.indicator.pk}"
     url = reverse("scoring:reading_entry", args=[side.period.pk, side.participant.pk, side.window.start])
     before = Reading.objects.filter(pk=side.reading.pk).values_list("numerator", "denominator", "version").first()
-    response = _client(world_db.org.staff_a).post(url, {
-        f"{key}-numerator": numerator, f"{key}-denominator": denominator, f"{key}-note": note,
-        f"{key}-version": version, f"{key}-check_again": check_again})
+    response = _client(world_db.org.staff_a).post(
+        url,
+        {
+            f"{key}-numerator": numerator,
+            f"{key}-denominator": denominator,
+            f"{key}-note": note,
+            f"{key}-version": version,
+            f"{key}-check_again": check_again,
+        },
+    )
     assert response.status_code in (302, 400, 409)
     after = Reading.objects.filter(pk=side.reading.pk).values_list("numerator", "denominator", "version").first()
     if response.status_code != 302:
@@ -75,8 +115,10 @@ def test_reading_entry_never_fails_nor_writes_half(world_db, numerator, denomina
 def test_reject_reason_never_fails(world_db, reason, version, confirm):
     nomination = world_db.a.nomination
     before = Nomination.objects.filter(pk=nomination.pk).values_list("status", "reject_reason", "version").get()
-    response = _client(world_db.org.chairman_a).post(reverse("awards:nomination_reject", args=[nomination.pk]),
-                                                     {"reason": reason, "version": version, "confirm": confirm})
+    response = _client(world_db.org.chairman_a).post(
+        reverse("awards:nomination_reject", args=[nomination.pk]),
+        {"reason": reason, "version": version, "confirm": confirm},
+    )
     assert response.status_code in (302, 400)
     if response.status_code == 400:
         after = Nomination.objects.filter(pk=nomination.pk).values_list("status", "reject_reason", "version").get()
@@ -87,8 +129,9 @@ def test_reject_reason_never_fails(world_db, reason, version, confirm):
 @given(reason=VALUE)
 def test_reopen_reason_never_fails(world_db, reason):
     period = world_db.a.period
-    response = _client(world_db.org.chairman_a).post(reverse("awards:period_reopen", args=[period.pk]),
-                                                     {"reason": reason})
+    response = _client(world_db.org.chairman_a).post(
+        reverse("awards:period_reopen", args=[period.pk]), {"reason": reason}
+    )
     assert response.status_code in (302, 400)
     assert Period.objects.get(pk=period.pk).status == period.status  # an open period stays open
 
@@ -104,21 +147,46 @@ def test_unlock_form_never_fails(world_db, reason, expires_at):
 
 # --- the YAML plan import ------------------------------------------------------------------------------------
 
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), TEXT, NASTY,
-                    st.dates().map(str))
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), TEXT, NASTY, st.dates().map(str)
+)
 YAML_DOCS = st.recursive(
-    st.dictionaries(st.sampled_from(["ke_hoach", "ma", "ten", "dot", "khoi", "doi_tuong", "tieu_chi", "chi_tieu",
-                                     "bat_dau", "ket_thuc", "don_vi", "so", "diem", "key", "title", "periods"]),
-                    SCALARS, max_size=6),
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.dictionaries(st.text(max_size=12), children, max_size=4)),
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "ke_hoach",
+                "ma",
+                "ten",
+                "dot",
+                "khoi",
+                "doi_tuong",
+                "tieu_chi",
+                "chi_tieu",
+                "bat_dau",
+                "ket_thuc",
+                "don_vi",
+                "so",
+                "diem",
+                "key",
+                "title",
+                "periods",
+            ]
+        ),
+        SCALARS,
+        max_size=6,
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=30,
 )
 
 
 def _upload_plan(client, content: bytes):
-    return client.post(reverse("awards:plan_upload"),
-                       {"file": SimpleUploadedFile("ke-hoach.yaml", content, content_type="application/x-yaml")})
+    return client.post(
+        reverse("awards:plan_upload"),
+        {"file": SimpleUploadedFile("ke-hoach.yaml", content, content_type="application/x-yaml")},
+    )
 
 
 @FUZZ
@@ -135,14 +203,18 @@ def _known_plan_io_crash(content: bytes) -> bool:
     """The two crash classes already marked as bugs below (control characters, deep nesting): kept out of the
     random search so it keeps looking for new ones."""
     text = content.decode("utf-8", "replace")
-    control = any((ord(ch) < 32 and ch not in "\t\n\r") or 0x7F <= ord(ch) <= 0x9F or ch in "\ufffe\uffff"
-                  for ch in text)
+    control = any(
+        (ord(ch) < 32 and ch not in "\t\n\r") or 0x7F <= ord(ch) <= 0x9F or ch in "\ufffe\uffff" for ch in text
+    )
     return control or text.count("[") + text.count("{") > 500
 
 
 @FUZZ
-@given(content=st.one_of(st.binary(max_size=2000), TEXT.map(lambda text: text.encode("utf-8")))
-       .filter(lambda content: not _known_plan_io_crash(content)))
+@given(
+    content=st.one_of(st.binary(max_size=2000), TEXT.map(lambda text: text.encode("utf-8"))).filter(
+        lambda content: not _known_plan_io_crash(content)
+    )
+)
 def test_plan_import_of_random_bytes_never_fails_nor_writes_half(world_db, content):
     before = _counts()
     response = _upload_plan(_client(world_db.org.chairman_a), content)
@@ -153,8 +225,8 @@ def test_plan_import_of_random_bytes_never_fails_nor_writes_half(world_db, conte
 
 HOSTILE_YAML = {
     "billion-laughs": b"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-                      b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
-                      b"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n",
+    b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+    b"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n",
     "deep-nesting": b"ke_hoach: " + b"[" * 3000 + b"]" * 3000,
     "python-tag": b"ke_hoach: !!python/object/apply:os.system ['true']\n",
     "xlsx-renamed": b"PK\x03\x04" + b"\0" * 100,
@@ -173,13 +245,21 @@ def test_hostile_plan_files_get_a_message_not_a_server_error(world_db, content):
 
 # --- the Excel readings import -------------------------------------------------------------------------------
 
-CELL = st.one_of(st.none(), st.integers(min_value=-(2**40), max_value=2**40), st.floats(allow_nan=True), TEXT, NASTY,
-                 st.datetimes().map(lambda d: d.replace(microsecond=0)), st.booleans())
+CELL = st.one_of(
+    st.none(),
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.floats(allow_nan=True),
+    TEXT,
+    NASTY,
+    st.datetimes().map(lambda d: d.replace(microsecond=0)),
+    st.booleans(),
+)
 
 
 def _upload_readings(client, period, content: bytes):
-    return client.post(reverse("scoring:excel_upload", args=[period.pk]),
-                       {"file": SimpleUploadedFile("so-lieu.xlsx", content)})
+    return client.post(
+        reverse("scoring:excel_upload", args=[period.pk]), {"file": SimpleUploadedFile("so-lieu.xlsx", content)}
+    )
 
 
 @FUZZ
@@ -189,8 +269,9 @@ def test_readings_import_of_random_workbooks_never_fails_nor_writes(world_db, ro
     workbook.active.title = sheet
     for values in rows:
         # openpyxl itself refuses control characters in cells, so a workbook cannot carry them
-        workbook.active.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-                                for value in values])
+        workbook.active.append(
+            [ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in values]
+        )
     out = io.BytesIO()
     workbook.save(out)
     before = _counts()

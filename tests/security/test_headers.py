@@ -16,25 +16,36 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {"DEBUG": "false", "HTTPS": "true", "ALLOWED_HOSTS": "thidua.example.vn",
-              "SECRET_KEY": "a-production-secret-that-only-the-environment-knows-0123456789"}
+PRODUCTION = {
+    "DEBUG": "false",
+    "HTTPS": "true",
+    "ALLOWED_HOSTS": "thidua.example.vn",
+    "SECRET_KEY": "a-production-secret-that-only-the-environment-knows-0123456789",
+}
 
 
 def _production_settings(expression: str, **extra: str) -> str:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DEBUG", "HTTPS", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "HTTPS", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(PRODUCTION, **extra)
-    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup(); "
-            f"from django.conf import settings as s; print(repr({expression}))")
-    return subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup(); "
+        f"from django.conf import settings as s; print(repr({expression}))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def test_production_settings_make_cookies_https_only_and_turn_on_hsts():
     out = _production_settings(
         "(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT, "
         "s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_CONTENT_TYPE_NOSNIFF, "
-        "s.X_FRAME_OPTIONS, s.SECURE_REFERRER_POLICY, s.DEBUG)")
+        "s.X_FRAME_OPTIONS, s.SECURE_REFERRER_POLICY, s.DEBUG)"
+    )
     assert out == "(True, True, True, True, True, True, True, 'DENY', 'same-origin', False)"
 
 
@@ -55,8 +66,13 @@ def test_no_secret_is_written_in_the_settings_module():
 def test_check_deploy_is_clean_in_production():
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(PRODUCTION)
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env,
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -110,8 +126,17 @@ def test_the_content_security_policy_allows_only_the_apps_own_assets():
     assert not re.search(r"https?:|\*", django_settings.CONTENT_SECURITY_POLICY)
 
 
-PAGES = ["login", "home", "campaigns:plan_list", "scoring:standing_index", "scoring:entry_period_list",
-         "awards:nomination_index", "awards:decision_list", "awards:job_list", "awards:notice_list"]
+PAGES = [
+    "login",
+    "home",
+    "campaigns:plan_list",
+    "scoring:standing_index",
+    "scoring:entry_period_list",
+    "awards:nomination_index",
+    "awards:decision_list",
+    "awards:job_list",
+    "awards:notice_list",
+]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -122,5 +147,6 @@ def test_pages_load_no_inline_script_and_nothing_from_another_site(client, org, 
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag, f"inline script on {name}: {tag}"
     assert not re.search(r"""<(?:script|link|img|iframe)\b[^>]*(?:src|href)=["'](?:https?:)?//""", html), (
-        f"{name} loads something from another site")
+        f"{name} loads something from another site"
+    )
     assert not re.search(r"\son[a-z]+=", html), f"inline event handler on {name} (blocked by the CSP)"

@@ -70,6 +70,7 @@ class Row:
 
 def row(obj, get, post, **kwargs) -> Row:
     """`get`/`post` as a 4-tuple (nhập liệu, lãnh đạo, nội vụ, quản trị) or one status for all four."""
+
     def spread(value):
         return value if isinstance(value, tuple) else (value,) * 4
 
@@ -197,6 +198,7 @@ def url_names() -> dict[str, URLPattern]:
 
 # --- resolving a URL's kwargs to one side's objects ----------------------------------------------------------------
 
+
 def _pk(obj: str, side, user) -> int:
     if obj == "notice":
         return (side.notices.get(user.pk) or next(iter(side.notices.values()))).pk
@@ -206,8 +208,11 @@ def _pk(obj: str, side, user) -> int:
 def kwargs_for(name: str, pattern: URLPattern, side, user) -> dict:
     obj = MATRIX[name].obj
     values = {
-        "period_pk": side.period.pk, "participant_pk": side.participant.pk, "window": side.window.start,
-        "indicator_pk": side.indicator.pk, "to": "closed",
+        "period_pk": side.period.pk,
+        "participant_pk": side.participant.pk,
+        "window": side.window.start,
+        "indicator_pk": side.indicator.pk,
+        "to": "closed",
     }
     kwargs = {}
     for key in pattern.pattern.converters:
@@ -230,8 +235,9 @@ def body_text(response) -> str:
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if content.startswith(b"PK\x03\x04"):
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return "".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
-                           if name.endswith(".xml"))
+            return "".join(
+                archive.read(name).decode("utf-8", "replace") for name in archive.namelist() if name.endswith(".xml")
+            )
     return content.decode("utf-8", "replace")
 
 
@@ -277,11 +283,15 @@ def test_permission_matrix(client, world_db, name, role, scope, method):
 
     if expected == LOGIN:
         assert response.status_code == 302, f"{method} {url} as {role}: {response.status_code}, expected login"
-        assert response["Location"].startswith(reverse(settings.LOGIN_URL) if ":" in settings.LOGIN_URL
-                                               or not settings.LOGIN_URL.startswith("/") else settings.LOGIN_URL)
+        assert response["Location"].startswith(
+            reverse(settings.LOGIN_URL)
+            if ":" in settings.LOGIN_URL or not settings.LOGIN_URL.startswith("/")
+            else settings.LOGIN_URL
+        )
         return
     assert response.status_code == expected, (
-        f"{method} {url} as {role} ({scope} scope): got {response.status_code}, expected {expected}")
+        f"{method} {url} as {role} ({scope} scope): got {response.status_code}, expected {expected}"
+    )
     if response.status_code == 200:
         text = body_text(response)
         for marker in hidden_markers(role, world):
@@ -302,25 +312,40 @@ def _version(nomination) -> int:
 PAYLOADS: dict[str, callable] = {
     "campaigns:task_progress": lambda side: {"status": "in_progress", "progress_percent": 40, "progress": "Đã làm"},
     "scoring:reading_entry": lambda side: {
-        f"r{side.indicator.pk}-numerator": 46, f"r{side.indicator.pk}-denominator": 50,
-        f"r{side.indicator.pk}-version": side.reading.version, f"r{side.indicator.pk}-note": ""},
+        f"r{side.indicator.pk}-numerator": 46,
+        f"r{side.indicator.pk}-denominator": 50,
+        f"r{side.indicator.pk}-version": side.reading.version,
+        f"r{side.indicator.pk}-note": "",
+    },
     "scoring:reading_return": lambda side: {"reason": "Số liệu cần sửa"},
     "scoring:evidence_upload": lambda side: {
-        "file": SimpleUploadedFile("minh-chung.pdf", PDF_BYTES, content_type="application/pdf")},
+        "file": SimpleUploadedFile("minh-chung.pdf", PDF_BYTES, content_type="application/pdf")
+    },
     "scoring:evidence_remove": lambda side: {"confirm": "on"},
     "scoring:lock_exception_grant": lambda side: {
-        "reason": "Mất điện", "expires_at": (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")},
-    "awards:nomination_check": lambda side: {"condition": side.condition.pk, "confirmed": "1", "note": "",
-                                             "version": _version(side.nomination)},
+        "reason": "Mất điện",
+        "expires_at": (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+    },
+    "awards:nomination_check": lambda side: {
+        "condition": side.condition.pk,
+        "confirmed": "1",
+        "note": "",
+        "version": _version(side.nomination),
+    },
     "awards:nomination_upload": lambda side: {
-        "requirement": side.requirement.pk, "version": _version(side.nomination),
-        "file": SimpleUploadedFile("bao-cao.pdf", PDF_BYTES, content_type="application/pdf")},
+        "requirement": side.requirement.pk,
+        "version": _version(side.nomination),
+        "file": SimpleUploadedFile("bao-cao.pdf", PDF_BYTES, content_type="application/pdf"),
+    },
     "awards:nomination_prepare": lambda side: {"version": _version(side.nomination)},
     "awards:nomination_submit": lambda side: {"version": _version(side.nomination)},
     "awards:nomination_appraise": lambda side: {"agree": "1", "comment": "", "version": _version(side.nomination)},
     "awards:nomination_accept": lambda side: {"reason": "", "confirm": "on", "version": _version(side.nomination)},
-    "awards:nomination_reject": lambda side: {"reason": "Chưa đủ hồ sơ", "confirm": "on",
-                                              "version": _version(side.nomination)},
+    "awards:nomination_reject": lambda side: {
+        "reason": "Chưa đủ hồ sơ",
+        "confirm": "on",
+        "version": _version(side.nomination),
+    },
     "awards:decision_sign": lambda side: {"password": "mat-khau-thu-nghiem", "confirm": "on"},
     "awards:decision_annul": lambda side: {"reason": "Sai tên người được khen"},
     "awards:period_reopen": lambda side: {"reason": "Bổ sung số liệu"},

@@ -40,38 +40,62 @@ def test_a_plain_workbook_passes():
 
 def test_a_workbook_with_computed_formulas_passes():
     # What Excel saves: the formula and its cached result.
-    content = hostile.workbook_parts(hostile._plain(
-        "xl/worksheets/sheet1.xml",
-        hostile.SHEET_HEAD % b'<dimension ref="A1:B1"/>'
-        + b'<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" t="str"><f>""</f><v></v></c></row>'
-        + hostile.SHEET_TAIL))
+    content = hostile.workbook_parts(
+        hostile._plain(
+            "xl/worksheets/sheet1.xml",
+            hostile.SHEET_HEAD % b'<dimension ref="A1:B1"/>'
+            + b'<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" t="str"><f>""</f><v></v></c></row>'
+            + hostile.SHEET_TAIL,
+        )
+    )
     assert check_xlsx(content) is None
 
 
-@pytest.mark.parametrize(("make", "expected"), [
-    (lambda: hostile.zip_bomb(2), "bom nén"),
-    (lambda: hostile.ratio_bomb(48), "tỷ lệ nén bất thường"),
-    (lambda: hostile.million_empty_rows(dimension=True), "tỷ lệ nén bất thường"),
-    (lambda: hostile.million_empty_rows(dimension=False), "tỷ lệ nén bất thường"),
-    (hostile.many_rows, "có hơn 20.000 dòng; mỗi lần chỉ nhập tối đa 20.000 dòng"),
-    (hostile.far_cell, "1.000.000 dòng"),
-    (hostile.formula_only, "Ô A2 của trang “sheet1” chứa công thức chưa có giá trị đã tính"),
-    (hostile.encrypted_ole2, "Tệp được đặt mật khẩu"),
-    (hostile.zip_encrypted_member, "Tệp được đặt mật khẩu"),
-    (lambda: b"Ma doi tuong;Tu so;Mau so\nDT1;3;4\n", "không phải bảng tính Excel (.xlsx)"),
-    (lambda: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "không phải bảng tính Excel (.xlsx)"),
-    (lambda: b"<html><script>alert(1)</script></html>", "không phải bảng tính Excel (.xlsx)"),
-    (lambda: b"PK\x03\x04" + b"\x00" * 200, "bị hỏng"),
-    (hostile.docx_as_xlsx, "thiếu phần sổ làm việc"),
-    (hostile.lying_sizes, "bị hỏng"),
-    (hostile.path_traversal_zip, "đường dẫn không hợp lệ"),
-    (hostile.too_many_members, "quá nhiều thành phần"),
-    (lambda: b"", "Tệp rỗng"),
-    (lambda: b"PK\x03\x04" + b"\xff" * (11 * 1024 * 1024), "Tệp quá lớn"),
-], ids=["zip-bomb-2GB", "ratio-bomb", "million-empty-rows-dimension", "million-empty-rows-no-dimension",
-        "25000-rows", "last-cell-row-1000000", "formula-only", "password-ole2", "zip-encrypted-flag",
-        "csv-named-xlsx", "pdf-named-xlsx", "html-named-xlsx", "truncated-zip", "docx-named-xlsx", "lying-zip-sizes",
-        "zip-slip", "600-members", "empty", "11MB"])
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: hostile.zip_bomb(2), "bom nén"),
+        (lambda: hostile.ratio_bomb(48), "tỷ lệ nén bất thường"),
+        (lambda: hostile.million_empty_rows(dimension=True), "tỷ lệ nén bất thường"),
+        (lambda: hostile.million_empty_rows(dimension=False), "tỷ lệ nén bất thường"),
+        (hostile.many_rows, "có hơn 20.000 dòng; mỗi lần chỉ nhập tối đa 20.000 dòng"),
+        (hostile.far_cell, "1.000.000 dòng"),
+        (hostile.formula_only, "Ô A2 của trang “sheet1” chứa công thức chưa có giá trị đã tính"),
+        (hostile.encrypted_ole2, "Tệp được đặt mật khẩu"),
+        (hostile.zip_encrypted_member, "Tệp được đặt mật khẩu"),
+        (lambda: b"Ma doi tuong;Tu so;Mau so\nDT1;3;4\n", "không phải bảng tính Excel (.xlsx)"),
+        (lambda: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "không phải bảng tính Excel (.xlsx)"),
+        (lambda: b"<html><script>alert(1)</script></html>", "không phải bảng tính Excel (.xlsx)"),
+        (lambda: b"PK\x03\x04" + b"\x00" * 200, "bị hỏng"),
+        (hostile.docx_as_xlsx, "thiếu phần sổ làm việc"),
+        (hostile.lying_sizes, "bị hỏng"),
+        (hostile.path_traversal_zip, "đường dẫn không hợp lệ"),
+        (hostile.too_many_members, "quá nhiều thành phần"),
+        (lambda: b"", "Tệp rỗng"),
+        (lambda: b"PK\x03\x04" + b"\xff" * (11 * 1024 * 1024), "Tệp quá lớn"),
+    ],
+    ids=[
+        "zip-bomb-2GB",
+        "ratio-bomb",
+        "million-empty-rows-dimension",
+        "million-empty-rows-no-dimension",
+        "25000-rows",
+        "last-cell-row-1000000",
+        "formula-only",
+        "password-ole2",
+        "zip-encrypted-flag",
+        "csv-named-xlsx",
+        "pdf-named-xlsx",
+        "html-named-xlsx",
+        "truncated-zip",
+        "docx-named-xlsx",
+        "lying-zip-sizes",
+        "zip-slip",
+        "600-members",
+        "empty",
+        "11MB",
+    ],
+)
 def test_hostile_workbooks_are_refused_quickly_with_a_clear_message(make, expected):
     assert expected in refusal(check_xlsx, make())
 
@@ -114,51 +138,74 @@ def test_a_plain_plan_file_passes():
     assert check_yaml(SimpleUploadedFile("ke-hoach.yaml", text.encode())) == text
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (BILLION_LAUGHS, "không dùng tham chiếu"),
-    (b"a: " + b"[" * 5000 + b"]" * 5000, "lồng quá sâu"),
-    (b"a: " + b"[" * 200_000 + b"]" * 200_000, "lồng quá sâu"),  # libyaml's composer would crash the process
-    (b"!!python/object/apply:os.system ['echo pwned']", "không đúng cú pháp YAML"),
-    (b"a: !!python/name:os.system\n", "không đúng cú pháp YAML"),
-    (b"- 1\n- 2\n", "mapping"),
-    (b"just a string", "mapping"),
-    (b"a: [1, 2\nb: 3\n", "dòng"),
-    (b"ten: K\xe1 ho\xe1ch\n", "không phải văn bản UTF-8"),
-    (b"a: b\x00c\n", "không phải văn bản YAML"),
-    (b"a: b\x1bc\n", "ký tự điều khiển"),
-    (hostile.good_workbook(), "không phải văn bản YAML"),
-    (hostile.encrypted_ole2(), "không phải văn bản YAML"),
-    (b"a: " + b"x" * (2 * 1024 * 1024), "quá lớn"),
-    (b"", "Tệp rỗng"),
-    (b"a: [" + b"1," * 60_000 + b"]", "quá nhiều phần tử"),
-], ids=["billion-laughs", "deep-nesting", "deep-nesting-200k", "python-object-tag", "python-name-tag",
-        "list-at-top", "scalar-at-top", "syntax-error", "latin1", "nul-byte", "escape-char", "xlsx-named-yaml",
-        "ole2-named-yaml", "2MB", "empty", "60k-nodes"])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (BILLION_LAUGHS, "không dùng tham chiếu"),
+        (b"a: " + b"[" * 5000 + b"]" * 5000, "lồng quá sâu"),
+        (b"a: " + b"[" * 200_000 + b"]" * 200_000, "lồng quá sâu"),  # libyaml's composer would crash the process
+        (b"!!python/object/apply:os.system ['echo pwned']", "không đúng cú pháp YAML"),
+        (b"a: !!python/name:os.system\n", "không đúng cú pháp YAML"),
+        (b"- 1\n- 2\n", "mapping"),
+        (b"just a string", "mapping"),
+        (b"a: [1, 2\nb: 3\n", "dòng"),
+        (b"ten: K\xe1 ho\xe1ch\n", "không phải văn bản UTF-8"),
+        (b"a: b\x00c\n", "không phải văn bản YAML"),
+        (b"a: b\x1bc\n", "ký tự điều khiển"),
+        (hostile.good_workbook(), "không phải văn bản YAML"),
+        (hostile.encrypted_ole2(), "không phải văn bản YAML"),
+        (b"a: " + b"x" * (2 * 1024 * 1024), "quá lớn"),
+        (b"", "Tệp rỗng"),
+        (b"a: [" + b"1," * 60_000 + b"]", "quá nhiều phần tử"),
+    ],
+    ids=[
+        "billion-laughs",
+        "deep-nesting",
+        "deep-nesting-200k",
+        "python-object-tag",
+        "python-name-tag",
+        "list-at-top",
+        "scalar-at-top",
+        "syntax-error",
+        "latin1",
+        "nul-byte",
+        "escape-char",
+        "xlsx-named-yaml",
+        "ole2-named-yaml",
+        "2MB",
+        "empty",
+        "60k-nodes",
+    ],
+)
 def test_hostile_plan_files_are_refused(content, expected):
     assert expected in refusal(check_yaml, content, name="ke-hoach.yaml")
 
 
 # --- names -----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("raw", "clean"), [
-    ("../../etc/passwd", "passwd"),
-    ("..\\..\\Windows\\win.ini", "win.ini"),
-    ("C:\\Users\\x\\Báo cáo thành tích?.pdf", "Báo cáo thành tích.pdf"),
-    ("Tờ trình \"đề nghị\" <khen>.docx", "Tờ trình đề nghị khen.docx"),
-    ("so-lieu.xlsx\x00.exe", "so-lieu.xlsx.exe"),
-    ("a\nb\r\tc.pdf", "abc.pdf"),
-    ("CON.pdf", "_CON.pdf"),
-    ("nul", "_nul"),
-    ("   ...   ", "tep-tai-len"),
-    ("", "tep-tai-len"),
-    (".htaccess", "htaccess"),
-    ("x" * 300 + ".pdf", "x" * 116 + ".pdf"),
-    ("Ba\u0301o ca\u0301o.pdf", "Báo cáo.pdf"),  # decomposed accents become NFC
-    ("bảng;rm -rf $HOME`.xlsx", "bảngrm -rf HOME.xlsx"),
-    ("report.PDF", "report.pdf"),
-    ("image.php%00.png", "image.php00.png"),
-    ("‮fdp.exe", "fdp.exe"),  # right-to-left override removed
-])
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\Windows\\win.ini", "win.ini"),
+        ("C:\\Users\\x\\Báo cáo thành tích?.pdf", "Báo cáo thành tích.pdf"),
+        ('Tờ trình "đề nghị" <khen>.docx', "Tờ trình đề nghị khen.docx"),
+        ("so-lieu.xlsx\x00.exe", "so-lieu.xlsx.exe"),
+        ("a\nb\r\tc.pdf", "abc.pdf"),
+        ("CON.pdf", "_CON.pdf"),
+        ("nul", "_nul"),
+        ("   ...   ", "tep-tai-len"),
+        ("", "tep-tai-len"),
+        (".htaccess", "htaccess"),
+        ("x" * 300 + ".pdf", "x" * 116 + ".pdf"),
+        ("Ba\u0301o ca\u0301o.pdf", "Báo cáo.pdf"),  # decomposed accents become NFC
+        ("bảng;rm -rf $HOME`.xlsx", "bảngrm -rf HOME.xlsx"),
+        ("report.PDF", "report.pdf"),
+        ("image.php%00.png", "image.php00.png"),
+        ("‮fdp.exe", "fdp.exe"),  # right-to-left override removed
+    ],
+)
 def test_names_are_sanitised(raw, clean):
     assert sanitise_filename(raw) == clean
 

@@ -25,7 +25,8 @@ class Command(BaseCommand):
             try:
                 result = import_plan(text=text)
             except PlanFileError as error:
-                raise CommandError(f"Tệp {name} không nhập được, dữ liệu không thay đổi:\n  - "
-                                   + "\n  - ".join(error.errors)) from error
+                raise CommandError(
+                    f"Tệp {name} không nhập được, dữ liệu không thay đổi:\n  - " + "\n  - ".join(error.errors)
+                ) from error
             action = "Đã tạo" if result.created else "Đã cập nhật"
             self.stdout.write(self.style.SUCCESS(f"{action} kế hoạch {result.plan.key}: {result.plan.title}"))
