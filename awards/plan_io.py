@@ -25,7 +25,7 @@ from awards import catalogue as award_catalogue
 from awards.models import AwardKind, Condition, DossierRequirement, Level, QuotaRule, Recipient
 from campaigns.models import Group, Participant, Period, Person, Plan, PlanTask, Unit
 from campaigns.services import activation_problems, ensure_can_edit_plan
-from campaigns.uploads import check_yaml_text
+from campaigns.uploads import check_yaml_text, yaml_error_message
 from scoring import catalogue as indicator_catalogue
 from scoring.models import Criterion, Indicator
 
@@ -151,17 +151,8 @@ def parse_text(text: str) -> tuple[Any, dict[tuple, int]]:
         if node is None:
             return None, {}
         return loader.construct_document(node), _node_lines(node)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else "?"
-        raise PlanFileError(
-            [
-                _("Dòng %(line)s: tệp YAML sai cú pháp (%(problem)s).")
-                % {"line": line, "problem": error.problem or error.context}
-            ]
-        ) from error
-    except yaml.YAMLError as error:
-        raise PlanFileError([_("Tệp YAML sai cú pháp (%(problem)s).") % {"problem": error}]) from error
+    except (yaml.YAMLError, RecursionError) as error:
+        raise PlanFileError([yaml_error_message(error, text)]) from error
     finally:
         loader.dispose()
 

@@ -263,9 +263,78 @@ class _YamlPolicyError(yaml.MarkedYAMLError):
     """A file that parses but breaks a rule of ours (aliases, depth, size): refused, never passed on."""
 
 
+# What PyYAML's scanner, parser, composer and constructor (and libyaml's, which words them the same) say, in the
+# words a clerk can act on. Matched against the start of the library's problem; anything not listed gets the
+# general sentence, so an English parser message never reaches a page.
+_YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("exceeded maximum nesting depth", "tệp lồng quá sâu"),
+    ("found character", "có ký tự không được phép đứng đầu một giá trị (hãy đặt giá trị trong dấu nháy)"),
+    ("mapping values are not allowed", "dấu “:” đặt sai chỗ (thiếu dấu cách sau “:” hoặc thụt lề sai)"),
+    ("could not find expected ':'", "thiếu dấu “:” sau tên khóa"),
+    ("did not find expected key", "thụt lề sai: không tìm thấy khóa ở vị trí này"),
+    ("did not find expected ',' or ']'", "thiếu dấu “,” hoặc “]”"),
+    ("expected ',' or ']'", "thiếu dấu “,” hoặc “]”"),
+    ("did not find expected ',' or '}'", "thiếu dấu “,” hoặc “}”"),
+    ("expected ',' or '}'", "thiếu dấu “,” hoặc “}”"),
+    ("did not find expected '-' indicator", "thụt lề sai trong danh sách (các mục phải bắt đầu bằng “-” thẳng hàng)"),
+    ("expected <block end>", "thụt lề sai"),
+    ("invalid indentation or unclosed", "thụt lề sai hoặc thiếu dấu đóng “]” / “}”"),
+    ("found unexpected end of stream", "tệp kết thúc khi một chuỗi hoặc ngoặc còn chưa đóng"),
+    ("found unknown escape character", "chuỗi trong dấu nháy kép có ký tự thoát “\\” không hợp lệ"),
+    ("found undefined tag handle", "có thẻ (tag “!”) không được phép"),
+    ("could not determine a constructor for the tag", "có thẻ (tag “!!”) không được phép"),
+    ("found non-specific tag", "có thẻ (tag “!”) không được phép"),
+    ("expected a single document in the stream", "tệp chỉ được chứa một tài liệu (bỏ các dòng “---” thừa)"),
+    ("but found another document", "tệp chỉ được chứa một tài liệu (bỏ các dòng “---” thừa)"),
+    ("found unexpected document separator", "dòng “---” đặt sai chỗ"),
+    ("found undefined alias", "không dùng tham chiếu (&, *) trong tệp kế hoạch"),
+    ("found duplicate anchor", "không dùng tham chiếu (&, *) trong tệp kế hoạch"),
+    ("found unhashable key", "tên khóa không được là danh sách hoặc bảng"),
+    ("sequence entries are not allowed here", "dấu “-” của danh sách đặt sai chỗ (thụt lề sai)"),
+    ("mapping keys are not allowed here", "khóa đặt sai chỗ (thụt lề sai)"),
+    ("expected the node content", "thiếu giá trị ở vị trí này"),
+    ("expected a comment or a line break", "có nội dung thừa sau giá trị trên cùng dòng"),
+)
+
+
+def _yaml_problem(error: yaml.YAMLError, text: str | None) -> str:
+    """The Vietnamese words for what PyYAML or libyaml found (the library's English is never shown)."""
+    if isinstance(error, _YamlPolicyError):
+        return str(error.problem)
+    mark = getattr(error, "problem_mark", None)
+    if text is not None and mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return _("có ký tự Tab; hãy thụt lề bằng dấu cách")
+    english = " ".join(
+        str(part or "") for part in (getattr(error, "problem", None), getattr(error, "context", None))
+    ).strip() or str(error)
+    for start, vietnamese in _YAML_PROBLEMS:
+        if start in english:
+            return vietnamese
+    return _("nội dung không đúng cú pháp")
+
+
+def yaml_error_message(error: yaml.YAMLError | RecursionError, text: str | None = None) -> str:
+    """One sentence for every YAML error, from any parser, with its line when the parser knows it:
+    "Tệp kế hoạch không đúng cú pháp YAML ở dòng 3: thiếu dấu “:” sau tên khóa."
+
+    A RecursionError (the pure-Python composer on a deep nesting) is the depth refusal. ``text`` is the document,
+    to name a Tab where libyaml only says "a character"."""
+    if isinstance(error, RecursionError):
+        return _("Tệp kế hoạch lồng quá sâu (quá %(depth)s cấp).") % {"depth": limit("YAML_MAX_DEPTH")}
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    problem = _yaml_problem(error, text)
+    if mark is None:
+        return _("Tệp kế hoạch không đúng cú pháp YAML: %(problem)s.") % {"problem": problem}
+    return _("Tệp kế hoạch không đúng cú pháp YAML ở dòng %(line)s: %(problem)s.") % {
+        "line": mark.line + 1,
+        "problem": problem,
+    }
+
+
 def _check_yaml_events(text: str) -> None:
     """Walk the parser's events (iterative, so a 200,000-deep nesting cannot overflow a stack, which libyaml's
-    recursive composer does): refuse aliases (the "billion laughs"), too deep a nesting, too many nodes."""
+    recursive composer does): refuse aliases (the "billion laughs"), too deep a nesting, too many nodes. The walk
+    reads the whole document, so a syntax error is found here too (libyaml's own depth limit among them)."""
     depth = nodes = 0
     max_depth, max_nodes = limit("YAML_MAX_DEPTH"), limit("YAML_MAX_NODES")
     for event in yaml.parse(text, Loader=_FAST_LOADER):
@@ -293,8 +362,8 @@ def _check_yaml_events(text: str) -> None:
 
 def check_yaml_text(file: IO[bytes] | bytes | str) -> str:
     """What must be refused before any YAML parser runs: size, binary files renamed .yaml, encodings, control
-    characters, anchors/aliases (billion laughs), depth and node count. Syntax and values are left to the caller's
-    parser, which names their line; returns the text."""
+    characters, anchors/aliases (billion laughs), depth, node count and syntax (the line and the Vietnamese
+    reason, see yaml_error_message). Values are left to the caller; returns the text."""
     if isinstance(file, str):
         file = file.encode("utf-8")
     content = _read_bounded(
@@ -318,16 +387,8 @@ def check_yaml_text(file: IO[bytes] | bytes | str) -> str:
         raise ValidationError(_("Tệp kế hoạch chứa ký tự điều khiển không hợp lệ."))
     try:
         _check_yaml_events(text)
-    except _YamlPolicyError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else "?"
-        raise ValidationError(
-            _("Tệp kế hoạch không đúng cú pháp YAML ở dòng %(line)s: %(problem)s.")
-            % {"line": line, "problem": error.problem}
-        ) from None
-    except yaml.YAMLError:
-        pass  # a plain syntax error: the caller's parser reports it with its line
-    except RecursionError:
-        raise ValidationError(_("Tệp kế hoạch lồng quá sâu.")) from None
+    except (yaml.YAMLError, RecursionError) as error:
+        raise ValidationError(yaml_error_message(error, text)) from None
     return text
 
 
@@ -337,19 +398,10 @@ def check_yaml(file: IO[bytes] | bytes | str) -> str:
     text = check_yaml_text(file)
     try:
         data = yaml.load(text, Loader=_FAST_LOADER)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else "?"
-        raise ValidationError(
-            _("Tệp kế hoạch không đúng cú pháp YAML ở dòng %(line)s: %(problem)s.")
-            % {"line": line, "problem": error.problem or error.context or ""}
-        ) from None
-    except yaml.YAMLError:
-        raise ValidationError(_("Tệp kế hoạch không đúng cú pháp YAML.")) from None
+    except (yaml.YAMLError, RecursionError) as error:
+        raise ValidationError(yaml_error_message(error, text)) from None
     except (ValueError, TypeError, OverflowError):
         raise ValidationError(_("Tệp kế hoạch có giá trị không hợp lệ (ví dụ ngày không tồn tại).")) from None
-    except RecursionError:
-        raise ValidationError(_("Tệp kế hoạch lồng quá sâu.")) from None
     if not isinstance(data, dict):
         raise ValidationError(_("Tệp kế hoạch phải là một bảng khóa: giá trị (mapping) ở cấp ngoài cùng."))
     return text

@@ -128,7 +128,7 @@ def test_every_error_is_reported_at_once(org):
 
 
 def test_yaml_syntax_error_names_its_line(org):
-    with pytest.raises(PlanFileError, match="Dòng 2: tệp YAML sai cú pháp"):
+    with pytest.raises(PlanFileError, match="không đúng cú pháp YAML ở dòng 2: dấu “:” đặt sai chỗ"):
         import_plan(text="key: a b\n  title: b\nperiods: []\n")
 
 

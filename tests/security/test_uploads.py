@@ -181,6 +181,41 @@ def test_hostile_plan_files_are_refused(content, expected):
     assert expected in refusal(check_yaml, content, name="ke-hoach.yaml")
 
 
+# Syntax errors as a clerk makes them: each gets its line and a Vietnamese reason, from libyaml or the pure-Python
+# parser alike; no English word of the library reaches the page.
+SYNTAX_ERRORS = [
+    (b"ke_hoach:\n  ma: a\n ten: b\n", "dòng 3"),
+    (b"ke_hoach: [1, 2\nb: 3\n", "thiếu dấu “,” hoặc “]”"),
+    (b"ke_hoach: {ma: a\n", "thiếu dấu “,” hoặc “}”"),
+    ("ke_hoach: \"chưa đóng\n".encode(), "chưa đóng"),
+    (b"ke_hoach:\n\t- a\n", "Tab"),
+    (b"ke_hoach: a: b\n", "dấu “:” đặt sai chỗ"),
+    (b"ke_hoach: @x\n", "ký tự không được phép"),
+    (b"a: 1\n---\nb: 2\n", "một tài liệu"),
+    (b"ke_hoach: !khac x\n", "thẻ"),
+    (b"a: " + b"[" * 1500 + b"]" * 1500, "lồng quá sâu"),
+]
+ENGLISH = ("expected", "found", "while", "scanning", "parsing", "exceeded", "could not", "allowed")
+
+
+@pytest.mark.parametrize(("content", "expected"), SYNTAX_ERRORS, ids=[expected for _, expected in SYNTAX_ERRORS])
+def test_yaml_syntax_errors_are_told_in_vietnamese(content, expected):
+    message = refusal(check_yaml, content, name="ke-hoach.yaml")
+    assert expected in message
+    assert not any(word in message for word in ENGLISH), message
+
+
+@pytest.mark.parametrize(("content", "expected"), SYNTAX_ERRORS, ids=[expected for _, expected in SYNTAX_ERRORS])
+def test_the_pure_python_parser_is_told_in_vietnamese_too(content, expected, monkeypatch):
+    """Without libyaml (a build of PyYAML without it, or a platform without a wheel) the messages are the same."""
+    import yaml
+
+    monkeypatch.setattr("campaigns.uploads._FAST_LOADER", yaml.SafeLoader)
+    message = refusal(check_yaml, content, name="ke-hoach.yaml")
+    assert expected in message
+    assert not any(word in message for word in ENGLISH), message
+
+
 # --- names -----------------------------------------------------------------------------------------------------
 
 
