@@ -187,7 +187,7 @@ SYNTAX_ERRORS = [
     (b"ke_hoach:\n  ma: a\n ten: b\n", "dòng 3"),
     (b"ke_hoach: [1, 2\nb: 3\n", "thiếu dấu “,” hoặc “]”"),
     (b"ke_hoach: {ma: a\n", "thiếu dấu “,” hoặc “}”"),
-    ("ke_hoach: \"chưa đóng\n".encode(), "chưa đóng"),
+    ('ke_hoach: "chưa đóng\n'.encode(), "chưa đóng"),
     (b"ke_hoach:\n\t- a\n", "Tab"),
     (b"ke_hoach: a: b\n", "dấu “:” đặt sai chỗ"),
     (b"ke_hoach: @x\n", "ký tự không được phép"),
