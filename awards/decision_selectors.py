@@ -12,10 +12,10 @@ from awards.services.decisions import amounts_for, build_lines, decision_date
 from campaigns.models import Participant
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
-def decisions_for(*, user: AbstractBaseUser, query: str = "", status: str = "", year: int | None = None) -> QuerySet:
+def decisions_for(*, user: User, query: str = "", status: str = "", year: int | None = None) -> QuerySet:
     """Decisions in the user's scope, newest first, filtered by text, status and year."""
     decisions = Decision.objects.visible_to(user).select_related("issuer", "period__plan", "award_kind")
     if query:
@@ -49,7 +49,7 @@ def split_lines(lines: list[dict[str, Any]]) -> tuple[list[dict], list[dict]]:
     return collectives, individuals
 
 
-def awaiting_decision_for(*, user: AbstractBaseUser) -> list[dict[str, Any]]:
+def awaiting_decision_for(*, user: User) -> list[dict[str, Any]]:
     """Accepted nominations without a decision in the user's scope, grouped by period and award kind."""
     rows = (
         Nomination.objects.visible_to(user)

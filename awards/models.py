@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Participant, Plan, Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 class Level(models.TextChoices):
@@ -199,7 +199,7 @@ class DossierRequirement(models.Model):
 
 
 class NominationQuerySet(models.QuerySet):
-    def visible_to(self, user: AbstractBaseUser) -> NominationQuerySet:
+    def visible_to(self, user: User) -> NominationQuerySet:
         """Nominations of participants in the user's scope; every view starts here."""
         return self.filter(participant__in=Participant.objects.visible_to(user))
 
@@ -424,7 +424,7 @@ class CouncilVote(models.Model):
 
 
 class DecisionQuerySet(models.QuerySet):
-    def visible_to(self, user: AbstractBaseUser) -> DecisionQuerySet:
+    def visible_to(self, user: User) -> DecisionQuerySet:
         if getattr(user, "is_superuser", False) and user.is_active:
             return self.all()
         return self.filter(issuer__in=Unit.objects.in_scope_of(user))

@@ -30,7 +30,7 @@ from scoring import catalogue as indicator_catalogue
 from scoring.models import Criterion, Indicator
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 FORMAT_NOTE = "# Tệp kế hoạch thi đua của Thi đua — định dạng mô tả trong docs/plan-format.md\n"
 
@@ -868,7 +868,7 @@ class ImportResult:
     created: bool
 
 
-def _ensure_can_edit(user: AbstractBaseUser | None, unit: Unit) -> None:
+def _ensure_can_edit(user: User | None, unit: Unit) -> None:
     """Only quản trị and lãnh đạo of the issuing unit (or above it) may write its plans; None is the command line."""
     if user is None:
         return
@@ -888,7 +888,7 @@ def _delete_missing(queryset: Any, what: str, errors: list[str]) -> None:
             )
 
 
-def _apply(spec: _Spec, by: AbstractBaseUser | None) -> ImportResult:
+def _apply(spec: _Spec, by: User | None) -> ImportResult:
     """Write the checked spec onto the plan with its key (created if new); the caller holds the transaction."""
     _ensure_can_edit(by, spec.issuer)
     plan = Plan.objects.filter(key=spec.key).select_related("issuer").first()
@@ -1041,7 +1041,7 @@ def _apply_criteria(plan: Plan, spec: _Spec, errors: list[str]) -> None:
 
 
 @transaction.atomic
-def import_plan(*, text: str, by: AbstractBaseUser | None = None) -> ImportResult:
+def import_plan(*, text: str, by: User | None = None) -> ImportResult:
     """Import one plan file all or nothing: every error is reported at once and nothing is written."""
     try:
         check_yaml_text(text)  # size, binary, control characters, aliases, depth: refused before the parser runs
@@ -1287,7 +1287,7 @@ def _shift_year(day: dt.date | None, years: int) -> dt.date | None:
 
 
 @transaction.atomic
-def copy_plan_to_year(*, plan: Plan, year: int, by: AbstractBaseUser | None) -> Plan:
+def copy_plan_to_year(*, plan: Plan, year: int, by: User | None) -> Plan:
     """A new draft of the same plan for `year`: dates shifted, numbering cleared, tasks not started, no readings."""
     _ensure_can_edit(by, plan.issuer)
     years = year - plan.start.year

@@ -23,7 +23,7 @@ from campaigns.models import Participant, Period, Plan, Role, Unit
 from scoring.models import Standing
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 LIST_ORDER = (
@@ -101,7 +101,7 @@ def dossier_checklist(*, nomination: Nomination) -> list[ChecklistItem]:
     return items
 
 
-def periods_for(*, user: AbstractBaseUser) -> QuerySet[Period]:
+def periods_for(*, user: User) -> QuerySet[Period]:
     """Periods of the plans the user may see."""
     return (
         Period.objects.filter(plan__in=Plan.objects.visible_to(user))
@@ -127,7 +127,7 @@ def _filter_nominations(
 
 def nominations_for(
     *,
-    user: AbstractBaseUser,
+    user: User,
     period: Period | None = None,
     plan: int | None = None,
     status: str = "",
@@ -146,7 +146,7 @@ def nominations_for(
     )
 
 
-def proposal_notes_for(*, period: Period, user: AbstractBaseUser) -> QuerySet[ProposalNote]:
+def proposal_notes_for(*, period: Period, user: User) -> QuerySet[ProposalNote]:
     """The engine's reasons for every participant of the period the user may see, rule by rule, in rank order."""
     return (
         ProposalNote.objects.filter(period=period, participant__in=Participant.objects.visible_to(user))
@@ -155,7 +155,7 @@ def proposal_notes_for(*, period: Period, user: AbstractBaseUser) -> QuerySet[Pr
     )
 
 
-def nomination_detail(*, user: AbstractBaseUser) -> QuerySet[Nomination]:
+def nomination_detail(*, user: User) -> QuerySet[Nomination]:
     """The scoped queryset for one nomination's page: everything it shows in a few queries."""
     return (
         Nomination.objects.visible_to(user)
@@ -175,7 +175,7 @@ def nomination_detail(*, user: AbstractBaseUser) -> QuerySet[Nomination]:
     )
 
 
-def council_candidates(*, period: Period, user: AbstractBaseUser) -> QuerySet[Nomination]:
+def council_candidates(*, period: Period, user: User) -> QuerySet[Nomination]:
     """Nominations the council can vote on: submitted or appraised."""
     return (
         Nomination.objects.visible_to(user)
@@ -202,14 +202,12 @@ def council_meetings_for(*, period: Period) -> QuerySet[CouncilMeeting]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def home_affairs_units(*, user: AbstractBaseUser) -> QuerySet[Unit]:
+def home_affairs_units(*, user: User) -> QuerySet[Unit]:
     """The units under the user's nội vụ memberships (every unit for a superuser)."""
     return Unit.objects.in_scope_of(user, roles=(Role.NOI_VU,))
 
 
-def home_affairs_plans(
-    *, user: AbstractBaseUser, plan: int | None = None, status: str = "", query: str = ""
-) -> QuerySet[Plan]:
+def home_affairs_plans(*, user: User, plan: int | None = None, status: str = "", query: str = "") -> QuerySet[Plan]:
     """Plans issued in, or joined by units of, the Home Affairs subtree."""
     scope = home_affairs_units(user=user)
     plans = Plan.objects.filter(
@@ -230,7 +228,7 @@ def home_affairs_plans(
     )
 
 
-def _in_home_affairs_scope(user: AbstractBaseUser, prefix: str = "participant__") -> Q:
+def _in_home_affairs_scope(user: User, prefix: str = "participant__") -> Q:
     scope = home_affairs_units(user=user)
     return (
         Q(**{f"{prefix}unit__in": scope})
@@ -240,7 +238,7 @@ def _in_home_affairs_scope(user: AbstractBaseUser, prefix: str = "participant__"
 
 
 def home_affairs_nominations(
-    *, user: AbstractBaseUser, plan: int | None = None, period: int | None = None, status: str = "", query: str = ""
+    *, user: User, plan: int | None = None, period: int | None = None, status: str = "", query: str = ""
 ) -> QuerySet[Nomination]:
     """Nominations with their dossiers from the units under the Home Affairs office."""
     nominations = _filter_nominations(
@@ -256,7 +254,7 @@ def home_affairs_nominations(
 
 
 def home_affairs_standings(
-    *, user: AbstractBaseUser, plan: int | None = None, period: int | None = None, query: str = ""
+    *, user: User, plan: int | None = None, period: int | None = None, query: str = ""
 ) -> QuerySet[Standing]:
     """Standings of the participants under the Home Affairs office."""
     standings = Standing.objects.filter(_in_home_affairs_scope(user))
@@ -272,7 +270,7 @@ def home_affairs_standings(
 
 
 def home_affairs_decisions(
-    *, user: AbstractBaseUser, plan: int | None = None, period: int | None = None, status: str = "", query: str = ""
+    *, user: User, plan: int | None = None, period: int | None = None, status: str = "", query: str = ""
 ) -> QuerySet[Decision]:
     """Decisions issued by units under the Home Affairs office, or for plans in its subtree."""
     scope = home_affairs_units(user=user)
@@ -292,7 +290,7 @@ def home_affairs_decisions(
     )
 
 
-def home_affairs_filter_choices(*, user: AbstractBaseUser) -> dict:
+def home_affairs_filter_choices(*, user: User) -> dict:
     """Plans and periods to filter by."""
     plans = list(home_affairs_plans(user=user).values_list("pk", "title"))
     periods = list(

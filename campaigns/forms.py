@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Group, Period, Plan, PlanTask, Role, Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -30,7 +30,7 @@ class LinesField(forms.CharField):
         return [line.strip().rstrip(";").strip() for line in text.splitlines() if line.strip()]
 
 
-def issuer_choices(user: AbstractBaseUser):
+def issuer_choices(user: User):
     """Units in which the user may issue plans: where they are lãnh đạo or quản trị (and below)."""
     return (
         Unit.objects.in_scope_of(user, roles=(Role.LANH_DAO, Role.QUAN_TRI))
@@ -80,7 +80,7 @@ class PlanForm(forms.ModelForm):
             "source_note": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
+    def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = issuer_choices(user)
         self.fields["key"].help_text = _("Khóa ổn định, ví dụ tay-hieu-2025; dùng khi nhập lại tệp YAML.")

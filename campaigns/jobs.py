@@ -20,7 +20,7 @@ from django.utils.module_loading import import_string
 from campaigns.models import Job, Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def start_job(
     label: str,
     kwargs: dict[str, Any],
     unit: Unit | None = None,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     immediately: bool = False,
 ) -> Job:
     """Record a job and queue its task once the surrounding transaction commits (or at once, for a command that

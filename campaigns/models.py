@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 class Role(models.TextChoices):
@@ -25,7 +25,7 @@ class Role(models.TextChoices):
     QUAN_TRI = "quan_tri", _("Quản trị")
 
 
-def _scope_paths(user: AbstractBaseUser, roles: tuple[str, ...] | None = None) -> list[str]:
+def _scope_paths(user: User, roles: tuple[str, ...] | None = None) -> list[str]:
     """Tree paths of the units the user holds a membership in (optionally only with these roles)."""
     if not user or not user.is_authenticated:
         return []
@@ -52,7 +52,7 @@ def path_scope_q(paths: list[str], field: str = "path") -> Q:
 
 
 class UnitQuerySet(MP_NodeQuerySet):
-    def in_scope_of(self, user: AbstractBaseUser, roles: tuple[str, ...] | None = None) -> UnitQuerySet:
+    def in_scope_of(self, user: User, roles: tuple[str, ...] | None = None) -> UnitQuerySet:
         """Units in the subtrees of the user's memberships; nothing for a user with no membership (fails closed)."""
         if getattr(user, "is_superuser", False) and user.is_active:
             return self.all()
@@ -234,7 +234,7 @@ class Membership(models.Model):
 
 
 class PlanQuerySet(models.QuerySet):
-    def visible_to(self, user: AbstractBaseUser) -> PlanQuerySet:
+    def visible_to(self, user: User) -> PlanQuerySet:
         """Plans issued in the user's scope, or in which a unit of the user's scope takes part."""
         if getattr(user, "is_superuser", False) and user.is_active:
             return self.all()
@@ -408,7 +408,7 @@ class Group(models.Model):
 
 
 class ParticipantQuerySet(models.QuerySet):
-    def visible_to(self, user: AbstractBaseUser) -> ParticipantQuerySet:
+    def visible_to(self, user: User) -> ParticipantQuerySet:
         """Participants whose unit (or whose person's unit) is in the user's scope, or of plans the user issued."""
         if getattr(user, "is_superuser", False) and user.is_active:
             return self.all()
@@ -509,7 +509,7 @@ class PlanTask(models.Model):
 
 
 class JobQuerySet(models.QuerySet):
-    def visible_to(self, user: AbstractBaseUser) -> JobQuerySet:
+    def visible_to(self, user: User) -> JobQuerySet:
         """Jobs the user started, or about a unit in the user's scope."""
         if getattr(user, "is_superuser", False) and user.is_active:
             return self.all()

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from campaigns.models import Membership, Role, Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 WRITE_ROLES = (Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
 
 
-def roles_for(user: AbstractBaseUser, unit: Unit) -> set[str]:
+def roles_for(user: User, unit: Unit) -> set[str]:
     """Roles the user holds on this unit through a membership on the unit or any unit above it."""
     if not user or not user.is_authenticated or not user.is_active:
         return set()
@@ -35,7 +35,7 @@ def roles_for(user: AbstractBaseUser, unit: Unit) -> set[str]:
     return cache[unit.pk]
 
 
-def prime_roles(user: AbstractBaseUser, units: Iterable[Unit]) -> None:
+def prime_roles(user: User, units: Iterable[Unit]) -> None:
     """Answer ``roles_for`` for many units with one query: an import judges hundreds of participants' units.
 
     Fills the same per-user cache as ``roles_for``, with the same rule (a membership on the unit or a unit above it:
@@ -52,22 +52,22 @@ def prime_roles(user: AbstractBaseUser, units: Iterable[Unit]) -> None:
         cache[unit.pk] = {role for path, role in held if unit.path.startswith(path)}
 
 
-def has_role(user: AbstractBaseUser, unit: Unit, *roles: str) -> bool:
+def has_role(user: User, unit: Unit, *roles: str) -> bool:
     return bool(roles_for(user, unit) & set(roles))
 
 
-def ensure_role(user: AbstractBaseUser, unit: Unit, *roles: str, message: str | None = None) -> None:
+def ensure_role(user: User, unit: Unit, *roles: str, message: str | None = None) -> None:
     """Raise PermissionDenied (403) unless the user holds one of the roles on the unit or above."""
     if not has_role(user, unit, *roles):
         raise PermissionDenied(message or _("Bạn không có quyền thực hiện thao tác này."))
 
 
-def is_read_only(user: AbstractBaseUser, unit: Unit) -> bool:
+def is_read_only(user: User, unit: Unit) -> bool:
     """True for a user who may only look here (nội vụ, or any role without write rights)."""
     return not has_role(user, unit, *WRITE_ROLES)
 
 
-def user_roles(user: AbstractBaseUser) -> set[str]:
+def user_roles(user: User) -> set[str]:
     """Every role the user holds anywhere; drives the navigation."""
     if not user.is_authenticated:
         return set()

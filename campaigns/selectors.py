@@ -9,12 +9,12 @@ from django.db.models import Count, Q, QuerySet
 from campaigns.models import Plan, Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 def plans_for(
     *,
-    user: AbstractBaseUser,
+    user: User,
     query: str = "",
     year: int | None = None,
     status: str = "",
@@ -38,12 +38,12 @@ def plans_for(
     ).order_by("-start", "title")
 
 
-def issuers_for(*, user: AbstractBaseUser) -> QuerySet[Unit]:
+def issuers_for(*, user: User) -> QuerySet[Unit]:
     """Units that issued a plan the user can see: the issuer filter of the plan list."""
     return Unit.objects.filter(pk__in=Plan.objects.visible_to(user).values("issuer")).order_by("path")
 
 
-def plan_detail_for(*, user: AbstractBaseUser) -> QuerySet[Plan]:
+def plan_detail_for(*, user: User) -> QuerySet[Plan]:
     """Plans in the user's scope with every part the detail and print pages show, in a constant number of queries.
 
     Criteria, quotas, conditions and dossier documents belong to scoring and awards; they are prefetched by their
@@ -72,7 +72,7 @@ def participants_of(*, plan: Plan) -> QuerySet:
     return plan.participants.select_related("group", "unit", "person").order_by("kind", "group__order", "name")
 
 
-def units_for(*, user: AbstractBaseUser, query: str = "") -> QuerySet[Unit]:
+def units_for(*, user: User, query: str = "") -> QuerySet[Unit]:
     """Units in the user's scope, in tree order."""
     units = Unit.objects.in_scope_of(user)
     if query:

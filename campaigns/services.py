@@ -16,7 +16,7 @@ from campaigns.models import Membership, Participant, Person, Plan, PlanTask, Ro
 from campaigns.permissions import WRITE_ROLES, ensure_role, has_role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 UNIT_FIELDS = ("name", "short_name", "kind", "is_home_affairs", "valid_from", "valid_to")
 
@@ -153,7 +153,7 @@ def activation_problems(plan: Plan) -> list[str]:
     return problems
 
 
-def ensure_can_edit_plan(*, user: AbstractBaseUser, unit: Unit) -> None:
+def ensure_can_edit_plan(*, user: User, unit: Unit) -> None:
     """Quản trị and lãnh đạo of the issuing unit (or a unit above it) create and edit its plans; others get 403."""
     ensure_role(
         user,
@@ -165,7 +165,7 @@ def ensure_can_edit_plan(*, user: AbstractBaseUser, unit: Unit) -> None:
 
 
 @transaction.atomic
-def change_plan_status(*, plan: Plan, to: str, by: AbstractBaseUser) -> Plan:
+def change_plan_status(*, plan: Plan, to: str, by: User) -> Plan:
     """Move a plan along draft → active → closed (and back where Plan.TRANSITIONS allows); activation needs the
     criteria's points to add up to the plan's total. The history row records who did it."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -187,7 +187,7 @@ def change_plan_status(*, plan: Plan, to: str, by: AbstractBaseUser) -> Plan:
 
 
 @transaction.atomic
-def save_plan(*, form: Any, formsets: list[Any], by: AbstractBaseUser) -> Plan:
+def save_plan(*, form: Any, formsets: list[Any], by: User) -> Plan:
     """Save a validated plan form and its inline formsets (periods, groups, tasks) as one change.
 
     A new plan starts as a draft; an active plan whose edit breaks the points rule is refused.
@@ -221,7 +221,7 @@ def add_participants(
     units: list[Unit] | None = None,
     people: list[Person] | None = None,
     group: Any = None,
-    by: AbstractBaseUser,
+    by: User,
 ) -> tuple[int, int]:
     """Enrol units (collectives) or people (individuals) in a plan; those already enrolled stay where they are, since
     each participant belongs to at most one group. Returns (added, already there)."""
@@ -278,9 +278,7 @@ def bulk_candidates(*, mode: str, units: list[Unit]) -> tuple[str, list]:
 
 
 @transaction.atomic
-def update_task_progress(
-    *, task: PlanTask, status: str, progress_percent: int, progress: str, by: AbstractBaseUser
-) -> PlanTask:
+def update_task_progress(*, task: PlanTask, status: str, progress_percent: int, progress: str, by: User) -> PlanTask:
     """The advising or an executing unit (or the plan's leaders) reports a task's progress; kept in its history."""
     task = PlanTask.objects.select_for_update(of=("self",)).select_related("plan__issuer", "lead_unit").get(pk=task.pk)
     units = [task.plan.issuer, *([task.lead_unit] if task.lead_unit else []), *task.executing_units.all()]

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -20,9 +20,12 @@ from campaigns import selectors, services
 from campaigns.forms import BulkAddForm, GroupFormSet, PeriodFormSet, PlanForm, TaskFormSet, TaskProgressForm
 from campaigns.models import Membership, Participant, Plan, PlanTask, Role, Unit
 from campaigns.permissions import has_role, is_read_only
+from campaigns.typing import AuthenticatedRequest
 
 
 class UnitListView(LoginRequiredMixin, ListView):
+    request: AuthenticatedRequest
+
     template_name = "campaigns/unit_list.html"
     paginate_by = 100
     context_object_name = "units"
@@ -32,6 +35,8 @@ class UnitListView(LoginRequiredMixin, ListView):
 
 
 class PlanListView(LoginRequiredMixin, ListView):
+    request: AuthenticatedRequest
+
     template_name = "campaigns/plan_list.html"
     paginate_by = 20
     context_object_name = "plans"
@@ -66,6 +71,8 @@ def _can_edit(user, plan: Plan) -> bool:
 
 
 class PlanDetailView(LoginRequiredMixin, DetailView):
+    request: AuthenticatedRequest
+
     template_name = "campaigns/plan_detail.html"
     context_object_name = "plan"
 
@@ -93,10 +100,12 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
 class PlanPrintView(PlanDetailView):
     """The plan laid out as the printed Kế hoạch (Nghị định 30/2020 layout), with its criteria and awards."""
 
+    request: AuthenticatedRequest
+
     template_name = "campaigns/plan_print.html"
 
 
-def _plan_editor(request: HttpRequest, plan: Plan | None) -> HttpResponse:
+def _plan_editor(request: AuthenticatedRequest, plan: Plan | None) -> HttpResponse:
     """Create or edit a plan with its periods, groups and tasks on one page."""
     user = request.user
     instance = plan or Plan()
@@ -141,7 +150,7 @@ def _plan_editor(request: HttpRequest, plan: Plan | None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedRequest) -> HttpResponse:
     if not _can_create_plans(request.user):
         raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị được tạo kế hoạch."))
     return _plan_editor(request, None)
@@ -149,7 +158,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
     services.ensure_can_edit_plan(user=request.user, unit=plan.issuer)
     return _plan_editor(request, plan)
@@ -164,7 +173,7 @@ STATUS_ACTIONS = {
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_status(request: HttpRequest, pk: int, to: str) -> HttpResponse:
+def plan_status(request: AuthenticatedRequest, pk: int, to: str) -> HttpResponse:
     """Confirm, then move the plan to another status (activation checks the points add up)."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
     services.ensure_can_edit_plan(user=request.user, unit=plan.issuer)
@@ -195,7 +204,7 @@ def plan_status(request: HttpRequest, pk: int, to: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def participants_bulk_add(request: HttpRequest, pk: int) -> HttpResponse:
+def participants_bulk_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Add every commune under, every section of, or every official of the chosen units in one step."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
     services.ensure_can_edit_plan(user=request.user, unit=plan.issuer)
@@ -226,7 +235,7 @@ def participants_bulk_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def task_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Report a task's status and progress."""
     plans = Plan.objects.visible_to(request.user)
     task = get_object_or_404(PlanTask.objects.select_related("plan__issuer", "lead_unit").filter(plan__in=plans), pk=pk)

@@ -32,7 +32,7 @@ from scoring.models import LockException, Reading
 from scoring.windows import Window, windows_for
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 EDIT_ROLES = (Role.NHAP_LIEU, Role.QUAN_TRI)
 
@@ -111,7 +111,7 @@ def window_statuses(rows: Iterable[tuple[int, dt.date, str]]) -> dict[tuple[int,
 
 def can_edit_reading(
     *,
-    user: AbstractBaseUser,
+    user: User,
     participant: Participant,
     period: Period,
     window_start: dt.date,
@@ -180,7 +180,7 @@ class EditAccessCache:
     def __init__(
         self,
         *,
-        user: AbstractBaseUser,
+        user: User,
         period: Period,
         participants: Iterable[Participant] = (),
         now: dt.datetime | None = None,
@@ -205,7 +205,7 @@ class EditAccessCache:
 
 @transaction.atomic
 def grant_lock_exception(
-    *, by: AbstractBaseUser, unit: Unit, period: Period, window_start: dt.date, reason: str, expires_at: dt.datetime
+    *, by: User, unit: Unit, period: Period, window_start: dt.date, reason: str, expires_at: dt.datetime
 ) -> LockException:
     """Lãnh đạo reopens entry for one unit and window past its deadline, with a reason and an expiry in the future."""
     ensure_role(by, unit, Role.LANH_DAO, message=_("Chỉ lãnh đạo đơn vị được mở khóa nhập số liệu."))

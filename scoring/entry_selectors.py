@@ -14,10 +14,10 @@ from scoring.models import Criterion, Indicator, Reading
 from scoring.windows import Window, windows_for
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
-def periods_for_entry(*, user: AbstractBaseUser, query: str = "") -> QuerySet[Period]:
+def periods_for_entry(*, user: User, query: str = "") -> QuerySet[Period]:
     """Periods of the plans the user may see, open ones first, newest first."""
     periods = Period.objects.filter(plan__in=Plan.objects.visible_to(user)).select_related("plan", "plan__issuer")
     if query:
@@ -25,7 +25,7 @@ def periods_for_entry(*, user: AbstractBaseUser, query: str = "") -> QuerySet[Pe
     return periods.order_by("status", "-start", "plan__title")
 
 
-def periods_visible_to(*, user: AbstractBaseUser) -> QuerySet[Period]:
+def periods_visible_to(*, user: User) -> QuerySet[Period]:
     """Periods in the user's scope (a Period has no unit of its own: its plan's visibility decides)."""
     return Period.objects.filter(plan__in=Plan.objects.visible_to(user)).select_related("plan", "plan__issuer")
 
@@ -139,7 +139,7 @@ class DashboardCell:
         return "missing" if self.missing else "complete"
 
 
-def dashboard_participants(*, user: AbstractBaseUser, period: Period, query: str = "") -> QuerySet[Participant]:
+def dashboard_participants(*, user: User, period: Period, query: str = "") -> QuerySet[Participant]:
     """Participants of the period's plan in the user's scope, searchable by name or unit."""
     participants = Participant.objects.visible_to(user).filter(plan=period.plan).select_related("group")
     if query:

@@ -35,7 +35,7 @@ from scoring.services.readings import describe_figures, reading_figures
 from scoring.windows import windows_for
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 SHEET = "Số liệu"
 HELP_SHEET = "Hướng dẫn"
@@ -82,7 +82,7 @@ HEADER_FILL = PatternFill("solid", fgColor="A61B1B")
 
 
 def scoped_participants(
-    *, user: AbstractBaseUser, period: Period, unit: Unit | None = None, pks: Iterable[int] | None = None
+    *, user: User, period: Period, unit: Unit | None = None, pks: Iterable[int] | None = None
 ) -> list[Participant]:
     """Participants of the period's plan in the user's scope, optionally within one unit's subtree or among ids."""
     participants = Participant.objects.visible_to(user).filter(plan=period.plan)
@@ -147,7 +147,7 @@ def _instructions(workbook: Workbook, period: Period) -> None:
     sheet.protection.sheet = True
 
 
-def build_template(*, user: AbstractBaseUser, period: Period, unit: Unit | None = None) -> bytes:
+def build_template(*, user: User, period: Period, unit: Unit | None = None) -> bytes:
     """The pre-filled .xlsx of the period's readings for the user's participants (optionally one unit's)."""
     plan = period.plan
     participants = scoped_participants(user=user, period=period, unit=unit)
@@ -385,7 +385,7 @@ def _window_start(value: Any) -> dt.date | None:
     return None
 
 
-def parse_readings(*, user: AbstractBaseUser, period: Period, source: IO[bytes]) -> ImportResult:
+def parse_readings(*, user: User, period: Period, source: IO[bytes]) -> ImportResult:
     """Read an uploaded template (read-only mode) and judge every row against the database and the access rule."""
     result = ImportResult()
     try:
@@ -445,7 +445,7 @@ def parse_readings(*, user: AbstractBaseUser, period: Period, source: IO[bytes])
 
 
 def _parse_rows(
-    raw_rows: list[tuple[int, tuple]], *, name: str, user: AbstractBaseUser, period: Period, result: ImportResult
+    raw_rows: list[tuple[int, tuple]], *, name: str, user: User, period: Period, result: ImportResult
 ) -> None:
     """Judge the sheet's (row number, values) against the plan, the stored readings and the access rule."""
     criteria = plan_criteria(period.plan)

@@ -25,7 +25,7 @@ from scoring.models import Reading, Standing
 from scoring.xlsx_stream import CellStyle, StreamingSheet, StreamingWorkbook
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from campaigns.models import Period
 
@@ -479,12 +479,12 @@ def _stream_title_rows(sheet: StreamingSheet, period: Period, title: str, export
     )
 
 
-def standings_workbook(*, period: Period, user: AbstractBaseUser) -> tempfile.SpooledTemporaryFile:
+def standings_workbook(*, period: Period, user: User) -> tempfile.SpooledTemporaryFile:
     """Standings export for what the user may see (streamed from the database)."""
     return write_standings(period=period, standings=selectors.standings_for(period=period, user=user).iterator(2000))
 
 
-def readings_workbook(*, period: Period, user: AbstractBaseUser) -> tempfile.SpooledTemporaryFile:
+def readings_workbook(*, period: Period, user: User) -> tempfile.SpooledTemporaryFile:
     """Readings export for what the user may see, streamed from the database. One read-only transaction: the
     queries see one snapshot, and PostgreSQL's server-side cursor streams (outside a transaction it would be a
     holdable cursor, materialised in full before the first row)."""

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from campaigns.models import Participant, Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 class Indicator(models.Model):
@@ -130,7 +130,7 @@ class Criterion(models.Model):
 
 
 class ReadingQuerySet(models.QuerySet):
-    def visible_to(self, user: AbstractBaseUser) -> ReadingQuerySet:
+    def visible_to(self, user: User) -> ReadingQuerySet:
         return self.filter(participant__in=Participant.objects.visible_to(user))
 
 
@@ -296,7 +296,7 @@ class FrozenCriteria(models.Model):
 
 
 class StandingQuerySet(models.QuerySet):
-    def visible_to(self, user: AbstractBaseUser) -> StandingQuerySet:
+    def visible_to(self, user: User) -> StandingQuerySet:
         return self.filter(participant__in=Participant.objects.visible_to(user))
 
 

@@ -22,12 +22,12 @@ from scoring.services.scores import criterion_spec
 from scoring.windows import Window, windows_for
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 COLOUR_CLASSES = {rules.MET: "score-met", rules.CLOSE: "score-close", rules.FAR: "score-far", "": ""}
 
 
-def periods_for(*, user: AbstractBaseUser) -> QuerySet[Period]:
+def periods_for(*, user: User) -> QuerySet[Period]:
     """Periods of the plans the user may see, newest plan first."""
     return (
         Period.objects.filter(plan__in=Plan.objects.visible_to(user))
@@ -36,13 +36,13 @@ def periods_for(*, user: AbstractBaseUser) -> QuerySet[Period]:
     )
 
 
-def participants_for(*, user: AbstractBaseUser, period: Period) -> QuerySet[Participant]:
+def participants_for(*, user: User, period: Period) -> QuerySet[Participant]:
     """Participants of the period's plan that the user may see."""
     return Participant.objects.visible_to(user).filter(plan_id=period.plan_id)
 
 
 def standings_for(
-    *, period: Period, group: Group | None = None, user: AbstractBaseUser | None = None, query: str = ""
+    *, period: Period, group: Group | None = None, user: User | None = None, query: str = ""
 ) -> QuerySet[Standing]:
     """Standings of a period in display order (group, then rank with the Vietnamese name order among equals),
     with participant and group loaded: a constant number of queries whatever the count."""
@@ -270,7 +270,7 @@ def participant_chart_data(*, breakdown: Breakdown) -> list[dict]:
     return charts
 
 
-def plan_chart_data(*, period: Period, user: AbstractBaseUser, group: Group | None = None) -> list[dict]:
+def plan_chart_data(*, period: Period, user: User, group: Group | None = None) -> list[dict]:
     """One line chart per criterion for the whole plan (participants the user may see): per window, the rate pooled
     over participants, the average count, or the share answering yes; against the target. One aggregate query."""
     criteria = list(Criterion.objects.filter(plan_id=period.plan_id).select_related("indicator").order_by("order"))
@@ -316,7 +316,7 @@ def plan_chart_data(*, period: Period, user: AbstractBaseUser, group: Group | No
     return charts
 
 
-def period_comparison(*, plan: Plan, user: AbstractBaseUser, participant: Participant | None = None) -> dict:
+def period_comparison(*, plan: Plan, user: User, participant: Participant | None = None) -> dict:
     """A bar chart comparing the plan's periods: per criterion, the share of its maximum earned on average (%), over
     the participants the user may see (or one participant). One aggregate query."""
     criteria = list(Criterion.objects.filter(plan=plan).order_by("order"))
@@ -349,7 +349,7 @@ def period_comparison(*, plan: Plan, user: AbstractBaseUser, participant: Partic
     }
 
 
-def period_summaries(*, plan: Plan, user: AbstractBaseUser) -> list[dict]:
+def period_summaries(*, plan: Plan, user: User) -> list[dict]:
     """Per period: how many standings the user sees, their average ratio and how many are complete."""
     standings = Standing.objects.filter(period__plan=plan).visible_to(user)
     rows = {
@@ -442,7 +442,7 @@ READING_EXPORT_COLUMNS = (
 READING_EXPORT_CHUNK = 5000
 
 
-def readings_for_export(*, period: Period, user: AbstractBaseUser) -> ReadingExport:
+def readings_for_export(*, period: Period, user: User) -> ReadingExport:
     """The period's readings the user may see, for the Excel export: a handful of queries whatever the number of
     participants, the readings streamed as plain tuples (never model instances) in the participants' display order:
     group, then the Vietnamese name order of rules.vi_sort_key (the standings' order, the same on every database)."""

@@ -29,7 +29,7 @@ from campaigns.permissions import ensure_role
 from scoring.models import Standing
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class CloseResult:
     notices: int
 
 
-def close_period(*, period: Period, by: AbstractBaseUser | None = None, job_id: int | None = None) -> CloseResult:
+def close_period(*, period: Period, by: User | None = None, job_id: int | None = None) -> CloseResult:
     """Close a period end to end; a no-op on a period already closed. `by` is None when beat closes it."""
     from awards.services.nominations import propose_for_period
     from scoring.services.scores import freeze_standings
@@ -112,7 +112,7 @@ def _notify_period_closed(period: Period) -> list[Notice]:
 
 
 @transaction.atomic
-def reopen_period(*, period: Period, by: AbstractBaseUser, reason: str) -> Period:
+def reopen_period(*, period: Period, by: User, reason: str) -> Period:
     """Lãnh đạo reopens a closed period with a reason: standings unfreeze, readings unlock; the history keeps it."""
     from scoring.services.scores import unfreeze_standings
 

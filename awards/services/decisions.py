@@ -28,7 +28,7 @@ from campaigns.models import Membership, Participant, Period, Role, Unit
 from campaigns.permissions import ensure_role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 DRAFT_ROLES = (Role.LANH_DAO, Role.QUAN_TRI)
 EDITABLE_FIELDS = (
@@ -326,7 +326,7 @@ def _save(decision: Decision, reason: str, **kwargs: Any) -> None:
 
 @transaction.atomic
 def create_draft_decision(
-    *, period: Period, award_kind: AwardKind, by: AbstractBaseUser, signed_on: dt.date | None = None
+    *, period: Period, award_kind: AwardKind, by: User, signed_on: dt.date | None = None
 ) -> Decision:
     """Draft the decision for a period's accepted nominations of one award that have no decision yet.
 
@@ -375,7 +375,7 @@ def _check_number_free(decision: Decision, number: int | None, year: int) -> Non
 
 
 @transaction.atomic
-def update_draft(*, decision: Decision, by: AbstractBaseUser, **changes: Any) -> Decision:
+def update_draft(*, decision: Decision, by: User, **changes: Any) -> Decision:
     """Edit a draft's number, date and texts; refused once signed.
 
     When the date moves, the parts that depend on it (the texts in force and the amounts) are recomposed,
@@ -409,7 +409,7 @@ def update_draft(*, decision: Decision, by: AbstractBaseUser, **changes: Any) ->
 
 
 @transaction.atomic
-def regenerate_draft(*, decision: Decision, by: AbstractBaseUser) -> Decision:
+def regenerate_draft(*, decision: Decision, by: User) -> Decision:
     """Recompose every generated part of a draft from its nominations and date (after a change of rule or text)."""
     decision = (
         Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(pk=decision.pk)
@@ -424,7 +424,7 @@ def regenerate_draft(*, decision: Decision, by: AbstractBaseUser) -> Decision:
 
 
 @transaction.atomic
-def discard_draft(*, decision: Decision, by: AbstractBaseUser) -> None:
+def discard_draft(*, decision: Decision, by: User) -> None:
     """Delete a draft and release its nominations; a signed decision is annulled instead, never deleted."""
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     ensure_role(by, decision.issuer, *DRAFT_ROLES)
@@ -446,7 +446,7 @@ def next_decision_number(*, issuer: Unit, year: int) -> int:
     return (last or 0) + 1
 
 
-def signing_membership(user: AbstractBaseUser, issuer: Unit) -> Membership:
+def signing_membership(user: User, issuer: Unit) -> Membership:
     """The user's chairman (or deputy) membership on the issuer itself; PermissionDenied for anyone else."""
     membership = (
         Membership.objects.filter(user=user, unit=issuer, role=Role.LANH_DAO).order_by("is_deputy").first()
@@ -465,13 +465,13 @@ def decision_issuer_name(issuer: Unit) -> str:
     return _("UBND %(issuer)s") % {"issuer": issuer_phrase(issuer)} if issuer.is_administrative else issuer.name
 
 
-def _person_name(user: AbstractBaseUser) -> str:
+def _person_name(user: User) -> str:
     person = getattr(user, "person", None)
     return (person.full_name if person else "") or user.get_full_name() or user.get_username()
 
 
 @transaction.atomic
-def sign_decision(*, decision: Decision, by: AbstractBaseUser, password: str) -> Decision:
+def sign_decision(*, decision: Decision, by: User, password: str) -> Decision:
     """The chairman, or a deputy signing for him, signs a draft after re-entering the password.
 
     Takes the next number of the year unless one was written in; records the base salary in force on the
@@ -527,7 +527,7 @@ def sign_decision(*, decision: Decision, by: AbstractBaseUser, password: str) ->
 
 
 @transaction.atomic
-def annul_decision(*, decision: Decision, by: AbstractBaseUser, reason: str) -> Decision:
+def annul_decision(*, decision: Decision, by: User, reason: str) -> Decision:
     """Annul a signed decision with a reason: both records stay, the nominations are free for a new decision."""
     decision = Decision.objects.select_for_update().select_related("issuer").get(pk=decision.pk)
     signing_membership(by, decision.issuer)

@@ -55,7 +55,7 @@ from scoring.models import Standing
 if TYPE_CHECKING:
     import datetime as dt
 
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
     from django.core.files.uploadedfile import UploadedFile
 
 Status = Nomination.Status
@@ -139,7 +139,7 @@ def _lock(nomination: Nomination, expected_version: int | None) -> Nomination:
 
 
 def _move(
-    nomination: Nomination, to: str, *, by: AbstractBaseUser | None, reason: str = "", fields: tuple[str, ...] = ()
+    nomination: Nomination, to: str, *, by: User | None, reason: str = "", fields: tuple[str, ...] = ()
 ) -> Nomination:
     """Change status, bump the version, save and write the transition row (caller holds the row lock)."""
     old = nomination.status
@@ -156,7 +156,7 @@ def _touch(nomination: Nomination, fields: tuple[str, ...] = ()) -> None:
     nomination.save(update_fields=["version", *fields])
 
 
-def _ensure_office(user: AbstractBaseUser, nomination: Nomination) -> None:
+def _ensure_office(user: User, nomination: Nomination) -> None:
     ensure_role(
         user,
         participant_unit(nomination.participant),
@@ -165,7 +165,7 @@ def _ensure_office(user: AbstractBaseUser, nomination: Nomination) -> None:
     )
 
 
-def _ensure_chairman(user: AbstractBaseUser, period: Period) -> None:
+def _ensure_chairman(user: User, period: Period) -> None:
     ensure_role(
         user,
         period.plan.issuer,
@@ -291,7 +291,7 @@ def engine_rules(rules: list[QuotaRule]) -> list[quota.Rule]:
 
 
 @transaction.atomic
-def propose_for_period(*, period: Period, by: AbstractBaseUser | None = None) -> list[Nomination]:
+def propose_for_period(*, period: Period, by: User | None = None) -> list[Nomination]:
     """Run the quota engine on a period's frozen standings; write ProposalNotes and Nominations. Idempotent.
 
     Locks the period row first, so two runs at once are serialised; nominations are unique per
@@ -450,7 +450,7 @@ def record_condition_check(
     condition: Condition,
     confirmed: bool,
     note: str = "",
-    by: AbstractBaseUser,
+    by: User,
     expected_version: int | None = None,
 ) -> ConditionCheck:
     """Office staff record that the nominee meets (or does not meet) one condition; only while "proposed".
@@ -479,7 +479,7 @@ def attach_dossier_file(
     nomination: Nomination,
     requirement: DossierRequirement | None,
     upload: UploadedFile,
-    by: AbstractBaseUser,
+    by: User,
     expected_version: int | None = None,
 ) -> DossierFile:
     """Validate an upload by its content (≤ 10 MB; PDF, DOCX, XLSX, JPEG, PNG), store it under MEDIA_ROOT with a
@@ -507,7 +507,7 @@ def attach_dossier_file(
 
 
 @transaction.atomic
-def remove_dossier_file(*, dossier_file: DossierFile, by: AbstractBaseUser) -> Nomination:
+def remove_dossier_file(*, dossier_file: DossierFile, by: User) -> Nomination:
     """Remove a wrongly attached file while the dossier is not submitted; the file leaves the storage after commit."""
     nomination = _lock(dossier_file.nomination, None)
     _ensure_office(by, nomination)
@@ -529,7 +529,7 @@ def remove_dossier_file(*, dossier_file: DossierFile, by: AbstractBaseUser) -> N
 
 
 @transaction.atomic
-def mark_prepared(*, nomination: Nomination, by: AbstractBaseUser, expected_version: int | None = None) -> Nomination:
+def mark_prepared(*, nomination: Nomination, by: User, expected_version: int | None = None) -> Nomination:
     """proposed → prepared: every applicable condition confirmed and every required document attached."""
     from awards.selectors import dossier_checklist
 
@@ -553,9 +553,7 @@ def mark_prepared(*, nomination: Nomination, by: AbstractBaseUser, expected_vers
 
 
 @transaction.atomic
-def submit_nomination(
-    *, nomination: Nomination, by: AbstractBaseUser, expected_version: int | None = None
-) -> Nomination:
+def submit_nomination(*, nomination: Nomination, by: User, expected_version: int | None = None) -> Nomination:
     """prepared → submitted: the office sends the dossier to the deciding level."""
     nomination = _lock(nomination, expected_version)
     ensure_role(by, participant_unit(nomination.participant), Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
@@ -566,7 +564,7 @@ def submit_nomination(
 
 @transaction.atomic
 def appraise_nomination(
-    *, nomination: Nomination, agree: bool, comment: str, by: AbstractBaseUser, expected_version: int | None = None
+    *, nomination: Nomination, agree: bool, comment: str, by: User, expected_version: int | None = None
 ) -> Nomination:
     """submitted → appraised by the Home Affairs office over the plan's issuer: agree or disagree, with comments."""
     nomination = _lock(nomination, expected_version)
@@ -628,7 +626,7 @@ def _active_under_rule(nomination: Nomination, statuses: tuple[str, ...]) -> Q:
 
 @transaction.atomic
 def accept_nomination(
-    *, nomination: Nomination, by: AbstractBaseUser, reason: str = "", expected_version: int | None = None
+    *, nomination: Nomination, by: User, reason: str = "", expected_version: int | None = None
 ) -> Nomination:
     """→ accepted by lãnh đạo: appraised first where required, council votes at the threshold, within the quota."""
     nomination = _lock(nomination, expected_version)
@@ -759,7 +757,7 @@ def _check_accept_per_collective(nomination: Nomination, rule: QuotaRule) -> Non
 
 @transaction.atomic
 def reject_nomination(
-    *, nomination: Nomination, reason: str, by: AbstractBaseUser, expected_version: int | None = None
+    *, nomination: Nomination, reason: str, by: User, expected_version: int | None = None
 ) -> Nomination:
     """→ rejected by lãnh đạo, from any open step; a reason is required."""
     reason = (reason or "").strip()
@@ -780,7 +778,7 @@ def reject_nomination(
 
 @transaction.atomic
 def add_nomination_by_hand(
-    *, period: Period, participant: Participant, quota_rule: QuotaRule, reason: str, by: AbstractBaseUser
+    *, period: Period, participant: Participant, quota_rule: QuotaRule, reason: str, by: User
 ) -> Nomination:
     """The chairman adds a nominee the engine did not propose, with a reason; never past the rule's quota."""
     period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
@@ -887,7 +885,7 @@ def record_council_meeting(
     members_present: int,
     secret_ballot: bool,
     votes: dict[int, int],
-    by: AbstractBaseUser,
+    by: User,
     minutes: str = "",
 ) -> CouncilMeeting:
     """Record a Hội đồng TĐKT meeting and its votes per nominee; the threshold is the plan's (% of all members)."""
@@ -960,7 +958,7 @@ def record_council_meeting(
     return meeting
 
 
-def ensure_not_noi_vu_only(user: AbstractBaseUser, unit: Unit) -> None:
+def ensure_not_noi_vu_only(user: User, unit: Unit) -> None:
     """Refuse (403) a user whose only role here is read-only (nội vụ)."""
     if not has_role(user, unit, Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI):
         raise PermissionDenied(_("Bạn chỉ có quyền xem."))

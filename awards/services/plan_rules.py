@@ -27,12 +27,12 @@ from scoring.models import Indicator
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 EDITABLE_STATUSES = (Plan.Status.DRAFT, Plan.Status.ACTIVE)
 
 
-def ensure_can_edit_rules(*, user: AbstractBaseUser, plan: Plan) -> None:
+def ensure_can_edit_rules(*, user: User, plan: Plan) -> None:
     """PermissionDenied (403) unless the user is lãnh đạo or quản trị of the plan's issuing unit or above it."""
     ensure_role(
         user,
@@ -69,7 +69,7 @@ def _refuse_in_use(formset: Any, in_use: dict[int, str], message: str) -> None:
         raise ValidationError([message % {"name": name} for name in refused])
 
 
-def _save_rows(formset: Any, plan: Plan, by: AbstractBaseUser) -> None:
+def _save_rows(formset: Any, plan: Plan, by: User) -> None:
     """Write one validated inline formset: deletions first (a code may move to a new row), then changes."""
     formset.instance = plan
     instances = formset.save(commit=False)
@@ -82,14 +82,14 @@ def _save_rows(formset: Any, plan: Plan, by: AbstractBaseUser) -> None:
         obj.save()
 
 
-def _record(plan: Plan, by: AbstractBaseUser, reason: str) -> None:
+def _record(plan: Plan, by: User, reason: str) -> None:
     """A row in the plan's history: who changed which part of its rules."""
     plan._history_user = by
     plan._change_reason = reason
     plan.save(update_fields=["updated_at"])
 
 
-def _locked(plan: Plan, by: AbstractBaseUser) -> Plan:
+def _locked(plan: Plan, by: User) -> Plan:
     plan = Plan.objects.select_for_update().select_related("issuer").get(pk=plan.pk)
     ensure_can_edit_rules(user=by, plan=plan)
     ensure_editable(plan)
@@ -97,7 +97,7 @@ def _locked(plan: Plan, by: AbstractBaseUser) -> Plan:
 
 
 @transaction.atomic
-def save_criteria(*, plan: Plan, formset: Any, by: AbstractBaseUser) -> Plan:
+def save_criteria(*, plan: Plan, formset: Any, by: User) -> Plan:
     """Save the plan's criteria from a validated formset. A plan in force must keep its criteria's maximum points
     equal to its total; a criterion with readings or scores is not deleted. Scores are recomputed after commit."""
     plan = _locked(plan, by)
@@ -120,7 +120,7 @@ def save_criteria(*, plan: Plan, formset: Any, by: AbstractBaseUser) -> Plan:
 
 
 @transaction.atomic
-def save_award_rules(*, plan: Plan, quotas: Any, conditions: Any, documents: Any, by: AbstractBaseUser) -> Plan:
+def save_award_rules(*, plan: Plan, quotas: Any, conditions: Any, documents: Any, by: User) -> Plan:
     """Save the plan's quota rules, eligibility conditions and dossier documents from validated formsets, all or
     nothing; rows already used by nominations, condition checks or uploaded files are not deleted."""
     plan = _locked(plan, by)
@@ -153,7 +153,7 @@ def save_award_rules(*, plan: Plan, quotas: Any, conditions: Any, documents: Any
 def create_award_kind(
     *,
     plan: Plan,
-    by: AbstractBaseUser,
+    by: User,
     name: str,
     level: str,
     recipients: str,

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.text import slugify
@@ -26,12 +26,13 @@ from awards.models import AwardKind, Decision, Nomination
 from awards.services import decisions as services
 from campaigns.models import Membership, Period, Plan, Role
 from campaigns.permissions import ensure_role, has_role
+from campaigns.typing import AuthenticatedRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _decision(request: HttpRequest, pk: int) -> Decision:
+def _decision(request: AuthenticatedRequest, pk: int) -> Decision:
     queryset = Decision.objects.visible_to(request.user).select_related("issuer", "period__plan", "award_kind")
     return get_object_or_404(queryset, pk=pk)
 
@@ -45,11 +46,13 @@ def _is_signer(user, decision: Decision) -> bool:
     return Membership.objects.filter(user=user, unit=decision.issuer, role=Role.LANH_DAO).exists()
 
 
-def _ensure_signer(request: HttpRequest, decision: Decision) -> None:
+def _ensure_signer(request: AuthenticatedRequest, decision: Decision) -> None:
     services.signing_membership(request.user, decision.issuer)  # PermissionDenied → 403
 
 
 class DecisionListView(LoginRequiredMixin, ListView):
+    request: AuthenticatedRequest
+
     template_name = "awards/decision_list.html"
     paginate_by = 25
     context_object_name = "decisions"
@@ -73,7 +76,7 @@ class DecisionListView(LoginRequiredMixin, ListView):
 
 
 @login_required
-def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     from awards.pdf import decision_context
 
     decision = _decision(request, pk)
@@ -94,7 +97,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def decision_create(request: HttpRequest, period_pk: int) -> HttpResponse:
+def decision_create(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """Confirm and create a draft from a period's accepted nominations that have no decision yet."""
     period = get_object_or_404(
         Period.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related("plan__issuer"),
@@ -127,7 +130,7 @@ def decision_create(request: HttpRequest, period_pk: int) -> HttpResponse:
 
 
 @login_required
-def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
     ensure_role(request.user, decision.issuer, *services.DRAFT_ROLES)
     if decision.status != Decision.Status.DRAFT:
@@ -149,7 +152,7 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decision_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_regenerate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
     try:
         services.regenerate_draft(decision=decision, by=request.user)
@@ -161,7 +164,7 @@ def decision_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def decision_discard(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
     ensure_role(request.user, decision.issuer, *services.DRAFT_ROLES)
     form = ConfirmForm(request.POST or None)
@@ -179,7 +182,7 @@ def decision_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def decision_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The chairman or a deputy re-enters the password and signs; a wrong password changes nothing."""
     decision = _decision(request, pk)
     _ensure_signer(request, decision)
@@ -210,7 +213,7 @@ def _sign_context(decision: Decision, form: SignForm) -> dict:
 
 
 @login_required
-def decision_annul(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_annul(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
     _ensure_signer(request, decision)
     form = AnnulForm(request.POST or None)
@@ -234,7 +237,7 @@ def decision_annul(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The stored PDF of a signed decision (made now if the worker has not yet); a draft's preview marked DỰ THẢO."""
     from awards.pdf import render_decision_pdf
 
@@ -254,7 +257,7 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def decision_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_certificates(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     from awards.pdf import render_certificates_pdf
 
     decision = _decision(request, pk)
@@ -264,7 +267,7 @@ def decision_certificates(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def decision_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     from awards.docx import render_decision_docx
 
     decision = _decision(request, pk)
@@ -274,7 +277,7 @@ def decision_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def decision_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_xlsx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     from awards.decision_exports import decision_list_xlsx
 
     decision = _decision(request, pk)

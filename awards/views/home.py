@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils import timezone
 from awards.models import Decision, Nomination
 from campaigns import selectors as campaign_selectors
 from campaigns.models import Membership, Notice, Period, Plan, Role, Unit
+from campaigns.typing import AuthenticatedRequest
 from scoring.services.reminders import missing_readings
 from scoring.windows import window_containing
 
@@ -86,7 +87,7 @@ def _office_todos(user) -> list[Todo]:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     memberships = Membership.objects.filter(user=user).select_related("unit").order_by("unit__path")
     roles = {m.role for m in memberships} | ({choice.value for choice in Role} if user.is_superuser else set())

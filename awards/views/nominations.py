@@ -13,7 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -36,17 +36,18 @@ from awards.models import Decision, DossierFile, Nomination
 from awards.services import nominations as services
 from campaigns.models import Participant, Period, Plan, Role
 from campaigns.permissions import ensure_role, has_role
+from campaigns.typing import AuthenticatedRequest
 
 Status = Nomination.Status
 
 
-def _period(request: HttpRequest, pk: int) -> Period:
+def _period(request: AuthenticatedRequest, pk: int) -> Period:
     return get_object_or_404(
         Period.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related("plan__issuer"), pk=pk
     )
 
 
-def _nomination(request: HttpRequest, pk: int) -> Nomination:
+def _nomination(request: AuthenticatedRequest, pk: int) -> Nomination:
     return get_object_or_404(selectors.nomination_detail(user=request.user), pk=pk)
 
 
@@ -84,6 +85,8 @@ def _error_text(error: ValidationError) -> str:
 class NominationIndexView(LoginRequiredMixin, ListView):
     """Every nomination the user may see, filterable by plan, period and status."""
 
+    request: AuthenticatedRequest
+
     template_name = "awards/nomination_index.html"
     paginate_by = 50
     context_object_name = "nominations"
@@ -111,6 +114,8 @@ class NominationIndexView(LoginRequiredMixin, ListView):
 
 class NominationListView(LoginRequiredMixin, ListView):
     """A period's proposals: the nominations, then the engine's reason for every participant."""
+
+    request: AuthenticatedRequest
 
     template_name = "awards/nomination_list.html"
     paginate_by = 50
@@ -158,7 +163,7 @@ def _int(value) -> int | None:
 
 @login_required
 @require_POST
-def period_propose(request: HttpRequest, period_pk: int) -> HttpResponse:
+def period_propose(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """Run the quota engine again (after condition checks); idempotent."""
     period = _period(request, period_pk)
     ensure_role(request.user, period.plan.issuer, Role.LANH_DAO, Role.NHAP_LIEU, Role.QUAN_TRI)
@@ -171,7 +176,7 @@ def period_propose(request: HttpRequest, period_pk: int) -> HttpResponse:
 
 
 @login_required
-def period_export(request: HttpRequest, period_pk: int) -> HttpResponse:
+def period_export(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """Excel list of the period's nominations (everyone who can see the period, nội vụ included)."""
     period = _period(request, period_pk)
     nominations = selectors.nominations_for(user=request.user, period=period)
@@ -184,12 +189,14 @@ def period_export(request: HttpRequest, period_pk: int) -> HttpResponse:
 
 
 @login_required
-def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
     return _render_detail(request, nomination)
 
 
-def _render_detail(request: HttpRequest, nomination: Nomination, *, status: int = 200, **forms) -> HttpResponse:
+def _render_detail(
+    request: AuthenticatedRequest, nomination: Nomination, *, status: int = 200, **forms
+) -> HttpResponse:
     user = request.user
     period = nomination.period
     conditions = services.applicable_conditions(nomination)
@@ -235,7 +242,7 @@ def _render_detail(request: HttpRequest, nomination: Nomination, *, status: int 
 
 @login_required
 @require_POST
-def nomination_check(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
     _ensure_office(request.user, nomination)
     form = ConditionCheckForm(request.POST, conditions=services.applicable_conditions(nomination))
@@ -267,7 +274,7 @@ def nomination_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def nomination_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
     _ensure_office(request.user, nomination)
     form = DossierUploadForm(request.POST, request.FILES, requirements=services.applicable_requirements(nomination))
@@ -288,7 +295,7 @@ def nomination_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, nomination, status=400, upload_form=form)
 
 
-def _scoped_file(request: HttpRequest, pk: int) -> DossierFile:
+def _scoped_file(request: AuthenticatedRequest, pk: int) -> DossierFile:
     return get_object_or_404(
         DossierFile.objects.filter(nomination__in=Nomination.objects.visible_to(request.user)).select_related(
             "nomination"
@@ -298,7 +305,7 @@ def _scoped_file(request: HttpRequest, pk: int) -> DossierFile:
 
 
 @login_required
-def dossier_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_file_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Serve a dossier document only to users who may see its nomination (never from a public URL)."""
     dossier_file = _scoped_file(request, pk)
     response = FileResponse(
@@ -314,7 +321,7 @@ def dossier_file_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def dossier_file_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_file_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     dossier_file = _scoped_file(request, pk)
     nomination = dossier_file.nomination
     _ensure_office(request.user, _nomination(request, nomination.pk))
@@ -327,7 +334,7 @@ def dossier_file_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(nomination)
 
 
-def _step(request: HttpRequest, pk: int, service, success: str, ensure) -> HttpResponse:
+def _step(request: AuthenticatedRequest, pk: int, service, success: str, ensure) -> HttpResponse:
     nomination = _nomination(request, pk)
     ensure(request.user, nomination)
     form = StepForm(request.POST)
@@ -345,13 +352,13 @@ def _step(request: HttpRequest, pk: int, service, success: str, ensure) -> HttpR
 
 @login_required
 @require_POST
-def nomination_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_prepare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _step(request, pk, services.mark_prepared, _("Đã hoàn tất hồ sơ."), _ensure_office)
 
 
 @login_required
 @require_POST
-def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def ensure(user, nomination):
         ensure_role(
             user, services.participant_unit(nomination.participant), Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI
@@ -360,7 +367,7 @@ def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, services.submit_nomination, _("Đã trình hồ sơ đề nghị."), ensure)
 
 
-def _decision_page(request: HttpRequest, pk: int, form_class, template: str, action) -> HttpResponse:
+def _decision_page(request: AuthenticatedRequest, pk: int, form_class, template: str, action) -> HttpResponse:
     """GET: a confirmation page with its form; POST: the decision through the service."""
     nomination = _nomination(request, pk)
     action.ensure(request.user, nomination)
@@ -439,22 +446,22 @@ class _Appraise:
 
 
 @login_required
-def nomination_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _decision_page(request, pk, AcceptForm, "awards/nomination_accept.html", _Accept)
 
 
 @login_required
-def nomination_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _decision_page(request, pk, RejectForm, "awards/nomination_reject.html", _Reject)
 
 
 @login_required
-def nomination_appraise(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_appraise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _decision_page(request, pk, AppraisalForm, "awards/nomination_appraise.html", _Appraise)
 
 
 @login_required
-def nomination_add(request: HttpRequest, period_pk: int) -> HttpResponse:
+def nomination_add(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """The chairman adds a nominee by hand (within the quota, with a reason)."""
     period = _period(request, period_pk)
     _ensure_chairman(request.user, period)
@@ -495,7 +502,7 @@ def nomination_add(request: HttpRequest, period_pk: int) -> HttpResponse:
 
 
 @login_required
-def council_meeting(request: HttpRequest, period_pk: int) -> HttpResponse:
+def council_meeting(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """The period's council meetings, and (for lãnh đạo / văn phòng) the form to record one with its votes."""
     period = _period(request, period_pk)
     user = request.user
@@ -564,7 +571,7 @@ def _ensure_home_affairs(user) -> None:
         raise PermissionDenied(_("Trang này dành cho cơ quan Nội vụ."))
 
 
-def _home_affairs_filters(request: HttpRequest) -> dict:
+def _home_affairs_filters(request: AuthenticatedRequest) -> dict:
     params = request.GET
     return {
         "plan": _int(params.get("ke_hoach")),
@@ -575,7 +582,7 @@ def _home_affairs_filters(request: HttpRequest) -> dict:
 
 
 @login_required
-def home_affairs(request: HttpRequest) -> HttpResponse:
+def home_affairs(request: AuthenticatedRequest) -> HttpResponse:
     """Every submission of the communes and departments under the user's Home Affairs office, read-only."""
     user = request.user
     _ensure_home_affairs(user)
@@ -626,7 +633,7 @@ def _top_depth(user) -> int:
 
 
 @login_required
-def home_affairs_export(request: HttpRequest) -> HttpResponse:
+def home_affairs_export(request: AuthenticatedRequest) -> HttpResponse:
     """The award lists under the Home Affairs office, filtered as on screen, as Excel."""
     _ensure_home_affairs(request.user)
     filters = _home_affairs_filters(request)

@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,9 +22,10 @@ from awards.services.closing import missing_before_close, reopen_period
 from campaigns.jobs import retry_job, start_job
 from campaigns.models import Job, Notice, Period, Plan, Role
 from campaigns.permissions import ensure_role, has_role
+from campaigns.typing import AuthenticatedRequest
 
 
-def _period_in_scope(request: HttpRequest, pk: int) -> Period:
+def _period_in_scope(request: AuthenticatedRequest, pk: int) -> Period:
     return get_object_or_404(
         Period.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related("plan__issuer"), pk=pk
     )
@@ -40,7 +41,7 @@ class ReopenForm(forms.Form):
 
 
 @login_required
-def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+def period_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET: the confirmation, with what is still missing; POST: start the close as a tracked background job."""
     period = _period_in_scope(request, pk)
     issuer = period.plan.issuer
@@ -76,7 +77,7 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def period_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     period = _period_in_scope(request, pk)
     ensure_role(
         request.user,
@@ -98,6 +99,8 @@ def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class JobListView(LoginRequiredMixin, ListView):
+    request: AuthenticatedRequest
+
     template_name = "awards/job_list.html"
     paginate_by = 30
     context_object_name = "jobs"
@@ -116,7 +119,7 @@ def _may_see_errors(user, job: Job) -> bool:
 
 
 @login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.visible_to(request.user).select_related("started_by", "unit"), pk=pk)
     template = "awards/_job_progress.html" if request.htmx else "awards/job_detail.html"
     return render(request, template, {"job": job, "show_error": _may_see_errors(request.user, job)})
@@ -124,7 +127,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def job_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
     if not _may_see_errors(request.user, job):
         raise PermissionDenied(_("Chỉ quản trị được chạy lại tác vụ."))
@@ -138,14 +141,14 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: AuthenticatedRequest) -> HttpResponse:
     notices = Notice.objects.filter(user=request.user)[:100]
     return render(request, "awards/notice_list.html", {"notices": notices})
 
 
 @login_required
 @require_POST
-def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice.objects.filter(user=request.user), pk=pk)
     if notice.read_at is None:
         notice.read_at = timezone.now()

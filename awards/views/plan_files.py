@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from awards.plan_io import PlanFileError, copy_plan_to_year, export_plan, import
 from campaigns.forms import CopyPlanForm
 from campaigns.models import Membership, Plan, Role
 from campaigns.services import ensure_can_edit_plan
+from campaigns.typing import AuthenticatedRequest
 
 MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024
 
@@ -45,7 +46,7 @@ class PlanUploadForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_upload(request: HttpRequest) -> HttpResponse:
+def plan_upload(request: AuthenticatedRequest) -> HttpResponse:
     """Import a plan file; a refused file lists every error with its line and changes nothing."""
     user = request.user
     if (
@@ -80,7 +81,7 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan_download(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The plan file of a plan the user can see."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
     response = HttpResponse(export_plan(plan=plan), content_type="application/yaml; charset=utf-8")
@@ -90,7 +91,7 @@ def plan_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_copy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Draft the same plan for another year: dates shifted, number cleared, tasks not started."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
     ensure_can_edit_plan(user=request.user, unit=plan.issuer)

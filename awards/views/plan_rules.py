@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -32,18 +32,19 @@ from awards.plan_rule_forms import (
 )
 from awards.services import plan_rules as services
 from campaigns.models import Plan
+from campaigns.typing import AuthenticatedRequest
 
 WIDE_FIELDS = ("name", "text", "note", "bands_text")
 
 
-def _plan_for_rules(request: HttpRequest, pk: int) -> Plan:
+def _plan_for_rules(request: AuthenticatedRequest, pk: int) -> Plan:
     """The plan from the user's scope (404 outside it), once the user is known to be allowed to edit (403)."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
     services.ensure_can_edit_rules(user=request.user, plan=plan)
     return plan
 
 
-def _closed(request: HttpRequest, plan: Plan) -> HttpResponse | None:
+def _closed(request: AuthenticatedRequest, plan: Plan) -> HttpResponse | None:
     try:
         services.ensure_editable(plan)
     except ValidationError as error:
@@ -83,7 +84,7 @@ def _award_formsets(plan: Plan, data: Any = None) -> dict[str, Any]:
     return {"quotas": quotas, "conditions": conditions, "documents": documents}
 
 
-def _confirming(request: HttpRequest, formsets: list[Any]) -> list[str]:
+def _confirming(request: AuthenticatedRequest, formsets: list[Any]) -> list[str]:
     """Rows to delete that the user has not confirmed yet (the page then asks before saving anything)."""
     if request.POST.get("confirm_delete"):
         return []
@@ -92,7 +93,7 @@ def _confirming(request: HttpRequest, formsets: list[Any]) -> list[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_rules_criteria(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_rules_criteria(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Type in the plan's criteria; the running total of maximum points is shown against the plan's total."""
     plan = _plan_for_rules(request, pk)
     if (refused := _closed(request, plan)) is not None:
@@ -135,7 +136,7 @@ def plan_rules_criteria(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_rules_awards(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_rules_awards(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Type in the plan's quota rules, eligibility conditions and dossier documents, saved together."""
     plan = _plan_for_rules(request, pk)
     if (refused := _closed(request, plan)) is not None:
@@ -172,7 +173,7 @@ def plan_rules_awards(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_rules_award_kind_create(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_rules_award_kind_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Add a form of commendation the catalogue lacks, then go back to the award-rules editor to choose it."""
     plan = _plan_for_rules(request, pk)
     if (refused := _closed(request, plan)) is not None:

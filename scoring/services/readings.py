@@ -32,7 +32,7 @@ from scoring.plausibility import Figures, reading_warnings
 from scoring.windows import windows_for
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
     from scoring.excel import ImportRow
 
@@ -172,7 +172,7 @@ class SaveOutcome:
 
 def apply_reading(
     *,
-    user: AbstractBaseUser,
+    user: User,
     participant: Participant,
     indicator: Indicator,
     period: Period,
@@ -305,7 +305,7 @@ def _recompute(*, participant: Participant, period: Period) -> None:
 @transaction.atomic
 def save_reading(
     *,
-    user: AbstractBaseUser,
+    user: User,
     participant: Participant,
     indicator: Indicator,
     period: Period,
@@ -350,7 +350,7 @@ def save_reading(
 @transaction.atomic
 def save_window_readings(
     *,
-    user: AbstractBaseUser,
+    user: User,
     participant: Participant,
     period: Period,
     window_start: dt.date,
@@ -403,9 +403,7 @@ def missing_indicators(*, participant: Participant, period: Period, window_start
 
 
 @transaction.atomic
-def submit_window(
-    *, user: AbstractBaseUser, participant: Participant, period: Period, window_start: dt.date
-) -> list[Reading]:
+def submit_window(*, user: User, participant: Participant, period: Period, window_start: dt.date) -> list[Reading]:
     """Nhập liệu sends the window ("Gửi số liệu tháng"): only when every expected reading is present.
 
     The readings become ``submitted`` and read-only until lãnh đạo returns the window.
@@ -434,7 +432,7 @@ def submit_window(
 
 @transaction.atomic
 def return_window(
-    *, user: AbstractBaseUser, participant: Participant, period: Period, window_start: dt.date, reason: str
+    *, user: User, participant: Participant, period: Period, window_start: dt.date, reason: str
 ) -> list[Reading]:
     """Lãnh đạo returns a sent window to draft so nhập liệu can correct it; the reason goes into the history."""
     lock_period_row(period)
@@ -468,7 +466,7 @@ _CURRENT = ("id", "participant_id", "indicator_id", "window_start", *FIGURES, "s
 
 
 @transaction.atomic
-def import_readings(*, user: AbstractBaseUser, period: Period, rows: list[ImportRow]) -> int:
+def import_readings(*, user: User, period: Period, rows: list[ImportRow]) -> int:
     """Apply a checked Excel import in one transaction: every row or none; unchanged rows write nothing.
 
     Each row carries the version it was judged against, so a reading changed meanwhile raises ConflictError and the
@@ -627,7 +625,7 @@ def _insert_readings(created: list[Reading], *, period: Period) -> None:
         reading.pk = ids[(reading.participant_id, reading.indicator_id, reading.window_start)]
 
 
-def _update_figures(rows: list[tuple], *, user: AbstractBaseUser, now: dt.datetime) -> None:
+def _update_figures(rows: list[tuple], *, user: User, now: dt.datetime) -> None:
     """Write new figures into existing readings (rows of id and FIGURES), bump their version, sign them; one UPDATE
     on PostgreSQL (arrays unnested), one executemany elsewhere."""
     table, quote = Reading._meta.db_table, connection.ops.quote_name
@@ -652,9 +650,7 @@ def _update_figures(rows: list[tuple], *, user: AbstractBaseUser, now: dt.dateti
             )
 
 
-def _copy_to_history(
-    ids: list[int], *, history_type: str, reason: str, user: AbstractBaseUser | None, now: dt.datetime
-) -> None:
+def _copy_to_history(ids: list[int], *, history_type: str, reason: str, user: User | None, now: dt.datetime) -> None:
     """One history row per reading, copied from its current row (what django-simple-history would write on save)."""
     history = Reading.history.model
     quote = connection.ops.quote_name
@@ -684,7 +680,7 @@ def _copy_to_history(
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
-def _locked_reading_for_change(*, user: AbstractBaseUser, reading: Reading) -> Reading:
+def _locked_reading_for_change(*, user: User, reading: Reading) -> Reading:
     """The reading re-read under its period's and its own row lock, after the one access rule allowed the change."""
     period = reading.period
     lock_period_row(period)
@@ -727,7 +723,7 @@ def _checked_evidence(file: Any) -> tuple[bytes, str]:
     return content, kind
 
 
-def attach_evidence(*, user: AbstractBaseUser, reading: Reading, file: Any) -> Reading:
+def attach_evidence(*, user: User, reading: Reading, file: Any) -> Reading:
     """Attach (or replace) the evidence file of a reading: same access rule as its figures (Nội vụ never).
 
     The file is checked by content (≤ 10 MB; PDF, JPEG, PNG, DOCX, XLSX), stored under a random name with the real
@@ -772,7 +768,7 @@ def attach_evidence(*, user: AbstractBaseUser, reading: Reading, file: Any) -> R
 
 
 @transaction.atomic
-def remove_evidence(*, user: AbstractBaseUser, reading: Reading) -> Reading:
+def remove_evidence(*, user: User, reading: Reading) -> Reading:
     """Detach the evidence file of a reading (same access rule); the history keeps the removed file's reference."""
     current = _locked_reading_for_change(user=user, reading=reading)
     if not current.evidence:

@@ -17,7 +17,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, register_converter, reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from django.views.generic import ListView
 from campaigns.formatting import format_number, format_percent
 from campaigns.models import Participant, Period, Role, Unit
 from campaigns.permissions import has_role, user_roles
+from campaigns.typing import AuthenticatedRequest
 from campaigns.uploads import DOCUMENT_CONTENT_TYPES
 from scoring import entry_selectors as selectors
 from scoring.access import (
@@ -75,17 +76,17 @@ class IsoDateConverter:
 register_converter(IsoDateConverter, "isodate")
 
 
-def _period(request: HttpRequest, period_pk: int) -> Period:
+def _period(request: AuthenticatedRequest, period_pk: int) -> Period:
     return get_object_or_404(selectors.periods_visible_to(user=request.user), pk=period_pk)
 
 
-def _participant(request: HttpRequest, period: Period, participant_pk: int) -> Participant:
+def _participant(request: AuthenticatedRequest, period: Period, participant_pk: int) -> Participant:
     participants = Participant.objects.visible_to(request.user).filter(plan=period.plan)
     return get_object_or_404(participants.select_related("unit", "person__unit", "group"), pk=participant_pk)
 
 
 def _target(
-    request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date
+    request: AuthenticatedRequest, period_pk: int, participant_pk: int, window: dt.date
 ) -> tuple[Period, Participant, Window]:
     period = _period(request, period_pk)
     participant = _participant(request, period, participant_pk)
@@ -103,6 +104,8 @@ def entry_url(period: Period, participant: Participant, window: Window | dt.date
 class EntryPeriodListView(LoginRequiredMixin, ListView):
     """Periods of the plans in the user's scope, open ones first; each links to its dashboard."""
 
+    request: AuthenticatedRequest
+
     template_name = "scoring/dashboard_periods.html"
     paginate_by = 20
     context_object_name = "periods"
@@ -113,6 +116,8 @@ class EntryPeriodListView(LoginRequiredMixin, ListView):
 
 class EntryDashboardView(LoginRequiredMixin, ListView):
     """Per participant × window of a period: expected readings missing, drafted and sent, linking into the grid."""
+
+    request: AuthenticatedRequest
 
     template_name = "scoring/dashboard.html"
     paginate_by = 25
@@ -176,7 +181,7 @@ def _window_status(period: Period, rows: list[selectors.GridRow]) -> str:
 
 
 def _render_entry(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     period: Period,
     participant: Participant,
@@ -246,7 +251,7 @@ def _render_entry(
 
 
 @login_required
-def reading_entry(request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date) -> HttpResponse:
+def reading_entry(request: AuthenticatedRequest, period_pk: int, participant_pk: int, window: dt.date) -> HttpResponse:
     """The grid of one participant and window: GET shows it; POST saves every row as a draft, or none."""
     period, participant, found = _target(request, period_pk, participant_pk, window)
     access = can_edit_reading(user=request.user, participant=participant, period=period, window_start=found.start)
@@ -288,7 +293,7 @@ def reading_entry(request: HttpRequest, period_pk: int, participant_pk: int, win
 
 @login_required
 @require_POST
-def reading_submit(request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date) -> HttpResponse:
+def reading_submit(request: AuthenticatedRequest, period_pk: int, participant_pk: int, window: dt.date) -> HttpResponse:
     """Nhập liệu sends the window when complete; the readings become read-only until returned."""
     period, participant, found = _target(request, period_pk, participant_pk, window)
     try:
@@ -304,7 +309,7 @@ def reading_submit(request: HttpRequest, period_pk: int, participant_pk: int, wi
 
 @login_required
 @require_POST
-def reading_return(request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date) -> HttpResponse:
+def reading_return(request: AuthenticatedRequest, period_pk: int, participant_pk: int, window: dt.date) -> HttpResponse:
     """Lãnh đạo returns a sent window to draft, with a reason."""
     period, participant, found = _target(request, period_pk, participant_pk, window)
     if not has_role(request.user, participant_unit(participant), Role.LANH_DAO):
@@ -340,7 +345,9 @@ def reading_return(request: HttpRequest, period_pk: int, participant_pk: int, wi
 
 @login_required
 @require_POST
-def lock_exception_grant(request: HttpRequest, period_pk: int, participant_pk: int, window: dt.date) -> HttpResponse:
+def lock_exception_grant(
+    request: AuthenticatedRequest, period_pk: int, participant_pk: int, window: dt.date
+) -> HttpResponse:
     """Lãnh đạo reopens an expired window for the participant's unit until a date, with a reason."""
     period, participant, found = _target(request, period_pk, participant_pk, window)
     unit = participant_unit(participant)
@@ -386,7 +393,7 @@ def lock_exception_grant(request: HttpRequest, period_pk: int, participant_pk: i
 
 @login_required
 def reading_history(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     period_pk: int,
     participant_pk: int,
     window: dt.date,
@@ -436,7 +443,7 @@ def _may_import(user) -> bool:
     return bool(user_roles(user) & {Role.NHAP_LIEU, Role.QUAN_TRI})
 
 
-def _template_units(request: HttpRequest, period: Period) -> QuerySet[Unit]:
+def _template_units(request: AuthenticatedRequest, period: Period) -> QuerySet[Unit]:
     return Unit.objects.in_scope_of(request.user).filter(kind__in=list(Unit.KIND_WORDS)).order_by("path")[:500]
 
 
@@ -457,7 +464,7 @@ def _purge_stale_imports() -> None:
 
 
 def _render_excel(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     period: Period,
     *,
     form: ReadingImportForm | None = None,
@@ -480,7 +487,7 @@ def _render_excel(
 
 
 @login_required
-def excel_template(request: HttpRequest, period_pk: int) -> HttpResponse:
+def excel_template(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """The pre-filled .xlsx template of a period, for the user's participants or one unit's (?don_vi=)."""
     period = _period(request, period_pk)
     unit = None
@@ -494,7 +501,7 @@ def excel_template(request: HttpRequest, period_pk: int) -> HttpResponse:
 
 
 @login_required
-def excel_upload(request: HttpRequest, period_pk: int) -> HttpResponse:
+def excel_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """GET: download and upload forms. POST: check the file and show what would change (nothing is written)."""
     period = _period(request, period_pk)
     if request.method != "POST":
@@ -518,7 +525,7 @@ def excel_upload(request: HttpRequest, period_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def excel_commit(request: HttpRequest, period_pk: int) -> HttpResponse:
+def excel_commit(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """Write a previewed file: checked again against the current data, then all rows in one transaction or none."""
     period = _period(request, period_pk)
     if not _may_import(request.user):
@@ -590,7 +597,7 @@ def _evidence_size(reading: Reading) -> int | None:
 
 
 def _evidence_context(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     *,
     period: Period,
     participant: Participant,
@@ -614,14 +621,14 @@ def _evidence_context(
     }
 
 
-def _scoped_reading(request: HttpRequest, pk: int) -> Reading:
+def _scoped_reading(request: AuthenticatedRequest, pk: int) -> Reading:
     readings = Reading.objects.visible_to(request.user).select_related(
         "period__plan", "participant__unit", "participant__person__unit", "indicator"
     )
     return get_object_or_404(readings, pk=pk)
 
 
-def _ensure_may_edit(request: HttpRequest, reading: Reading) -> None:
+def _ensure_may_edit(request: AuthenticatedRequest, reading: Reading) -> None:
     access = can_edit_reading(
         user=request.user, participant=reading.participant, period=reading.period, window_start=reading.window_start
     )
@@ -629,7 +636,7 @@ def _ensure_may_edit(request: HttpRequest, reading: Reading) -> None:
         raise PermissionDenied(access.reason)
 
 
-def _history_again(request: HttpRequest, reading: Reading, **evidence) -> HttpResponse:
+def _history_again(request: AuthenticatedRequest, reading: Reading, **evidence) -> HttpResponse:
     """The history page of the reading's cell with a refused evidence form and its errors (status 400)."""
     return reading_history(
         request,
@@ -653,7 +660,7 @@ def _back_to_grid(reading: Reading) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Attach or replace a reading's evidence file; a refused file comes back with a Vietnamese error, nothing kept."""
     reading = _scoped_reading(request, pk)
     _ensure_may_edit(request, reading)
@@ -676,7 +683,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Detach a reading's evidence file once the user ticked the confirmation."""
     reading = _scoped_reading(request, pk)
     _ensure_may_edit(request, reading)
@@ -694,7 +701,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Serve a reading's evidence to whoever may see the reading (Nội vụ too), as an attachment."""
     reading = _scoped_reading(request, pk)
     if not reading.evidence:

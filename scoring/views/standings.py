@@ -6,25 +6,26 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.text import slugify
 from django.views.generic import ListView
 
 from campaigns.models import Group, Period
+from campaigns.typing import AuthenticatedRequest
 from scoring import exports, selectors
 from scoring.models import Standing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _period(request: HttpRequest, pk: int) -> Period:
+def _period(request: AuthenticatedRequest, pk: int) -> Period:
     """The period if its plan is visible to the user, else 404."""
     return get_object_or_404(selectors.periods_for(user=request.user), pk=pk)
 
 
-def _group(request: HttpRequest, period: Period) -> Group | None:
+def _group(request: AuthenticatedRequest, period: Period) -> Group | None:
     raw = request.GET.get("khoi", "")
     if not raw.isdigit():
         return None
@@ -33,6 +34,8 @@ def _group(request: HttpRequest, period: Period) -> Group | None:
 
 class PeriodListView(LoginRequiredMixin, ListView):
     """Every period of the plans the user may see, with links to their standings."""
+
+    request: AuthenticatedRequest
 
     template_name = "scoring/standing_index.html"
     context_object_name = "periods"
@@ -48,6 +51,8 @@ class PeriodListView(LoginRequiredMixin, ListView):
 
 class StandingListView(LoginRequiredMixin, ListView):
     """A period's standings per group: rank, ratio, total, targets met, completeness, tied badge, colours."""
+
+    request: AuthenticatedRequest
 
     template_name = "scoring/standing_list.html"
     context_object_name = "standings"
@@ -75,7 +80,7 @@ class StandingListView(LoginRequiredMixin, ListView):
 
 
 @login_required
-def standing_detail(request: HttpRequest, period_pk: int, participant_pk: int) -> HttpResponse:
+def standing_detail(request: AuthenticatedRequest, period_pk: int, participant_pk: int) -> HttpResponse:
     """One participant's criteria, period values, points and "vì sao", its readings by window and charts."""
     period = _period(request, period_pk)
     participant = get_object_or_404(selectors.participants_for(user=request.user, period=period), pk=participant_pk)
@@ -98,7 +103,7 @@ def standing_detail(request: HttpRequest, period_pk: int, participant_pk: int) -
 
 
 @login_required
-def standing_charts(request: HttpRequest, period_pk: int) -> HttpResponse:
+def standing_charts(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """Charts for the whole plan: each criterion over the windows against its target, and periods compared."""
     period = _period(request, period_pk)
     group = _group(request, period)
@@ -122,7 +127,7 @@ def _xlsx(handle, filename: str) -> FileResponse:
 
 
 @login_required
-def standing_export(request: HttpRequest, period_pk: int) -> FileResponse:
+def standing_export(request: AuthenticatedRequest, period_pk: int) -> FileResponse:
     """Excel of the period's standings the user may see, one sheet per group."""
     period = _period(request, period_pk)
     handle = exports.standings_workbook(period=period, user=request.user)
@@ -130,7 +135,7 @@ def standing_export(request: HttpRequest, period_pk: int) -> FileResponse:
 
 
 @login_required
-def reading_export(request: HttpRequest, period_pk: int) -> FileResponse:
+def reading_export(request: AuthenticatedRequest, period_pk: int) -> FileResponse:
     """Excel of the period's readings the user may see, one sheet per group."""
     period = _period(request, period_pk)
     handle = exports.readings_workbook(period=period, user=request.user)
