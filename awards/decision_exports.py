@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from awards.models import Decision
 from awards.pdf import decision_context
+from campaigns.xlsx_cells import escape_workbook
 
 HEADERS = ["STT", "Tên tập thể, họ và tên cá nhân", "Chức vụ", "Đơn vị", "Thành tích", "Số tiền (đồng)"]
 WIDTHS = [7, 38, 30, 38, 60, 16]
@@ -66,6 +67,7 @@ def decision_list_xlsx(decision: Decision) -> bytes:
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    escape_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

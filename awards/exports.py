@@ -12,6 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from awards.models import Nomination
+from campaigns.xlsx_cells import text_cell
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -95,7 +96,7 @@ def nominations_xlsx(nominations: Iterable[Nomination], *, title: str | None = N
         values = nomination_row(index, nomination)
         row = []
         for position, value in enumerate(values):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = text_cell(WriteOnlyCell(sheet, value=value))
             if position == 9 and value is not None:
                 cell.number_format = "0.00"
             row.append(cell)

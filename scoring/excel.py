@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from campaigns.formatting import format_number
 from campaigns.models import Participant, Period, Unit
 from campaigns.uploads import check_xlsx
+from campaigns.xlsx_cells import escape_workbook
 from scoring.access import EditAccessCache, window_statuses
 from scoring.entry_selectors import indicators_for_kind, plan_criteria
 from scoring.excel_rows import open_workbook, sheet_rows
@@ -279,6 +280,7 @@ def build_template(*, user: User, period: Period, unit: Unit | None = None) -> b
         meta.cell(row=index, column=2, value=value)
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
+    escape_workbook(workbook)
 
     buffer = io.BytesIO()
     workbook.save(buffer)

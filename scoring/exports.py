@@ -20,6 +20,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from campaigns.formatting import short_date
+from campaigns.xlsx_cells import row as text_row
+from campaigns.xlsx_cells import text_cell
 from scoring import rules, selectors
 from scoring.models import Reading, Standing
 from scoring.xlsx_stream import CellStyle, StreamingSheet, StreamingWorkbook
@@ -82,7 +84,7 @@ def _sheet_title(name: str, used: set[str]) -> str:
 
 
 def _cell(sheet, value, *, font=None, fill=None, number_format: str | None = None, wrap: bool = False):
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = text_cell(WriteOnlyCell(sheet, value=value))
     if font is not None:
         cell.font = font
     if fill is not None:
@@ -154,19 +156,22 @@ def write_standings(*, period: Period, standings: Iterable[Standing]) -> tempfil
         for standing in _chain(first, rows):
             colour = rules.standing_colour(standing.ratio, standing.targets_met, standing.criteria_applicable)
             sheet.append(
-                [
-                    _cell(sheet, standing.rank, number_format="0"),
-                    "Đồng hạng" if standing.tied else "",
-                    standing.name,
-                    standing.participant.unit_name or "",
-                    _cell(sheet, standing.total_points, number_format="#,##0.00"),
-                    _cell(sheet, standing.max_points, number_format="#,##0.00"),
-                    _cell(sheet, standing.ratio, number_format="0.00", fill=FILLS.get(colour)),
-                    _cell(sheet, standing.targets_met, number_format="0"),
-                    _cell(sheet, standing.readings_present, number_format="0"),
-                    _cell(sheet, standing.readings_expected, number_format="0"),
-                    "Đủ" if standing.is_complete else "Chưa đủ",
-                ]
+                text_row(
+                    sheet,
+                    [
+                        _cell(sheet, standing.rank, number_format="0"),
+                        "Đồng hạng" if standing.tied else "",
+                        standing.name,
+                        standing.participant.unit_name or "",
+                        _cell(sheet, standing.total_points, number_format="#,##0.00"),
+                        _cell(sheet, standing.max_points, number_format="#,##0.00"),
+                        _cell(sheet, standing.ratio, number_format="0.00", fill=FILLS.get(colour)),
+                        _cell(sheet, standing.targets_met, number_format="0"),
+                        _cell(sheet, standing.readings_present, number_format="0"),
+                        _cell(sheet, standing.readings_expected, number_format="0"),
+                        "Đủ" if standing.is_complete else "Chưa đủ",
+                    ],
+                )
             )
     if not any_sheet:
         sheet = _start_sheet(workbook, "Xếp hạng", period, "BẢNG XẾP HẠNG THI ĐUA", STANDING_HEADERS, used)
