@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from campaigns.formatting import short_date
+from core.formatting import short_date
 from scoring import rules, selectors
 from scoring.models import Reading, Standing
 from scoring.xlsx_stream import CellStyle, StreamingSheet, StreamingWorkbook

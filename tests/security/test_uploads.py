@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from campaigns.uploads import check_xlsx, check_yaml, sanitise_filename
+from core.uploads import check_xlsx, check_yaml, sanitise_filename
 from tests.security import hostile
 
 SECONDS = 5

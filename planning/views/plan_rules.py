@@ -20,8 +20,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from awards import plan_rule_selectors as selectors
-from awards.plan_rule_forms import (
+from campaigns.models import Plan
+from planning import selectors
+from planning.forms import (
     AwardKindForm,
     ConditionFormSet,
     CriterionFormSet,
@@ -30,8 +31,7 @@ from awards.plan_rule_forms import (
     award_kind_choices,
     indicator_choices,
 )
-from awards.services import plan_rules as services
-from campaigns.models import Plan
+from planning.services import rules as services
 
 WIDE_FIELDS = ("name", "text", "note", "bands_text")
 
@@ -113,7 +113,7 @@ def plan_rules_criteria(request: HttpRequest, pk: int) -> HttpResponse:
                 formset.is_valid()
             else:
                 messages.success(request, _("Đã lưu tiêu chí của kế hoạch."))
-                return redirect(reverse("awards:plan_rules_criteria", args=[plan.pk]))
+                return redirect(reverse("planning:plan_rules_criteria", args=[plan.pk]))
     total = formset.points_total()
     return render(
         request,
@@ -155,7 +155,7 @@ def plan_rules_awards(request: HttpRequest, pk: int) -> HttpResponse:
                     formset.is_valid()
             else:
                 messages.success(request, _("Đã lưu khen thưởng, tiêu chuẩn và hồ sơ của kế hoạch."))
-                return redirect(reverse("awards:plan_rules_awards", args=[plan.pk]))
+                return redirect(reverse("planning:plan_rules_awards", args=[plan.pk]))
     return render(
         request,
         "awards/plan_rules_awards.html",
@@ -193,7 +193,7 @@ def plan_rules_award_kind_create(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     % {"name": kind.name, "level": kind.get_level_display()},
                 )
-                return redirect(reverse("awards:plan_rules_awards", args=[plan.pk]))
+                return redirect(reverse("planning:plan_rules_awards", args=[plan.pk]))
         status = HTTPStatus.BAD_REQUEST
     else:
         status = HTTPStatus.OK

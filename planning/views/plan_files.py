@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from awards.plan_io import PlanFileError, copy_plan_to_year, export_plan, import_plan
 from campaigns.forms import CopyPlanForm
 from campaigns.models import Membership, Plan, Role
 from campaigns.services import ensure_can_edit_plan
+from planning.plan_io import PlanFileError, copy_plan_to_year, export_plan, import_plan
 
 MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024
 

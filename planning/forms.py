@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from awards.models import AwardKind, Condition, DossierRequirement, Level, QuotaRule, Recipient
-from campaigns.formatting import format_number
 from campaigns.models import Plan
+from core.formatting import format_number
 from scoring.models import Criterion, Indicator
 
 MAX_POINTS = Decimal(10000)
