@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from awards.models import Decision
 from awards.pdf import decision_context
-from campaigns.xlsx_cells import escape_workbook
+from core.xlsx_cells import escape_workbook
 
 HEADERS = ["STT", "Tên tập thể, họ và tên cá nhân", "Chức vụ", "Đơn vị", "Thành tích", "Số tiền (đồng)"]
 WIDTHS = [7, 38, 30, 38, 60, 16]

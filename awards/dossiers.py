@@ -15,11 +15,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from campaigns.uploads import DOCUMENT_CONTENT_TYPES, sanitise_filename, sniff_document_type
+from core.uploads import DOCUMENT_CONTENT_TYPES, sanitise_filename, sniff_document_type
 
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
 
-# One table of document types and one content sniffer for every upload (campaigns.uploads).
+# One table of document types and one content sniffer for every upload (core.uploads).
 TYPES = DOCUMENT_CONTENT_TYPES
 
 
@@ -42,13 +42,13 @@ def max_bytes() -> int:
 
 
 def sniff(content: bytes) -> str | None:
-    """The file's real type from its bytes (never its name), or None: campaigns.uploads.sniff_document_type."""
+    """The file's real type from its bytes (never its name), or None: core.uploads.sniff_document_type."""
     return sniff_document_type(content)
 
 
 def safe_name(name: str, extension: str) -> str:
     """A display name without folders, control or shell characters, at most 120 characters, with the real
-    extension: "../../Báo cáo thành tích?.exe" → "Báo cáo thành tích.pdf" (campaigns.uploads.sanitise_filename)."""
+    extension: "../../Báo cáo thành tích?.exe" → "Báo cáo thành tích.pdf" (core.uploads.sanitise_filename)."""
     base = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
     stem = base.rsplit(".", 1)[0] if "." in base else base
     return sanitise_filename(f"{stem}.{extension}", default=_("tai-lieu"))

@@ -16,7 +16,7 @@ from awards import money
 from awards.decision_selectors import decision_lines, split_lines
 from awards.models import Decision
 from awards.services.decisions import issuer_phrase, movement_name, signature_lines
-from campaigns.formatting import format_number, official_date
+from core.formatting import format_number, official_date
 
 
 def _place_and_date(decision: Decision) -> str:

@@ -36,7 +36,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from campaigns.formatting import format_percent
+from core.formatting import format_percent
 
 COLLECTIVE = "collective"
 INDIVIDUAL = "individual"

@@ -66,7 +66,7 @@ def floor_sql(bench, arg: str) -> dict[str, Any]:
 
 def close(bench, arg: str) -> dict[str, Any]:
     """The real period close, end to end (lock readings, scores, standings, freeze, quota engine, notices)."""
-    from awards.services.closing import close_period
+    from planning.services.closing import close_period
 
     began = time.perf_counter()
     result = close_period(period=bench.period)

@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from campaigns.formatting import format_number
 from campaigns.models import Membership, Participant, Person, Plan, PlanTask, Role, Unit, path_scope_q
 from campaigns.permissions import WRITE_ROLES, ensure_role, has_role
+from core.formatting import format_number
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -41,7 +41,11 @@ INSTALLED_APPS = [
     "campaigns",
     "scoring",
     "awards",
+    "planning",
 ]
+
+# The unit-scoped row behind core.jobs (named like AUTH_USER_MODEL, so core imports no app).
+JOB_MODEL = "campaigns.Job"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -172,7 +176,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_IMPORTS = ["awards.period_tasks"]
+CELERY_IMPORTS = ["planning.tasks"]
 # Days before a window ends when nhập liệu are reminded of missing readings (beat job, daily).
 THIDUA_REMINDER_DAYS = env.int("THIDUA_REMINDER_DAYS", default=3)
 

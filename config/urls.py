@@ -1,10 +1,10 @@
-"""Root URLs: accounts, the three apps, the admin."""
+"""Root URLs: accounts, the four apps, the admin."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from awards.views.home import home
+from planning.views.home import home
 
 admin.site.site_header = "Thi đua — Quản trị"
 admin.site.site_title = "Thi đua"
@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("", include("scoring.urls")),
     path("", include("awards.urls")),
+    path("", include("planning.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -24,10 +24,10 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from campaigns.formatting import format_number
 from campaigns.models import Participant, Period, Unit
-from campaigns.uploads import check_xlsx
-from campaigns.xlsx_cells import escape_workbook
+from core.formatting import format_number
+from core.uploads import check_xlsx
+from core.xlsx_cells import escape_workbook
 from scoring.access import EditAccessCache, window_statuses
 from scoring.entry_selectors import indicators_for_kind, plan_criteria
 from scoring.excel_rows import open_workbook, sheet_rows

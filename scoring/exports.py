@@ -19,9 +19,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from campaigns.formatting import short_date
-from campaigns.xlsx_cells import row as text_row
-from campaigns.xlsx_cells import text_cell
+from core.formatting import short_date
+from core.xlsx_cells import row as text_row
+from core.xlsx_cells import text_cell
 from scoring import rules, selectors
 from scoring.models import Reading, Standing
 from scoring.xlsx_stream import CellStyle, StreamingSheet, StreamingWorkbook

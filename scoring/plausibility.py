@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from campaigns.formatting import format_number, format_percent
+from core.formatting import format_number, format_percent
 
 RATE_JUMP_POINTS = Decimal(30)  # percentage points between two consecutive windows
 FAR_FACTOR = Decimal(3)  # more than 3× or less than a third of the recent average

@@ -53,7 +53,7 @@ def _(message: str) -> str:
 
 
 def format_number(value: Decimal | int | None, places: int = 0) -> str:
-    """Vietnamese number: 1234.5, 2 → "1.234,50" (half-up), like campaigns.formatting.format_number but faster."""
+    """Vietnamese number: 1234.5, 2 → "1.234,50" (half-up), like core.formatting.format_number but faster."""
     if value is None:
         return "—"
     number = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

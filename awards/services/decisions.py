@@ -23,9 +23,9 @@ from awards import money
 from awards.models import AwardKind, CouncilMeeting, Decision, Nomination, RewardRule
 from awards.reference import legal_texts_in_force, province_of, reward_rule_on
 from awards.tasks import render_decision_pdf as render_decision_pdf_task
-from campaigns.formatting import format_number, official_date
 from campaigns.models import Membership, Participant, Period, Role, Unit
 from campaigns.permissions import ensure_role
+from core.formatting import format_number, official_date
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

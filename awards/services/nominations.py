@@ -47,9 +47,9 @@ from awards.models import (
     ProposalNote,
     QuotaRule,
 )
-from campaigns.formatting import format_percent
 from campaigns.models import Participant, Period, Role, Unit
 from campaigns.permissions import ensure_role, has_role
+from core.formatting import format_percent
 from scoring.models import Standing
 
 if TYPE_CHECKING:

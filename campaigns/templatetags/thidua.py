@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from campaigns import formatting
+from core import formatting
 
 register = template.Library()
 

@@ -84,7 +84,7 @@ def reading_figures(reading: Reading) -> dict[str, Any]:
 
 def describe_figures(indicator: Indicator, figures: dict[str, Any]) -> str:
     """Figures in Vietnamese words: "45/50", "12", "Có"."""
-    from campaigns.formatting import format_number
+    from core.formatting import format_number
 
     if indicator.kind == Indicator.Kind.RATE:
         if figures.get("numerator") is None:
@@ -697,7 +697,7 @@ def _locked_reading_for_change(*, user: User, reading: Reading) -> Reading:
 
 def _checked_evidence(file: Any) -> tuple[bytes, str]:
     """An evidence upload's bytes and real type: ≤ 10 MB and a PDF, JPEG, PNG, Word or Excel file by content."""
-    from campaigns.uploads import sniff_document_type
+    from core.uploads import sniff_document_type
 
     too_large = _("Tệp quá lớn (%(size)s MB); tối đa 10 MB.")
     size = getattr(file, "size", None)
@@ -740,7 +740,7 @@ def attach_evidence(*, user: User, reading: Reading, file: Any) -> Reading:
 
     from django.core.files.base import ContentFile
 
-    from campaigns.uploads import sanitise_filename
+    from core.uploads import sanitise_filename
 
     stored: list[str] = []  # the new file's storage name once written
     storage = Reading._meta.get_field("evidence").storage

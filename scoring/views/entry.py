@@ -26,11 +26,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
-from campaigns.formatting import format_number, format_percent
 from campaigns.models import Participant, Period, Role, Unit
 from campaigns.permissions import has_role, user_roles
 from campaigns.typing import AuthenticatedRequest
-from campaigns.uploads import DOCUMENT_CONTENT_TYPES
+from core.formatting import format_number, format_percent
+from core.uploads import DOCUMENT_CONTENT_TYPES
 from scoring import entry_selectors as selectors
 from scoring.access import (
     Access,

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from awards import catalogue
 from awards.models import AwardKind, QuotaRule
-from awards.plan_io import export_plan
 from campaigns.models import Plan
+from planning.plan_io import export_plan
 from tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +34,11 @@ def plan(org):
 
 
 def create_url(plan: Plan) -> str:
-    return reverse("awards:plan_rules_award_kind_create", args=[plan.pk])
+    return reverse("planning:plan_rules_award_kind_create", args=[plan.pk])
 
 
 def editor_url(plan: Plan) -> str:
-    return reverse("awards:plan_rules_awards", args=[plan.pk])
+    return reverse("planning:plan_rules_awards", args=[plan.pk])
 
 
 def test_the_chairman_adds_a_missing_award_kind_and_uses_it_in_a_quota(client, org, plan):

@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from awards.models import AwardKind, Condition, DossierRequirement, Nomination, QuotaRule
-from awards.plan_io import export_plan, import_plan
-from awards.plan_rule_forms import code_from_name, format_bands, parse_bands
 from campaigns.models import Plan
+from planning.forms import code_from_name, format_bands, parse_bands
+from planning.plan_io import export_plan, import_plan
 from scoring.models import Criterion, Indicator, Reading, RecomputeRequest
 from tests.factories import PersonFactory, collective, individual
 
@@ -192,12 +192,12 @@ def browser_plan(client, org):
     """A draft plan created through the plan editor by the chairman of commune A, with the catalogues loaded."""
     client.force_login(org.chairman_a)
     plan = _create_plan_in_browser(client, org)
-    assert client.get(reverse("awards:plan_rules_criteria", args=[plan.pk])).status_code == HTTPStatus.OK
+    assert client.get(reverse("planning:plan_rules_criteria", args=[plan.pk])).status_code == HTTPStatus.OK
     return plan
 
 
 def _add_criteria(client, plan: Plan) -> None:
-    url = reverse("awards:plan_rules_criteria", args=[plan.pk])
+    url = reverse("planning:plan_rules_criteria", args=[plan.pk])
     response = client.post(url, _criteria_post(NEW_CRITERIA))
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()
 
@@ -248,7 +248,7 @@ def _add_award_rules(client, plan: Plan) -> None:
             {"order": "2", "code": "bao-cao", "name": "Báo cáo thành tích", "applies_to": "both", "per_nominee": "on"},
         ],
     )
-    response = client.post(reverse("awards:plan_rules_awards", args=[plan.pk]), data)
+    response = client.post(reverse("planning:plan_rules_awards", args=[plan.pk]), data)
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()
 
 
@@ -285,8 +285,8 @@ def test_a_plan_typed_in_the_browser_exports_and_imports_to_the_same_file(client
 
     page = client.get(plan.get_absolute_url()).content.decode()
     assert "Hồ sơ quá hạn thấp" in page and "Không vi phạm kỷ luật" in page and "Tờ trình đề nghị" in page
-    assert reverse("awards:plan_rules_criteria", args=[plan.pk]) in page
-    assert reverse("awards:plan_rules_awards", args=[plan.pk]) in page
+    assert reverse("planning:plan_rules_criteria", args=[plan.pk]) in page
+    assert reverse("planning:plan_rules_awards", args=[plan.pk]) in page
 
     text = export_plan(plan=plan)
     assert "bands:\n  - - 90\n    - 10" in text or "- [90, 10]" in text or "- - 90" in text
@@ -300,7 +300,7 @@ def test_a_plan_typed_in_the_browser_exports_and_imports_to_the_same_file(client
 
 
 def test_criteria_page_shows_the_running_total_against_the_plan_total(client, org, browser_plan):
-    url = reverse("awards:plan_rules_criteria", args=[browser_plan.pk])
+    url = reverse("planning:plan_rules_criteria", args=[browser_plan.pk])
     page = client.get(url).content.decode()
     assert "0,00</strong> / 100,00" in page and "Còn thiếu 100,00" in page
     # "Kiểm tra" computes the total of the rows as typed without saving anything.
@@ -333,7 +333,7 @@ def test_a_blank_row_is_ignored_even_when_numbered(client, org, browser_plan):
     }
     data = _criteria_post(NEW_CRITERIA)
     data.update({f"criteria-4-{key}": value for key, value in blank.items()}, **{"criteria-TOTAL_FORMS": "5"})
-    assert client.post(reverse("awards:plan_rules_criteria", args=[browser_plan.pk]), data).status_code == 302
+    assert client.post(reverse("planning:plan_rules_criteria", args=[browser_plan.pk]), data).status_code == 302
     assert browser_plan.criteria.count() == 4
 
 
@@ -367,7 +367,7 @@ def test_after_criteria_change_the_plan_is_queued_for_recompute(
 )
 def test_an_invalid_criterion_re_renders_with_400_and_saves_nothing(client, org, browser_plan, change, message):
     rows = [NEW_CRITERIA[0], {**NEW_CRITERIA[0], "order": "2", "name": "Tiêu chí sai", **change}]
-    response = client.post(reverse("awards:plan_rules_criteria", args=[browser_plan.pk]), _criteria_post(rows))
+    response = client.post(reverse("planning:plan_rules_criteria", args=[browser_plan.pk]), _criteria_post(rows))
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert message in response.content.decode()
     assert not browser_plan.criteria.exists()
@@ -375,7 +375,7 @@ def test_an_invalid_criterion_re_renders_with_400_and_saves_nothing(client, org,
 
 def test_two_criteria_with_the_same_code_are_refused(client, org, browser_plan):
     rows = [{**NEW_CRITERIA[0], "code": "so-hoa"}, {**NEW_CRITERIA[1], "code": "so-hoa"}]
-    response = client.post(reverse("awards:plan_rules_criteria", args=[browser_plan.pk]), _criteria_post(rows))
+    response = client.post(reverse("planning:plan_rules_criteria", args=[browser_plan.pk]), _criteria_post(rows))
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Mã tiêu chí «so-hoa» bị trùng" in response.content.decode()
     assert not browser_plan.criteria.exists()
@@ -384,7 +384,7 @@ def test_two_criteria_with_the_same_code_are_refused(client, org, browser_plan):
 def test_an_active_plan_keeps_its_points_adding_up(client, org, browser_plan):
     _add_criteria(client, browser_plan)
     assert client.post(reverse("campaigns:plan_status", args=[browser_plan.pk, "active"])).status_code == 302
-    url = reverse("awards:plan_rules_criteria", args=[browser_plan.pk])
+    url = reverse("planning:plan_rules_criteria", args=[browser_plan.pk])
     rows = _saved_criteria(browser_plan)
     rows[0]["max_points"] = "35"
     response = client.post(url, _criteria_post(rows, initial=4))
@@ -408,7 +408,7 @@ def test_invalid_award_rows_re_render_with_400_and_save_nothing(client, org, bro
         "min_ratio": "0",
         "note": "",
     }
-    url = reverse("awards:plan_rules_awards", args=[browser_plan.pk])
+    url = reverse("planning:plan_rules_awards", args=[browser_plan.pk])
     cases = [
         ([quota, quota], [], [], "Đã có chỉ tiêu cho cùng hình thức, đợt và khối"),
         ([{**quota, "max_collectives": "0"}], [], [], "ít nhất một tập thể hoặc một cá nhân"),
@@ -452,7 +452,7 @@ def test_a_quota_group_must_be_one_of_the_plans_groups(client, org, browser_plan
         [],
         [],
     )
-    response = client.post(reverse("awards:plan_rules_awards", args=[browser_plan.pk]), data)
+    response = client.post(reverse("planning:plan_rules_awards", args=[browser_plan.pk]), data)
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert not QuotaRule.objects.exists()
 
@@ -463,7 +463,7 @@ def test_a_quota_group_must_be_one_of_the_plans_groups(client, org, browser_plan
 
 def test_deleting_a_criterion_asks_for_confirmation_first(client, org, browser_plan):
     _add_criteria(client, browser_plan)
-    url = reverse("awards:plan_rules_criteria", args=[browser_plan.pk])
+    url = reverse("planning:plan_rules_criteria", args=[browser_plan.pk])
     rows = _saved_criteria(browser_plan)
     rows[3]["DELETE"] = "on"
     response = client.post(url, _criteria_post(rows, initial=4))
@@ -486,7 +486,7 @@ def test_deleting_a_criterion_with_readings_is_refused(client, org, browser_plan
         numerator=1,
         denominator=40,
     )
-    url = reverse("awards:plan_rules_criteria", args=[browser_plan.pk])
+    url = reverse("planning:plan_rules_criteria", args=[browser_plan.pk])
     assert "Đang được sử dụng — không xóa được" in client.get(url).content.decode()
     rows = _saved_criteria(browser_plan)
     rows[1]["DELETE"] = "on"
@@ -497,8 +497,8 @@ def test_deleting_a_criterion_with_readings_is_refused(client, org, browser_plan
 
 
 def test_the_service_refuses_too_when_readings_arrive_after_the_page_was_shown(client, org, browser_plan):
-    from awards.plan_rule_forms import CriterionFormSet
-    from awards.services.plan_rules import save_criteria
+    from planning.forms import CriterionFormSet
+    from planning.services.rules import save_criteria
 
     _add_criteria(client, browser_plan)
     criterion = browser_plan.criteria.get(code="dung-han")
@@ -562,7 +562,7 @@ def test_deleting_a_quota_rule_with_nominations_is_refused(client, org, browser_
         for d in browser_plan.dossier_requirements.order_by("order", "code")
     ]
     response = client.post(
-        reverse("awards:plan_rules_awards", args=[browser_plan.pk]),
+        reverse("planning:plan_rules_awards", args=[browser_plan.pk]),
         _award_post(browser_plan, quotas, conditions, documents, initial=(2, 2, 2), confirm_delete="1"),
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST
@@ -588,7 +588,7 @@ def test_deleting_a_quota_rule_with_nominations_is_refused(client, org, browser_
         ("nobody", HTTPStatus.NOT_FOUND),
     ],
 )
-@pytest.mark.parametrize("page", ["awards:plan_rules_criteria", "awards:plan_rules_awards"])
+@pytest.mark.parametrize("page", ["planning:plan_rules_criteria", "planning:plan_rules_awards"])
 def test_who_may_edit_the_rules_of_a_plan(client, org, browser_plan, who, expected, page):
     client.force_login(getattr(org, who))
     url = reverse(page, args=[browser_plan.pk])
@@ -604,8 +604,8 @@ def test_who_may_edit_the_rules_of_a_plan(client, org, browser_plan, who, expect
 
 
 def test_readers_see_no_edit_links_on_the_plan(client, org, browser_plan):
-    criteria_url = reverse("awards:plan_rules_criteria", args=[browser_plan.pk])
-    awards_url = reverse("awards:plan_rules_awards", args=[browser_plan.pk])
+    criteria_url = reverse("planning:plan_rules_criteria", args=[browser_plan.pk])
+    awards_url = reverse("planning:plan_rules_awards", args=[browser_plan.pk])
     for user in (org.staff_a, org.noi_vu):
         client.force_login(user)
         page = client.get(browser_plan.get_absolute_url()).content.decode()
@@ -614,13 +614,13 @@ def test_readers_see_no_edit_links_on_the_plan(client, org, browser_plan):
 
 def test_anonymous_users_are_sent_to_log_in(client, org, browser_plan):
     client.logout()
-    response = client.get(reverse("awards:plan_rules_criteria", args=[browser_plan.pk]))
+    response = client.get(reverse("planning:plan_rules_criteria", args=[browser_plan.pk]))
     assert response.status_code == HTTPStatus.FOUND and response["Location"].startswith(reverse("login"))
 
 
 def test_a_closed_plan_cannot_be_edited(client, org, browser_plan):
     Plan.objects.filter(pk=browser_plan.pk).update(status=Plan.Status.CLOSED)
-    url = reverse("awards:plan_rules_criteria", args=[browser_plan.pk])
+    url = reverse("planning:plan_rules_criteria", args=[browser_plan.pk])
     response = client.post(url, _criteria_post(NEW_CRITERIA), follow=True)
     assert "Kế hoạch đã kết thúc" in response.content.decode()
     assert not browser_plan.criteria.exists()
@@ -673,8 +673,8 @@ def test_codes_are_made_from_vietnamese_names_and_kept_unique():
 def test_editor_pages_queries_do_not_grow_with_rows(client, org, browser_plan, django_assert_max_num_queries):
     _add_criteria(client, browser_plan)
     _add_award_rules(client, browser_plan)
-    criteria_url = reverse("awards:plan_rules_criteria", args=[browser_plan.pk])
-    awards_url = reverse("awards:plan_rules_awards", args=[browser_plan.pk])
+    criteria_url = reverse("planning:plan_rules_criteria", args=[browser_plan.pk])
+    awards_url = reverse("planning:plan_rules_awards", args=[browser_plan.pk])
     with django_assert_max_num_queries(15):
         client.get(criteria_url)
     with django_assert_max_num_queries(20):

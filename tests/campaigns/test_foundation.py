@@ -15,9 +15,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import formatting
 from campaigns.models import Membership, Person, Plan, Unit
 from campaigns.permissions import ensure_role, has_role
+from core import formatting
 from tests.factories import PlanFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from awards.models import AwardKind, Condition, DossierRequirement, QuotaRule
-from awards.plan_io import PlanFileError, copy_plan_to_year, export_plan, import_plan
 from campaigns.models import Group, Participant, Period, Person, Plan, PlanTask
+from planning.plan_io import PlanFileError, copy_plan_to_year, export_plan, import_plan
 from scoring.models import Criterion, Indicator
 
 pytestmark = pytest.mark.django_db

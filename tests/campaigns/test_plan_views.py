@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from awards.plan_io import export_plan, import_plan
 from campaigns.models import Participant, Person, Plan, PlanTask
+from planning.plan_io import export_plan, import_plan
 from tests.campaigns.test_plan_io import SMALL
 from tests.factories import PlanFactory
 
@@ -198,7 +198,7 @@ def test_a_plan_typed_in_the_browser_is_a_draft_and_exports_to_yaml_that_imports
     assert plan.legal_bases == ["Luật Thi đua, khen thưởng ngày 15/6/2022", "Kế hoạch số 09/KH-UBND"]
     assert plan.periods.count() == 2 and plan.groups.count() == 1
     assert plan.tasks.get().executing_units.get() == org.section_a
-    download = client.get(reverse("awards:plan_download", args=[plan.pk]))
+    download = client.get(reverse("planning:plan_download", args=[plan.pk]))
     assert download["Content-Disposition"] == 'attachment; filename="an-binh-2025.yaml"'
     text = download.content.decode()
     Plan.objects.all().delete()  # "elsewhere": the plan is gone, the file brings it back
@@ -298,7 +298,7 @@ def test_tasks_show_overdue_and_take_progress_reports(client, org):
 
 def test_upload_imports_a_plan_and_a_broken_file_lists_its_errors(client, org):
     client.force_login(org.admin_a)
-    url = reverse("awards:plan_upload")
+    url = reverse("planning:plan_upload")
     broken = SimpleUploadedFile("ke-hoach.yaml", SMALL.replace("target: 90", "target: 140").encode())
     response = client.post(url, {"file": broken})
     assert response.status_code == HTTPStatus.BAD_REQUEST
@@ -317,7 +317,7 @@ def test_upload_imports_a_plan_and_a_broken_file_lists_its_errors(client, org):
 def test_copy_to_a_new_year_from_the_browser(client, org):
     plan = import_plan(text=SMALL).plan
     client.force_login(org.chairman_a)
-    url = reverse("awards:plan_copy", args=[plan.pk])
+    url = reverse("planning:plan_copy", args=[plan.pk])
     assert 'value="2025"' in client.get(url).content.decode()
     response = client.post(url, {"year": "2025"})
     copy = Plan.objects.get(key="an-binh-2025")

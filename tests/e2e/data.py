@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from awards.models import Decision, Nomination
 from awards.services import nominations as nomination_services
-from awards.services.closing import reopen_period
 from campaigns.models import Participant, Period, Unit
+from planning.services.closing import reopen_period
 from scoring.access import entry_deadline, grant_lock_exception
 from scoring.entry_selectors import expected_indicators
 from scoring.models import Indicator, Reading

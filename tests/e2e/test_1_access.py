@@ -69,7 +69,7 @@ def test_another_communes_objects_answer_404(page, demo, browser_errors):
     other_participant = Participant.objects.filter(plan=other_plan).order_by("pk").first()
     urls = [
         other_plan.get_absolute_url(),
-        reverse("awards:period_close", args=[other_period.pk]),
+        reverse("planning:period_close", args=[other_period.pk]),
         reverse("scoring:standing_list", args=[other_period.pk]),
         reverse("scoring:standing_detail", args=[other_period.pk, other_participant.pk]),
         entry_url(other_period, other_participant, windows_for(other_period)[0]),

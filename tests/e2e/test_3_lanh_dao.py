@@ -25,7 +25,7 @@ def test_lanh_dao_closes_the_period_decides_the_proposals_and_signs(page, demo, 
     login(page, "tayhieu.lanhdao")
 
     # Close the period: a confirmation is shown and required; the close runs as a tracked job.
-    close_url = reverse("awards:period_close", args=[period.pk])
+    close_url = reverse("planning:period_close", args=[period.pk])
     page.goto(close_url)
     expect(page.get_by_role("heading", level=2, name="Kiểm tra trước khi chốt")).to_be_visible()
     expect(page.get_by_text("Không có đối tượng nào thiếu số liệu đã ghi nhận.")).to_be_visible()

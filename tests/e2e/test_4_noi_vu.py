@@ -66,7 +66,7 @@ def test_noi_vu_reads_the_communes_submission_and_cannot_change_it(page, demo):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tây Hiếu")
     assert_read_only(page)
 
-    close_url = reverse("awards:period_close", args=[period.pk])
+    close_url = reverse("planning:period_close", args=[period.pk])
     page.goto(close_url)
     expect(page.get_by_role("heading", level=1)).to_contain_text(period.name)
     expect(page.get_by_role("checkbox")).to_have_count(0)

@@ -53,9 +53,9 @@ def test_every_main_page_renders_labelled_and_clean_at_two_widths(page, demo):
         (reverse("awards:nomination_list", args=[period.pk]), "de-xuat"),
         (reverse("awards:council_meeting", args=[period.pk]), "hoi-dong"),
         (reverse("awards:decision_list"), "quyet-dinh-danh-sach"),
-        (reverse("awards:period_close", args=[period.pk]), "chot-dot"),
-        (reverse("awards:job_list"), "tac-vu"),
-        (reverse("awards:notice_list"), "thong-bao"),
+        (reverse("planning:period_close", args=[period.pk]), "chot-dot"),
+        (reverse("planning:job_list"), "tac-vu"),
+        (reverse("planning:notice_list"), "thong-bao"),
     ]
     if nomination is not None:
         pages.append((nomination.get_absolute_url(), "de-nghi-chi-tiet"))

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
 from awards.models import Nomination
-from awards.period_tasks import close_due_periods
-from awards.services.closing import close_period, reopen_period
 from campaigns.models import Job, Notice, Period
+from planning.services.closing import close_period, reopen_period
+from planning.tasks import close_due_periods
 from scoring.access import can_edit_reading
 from scoring.models import Reading, Standing
 from tests.concurrency import run_at_once
@@ -111,18 +111,18 @@ def test_two_closes_at_the_same_time_give_one_set(org, closing_plan):
 )
 def test_who_may_close_a_period(client, org, closing_plan, who, expected):
     client.force_login(getattr(org, who))
-    response = client.post(reverse("awards:period_close", args=[closing_plan.period.pk]), {"confirm": "on"})
+    response = client.post(reverse("planning:period_close", args=[closing_plan.period.pk]), {"confirm": "on"})
     assert response.status_code == expected
 
 
 def test_the_close_button_runs_a_tracked_job(client, org, closing_plan, django_capture_on_commit_callbacks):
     client.force_login(org.chairman_a)
-    page = client.get(reverse("awards:period_close", args=[closing_plan.period.pk])).content.decode()
+    page = client.get(reverse("planning:period_close", args=[closing_plan.period.pk])).content.decode()
     assert "Chốt đợt thi đua" in page and "Tôi đã kiểm tra và xác nhận" in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("awards:period_close", args=[closing_plan.period.pk]), {"confirm": "on"})
+        response = client.post(reverse("planning:period_close", args=[closing_plan.period.pk]), {"confirm": "on"})
     job = Job.objects.get()
-    assert response["Location"] == reverse("awards:job_detail", args=[job.pk])
+    assert response["Location"] == reverse("planning:job_detail", args=[job.pk])
     assert job.state == Job.State.SUCCESS and job.progress == 100 and job.started_by == org.chairman_a
     assert job.duration is not None
     assert Period.objects.get(pk=closing_plan.period.pk).status == Period.Status.CLOSED
@@ -138,18 +138,18 @@ def test_a_failed_job_shows_its_error_to_the_administrator_and_can_be_retried(
     monkeypatch.setattr(nominations, "propose_for_period", lambda **kw: (_ for _ in ()).throw(RuntimeError("hỏng")))
     client.force_login(org.admin_a)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("awards:period_close", args=[closing_plan.period.pk]), {"confirm": "on"})
+        client.post(reverse("planning:period_close", args=[closing_plan.period.pk]), {"confirm": "on"})
     job = Job.objects.get()
     assert job.state == Job.State.FAILURE and "hỏng" in job.error
-    assert "hỏng" in client.get(reverse("awards:job_detail", args=[job.pk])).content.decode()
+    assert "hỏng" in client.get(reverse("planning:job_detail", args=[job.pk])).content.decode()
     client.force_login(org.staff_a)  # office staff see that it failed, not the trace
-    page = client.get(reverse("awards:job_detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("planning:job_detail", args=[job.pk])).content.decode()
     assert "Tác vụ bị lỗi" in page and "RuntimeError" not in page
 
     monkeypatch.setattr(nominations, "propose_for_period", real)
     client.force_login(org.admin_a)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("awards:job_retry", args=[job.pk]))
+        client.post(reverse("planning:job_retry", args=[job.pk]))
     job.refresh_from_db()
     assert job.state == Job.State.SUCCESS and job.attempts == 2
 
@@ -176,7 +176,7 @@ def test_reopening_needs_a_leader_and_a_reason(org, closing_plan):
 def test_reopen_page_refuses_an_empty_reason(client, org, closing_plan):
     close_period(period=closing_plan.period, by=org.chairman_a)
     client.force_login(org.chairman_a)
-    response = client.post(reverse("awards:period_reopen", args=[closing_plan.period.pk]), {"reason": ""})
+    response = client.post(reverse("planning:period_reopen", args=[closing_plan.period.pk]), {"reason": ""})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "Vui lòng nhập lý do" in response.content.decode()
     assert Period.objects.get(pk=closing_plan.period.pk).status == Period.Status.CLOSED
@@ -198,7 +198,7 @@ def test_a_period_past_its_end_and_grace_closes_by_itself(
 
 def test_the_daily_schedules_are_in_the_database():
     tasks = set(PeriodicTask.objects.values_list("task", flat=True))
-    assert {"awards.period_tasks.close_due_periods", "awards.period_tasks.send_reading_reminders"} <= tasks
+    assert {"planning.tasks.close_due_periods", "planning.tasks.send_reading_reminders"} <= tasks
 
 
 def test_reminders_reach_office_staff_once_before_the_window_ends(org, closing_plan):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from awards.services.closing import close_period
+from planning.services.closing import close_period
 
 pytestmark = pytest.mark.django_db
 

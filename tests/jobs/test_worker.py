@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import connection
 
 from awards.models import Nomination
-from awards.period_tasks import close_period as close_period_task
 from campaigns.models import Period
 from config.celery import app as celery_app
+from planning.tasks import close_period as close_period_task
 from scoring.models import Standing
 
 

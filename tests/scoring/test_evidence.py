@@ -14,7 +14,7 @@ from django.db import OperationalError, connection
 from django.urls import reverse
 
 from campaigns.models import Period
-from campaigns.uploads import sniff_document_type
+from core.uploads import sniff_document_type
 from scoring.models import Reading
 from scoring.services.readings import attach_evidence, remove_evidence, save_reading
 from tests.scoring.entry_fixtures import entry_world

@@ -359,7 +359,7 @@ def test_ranks_are_competition_ranks(rows):
     st.decimals(min_value=-(10**9), max_value=10**9, places=4, allow_nan=False, allow_infinity=False), st.integers(0, 4)
 )
 def test_fast_number_formatting_matches_the_shared_formatter(value, places):
-    from campaigns.formatting import format_number
+    from core.formatting import format_number
 
     assert rules.format_number(value, places) == format_number(value, places)
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from awards.decision_exports import decision_list_xlsx
 from awards.exports import nominations_xlsx
 from awards.models import Nomination
-from campaigns.xlsx_cells import is_formula_like
+from core.xlsx_cells import is_formula_like
 from scoring.excel import build_template, parse_readings
 from scoring.exports import standings_workbook
 

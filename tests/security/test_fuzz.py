@@ -130,7 +130,7 @@ def test_reject_reason_never_fails(world_db, reason, version, confirm):
 def test_reopen_reason_never_fails(world_db, reason):
     period = world_db.a.period
     response = _client(world_db.org.chairman_a).post(
-        reverse("awards:period_reopen", args=[period.pk]), {"reason": reason}
+        reverse("planning:period_reopen", args=[period.pk]), {"reason": reason}
     )
     assert response.status_code in (302, 400)
     assert Period.objects.get(pk=period.pk).status == period.status  # an open period stays open
@@ -184,7 +184,7 @@ YAML_DOCS = st.recursive(
 
 def _upload_plan(client, content: bytes):
     return client.post(
-        reverse("awards:plan_upload"),
+        reverse("planning:plan_upload"),
         {"file": SimpleUploadedFile("ke-hoach.yaml", content, content_type="application/x-yaml")},
     )
 

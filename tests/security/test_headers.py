@@ -134,8 +134,8 @@ PAGES = [
     "scoring:entry_period_list",
     "awards:nomination_index",
     "awards:decision_list",
-    "awards:job_list",
-    "awards:notice_list",
+    "planning:job_list",
+    "planning:notice_list",
 ]
 
 

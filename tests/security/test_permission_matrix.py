@@ -162,20 +162,20 @@ MATRIX: dict[str, Row] = {
     "awards:decision_docx": row("decision", READ, 200),
     "awards:decision_xlsx": row("decision", READ, 200),
     # --- awards: periods, jobs, notices ------------------------------------------------------------------------
-    "awards:period_close": row("period", READ, WRITE_LD_QT),
-    "awards:period_reopen": row("period", FORM_LD, (403, 400, 403, 403)),  # an open period cannot reopen: 400
-    "awards:job_list": row(None, READ, 405),
-    "awards:job_detail": row("job", READ, 200),
-    "awards:job_retry": row("job", 405, (403, 403, 403, 302)),
-    "awards:notice_list": row(None, READ, 200),
-    "awards:notice_read": row("notice", 405, 302),  # one's own notice; someone else's is out of scope
+    "planning:period_close": row("period", READ, WRITE_LD_QT),
+    "planning:period_reopen": row("period", FORM_LD, (403, 400, 403, 403)),  # an open period cannot reopen: 400
+    "planning:job_list": row(None, READ, 405),
+    "planning:job_detail": row("job", READ, 200),
+    "planning:job_retry": row("job", 405, (403, 403, 403, 302)),
+    "planning:notice_list": row(None, READ, 200),
+    "planning:notice_read": row("notice", 405, 302),  # one's own notice; someone else's is out of scope
     # --- awards: plan files ------------------------------------------------------------------------------------
-    "awards:plan_upload": row(None, FORM_LD_QT, INVALID_LD_QT),
-    "awards:plan_download": row("plan", READ, 405),
-    "awards:plan_copy": row("plan", FORM_LD_QT, INVALID_LD_QT),
-    "awards:plan_rules_criteria": row("plan", FORM_LD_QT, INVALID_LD_QT),
-    "awards:plan_rules_awards": row("plan", FORM_LD_QT, INVALID_LD_QT),
-    "awards:plan_rules_award_kind_create": row("plan", FORM_LD_QT, INVALID_LD_QT),
+    "planning:plan_upload": row(None, FORM_LD_QT, INVALID_LD_QT),
+    "planning:plan_download": row("plan", READ, 405),
+    "planning:plan_copy": row("plan", FORM_LD_QT, INVALID_LD_QT),
+    "planning:plan_rules_criteria": row("plan", FORM_LD_QT, INVALID_LD_QT),
+    "planning:plan_rules_awards": row("plan", FORM_LD_QT, INVALID_LD_QT),
+    "planning:plan_rules_award_kind_create": row("plan", FORM_LD_QT, INVALID_LD_QT),
 }
 
 
@@ -348,5 +348,5 @@ PAYLOADS: dict[str, callable] = {
     },
     "awards:decision_sign": lambda side: {"password": "mat-khau-thu-nghiem", "confirm": "on"},
     "awards:decision_annul": lambda side: {"reason": "Sai tên người được khen"},
-    "awards:period_reopen": lambda side: {"reason": "Bổ sung số liệu"},
+    "planning:period_reopen": lambda side: {"reason": "Bổ sung số liệu"},
 }

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from campaigns.uploads import check_xlsx, check_yaml, sanitise_filename
+from core.uploads import check_xlsx, check_yaml, sanitise_filename
 from tests.security import hostile
 
 SECONDS = 5
@@ -210,7 +210,7 @@ def test_the_pure_python_parser_is_told_in_vietnamese_too(content, expected, mon
     """Without libyaml (a build of PyYAML without it, or a platform without a wheel) the messages are the same."""
     import yaml
 
-    monkeypatch.setattr("campaigns.uploads._FAST_LOADER", yaml.SafeLoader)
+    monkeypatch.setattr("core.uploads._FAST_LOADER", yaml.SafeLoader)
     message = refusal(check_yaml, content, name="ke-hoach.yaml")
     assert expected in message
     assert not any(word in message for word in ENGLISH), message

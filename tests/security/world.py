@@ -149,7 +149,7 @@ def build_side(*, commune, marker: str, staff, chairman, notice_users) -> Simple
     decision = create_draft_decision(period=period, award_kind=kind, by=chairman)
     task = PlanTask.objects.create(plan=plan, title=f"Nhiệm vụ số hóa {marker}", lead_unit=section)
     job = Job.objects.create(
-        task="awards.period_tasks.close_period",
+        task="planning.tasks.close_period",
         label=f"Chốt đợt {marker}",
         kwargs={"period_id": period.pk},
         unit=commune,

@@ -15,12 +15,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from awards import catalogue as award_catalogue
-from awards import plan_rule_selectors as selectors
 from awards.models import AwardKind
-from awards.plan_rule_forms import code_from_name
 from campaigns.models import Plan, Role
 from campaigns.permissions import ensure_role
 from campaigns.services import activation_problems
+from planning import selectors
+from planning.forms import code_from_name
 from scoring import catalogue as indicator_catalogue
 from scoring.models import Indicator
 

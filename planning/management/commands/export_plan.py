@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from awards.plan_io import export_plan
 from campaigns.models import Plan
+from planning.plan_io import export_plan
 
 
 class Command(BaseCommand):

@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from awards.catalogue import sync_award_kinds
-from awards.plan_io import PlanFileError, copy_plan_to_year, import_plan
 from awards.reference import sync_reference
-from awards.services.closing import periods_due_for_close
-from campaigns.jobs import start_job
 from campaigns.models import Membership, Plan
 from campaigns.services import change_plan_status, sync_org
+from core.jobs import start_job
+from planning.plan_io import PlanFileError, copy_plan_to_year, import_plan
+from planning.services.closing import periods_due_for_close
 from scoring.catalogue import sync_indicators
 from scoring.demo import generate_demo_readings
 
@@ -67,12 +67,12 @@ class Command(BaseCommand):
         live = self.live_plan()
         added = generate_demo_readings(plan=live, until=timezone.localdate())
         self.stdout.write(f"Chiến dịch đang diễn ra: {live.title} (thêm {added} số liệu mẫu)")
-        # What beat does every night (awards.period_tasks.close_due_periods): periods past their end and grace
+        # What beat does every night (planning.tasks.close_due_periods): periods past their end and grace
         # close by themselves, each as a tracked job; here they run now, so the demo opens with them closed.
         due = periods_due_for_close()
         for period in due:
             start_job(
-                task="awards.period_tasks.close_period",
+                task="planning.tasks.close_period",
                 kwargs={"period_id": period.pk},
                 label=f"Tự động chốt {period.name} — {period.plan.title}"[:255],
                 unit=period.plan.issuer,

@@ -1,7 +1,7 @@
 """The plan rules editor: criteria on one page; quota rules, eligibility conditions and dossier documents on another,
 with a small page beside it to add a form of commendation the shared catalogue lacks.
 
-What used to need a YAML upload is typed in the browser, and exports to the same plan file (awards/plan_io.py).
+What used to need a YAML upload is typed in the browser, and exports to the same plan file (planning/plan_io.py).
 Lãnh đạo and quản trị of the issuing unit edit while the plan is a draft or in force; others in scope get 403, those
 out of scope 404. Deleting rows asks for a confirmation first; invalid input re-renders with 400 and saves nothing.
 """
@@ -20,8 +20,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from awards import plan_rule_selectors as selectors
-from awards.plan_rule_forms import (
+from campaigns.models import Plan
+from planning import selectors
+from planning.forms import (
     AwardKindForm,
     ConditionFormSet,
     CriterionFormSet,
@@ -30,9 +31,8 @@ from awards.plan_rule_forms import (
     award_kind_choices,
     indicator_choices,
 )
-from awards.services import plan_rules as services
-from campaigns.models import Plan
 from campaigns.typing import AuthenticatedRequest
+from planning.services import rules as services
 
 WIDE_FIELDS = ("name", "text", "note", "bands_text")
 
@@ -114,7 +114,7 @@ def plan_rules_criteria(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 formset.is_valid()
             else:
                 messages.success(request, _("Đã lưu tiêu chí của kế hoạch."))
-                return redirect(reverse("awards:plan_rules_criteria", args=[plan.pk]))
+                return redirect(reverse("planning:plan_rules_criteria", args=[plan.pk]))
     total = formset.points_total()
     return render(
         request,
@@ -156,7 +156,7 @@ def plan_rules_awards(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     formset.is_valid()
             else:
                 messages.success(request, _("Đã lưu khen thưởng, tiêu chuẩn và hồ sơ của kế hoạch."))
-                return redirect(reverse("awards:plan_rules_awards", args=[plan.pk]))
+                return redirect(reverse("planning:plan_rules_awards", args=[plan.pk]))
     return render(
         request,
         "awards/plan_rules_awards.html",
@@ -194,7 +194,7 @@ def plan_rules_award_kind_create(request: AuthenticatedRequest, pk: int) -> Http
                     )
                     % {"name": kind.name, "level": kind.get_level_display()},
                 )
-                return redirect(reverse("awards:plan_rules_awards", args=[plan.pk]))
+                return redirect(reverse("planning:plan_rules_awards", args=[plan.pk]))
         status = HTTPStatus.BAD_REQUEST
     else:
         status = HTTPStatus.OK

@@ -1,6 +1,6 @@
 """Celery tasks of the period close and its schedule: thin wrappers, ids in (HackSoft's rule).
 
-Kept apart from awards/tasks.py (PDF rendering) and listed in CELERY_IMPORTS so the worker registers them.
+Listed in CELERY_IMPORTS so the worker registers them.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import OperationalError
 
-from campaigns.jobs import start_job, tracked
+from core.jobs import start_job, tracked
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def close_period(period_id: int, by_id: int | None = None, job_id: int | None = None) -> dict:
-    """Worker entry point; the work and its idempotency are in awards.services.closing.close_period."""
-    from awards.services.closing import close_period as close_period_service
+    """Worker entry point; the work and its idempotency are in planning.services.closing.close_period."""
     from campaigns.models import Period
+    from planning.services.closing import close_period as close_period_service
 
     with tracked(job_id):
         by = get_user_model().objects.get(pk=by_id) if by_id else None
@@ -33,14 +33,14 @@ def close_due_periods(job_id: int | None = None) -> list[int]:
     """Daily (beat): start a tracked close job for every period whose end date plus the grace has passed."""
     from django.db import transaction
 
-    from awards.services.closing import periods_due_for_close
+    from planning.services.closing import periods_due_for_close
 
     started = []
     with tracked(job_id):
         for period in periods_due_for_close():
             with transaction.atomic():
                 start_job(
-                    task="awards.period_tasks.close_period",
+                    task="planning.tasks.close_period",
                     kwargs={"period_id": period.pk},
                     label=f"Tự động chốt {period.name} — {period.plan.title}"[:255],
                     unit=period.plan.issuer,

@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from awards.services.closing import missing_before_close, reopen_period
-from campaigns.jobs import retry_job, start_job
 from campaigns.models import Job, Notice, Period, Plan, Role
 from campaigns.permissions import ensure_role, has_role
 from campaigns.typing import AuthenticatedRequest
+from core.jobs import retry_job, start_job
+from planning.services.closing import missing_before_close, reopen_period
 
 
 def _period_in_scope(request: AuthenticatedRequest, pk: int) -> Period:
@@ -56,16 +56,16 @@ def period_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
         if period.status == Period.Status.CLOSED:
             messages.info(request, _("Đợt thi đua này đã được chốt."))
-            return redirect("awards:period_close", pk=period.pk)
+            return redirect("planning:period_close", pk=period.pk)
         with transaction.atomic():
             job = start_job(
-                task="awards.period_tasks.close_period",
+                task="planning.tasks.close_period",
                 kwargs={"period_id": period.pk, "by_id": request.user.pk},
                 label=_("Chốt %(period)s — %(plan)s") % {"period": period.name, "plan": period.plan.title},
                 unit=issuer,
                 by=request.user,
             )
-        return redirect("awards:job_detail", pk=job.pk)
+        return redirect("planning:job_detail", pk=job.pk)
     context = {
         "period": period,
         "may_close": may_close,
@@ -93,7 +93,7 @@ def period_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.messages[0])
         else:
             messages.success(request, _("Đã mở lại %(period)s.") % {"period": period.name})
-            return redirect("awards:period_close", pk=period.pk)
+            return redirect("planning:period_close", pk=period.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "awards/period_reopen.html", {"period": period, "form": form}, status=status)
 
@@ -137,7 +137,7 @@ def job_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             retry_job(job=job)
         messages.success(request, _("Đã chạy lại tác vụ."))
-    return redirect("awards:job_detail", pk=job.pk)
+    return redirect("planning:job_detail", pk=job.pk)
 
 
 @login_required
@@ -153,7 +153,7 @@ def notice_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if notice.read_at is None:
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])
-    return redirect(notice.url or reverse("awards:notice_list"))
+    return redirect(notice.url or reverse("planning:notice_list"))
 
 
 urlpatterns = [

@@ -1,7 +1,7 @@
 """Forms of the plan rules editor: criteria, quota rules, eligibility conditions and dossier documents of a plan,
 each as an inline formset, so a commune types in what used to need a YAML upload.
 
-The checks mirror those of the plan file (awards/plan_io.py), so that whatever is saved here exports to a file that
+The checks mirror those of the plan file (planning/plan_io.py), so that whatever is saved here exports to a file that
 imports again unchanged.
 """
 
@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from awards.models import AwardKind, Condition, DossierRequirement, Level, QuotaRule, Recipient
-from campaigns.formatting import format_number
 from campaigns.models import Plan
+from core.formatting import format_number
 from scoring.models import Criterion, Indicator
 
 MAX_POINTS = Decimal(10000)

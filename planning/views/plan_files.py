@@ -1,6 +1,6 @@
 """Plan files in the browser: upload a YAML plan (all or nothing), download a plan as YAML, copy a plan to a new year.
 
-These pages live in awards because a plan file spans campaigns, scoring and awards (see awards/plan_io.py).
+These pages live in planning because a plan file spans campaigns, scoring and awards (see planning/plan_io.py).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from awards.plan_io import PlanFileError, copy_plan_to_year, export_plan, import_plan
 from campaigns.forms import CopyPlanForm
 from campaigns.models import Membership, Plan, Role
 from campaigns.services import ensure_can_edit_plan
 from campaigns.typing import AuthenticatedRequest
+from planning.plan_io import PlanFileError, copy_plan_to_year, export_plan, import_plan
 
 MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024
 

@@ -1,7 +1,8 @@
 """Background jobs that a person can watch: a Job row per run, dispatched to Celery after commit.
 
 A task is referenced by its dotted path and started with `apply_async`, so the same code runs eagerly in-process
-(the embedded default), in a real worker, and in tests.
+(the embedded default), in a real worker, and in tests. The Job row's model is named by `settings.JOB_MODEL` (as
+Django names its user model): it lives with the units it is scoped to, while this machinery imports no app.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.module_loading import import_string
-
-from campaigns.models import Job, Unit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -25,18 +26,23 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def job_model() -> type[Model]:
+    """The Job model named by settings.JOB_MODEL (a unit-scoped row, owned by the app that owns units)."""
+    return apps.get_model(settings.JOB_MODEL)
+
+
 def start_job(
     *,
     task: str,
     label: str,
     kwargs: dict[str, Any],
-    unit: Unit | None = None,
+    unit: Model | None = None,
     by: User | None = None,
     immediately: bool = False,
-) -> Job:
+) -> Model:
     """Record a job and queue its task once the surrounding transaction commits (or at once, for a command that
     runs outside any request and must see the result before it goes on)."""
-    job = Job.objects.create(
+    job = job_model().objects.create(
         task=task,
         label=label,
         kwargs=kwargs,
@@ -52,7 +58,7 @@ def start_job(
 
 def dispatch_job(job_id: int) -> None:
     """Send the job's task to Celery (or run it now when tasks are eager); a failure is kept on the Job row."""
-    job = Job.objects.get(pk=job_id)
+    job = job_model().objects.get(pk=job_id)
     task = import_string(job.task)
     try:
         result = task.apply_async(kwargs={**job.kwargs, "job_id": job.pk})
@@ -60,12 +66,14 @@ def dispatch_job(job_id: int) -> None:
         logger.exception("Job %s failed", job.pk)
         return
     if result.id and not job.celery_id:
-        Job.objects.filter(pk=job.pk).update(celery_id=result.id)
+        job_model().objects.filter(pk=job.pk).update(celery_id=result.id)
 
 
-def retry_job(*, job: Job) -> Job:
+def retry_job(*, job: Model) -> Model:
     """Run a failed job again with the same arguments."""
-    Job.objects.filter(pk=job.pk).update(state=Job.State.PENDING, error="", progress=0, message="", finished_at=None)
+    job_model().objects.filter(pk=job.pk).update(
+        state=job_model().State.PENDING, error="", progress=0, message="", finished_at=None
+    )
     transaction.on_commit(lambda: dispatch_job(job.pk))
     job.refresh_from_db()
     return job
@@ -77,8 +85,8 @@ def tracked(job_id: int | None) -> Iterator[None]:
     if job_id is None:
         yield
         return
-    Job.objects.filter(pk=job_id).update(
-        state=Job.State.RUNNING,
+    job_model().objects.filter(pk=job_id).update(
+        state=job_model().State.RUNNING,
         started_at=timezone.now(),
         finished_at=None,
         attempts=F("attempts") + 1,
@@ -87,20 +95,22 @@ def tracked(job_id: int | None) -> Iterator[None]:
     try:
         yield
     except Exception as error:
-        Job.objects.filter(pk=job_id).update(
-            state=Job.State.FAILURE,
+        job_model().objects.filter(pk=job_id).update(
+            state=job_model().State.FAILURE,
             finished_at=timezone.now(),
             error=f"{type(error).__name__}: {error}\n\n{traceback.format_exc(limit=8)}",
             message=str(error)[:500],
         )
         raise
-    Job.objects.filter(pk=job_id).update(state=Job.State.SUCCESS, progress=100, finished_at=timezone.now())
+    job_model().objects.filter(pk=job_id).update(
+        state=job_model().State.SUCCESS, progress=100, finished_at=timezone.now()
+    )
 
 
 def report_progress(job_id: int | None, percent: int, message: str = "") -> None:
     """Progress shown on the job page (polled with htmx); outside any transaction of the work itself."""
     if job_id is not None:
-        Job.objects.filter(pk=job_id).update(progress=max(0, min(100, percent)), message=message[:500])
+        job_model().objects.filter(pk=job_id).update(progress=max(0, min(100, percent)), message=message[:500])
 
 
 def report_progress_now(job_id: int | None, percent: int, message: str = "") -> None:
@@ -120,7 +130,7 @@ def report_progress_now(job_id: int | None, percent: int, message: str = "") -> 
     try:
         with side.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {Job._meta.db_table} SET progress = %s, message = %s WHERE id = %s",
+                f"UPDATE {job_model()._meta.db_table} SET progress = %s, message = %s WHERE id = %s",
                 [max(0, min(100, percent)), message[:500], job_id],
             )
     finally:

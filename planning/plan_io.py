@@ -3,7 +3,7 @@
 `import_plan` reads a file, checks all of it and names every error with its line and place, in Vietnamese, then
 writes the plan in one transaction (all or nothing); importing the same file again updates the plan found by its
 `key`. `export_plan` writes the file back; export → import into an empty database → export gives the same text.
-`copy_plan_to_year` reuses both to draft next year's plan. It lives in awards because a plan spans the three apps.
+`copy_plan_to_year` reuses both to draft next year's plan. It lives in planning, the one app above the three it spans.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from awards import catalogue as award_catalogue
 from awards.models import AwardKind, Condition, DossierRequirement, Level, QuotaRule, Recipient
 from campaigns.models import Group, Participant, Period, Person, Plan, PlanTask, Unit
 from campaigns.services import activation_problems, ensure_can_edit_plan
-from campaigns.uploads import check_yaml_text, yaml_error_message
+from core.uploads import check_yaml_text, yaml_error_message
 from scoring import catalogue as indicator_catalogue
 from scoring.models import Criterion, Indicator
 

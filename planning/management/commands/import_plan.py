@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from awards.plan_io import PlanFileError, import_plan
+from planning.plan_io import PlanFileError, import_plan
 
 
 class Command(BaseCommand):

@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.models import Nomination
-from campaigns.jobs import report_progress_now
 from campaigns.models import Membership, Notice, Period, Plan, Role
 from campaigns.permissions import ensure_role
+from core.jobs import report_progress_now
 from scoring.models import Standing
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def close_period(*, period: Period, by: User | None = None, job_id: int | None =
 
 def _notify_period_closed(period: Period) -> list[Notice]:
     """One in-app notice (and e-mail) per chairman and office member of the issuing unit; never twice."""
-    url = reverse("awards:period_close", args=[period.pk])
+    url = reverse("planning:period_close", args=[period.pk])
     proposals = period.nominations.filter(status=Nomination.Status.PROPOSED).count()
     title = _("%(period)s của kế hoạch “%(plan)s” đã được chốt") % {"period": period.name, "plan": period.plan.title}
     body = _("Đã chốt số liệu và xếp hạng. Có %(count)s đề xuất khen thưởng đang chờ xem xét.") % {"count": proposals}

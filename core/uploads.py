@@ -6,7 +6,7 @@ and a worksheet is scanned in chunks, never loaded. Each refusal is a ``Validati
 the import page shows as is.
 
 Where they are called: ``check_xlsx`` before ``openpyxl.load_workbook`` in the readings import (scoring/excel.py);
-``check_yaml`` before ``yaml`` parses a plan file (awards/plan_io.py); ``sanitise_filename`` for any name that is
+``check_yaml`` before ``yaml`` parses a plan file (planning/plan_io.py); ``sanitise_filename`` for any name that is
 shown or kept (files are stored under random names outside the static folders and served through scoped views).
 """
 
