@@ -283,7 +283,8 @@ class CriterionForm(RuleForm):
                 target = data["target"] = self.instance.target = Decimal(1)
             elif target != 1:
                 self.add_error("target", _("Tiêu chí có/không chỉ nhận chỉ tiêu 1 (có thực hiện)."))
-        elif target is None and "target" not in self.errors:
+        elif target is None and rule != Criterion.Rule.RELATIVE and "target" not in self.errors:
+            # Only a relative criterion ("the most gets full points") may go without a target.
             self.add_error("target", _("Nhập chỉ tiêu của tiêu chí."))
         for name, value in (("target", target), ("worst", worst)):
             if value is not None and value < 0:

@@ -27,6 +27,7 @@ from campaigns.models import Group, Participant, Period, Person, Plan, PlanTask,
 from campaigns.services import activation_problems, ensure_can_edit_plan
 from core.uploads import check_yaml_text, yaml_error_message
 from scoring import catalogue as indicator_catalogue
+from scoring import rules as scoring_rules
 from scoring.models import Criterion, Indicator
 
 if TYPE_CHECKING:
@@ -649,7 +650,9 @@ def _read_criteria(reader: _Reader, root: dict, spec: _Spec) -> None:
         if is_yes_no and row.get("target", None) is None:
             target = Decimal(1)  # a criterion with no number is met by "yes"
         else:
-            target = reader.number(row, path, "target", required=True, maximum=top)
+            # A relative criterion ("the most gets full points") needs no target; every other rule does.
+            relative = criterion["rule"] == Criterion.Rule.RELATIVE
+            target = reader.number(row, path, "target", required=not relative, maximum=top)
         if is_yes_no and target is not None and target != 1:
             reader.error((*path, "target"), _("Tiêu chí có/không chỉ nhận chỉ tiêu 1 (hoặc true): có thực hiện."))
         worst = reader.number(row, path, "worst", maximum=top)
@@ -674,13 +677,16 @@ def _read_criteria(reader: _Reader, root: dict, spec: _Spec) -> None:
                 (*path, "worst"), _("Tiêu chí càng thấp càng tốt chấm tuyến tính cần mức không đạt điểm (worst).")
             )
         if criterion["rule"] == Criterion.Rule.BANDS:
-            criterion["bands"] = _read_bands(reader, row, path, criterion["max_points"])
+            direction = indicator.direction if indicator is not None else Indicator.Direction.HIGHER
+            criterion["bands"] = _read_bands(reader, row, path, criterion["max_points"], direction)
         elif row.get("bands"):
             reader.error((*path, "bands"), _("Khung điểm chỉ dùng với cách chấm bands."))
         spec.criteria.append(criterion)
 
 
-def _read_bands(reader: _Reader, row: dict, path: tuple, max_points: Decimal | None) -> list:
+def _read_bands(reader: _Reader, row: dict, path: tuple, max_points: Decimal | None, direction: str) -> list:
+    """Bands in any written order, stored in the one canonical order (best threshold first); a threshold written
+    twice is refused (which of its two point values would count?)."""
     bands = []
     items = reader.sequence(row, path, "bands")
     if not items:
@@ -700,8 +706,17 @@ def _read_bands(reader: _Reader, row: dict, path: tuple, max_points: Decimal | N
                 _("Điểm của khung (%(points)s) vượt điểm tối đa (%(max)s).")
                 % {"points": _plain(points), "max": _plain(max_points)},
             )
-        bands.append([_plain(threshold), _plain(points)])
-    return bands
+        bands.append([threshold, points])
+    try:
+        ordered = scoring_rules.canonical_bands(direction, bands)
+    except ValueError as error:
+        reader.error(
+            (*path, "bands"),
+            _("Ngưỡng %(threshold)s xuất hiện ở hai khung điểm; mỗi ngưỡng chỉ được một khung.")
+            % {"threshold": _plain(error.args[0])},
+        )
+        return []
+    return [[_plain(threshold), _plain(points)] for threshold, points in ordered]
 
 
 def _read_award_kinds_and_quotas(reader: _Reader, root: dict, spec: _Spec, group_codes: set[str]) -> None:
@@ -1181,7 +1196,14 @@ def plan_to_dict(plan: Plan) -> dict:
                         "worst": _plain(c.worst),
                         "max_points": _plain(c.max_points),
                         "rule": c.rule,
-                        "bands": [list(band) for band in c.bands],
+                        "bands": [
+                            [_plain(threshold), _plain(points)]
+                            for threshold, points in sorted(
+                                ((Decimal(str(t)), Decimal(str(p))) for t, p in c.bands),
+                                key=lambda band: band[0],
+                                reverse=c.indicator.direction != Indicator.Direction.LOWER,
+                            )
+                        ],
                         "zero_denominator": c.zero_denominator
                         if c.zero_denominator != Criterion.ZeroDenominator.NOT_APPLICABLE
                         else None,

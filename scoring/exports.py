@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from campaigns.models import Participant
 from core.formatting import short_date
 from core.xlsx_cells import row as text_row
 from core.xlsx_cells import text_cell
@@ -138,19 +139,30 @@ def _save(workbook: Workbook) -> tempfile.SpooledTemporaryFile:
     return handle
 
 
-def _group_key(standing: Standing) -> tuple:
-    return (standing.group.order if standing.group else 10_000, standing.group_id or 0)
+def _list_key(standing: Standing) -> tuple:
+    return (standing.group.order if standing.group else 10_000, standing.group_id or 0, standing.kind)
+
+
+def _standings_sheet_title(group_name: str, kind: str) -> str:
+    """ "<group> – Tập thể" / "<group> – Cá nhân" within Excel's 31 characters (a long name cut at a word)."""
+    suffix = f" – {Participant.Kind(kind).label}"
+    room = 28 - len(suffix)
+    name = group_name.strip()
+    if len(name) > room:
+        cut = name[: room - 1]
+        name = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;–-") + "…"
+    return name + suffix
 
 
 def write_standings(*, period: Period, standings: Iterable[Standing]) -> tempfile.SpooledTemporaryFile:
-    """The standings of a period, one sheet per group, as an .xlsx file object (rewound)."""
+    """The standings of a period, one sheet per ranking list (group, kind), as an .xlsx file object (rewound)."""
     workbook = Workbook(write_only=True)
     used: set[str] = set()
     any_sheet = False
-    for _key, rows in groupby(standings, key=_group_key):
+    for _key, rows in groupby(standings, key=_list_key):
         rows = iter(rows)
         first = next(rows)
-        title = first.group.name if first.group else NO_GROUP
+        title = _standings_sheet_title(first.group.name if first.group else NO_GROUP, first.kind)
         sheet = _start_sheet(workbook, title, period, "BẢNG XẾP HẠNG THI ĐUA", STANDING_HEADERS, used)
         any_sheet = True
         for standing in _chain(first, rows):

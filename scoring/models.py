@@ -88,8 +88,9 @@ class Criterion(models.Model):
     name = models.CharField(_("nội dung tiêu chí"), max_length=500)
     applies_to = models.CharField(_("áp dụng cho"), max_length=16, choices=AppliesTo, default=AppliesTo.BOTH)
     comparison = models.CharField(_("so sánh"), max_length=4, choices=Comparison, default=Comparison.GTE)
-    # Rates are in percent (90 means 90 %); counts in their unit; yes/no targets are 1.
-    target = models.DecimalField(_("chỉ tiêu"), max_digits=12, decimal_places=2)
+    # Rates are in percent (90 means 90 %); counts in their unit; yes/no targets are 1. Only a relative criterion
+    # ("the most gets full points") may have none: it is then never "met" (docs/scoring.md § 2).
+    target = models.DecimalField(_("chỉ tiêu"), max_digits=12, decimal_places=2, null=True, blank=True)
     worst = models.DecimalField(
         _("mức không đạt điểm"),
         max_digits=12,
@@ -120,6 +121,9 @@ class Criterion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="criterion_code_unique_in_plan"),
             models.CheckConstraint(condition=Q(max_points__gte=0), name="criterion_points_not_negative"),
+            models.CheckConstraint(
+                condition=Q(target__isnull=False) | Q(rule="relative"), name="criterion_target_unless_relative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -301,7 +305,7 @@ class StandingQuerySet(models.QuerySet):
 
 
 class Standing(models.Model):
-    """A participant's total and rank in its group for a period; frozen when the period closes."""
+    """A participant's total and rank in its list (period, group, kind) for a period; frozen when the period closes."""
 
     period = models.ForeignKey(
         "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="standings"
@@ -311,6 +315,11 @@ class Standing(models.Model):
     )
     group = models.ForeignKey(
         "campaigns.Group", verbose_name=_("khối"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # The participant's kind, copied: a ranking list is one (period, group, kind); collectives and individuals are
+    # never ranked together.
+    kind = models.CharField(
+        _("loại đối tượng"), max_length=16, choices=Participant.Kind, default=Participant.Kind.COLLECTIVE
     )
     total_points = models.DecimalField(_("tổng điểm"), max_digits=8, decimal_places=2, default=0)
     max_points = models.DecimalField(_("điểm tối đa áp dụng"), max_digits=8, decimal_places=2, default=0)
@@ -334,11 +343,11 @@ class Standing(models.Model):
     class Meta:
         verbose_name = _("xếp hạng")
         verbose_name_plural = _("xếp hạng")
-        ordering = ["period", "group", "position"]
+        ordering = ["period", "group", "kind", "position"]
         constraints = [models.UniqueConstraint(fields=["period", "participant"], name="standing_once_per_period")]
         indexes = [
-            models.Index(fields=["period", "group", "rank"]),
-            models.Index(fields=["period", "group", "position"]),
+            models.Index(fields=["period", "group", "kind", "rank"], name="standing_list_rank"),
+            models.Index(fields=["period", "group", "kind", "position"], name="standing_list_position"),
         ]
 
     def __str__(self) -> str:
@@ -368,3 +377,26 @@ class RecomputeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} · {self.requested_at:%d/%m/%Y %H:%M}"
+
+
+class PeriodRecompute(models.Model):
+    """A closed period recomputed by quản trị (after a rule fix): every participant whose rank or points changed, as
+    one line each. The period's own history gets a short line pointing here; signed decisions keep their snapshot."""
+
+    period = models.ForeignKey(
+        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="recomputes"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tính lại"), null=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(_("tính lại lúc"), auto_now_add=True)
+    reason = models.CharField(_("lý do"), max_length=300)
+    changes = models.TextField(_("các thay đổi"), blank=True)
+
+    class Meta:
+        verbose_name = _("tính lại đợt đã chốt")
+        verbose_name_plural = _("tính lại đợt đã chốt")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} · {self.at:%d/%m/%Y %H:%M}"

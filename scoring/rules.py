@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import NamedTuple
 
 from django.utils.translation import get_language, gettext
@@ -62,13 +63,24 @@ def format_number(value: Decimal | int | None, places: int = 0) -> str:
     return f"{number:,.{places}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def round2(value: Decimal) -> Decimal:
-    """Round half-up to 2 decimal places (points, totals, ratios)."""
+def _round_fraction(value: Fraction, places: int) -> Decimal:
+    """An exact fraction rounded half-up to `places` decimals, in one step (no intermediate rounding)."""
+    scaled = abs(value) * 10**places
+    whole = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)  # floor(scaled + 1/2)
+    return Decimal(whole if value >= 0 else -whole).scaleb(-places)
+
+
+def round2(value: Decimal | Fraction) -> Decimal:
+    """Round half-up to 2 decimal places (points, totals, ratios); a Fraction is rounded exactly, once."""
+    if isinstance(value, Fraction):
+        return _round_fraction(value, 2)
     return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def round4(value: Decimal) -> Decimal:
-    """Round half-up to 4 decimal places (the stored period value every comparison uses)."""
+def round4(value: Decimal | Fraction) -> Decimal:
+    """Round half-up to 4 decimal places (the period value as stored and shown; rules use the exact value)."""
+    if isinstance(value, Fraction):
+        return _round_fraction(value, 4)
     return Decimal(value).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
 
 
@@ -86,7 +98,7 @@ class CriterionSpec:
     direction: str = HIGHER  # higher | lower (the indicator's)
     accumulation: str = SUM  # sum | last (the indicator's)
     comparison: str = GTE
-    target: Decimal = ZERO
+    target: Decimal | None = ZERO  # None: a relative criterion without a target ("the most gets full points")
     max_points: Decimal = Decimal(10)
     rule: str = THRESHOLD
     worst: Decimal | None = None
@@ -105,7 +117,7 @@ def spec_as_dict(spec: CriterionSpec) -> dict:
         "direction": spec.direction,
         "accumulation": spec.accumulation,
         "comparison": spec.comparison,
-        "target": str(spec.target),
+        "target": None if spec.target is None else str(spec.target),
         "max_points": str(spec.max_points),
         "rule": spec.rule,
         "worst": None if spec.worst is None else str(spec.worst),
@@ -121,7 +133,7 @@ def spec_from_dict(data: dict) -> CriterionSpec:
     return CriterionSpec(
         **{
             **data,
-            "target": Decimal(data["target"]),
+            "target": None if data.get("target") is None else Decimal(data["target"]),
             "max_points": Decimal(data["max_points"]),
             "worst": None if data.get("worst") is None else Decimal(data["worst"]),
             "bands": tuple((Decimal(bound), Decimal(points)) for bound, points in data.get("bands", [])),
@@ -143,16 +155,16 @@ def explain_stored(
     best: Decimal | None = None,
 ) -> str:
     """The "vì sao" sentence of a stored score, exactly as score_criterion would have written it then."""
-    zero_denominator = spec.kind == RATE and value is None and denominator_total == 0
+    period = stored_period_value(spec, value, numerator_total, denominator_total)
     result = CriterionResult(
         criterion_id=spec.id,
         order=spec.order,
         max_points=spec.max_points,
-        period=PeriodValue(value, numerator_total, denominator_total, zero_denominator=zero_denominator),
+        period=period,
         points=points,
         applicable=applicable,
         met=met,
-        missing=value is None and not zero_denominator,
+        missing=value is None and not period.zero_denominator,
         windows_expected=windows_expected,
         windows_present=windows_present,
     )
@@ -181,6 +193,31 @@ class PeriodValue:
     denominator_total: int | None = None
     readings: int = 0
     zero_denominator: bool = False  # a rate whose pooled denominator is 0: "không phát sinh"
+    # The value as an exact fraction (17/321 stays 1700/321 %): points and comparisons use it; `value` is that
+    # fraction rounded to 4 places, for storage and display only.
+    exact: Fraction | None = None
+
+    @property
+    def figure(self) -> Fraction | None:
+        """The exact value every rule computes with."""
+        if self.exact is not None:
+            return self.exact
+        return None if self.value is None else Fraction(self.value)
+
+
+def stored_period_value(
+    spec: CriterionSpec,
+    value: Decimal | None,
+    numerator_total: int | None,
+    denominator_total: int | None,
+    readings: int = 0,
+) -> PeriodValue:
+    """A period value rebuilt from a stored score: a rate's exact value comes back from its two totals."""
+    zero_denominator = spec.kind == RATE and value is None and denominator_total == 0
+    exact = None
+    if spec.kind == RATE and value is not None and denominator_total:
+        exact = Fraction((numerator_total or 0) * 100, denominator_total)
+    return PeriodValue(value, numerator_total, denominator_total, readings, zero_denominator, exact)
 
 
 class ReadingTotals(NamedTuple):
@@ -251,7 +288,8 @@ def period_value_from_totals(kind: str, accumulation: str, totals: ReadingTotals
             numerator, denominator = totals.numerator_sum, totals.denominator_sum
         if denominator == 0:
             return PeriodValue(None, numerator, denominator, count, zero_denominator=True)
-        return PeriodValue(round4(Decimal(numerator) * HUNDRED / Decimal(denominator)), numerator, denominator, count)
+        exact = Fraction(numerator * 100, denominator)
+        return PeriodValue(round4(exact), numerator, denominator, count, exact=exact)
     count = totals.value_count
     if not count:
         return PeriodValue(value=None)
@@ -271,51 +309,84 @@ def period_value(kind: str, accumulation: str, readings: Iterable[ReadingValue])
 # Points
 
 
-def target_met(spec: CriterionSpec, value: Decimal) -> bool:
-    """Whether a period value meets the criterion's target under its comparison (≥, ≤ or =)."""
+def _exact(value: Decimal | Fraction | int) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(value)
+
+
+def target_met(spec: CriterionSpec, value: Decimal | Fraction) -> bool:
+    """Whether a period value meets the criterion's target under its comparison (≥, ≤ or =); a criterion without
+    a target (relative: "the most gets full points") is never met."""
+    if spec.target is None:
+        return False
+    value, target = _exact(value), _exact(spec.target)
     if spec.comparison == LTE:
-        return value <= spec.target
+        return value <= target
     if spec.comparison == EQ:
-        return value == spec.target
-    return value >= spec.target
+        return value == target
+    return value >= target
 
 
-def _linear_points(spec: CriterionSpec, value: Decimal) -> Decimal:
-    maximum = spec.max_points
+def _linear_points(spec: CriterionSpec, value: Fraction) -> Fraction:
+    maximum, target = _exact(spec.max_points), _exact(spec.target or 0)
     if spec.direction == LOWER:
-        if value <= spec.target:
+        if value <= target:
             return maximum
-        if spec.worst is None or spec.worst <= spec.target or value >= spec.worst:
-            return ZERO
-        return maximum * (spec.worst - value) / (spec.worst - spec.target)
-    if spec.target <= 0:
+        worst = None if spec.worst is None else _exact(spec.worst)
+        if worst is None or worst <= target or value >= worst:
+            return Fraction(0)
+        return maximum * (worst - value) / (worst - target)
+    if target <= 0:
         return maximum
-    return maximum * min(Decimal(1), value / spec.target)
+    return maximum * min(Fraction(1), value / target)
 
 
-def _band_points(spec: CriterionSpec, value: Decimal) -> Decimal:
-    for bound, points in spec.bands:
-        reached = value <= bound if spec.direction == LOWER else value >= bound
-        if reached:
-            return min(Decimal(points), spec.max_points)
-    return ZERO
+def canonical_bands(direction: str, bands: Iterable[Sequence]) -> tuple[tuple[Decimal, Decimal], ...]:
+    """Bands in the one order they are stored and written in: the best threshold first (highest when higher is
+    better, lowest when lower is better). Raises ValueError naming a threshold written twice."""
+    pairs = [(Decimal(str(bound)), Decimal(str(points))) for bound, points in bands]
+    seen: set[Decimal] = set()
+    for bound, _points in pairs:
+        if bound in seen:
+            raise ValueError(bound)
+        seen.add(bound)
+    return tuple(sorted(pairs, key=lambda pair: pair[0], reverse=direction != LOWER))
 
 
-def _relative_points(spec: CriterionSpec, value: Decimal, best: Decimal | None) -> Decimal:
-    if best is None:
-        return ZERO
+def reached_band(spec: CriterionSpec, value: Decimal | Fraction) -> tuple[Decimal, Decimal] | None:
+    """The best band the value reaches, whatever order the bands are written in: the highest threshold at or below
+    the value (higher is better), or the lowest threshold at or above it (lower is better); None when none."""
+    value = _exact(value)
     if spec.direction == LOWER:
-        # The lowest value of the group earns the maximum; others max × best / value.
+        reached = [band for band in spec.bands if value <= _exact(band[0])]
+        return min(reached, key=lambda band: band[0]) if reached else None
+    reached = [band for band in spec.bands if value >= _exact(band[0])]
+    return max(reached, key=lambda band: band[0]) if reached else None
+
+
+def _band_points(spec: CriterionSpec, value: Fraction) -> Fraction:
+    band = reached_band(spec, value)
+    return Fraction(0) if band is None else min(_exact(band[1]), _exact(spec.max_points))
+
+
+def _relative_points(spec: CriterionSpec, value: Fraction, best: Fraction | None) -> Fraction:
+    maximum = _exact(spec.max_points)
+    if best is None:
+        return Fraction(0)
+    if spec.direction == LOWER:
+        # The lowest value of the (group, kind) earns the maximum; others max × best / value.
         if value <= best:
-            return spec.max_points
-        return spec.max_points * best / value
+            return maximum
+        return maximum * best / value
     if best <= 0:
-        return ZERO
-    return spec.max_points * min(Decimal(1), value / best)
+        return Fraction(0)
+    return maximum * min(Fraction(1), value / best)
 
 
-def raw_points(spec: CriterionSpec, value: Decimal, best: Decimal | None = None) -> Decimal:
-    """Unrounded points of a value under the criterion's rule (`best` is the group's best value, for relative)."""
+def raw_points(spec: CriterionSpec, value: Decimal | Fraction, best: Decimal | Fraction | None = None) -> Fraction:
+    """Exact (unrounded) points of a value under the criterion's rule (`best`: the best value of the participant's
+    group and kind, for relative). Rounded once, by score_criterion."""
+    value = _exact(value)
+    best = None if best is None else _exact(best)
     if spec.rule == LINEAR:
         points = _linear_points(spec, value)
     elif spec.rule == BANDS:
@@ -323,13 +394,14 @@ def raw_points(spec: CriterionSpec, value: Decimal, best: Decimal | None = None)
     elif spec.rule == RELATIVE:
         points = _relative_points(spec, value, best)
     else:
-        points = spec.max_points if target_met(spec, value) else ZERO
-    return min(max(points, ZERO), spec.max_points)
+        points = _exact(spec.max_points) if target_met(spec, value) else Fraction(0)
+    return min(max(points, Fraction(0)), _exact(spec.max_points))
 
 
-def best_value(direction: str, values: Iterable[Decimal | None]) -> Decimal | None:
-    """The best period value among a group's participants (highest, or lowest when lower is better)."""
-    present = [v for v in values if v is not None]
+def best_value(direction: str, values: Iterable[Fraction | Decimal | None]) -> Fraction | None:
+    """The best period value among the participants of one group and kind (highest, or lowest when lower is
+    better); collectives and individuals are never compared with each other."""
+    present = [_exact(v) for v in values if v is not None]
     if not present:
         return None
     return min(present) if direction == LOWER else max(present)
@@ -364,10 +436,12 @@ SIGNS = {GTE: "≥", LTE: "≤", EQ: "="}
 NEGATED = {GTE: "<", LTE: ">", EQ: "≠"}
 
 
-def format_value(spec: CriterionSpec, value: Decimal | None) -> str:
+def format_value(spec: CriterionSpec, value: Decimal | Fraction | None) -> str:
     """A period value or target as a user reads it: "92,50%", "12", "Có"/"Không"."""
     if value is None:
         return "—"
+    if isinstance(value, Fraction):
+        value = round4(value)
     if spec.kind == RATE:
         return f"{format_number(value, 2)}%"
     if spec.kind == BOOLEAN:
@@ -385,7 +459,7 @@ def _points_text(points: Decimal, maximum: Decimal) -> str:
     return _("%(points)s/%(max)s điểm") % {"points": format_number(points, 2), "max": format_number(maximum, 2)}
 
 
-def _how(spec: CriterionSpec, value: Decimal, points: Decimal, best: Decimal | None) -> str:
+def _how(spec: CriterionSpec, value: Decimal, points: Decimal, best: Decimal | Fraction | None) -> str:
     """The arithmetic behind the points, for rules other than the plain threshold."""
     maximum = format_number(spec.max_points, 2)
     if spec.rule == LINEAR and points not in (ZERO, spec.max_points):
@@ -407,16 +481,14 @@ def _how(spec: CriterionSpec, value: Decimal, points: Decimal, best: Decimal | N
     if spec.rule == LINEAR and spec.direction == LOWER and points == ZERO and spec.worst is not None:
         return _("từ mức %(worst)s trở lên không được điểm") % {"worst": format_value(spec, spec.worst)}
     if spec.rule == BANDS:
-        for bound, band_points in spec.bands:
-            reached = value <= bound if spec.direction == LOWER else value >= bound
-            if reached:
-                sign = "≤" if spec.direction == LOWER else "≥"
-                return _("khung %(sign)s %(bound)s được %(points)s điểm") % {
-                    "sign": sign,
-                    "bound": format_value(spec, Decimal(bound)),
-                    "points": format_number(Decimal(band_points), 2),
-                }
-        return _("không thuộc khung điểm nào")
+        band = reached_band(spec, value)
+        if band is None:
+            return _("không thuộc khung điểm nào")
+        return _("khung %(sign)s %(bound)s được %(points)s điểm") % {
+            "sign": "≤" if spec.direction == LOWER else "≥",
+            "bound": format_value(spec, Decimal(band[0])),
+            "points": format_number(Decimal(band[1]), 2),
+        }
     if spec.rule == RELATIVE:
         if best is None or (spec.direction != LOWER and best <= 0):
             return _("giá trị cao nhất trong khối bằng 0")
@@ -434,7 +506,7 @@ def _how(spec: CriterionSpec, value: Decimal, points: Decimal, best: Decimal | N
     return ""
 
 
-def explain(spec: CriterionSpec, result: CriterionResult, best: Decimal | None = None) -> str:
+def explain(spec: CriterionSpec, result: CriterionResult, best: Decimal | Fraction | None = None) -> str:
     """The "vì sao" sentence, e.g. "Tỷ lệ 92,50% ≥ chỉ tiêu 90,00% → đạt 10,00/10,00 điểm"."""
     _use_active_language()
     pv = result.period
@@ -451,7 +523,7 @@ def explain(spec: CriterionSpec, result: CriterionResult, best: Decimal | None =
         else:
             text = _("Không phát sinh (mẫu số bằng 0) → %(points)s") % {"points": _points_text(ZERO, maximum)}
     else:
-        value = pv.value
+        value = pv.figure
         sign = SIGNS[spec.comparison] if result.met else NEGATED[spec.comparison]
         head = _("%(label)s %(value)s") % {"label": _label(spec), "value": format_value(spec, value)}
         if spec.kind == RATE and pv.denominator_total is not None:
@@ -463,7 +535,14 @@ def explain(spec: CriterionSpec, result: CriterionResult, best: Decimal | None =
         }
         how = _how(spec, value, result.points, best)
         verdict = _("đạt") if result.met else _("không đạt")
-        if how:
+        if spec.target is None:
+            # A relative criterion without a target: nothing to meet, only the share of the best.
+            text = _("%(head)s, %(how)s → %(points)s") % {
+                "head": head,
+                "how": how,
+                "points": _points_text(result.points, maximum),
+            }
+        elif how:
             text = _("%(compare)s, %(how)s → %(verdict)s chỉ tiêu, %(points)s") % {
                 "compare": compare,
                 "how": how,
@@ -492,7 +571,7 @@ def score_criterion(
     spec: CriterionSpec,
     period: PeriodValue,
     *,
-    best: Decimal | None = None,
+    best: Decimal | Fraction | None = None,
     windows_expected: int = 0,
     windows_present: int | None = None,
     with_explanation: bool = True,
@@ -521,8 +600,9 @@ def score_criterion(
     elif period.value is None:
         result.missing = True
     else:
-        result.met = target_met(spec, period.value)
-        result.points = round2(raw_points(spec, period.value, best))
+        # The exact value (17/321 stays a fraction): points are rounded once, here.
+        result.met = target_met(spec, period.figure)
+        result.points = round2(raw_points(spec, period.figure, best))
     if with_explanation:
         result.explanation = explain(spec, result, best)
     return result
@@ -537,6 +617,8 @@ def scorecard(spec: CriterionSpec, result: CriterionResult) -> str:
     value = result.period.value
     if value is None or spec.kind == BOOLEAN:
         return FAR
+    if spec.target is None:  # relative without a target: close when within 10 % of the maximum points
+        return CLOSE if result.points >= spec.max_points * (1 - CLOSE_MARGIN) else FAR
     margin = abs(spec.target) * CLOSE_MARGIN
     if spec.comparison == LTE:
         return CLOSE if value <= spec.target + margin else FAR

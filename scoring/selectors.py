@@ -42,18 +42,37 @@ def participants_for(*, user: User, period: Period) -> QuerySet[Participant]:
 
 
 def standings_for(
-    *, period: Period, group: Group | None = None, user: User | None = None, query: str = ""
+    *,
+    period: Period,
+    group: Group | None = None,
+    user: User | None = None,
+    query: str = "",
+    kind: str | None = None,
 ) -> QuerySet[Standing]:
-    """Standings of a period in display order (group, then rank with the Vietnamese name order among equals),
-    with participant and group loaded: a constant number of queries whatever the count."""
+    """Standings of a period in display order (group, kind, then rank with the Vietnamese name order among
+    equals), with participant and group loaded: a constant number of queries whatever the count. A ranking list
+    is one (group, kind): collectives and individuals are never interleaved."""
     standings = Standing.objects.filter(period=period)
     if user is not None:
         standings = standings.visible_to(user)
     if group is not None:
         standings = standings.filter(group=group)
+    if kind is not None:
+        standings = standings.filter(kind=kind)
     if query:
         standings = standings.filter(Q(name__icontains=query) | Q(participant__unit_name__icontains=query))
-    return standings.select_related("participant", "group").order_by("group__order", "group_id", "position", "pk")
+    return standings.select_related("participant", "group").order_by(
+        "group__order", "group_id", "kind", "position", "pk"
+    )
+
+
+KIND_SLUGS = {"tap-the": Participant.Kind.COLLECTIVE, "ca-nhan": Participant.Kind.INDIVIDUAL}
+
+
+def standing_kinds(*, period: Period) -> list[str]:
+    """The participant kinds ranked in the period (collectives first): one switch tab each."""
+    present = set(Standing.objects.filter(period=period).values_list("kind", flat=True).distinct())
+    return [kind for kind in Participant.Kind.values if kind in present]
 
 
 def standing_colour(standing: Standing) -> str:
@@ -162,11 +181,16 @@ def explain_scores(
     *, period: Period, participant: Participant, scores: dict[int, Score], specs: dict[int, rules.CriterionSpec]
 ) -> dict[int, str]:
     """The "vì sao" sentence of each stored score of the participant (built here, not stored; relative criteria
-    look up the best value of the participant's group, one query for all of them)."""
+    look up the best value among the participant's group and kind, one query for all of them)."""
     relative = [criterion_id for criterion_id in scores if specs[criterion_id].rule == rules.RELATIVE]
     bests: dict[int, Decimal | None] = {}
     if relative:
-        group = Score.objects.filter(period=period, criterion_id__in=relative, participant__plan_id=period.plan_id)
+        group = Score.objects.filter(
+            period=period,
+            criterion_id__in=relative,
+            participant__plan_id=period.plan_id,
+            participant__kind=participant.kind,
+        )
         group = (
             group.filter(participant__group_id=participant.group_id)
             if participant.group_id is not None
@@ -226,7 +250,11 @@ def participant_breakdown(*, participant: Participant, period: Period) -> Breakd
             value_text = "0/0"
         else:
             value_text = rules.format_value(spec, score.value)
-        target_text = f"{rules.SIGNS.get(spec.comparison, '')} {rules.format_value(spec, spec.target)}"
+        target_text = (
+            f"{rules.SIGNS.get(spec.comparison, '')} {rules.format_value(spec, spec.target)}"
+            if spec.target is not None
+            else "Không có chỉ tiêu (so với cao nhất trong khối)"
+        )
         rows.append(
             CriterionRow(
                 criterion,

@@ -40,6 +40,7 @@ from awards.models import (
     ConditionCheck,
     CouncilMeeting,
     CouncilVote,
+    Decision,
     DossierFile,
     DossierRequirement,
     Nomination,
@@ -290,6 +291,39 @@ def engine_rules(rules: list[QuotaRule]) -> list[quota.Rule]:
     ]
 
 
+def achievement_line(entry: quota.Entry, rule: QuotaRule) -> str:
+    """The nomination's achievement as the decision and certificate print it: the rank within the participant's own
+    list (group and kind), "Xếp hạng 2/7 khối …"."""
+    return _("Xếp hạng %(rank)s/%(size)s %(group)s, tỷ lệ điểm %(ratio)s") % {
+        "rank": entry.rank,
+        "size": entry.group_size,
+        "group": quota.group_label(rule.group.name) if rule.group_id else (entry.group_label or quota.group_label("")),
+        "ratio": format_percent(entry.ratio),
+    }
+
+
+def refresh_nomination_ranks(*, period: Period) -> int:
+    """After a closed period was recomputed: the engine's nominations not in a signed decision take the new rank,
+    ratio and achievement line; a signed decision keeps its snapshot. Returns how many changed."""
+    entries = {entry.participant_id: entry for entry in engine_entries(period)}
+    changed = []
+    nominations = (
+        Nomination.objects.filter(period=period, quota_rule__isnull=False)
+        .exclude(decision__status=Decision.Status.SIGNED)
+        .select_related("quota_rule__group")
+    )
+    for nomination in nominations:
+        entry = entries.get(nomination.participant_id)
+        if entry is None:
+            continue
+        fresh = (entry.rank, entry.ratio, achievement_line(entry, nomination.quota_rule))
+        if (nomination.rank, nomination.ratio, nomination.achievement) != fresh:
+            nomination.rank, nomination.ratio, nomination.achievement = fresh
+            changed.append(nomination)
+    Nomination.objects.bulk_update(changed, ["rank", "ratio", "achievement"], batch_size=500)
+    return len(changed)
+
+
 @transaction.atomic
 def propose_for_period(*, period: Period, by: User | None = None) -> list[Nomination]:
     """Run the quota engine on a period's frozen standings; write ProposalNotes and Nominations. Idempotent.
@@ -353,14 +387,7 @@ def propose_for_period(*, period: Period, by: User | None = None) -> list[Nomina
     for (participant_id, award_kind_id), outcome in selected.items():
         entry = by_id[participant_id]
         rule = rule_by_id[outcome.rule_id]
-        achievement = _("Xếp hạng %(rank)s/%(size)s %(group)s, tỷ lệ điểm %(ratio)s") % {
-            "rank": entry.rank,
-            "size": entry.group_size,
-            "group": quota.group_label(rule.group.name)
-            if rule.group_id
-            else (entry.group_label or quota.group_label("")),
-            "ratio": format_percent(entry.ratio),
-        }
+        achievement = achievement_line(entry, rule)
         engine_fields = {
             "rank": entry.rank,
             "ratio": entry.ratio,

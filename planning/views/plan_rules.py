@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from campaigns.models import Plan
+from campaigns.typing import AuthenticatedRequest
 from planning import selectors
 from planning.forms import (
     AwardKindForm,
@@ -31,7 +32,6 @@ from planning.forms import (
     award_kind_choices,
     indicator_choices,
 )
-from campaigns.typing import AuthenticatedRequest
 from planning.services import rules as services
 
 WIDE_FIELDS = ("name", "text", "note", "bands_text")

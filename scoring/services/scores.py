@@ -17,11 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns.models import Participant, Period, Plan
 from scoring import rules
@@ -43,6 +45,7 @@ SCORE_FIELDS = [
 SCORE_COLUMNS = ["period_id", "participant_id", "criterion_id", *SCORE_FIELDS]
 STANDING_FIELDS = [
     "group",
+    "kind",
     "name",
     "total_points",
     "max_points",
@@ -63,6 +66,7 @@ def criterion_spec(criterion: Criterion) -> rules.CriterionSpec:
     """The pure description of a criterion (with its indicator) that scoring.rules works on."""
     indicator = criterion.indicator
     bands = tuple((Decimal(str(bound)), Decimal(str(points))) for bound, points in (criterion.bands or []))
+    bands = tuple(sorted(bands, key=lambda band: band[0], reverse=indicator.direction != rules.LOWER))
     return rules.CriterionSpec(
         id=criterion.pk,
         order=criterion.order,
@@ -109,10 +113,20 @@ def _context(period: Period, as_of: dt.date | None = None) -> _Context:
     )
     windows = windows_for(period)
     due = rules.expected_windows([(w.start, w.end) for w in windows], as_of or timezone.localdate())
+    specs = {c.pk: criterion_spec(c) for c in criteria}
+    # A closed period recomputed by quản trị is scored by the criteria it was closed with, not today's.
+    frozen = (
+        FrozenCriteria.objects.filter(period=period).values_list("specs", flat=True).first()
+        if period.status == Period.Status.CLOSED
+        else None
+    )
+    for data in frozen or []:
+        if data["id"] in specs:
+            specs[data["id"]] = rules.spec_from_dict(data)
     return _Context(
         period=period,
         criteria=criteria,
-        specs={c.pk: criterion_spec(c) for c in criteria},
+        specs=specs,
         due_starts=frozenset(start for start, _end in due),
     )
 
@@ -267,26 +281,30 @@ def _compute_participant(ctx: _Context, participant: Participant, totals: dict[i
     return _Computed(participant, results, completeness, deferred)
 
 
+ListKey = tuple[int | None, str]  # (group id, participant kind): one ranking list, one relative best
+
+
 def _score_relative(
     ctx: _Context,
     computed: list[_Computed],
-    external: dict[tuple[int | None, int], list[Decimal | None]] | None = None,
-) -> dict[tuple[int | None, int], Decimal | None]:
-    """Score relative criteria: max × value / the best value among the participant's group. `external` holds the
-    stored values of the group members not recomputed now. Returns the best value per (group, criterion)."""
-    bests: dict[tuple[int | None, int], Decimal | None] = {}
+    external: dict[tuple[int | None, str, int], list] | None = None,
+) -> dict[tuple[int | None, str, int], Fraction | None]:
+    """Score relative criteria: max × value / the best value among the participant's group and kind (collectives
+    and individuals are never compared). `external` holds the exact values of the list's members not recomputed
+    now. Returns the best value per (group, kind, criterion)."""
+    bests: dict[tuple[int | None, str, int], Fraction | None] = {}
     if not ctx.relative:
         return bests
-    by_group: dict[int | None, list[_Computed]] = defaultdict(list)
+    by_list: dict[ListKey, list[_Computed]] = defaultdict(list)
     for item in computed:
-        by_group[item.participant.group_id].append(item)
+        by_list[(item.participant.group_id, item.participant.kind)].append(item)
     relative = [spec for spec in ctx.specs.values() if spec.rule == rules.RELATIVE]
-    for group_id, members in by_group.items():
+    for (group_id, kind), members in by_list.items():
         for spec in relative:
             criterion_id = spec.id
-            values = [m.values[criterion_id].value for m in members if criterion_id in m.values]
-            values += (external or {}).get((group_id, criterion_id), [])
-            best = bests[(group_id, criterion_id)] = rules.best_value(spec.direction, values)
+            values = [m.values[criterion_id].figure for m in members if criterion_id in m.values]
+            values += (external or {}).get((group_id, kind, criterion_id), [])
+            best = bests[(group_id, kind, criterion_id)] = rules.best_value(spec.direction, values)
             for member in members:
                 value = member.values.get(criterion_id)
                 if value is None:
@@ -311,27 +329,52 @@ def _group_q(group_ids: set[int | None], field: str = "group") -> Q:
     return q
 
 
+class _OtherScore(NamedTuple):
+    """A stored relative score of a list member not recomputed now."""
+
+    pk: int
+    participant_id: int
+    group_id: int | None
+    kind: str
+    criterion_id: int
+    value: Decimal | None
+    numerator_total: int | None
+    denominator_total: int | None
+    points: Decimal
+    windows_expected: int
+    windows_present: int
+
+
 @dataclass
 class _Others:
-    """Stored relative scores of the group members not recomputed now, and what changed for them."""
+    """Stored relative scores of the list members not recomputed now, and what changed for them."""
 
-    rows: list[tuple]
-    mine_before: dict[int, Decimal | None]  # criterion id → best among the recomputed members' stored values
+    rows: list[_OtherScore]
+    mine_before: dict[tuple[int | None, str, int], Fraction | None]  # best among the recomputed members' old values
     deltas: dict[int, dict[int, Decimal]]  # participant id → {criterion id: new points − old points}
+
+    def exact(self, ctx: _Context, row: _OtherScore) -> rules.PeriodValue:
+        return rules.stored_period_value(
+            ctx.specs[row.criterion_id], row.value, row.numerator_total, row.denominator_total, row.windows_present
+        )
 
 
 def _load_others(ctx: _Context, period: Period, participants: list[Participant]) -> _Others:
     relative_ids = [c.pk for c in ctx.criteria if c.rule == Criterion.Rule.RELATIVE]
     groups = {p.group_id for p in participants}
     mine = [p.pk for p in participants]
-    rows = list(
-        Score.objects.filter(period=period, criterion_id__in=relative_ids, participant__plan_id=period.plan_id)
+    rows = [
+        _OtherScore(*row)
+        for row in Score.objects.filter(
+            period=period, criterion_id__in=relative_ids, participant__plan_id=period.plan_id
+        )
         .filter(_group_q(groups, "participant__group"))
         .exclude(participant_id__in=mine)
         .values_list(
             "pk",
             "participant_id",
             "participant__group_id",
+            "participant__kind",
             "criterion_id",
             "value",
             "numerator_total",
@@ -340,57 +383,54 @@ def _load_others(ctx: _Context, period: Period, participants: list[Participant])
             "windows_expected",
             "windows_present",
         )
-    )
-    before: dict[int, list] = defaultdict(list)
-    for criterion_id, value in Score.objects.filter(
+    ]
+    before: dict[tuple[int | None, str, int], list] = defaultdict(list)
+    for group_id, kind, criterion_id, value, numerator, denominator in Score.objects.filter(
         period=period, criterion_id__in=relative_ids, participant_id__in=mine
-    ).values_list("criterion_id", "value"):
-        before[criterion_id].append(value)
-    mine_before = {c: rules.best_value(ctx.specs[c].direction, values) for c, values in before.items()}
+    ).values_list(
+        "participant__group_id", "participant__kind", "criterion_id", "value", "numerator_total", "denominator_total"
+    ):
+        spec = ctx.specs[criterion_id]
+        before[(group_id, kind, criterion_id)].append(
+            rules.stored_period_value(spec, value, numerator, denominator).figure
+        )
+    mine_before = {key: rules.best_value(ctx.specs[key[2]].direction, values) for key, values in before.items()}
     return _Others(rows, mine_before, defaultdict(dict))
 
 
-def _rescore_others(ctx: _Context, others: _Others, bests: dict[tuple[int | None, int], Decimal | None]) -> None:
-    """Re-score the stored relative scores of the rest of the group when the group's best value moved."""
-    external: dict[tuple[int | None, int], list] = defaultdict(list)
+def _external_values(ctx: _Context, others: _Others) -> dict[tuple[int | None, str, int], list]:
+    """Exact values of the list members not recomputed now, per (group, kind, criterion)."""
+    external: dict[tuple[int | None, str, int], list] = defaultdict(list)
     for row in others.rows:
-        external[(row[2], row[3])].append(row[4])
+        external[(row.group_id, row.kind, row.criterion_id)].append(others.exact(ctx, row).figure)
+    return external
+
+
+def _rescore_others(ctx: _Context, others: _Others, bests: dict[tuple[int | None, str, int], Fraction | None]) -> None:
+    """Re-score the stored relative scores of the rest of the list when its best value moved."""
+    external = _external_values(ctx, others)
     old_bests = {
-        (group_id, criterion_id): rules.best_value(
-            ctx.specs[criterion_id].direction, [*values, others.mine_before.get(criterion_id)]
-        )
-        for (group_id, criterion_id), values in external.items()
+        key: rules.best_value(ctx.specs[key[2]].direction, [*values, others.mine_before.get(key)])
+        for key, values in external.items()
     }
     changed: list[Score] = []
-    for (
-        pk,
-        participant_id,
-        group_id,
-        criterion_id,
-        value,
-        numerator,
-        denominator,
-        points,
-        expected,
-        present,
-    ) in others.rows:
-        spec = ctx.specs[criterion_id]
-        best = bests.get((group_id, criterion_id))
-        if best == old_bests[(group_id, criterion_id)]:
-            continue
-        period_value = rules.PeriodValue(
-            value,
-            numerator,
-            denominator,
-            readings=present,
-            zero_denominator=spec.kind == rules.RATE and value is None and denominator == 0,
-        )
+    for row in others.rows:
+        spec = ctx.specs[row.criterion_id]
+        key = (row.group_id, row.kind, row.criterion_id)
+        if key not in bests or bests[key] == old_bests[key]:
+            continue  # a list none of the recomputed participants is in, or whose best did not move
+        best = bests[key]
         result = rules.score_criterion(
-            spec, period_value, best=best, windows_expected=expected, windows_present=present, with_explanation=False
+            spec,
+            others.exact(ctx, row),
+            best=best,
+            windows_expected=row.windows_expected,
+            windows_present=row.windows_present,
+            with_explanation=False,
         )
-        changed.append(Score(pk=pk, points=result.points))
-        if result.points != points:
-            others.deltas[participant_id][criterion_id] = result.points - points
+        changed.append(Score(pk=row.pk, points=result.points))
+        if result.points != row.points:
+            others.deltas[row.participant_id][row.criterion_id] = result.points - row.points
     if changed:
         Score.objects.bulk_update(changed, ["points"], batch_size=BATCH)
 
@@ -435,6 +475,7 @@ class StandingRow:
 
     participant_id: int
     group_id: int | None
+    kind: str
     name: str
     total_points: Decimal
     max_points: Decimal
@@ -460,6 +501,7 @@ def _standing_row(item: _Computed) -> StandingRow:
     return StandingRow(
         participant_id=item.participant.pk,
         group_id=item.participant.group_id,
+        kind=item.participant.kind,
         name=item.participant.name,
         total_points=summary.total,
         max_points=summary.max_points,
@@ -473,10 +515,10 @@ def _standing_row(item: _Computed) -> StandingRow:
 
 
 def _rank_entries(standings: Iterable[Standing | StandingRow]) -> dict[int, rules.Ranked]:
-    """Rank standings group by group; returns participant id → Ranked."""
-    by_group: dict[int | None, list[rules.RankEntry]] = defaultdict(list)
+    """Rank standings list by list (group, kind); returns participant id → Ranked."""
+    by_group: dict[ListKey, list[rules.RankEntry]] = defaultdict(list)
     for standing in standings:
-        by_group[standing.group_id].append(
+        by_group[(standing.group_id, standing.kind)].append(
             rules.RankEntry(
                 key=standing.participant_id,
                 name=standing.name,
@@ -539,6 +581,7 @@ STANDING_COLUMNS = [
     "period_id",
     "participant_id",
     "group_id",
+    "kind",
     "name",
     "total_points",
     "max_points",
@@ -568,6 +611,7 @@ def _copy_standings(period: Period, rows: list[StandingRow]) -> None:
                         period.pk,
                         row.participant_id,
                         row.group_id,
+                        row.kind,
                         row.name,
                         row.total_points,
                         row.max_points,
@@ -626,9 +670,7 @@ def _recompute(
         computed.append(_compute_participant(ctx, participant, totals))
     partial_relative = ctx.relative and not whole_period
     others_scores = _load_others(ctx, period, participants) if partial_relative else None
-    external: dict[tuple[int | None, int], list] = defaultdict(list)
-    for row in others_scores.rows if others_scores else []:
-        external[(row[2], row[3])].append(row[4])
+    external = _external_values(ctx, others_scores) if others_scores else None
     bests = _score_relative(ctx, computed, external)
     if others_scores is not None:
         _rescore_others(ctx, others_scores, bests)
@@ -646,7 +688,7 @@ def _recompute(
         mine = {s.participant_id for s in standings}
         others = list(
             Standing.objects.filter(period=period)
-            .filter(_group_q({s.group_id for s in standings}))
+            .filter(_group_q({s.group_id for s in standings}), kind__in={s.kind for s in standings})
             .exclude(participant_id__in=mine)
             .select_related("participant")
             .only(
@@ -654,6 +696,7 @@ def _recompute(
                 "participant_id",
                 "participant__kind",
                 "group_id",
+                "kind",
                 "name",
                 "ratio",
                 "targets_met",
@@ -801,6 +844,52 @@ def freeze_standings(*, period: Period) -> int:
         period=period, defaults={"specs": [rules.spec_as_dict(ctx.specs[criterion.pk]) for criterion in ctx.criteria]}
     )
     return Standing.objects.filter(period=period, frozen=False).update(frozen=True)
+
+
+class StandingChange(NamedTuple):
+    """A participant whose rank or points moved when a closed period was recomputed."""
+
+    participant_id: int
+    name: str
+    rank_before: int | None
+    rank_after: int | None
+    points_before: Decimal | None
+    points_after: Decimal | None
+
+    def line(self) -> str:
+        return gettext("%(name)s: hạng %(rb)s → %(ra)s, điểm %(pb)s → %(pa)s") % {
+            "name": self.name,
+            "rb": self.rank_before if self.rank_before is not None else "—",
+            "ra": self.rank_after if self.rank_after is not None else "—",
+            "pb": rules.format_number(self.points_before, 2),
+            "pa": rules.format_number(self.points_after, 2),
+        }
+
+
+@transaction.atomic
+def recompute_frozen_period(*, period: Period) -> list[StandingChange]:
+    """Recompute a closed period's frozen standings by the rules as they are now (ranks per group and kind, exact
+    points) and the criteria it was closed with; they stay frozen. Returns every participant whose rank or points
+    changed. The caller checks who may do it (quản trị) and writes the history."""
+    from scoring.services.readings import lock_period_row  # one lock order for every writer of the period
+
+    lock_period_row(period)
+    standings = Standing.objects.filter(period=period)
+    before = {
+        s.participant_id: (s.name, s.rank, s.total_points)
+        for s in standings.only("participant_id", "name", "rank", "total_points")
+    }
+    standings.update(frozen=False)
+    recompute_period(period=period)
+    standings.update(frozen=True)
+    changes = []
+    for participant_id, name, rank, points in standings.values_list("participant_id", "name", "rank", "total_points"):
+        old_name, old_rank, old_points = before.get(participant_id, (name, None, None))
+        if (old_rank, old_points) != (rank, points):
+            changes.append(StandingChange(participant_id, name, old_rank, rank, old_points, points))
+    gone = before.keys() - set(standings.values_list("participant_id", flat=True))
+    changes += [StandingChange(p, before[p][0], before[p][1], None, before[p][2], None) for p in gone]
+    return sorted(changes, key=lambda change: rules.vi_sort_key(change.name))
 
 
 @transaction.atomic

@@ -162,6 +162,8 @@ def _row_warnings(row: selectors.GridRow) -> list[str]:
 def _target_text(criterion) -> str:
     """A criterion's target as the office reads it: "≥ 95,00%", "≥ 2 buổi", "Có"."""
     indicator = criterion.indicator
+    if criterion.target is None:
+        return _("Cao nhất trong khối được điểm tối đa")
     if indicator.kind == Indicator.Kind.BOOLEAN:
         return _("Có") if criterion.target >= 1 else _("Không")
     comparison = criterion.get_comparison_display()

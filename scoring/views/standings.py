@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils.text import slugify
 from django.views.generic import ListView
 
-from campaigns.models import Group, Period
+from campaigns.models import Group, Participant, Period
 from campaigns.typing import AuthenticatedRequest
 from scoring import exports, selectors
 from scoring.models import Standing
@@ -62,7 +62,15 @@ class StandingListView(LoginRequiredMixin, ListView):
         self.period = _period(self.request, self.kwargs["period_pk"])
         self.group = _group(self.request, self.period)
         self.query = self.request.GET.get("q", "").strip()
-        return selectors.standings_for(period=self.period, group=self.group, user=self.request.user, query=self.query)
+        # Collectives and individuals are two lists ("Tập thể" / "Cá nhân" switch), never one.
+        self.kinds = selectors.standing_kinds(period=self.period)
+        asked = selectors.KIND_SLUGS.get(self.request.GET.get("loai", ""))
+        self.kind = asked if asked in self.kinds or not self.kinds else self.kinds[0]
+        if self.kind is None:
+            self.kind = Participant.Kind.COLLECTIVE
+        return selectors.standings_for(
+            period=self.period, group=self.group, user=self.request.user, query=self.query, kind=self.kind
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -73,6 +81,13 @@ class StandingListView(LoginRequiredMixin, ListView):
             plan=self.period.plan,
             group=self.group,
             query=self.query,
+            kind=self.kind,
+            kind_tabs=[
+                (slug, Participant.Kind(kind).label, kind == self.kind)
+                for slug, kind in selectors.KIND_SLUGS.items()
+                if kind in self.kinds
+            ],
+            kind_slug=next(slug for slug, kind in selectors.KIND_SLUGS.items() if kind == self.kind),
             groups=selectors.groups_of(period=self.period),
             pending=selectors.recompute_pending(plan=self.period.plan),
         )

@@ -28,6 +28,7 @@ def stand(period, participant, rank, ratio, *, present=12, expected=12, tied=Fal
         period=period,
         participant=participant,
         group=participant.group,
+        kind=participant.kind,
         rank=rank,
         tied=tied,
         ratio=Decimal(ratio),

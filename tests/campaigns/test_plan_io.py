@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
@@ -216,3 +217,31 @@ def test_the_documented_example_imports_and_round_trips(org):
     text = export_plan(plan=plan)
     Plan.objects.all().delete()
     assert export_plan(plan=import_plan(text=text).plan) == text
+
+
+BANDED = SMALL.replace(
+    "target: 90, max_points: 60, rule: linear}",
+    "target: 70, max_points: 60, rule: bands, bands: [[30, 20], [50, 40], [70, 60]]}",
+)
+
+
+def test_bands_import_in_any_order_and_are_stored_and_exported_best_first(org):
+    plan = import_plan(text=BANDED).plan
+    assert Criterion.objects.get(plan=plan, code="so-hoa").bands == [[70, 60], [50, 40], [30, 20]]
+    exported = yaml.safe_load(export_plan(plan=plan))
+    assert next(c for c in exported["criteria"] if c["code"] == "so-hoa")["bands"] == [[70, 60], [50, 40], [30, 20]]
+
+
+def test_two_bands_with_one_threshold_are_refused(org):
+    with pytest.raises(PlanFileError) as error:
+        import_plan(text=BANDED.replace("[50, 40]", "[30, 40]"))
+    assert "criteria › 1 › bands: Ngưỡng 30 xuất hiện ở hai khung điểm" in str(error.value)
+
+
+def test_a_relative_criterion_needs_no_target_and_any_other_rule_does(org):
+    relative = SMALL.replace("target: 90, max_points: 60, rule: linear}", "max_points: 60, rule: relative}")
+    plan = import_plan(text=relative).plan
+    assert Criterion.objects.get(plan=plan, code="so-hoa").target is None
+    assert "target" not in export_plan(plan=plan).split("code: so-hoa")[1].split("code: tuyen-truyen")[0]
+    with pytest.raises(PlanFileError, match="target"):
+        import_plan(text=SMALL.replace("target: 90, max_points: 60, rule: linear}", "max_points: 60, rule: linear}"))

@@ -31,7 +31,7 @@ def criterion(plan, ind: Indicator, order: int, target, max_points=10, **extra) 
         code=f"tc-{order}",
         order=order,
         name=f"Tiêu chí {order}",
-        target=Decimal(str(target)),
+        target=None if target is None else Decimal(str(target)),
         max_points=Decimal(str(max_points)),
         **extra,
     )

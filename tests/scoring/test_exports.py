@@ -53,8 +53,8 @@ def test_standings_export_has_one_sheet_per_group_with_numbers_and_a_frozen_head
     response = client.get(reverse("scoring:standing_export", args=[period.pk]))
     assert "xep-hang-" in response["Content-Disposition"]
     book = _workbook(response)
-    assert book.sheetnames == ["Khối xã", "Khối phường"]
-    sheet = book["Khối xã"]
+    assert book.sheetnames == ["Khối xã – Tập thể", "Khối phường – Tập thể"]
+    sheet = book["Khối xã – Tập thể"]
     assert plan.title in sheet["A1"].value and plan.number_display in sheet["A1"].value
     assert period.name in sheet["A2"].value
     assert [c.value for c in sheet[4]][:7] == [
@@ -71,7 +71,7 @@ def test_standings_export_has_one_sheet_per_group_with_numbers_and_a_frozen_head
     assert row[0] == 1 and row[2] == "Xã An Bình"
     assert row[4] == 15 and row[6] == 100  # 10 + 5 of 15: numbers, not text
     assert sheet.cell(5, 7).number_format == "0.00"
-    assert book["Khối phường"].cell(5, 3).value == "Xã Bình Minh"
+    assert book["Khối phường – Tập thể"].cell(5, 3).value == "Xã Bình Minh"
 
 
 def _rows(sheet) -> list[list]:
@@ -339,8 +339,8 @@ def test_exports_follow_the_user_scope(client, org, scored):
     plan, period, group, other, a, b = scored
     client.force_login(org.staff_a)
     book = _workbook(client.get(reverse("scoring:standing_export", args=[period.pk])))
-    assert book.sheetnames == ["Khối xã"]
-    names = [c.value for c in book["Khối xã"]["C"]]
+    assert book.sheetnames == ["Khối xã – Tập thể"]
+    names = [c.value for c in book["Khối xã – Tập thể"]["C"]]
     assert "Xã Bình Minh" not in names
     book = _readings(client, org.staff_a, period)
     assert book.sheetnames == ["Khối xã – Tỷ lệ", "Khối xã – Số lượng"]  # B's group has no one A may see

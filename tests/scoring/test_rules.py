@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -368,3 +369,63 @@ def test_a_name_with_a_superscript_or_other_script_digit_still_sorts():
     """ "²" is a digit to str.isdigit() but no decimal number: it used to crash the ranking of its whole group."""
     names = ["Tổ 2²", "Tổ 1", "Tổ ٣"]  # ٣: Arabic-Indic three, a decimal digit
     assert sorted(names, key=rules.vi_sort_key) == ["Tổ 1", "Tổ 2²", "Tổ ٣"]
+
+
+# --- Issue 14: bands in any order, exact points, relative without a target -------------------------------
+
+
+BANDS_UP = ((D(30), D(5)), (D(50), D(10)), (D(70), D(15)))
+
+
+@pytest.mark.parametrize(
+    "order",
+    [(0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)],
+)
+def test_worked_example_11_bands_give_the_best_band_reached_whatever_order_they_are_written_in(order):
+    written = tuple(BANDS_UP[i] for i in order)
+    s = spec(target=D(70), max_points=D(15), rule="bands", bands=written)
+    assert [points(s, v) for v in (20, 30, 45, 50, 69, 70, 100)] == [0, 5, 5, 10, 10, 15, 15]
+    lower = spec(
+        target=D(2),
+        max_points=D(10),
+        rule="bands",
+        direction="lower",
+        comparison="lte",
+        bands=tuple(((D(2), D(10)), (D(5), D(5)), (D(8), D(2)))[i] for i in order),
+    )
+    assert [points(lower, v) for v in (1, 2, 4, 5, 7, 9)] == [10, 10, 5, 5, 2, 0]
+
+
+def test_bands_have_one_canonical_order_and_no_threshold_twice():
+    assert rules.canonical_bands("higher", [[30, 5], [70, 15], [50, 10]]) == (
+        (D(70), D(15)),
+        (D(50), D(10)),
+        (D(30), D(5)),
+    )
+    assert rules.canonical_bands("lower", [[5, 5], [2, 10]]) == ((D(2), D(10)), (D(5), D(5)))
+    with pytest.raises(ValueError, match="50"):
+        rules.canonical_bands("higher", [[50, 10], [30, 5], [50, 8]])
+
+
+def test_worked_example_12_points_come_from_the_exact_value_and_are_rounded_once():
+    # 17/321 = 5,29595…%; linear to a 32 % target, max 10: 10 × 5,29595…/32 = 1,65498… → 1,65.
+    # Rounding the value to 5,2960 first would give 10 × 5,2960/32 = 1,655 → 1,66.
+    value = rules.period_value("rate", "sum", rate((17, 321)))
+    assert value.value == D("5.2960")  # stored and shown
+    s = spec(target=D(32), max_points=D(10), rule="linear")
+    assert score_criterion(s, value).points == D("1.65")
+    # The same score rebuilt from the stored totals gives the same points (a relative re-score, a closed period).
+    stored = rules.stored_period_value(s, value.value, 17, 321)
+    assert score_criterion(s, stored).points == D("1.65")
+    assert rules.round2(Fraction(331, 200)) == D("1.66")  # exactly 1,655: half-up
+
+
+def test_worked_example_13_a_relative_criterion_without_target():
+    s = spec(target=None, max_points=D(10), rule="relative", kind="count")
+    best = score_criterion(s, rules.PeriodValue(D(40), readings=1), best=D(40))
+    assert best.points == D("10.00") and not best.met  # full points, but nothing to meet
+    other = score_criterion(s, rules.PeriodValue(D(30), readings=1), best=D(40))
+    assert other.points == D("7.50")
+    assert other.explanation == "Số lượng 30, 10,00 × 30 / cao nhất trong khối 40 → 7,50/10,00 điểm"
+    assert rules.totals([best]).targets_met == 0
+    assert rules.spec_from_dict(rules.spec_as_dict(s)) == s
