@@ -17,7 +17,8 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from typing import IO
+from collections.abc import Callable
+from typing import IO, Any
 
 import yaml
 from django.conf import settings
@@ -38,6 +39,8 @@ DEFAULTS = {
     "YAML_MAX_DEPTH": 20,
     "YAML_MAX_NODES": 50_000,
 }
+# Room for the rest of a multipart form around the file (boundaries, headers, the CSRF token, a few fields).
+FORM_OVERHEAD_BYTES = 1024 * 1024
 RATIO_FLOOR_BYTES = 1024 * 1024  # small members (styles, shared strings) legitimately compress very well
 SCAN_CHUNK = 64 * 1024
 ZIP_NAMES = re.compile(r"^[\w\-./\[\]]+$")
@@ -56,7 +59,21 @@ def limit(name: str) -> int:
     return int(getattr(settings, name, DEFAULTS[name]))
 
 
-def _megabytes(size: int) -> str:
+def accepts_upload(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a view that receives a file: its request body may be as large as the largest upload plus its form.
+    Every other view takes at most DATA_UPLOAD_MAX_MEMORY_SIZE (config.middleware.RequestBodyLimitMiddleware)."""
+    view.accepts_upload = True  # type: ignore[attr-defined]
+    return view
+
+
+def request_body_limit(view: Callable[..., Any] | None) -> int:
+    """The largest request body a view accepts, in bytes (the proxy's client_max_body_size matches the larger)."""
+    if view is not None and getattr(view, "accepts_upload", False):
+        return limit("UPLOAD_MAX_BYTES") + FORM_OVERHEAD_BYTES
+    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+def megabytes(size: int) -> str:
     return f"{size / 1048576:.1f}".replace(".", ",")
 
 
@@ -71,14 +88,14 @@ def _read_bounded(file: IO[bytes] | bytes, cap: int, too_large: str) -> bytes:
     else:
         size = getattr(file, "size", None)
         if size is not None and size > cap:
-            raise ValidationError(too_large % {"size": _megabytes(size), "limit": _megabytes(cap)})
+            raise ValidationError(too_large % {"size": megabytes(size), "limit": megabytes(cap)})
         if hasattr(file, "seek"):
             file.seek(0)
         content = file.read(cap + 1)
         if hasattr(file, "seek"):
             file.seek(0)
     if len(content) > cap:
-        raise ValidationError(too_large % {"size": _megabytes(len(content)), "limit": _megabytes(cap)})
+        raise ValidationError(too_large % {"size": megabytes(len(content)), "limit": megabytes(cap)})
     if not content:
         raise ValidationError(_("Tệp rỗng, không có nội dung."))
     return content
@@ -157,7 +174,7 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
                     "Tệp Excel khi giải nén quá lớn (trên %(limit)s MB): tệp có thể là “bom nén” hoặc chứa quá nhiều "
                     "dữ liệu. Hãy chỉ giữ trang số liệu theo mẫu."
                 )
-                % {"limit": _megabytes(cap)}
+                % {"limit": megabytes(cap)}
             )
         if member.file_size > RATIO_FLOOR_BYTES and member.file_size > ratio_cap * max(member.compress_size, 1):
             raise ValidationError(

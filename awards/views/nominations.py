@@ -36,6 +36,7 @@ from awards.models import Decision, DossierFile, Nomination
 from awards.services import nominations as services
 from campaigns.models import Participant, Period, Plan, Role
 from campaigns.permissions import ensure_role, has_role
+from campaigns.uploads import accepts_upload
 
 Status = Nomination.Status
 
@@ -265,6 +266,7 @@ def nomination_check(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(nomination)
 
 
+@accepts_upload
 @login_required
 @require_POST
 def nomination_upload(request: HttpRequest, pk: int) -> HttpResponse:

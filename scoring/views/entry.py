@@ -29,7 +29,7 @@ from django.views.generic import ListView
 from campaigns.formatting import format_number, format_percent
 from campaigns.models import Participant, Period, Role, Unit
 from campaigns.permissions import has_role, user_roles
-from campaigns.uploads import DOCUMENT_CONTENT_TYPES
+from campaigns.uploads import DOCUMENT_CONTENT_TYPES, accepts_upload
 from scoring import entry_selectors as selectors
 from scoring.access import (
     Access,
@@ -493,6 +493,7 @@ def excel_template(request: HttpRequest, period_pk: int) -> HttpResponse:
     return response
 
 
+@accepts_upload
 @login_required
 def excel_upload(request: HttpRequest, period_pk: int) -> HttpResponse:
     """GET: download and upload forms. POST: check the file and show what would change (nothing is written)."""
@@ -651,6 +652,7 @@ def _back_to_grid(reading: Reading) -> HttpResponse:
     )
 
 
+@accepts_upload
 @login_required
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
