@@ -29,7 +29,7 @@ from django.views.generic import ListView
 from campaigns.formatting import format_number, format_percent
 from campaigns.models import Participant, Period, Role, Unit
 from campaigns.permissions import has_role, user_roles
-from campaigns.uploads import DOCUMENT_CONTENT_TYPES, accepts_upload
+from campaigns.uploads import DOCUMENT_CONTENT_TYPES, accepts_upload, purge_stale_upload_files
 from scoring import entry_selectors as selectors
 from scoring.access import (
     Access,
@@ -506,13 +506,17 @@ def excel_upload(request: HttpRequest, period_pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_excel(request, period, form=form, status=400)
     upload = form.cleaned_data["file"]
-    upload.seek(0)
-    result = parse_readings(user=request.user, period=period, source=upload)
-    if result.errors:
-        return _render_excel(request, period, form=form, result=result, status=400)
-    _purge_stale_imports()
-    upload.seek(0)
-    stored = default_storage.save(f"{IMPORT_FOLDER}/{uuid.uuid4().hex}.xlsx", upload)
+    try:
+        upload.seek(0)
+        result = parse_readings(user=request.user, period=period, source=upload)
+        if result.errors:
+            return _render_excel(request, period, form=form, result=result, status=400)
+        _purge_stale_imports()
+        upload.seek(0)
+        stored = default_storage.save(f"{IMPORT_FOLDER}/{uuid.uuid4().hex}.xlsx", upload)
+    finally:
+        upload.close()  # a spooled upload's temporary file is removed now, whatever happened above
+        purge_stale_upload_files()
     token = signing.dumps({"file": stored, "user": request.user.pk, "period": period.pk}, salt=IMPORT_SALT)
     return _render_excel(request, period, form=ReadingImportForm(), result=result, token=token)
 
