@@ -8,7 +8,7 @@ UV_HOME := .uv
 UV := $(UV_HOME)/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
-SYSTEM_PACKAGES := chromium fonts-croscore fonts-liberation2 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+SYSTEM_PACKAGES := chromium nginx fonts-croscore fonts-liberation2 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

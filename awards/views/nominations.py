@@ -37,6 +37,7 @@ from awards.services import nominations as services
 from campaigns.models import Participant, Period, Plan, Role
 from campaigns.permissions import ensure_role, has_role
 from campaigns.typing import AuthenticatedRequest
+from core.uploads import accepts_upload
 
 Status = Nomination.Status
 
@@ -272,6 +273,7 @@ def nomination_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _back(nomination)
 
 
+@accepts_upload
 @login_required
 @require_POST
 def nomination_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:

@@ -23,6 +23,7 @@ from campaigns.models import Membership, Plan, Role
 from campaigns.services import ensure_can_edit_plan
 from campaigns.typing import AuthenticatedRequest
 from planning.plan_io import PlanFileError, copy_plan_to_year, export_plan, import_plan
+from core.uploads import accepts_upload
 
 MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024
 
@@ -44,6 +45,7 @@ class PlanUploadForm(forms.Form):
             raise forms.ValidationError(_("Tệp phải được lưu với bảng mã UTF-8.")) from error
 
 
+@accepts_upload
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_upload(request: AuthenticatedRequest) -> HttpResponse:

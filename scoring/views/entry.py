@@ -30,7 +30,7 @@ from campaigns.models import Participant, Period, Role, Unit
 from campaigns.permissions import has_role, user_roles
 from campaigns.typing import AuthenticatedRequest
 from core.formatting import format_number, format_percent
-from core.uploads import DOCUMENT_CONTENT_TYPES
+from core.uploads import DOCUMENT_CONTENT_TYPES, accepts_upload, purge_stale_upload_files
 from scoring import entry_selectors as selectors
 from scoring.access import (
     Access,
@@ -502,6 +502,7 @@ def excel_template(request: AuthenticatedRequest, period_pk: int) -> HttpRespons
     return response
 
 
+@accepts_upload
 @login_required
 def excel_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """GET: download and upload forms. POST: check the file and show what would change (nothing is written)."""
@@ -514,13 +515,17 @@ def excel_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_excel(request, period, form=form, status=400)
     upload = form.cleaned_data["file"]
-    upload.seek(0)
-    result = parse_readings(user=request.user, period=period, source=upload)
-    if result.errors:
-        return _render_excel(request, period, form=form, result=result, status=400)
-    _purge_stale_imports()
-    upload.seek(0)
-    stored = default_storage.save(f"{IMPORT_FOLDER}/{uuid.uuid4().hex}.xlsx", upload)
+    try:
+        upload.seek(0)
+        result = parse_readings(user=request.user, period=period, source=upload)
+        if result.errors:
+            return _render_excel(request, period, form=form, result=result, status=400)
+        _purge_stale_imports()
+        upload.seek(0)
+        stored = default_storage.save(f"{IMPORT_FOLDER}/{uuid.uuid4().hex}.xlsx", upload)
+    finally:
+        upload.close()  # a spooled upload's temporary file is removed now, whatever happened above
+        purge_stale_upload_files()
     token = signing.dumps({"file": stored, "user": request.user.pk, "period": period.pk}, salt=IMPORT_SALT)
     return _render_excel(request, period, form=ReadingImportForm(), result=result, token=token)
 
@@ -660,6 +665,7 @@ def _back_to_grid(reading: Reading) -> HttpResponse:
     )
 
 
+@accepts_upload
 @login_required
 @require_POST
 def evidence_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:

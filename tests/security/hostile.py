@@ -8,6 +8,7 @@ self-contained deflate block of 1 MB of zeros, emitted after a full flush, can b
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zlib
 
@@ -218,3 +219,55 @@ def too_many_members() -> bytes:
         [_plain("[Content_Types].xml", CONTENT_TYPES), _plain("xl/workbook.xml", WORKBOOK)]
         + [_plain(f"xl/media/image{n}.png", b"x") for n in range(600)]
     )
+
+
+SHARED_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    b' count="1" uniqueCount="1">'
+)
+
+
+def _quick(name: str, data: bytes) -> _Member:
+    """Like _plain, at deflate level 1 (tens of megabytes in well under a second)."""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return _Member(name, compressor.compress(data) + compressor.flush(), len(data), zlib.crc32(data))
+
+
+def _with_shared_strings(strings_xml: bytes) -> bytes:
+    sheet = SHEET_HEAD % b'<dimension ref="A1:A1"/>' + b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>' + SHEET_TAIL
+    return _zip(
+        [
+            _plain("[Content_Types].xml", CONTENT_TYPES),
+            _plain("xl/workbook.xml", WORKBOOK),
+            _quick("xl/sharedStrings.xml", strings_xml),
+            _plain("xl/worksheets/sheet1.xml", sheet),
+        ]
+    )
+
+
+def many_shared_strings(count: int = 1_500_000) -> bytes:
+    """The red team's file: 1.5 M distinct shared strings (~4 MB sent; openpyxl took 16.7 s and 350 MB on it)."""
+    body = b"".join(b"<si><t>%d</t></si>" % (7_000_000_000 + index * 7919) for index in range(count))
+    return _with_shared_strings(SHARED_HEAD + body + b"</sst>")
+
+
+def long_shared_strings(megabytes: int = 24) -> bytes:
+    """Few shared strings, but megabytes of them (each string a different long text)."""
+    text = "Nguyễn Văn Một, Bộ phận Một cửa, xã An Bình — ghi chú dài ".encode() * 8
+    count = megabytes * 1024 * 1024 // (len(text) + 60)
+    noise = os.urandom(count * 12).hex().encode()
+    body = b"".join(b"<si><t>%s %s</t></si>" % (noise[index * 24 : index * 24 + 24], text) for index in range(count))
+    return _with_shared_strings(SHARED_HEAD + body + b"</sst>")
+
+
+def many_cells(rows: int = 20_000, columns: int = 30) -> bytes:
+    """Rows and columns each under their caps, but 600,000 cells in one sheet."""
+    letters = [chr(65 + index) if index < 26 else "A" + chr(65 + index - 26) for index in range(columns)]
+    parts = [SHEET_HEAD % b""]
+    for row in range(1, rows + 1):
+        cells = b"".join(
+            b'<c r="%s%d"><v>%d</v></c>' % (letter.encode(), row, row * 31 + i) for i, letter in enumerate(letters)
+        )
+        parts.append(b'<row r="%d">%s</row>' % (row, cells))
+    parts.append(SHEET_TAIL)
+    return workbook_parts(_quick("xl/worksheets/sheet1.xml", b"".join(parts)))

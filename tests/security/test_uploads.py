@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import time
 import tracemalloc
 
@@ -55,7 +56,7 @@ def test_a_workbook_with_computed_formulas_passes():
     ("make", "expected"),
     [
         (lambda: hostile.zip_bomb(2), "bom nén"),
-        (lambda: hostile.ratio_bomb(48), "tỷ lệ nén bất thường"),
+        (lambda: hostile.ratio_bomb(32), "tỷ lệ nén bất thường"),
         (lambda: hostile.million_empty_rows(dimension=True), "tỷ lệ nén bất thường"),
         (lambda: hostile.million_empty_rows(dimension=False), "tỷ lệ nén bất thường"),
         (hostile.many_rows, "có hơn 20.000 dòng; mỗi lần chỉ nhập tối đa 20.000 dòng"),
@@ -73,6 +74,10 @@ def test_a_workbook_with_computed_formulas_passes():
         (hostile.too_many_members, "quá nhiều thành phần"),
         (lambda: b"", "Tệp rỗng"),
         (lambda: b"PK\x03\x04" + b"\xff" * (11 * 1024 * 1024), "Tệp quá lớn"),
+        (hostile.many_shared_strings, "phần chuỗi văn bản quá lớn (38,3 MB khi giải nén"),
+        (lambda: hostile.many_shared_strings(150_000), "quá nhiều chuỗi văn bản khác nhau (hơn 100.000)"),
+        (hostile.long_shared_strings, "phần chuỗi văn bản quá lớn"),
+        (hostile.many_cells, "có hơn 400.000 ô dữ liệu"),
     ],
     ids=[
         "zip-bomb-2GB",
@@ -94,6 +99,10 @@ def test_a_workbook_with_computed_formulas_passes():
         "600-members",
         "empty",
         "11MB",
+        "1.5M-shared-strings",
+        "150000-shared-strings",
+        "24MB-of-shared-strings",
+        "600000-cells",
     ],
 )
 def test_hostile_workbooks_are_refused_quickly_with_a_clear_message(make, expected):
@@ -249,3 +258,59 @@ def test_a_sanitised_name_is_never_empty_nor_a_path():
     for raw in ["/", "\\", "..", "./", "\x00", "<>:|?*"]:
         name = sanitise_filename(raw)
         assert name and "/" not in name and "\\" not in name and not name.startswith(".")
+
+
+# --- Temporary files ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def spool(settings, tmp_path):
+    """Every upload above 1 KB is spooled to a file in a folder of the test's own."""
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    return tmp_path
+
+
+def _post_workbook(client, org, content: bytes):
+    from django.urls import reverse
+
+    from tests.scoring.entry_fixtures import entry_world
+
+    world = entry_world(org)
+    client.force_login(org.staff_a)
+    url = reverse("scoring:excel_upload", args=[world.period.pk])
+    return client.post(url, {"file": SimpleUploadedFile("so-lieu.xlsx", content)})
+
+
+@pytest.mark.django_db
+def test_a_refused_upload_leaves_no_temporary_file(client, org, spool):
+    response = _post_workbook(client, org, hostile.many_cells(rows=400, columns=30))
+    assert response.status_code == 400
+    assert list(spool.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_an_upload_whose_parse_crashes_leaves_no_temporary_file(client, org, spool, monkeypatch):
+    client.raise_request_exception = False
+    seen = []
+
+    def crash(**kwargs):
+        seen.extend(spool.iterdir())  # the spooled file exists while the parse runs
+        raise RuntimeError("openpyxl gave up")
+
+    monkeypatch.setattr("scoring.views.entry.parse_readings", crash)
+    response = _post_workbook(client, org, hostile.good_workbook(200))
+    assert response.status_code == 500
+    assert seen and list(spool.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_a_file_left_by_a_killed_process_is_removed_by_the_next_upload(client, org, spool):
+    left = spool / "tmpk1lled.upload.xlsx"
+    left.write_bytes(b"PK" + b"\0" * 4_000_000)
+    old = time.time() - 2 * 60 * 60
+    os.utime(left, (old, old))
+    fresh = spool / "tmpstill.upload.xlsx"  # another request's file, still in use
+    fresh.write_bytes(b"PK")
+    _post_workbook(client, org, hostile.good_workbook())
+    assert not left.exists() and fresh.exists()
