@@ -22,8 +22,8 @@ from campaigns.forms import CopyPlanForm
 from campaigns.models import Membership, Plan, Role
 from campaigns.services import ensure_can_edit_plan
 from campaigns.typing import AuthenticatedRequest
-from planning.plan_io import PlanFileError, copy_plan_to_year, export_plan, import_plan
 from core.uploads import accepts_upload
+from planning.plan_io import PlanFileError, copy_plan_to_year, export_plan, import_plan
 
 MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024
 
