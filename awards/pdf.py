@@ -15,7 +15,7 @@ from django.utils.timezone import localtime
 from awards import money
 from awards.decision_selectors import decision_lines, split_lines
 from awards.models import Decision
-from awards.services.decisions import issuer_phrase, movement_name, signature_lines
+from awards.wording import issuer_phrase, movement_name, signature_lines
 from core.formatting import format_number, official_date
 
 

@@ -51,11 +51,11 @@ def _nomination(request: HttpRequest, pk: int) -> Nomination:
 
 
 def _can_office(user, nomination: Nomination) -> bool:
-    return has_role(user, services.participant_unit(nomination.participant), *services.OFFICE_ROLES)
+    return has_role(user, nomination.participant.home_unit, *services.OFFICE_ROLES)
 
 
 def _ensure_office(user, nomination: Nomination) -> None:
-    ensure_role(user, services.participant_unit(nomination.participant), *services.OFFICE_ROLES)
+    ensure_role(user, nomination.participant.home_unit, *services.OFFICE_ROLES)
 
 
 def _ensure_chairman(user, period: Period) -> None:
@@ -215,9 +215,7 @@ def _render_detail(request: HttpRequest, nomination: Nomination, *, status: int 
         "can_check": office and nomination.status == Status.PROPOSED and bool(conditions),
         "can_upload": office and editable,
         "can_prepare": office and nomination.status == Status.PROPOSED,
-        "can_submit": has_role(
-            user, services.participant_unit(nomination.participant), Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI
-        )
+        "can_submit": has_role(user, nomination.participant.home_unit, Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
         and nomination.status == Status.PREPARED,
         "can_appraise": appraisal
         and nomination.status == Status.SUBMITTED
@@ -227,7 +225,7 @@ def _render_detail(request: HttpRequest, nomination: Nomination, *, status: int 
         and nomination.status in ((Status.APPRAISED,) if appraisal else (Status.SUBMITTED, Status.APPRAISED)),
         "check_form": forms.get("check_form") or ConditionCheckForm(conditions=conditions, initial=initial),
         "upload_form": forms.get("upload_form")
-        or DossierUploadForm(requirements=services.applicable_requirements(nomination), initial=initial),
+        or DossierUploadForm(requirements=selectors.applicable_requirements(nomination), initial=initial),
         "step_form": StepForm(initial=initial),
     }
     return render(request, "awards/nomination_detail.html", context, status=status)
@@ -270,7 +268,7 @@ def nomination_check(request: HttpRequest, pk: int) -> HttpResponse:
 def nomination_upload(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
     _ensure_office(request.user, nomination)
-    form = DossierUploadForm(request.POST, request.FILES, requirements=services.applicable_requirements(nomination))
+    form = DossierUploadForm(request.POST, request.FILES, requirements=selectors.applicable_requirements(nomination))
     if form.is_valid():
         try:
             stored = services.attach_dossier_file(
@@ -353,9 +351,7 @@ def nomination_prepare(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
     def ensure(user, nomination):
-        ensure_role(
-            user, services.participant_unit(nomination.participant), Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI
-        )
+        ensure_role(user, nomination.participant.home_unit, Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
 
     return _step(request, pk, services.submit_nomination, _("Đã trình hồ sơ đề nghị."), ensure)
 
