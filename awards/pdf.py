@@ -88,7 +88,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
         "total_display": format_number(total),
         "total_words": money.amount_in_words(total),
         "annex_reference": _annex_reference(decision),
-        "certificate_title": decision.award_kind.certificate_title.upper(),
+        "certificate_title": decision.certificate_title_shown.upper(),
         "movement": movement_name(decision.period.plan.title),
     }
 

@@ -406,6 +406,7 @@ def sign_decision(*, decision: Decision, by: AbstractBaseUser, password: str) ->
     decision.signed_at = timezone.now()
     decision.base_salary = rule.base_salary
     decision.awardees = lines
+    decision.certificate_title = decision.award_kind.certificate_title
     decision.total_amount = sum(line["amount"] for line in lines)
     _save(decision, _("Ký quyết định"))
     decision_id = decision.pk
