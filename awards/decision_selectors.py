@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from awards.models import Decision, Nomination
 from awards.reference import reward_rule_on
-from awards.services.decisions import amounts_for, build_lines, decision_date
+from awards.wording import amounts_for, build_lines, decision_date
 from campaigns.models import Participant
 
 if TYPE_CHECKING:

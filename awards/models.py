@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaigns.models import Participant, Plan, Unit
+from core.codes import code_from_name
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -39,6 +40,16 @@ class AwardKind(models.Model):
     recipients = models.CharField(_("đối tượng"), max_length=16, choices=Recipient, default=Recipient.BOTH)
     individual_coefficient = models.DecimalField(_("hệ số cá nhân × lương cơ sở"), max_digits=5, decimal_places=3)
     collective_multiplier = models.DecimalField(_("tập thể = cá nhân ×"), max_digits=5, decimal_places=2, default=2)
+    # None: the built-in catalogue (read-only to plan files); a unit: the locality that made it, the only one whose
+    # lãnh đạo or quản trị may change it (others may use it as it is).
+    owner = models.ForeignKey(
+        "campaigns.Unit",
+        verbose_name=_("đơn vị tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("hình thức khen thưởng")
@@ -163,6 +174,8 @@ class Condition(models.Model):
     """A tiêu chuẩn khen thưởng line of the plan, confirmed per nominee by the office."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="conditions")
+    # Stable within the plan (like a dossier document's): a check stays with its condition when lines are reordered.
+    code = models.SlugField(_("mã"), max_length=60)
     applies_to = models.CharField(_("áp dụng cho"), max_length=16, choices=Recipient, default=Recipient.BOTH)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
     text = models.TextField(_("nội dung tiêu chuẩn"))
@@ -171,9 +184,16 @@ class Condition(models.Model):
         verbose_name = _("tiêu chuẩn khen thưởng")
         verbose_name_plural = _("tiêu chuẩn khen thưởng")
         ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="condition_code_unique_in_plan")]
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.code:  # a condition typed without a code is named from its text, unique in its plan
+            taken = Condition.objects.filter(plan_id=self.plan_id).exclude(pk=self.pk).values_list("code", flat=True)
+            self.code = code_from_name(self.text, taken)
+        super().save(*args, **kwargs)
 
 
 class DossierRequirement(models.Model):
@@ -471,6 +491,8 @@ class Decision(models.Model):
     signer_is_deputy = models.BooleanField(_("cấp phó ký thay"), default=False)
     signer_title = models.CharField(_("chức danh người ký"), max_length=120, blank=True)
     base_salary = models.PositiveIntegerField(_("lương cơ sở áp dụng"), null=True, blank=True)
+    # The certificate's title as signed: a later change to the award kind does not reach a signed decision.
+    certificate_title = models.CharField(_("tên trên bằng khi ký"), max_length=60, blank=True)
     # The attached list as signed (STT, name, position, unit, achievement, amount): the signed decision keeps it
     # even after an annulment releases the nominations for a new decision.
     awardees = models.JSONField(_("danh sách khen thưởng đã ký"), default=list, blank=True)
@@ -514,6 +536,11 @@ class Decision(models.Model):
         from django.urls import reverse
 
         return reverse("awards:decision_detail", args=[self.pk])
+
+    @property
+    def certificate_title_shown(self) -> str:
+        """The title as signed; a draft reads its award kind's current one."""
+        return self.certificate_title or self.award_kind.certificate_title
 
     @property
     def is_draft(self) -> bool:

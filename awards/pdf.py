@@ -15,7 +15,7 @@ from django.utils.timezone import localtime
 from awards import money
 from awards.decision_selectors import decision_lines, split_lines
 from awards.models import Decision
-from awards.services.decisions import issuer_phrase, movement_name, signature_lines
+from awards.wording import issuer_phrase, movement_name, signature_lines
 from core.formatting import format_number, official_date
 
 
@@ -88,7 +88,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
         "total_display": format_number(total),
         "total_words": money.amount_in_words(total),
         "annex_reference": _annex_reference(decision),
-        "certificate_title": decision.award_kind.certificate_title.upper(),
+        "certificate_title": decision.certificate_title_shown.upper(),
         "movement": movement_name(decision.period.plan.title),
     }
 

@@ -63,14 +63,31 @@ class ChecklistItem:
         return len(self.late_files) == len(self.files)
 
 
+def submitting_unit(unit: Unit) -> Unit:
+    """The unit whose office prepares a nominee's dossier: the nominee's unit, or above a section its commune."""
+    if unit.level != "section":
+        return unit
+    for ancestor in reversed(list(Unit.objects.get_ancestors(unit))):
+        if ancestor.level != "section":
+            return ancestor
+    return unit
+
+
+def applicable_requirements(nomination: Nomination) -> list[DossierRequirement]:
+    """The plan's dossier documents for the nominee's kind, in order."""
+    return list(
+        DossierRequirement.objects.filter(plan_id=nomination.period.plan_id)
+        .filter(Q(applies_to="both") | Q(applies_to=nomination.participant.kind))
+        .order_by("order", "pk")
+    )
+
+
 def dossier_checklist(*, nomination: Nomination) -> list[ChecklistItem]:
     """The plan's required documents for this nominee, with the files attached (a shared document counts when
     attached to any nomination of the same period prepared by the same office)."""
-    from awards.services.nominations import applicable_requirements, participant_unit, submitting_unit
-
     requirements = applicable_requirements(nomination)
     own = list(nomination.files.select_related("uploaded_by").order_by("uploaded_at", "pk"))
-    office = submitting_unit(participant_unit(nomination.participant))
+    office = submitting_unit(nomination.participant.home_unit)
     shared_ids = [r.pk for r in requirements if not r.per_nominee]
     shared = []
     if shared_ids:

@@ -189,7 +189,7 @@ def floor_weasyprint(bench, arg: str) -> dict[str, Any]:
 
     from awards.models import Decision
     from awards.pdf import _write_pdf, decision_context
-    from awards.services.decisions import issuer_phrase
+    from awards.wording import issuer_phrase
 
     decision = Decision.objects.select_related("issuer", "period__plan", "award_kind").get(pk=int(arg))
     decision_html = render_to_string("awards/pdf/decision.html", decision_context(decision))

@@ -461,9 +461,15 @@ class Participant(models.Model):
         return self.name
 
     @property
-    def scope_unit_id(self) -> int | None:
-        """The unit whose staff enter this participant's readings."""
-        return self.unit_id if self.kind == self.Kind.COLLECTIVE else (self.unit_id or self.person.unit_id)
+    def home_unit(self) -> Unit:
+        """The unit this participant takes part for: the collective itself, or the unit an individual was enrolled
+        from. A person who moves later stays with that unit in this plan (its staff enter the readings, its office
+        prepares the dossier); the person's current unit is only the fallback of a row enrolled without one."""
+        return self.unit if self.unit_id else self.person.unit
+
+    @property
+    def home_unit_id(self) -> int:
+        return self.unit_id or self.person.unit_id
 
 
 class PlanTask(models.Model):

@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from campaigns.models import Membership, Participant, Person, Plan, PlanTask, Role, Unit, path_scope_q
-from campaigns.permissions import WRITE_ROLES, ensure_role, has_role
+from campaigns.models import Membership, Participant, Person, Plan, PlanTask, Unit, path_scope_q
+from campaigns.permissions import WRITE_ROLES, has_role
+from campaigns.policies import PlanPolicy
 from core.formatting import format_number
 
 if TYPE_CHECKING:
@@ -153,23 +154,12 @@ def activation_problems(plan: Plan) -> list[str]:
     return problems
 
 
-def ensure_can_edit_plan(*, user: User, unit: Unit) -> None:
-    """Quản trị and lãnh đạo of the issuing unit (or a unit above it) create and edit its plans; others get 403."""
-    ensure_role(
-        user,
-        unit,
-        Role.LANH_DAO,
-        Role.QUAN_TRI,
-        message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được tạo, sửa kế hoạch."),
-    )
-
-
 @transaction.atomic
 def change_plan_status(*, plan: Plan, to: str, by: User) -> Plan:
     """Move a plan along draft → active → closed (and back where Plan.TRANSITIONS allows); activation needs the
     criteria's points to add up to the plan's total. The history row records who did it."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    ensure_can_edit_plan(user=by, unit=plan.issuer)
+    PlanPolicy.create(by, plan.issuer).ensure()
     if to not in Plan.TRANSITIONS.get(plan.status, set()):
         raise ValidationError(
             _("Không thể chuyển kế hoạch từ “%(from)s” sang “%(to)s”.")
@@ -193,9 +183,9 @@ def save_plan(*, form: Any, formsets: list[Any], by: User) -> Plan:
     A new plan starts as a draft; an active plan whose edit breaks the points rule is refused.
     """
     issuer = form.cleaned_data["issuer"]
-    ensure_can_edit_plan(user=by, unit=issuer)
+    PlanPolicy.create(by, issuer).ensure()
     if form.instance.pk:
-        ensure_can_edit_plan(user=by, unit=Plan.objects.get(pk=form.instance.pk).issuer)
+        PlanPolicy.create(by, Plan.objects.get(pk=form.instance.pk).issuer).ensure()
     plan = form.save(commit=False)
     plan._history_user = by
     plan.save()
@@ -225,7 +215,7 @@ def add_participants(
 ) -> tuple[int, int]:
     """Enrol units (collectives) or people (individuals) in a plan; those already enrolled stay where they are, since
     each participant belongs to at most one group. Returns (added, already there)."""
-    ensure_can_edit_plan(user=by, unit=plan.issuer)
+    PlanPolicy.create(by, plan.issuer).ensure()
     if group is not None and group.plan_id != plan.pk:
         raise ValidationError(_("Khối không thuộc kế hoạch này."))
     added = skipped = 0

@@ -19,7 +19,8 @@ from django.views.generic import DetailView, ListView
 from campaigns import selectors, services
 from campaigns.forms import BulkAddForm, GroupFormSet, PeriodFormSet, PlanForm, TaskFormSet, TaskProgressForm
 from campaigns.models import Membership, Participant, Plan, PlanTask, Role, Unit
-from campaigns.permissions import has_role, is_read_only
+from campaigns.permissions import is_read_only
+from campaigns.policies import PlanPolicy
 from campaigns.typing import AuthenticatedRequest
 
 
@@ -66,10 +67,6 @@ def _can_create_plans(user) -> bool:
     return user.is_superuser or Membership.objects.filter(user=user, role__in=[Role.LANH_DAO, Role.QUAN_TRI]).exists()
 
 
-def _can_edit(user, plan: Plan) -> bool:
-    return has_role(user, plan.issuer, Role.LANH_DAO, Role.QUAN_TRI)
-
-
 class PlanDetailView(LoginRequiredMixin, DetailView):
     request: AuthenticatedRequest
 
@@ -85,7 +82,8 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
         participants = list(selectors.participants_of(plan=plan))
         context.update(
             {
-                "can_edit": _can_edit(user, plan),
+                "can_edit": PlanPolicy.change_status(user, plan),
+                "can_edit_parts": PlanPolicy.edit(user, plan),  # criteria, awards: not once the plan has closed
                 "read_only": is_read_only(user, plan.issuer),
                 "collectives": [p for p in participants if p.kind == Participant.Kind.COLLECTIVE],
                 "individuals": [p for p in participants if p.kind == Participant.Kind.INDIVIDUAL],
@@ -160,7 +158,7 @@ def plan_create(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
-    services.ensure_can_edit_plan(user=request.user, unit=plan.issuer)
+    PlanPolicy.create(request.user, plan.issuer).ensure()
     return _plan_editor(request, plan)
 
 
@@ -176,7 +174,7 @@ STATUS_ACTIONS = {
 def plan_status(request: AuthenticatedRequest, pk: int, to: str) -> HttpResponse:
     """Confirm, then move the plan to another status (activation checks the points add up)."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
-    services.ensure_can_edit_plan(user=request.user, unit=plan.issuer)
+    PlanPolicy.create(request.user, plan.issuer).ensure()
     if to not in STATUS_ACTIONS or to not in Plan.TRANSITIONS.get(plan.status, set()):
         messages.error(request, _("Không thể chuyển kế hoạch sang trạng thái này."))
         return redirect(plan)
@@ -207,7 +205,7 @@ def plan_status(request: AuthenticatedRequest, pk: int, to: str) -> HttpResponse
 def participants_bulk_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Add every commune under, every section of, or every official of the chosen units in one step."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
-    services.ensure_can_edit_plan(user=request.user, unit=plan.issuer)
+    PlanPolicy.create(request.user, plan.issuer).ensure()
     form = BulkAddForm(request.POST or None, plan=plan)
     if request.method == "POST":
         if form.is_valid():

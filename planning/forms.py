@@ -20,7 +20,18 @@ from django.utils.translation import gettext_lazy
 
 from awards.models import AwardKind, Condition, DossierRequirement, Level, QuotaRule, Recipient
 from campaigns.models import Plan
+from core.codes import code_from_name
 from core.formatting import format_number
+from planning.services.parts import (
+    CONDITION_IN_USE,
+    CRITERION_IN_USE,
+    DOCUMENT_IN_USE,
+    QUOTA_RULE_IN_USE,
+    ConditionRow,
+    CriterionRow,
+    DocumentRow,
+    QuotaRow,
+)
 from scoring.models import Criterion, Indicator
 
 MAX_POINTS = Decimal(10000)
@@ -37,17 +48,6 @@ def plain_number(number: Decimal) -> int | float:
     if number == number.to_integral_value():
         return int(number)
     return float(number.normalize())
-
-
-def code_from_name(name: str, taken: Iterable[str], max_length: int = 60) -> str:
-    """A lowercase ASCII code made from a Vietnamese name ("Đúng hạn" → "dung-han"), unique among `taken`."""
-    base = slugify(name.replace("đ", "d").replace("Đ", "D"))[:max_length].strip("-") or "muc"
-    taken = set(taken)
-    code, suffix = base, 2
-    while code in taken:
-        tail = f"-{suffix}"
-        code, suffix = f"{base[: max_length - len(tail)].rstrip('-')}{tail}", suffix + 1
-    return code
 
 
 def _parse_decimal(text: str) -> Decimal:
@@ -183,6 +183,11 @@ class RuleFormSetBase(BaseInlineFormSet):
         refused = [self.in_use[form.instance.pk] for form in self.forms_to_delete() if form.instance.pk in self.in_use]
         if refused:
             raise ValidationError([self.in_use_message % {"name": name} for name in refused])
+
+    def rows(self) -> list:
+        """The kept rows as the plan-part service's plain rows, in the order typed (the service saves them)."""
+        forms_kept = sorted(self.kept_forms(), key=lambda form: getattr(form.instance, "order", 0) or 0)
+        return [self.row_of(form.instance) for form in forms_kept]  # row_of: each part's formset
 
     def marked_for_deletion(self) -> list[str]:
         """Names of the saved rows the user ticked for deletion (shown on the confirmation)."""
@@ -333,9 +338,7 @@ def _points_in_range(value: Decimal | None) -> None:
 class CriterionFormSetBase(RuleFormSetBase):
     """The criteria of a plan; codes are unique in the plan and made from the name when left blank."""
 
-    in_use_message = gettext_lazy(
-        "Không thể xóa tiêu chí «%(name)s» vì đã có số liệu hoặc điểm được tính theo tiêu chí này."
-    )
+    in_use_message = CRITERION_IN_USE
     indicator_options: list = []
 
     def add_fields(self, form, index) -> None:
@@ -368,6 +371,9 @@ class CriterionFormSetBase(RuleFormSetBase):
             except InvalidOperation:
                 continue
         return total
+
+    def row_of(self, criterion: Criterion) -> CriterionRow:
+        return CriterionRow.from_criterion(criterion)
 
 
 CriterionFormSet = inlineformset_factory(
@@ -422,7 +428,7 @@ class QuotaRuleForm(RuleForm):
 class QuotaRuleFormSetBase(RuleFormSetBase):
     """Quota rules: the period and group lists are the plan's own; one rule per award, period and group."""
 
-    in_use_message = gettext_lazy("Không thể xóa chỉ tiêu «%(name)s» vì đã có đề nghị khen thưởng theo chỉ tiêu này.")
+    in_use_message = QUOTA_RULE_IN_USE
     period_options: list = []
     group_options: list = []
     award_options: list = []
@@ -445,6 +451,19 @@ class QuotaRuleFormSetBase(RuleFormSetBase):
                 form.add_error(None, _("Đã có chỉ tiêu cho cùng hình thức, đợt và khối ở dòng trên."))
             seen.add(key)
 
+    def row_of(self, rule: QuotaRule) -> QuotaRow:
+        return QuotaRow(
+            award_kind=rule.award_kind,
+            period=rule.period.order if rule.period_id else None,
+            group=rule.group.code if rule.group_id else None,
+            max_collectives=rule.max_collectives,
+            max_individuals=rule.max_individuals,
+            individuals_per_collective=rule.individuals_per_collective,
+            min_ratio=rule.min_ratio,
+            note=rule.note,
+            pk=rule.pk,
+        )
+
 
 QuotaRuleFormSet = inlineformset_factory(
     Plan,
@@ -459,13 +478,14 @@ QuotaRuleFormSet = inlineformset_factory(
 class ConditionFormSetBase(RuleFormSetBase):
     """Eligibility conditions (tiêu chuẩn khen thưởng) in their printed order."""
 
-    in_use_message = gettext_lazy(
-        "Không thể xóa tiêu chuẩn «%(name)s» vì đã được xác nhận cho người, tập thể được đề nghị."
-    )
+    in_use_message = CONDITION_IN_USE
 
     def clean(self) -> None:
         super().clean()
         self.refuse_deleting_rows_in_use()
+
+    def row_of(self, condition: Condition) -> ConditionRow:
+        return ConditionRow(text=condition.text, applies_to=condition.applies_to, code=condition.code, pk=condition.pk)
 
 
 class ConditionForm(RuleForm):
@@ -511,9 +531,7 @@ class DossierRequirementForm(RuleForm):
 class DossierRequirementFormSetBase(RuleFormSetBase):
     """Dossier documents; codes unique in the plan and made from the name when left blank."""
 
-    in_use_message = gettext_lazy(
-        "Không thể xóa thành phần hồ sơ «%(name)s» vì đã có tệp được nộp theo thành phần này."
-    )
+    in_use_message = DOCUMENT_IN_USE
 
     def clean(self) -> None:
         # As for criteria: codes are filled in and checked for duplicates by _fill_codes, not by super().clean().
@@ -523,6 +541,15 @@ class DossierRequirementFormSetBase(RuleFormSetBase):
             field="code",
             max_length=40,
             duplicate_message=_("Mã tài liệu «%(code)s» bị trùng với một tài liệu khác của kế hoạch."),
+        )
+
+    def row_of(self, document: DossierRequirement) -> DocumentRow:
+        return DocumentRow(
+            code=document.code,
+            name=document.name,
+            applies_to=document.applies_to,
+            per_nominee=document.per_nominee,
+            pk=document.pk,
         )
 
 

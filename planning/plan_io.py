@@ -17,15 +17,18 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from awards import catalogue as award_catalogue
-from awards.models import AwardKind, Condition, DossierRequirement, Level, QuotaRule, Recipient
-from campaigns.models import Group, Participant, Period, Person, Plan, PlanTask, Unit
-from campaigns.services import activation_problems, ensure_can_edit_plan
+from awards.models import AwardKind, Level, Recipient
+from campaigns.models import Participant, Period, Person, Plan, PlanTask, Unit
+from campaigns.policies import PlanPolicy
+from campaigns.services import activation_problems
+from core.codes import code_from_name
 from core.uploads import check_yaml_text, yaml_error_message
+from planning.services import parts
+from planning.services.parts import award_kind_change_problem, outside_issuer
 from scoring import catalogue as indicator_catalogue
 from scoring import rules as scoring_rules
 from scoring.models import Criterion, Indicator
@@ -104,7 +107,7 @@ QUOTA_KEYS = (
     "min_ratio",
     "note",
 )
-CONDITION_KEYS = ("applies_to", "text")
+CONDITION_KEYS = ("code", "applies_to", "text")
 DOSSIER_KEYS = ("code", "name", "applies_to", "per_nominee")
 TASK_KEYS = ("code", "title", "lead_unit", "executing_units", "deadline", "status", "progress", "progress_percent")
 
@@ -365,7 +368,7 @@ def _plain(number: Decimal | None) -> int | float | None:
     return float(number.normalize())
 
 
-def _read(data: Any, lines: dict[tuple, int]) -> _Spec:
+def _read(data: Any, lines: dict[tuple, int], by: User | None = None) -> _Spec:
     """Check the whole document; raise PlanFileError listing every problem, or return the resolved spec."""
     reader = _Reader(lines)
     spec = _Spec()
@@ -425,7 +428,7 @@ def _read(data: Any, lines: dict[tuple, int]) -> _Spec:
     group_codes = _read_groups(reader, root, spec)
     _read_participants(reader, root, spec, group_codes)
     _read_criteria(reader, root, spec)
-    _read_award_kinds_and_quotas(reader, root, spec, group_codes)
+    _read_award_kinds_and_quotas(reader, root, spec, group_codes, by)
     _read_conditions_and_dossiers(reader, root, spec)
     _read_tasks(reader, root, spec)
     if reader.errors:
@@ -498,6 +501,14 @@ def _read_groups(reader: _Reader, root: dict, spec: _Spec) -> set[str]:
     return set(codes)
 
 
+def _units_of(issuer: Unit | None) -> Any:
+    return parts.units_of(issuer) if issuer else Unit.objects.none()
+
+
+def _people_of(issuer: Unit | None) -> Any:
+    return parts.people_of(issuer) if issuer else Person.objects.none()
+
+
 def _group(reader: _Reader, row: dict, path: tuple, group_codes: set[str]) -> str | None:
     code = reader.text(row, path, "group")
     if code and code not in group_codes:
@@ -513,13 +524,17 @@ def _read_participants(reader: _Reader, root: dict, spec: _Spec, group_codes: se
     individual_items = reader.sequence(participants, ("participants",), "individuals")
     unit_codes = {row.get("unit") for row in collective_items if isinstance(row, dict)}
     unit_codes |= {row.get("unit") for row in individual_items if isinstance(row, dict)}
-    units = {unit.code: unit for unit in Unit.objects.filter(code__in=[c for c in unit_codes if isinstance(c, str)])}
+    # Only the issuer's own units and people are found: any other code, elsewhere or nowhere, reads the same.
+    units = {
+        unit.code: unit
+        for unit in _units_of(spec.issuer).filter(code__in=[c for c in unit_codes if isinstance(c, str)])
+    }
     person_codes = [row.get("person") for row in individual_items if isinstance(row, dict)]
     people = {
         person.code: person
-        for person in Person.objects.select_related("unit").filter(
-            code__in=[c for c in person_codes if isinstance(c, str)]
-        )
+        for person in _people_of(spec.issuer)
+        .select_related("unit")
+        .filter(code__in=[c for c in person_codes if isinstance(c, str)])
     }
 
     seen_units: set[int] = set()
@@ -531,7 +546,7 @@ def _read_participants(reader: _Reader, root: dict, spec: _Spec, group_codes: se
         code = reader.text(row, path, "unit", required=True)
         unit = units.get(code)
         if code and unit is None:
-            reader.error((*path, "unit"), _("Không tìm thấy đơn vị có mã «%(code)s».") % {"code": code})
+            reader.error((*path, "unit"), outside_issuer(_("Đơn vị"), code))
             continue
         if unit is not None and unit.pk in seen_units:
             reader.error(
@@ -558,7 +573,7 @@ def _read_participants(reader: _Reader, root: dict, spec: _Spec, group_codes: se
         if code:
             person = people.get(code)
             if person is None:
-                reader.error((*path, "person"), _("Không tìm thấy cán bộ có mã «%(code)s».") % {"code": code})
+                reader.error((*path, "person"), outside_issuer(_("Cán bộ"), code))
                 continue
             identity = ("code", code)
             entry = {
@@ -573,7 +588,7 @@ def _read_participants(reader: _Reader, root: dict, spec: _Spec, group_codes: se
             unit_code = reader.text(row, path, "unit", required=True)
             unit = units.get(unit_code)
             if unit_code and unit is None:
-                reader.error((*path, "unit"), _("Không tìm thấy đơn vị có mã «%(code)s».") % {"code": unit_code})
+                reader.error((*path, "unit"), outside_issuer(_("Đơn vị"), unit_code))
                 continue
             if not full_name or unit is None:
                 continue
@@ -719,35 +734,36 @@ def _read_bands(reader: _Reader, row: dict, path: tuple, max_points: Decimal | N
     return [[_plain(threshold), _plain(points)] for threshold, points in ordered]
 
 
-def _read_award_kinds_and_quotas(reader: _Reader, root: dict, spec: _Spec, group_codes: set[str]) -> None:
+def _read_award_kinds_and_quotas(
+    reader: _Reader, root: dict, spec: _Spec, group_codes: set[str], by: User | None
+) -> None:
     file_kinds: set[str] = set()
-    for index, item in enumerate(reader.sequence(root, (), "award_kinds")):
+    kind_items = reader.sequence(root, (), "award_kinds")
+    existing = AwardKind.objects.select_related("owner").in_bulk(
+        [r["code"] for r in kind_items if isinstance(r, dict) and isinstance(r.get("code"), str)], field_name="code"
+    )
+    for index, item in enumerate(kind_items):
         path = ("award_kinds", index)
         row = reader.mapping(item, path, AWARD_KIND_KEYS)
         if row is None:
             continue
         code = reader.text(row, path, "code", required=True, max_length=60)
-        if code in award_catalogue.CODES:
-            reader.error(
-                (*path, "code"),
-                _("Hình thức «%(code)s» đã có trong danh mục; chỉ cần dùng mã này ở mục quotas.") % {"code": code},
-            )
+        kind_row = {
+            "code": code,
+            "name": reader.text(row, path, "name", required=True, max_length=255),
+            "certificate_title": reader.text(row, path, "certificate_title", max_length=60, default="GIẤY KHEN"),
+            "level": reader.choice(row, path, "level", Level),
+            "recipients": reader.choice(row, path, "recipients", Recipient, default=Recipient.BOTH),
+            "individual_coefficient": reader.number(row, path, "individual_coefficient", required=True, maximum=100),
+            "collective_multiplier": reader.number(row, path, "collective_multiplier", default=Decimal(2), maximum=100),
+        }
+        kind = existing.get(code)
+        if code in award_catalogue.CODES and kind is None:
+            kind = AwardKind(code=code)  # the catalogue is synced before an import: read-only to files
+        if kind is not None and spec.issuer and (problem := award_kind_change_problem(kind, kind_row, by, spec.issuer)):
+            reader.error((*path, "code"), problem)
         file_kinds.add(code)
-        spec.award_kinds.append(
-            {
-                "code": code,
-                "name": reader.text(row, path, "name", required=True, max_length=255),
-                "certificate_title": reader.text(row, path, "certificate_title", max_length=60, default="GIẤY KHEN"),
-                "level": reader.choice(row, path, "level", Level),
-                "recipients": reader.choice(row, path, "recipients", Recipient, default=Recipient.BOTH),
-                "individual_coefficient": reader.number(
-                    row, path, "individual_coefficient", required=True, maximum=100
-                ),
-                "collective_multiplier": reader.number(
-                    row, path, "collective_multiplier", default=Decimal(2), maximum=100
-                ),
-            }
-        )
+        spec.award_kinds.append(kind_row)
     items = reader.sequence(root, (), "quotas")
     known = (
         set(
@@ -800,16 +816,27 @@ def _read_award_kinds_and_quotas(reader: _Reader, root: dict, spec: _Spec, group
 
 
 def _read_conditions_and_dossiers(reader: _Reader, root: dict, spec: _Spec) -> None:
+    codes: set[str] = set()
     for index, item in enumerate(reader.sequence(root, (), "conditions")):
         path = ("conditions", index)
         row = reader.mapping(item, path, CONDITION_KEYS)
-        if row is not None:
-            spec.conditions.append(
-                {
-                    "applies_to": reader.choice(row, path, "applies_to", Recipient, default=Recipient.BOTH),
-                    "text": reader.text(row, path, "text", required=True),
-                }
-            )
+        if row is None:
+            continue
+        text = reader.text(row, path, "text", required=True)
+        # A condition keeps its code (written by the export); one without is named from its text, never its place.
+        code = reader.text(row, path, "code", max_length=60) or code_from_name(text or "", codes)
+        if slugify(code) != code:
+            reader.error((*path, "code"), _("Mã tiêu chuẩn chỉ gồm chữ thường không dấu, số và dấu gạch ngang."))
+        elif code in codes:
+            reader.error((*path, "code"), _("Mã tiêu chuẩn «%(code)s» bị lặp.") % {"code": code})
+        codes.add(code)
+        spec.conditions.append(
+            {
+                "code": code,
+                "applies_to": reader.choice(row, path, "applies_to", Recipient, default=Recipient.BOTH),
+                "text": text,
+            }
+        )
     seen: set[str] = set()
     for index, item in enumerate(reader.sequence(root, (), "dossier_documents")):
         path = ("dossier_documents", index)
@@ -839,7 +866,7 @@ def _read_tasks(reader: _Reader, root: dict, spec: _Spec) -> None:
                 codes.add(row["lead_unit"])
             if isinstance(row.get("executing_units"), list):
                 codes |= {code for code in row["executing_units"] if isinstance(code, str)}
-    units = {unit.code: unit for unit in Unit.objects.filter(code__in=codes)}
+    units = {unit.code: unit for unit in _units_of(spec.issuer).filter(code__in=codes)}
     for index, item in enumerate(items):
         path = ("tasks", index)
         row = reader.mapping(item, path, TASK_KEYS)
@@ -847,14 +874,11 @@ def _read_tasks(reader: _Reader, root: dict, spec: _Spec) -> None:
             continue
         lead_code = reader.text(row, path, "lead_unit")
         if lead_code and lead_code not in units:
-            reader.error((*path, "lead_unit"), _("Không tìm thấy đơn vị có mã «%(code)s».") % {"code": lead_code})
+            reader.error((*path, "lead_unit"), outside_issuer(_("Đơn vị"), lead_code))
         executing = []
         for unit_index, code in enumerate(reader.sequence(row, path, "executing_units")):
             if code not in units:
-                reader.error(
-                    (*path, "executing_units", unit_index),
-                    _("Không tìm thấy đơn vị có mã «%(code)s».") % {"code": code},
-                )
+                reader.error((*path, "executing_units", unit_index), outside_issuer(_("Đơn vị"), code))
             elif units[code] not in executing:
                 executing.append(units[code])
         spec.tasks.append(
@@ -885,34 +909,25 @@ class ImportResult:
 
 def _ensure_can_edit(user: User | None, unit: Unit) -> None:
     """Only quản trị and lãnh đạo of the issuing unit (or above it) may write its plans; None is the command line."""
-    if user is None:
-        return
-    if not Unit.objects.in_scope_of(user).filter(pk=unit.pk).exists():
+    if user is not None and not Unit.objects.in_scope_of(user).filter(pk=unit.pk).exists():
         raise PermissionDenied(_("Đơn vị ban hành không thuộc phạm vi của bạn."))
-    ensure_can_edit_plan(user=user, unit=unit)
-
-
-def _delete_missing(queryset: Any, what: str, errors: list[str]) -> None:
-    for obj in queryset:
-        try:
-            obj.delete()
-        except ProtectedError:
-            errors.append(
-                _("Không thể xóa %(what)s «%(name)s» vì đã có dữ liệu liên quan (đề nghị, quyết định).")
-                % {"what": what, "name": obj}
-            )
+    PlanPolicy.create(user, unit).ensure()
 
 
 def _apply(spec: _Spec, by: User | None) -> ImportResult:
-    """Write the checked spec onto the plan with its key (created if new); the caller holds the transaction."""
+    """Write the checked spec onto the plan with its key (created if new) through the plan-part services, which
+    hold every guard (scope, plan status, rows in use); the caller holds the transaction."""
     _ensure_can_edit(by, spec.issuer)
     plan = Plan.objects.filter(key=spec.key).select_related("issuer").first()
     created = plan is None
     if created:
         plan = Plan(key=spec.key, status=Plan.Status.DRAFT)
-    elif plan.issuer_id != spec.issuer.pk:
-        _ensure_can_edit(by, plan.issuer)
-    errors: list[str] = []
+    else:
+        if plan.issuer_id != spec.issuer.pk:
+            _ensure_can_edit(by, plan.issuer)
+        answer = PlanPolicy.edit(by, plan)
+        if not answer:
+            raise PlanFileError([answer.reason])
     plan.issuer = spec.issuer
     for name, value in spec.fields.items():
         setattr(plan, name, value)
@@ -920,83 +935,38 @@ def _apply(spec: _Spec, by: User | None) -> ImportResult:
         plan._history_user = by
     plan.save()
 
-    # Periods are matched by their position (Đợt 1, Đợt 2 …).
-    periods = {period.order: period for period in plan.periods.all()}
-    by_order: dict[int, Period] = {}
-    for order, row in enumerate(spec.periods, start=1):
-        period = periods.get(order) or Period(plan=plan, order=order)
-        if period.pk:
-            # A period's status belongs to the close/reopen services: a file never reopens or closes it.
-            row = {name: value for name, value in row.items() if name != "status"}
-            if period.status != Period.Status.OPEN and (row["start"], row["end"]) != (period.start, period.end):
-                errors.append(
-                    _("Đợt %(name)s đã chốt: không thể đổi thời gian bằng tệp; hãy mở lại đợt trước.")
-                    % {"name": period.name}
-                )
-        for name, value in row.items():
-            setattr(period, name, value)
-        period.save()
-        by_order[order] = period
-    _delete_missing(plan.periods.exclude(order__in=by_order), _("đợt"), errors)
+    errors: list[str] = []
 
-    groups = {group.code: group for group in plan.groups.all()}
-    by_code: dict[str, Group] = {}
-    for order, row in enumerate(spec.groups, start=1):
-        group = groups.get(row["code"]) or Group(plan=plan, code=row["code"])
-        group.name, group.order = row["name"], order
-        group.save()
-        by_code[group.code] = group
-    _delete_missing(plan.groups.exclude(code__in=by_code), _("khối"), errors)
+    def step(service: Any, **kwargs: Any) -> Any:
+        # Every part is tried, so the file's author sees every refusal at once; any refusal rolls all back.
+        try:
+            with transaction.atomic():
+                return service(plan=plan, by=by, **kwargs)
+        except ValidationError as error:
+            errors.extend(error.messages)
+            return None
 
-    _apply_participants(plan, spec, by_code, errors)
-    _apply_criteria(plan, spec, errors)
-
-    for row in spec.award_kinds:
-        AwardKind.objects.update_or_create(code=row["code"], defaults={k: v for k, v in row.items() if k != "code"})
-    kinds = {kind.code: kind for kind in AwardKind.objects.filter(code__in={q["award_kind"] for q in spec.quotas})}
-    quotas = {(q.award_kind_id, q.period_id, q.group_id): q for q in plan.quota_rules.all()}
-    kept = []
-    for row in spec.quotas:
-        kind, period = kinds[row["award_kind"]], by_order.get(row["period"]) if row["period"] else None
-        group = by_code.get(row["group"]) if row["group"] else None
-        quota = quotas.get((kind.pk, period.pk if period else None, group.pk if group else None))
-        quota = quota or QuotaRule(plan=plan, award_kind=kind, period=period, group=group)
-        for name in ("max_collectives", "max_individuals", "individuals_per_collective", "min_ratio", "note"):
-            setattr(quota, name, row[name])
-        quota.save()
-        kept.append(quota.pk)
-    _delete_missing(plan.quota_rules.exclude(pk__in=kept), _("chỉ tiêu khen thưởng"), errors)
-
-    conditions = {condition.order: condition for condition in plan.conditions.all()}
-    for order, row in enumerate(spec.conditions, start=1):
-        condition = conditions.get(order) or Condition(plan=plan, order=order)
-        condition.applies_to, condition.text = row["applies_to"], row["text"]
-        condition.save()
-    _delete_missing(plan.conditions.exclude(order__lte=len(spec.conditions)), _("tiêu chuẩn"), errors)
-
-    documents = {document.code: document for document in plan.dossier_requirements.all()}
-    for order, row in enumerate(spec.dossier_documents, start=1):
-        document = documents.get(row["code"]) or DossierRequirement(plan=plan, code=row["code"])
-        document.name, document.applies_to, document.per_nominee = row["name"], row["applies_to"], row["per_nominee"]
-        document.order = order
-        document.save()
-    _delete_missing(
-        plan.dossier_requirements.exclude(code__in=[r["code"] for r in spec.dossier_documents]),
-        _("thành phần hồ sơ"),
-        errors,
+    step(parts.replace_periods, rows=[parts.PeriodRow(**row) for row in spec.periods])
+    step(parts.replace_groups, rows=[parts.GroupRow(**row) for row in spec.groups])
+    step(
+        parts.replace_participants,
+        collectives=[parts.CollectiveRow(**row) for row in spec.collectives],
+        individuals=[parts.IndividualRow(**row) for row in spec.individuals],
     )
+    step(parts.replace_criteria, rows=[parts.CriterionRow(**row) for row in spec.criteria])
+    kinds = step(parts.save_award_kinds, rows=[parts.AwardKindRow(**row) for row in spec.award_kinds]) or {}
+    kinds |= AwardKind.objects.in_bulk(
+        [q["award_kind"] for q in spec.quotas if q["award_kind"] not in kinds], field_name="code"
+    )
+    step(
+        parts.replace_award_rules,
+        quotas=[parts.QuotaRow(**{**row, "award_kind": kinds[row["award_kind"]]}) for row in spec.quotas],
+        conditions=[parts.ConditionRow(**row) for row in spec.conditions],
+        documents=[parts.DocumentRow(**row) for row in spec.dossier_documents],
+    )
+    step(parts.replace_tasks, rows=[parts.TaskRow(**row) for row in spec.tasks])
 
-    tasks = {task.order: task for task in plan.tasks.all()}
-    for order, row in enumerate(spec.tasks, start=1):
-        task = tasks.get(order) or PlanTask(plan=plan, order=order)
-        for name, value in row.items():
-            if name != "executing_units":
-                setattr(task, name, value)
-        task.save()
-        task.executing_units.set(row["executing_units"])
-    _delete_missing(plan.tasks.exclude(order__lte=len(spec.tasks)), _("nhiệm vụ"), errors)
-
-    if spec.status != Plan.Status.DRAFT:
+    if spec.status != Plan.Status.DRAFT and not errors:
         errors += activation_problems(plan)
     if errors:
         raise PlanFileError(errors)
@@ -1004,55 +974,6 @@ def _apply(spec: _Spec, by: User | None) -> ImportResult:
         plan.status = spec.status
         plan.save(update_fields=["status", "updated_at"])
     return ImportResult(plan=plan, created=created)
-
-
-def _apply_participants(plan: Plan, spec: _Spec, groups: dict[str, Group], errors: list[str]) -> None:
-    existing = {
-        (p.kind, p.unit_id if p.kind == Participant.Kind.COLLECTIVE else p.person_id): p
-        for p in plan.participants.all()
-    }
-    kept: list[int] = []
-    for row in spec.collectives:
-        participant = existing.get((Participant.Kind.COLLECTIVE, row["unit"].pk)) or Participant(
-            plan=plan, kind=Participant.Kind.COLLECTIVE, unit=row["unit"]
-        )
-        participant.name, participant.group = row["name"], groups.get(row["group"]) if row["group"] else None
-        participant.save()
-        kept.append(participant.pk)
-    for row in spec.individuals:
-        person = row["person"]
-        if person is None:
-            person = Person.objects.filter(full_name=row["full_name"], unit=row["unit"]).order_by("pk").first()
-            person = person or Person.objects.create(
-                full_name=row["full_name"], unit=row["unit"], position=row["position"]
-            )
-        participant = existing.get((Participant.Kind.INDIVIDUAL, person.pk)) or Participant(
-            plan=plan, kind=Participant.Kind.INDIVIDUAL, person=person
-        )
-        participant.unit = person.unit
-        participant.name, participant.position = row["full_name"], row["position"]
-        participant.unit_name = person.unit.name
-        participant.group = groups.get(row["group"]) if row["group"] else None
-        participant.save()
-        kept.append(participant.pk)
-    for participant in plan.participants.exclude(pk__in=kept):
-        if participant.readings.exists():
-            errors.append(
-                _("Không thể bỏ đối tượng «%(name)s» khỏi kế hoạch vì đã có số liệu.") % {"name": participant.name}
-            )
-        else:
-            _delete_missing([participant], _("đối tượng"), errors)
-
-
-def _apply_criteria(plan: Plan, spec: _Spec, errors: list[str]) -> None:
-    criteria = {criterion.code: criterion for criterion in plan.criteria.all()}
-    for order, row in enumerate(spec.criteria, start=1):
-        criterion = criteria.get(row["code"]) or Criterion(plan=plan, code=row["code"])
-        for name, value in row.items():
-            setattr(criterion, name, value)
-        criterion.order = order
-        criterion.save()
-    _delete_missing(plan.criteria.exclude(code__in=[row["code"] for row in spec.criteria]), _("tiêu chí"), errors)
 
 
 @transaction.atomic
@@ -1065,7 +986,7 @@ def import_plan(*, text: str, by: User | None = None) -> ImportResult:
     data, lines = parse_text(text)
     indicator_catalogue.sync_indicators()
     award_catalogue.sync_award_kinds()
-    return _apply(_read(data, lines), by)
+    return _apply(_read(data, lines, by), by)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1242,7 +1163,8 @@ def plan_to_dict(plan: Plan) -> dict:
                 for q in quotas
             ],
             "conditions": [
-                _compact({"applies_to": c.applies_to, "text": c.text}) for c in plan.conditions.order_by("order", "pk")
+                _compact({"code": c.code, "applies_to": c.applies_to, "text": c.text})
+                for c in plan.conditions.order_by("order", "pk")
             ],
             "dossier_documents": [
                 _Flow(

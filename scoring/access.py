@@ -2,7 +2,7 @@
 
 The rule, checked in this order (the first refusal wins, so the reason shown is the most fundamental one):
 
-1. Role: ``nhap_lieu`` or ``quan_tri`` on the participant's unit (a collective's unit, an individual's person's unit)
+1. Role: ``nhap_lieu`` or ``quan_tri`` on the participant's home unit (``Participant.home_unit``)
    or a unit above it. ``noi_vu`` is read-only everywhere; ``lanh_dao`` reviews, returns and unlocks but does not type.
 2. The period is not closed (or being closed): "Đã chốt kỳ".
 3. The plan is active (a draft or finished plan takes no readings).
@@ -52,13 +52,6 @@ class Access:
 
     def __bool__(self) -> bool:
         return self.allowed
-
-
-def participant_unit(participant: Participant) -> Unit:
-    """The unit whose staff enter this participant's readings: a collective's unit, an individual's person's unit."""
-    if participant.kind == Participant.Kind.COLLECTIVE or participant.unit_id:
-        return participant.unit
-    return participant.person.unit
 
 
 def window_of(period: Period, window_start: dt.date) -> Window | None:
@@ -123,7 +116,7 @@ def can_edit_reading(
     ``status`` may be passed when the caller already knows the window's status (saves a query per row on imports);
     ``now`` exists for tests and for an import that must judge every row at the same instant.
     """
-    unit = participant_unit(participant)
+    unit = participant.home_unit
     if not has_role(user, unit, *EDIT_ROLES):
         if has_role(user, unit, Role.NOI_VU):
             return Access(False, _("Nội vụ chỉ được xem số liệu, không được nhập hoặc sửa."), "read_only")
@@ -187,10 +180,10 @@ class EditAccessCache:
     ) -> None:
         self.user, self.period, self.now = user, period, now or timezone.now()
         self._answers: dict[tuple, Access] = {}
-        prime_roles(user, {participant_unit(participant) for participant in participants})
+        prime_roles(user, {participant.home_unit for participant in participants})
 
     def __call__(self, participant: Participant, window_start: dt.date, status: str) -> Access:
-        key = (participant_unit(participant).pk, participant.plan_id, window_start, status)
+        key = (participant.home_unit.pk, participant.plan_id, window_start, status)
         if key not in self._answers:
             self._answers[key] = can_edit_reading(
                 user=self.user,

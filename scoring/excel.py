@@ -31,8 +31,8 @@ from core.xlsx_cells import escape_workbook
 from scoring.access import EditAccessCache, window_statuses
 from scoring.entry_selectors import indicators_for_kind, plan_criteria
 from scoring.excel_rows import open_workbook, sheet_rows
+from scoring.figures import ImportRow, reading_figures
 from scoring.models import Indicator, Reading
-from scoring.services.readings import describe_figures, reading_figures
 from scoring.windows import windows_for
 
 if TYPE_CHECKING:
@@ -299,28 +299,6 @@ class ImportIssue:
     @property
     def cell(self) -> str:
         return f"{self.column}{self.row}" if self.column else str(self.row)
-
-
-@dataclass
-class ImportRow:
-    """One row of the file that would change something, or keep it: new, changed or unchanged."""
-
-    row: int
-    participant: Participant
-    indicator: Indicator
-    window_start: dt.date
-    window_label: str
-    figures: dict[str, Any]
-    reading: Reading | None
-    state: str  # "new" | "changed" | "unchanged"
-
-    @property
-    def shown(self) -> str:
-        return describe_figures(self.indicator, self.figures)
-
-    @property
-    def previous_shown(self) -> str:
-        return describe_figures(self.indicator, reading_figures(self.reading)) if self.reading else "—"
 
 
 @dataclass

@@ -8,12 +8,9 @@ correcting it means annulling it (with a reason) and drafting a new one from the
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -23,6 +20,20 @@ from awards import money
 from awards.models import AwardKind, CouncilMeeting, Decision, Nomination, RewardRule
 from awards.reference import legal_texts_in_force, province_of, reward_rule_on
 from awards.tasks import render_decision_pdf as render_decision_pdf_task
+from awards.wording import (
+    amounts_for,
+    authority_line,
+    build_lines,
+    certificate_word,
+    decision_date,
+    issuer_name_lines,
+    issuer_phrase,
+    lower_first,
+    movement_name,
+    recipients_phrase,
+    upper_first,
+    who,
+)
 from campaigns.models import Membership, Participant, Period, Role, Unit
 from campaigns.permissions import ensure_role
 from core.formatting import format_number, official_date
@@ -56,132 +67,8 @@ PARTY_COMMITTEE = {
 }
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Wording: pure helpers over model instances (no queries beyond what is passed in)
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text else text
-
-
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
-
-
-def issuer_phrase(unit: Unit) -> str:
-    """ "xã Tây Hiếu" for Xã Tây Hiếu, as it follows "Ủy ban nhân dân" or "Chủ tịch UBND" in a sentence."""
-    return _lower_first(unit.name) if unit.is_administrative else unit.name
-
-
-def issuer_name_lines(unit: Unit) -> list[str]:
-    """The issuing body at the top left: ["ỦY BAN NHÂN DÂN", "XÃ TÂY HIẾU"]."""
-    if unit.is_administrative:
-        return ["ỦY BAN NHÂN DÂN", unit.name.upper()]
-    parent = unit.administrative_unit()
-    lines = ["ỦY BAN NHÂN DÂN " + parent.name.upper()] if parent.pk != unit.pk else []
-    return [*lines, unit.name.upper()]
-
-
-def authority_line(unit: Unit) -> str:
-    """The signer's power above the căn cứ: a commendation is the chairman's, not the UBND collective's."""
-    if unit.is_administrative:
-        return "CHỦ TỊCH ỦY BAN NHÂN DÂN " + unit.name.upper()
-    return "THỦ TRƯỞNG " + unit.name.upper()
-
-
-def signature_lines(decision: Decision) -> list[str]:
-    """ "CHỦ TỊCH", or "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" when a deputy signs (Nghị định 30/2020)."""
-    if decision.signer_is_deputy:
-        return ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
-    return ["CHỦ TỊCH"]
-
-
-def movement_name(title: str) -> str:
-    """The campaign's name in quotes: the quoted part of the plan's title, or the title itself."""
-    quoted = re.search(r"[“\"](.+?)[”\"]", title)
-    prefix = r"^(phát động|thực hiện)\s+phong trào thi đua\s+"
-    name = quoted.group(1) if quoted else re.sub(prefix, "", title, flags=re.I)
-    return "“" + name.strip().strip('“”"') + "”"
-
-
-def _count(number: int) -> str:
-    """Counts in official texts take two digits: 01 tập thể, 12 cá nhân."""
-    return f"{number:02d}"
-
-
-def _recipients_phrase(collectives: int, individuals: int) -> str:
-    parts = []
-    if collectives:
-        parts.append(_("%(n)s tập thể") % {"n": _count(collectives)})
-    if individuals:
-        parts.append(_("%(n)s cá nhân") % {"n": _count(individuals)})
-    return _(" và ").join(parts)
-
-
-def _who(collectives: int, individuals: int) -> str:
-    if collectives and individuals:
-        return _("các tập thể, cá nhân")
-    return _("các tập thể") if collectives else _("các cá nhân")
-
-
-def _certificate_word(award_kind: AwardKind) -> str:
-    """ "GIẤY KHEN" → "Giấy khen", as it reads inside a sentence."""
-    return _upper_first(award_kind.certificate_title.lower())
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The attached list and its amounts
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def amounts_for(award_kind: AwardKind, rule: RewardRule) -> money.RewardAmounts:
-    """The award kind's individual and collective amounts under a reward rule."""
-    return money.reward_amounts(
-        base_salary=rule.base_salary,
-        individual_coefficient=award_kind.individual_coefficient,
-        collective_multiplier=award_kind.collective_multiplier,
-        mode=rule.rounding,
-        step=rule.rounding_step,
-        double_before_rounding=rule.double_before_rounding,
-    )
-
-
-def _line_order(nomination: Nomination) -> tuple:
-    return (nomination.rank is None, nomination.rank or 0, nomination.name)
-
-
-def build_lines(nominations: list[Nomination], amounts: money.RewardAmounts | None) -> list[dict[str, Any]]:
-    """The attached list: collectives (I) then individuals (II), each by rank then name, with the amount."""
-    lines = []
-    for nomination in sorted(
-        nominations, key=lambda n: (n.participant.kind != Participant.Kind.COLLECTIVE, *_line_order(n))
-    ):
-        collective = nomination.participant.kind == Participant.Kind.COLLECTIVE
-        amount = None
-        if amounts is not None:
-            amount = (amounts.collective if collective else amounts.individual).rounded
-        lines.append(
-            {
-                "nomination_id": nomination.pk,
-                "kind": Participant.Kind.COLLECTIVE if collective else Participant.Kind.INDIVIDUAL,
-                "name": nomination.name,
-                "position": "" if collective else nomination.position,
-                "unit_name": nomination.unit_name,
-                "achievement": nomination.achievement,
-                "amount": amount,
-            }
-        )
-    return lines
-
-
 def _draft_nominations(decision: Decision) -> list[Nomination]:
     return list(decision.nominations.select_related("participant"))
-
-
-def decision_date(decision: Decision) -> dt.date:
-    """The signing date, or for a draft the date written on it (today when left blank)."""
-    return decision.signed_on or timezone.localdate()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -198,7 +85,7 @@ def _legal_bases(*, issuer: Unit, plan, on: dt.date) -> list[str]:
         plan_line += " " + official_date(plan.issued_on)
     plan_line += _(" của Ủy ban nhân dân %(issuer)s về %(title)s") % {
         "issuer": issuer_phrase(plan.issuer),
-        "title": _lower_first(plan.title),
+        "title": lower_first(plan.title),
     }
     return [*bases, plan_line]
 
@@ -212,7 +99,7 @@ def _proposal_basis(*, issuer: Unit, period: Period) -> str:
 
 
 def _article_2(*, decision: Decision, lines: list[dict], amounts: money.RewardAmounts, on: dt.date) -> str:
-    word = _certificate_word(decision.award_kind)
+    word = certificate_word(decision.award_kind)
     collectives = sum(1 for line in lines if line["kind"] == Participant.Kind.COLLECTIVE)
     individuals = len(lines) - collectives
     parts = []
@@ -239,7 +126,7 @@ def _article_2(*, decision: Decision, lines: list[dict], amounts: money.RewardAm
         "%(parts)s, tính theo mức lương cơ sở %(base)s đồng. Tổng số tiền thưởng: %(total)s đồng (%(total_words)s). "
         "Kinh phí khen thưởng chi từ Quỹ thi đua, khen thưởng của %(issuer)s năm %(year)s."
     ) % {
-        "parts": _upper_first("; ".join(parts)),
+        "parts": upper_first("; ".join(parts)),
         "base": format_number(amounts.base_salary),
         "total": format_number(total),
         "total_words": money.amount_in_words(total),
@@ -275,13 +162,13 @@ def _compose(decision: Decision, nominations: list[Nomination], rule: RewardRule
     collectives = sum(1 for line in lines if line["kind"] == Participant.Kind.COLLECTIVE)
     individuals = len(lines) - collectives
     movement = movement_name(plan.title)
-    stage = f"{_lower_first(period.get_review_kind_display())} {_lower_first(period.name)}"
+    stage = f"{lower_first(period.get_review_kind_display())} {lower_first(period.name)}"
     decision.place = issuer.short_name or issuer.name
     decision.issuer_name_lines = issuer_name_lines(issuer)
     decision.authority_line = authority_line(issuer)
     decision.summary = _(
         "Về việc khen thưởng %(who)s có thành tích xuất sắc trong phong trào thi đua %(movement)s (%(stage)s)"
-    ) % {"who": _who(collectives, individuals), "movement": movement, "stage": stage}
+    ) % {"who": who(collectives, individuals), "movement": movement, "stage": stage}
     decision.legal_bases = _legal_bases(issuer=issuer, plan=plan, on=on)
     decision.proposal_basis = _proposal_basis(issuer=issuer, period=period)
     decision.article_1 = _(
@@ -289,7 +176,7 @@ def _compose(decision: Decision, nominations: list[Nomination], rule: RewardRule
         "đua %(movement)s, %(stage)s."
     ) % {
         "award": decision.award_kind.name,
-        "recipients": _recipients_phrase(collectives, individuals),
+        "recipients": recipients_phrase(collectives, individuals),
         "movement": movement,
         "stage": stage,
     }
@@ -519,6 +406,7 @@ def sign_decision(*, decision: Decision, by: User, password: str) -> Decision:
     decision.signed_at = timezone.now()
     decision.base_salary = rule.base_salary
     decision.awardees = lines
+    decision.certificate_title = decision.award_kind.certificate_title
     decision.total_amount = sum(line["amount"] for line in lines)
     _save(decision, _("Ký quyết định"))
     decision_id = decision.pk
@@ -547,22 +435,4 @@ def annul_decision(*, decision: Decision, by: User, reason: str) -> Decision:
         nomination.decision = None
         nomination._change_reason = _("Quyết định %(number)s bị hủy") % {"number": decision.number_display}
         nomination.save(update_fields=["decision"])
-    return decision
-
-
-@transaction.atomic
-def store_decision_pdf(*, decision: Decision, force: bool = False) -> Decision:
-    """Render a signed decision's PDF once, store it and its SHA-256 (idempotent: a retried task keeps the first)."""
-    from awards.pdf import render_decision_pdf  # WeasyPrint loads only where PDFs are made
-
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    if decision.status == Decision.Status.DRAFT:
-        raise ValidationError(_("Chỉ lưu tệp PDF cho quyết định đã ký."))
-    if decision.pdf and not force:
-        return decision
-    content = render_decision_pdf(decision)
-    decision.pdf_sha256 = hashlib.sha256(content).hexdigest()
-    name = f"quyet-dinh-{decision.year}-{decision.number:02d}-{decision.issuer.code}.pdf".lower()
-    decision.pdf.save(name, ContentFile(content), save=False)
-    _save(decision, _("Lưu tệp PDF"), update_fields=["pdf", "pdf_sha256"])
     return decision

@@ -48,6 +48,7 @@ from awards.models import (
     ProposalNote,
     QuotaRule,
 )
+from awards.selectors import dossier_checklist
 from campaigns.models import Participant, Period, Role, Unit
 from campaigns.permissions import ensure_role, has_role
 from core.formatting import format_percent
@@ -86,23 +87,6 @@ def rules_for_period(period: Period) -> list[QuotaRule]:
 def needs_appraisal(period: Period) -> bool:
     """Plans decided above the commune (issuer at district or province level) go through Nội vụ appraisal."""
     return period.plan.issuer.level in ("district", "province")
-
-
-def participant_unit(participant: Participant) -> Unit:
-    """The unit a participant belongs to: the collective's unit, or the individual's unit."""
-    if participant.kind == Participant.Kind.COLLECTIVE or participant.person_id is None:
-        return participant.unit
-    return participant.person.unit
-
-
-def submitting_unit(unit: Unit) -> Unit:
-    """The unit whose office prepares a nominee's dossier: the nominee's unit, or above a section its commune."""
-    if unit.level != "section":
-        return unit
-    for ancestor in reversed(list(Unit.objects.get_ancestors(unit))):
-        if ancestor.level != "section":
-            return ancestor
-    return unit
 
 
 def quota_limit(rule: QuotaRule, kind: str) -> int:
@@ -160,7 +144,7 @@ def _touch(nomination: Nomination, fields: tuple[str, ...] = ()) -> None:
 def _ensure_office(user: User, nomination: Nomination) -> None:
     ensure_role(
         user,
-        participant_unit(nomination.participant),
+        nomination.participant.home_unit,
         *OFFICE_ROLES,
         message=_("Chỉ cán bộ nhập liệu của đơn vị được chuẩn bị hồ sơ đề nghị khen thưởng."),
     )
@@ -251,8 +235,8 @@ def engine_entries(period: Period) -> list[quota.Entry]:
         expected,
         present,
     ) in standings:
-        # participant_unit(): the collective's unit, or the individual's person's unit.
-        path = unit_path if kind == Participant.Kind.COLLECTIVE or person_id is None else person_unit_path
+        # Participant.home_unit, from the row: its own unit, or the person's for a row enrolled without one.
+        path = unit_path or person_unit_path
         if group_id is not None and group_id not in labels:
             labels[group_id] = quota.group_label(group_name)
         entries.append(
@@ -461,15 +445,6 @@ def applicable_conditions(nomination: Nomination) -> list[Condition]:
     )
 
 
-def applicable_requirements(nomination: Nomination) -> list[DossierRequirement]:
-    """The plan's dossier documents for the nominee's kind, in order."""
-    return list(
-        DossierRequirement.objects.filter(plan_id=nomination.period.plan_id)
-        .filter(Q(applies_to="both") | Q(applies_to=nomination.participant.kind))
-        .order_by("order", "pk")
-    )
-
-
 @transaction.atomic
 def record_condition_check(
     *,
@@ -558,8 +533,6 @@ def remove_dossier_file(*, dossier_file: DossierFile, by: User) -> Nomination:
 @transaction.atomic
 def mark_prepared(*, nomination: Nomination, by: User, expected_version: int | None = None) -> Nomination:
     """proposed → prepared: every applicable condition confirmed and every required document attached."""
-    from awards.selectors import dossier_checklist
-
     nomination = _lock(nomination, expected_version)
     _ensure_office(by, nomination)
     if nomination.status != Status.PROPOSED:
@@ -583,7 +556,7 @@ def mark_prepared(*, nomination: Nomination, by: User, expected_version: int | N
 def submit_nomination(*, nomination: Nomination, by: User, expected_version: int | None = None) -> Nomination:
     """prepared → submitted: the office sends the dossier to the deciding level."""
     nomination = _lock(nomination, expected_version)
-    ensure_role(by, participant_unit(nomination.participant), Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
+    ensure_role(by, nomination.participant.home_unit, Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
     if nomination.status != Status.PREPARED:
         raise ValidationError(_("Chỉ trình đề nghị đã hoàn tất hồ sơ."))
     return _move(nomination, Status.SUBMITTED, by=by, reason=_("Trình hồ sơ đề nghị khen thưởng"))
@@ -707,7 +680,7 @@ def accept_nomination(
 def _owning_collective(collectives: list[Nomination], individual: Participant) -> Nomination | None:
     """The deepest nominated collective an individual's unit lies in (a section inside a commune goes with the
     section), as the quota engine attaches individuals to collectives."""
-    unit = participant_unit(individual)
+    unit = individual.home_unit
     owners = [
         n
         for n in collectives
@@ -879,7 +852,7 @@ def add_nomination_by_hand(
 
 def _check_per_collective(period: Period, rule: QuotaRule, participant: Participant) -> None:
     """An individual added under a "K per collective" rule must come from a selected collective with room left."""
-    unit = participant_unit(participant)
+    unit = participant.home_unit
     chosen = Nomination.objects.filter(
         period=period, quota_rule=rule, participant__kind="collective", status__in=ACTIVE_STATUSES
     ).select_related("participant__unit")

@@ -24,6 +24,7 @@ from awards import decision_selectors as selectors
 from awards.decision_forms import AnnulForm, ConfirmForm, CreateDraftForm, DecisionEditForm, SignForm
 from awards.models import AwardKind, Decision, Nomination
 from awards.services import decisions as services
+from awards.services.decision_pdf import store_decision_pdf
 from campaigns.models import Membership, Period, Plan, Role
 from campaigns.permissions import ensure_role, has_role
 from campaigns.typing import AuthenticatedRequest
@@ -247,7 +248,7 @@ def decision_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         response["Content-Disposition"] = f'inline; filename="{_file_stem(decision)}.pdf"'
         return response
     if not decision.pdf:
-        decision = services.store_decision_pdf(decision=decision)
+        decision = store_decision_pdf(decision=decision)
     return FileResponse(
         decision.pdf.open("rb"),
         content_type="application/pdf",

@@ -53,11 +53,11 @@ def _nomination(request: AuthenticatedRequest, pk: int) -> Nomination:
 
 
 def _can_office(user, nomination: Nomination) -> bool:
-    return has_role(user, services.participant_unit(nomination.participant), *services.OFFICE_ROLES)
+    return has_role(user, nomination.participant.home_unit, *services.OFFICE_ROLES)
 
 
 def _ensure_office(user, nomination: Nomination) -> None:
-    ensure_role(user, services.participant_unit(nomination.participant), *services.OFFICE_ROLES)
+    ensure_role(user, nomination.participant.home_unit, *services.OFFICE_ROLES)
 
 
 def _ensure_chairman(user, period: Period) -> None:
@@ -223,9 +223,7 @@ def _render_detail(
         "can_check": office and nomination.status == Status.PROPOSED and bool(conditions),
         "can_upload": office and editable,
         "can_prepare": office and nomination.status == Status.PROPOSED,
-        "can_submit": has_role(
-            user, services.participant_unit(nomination.participant), Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI
-        )
+        "can_submit": has_role(user, nomination.participant.home_unit, Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
         and nomination.status == Status.PREPARED,
         "can_appraise": appraisal
         and nomination.status == Status.SUBMITTED
@@ -235,7 +233,7 @@ def _render_detail(
         and nomination.status in ((Status.APPRAISED,) if appraisal else (Status.SUBMITTED, Status.APPRAISED)),
         "check_form": forms.get("check_form") or ConditionCheckForm(conditions=conditions, initial=initial),
         "upload_form": forms.get("upload_form")
-        or DossierUploadForm(requirements=services.applicable_requirements(nomination), initial=initial),
+        or DossierUploadForm(requirements=selectors.applicable_requirements(nomination), initial=initial),
         "step_form": StepForm(initial=initial),
     }
     return render(request, "awards/nomination_detail.html", context, status=status)
@@ -279,7 +277,7 @@ def nomination_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def nomination_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
     _ensure_office(request.user, nomination)
-    form = DossierUploadForm(request.POST, request.FILES, requirements=services.applicable_requirements(nomination))
+    form = DossierUploadForm(request.POST, request.FILES, requirements=selectors.applicable_requirements(nomination))
     if form.is_valid():
         try:
             stored = services.attach_dossier_file(
@@ -362,9 +360,7 @@ def nomination_prepare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def nomination_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     def ensure(user, nomination):
-        ensure_role(
-            user, services.participant_unit(nomination.participant), Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI
-        )
+        ensure_role(user, nomination.participant.home_unit, Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
 
     return _step(request, pk, services.submit_nomination, _("Đã trình hồ sơ đề nghị."), ensure)
 

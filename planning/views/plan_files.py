@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.forms import CopyPlanForm
 from campaigns.models import Membership, Plan, Role
-from campaigns.services import ensure_can_edit_plan
+from campaigns.policies import PlanPolicy
 from campaigns.typing import AuthenticatedRequest
 from core.uploads import accepts_upload
 from planning.plan_io import PlanFileError, copy_plan_to_year, export_plan, import_plan
@@ -96,7 +96,7 @@ def plan_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def plan_copy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Draft the same plan for another year: dates shifted, number cleared, tasks not started."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
-    ensure_can_edit_plan(user=request.user, unit=plan.issuer)
+    PlanPolicy.create(request.user, plan.issuer).ensure()
     form = CopyPlanForm(request.POST or None, initial={"year": plan.start.year + 1})
     if request.method == "POST":
         if form.is_valid():

@@ -1,7 +1,8 @@
 """The plan rules editor: criteria on one page; quota rules, eligibility conditions and dossier documents on another,
 with a small page beside it to add a form of commendation the shared catalogue lacks.
 
-What used to need a YAML upload is typed in the browser, and exports to the same plan file (planning/plan_io.py).
+What used to need a YAML upload is typed in the browser, saved by the same plan-part services as a plan file
+(planning/services/parts.py), and exports to the same file (planning/plan_io.py).
 Lãnh đạo and quản trị of the issuing unit edit while the plan is a draft or in force; others in scope get 403, those
 out of scope 404. Deleting rows asks for a confirmation first; invalid input re-renders with 400 and saves nothing.
 """
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from campaigns.models import Plan
+from campaigns.policies import PlanPolicy
 from campaigns.typing import AuthenticatedRequest
 from planning import selectors
 from planning.forms import (
@@ -32,6 +34,7 @@ from planning.forms import (
     award_kind_choices,
     indicator_choices,
 )
+from planning.services import parts
 from planning.services import rules as services
 
 WIDE_FIELDS = ("name", "text", "note", "bands_text")
@@ -40,15 +43,16 @@ WIDE_FIELDS = ("name", "text", "note", "bands_text")
 def _plan_for_rules(request: AuthenticatedRequest, pk: int) -> Plan:
     """The plan from the user's scope (404 outside it), once the user is known to be allowed to edit (403)."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
-    services.ensure_can_edit_rules(user=request.user, plan=plan)
+    answer = PlanPolicy.edit(request.user, plan)
+    if answer.code == "role":
+        answer.ensure()
     return plan
 
 
 def _closed(request: AuthenticatedRequest, plan: Plan) -> HttpResponse | None:
-    try:
-        services.ensure_editable(plan)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+    answer = PlanPolicy.edit(request.user, plan)
+    if not answer:
+        messages.error(request, answer.reason)
         return redirect(plan)
     return None
 
@@ -107,7 +111,7 @@ def plan_rules_criteria(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             checked = True
         elif not (to_delete := _confirming(request, [formset])):
             try:
-                services.save_criteria(plan=plan, formset=formset, by=request.user)
+                parts.replace_criteria(plan=plan, rows=formset.rows(), by=request.user)
             except ValidationError as error:
                 save_errors, status = error.messages, HTTPStatus.BAD_REQUEST
                 formset = _criteria_formset(plan, request.POST)  # the failed save may have touched the forms
@@ -148,7 +152,13 @@ def plan_rules_awards(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             status = HTTPStatus.BAD_REQUEST
         elif not (to_delete := _confirming(request, list(formsets.values()))):
             try:
-                services.save_award_rules(plan=plan, by=request.user, **formsets)
+                parts.replace_award_rules(
+                    plan=plan,
+                    quotas=formsets["quotas"].rows(),
+                    conditions=formsets["conditions"].rows(),
+                    documents=formsets["documents"].rows(),
+                    by=request.user,
+                )
             except ValidationError as error:
                 save_errors, status = error.messages, HTTPStatus.BAD_REQUEST
                 formsets = _award_formsets(plan, request.POST)

@@ -8,18 +8,22 @@ participant's scores are recomputed at once (scoring.services.scores.recompute_p
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Participant, Period, Role
 from campaigns.permissions import ensure_role
-from scoring.access import EditAccessCache, can_edit_reading, participant_unit, window_of, window_statuses
+from core.uploads import sanitise_filename, sniff_document_type
+from scoring.access import EditAccessCache, can_edit_reading, window_of, window_statuses
 from scoring.entry_selectors import (
     expected_indicators,
     indicators_for_kind,
@@ -27,14 +31,15 @@ from scoring.entry_selectors import (
     plan_criteria,
     previous_readings,
 )
+from scoring.figures import ImportRow, describe_figures, reading_figures
+from scoring.locks import lock_period_row
 from scoring.models import Indicator, Reading
 from scoring.plausibility import Figures, reading_warnings
+from scoring.services.scores import recompute_participant, recompute_participants
 from scoring.windows import windows_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-    from scoring.excel import ImportRow
 
 
 class ConflictError(Exception):
@@ -69,33 +74,6 @@ class ConflictError(Exception):
             "at": timezone.localtime(self.at).strftime("%H:%M %d/%m/%Y") if self.at else "",
             "values": describe_figures(self.indicator, self.current),
         }
-
-
-def reading_figures(reading: Reading) -> dict[str, Any]:
-    """The editable figures of a reading as a plain dict (for conflicts, previews and comparisons)."""
-    return {
-        "numerator": reading.numerator,
-        "denominator": reading.denominator,
-        "value": reading.value,
-        "note": reading.note,
-        "check_again": reading.check_again,
-    }
-
-
-def describe_figures(indicator: Indicator, figures: dict[str, Any]) -> str:
-    """Figures in Vietnamese words: "45/50", "12", "Có"."""
-    from core.formatting import format_number
-
-    if indicator.kind == Indicator.Kind.RATE:
-        if figures.get("numerator") is None:
-            return "—"
-        return f"{format_number(figures['numerator'])}/{format_number(figures['denominator'])}"
-    value = figures.get("value")
-    if value is None:
-        return "—"
-    if indicator.kind == Indicator.Kind.BOOLEAN:
-        return _("Có") if Decimal(value) == 1 else _("Không")
-    return format_number(value)
 
 
 def _whole(raw: Any, label: str, errors: dict[str, str], key: str) -> int | None:
@@ -285,20 +263,8 @@ def apply_reading(
     return SaveOutcome(reading, True, warnings)
 
 
-def lock_period_row(period: Period) -> None:
-    """Take the period's row lock before any reading or standing row.
-
-    Every writer of a period's readings and standings (a save, a submit, an import, the recompute, the close)
-    takes this lock first, so they queue one behind another instead of deadlocking on standings rows that a
-    re-rank updates in a different order (seen under load on PostgreSQL).
-    """
-    Period.objects.select_for_update().filter(pk=period.pk).values_list("pk", flat=True).first()
-
-
 def _recompute(*, participant: Participant, period: Period) -> None:
     """Scores are never stale: recompute the participant as soon as its readings change."""
-    from scoring.services.scores import recompute_participant
-
     recompute_participant(participant=participant, period=period)
 
 
@@ -438,7 +404,7 @@ def return_window(
     lock_period_row(period)
     ensure_role(
         user,
-        participant_unit(participant),
+        participant.home_unit,
         Role.LANH_DAO,
         message=_("Chỉ lãnh đạo đơn vị được trả lại số liệu đã gửi."),
     )
@@ -475,8 +441,6 @@ def import_readings(*, user: User, period: Period, rows: list[ImportRow]) -> int
     bulk insert, changed ones in one UPDATE, one history row per changed reading ("Nhập từ tệp Excel") written with
     INSERT … SELECT, then every changed participant recomputed in one call. Returns the rows changed.
     """
-    from scoring.services.scores import recompute_participants
-
     lock_period_row(period)
     # Blank figures leave the reading as it is (the file's rule); the parser never yields them, callers might.
     pending = [
@@ -697,8 +661,6 @@ def _locked_reading_for_change(*, user: User, reading: Reading) -> Reading:
 
 def _checked_evidence(file: Any) -> tuple[bytes, str]:
     """An evidence upload's bytes and real type: ≤ 10 MB and a PDF, JPEG, PNG, Word or Excel file by content."""
-    from core.uploads import sniff_document_type
-
     too_large = _("Tệp quá lớn (%(size)s MB); tối đa 10 MB.")
     size = getattr(file, "size", None)
     if size is not None and size > EVIDENCE_MAX_BYTES:
@@ -735,12 +697,6 @@ def attach_evidence(*, user: User, reading: Reading, file: Any) -> Reading:
     again, so no upload is left in the storage without a reading naming it. A caller that wraps this in its own
     transaction and rolls back after it returned owns that cleanup (the views do not).
     """
-    import logging
-    import uuid
-
-    from django.core.files.base import ContentFile
-
-    from core.uploads import sanitise_filename
 
     stored: list[str] = []  # the new file's storage name once written
     storage = Reading._meta.get_field("evidence").storage

@@ -50,7 +50,7 @@ def send_reading_reminders(*, today: dt.date | None = None) -> int:
             continue
         by_unit: dict[int, int] = defaultdict(int)
         for participant in period.plan.participants.filter(pk__in=missing).select_related("person"):
-            by_unit[participant.scope_unit_id] += missing[participant.pk]
+            by_unit[participant.home_unit_id] += missing[participant.pk]
         units = Unit.objects.in_bulk(list(by_unit))
         per_user: dict[int, tuple[object, list[tuple[str, int]]]] = {}
         for unit_id, count in sorted(by_unit.items()):

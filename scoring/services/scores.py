@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 
 from campaigns.models import Participant, Period, Plan
 from scoring import rules
+from scoring.locks import lock_period_row  # one lock order for every writer of the period
 from scoring.models import Criterion, FrozenCriteria, Reading, RecomputeRequest, Score, Standing
 from scoring.windows import windows_for
 
@@ -746,8 +747,6 @@ def recompute_participant(*, participant: Participant, period: Period) -> Standi
     """Recompute one participant's Scores and Standing for a period and re-rank its group; with relative criteria
     the group's other scores move with the group's best value (from their stored period values, without reading
     their readings again). A frozen standing is returned unchanged."""
-    from scoring.services.readings import lock_period_row  # one lock order for every writer of the period
-
     lock_period_row(period)
     existing = Standing.objects.filter(period=period, participant=participant).first()
     if existing is not None and existing.frozen:
@@ -763,8 +762,6 @@ def recompute_participant(*, participant: Participant, period: Period) -> Standi
 def recompute_participants(*, period: Period, participants: list[Participant]) -> list[StandingRow]:
     """Recompute several participants of a period at once (an import) and re-rank their groups; frozen periods
     are left as they are (returns [])."""
-    from scoring.services.readings import lock_period_row  # one lock order for every writer of the period
-
     lock_period_row(period)
     if not participants or is_frozen(period):
         return []
@@ -774,8 +771,6 @@ def recompute_participants(*, period: Period, participants: list[Participant]) -
 @transaction.atomic
 def recompute_period(*, period: Period, as_of: dt.date | None = None) -> int:
     """Recompute every participant of a period; returns how many standings were written (0 for a frozen period)."""
-    from scoring.services.readings import lock_period_row  # one lock order for every writer of the period
-
     lock_period_row(period)
     if is_frozen(period):
         return 0
@@ -795,43 +790,6 @@ def recompute_plan(*, plan: Plan) -> int:
         written += recompute_period(period=period)
     RecomputeRequest.objects.filter(pk__in=pending).update(finished_at=timezone.now())
     return written
-
-
-def _queue_recompute(plan_id: int) -> None:
-    from scoring.tasks import recompute_plan as recompute_plan_task  # services import tasks, not the reverse
-
-    recompute_plan_task.delay(plan_id)
-
-
-def request_plan_recompute(*, plan: Plan, reason: str = "") -> RecomputeRequest:
-    """Record that a plan's scores must be recomputed (the page shows "đang tính lại") and queue the task once the
-    transaction commits. A request still waiting is reused, so a burst of edits queues one recompute."""
-    with transaction.atomic():
-        waiting = RecomputeRequest.objects.filter(plan=plan, started_at__isnull=True, finished_at__isnull=True).first()
-        if waiting is not None:
-            return waiting
-        request = RecomputeRequest.objects.create(plan=plan, reason=reason[:200])
-        transaction.on_commit(functools.partial(_queue_recompute, plan.pk))
-    return request
-
-
-def schedule_plan_recompute(plan_id: int, reason: str = "") -> None:
-    """Ask for a plan recompute after the current transaction commits, once per plan and transaction (criteria
-    saved in bulk by an import queue a single recompute)."""
-    if any(
-        getattr(entry[1], "recompute_plan_id", None) == plan_id and not getattr(entry[1], "done", False)
-        for entry in connection.run_on_commit
-    ):
-        return
-
-    def run() -> None:
-        run.done = True  # type: ignore[attr-defined]
-        plan = Plan.objects.filter(pk=plan_id).first()
-        if plan is not None:  # the plan itself may have been deleted along with its criteria
-            request_plan_recompute(plan=plan, reason=reason)
-
-    run.recompute_plan_id = plan_id  # type: ignore[attr-defined]
-    transaction.on_commit(run)
 
 
 @transaction.atomic

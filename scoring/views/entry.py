@@ -38,17 +38,16 @@ from scoring.access import (
     can_edit_reading,
     entry_deadline,
     grant_lock_exception,
-    participant_unit,
     window_of,
 )
 from scoring.excel import ImportResult, build_template, parse_readings
+from scoring.figures import describe_figures
 from scoring.forms import LockExceptionForm, ReadingImportForm, ReadingRowForm, ReturnWindowForm
 from scoring.models import Indicator, Reading
 from scoring.plausibility import Figures, reading_warnings
 from scoring.services.readings import (
     ConflictError,
     attach_evidence,
-    describe_figures,
     import_readings,
     remove_evidence,
     return_window,
@@ -196,7 +195,7 @@ def _render_entry(
     lock_form: LockExceptionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    unit = participant_unit(participant)
+    unit = participant.home_unit
     is_leader = has_role(request.user, unit, Role.LANH_DAO)
     window_state = _window_status(period, rows)
     if access.allowed and forms is None:
@@ -314,7 +313,7 @@ def reading_submit(request: AuthenticatedRequest, period_pk: int, participant_pk
 def reading_return(request: AuthenticatedRequest, period_pk: int, participant_pk: int, window: dt.date) -> HttpResponse:
     """Lãnh đạo returns a sent window to draft, with a reason."""
     period, participant, found = _target(request, period_pk, participant_pk, window)
-    if not has_role(request.user, participant_unit(participant), Role.LANH_DAO):
+    if not has_role(request.user, participant.home_unit, Role.LANH_DAO):
         raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được trả lại số liệu đã gửi."))
     form = ReturnWindowForm(request.POST)
     if form.is_valid():
@@ -352,7 +351,7 @@ def lock_exception_grant(
 ) -> HttpResponse:
     """Lãnh đạo reopens an expired window for the participant's unit until a date, with a reason."""
     period, participant, found = _target(request, period_pk, participant_pk, window)
-    unit = participant_unit(participant)
+    unit = participant.home_unit
     if not has_role(request.user, unit, Role.LANH_DAO):
         raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được mở khóa nhập số liệu."))
     form = LockExceptionForm(request.POST)

@@ -17,9 +17,9 @@ from awards.services.decisions import (
     next_decision_number,
     regenerate_draft,
     sign_decision,
-    signature_lines,
     update_draft,
 )
+from awards.wording import signature_lines
 from tests.awards.decision_data import accepted_batch
 
 pytestmark = pytest.mark.django_db

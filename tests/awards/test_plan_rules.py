@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from awards.models import AwardKind, Condition, DossierRequirement, Nomination, QuotaRule
 from campaigns.models import Plan
-from planning.forms import code_from_name, format_bands, parse_bands
+from core.codes import code_from_name
+from planning.forms import format_bands, parse_bands
 from planning.plan_io import export_plan, import_plan
 from scoring.models import Criterion, Indicator, Reading, RecomputeRequest
 from tests.factories import PersonFactory, collective, individual
@@ -498,7 +499,7 @@ def test_deleting_a_criterion_with_readings_is_refused(client, org, browser_plan
 
 def test_the_service_refuses_too_when_readings_arrive_after_the_page_was_shown(client, org, browser_plan):
     from planning.forms import CriterionFormSet
-    from planning.services.rules import save_criteria
+    from planning.services.parts import replace_criteria
 
     _add_criteria(client, browser_plan)
     criterion = browser_plan.criteria.get(code="dung-han")
@@ -516,7 +517,7 @@ def test_the_service_refuses_too_when_readings_arrive_after_the_page_was_shown(c
         denominator=5,
     )
     with pytest.raises(ValidationError, match="Không thể xóa tiêu chí"):
-        save_criteria(plan=browser_plan, formset=formset, by=org.chairman_a)
+        replace_criteria(plan=browser_plan, rows=formset.rows(), by=org.chairman_a)
     assert browser_plan.criteria.filter(pk=criterion.pk).exists()
 
 
@@ -691,7 +692,7 @@ def test_editor_pages_queries_do_not_grow_with_rows(client, org, browser_plan, d
             target=90,
             max_points=0,
         )
-        browser_plan.conditions.create(order=order, text=f"Tiêu chuẩn {order}")
+        browser_plan.conditions.create(order=order, code=f"tc-{order}", text=f"Tiêu chuẩn {order}")
         browser_plan.dossier_requirements.create(order=order, code=f"d-{order}", name=f"Tài liệu {order}")
     for group_order in range(2, 12):
         group = browser_plan.groups.create(order=group_order, code=f"k-{group_order}", name=f"Khối {group_order}")

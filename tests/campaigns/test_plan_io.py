@@ -87,7 +87,7 @@ def test_reimporting_an_edited_file_updates_in_place(org):
         ),
         (
             ("unit: T-H-A-VP", "unit: KHONG-CO"),
-            "Dòng 15, mục participants › collectives › 1 › unit: Không tìm thấy đơn vị có mã «KHONG-CO».",
+            "Dòng 15, mục participants › collectives › 1 › unit: Đơn vị «KHONG-CO» không có trong đơn vị của bạn.",
         ),
         (
             ("start: 2024-07-01, end: 2024-12-31", "start: 2024-06-01, end: 2024-12-31"),

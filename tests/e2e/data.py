@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from awards.models import Decision, Nomination
+from awards.selectors import applicable_requirements
 from awards.services import nominations as nomination_services
 from campaigns.models import Participant, Period, Unit
 from planning.services.closing import reopen_period
@@ -114,7 +115,7 @@ def prepare_and_send(period: Period) -> list[Nomination]:
             nomination_services.record_condition_check(
                 nomination=nomination, condition=condition, confirmed=True, note="Đã đối chiếu hồ sơ", by=office
             )
-        for requirement in nomination_services.applicable_requirements(nomination):
+        for requirement in applicable_requirements(nomination):
             upload = SimpleUploadedFile(f"{requirement.code}.pdf", TINY_PDF, content_type="application/pdf")
             nomination_services.attach_dossier_file(
                 nomination=nomination, requirement=requirement, upload=upload, by=office

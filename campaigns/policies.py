@@ -1,0 +1,73 @@
+"""Who may change a plan and its parts, and why not: one answer read by pages, templates, services and plan files.
+
+Shaped like scoring/access.py's ``Access``: ``allowed``, the Vietnamese ``reason`` when not, and a stable ``code``
+(``role``: not lãnh đạo or quản trị of the issuing unit or a unit above it, answered 403; ``closed``: the plan has
+ended, its rules are what its periods were judged by). ``None`` as the user is the command line (shell access).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from campaigns.models import Plan, Role, Unit
+from campaigns.permissions import has_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+PLAN_EDIT_ROLES = (Role.LANH_DAO, Role.QUAN_TRI)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """May the user do it: allowed, or the reason (in Vietnamese) and its code."""
+
+    allowed: bool
+    reason: str = ""
+    code: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def ensure(self) -> None:
+        """Raise the refusal: PermissionDenied for a role (403), ValidationError for the plan's state."""
+        if self.allowed:
+            return
+        if self.code == "role":
+            raise PermissionDenied(self.reason)
+        raise ValidationError(self.reason, code=self.code)
+
+
+ALLOWED = Answer(True)
+
+
+class PlanPolicy:
+    """Creating and changing a plan and every part of it (periods, participants, criteria, award rules, tasks)."""
+
+    @staticmethod
+    def create(user: User | None, issuer: Unit) -> Answer:
+        """Lãnh đạo and quản trị of the issuing unit (or a unit above it) write its plans."""
+        if user is None or has_role(user, issuer, *PLAN_EDIT_ROLES):
+            return ALLOWED
+        return Answer(False, _("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được tạo, sửa kế hoạch."), "role")
+
+    @classmethod
+    def edit(cls, user: User | None, plan: Plan) -> Answer:
+        """As create, and only while the plan is a draft or in force: a closed plan is reopened first."""
+        answer = cls.create(user, plan.issuer)
+        if answer and plan.pk and plan.status == Plan.Status.CLOSED:
+            return Answer(
+                False,
+                _("Kế hoạch đã kết thúc nên không sửa được. Chuyển kế hoạch về “Đang triển khai” nếu cần sửa."),
+                "closed",
+            )
+        return answer
+
+    @classmethod
+    def change_status(cls, user: User | None, plan: Plan) -> Answer:
+        """Moving a plan along draft → active → closed (and back): the role only, a closed plan may be reopened."""
+        return cls.create(user, plan.issuer)
