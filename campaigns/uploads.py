@@ -365,6 +365,11 @@ _OPENING = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSING = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
+# No figure of a plan needs more than 30 characters; Python refuses to read an integer of over 4,300 digits.
+YAML_MAX_NUMBER_CHARS = 30
+NUMBER_LIKE = re.compile(r"^[-+]?(?:0[xob])?[0-9_.,:eE+-]+$")
+
+
 class _YamlPolicyError(yaml.MarkedYAMLError):
     """A file that parses but breaks a rule of ours (aliases, depth, size): refused, never passed on."""
 
@@ -388,6 +393,13 @@ def _check_yaml_events(text: str) -> None:
                 )
         elif isinstance(event, _CLOSING):
             depth -= 1
+        elif isinstance(event, yaml.ScalarEvent) and event.implicit[0] and len(event.value) > YAML_MAX_NUMBER_CHARS:
+            if NUMBER_LIKE.match(event.value):
+                raise _YamlPolicyError(
+                    problem=_("số quá dài (%(count)s ký tự; tối đa %(limit)s)")
+                    % {"count": _thousands(len(event.value)), "limit": YAML_MAX_NUMBER_CHARS},
+                    problem_mark=event.start_mark,
+                )
         if isinstance(event, (*_OPENING, yaml.ScalarEvent)):
             nodes += 1
             if nodes > max_nodes:
@@ -430,8 +442,12 @@ def check_yaml_text(file: IO[bytes] | bytes | str) -> str:
             _("Tệp kế hoạch không đúng cú pháp YAML ở dòng %(line)s: %(problem)s.")
             % {"line": line, "problem": error.problem}
         ) from None
-    except yaml.YAMLError:
-        pass  # a plain syntax error: the caller's parser reports it with its line
+    except yaml.YAMLError as error:
+        if "nesting depth" in str(error):  # libyaml ≥ 0.2.5 stops at its own depth limit, before our walk does
+            raise ValidationError(
+                _("Tệp kế hoạch lồng quá sâu (quá %(depth)s cấp).") % {"depth": limit("YAML_MAX_DEPTH")}
+            ) from None
+        # otherwise a plain syntax error: the caller's parser reports it with its line
     except RecursionError:
         raise ValidationError(_("Tệp kế hoạch lồng quá sâu.")) from None
     return text
