@@ -117,9 +117,14 @@ class SignForm(_CrispyMixin, forms.Form):
 
 
 class AnnulForm(_CrispyMixin, forms.Form):
-    """Annulling keeps the decision on record with its reason."""
+    """Annulling keeps the decision on record with its reason; like signing, it asks for the password again."""
 
     reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 3}))
+    password = forms.CharField(
+        label=_("Mật khẩu của bạn"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     confirm = forms.BooleanField(label=_("Tôi xác nhận hủy quyết định này. Thao tác không thể hoàn tác."))
 
     def __init__(self, *args, **kwargs):

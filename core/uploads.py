@@ -365,6 +365,11 @@ _OPENING = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSING = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
+# No figure of a plan needs more than 30 characters; Python refuses to read an integer of over 4,300 digits.
+YAML_MAX_NUMBER_CHARS = 30
+NUMBER_LIKE = re.compile(r"^[-+]?(?:0[xob])?[0-9_.,:eE+-]+$")
+
+
 class _YamlPolicyError(yaml.MarkedYAMLError):
     """A file that parses but breaks a rule of ours (aliases, depth, size): refused, never passed on."""
 
@@ -457,6 +462,13 @@ def _check_yaml_events(text: str) -> None:
                 )
         elif isinstance(event, _CLOSING):
             depth -= 1
+        elif isinstance(event, yaml.ScalarEvent) and event.implicit[0] and len(event.value) > YAML_MAX_NUMBER_CHARS:
+            if NUMBER_LIKE.match(event.value):
+                raise _YamlPolicyError(
+                    problem=_("số quá dài (%(count)s ký tự; tối đa %(limit)s)")
+                    % {"count": _thousands(len(event.value)), "limit": YAML_MAX_NUMBER_CHARS},
+                    problem_mark=event.start_mark,
+                )
         if isinstance(event, (*_OPENING, yaml.ScalarEvent)):
             nodes += 1
             if nodes > max_nodes:

@@ -27,6 +27,7 @@ from awards.services import decisions as services
 from awards.services.decision_pdf import store_decision_pdf
 from campaigns.models import Membership, Period, Plan, Role
 from campaigns.permissions import ensure_role, has_role
+from campaigns.reauth import Locked, confirm_password
 from campaigns.typing import AuthenticatedRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -191,9 +192,12 @@ def decision_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
+                _confirm_password(request, form, "sign", decision)
                 decision = services.sign_decision(
                     decision=decision, by=request.user, password=form.cleaned_data["password"]
                 )
+            except Locked:
+                return HttpResponse(status=429)  # AxesMiddleware turns it into the lockout page
             except ValidationError as error:
                 form.add_error("password" if "Mật khẩu" in error.messages[0] else None, error)
             else:
@@ -201,6 +205,23 @@ def decision_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 return redirect(decision)
         return render(request, "awards/decision_sign.html", _sign_context(decision, form), status=400)
     return render(request, "awards/decision_sign.html", _sign_context(decision, form))
+
+
+def _confirm_password(request: HttpRequest, form, action: str, decision: Decision) -> None:
+    """The password re-entered on the form, checked under the login policy (campaigns.reauth)."""
+    try:
+        confirm_password(
+            request=request,
+            user=request.user,
+            password=form.cleaned_data["password"],
+            action=f"{action} decision={decision.pk}",
+        )
+    except ValidationError:
+        raise ValidationError(
+            _("Mật khẩu không đúng. Quyết định chưa được ký.")
+            if action == "sign"
+            else _("Mật khẩu không đúng. Quyết định chưa bị hủy.")
+        ) from None
 
 
 def _sign_context(decision: Decision, form: SignForm) -> dict:
@@ -221,11 +242,14 @@ def decision_annul(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
+                _confirm_password(request, form, "annul", decision)
                 decision = services.annul_decision(
                     decision=decision, by=request.user, reason=form.cleaned_data["reason"]
                 )
+            except Locked:
+                return HttpResponse(status=429)  # AxesMiddleware turns it into the lockout page
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error("password" if error.messages[0].startswith("Mật khẩu") else None, error)
             else:
                 messages.success(
                     request,

@@ -202,11 +202,13 @@ def test_signed_decision_edit_page_redirects_with_an_error(client, org, signed):
 def test_annul_needs_a_reason_and_confirmation(client, org, signed):
     client = login(client, org.chairman_a)
     url = reverse("awards:decision_annul", args=[signed.pk])
-    assert client.post(url, {"reason": "", "confirm": "on"}).status_code == HTTPStatus.BAD_REQUEST
-    assert client.post(url, {"reason": "Sai tên"}).status_code == HTTPStatus.BAD_REQUEST
+    assert client.post(url, {"reason": "", "confirm": "on", "password": PASSWORD}).status_code == 400
+    assert client.post(url, {"reason": "Sai tên", "password": PASSWORD}).status_code == HTTPStatus.BAD_REQUEST
+    assert client.post(url, {"reason": "Sai tên", "confirm": "on"}).status_code == HTTPStatus.BAD_REQUEST
     signed.refresh_from_db()
     assert signed.status == Decision.Status.SIGNED
-    assert client.post(url, {"reason": "Sai tên cá nhân", "confirm": "on"}).status_code == HTTPStatus.FOUND
+    response = client.post(url, {"reason": "Sai tên cá nhân", "confirm": "on", "password": PASSWORD})
+    assert response.status_code == HTTPStatus.FOUND
     signed.refresh_from_db()
     assert (signed.status, signed.annul_reason) == ("annulled", "Sai tên cá nhân")
 

@@ -347,6 +347,10 @@ PAYLOADS: dict[str, callable] = {
         "version": _version(side.nomination),
     },
     "awards:decision_sign": lambda side: {"password": "mat-khau-thu-nghiem", "confirm": "on"},
-    "awards:decision_annul": lambda side: {"reason": "Sai tên người được khen"},
+    "awards:decision_annul": lambda side: {
+        "reason": "Sai tên người được khen",
+        "password": "mat-khau-thu-nghiem",
+        "confirm": "on",
+    },
     "planning:period_reopen": lambda side: {"reason": "Bổ sung số liệu"},
 }
