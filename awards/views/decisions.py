@@ -207,7 +207,7 @@ def decision_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "awards/decision_sign.html", _sign_context(decision, form))
 
 
-def _confirm_password(request: HttpRequest, form, action: str, decision: Decision) -> None:
+def _confirm_password(request: AuthenticatedRequest, form, action: str, decision: Decision) -> None:
     """The password re-entered on the form, checked under the login policy (campaigns.reauth)."""
     try:
         confirm_password(
