@@ -23,6 +23,13 @@ def _units(units: Any) -> Any:
     return units.current().order_by("path")
 
 
+def _offer(form: forms.Form, name: str, units: Any) -> None:
+    """Offer only these units in the form's unit field."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = units
+
+
 class PersonForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
     unit = UnitChoiceField(label=_("Đơn vị công tác"), queryset=Unit.objects.none())
@@ -36,7 +43,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units(units)
+        _offer(self, "unit", _units(units))
         if editing:  # the unit changes only through a move, which keeps the history
             del self.fields["unit"]
             del self.fields["start"]
@@ -56,7 +63,7 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = _units(units).exclude(pk=person.unit_id)
+        _offer(self, "to", _units(units).exclude(pk=person.unit_id))
 
 
 class LeaveForm(forms.Form):
@@ -78,7 +85,7 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units(units)
+        _offer(self, "unit", _units(units))
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"].strip()
@@ -95,7 +102,7 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units(units)
+        _offer(self, "unit", _units(units))
 
 
 class ConfirmForm(forms.Form):

@@ -86,10 +86,12 @@ class OrgPolicy:
 
     def admin_units(self) -> QuerySet[Unit]:
         """Units the user manages (subtrees of its quản trị memberships), in tree order."""
-        return Unit.objects.in_scope_of(self.user, roles=(Role.QUAN_TRI,))
+        units: QuerySet[Unit] = Unit.objects.in_scope_of(self.user, roles=(Role.QUAN_TRI,))
+        return units
 
     def visible_units(self) -> QuerySet[Unit]:
-        return Unit.objects.in_scope_of(self.user)
+        units: QuerySet[Unit] = Unit.objects.in_scope_of(self.user)
+        return units
 
     def visible_people(self) -> QuerySet[Person]:
         """Officials of units in the user's scope (any role): anything else is a 404."""
