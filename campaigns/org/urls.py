@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.org import views
+from campaigns.org import import_views, views
 
 urlpatterns = [
     path("can-bo/", views.person_list, name="person_list"),
@@ -20,4 +20,11 @@ urlpatterns = [
     path("tai-khoan/<int:pk>/cap-lai-mat-khau/", views.account_reset_password, name="account_reset_password"),
     path("vai-tro/<int:pk>/thu-hoi/", views.role_revoke, name="role_revoke"),
     path("nhat-ky-to-chuc/", views.org_event_list, name="org_event_list"),
+]
+
+urlpatterns += [
+    path("to-chuc/nhap-excel/", import_views.org_import, name="org_import"),
+    path("to-chuc/nhap-excel/ghi/", import_views.org_import_commit, name="org_import_commit"),
+    path("to-chuc/mau-excel/", import_views.org_template, name="org_template"),
+    path("to-chuc/xuat-excel/", import_views.org_export, name="org_export"),
 ]

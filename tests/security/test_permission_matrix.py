@@ -130,6 +130,10 @@ MATRIX: dict[str, Row] = {
     "campaigns:account_activate": row("account", 405, (403, 403, 403, 302)),  # already active: said so, back
     "campaigns:account_reset_password": row("account", FORM_QT, FORM_QT),  # the one-time password page: 200
     "campaigns:org_event_list": row(None, FORM_QT, 405),
+    "campaigns:org_import": row(None, FORM_QT, INVALID_QT),
+    "campaigns:org_import_commit": row(None, 405, (403, 403, 403, 302)),  # no preview token: back to the upload
+    "campaigns:org_template": row(None, FORM_QT, 405),
+    "campaigns:org_export": row(None, FORM_QT, 405),
     # --- scoring: standings and exports (read-only for every role in scope) -------------------------------------
     "scoring:standing_index": row(None, READ, 405),
     "scoring:standing_list": row("period", READ, 405),
