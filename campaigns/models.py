@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from campaigns.vietnamese import fold
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -202,6 +204,9 @@ class Person(models.Model):
     )
     code = models.CharField(_("mã cán bộ"), max_length=40, unique=True, null=True, blank=True)
     is_active = models.BooleanField(_("đang công tác"), default=True)
+    # The name without diacritics (campaigns.vietnamese.fold), so "nguyen van" finds "Nguyễn Văn"; kept by save().
+    search_name = models.CharField(_("tên không dấu"), max_length=120, blank=True, editable=False, db_index=True)
+    left_on = models.DateField(_("nghỉ từ ngày"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("cá nhân")
@@ -209,6 +214,13 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_name = fold(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):
@@ -588,3 +600,127 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Officials' history, accounts' one-time passwords and the org audit log (issue 20) ---------------------------
+
+
+class Posting(models.Model):
+    """Where an official worked and from when (công tác): moving them closes one posting and opens the next, so the
+    history of a person's units stays readable after a move or a merger."""
+
+    person = models.ForeignKey(Person, verbose_name=_("cá nhân"), on_delete=models.CASCADE, related_name="postings")
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="postings")
+    position = models.CharField(_("chức vụ"), max_length=160, blank=True)
+    start = models.DateField(_("từ ngày"), null=True, blank=True)
+    end = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quá trình công tác")
+        verbose_name_plural = _("quá trình công tác")
+        ordering = ["person", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=models.F("start")),
+                name="posting_dates_ordered",
+            ),
+            # One open posting per person: a person is never in two units at once.
+            models.UniqueConstraint(fields=["person"], condition=Q(end__isnull=True), name="posting_one_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.unit}"
+
+
+class TemporaryPassword(models.Model):
+    """A one-time password a quản trị gave: while the account's password is still this one (same hash), every page
+    sends the user to "Đổi mật khẩu" first."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="temporary_password",
+        verbose_name=_("tài khoản"),
+    )
+    password_hash = models.CharField(_("mã băm"), max_length=128)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cấp"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("cấp lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mật khẩu dùng một lần")
+        verbose_name_plural = _("mật khẩu dùng một lần")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_pending(self) -> bool:
+        """True while the user has not yet replaced the one-time password."""
+        return self.user.password == self.password_hash
+
+
+class OrgEventQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> OrgEventQuerySet:
+        """Changes about units where the user is quản trị (the unit itself or a unit above it)."""
+        if getattr(user, "is_superuser", False) and user.is_active:
+            return self.all()
+        return self.filter(unit__in=Unit.objects.in_scope_of(user, roles=(Role.QUAN_TRI,)))
+
+
+class OrgEvent(models.Model):
+    """One change to officials, accounts, roles or the org tree: who did what, to whom, on which unit, when."""
+
+    class Action(models.TextChoices):
+        PERSON_ADD = "person_add", _("Thêm cán bộ")
+        PERSON_EDIT = "person_edit", _("Sửa thông tin cán bộ")
+        PERSON_MOVE = "person_move", _("Điều chuyển cán bộ")
+        PERSON_LEAVE = "person_leave", _("Cán bộ nghỉ công tác")
+        ACCOUNT_ADD = "account_add", _("Tạo tài khoản")
+        ACCOUNT_DEACTIVATE = "account_deactivate", _("Khóa tài khoản")
+        ACCOUNT_ACTIVATE = "account_activate", _("Mở lại tài khoản")
+        PASSWORD_RESET = "password_reset", _("Cấp lại mật khẩu")
+        ROLE_GRANT = "role_grant", _("Giao vai trò")
+        ROLE_REVOKE = "role_revoke", _("Thu hồi vai trò")
+        ORG_IMPORT = "org_import", _("Nhập tổ chức từ Excel")
+        UNIT_MERGE = "unit_merge", _("Sáp nhập đơn vị")
+
+    at = models.DateTimeField(_("lúc"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="org_events_done",
+    )
+    action = models.CharField(_("thao tác"), max_length=24, choices=Action)
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="org_events")
+    person = models.ForeignKey(
+        Person, verbose_name=_("cá nhân"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="org_events",
+    )
+    detail = models.TextField(_("chi tiết"), blank=True)
+
+    objects = OrgEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhật ký tổ chức")
+        verbose_name_plural = _("nhật ký tổ chức")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.unit}"

@@ -15,3 +15,8 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/doi-tuong/them/", views.participants_bulk_add, name="participants_bulk_add"),
     path("nhiem-vu/<int:pk>/tien-do/", views.task_progress, name="task_progress"),
 ]
+
+# Officials, accounts, roles and the org tree (issue 20): campaigns/org/urls.py.
+from campaigns.org.urls import urlpatterns as org_urlpatterns  # noqa: E402
+
+urlpatterns += org_urlpatterns

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "campaigns.org.middleware.OneTimePasswordMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     # AxesMiddleware last: it turns a lockout into the Vietnamese lockout page.
     "axes.middleware.AxesMiddleware",

@@ -32,7 +32,7 @@ def _lists(world) -> list[tuple[str, str, list[str]]]:
         ("lanh_dao", reverse("awards:nomination_list", args=[side.period.pk]), ["q", "trang_thai", "loai", "khoi"]),
         ("noi_vu", reverse("awards:home_affairs"), ["q", "ke_hoach", "dot", "trang_thai"]),
         ("noi_vu", reverse("awards:home_affairs_export"), ["q", "ke_hoach", "dot", "trang_thai"]),
-        ("lanh_dao", reverse("awards:job_list"), ["q", "trang_thai"]),
+        ("lanh_dao", reverse("planning:job_list"), ["q", "trang_thai"]),
         ("lanh_dao", reverse("scoring:standing_index"), ["q"]),
         ("lanh_dao", reverse("scoring:standing_list", args=[side.period.pk]), ["q", "khoi", "loai", "page"]),
         ("nhap_lieu", reverse("scoring:entry_period_list"), ["q"]),
@@ -80,7 +80,7 @@ def test_an_ordinary_search_and_year_still_work(world_db):
 def test_a_plan_file_with_a_huge_number_or_nesting_is_a_400_with_a_message(world_db, content):
     before = (Plan.objects.count(), Nomination.objects.count())
     response = _client(world_db.users["lanh_dao"]).post(
-        reverse("awards:plan_upload"),
+        reverse("planning:plan_upload"),
         {"file": SimpleUploadedFile("ke-hoach.yaml", content, content_type="application/x-yaml")},
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST

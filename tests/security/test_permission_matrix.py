@@ -29,6 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from campaigns.models import Membership
 from tests.security.world import PDF_BYTES
 
 ROLES = ("anonymous", "nhap_lieu", "lanh_dao", "noi_vu", "quan_tri")
@@ -87,6 +88,8 @@ WRITE_LD_QT = (403, 302, 403, 302)  # the issuer's leaders and administrator
 FORM_LD_QT = (403, 200, 403, 200)  # a form page of the issuer's leaders and administrator
 INVALID_LD_QT = (403, 400, 403, 400)  # … posted empty: the form comes back with its errors
 FORM_LD = (403, 200, 403, 403)
+FORM_QT = (403, 403, 403, 200)  # a page of the administrator (quản trị) only
+INVALID_QT = (403, 403, 403, 400)  # … posted empty
 
 #   columns of each tuple: (nhập liệu, lãnh đạo, nội vụ, quản trị); obj: what the URL addresses (None: no object)
 MATRIX: dict[str, Row] = {
@@ -96,6 +99,11 @@ MATRIX: dict[str, Row] = {
     "logout": row(None, 405, 302, anonymous=(405, 302)),  # logout is POST-only since Django 5
     "password_change": row(None, READ, 200),  # Django re-renders an invalid form with 200
     "password_change_done": row(None, READ, 405),
+    # "Quên mật khẩu" (Django's reset views): open to everyone; an invalid link or an empty form re-renders with 200
+    "password_reset": row(None, READ, 200, anonymous=(200, 200)),
+    "password_reset_done": row(None, READ, 405, anonymous=(200, 405)),
+    "password_reset_confirm": row(None, READ, 200, anonymous=(200, 200)),
+    "password_reset_complete": row(None, READ, 405, anonymous=(200, 405)),
     # --- campaigns: org and plans --------------------------------------------------------------------------------
     "campaigns:unit_list": row(None, READ, 405),
     "campaigns:plan_list": row(None, READ, 405),
@@ -106,6 +114,26 @@ MATRIX: dict[str, Row] = {
     "campaigns:plan_status": row("plan", FORM_LD_QT, WRITE_LD_QT),
     "campaigns:participants_bulk_add": row("plan", FORM_LD_QT, INVALID_LD_QT),
     "campaigns:task_progress": row("task", READ, (302, 302, 403, 302)),
+    # --- campaigns: officials, accounts, roles and their log (quản trị of the unit or above only) ----------------
+    "campaigns:person_list": row(None, FORM_QT, 405),
+    "campaigns:person_create": row(None, FORM_QT, INVALID_QT),
+    "campaigns:person_detail": row("person", FORM_QT, 405),
+    "campaigns:person_edit": row("person", FORM_QT, INVALID_QT),
+    "campaigns:person_move": row("person", FORM_QT, INVALID_QT),
+    "campaigns:person_leave": row("person", FORM_QT, INVALID_QT),
+    "campaigns:account_create": row("person", FORM_QT, INVALID_QT),
+    "campaigns:account_list": row(None, FORM_QT, 405),
+    "campaigns:account_detail": row("account", FORM_QT, 405),
+    "campaigns:role_grant": row("account", 405, INVALID_QT),
+    "campaigns:role_revoke": row("membership", FORM_QT, INVALID_QT),
+    "campaigns:account_deactivate": row("account", FORM_QT, INVALID_QT),
+    "campaigns:account_activate": row("account", 405, (403, 403, 403, 302)),  # already active: said so, back
+    "campaigns:account_reset_password": row("account", FORM_QT, FORM_QT),  # the one-time password page: 200
+    "campaigns:org_event_list": row(None, FORM_QT, 405),
+    "campaigns:org_import": row(None, FORM_QT, INVALID_QT),
+    "campaigns:org_import_commit": row(None, 405, (403, 403, 403, 302)),  # no preview token: back to the upload
+    "campaigns:org_template": row(None, FORM_QT, 405),
+    "campaigns:org_export": row(None, FORM_QT, 405),
     # --- scoring: standings and exports (read-only for every role in scope) -------------------------------------
     "scoring:standing_index": row(None, READ, 405),
     "scoring:standing_list": row("period", READ, 405),
@@ -200,6 +228,12 @@ def url_names() -> dict[str, URLPattern]:
 
 
 def _pk(obj: str, side, user) -> int:
+    if obj == "person":
+        return side.person_participant.person_id
+    if obj == "account":  # the side's nhập liệu
+        return side.reading.entered_by_id
+    if obj == "membership":
+        return Membership.objects.get(user_id=side.reading.entered_by_id, unit=side.commune).pk
     if obj == "notice":
         return (side.notices.get(user.pk) or next(iter(side.notices.values()))).pk
     return getattr(side, obj).pk
@@ -213,6 +247,8 @@ def kwargs_for(name: str, pattern: URLPattern, side, user) -> dict:
         "window": side.window.start,
         "indicator_pk": side.indicator.pk,
         "to": "closed",
+        "uidb64": "MQ",
+        "token": "lien-ket-khong-hop-le",
     }
     kwargs = {}
     for key in pattern.pattern.converters:

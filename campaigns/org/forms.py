@@ -1,0 +1,110 @@
+"""Forms of the officials and accounts pages: they validate input and offer only the units the user manages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Person, Role, Unit
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit shown with its place in the tree."""
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{'— ' * max(obj.depth - 1, 0)}{obj.name}"
+
+
+def _units(units: Any) -> Any:
+    return units.current().order_by("path")
+
+
+def _offer(form: forms.Form, name: str, units: Any) -> None:
+    """Offer only these units in the form's unit field."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = units
+
+
+class PersonForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    unit = UnitChoiceField(label=_("Đơn vị công tác"), queryset=Unit.objects.none())
+    position = forms.CharField(label=_("Chức vụ"), max_length=160, required=False)
+    code = forms.CharField(
+        label=_("Mã cán bộ"), max_length=40, required=False, help_text=_("Không bắt buộc; dùng khi nhập lại từ Excel.")
+    )
+    start = forms.DateField(
+        label=_("Công tác từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, units: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer(self, "unit", _units(units))
+        if editing:  # the unit changes only through a move, which keeps the history
+            del self.fields["unit"]
+            del self.fields["start"]
+
+
+class MoveForm(forms.Form):
+    to = UnitChoiceField(label=_("Chuyển đến đơn vị"), queryset=Unit.objects.none())
+    on = forms.DateField(
+        label=_("Từ ngày"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    position = forms.CharField(
+        label=_("Chức vụ mới"), max_length=160, required=False, help_text=_("Để trống: giữ chức vụ cũ.")
+    )
+    note = forms.CharField(label=_("Căn cứ (số quyết định…)"), max_length=255, required=False)
+
+    def __init__(self, *args: Any, units: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer(self, "to", _units(units).exclude(pk=person.unit_id))
+
+
+class LeaveForm(forms.Form):
+    on = forms.DateField(
+        label=_("Nghỉ từ ngày"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(label=_("Lý do"), max_length=255, required=False)
+    confirm = forms.BooleanField(label=_("Tôi xác nhận cán bộ này nghỉ công tác"), required=True)
+
+
+class AccountForm(forms.Form):
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False, help_text=_("Để dùng “Quên mật khẩu”."))
+    role = forms.ChoiceField(label=_("Vai trò"), choices=[("", _("— chưa giao —")), *Role.choices], required=False)
+    unit = UnitChoiceField(label=_("Trên đơn vị"), queryset=Unit.objects.none(), required=False)
+    title = forms.CharField(label=_("Chức danh"), max_length=120, required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer(self, "unit", _units(units))
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Tên đăng nhập này đã có người dùng."))
+        return username
+
+
+class GrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
+    unit = UnitChoiceField(label=_("Trên đơn vị"), queryset=Unit.objects.none())
+    title = forms.CharField(label=_("Chức danh"), max_length=120, required=False)
+    is_deputy = forms.BooleanField(label=_("Cấp phó (ký thay)"), required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer(self, "unit", _units(units))
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Tôi xác nhận"), required=True)
+    reason = forms.CharField(label=_("Lý do"), max_length=255, required=False)
