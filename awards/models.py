@@ -198,7 +198,7 @@ class DossierRequirement(models.Model):
         return self.name
 
 
-class NominationQuerySet(models.QuerySet):
+class NominationQuerySet(models.QuerySet["Nomination"]):
     def visible_to(self, user: User) -> NominationQuerySet:
         """Nominations of participants in the user's scope; every view starts here."""
         return self.filter(participant__in=Participant.objects.visible_to(user))
@@ -256,6 +256,9 @@ class Nomination(models.Model):
 
     objects = NominationQuerySet.as_manager()
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history records them on the history row (declared for mypy only).
+    _history_user: User | None
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("đề nghị khen thưởng")
@@ -423,7 +426,7 @@ class CouncilVote(models.Model):
         return f"{self.nomination}: {self.votes_for} phiếu"
 
 
-class DecisionQuerySet(models.QuerySet):
+class DecisionQuerySet(models.QuerySet["Decision"]):
     def visible_to(self, user: User) -> DecisionQuerySet:
         if getattr(user, "is_superuser", False) and user.is_active:
             return self.all()
@@ -493,6 +496,9 @@ class Decision(models.Model):
 
     objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history records them on the history row (declared for mypy only).
+    _history_user: User | None
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("quyết định khen thưởng")

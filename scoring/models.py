@@ -112,6 +112,9 @@ class Criterion(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
 
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history records them on the history row (declared for mypy only).
+    _history_user: User | None
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("tiêu chí")
@@ -129,7 +132,7 @@ class Criterion(models.Model):
         return self.applies_to == self.AppliesTo.BOTH or self.applies_to == participant_kind
 
 
-class ReadingQuerySet(models.QuerySet):
+class ReadingQuerySet(models.QuerySet["Reading"]):
     def visible_to(self, user: User) -> ReadingQuerySet:
         return self.filter(participant__in=Participant.objects.visible_to(user))
 
@@ -172,6 +175,9 @@ class Reading(models.Model):
 
     objects = ReadingQuerySet.as_manager()
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history records them on the history row (declared for mypy only).
+    _history_user: User | None
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("số liệu")
@@ -295,7 +301,7 @@ class FrozenCriteria(models.Model):
         return str(self.period_id)
 
 
-class StandingQuerySet(models.QuerySet):
+class StandingQuerySet(models.QuerySet["Standing"]):
     def visible_to(self, user: User) -> StandingQuerySet:
         return self.filter(participant__in=Participant.objects.visible_to(user))
 
