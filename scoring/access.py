@@ -56,8 +56,11 @@ class Access:
 
 def participant_unit(participant: Participant) -> Unit:
     """The unit whose staff enter this participant's readings: a collective's unit, an individual's person's unit."""
+    # A collective always has a unit, an individual a person (the participant_kind_matches_subject constraint).
     if participant.kind == Participant.Kind.COLLECTIVE or participant.unit_id:
+        assert participant.unit is not None
         return participant.unit
+    assert participant.person is not None
     return participant.person.unit
 
 

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.utils.translation import get_language, gettext
 
@@ -96,7 +96,7 @@ class CriterionSpec:
     indicator_id: int = 0
 
 
-def spec_as_dict(spec: CriterionSpec) -> dict:
+def spec_as_dict(spec: CriterionSpec) -> dict[str, Any]:
     """A spec as JSON-ready values (Decimals as strings), for the criteria a closed period was scored by."""
     return {
         "id": spec.id,
@@ -116,7 +116,7 @@ def spec_as_dict(spec: CriterionSpec) -> dict:
     }
 
 
-def spec_from_dict(data: dict) -> CriterionSpec:
+def spec_from_dict(data: dict[str, Any]) -> CriterionSpec:
     """The inverse of spec_as_dict."""
     return CriterionSpec(
         **{
@@ -232,7 +232,8 @@ def reading_totals(
         value_sum,
         last_rate.numerator if last_rate else None,
         last_rate.denominator if last_rate else None,
-        Decimal(last_value.value) if last_value else None,
+        # (a reading becomes last_value only when it has a value)
+        Decimal(last_value.value) if last_value is not None and last_value.value is not None else None,
         rate_due,
         value_due,
     )
@@ -257,8 +258,11 @@ def period_value_from_totals(kind: str, accumulation: str, totals: ReadingTotals
         return PeriodValue(value=None)
     if kind == BOOLEAN:
         return PeriodValue(Decimal(1) if totals.last_value else Decimal(0), readings=count)
+    # A reading with a value was counted, so there is a last value and a sum.
     if accumulation == LAST:
+        assert totals.last_value is not None
         return PeriodValue(round4(totals.last_value), readings=count)
+    assert totals.value_sum is not None
     return PeriodValue(round4(totals.value_sum), readings=count)
 
 
@@ -452,6 +456,7 @@ def explain(spec: CriterionSpec, result: CriterionResult, best: Decimal | None =
             text = _("Không phát sinh (mẫu số bằng 0) → %(points)s") % {"points": _points_text(ZERO, maximum)}
     else:
         value = pv.value
+        assert value is not None  # neither missing nor a zero denominator
         sign = SIGNS[spec.comparison] if result.met else NEGATED[spec.comparison]
         head = _("%(label)s %(value)s") % {"label": _label(spec), "value": format_value(spec, value)}
         if spec.kind == RATE and pv.denominator_total is not None:
@@ -604,7 +609,7 @@ def rank(entries: Iterable[RankEntry]) -> list[Ranked]:
     """Rank a group: ratio desc, then targets met desc, then points on each criterion in plan order desc; still equal →
     same rank, flagged tied. Display order among equals follows the Vietnamese name sort (then the key)."""
 
-    def merit(entry: RankEntry) -> tuple:
+    def merit(entry: RankEntry) -> tuple[Decimal, int, tuple[Decimal, ...]]:
         return (-entry.ratio, -entry.targets_met, tuple(-p for p in entry.tiebreak))
 
     ordered = sorted(entries, key=lambda e: (merit(e), vi_sort_key(e.name), e.key))
@@ -686,7 +691,7 @@ _MODIFIERS = {
 
 
 @functools.lru_cache(maxsize=100_000)
-def vi_sort_key(name: str) -> tuple:
+def vi_sort_key(name: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...], str]:
     """A sort key for Vietnamese names: letters in the Vietnamese alphabet (a ă â b c d đ e ê …), then tones, then
     the text itself; so "Ánh" sorts among the A's and "Đức" after every D."""
     letters: list[tuple[int, int]] = []
