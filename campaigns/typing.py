@@ -8,12 +8,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.forms import BaseForm, ModelChoiceField
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 
 class AuthenticatedRequest(HttpRequest):
     """The request a view receives once the login check has passed."""
 
     user: User
+    htmx: HtmxDetails  # set on every request by django_htmx's HtmxMiddleware
 
 
 def model_choice_field(form: BaseForm, name: str) -> ModelChoiceField[Any]:
