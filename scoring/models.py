@@ -174,6 +174,9 @@ class Reading(models.Model):
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
 
     objects = ReadingQuerySet.as_manager()
+    # Set by scoring.services.readings.save_reading on the instance it returns (not fields).
+    warnings: list[str]
+    changed: bool
     history = HistoricalRecords()
     # Set by the services before save(); simple-history records them on the history row (declared for mypy only).
     _history_user: User | None
