@@ -479,11 +479,12 @@ class Participant(models.Model):
         return self.name
 
     @property
-    def scope_unit_id(self) -> int | None:
+    def scope_unit_id(self) -> int:
         """The unit whose staff enter this participant's readings."""
+        # A collective always has a unit, an individual a person (the participant_kind_matches_subject constraint).
         if self.kind == self.Kind.COLLECTIVE or self.unit_id:
+            assert self.unit_id is not None
             return self.unit_id
-        # An individual always has a person (the participant_kind_matches_subject constraint).
         assert self.person is not None
         return self.person.unit_id
 

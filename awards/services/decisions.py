@@ -24,7 +24,7 @@ from awards.models import AwardKind, CouncilMeeting, Decision, Nomination, Rewar
 from awards.reference import legal_texts_in_force, province_of, reward_rule_on
 from awards.tasks import render_decision_pdf as render_decision_pdf_task
 from campaigns.formatting import format_number, official_date
-from campaigns.models import Membership, Participant, Period, Role, Unit
+from campaigns.models import Membership, Participant, Period, Plan, Role, Unit
 from campaigns.permissions import ensure_role
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def amounts_for(award_kind: AwardKind, rule: RewardRule) -> money.RewardAmounts:
     )
 
 
-def _line_order(nomination: Nomination) -> tuple:
+def _line_order(nomination: Nomination) -> tuple[bool, int, str]:
     return (nomination.rank is None, nomination.rank or 0, nomination.name)
 
 
@@ -189,7 +189,7 @@ def decision_date(decision: Decision) -> dt.date:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _legal_bases(*, issuer: Unit, plan, on: dt.date) -> list[str]:
+def _legal_bases(*, issuer: Unit, plan: Plan, on: dt.date) -> list[str]:
     bases = [text.citation for text in legal_texts_in_force(on, province_of(issuer))]
     plan_line = (
         _("Căn cứ Kế hoạch số %(number)s") % {"number": plan.number_display} if plan.number else _("Căn cứ Kế hoạch")
@@ -211,7 +211,7 @@ def _proposal_basis(*, issuer: Unit, period: Period) -> str:
     return text
 
 
-def _article_2(*, decision: Decision, lines: list[dict], amounts: money.RewardAmounts, on: dt.date) -> str:
+def _article_2(*, decision: Decision, lines: list[dict[str, Any]], amounts: money.RewardAmounts, on: dt.date) -> str:
     word = _certificate_word(decision.award_kind)
     collectives = sum(1 for line in lines if line["kind"] == Participant.Kind.COLLECTIVE)
     individuals = len(lines) - collectives

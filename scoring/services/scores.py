@@ -236,7 +236,9 @@ class _Computed:
 NO_READINGS = rules.ReadingTotals()
 
 
-def _compute_participant(ctx: _Context, participant: Participant | _Who, totals: dict[int, rules.ReadingTotals]) -> _Computed:
+def _compute_participant(
+    ctx: _Context, participant: Participant | _Who, totals: dict[int, rules.ReadingTotals]
+) -> _Computed:
     results: list[rules.CriterionResult] = []
     deferred: dict[int, rules.PeriodValue] = {}
     expected_windows = len(ctx.due_starts)
