@@ -155,7 +155,7 @@ class QuotaRule(models.Model):
         ordering = ["plan", "group", "pk"]
 
     def __str__(self) -> str:
-        scope = self.group.name if self.group_id else _("toàn kế hoạch")
+        scope = self.group.name if self.group is not None else _("toàn kế hoạch")
         return f"{self.award_kind} · {scope}"
 
 
@@ -416,6 +416,7 @@ class CouncilVote(models.Model):
     meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="votes")
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="votes")
     votes_for = models.PositiveSmallIntegerField(_("số phiếu đồng ý"))
+    passed: bool  # set by the council meeting page (whether the votes reach the threshold); not a field
 
     class Meta:
         verbose_name = _("phiếu bầu")

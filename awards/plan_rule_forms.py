@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -378,13 +378,9 @@ class CriterionFormSetBase(RuleFormSetBase):
         return total
 
 
-CriterionFormSet = inlineformset_factory(
-    Plan,
-    Criterion,
-    form=CriterionForm,
-    formset=CriterionFormSetBase,
-    extra=1,
-    can_delete=True,
+CriterionFormSet = cast(  # the factory returns a subclass of `formset` (the stubs say BaseInlineFormSet)
+    type[CriterionFormSetBase],
+    inlineformset_factory(Plan, Criterion, form=CriterionForm, formset=CriterionFormSetBase, extra=1, can_delete=True),
 )
 
 
@@ -454,13 +450,9 @@ class QuotaRuleFormSetBase(RuleFormSetBase):
             seen.add(key)
 
 
-QuotaRuleFormSet = inlineformset_factory(
-    Plan,
-    QuotaRule,
-    form=QuotaRuleForm,
-    formset=QuotaRuleFormSetBase,
-    extra=1,
-    can_delete=True,
+QuotaRuleFormSet = cast(  # the factory returns a subclass of `formset` (the stubs say BaseInlineFormSet)
+    type[QuotaRuleFormSetBase],
+    inlineformset_factory(Plan, QuotaRule, form=QuotaRuleForm, formset=QuotaRuleFormSetBase, extra=1, can_delete=True),
 )
 
 
@@ -485,13 +477,9 @@ class ConditionForm(RuleForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
-ConditionFormSet = inlineformset_factory(
-    Plan,
-    Condition,
-    form=ConditionForm,
-    formset=ConditionFormSetBase,
-    extra=1,
-    can_delete=True,
+ConditionFormSet = cast(  # the factory returns a subclass of `formset` (the stubs say BaseInlineFormSet)
+    type[ConditionFormSetBase],
+    inlineformset_factory(Plan, Condition, form=ConditionForm, formset=ConditionFormSetBase, extra=1, can_delete=True),
 )
 
 
@@ -534,13 +522,16 @@ class DossierRequirementFormSetBase(RuleFormSetBase):
         )
 
 
-DossierRequirementFormSet = inlineformset_factory(
-    Plan,
-    DossierRequirement,
-    form=DossierRequirementForm,
-    formset=DossierRequirementFormSetBase,
-    extra=1,
-    can_delete=True,
+DossierRequirementFormSet = cast(  # the factory returns a subclass of `formset` (the stubs say BaseInlineFormSet)
+    type[DossierRequirementFormSetBase],
+    inlineformset_factory(
+        Plan,
+        DossierRequirement,
+        form=DossierRequirementForm,
+        formset=DossierRequirementFormSetBase,
+        extra=1,
+        can_delete=True,
+    ),
 )
 
 

@@ -25,6 +25,7 @@ from awards.plan_rule_forms import (
     AwardKindForm,
     ConditionFormSet,
     CriterionFormSet,
+    CriterionFormSetBase,
     DossierRequirementFormSet,
     QuotaRuleFormSet,
     award_kind_choices,
@@ -53,7 +54,7 @@ def _closed(request: AuthenticatedRequest, plan: Plan) -> HttpResponse | None:
     return None
 
 
-def _criteria_formset(plan: Plan, data: Any = None) -> CriterionFormSet:
+def _criteria_formset(plan: Plan, data: Any = None) -> CriterionFormSetBase:
     formset = CriterionFormSet(data, instance=plan, prefix="criteria", queryset=plan.criteria.order_by("order", "code"))
     formset.indicator_options = indicator_choices(selectors.indicator_catalogue())
     formset.in_use = selectors.criteria_in_use(plan=plan)
