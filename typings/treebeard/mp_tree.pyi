@@ -19,3 +19,10 @@ class MP_Node(Node):
     path = models.CharField(max_length=255, unique=True)
     depth = models.PositiveIntegerField()
     numchild = models.PositiveIntegerField(default=0)
+    # Private helpers bench/generate.py uses to compute paths in bulk, as treebeard does.
+    @classmethod
+    def _get_path(cls, path: str | None, depth: int, newstep: int) -> str: ...
+    @classmethod
+    def _int2str(cls, num: int) -> str: ...
+    @classmethod
+    def _str2int(cls, num: str) -> int: ...
