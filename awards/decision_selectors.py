@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-def decisions_for(*, user: User, query: str = "", status: str = "", year: int | None = None) -> QuerySet:
+def decisions_for(*, user: User, query: str = "", status: str = "", year: int | None = None) -> QuerySet[Decision]:
     """Decisions in the user's scope, newest first, filtered by text, status and year."""
     decisions = Decision.objects.visible_to(user).select_related("issuer", "period__plan", "award_kind")
     if query:
@@ -42,7 +42,7 @@ def decision_lines(decision: Decision) -> list[dict[str, Any]]:
     return build_lines(list(decision.nominations.select_related("participant")), amounts)
 
 
-def split_lines(lines: list[dict[str, Any]]) -> tuple[list[dict], list[dict]]:
+def split_lines(lines: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(collectives, individuals) of an attached list."""
     collectives = [line for line in lines if line["kind"] == Participant.Kind.COLLECTIVE]
     individuals = [line for line in lines if line["kind"] != Participant.Kind.COLLECTIVE]

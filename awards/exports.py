@@ -74,7 +74,7 @@ def nomination_row(index: int, nomination: Nomination) -> list:
         nomination.reject_reason,
         appraisal,
         file_count,
-        nomination.decision.number_display if nomination.decision_id else "",
+        nomination.decision.number_display if nomination.decision is not None else "",
     ]
 
 

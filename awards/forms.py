@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from awards.dossiers import max_bytes
 from awards.models import Condition, DossierRequirement, Nomination, QuotaRule
 from campaigns.models import Participant
+from campaigns.typing import model_choice_field
 
 
 class VersionedForm(forms.Form):
@@ -34,7 +35,7 @@ class ConditionCheckForm(VersionedForm):
 
     def __init__(self, *args, conditions: QuerySet[Condition] | list[Condition], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["condition"].queryset = Condition.objects.filter(pk__in=[c.pk for c in conditions])
+        model_choice_field(self, "condition").queryset = Condition.objects.filter(pk__in=[c.pk for c in conditions])
 
     def clean(self):
         data = super().clean()
@@ -56,7 +57,9 @@ class DossierUploadForm(VersionedForm):
 
     def __init__(self, *args, requirements: list[DossierRequirement], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["requirement"].queryset = DossierRequirement.objects.filter(pk__in=[r.pk for r in requirements])
+        model_choice_field(self, "requirement").queryset = DossierRequirement.objects.filter(
+            pk__in=[r.pk for r in requirements]
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -133,10 +136,10 @@ class AddNominationForm(forms.Form):
 
     def __init__(self, *args, rules: list[QuotaRule], participants: QuerySet[Participant], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quota_rule"].queryset = QuotaRule.objects.filter(pk__in=[r.pk for r in rules]).select_related(
-            "award_kind", "group"
-        )
-        self.fields["participant"].queryset = participants
+        model_choice_field(self, "quota_rule").queryset = QuotaRule.objects.filter(
+            pk__in=[r.pk for r in rules]
+        ).select_related("award_kind", "group")
+        model_choice_field(self, "participant").queryset = participants
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()

@@ -166,7 +166,7 @@ class QuotaRule(models.Model):
         ordering = ["plan", "group", "pk"]
 
     def __str__(self) -> str:
-        scope = self.group.name if self.group_id else _("toàn kế hoạch")
+        scope = self.group.name if self.group is not None else _("toàn kế hoạch")
         return f"{self.award_kind} · {scope}"
 
 
@@ -218,7 +218,7 @@ class DossierRequirement(models.Model):
         return self.name
 
 
-class NominationQuerySet(models.QuerySet):
+class NominationQuerySet(models.QuerySet["Nomination"]):
     def visible_to(self, user: User) -> NominationQuerySet:
         """Nominations of participants in the user's scope; every view starts here."""
         return self.filter(participant__in=Participant.objects.visible_to(user))
@@ -276,6 +276,9 @@ class Nomination(models.Model):
 
     objects = NominationQuerySet.as_manager()
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history records them on the history row (declared for mypy only).
+    _history_user: User | None
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("đề nghị khen thưởng")
@@ -433,6 +436,7 @@ class CouncilVote(models.Model):
     meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="votes")
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="votes")
     votes_for = models.PositiveSmallIntegerField(_("số phiếu đồng ý"))
+    passed: bool  # set by the council meeting page (whether the votes reach the threshold); not a field
 
     class Meta:
         verbose_name = _("phiếu bầu")
@@ -443,7 +447,7 @@ class CouncilVote(models.Model):
         return f"{self.nomination}: {self.votes_for} phiếu"
 
 
-class DecisionQuerySet(models.QuerySet):
+class DecisionQuerySet(models.QuerySet["Decision"]):
     def visible_to(self, user: User) -> DecisionQuerySet:
         if getattr(user, "is_superuser", False) and user.is_active:
             return self.all()
@@ -515,6 +519,9 @@ class Decision(models.Model):
 
     objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history records them on the history row (declared for mypy only).
+    _history_user: User | None
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("quyết định khen thưởng")

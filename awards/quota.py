@@ -30,7 +30,7 @@ How a rule is applied (deterministic: the same input always gives the same outpu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -92,6 +92,10 @@ class Outcome:
     ratio: Decimal
     tied_at_cut: bool = False
     parent_participant_id: int | None = None  # the selected collective an individual was taken for
+
+
+# The order a ranking is walked in: places with equal keys are tied.
+SortKey = Callable[[Entry], tuple[Decimal | int, ...]]
 
 
 @dataclass
@@ -165,7 +169,14 @@ def _quota_full_reason(kind: str, limit: int) -> str:
     return _("Không được đề xuất vì đã đủ chỉ tiêu %(count)s cá nhân") % {"count": limit}
 
 
-def _fill(entries: Sequence[Entry], rule: Rule, limit: int, key, proposed_reason, full_reason) -> list[Outcome]:
+def _fill(
+    entries: Sequence[Entry],
+    rule: Rule,
+    limit: int,
+    key: SortKey,
+    proposed_reason: Callable[[Entry, bool], str],
+    full_reason: str,
+) -> list[Outcome]:
     """Walk `entries` (already sorted by `key`) and fill `limit` places, proposing every tie at the cut."""
     walk = _Walk(limit=limit)
     decided: list[tuple[Entry, str | None]] = []  # (entry, skip reason or None when chosen)
@@ -215,15 +226,15 @@ def _fill(entries: Sequence[Entry], rule: Rule, limit: int, key, proposed_reason
     return outcomes
 
 
-def _rank_key(entry: Entry) -> tuple:
+def _rank_key(entry: Entry) -> tuple[int]:
     return (entry.rank if entry.rank is not None else 10**9,)
 
 
-def _ratio_key(entry: Entry) -> tuple:
+def _ratio_key(entry: Entry) -> tuple[Decimal]:
     return (-entry.ratio,)
 
 
-def _ordering(entries: list[Entry]):
+def _ordering(entries: list[Entry]) -> tuple[SortKey, list[Entry]]:
     """Ranks compare only inside one group: a plan-wide rule over several groups orders by ratio instead
     (equal ratios then count as a tie)."""
     if len({e.group_id for e in entries}) <= 1:
@@ -299,7 +310,7 @@ def _individuals_per_collective(
             continue
         candidates.setdefault(owner.participant_id, []).append(entry)
 
-    def key(entry: Entry) -> tuple:
+    def key(entry: Entry) -> tuple[Decimal, int]:
         return (-entry.ratio, entry.rank if entry.rank is not None else 10**9)
 
     cap = rule.max_individuals or None

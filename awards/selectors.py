@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -152,7 +152,7 @@ def nominations_for(
     period_id: int | None = None,
 ) -> QuerySet[Nomination]:
     """Nominations the user may see, filtered, with what list pages show (constant query count)."""
-    nominations = Nomination.objects.visible_to(user)
+    nominations: QuerySet[Nomination] = Nomination.objects.visible_to(user)
     if period is not None:
         nominations = nominations.filter(period=period)
     nominations = _filter_nominations(nominations, plan=plan, period=period_id, status=status, query=query)
@@ -307,7 +307,7 @@ def home_affairs_decisions(
     )
 
 
-def home_affairs_filter_choices(*, user: User) -> dict:
+def home_affairs_filter_choices(*, user: User) -> dict[str, Any]:
     """Plans and periods to filter by."""
     plans = list(home_affairs_plans(user=user).values_list("pk", "title"))
     periods = list(

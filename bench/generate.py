@@ -384,6 +384,7 @@ def _reading_defaults(stamp: str) -> tuple[list[str], str]:
     for model_field in Reading._meta.concrete_fields:
         if model_field.name in given:
             continue
+        value: object
         if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
             value = stamp
         elif model_field.name == "version":

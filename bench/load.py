@@ -35,8 +35,9 @@ class _Inputs(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "input":
             attributes = dict(attrs)
-            if attributes.get("name"):
-                self.values[attributes["name"]] = attributes.get("value") or ""
+            name = attributes.get("name")
+            if name:
+                self.values[name] = attributes.get("value") or ""
 
 
 @dataclass
@@ -140,7 +141,8 @@ def run_load(bench, *, clients: int, seconds: float, workers: int) -> dict:
     kinds = dict(Indicator.objects.filter(criteria__plan=bench.plan).values_list("pk", "kind"))
     plans: list[_Client] = []
     staff = bench.staff[:clients]
-    participants, used = [], set()
+    participants: list[Participant] = []
+    used: set[int] = set()
     for user in staff:
         # The commune's own collective when it takes part (province, national), else the next participant of its
         # subtree nobody works on yet (small: the sections and officials of the one commune).
@@ -150,6 +152,7 @@ def run_load(bench, *, clients: int, seconds: float, workers: int) -> dict:
             mine.filter(kind="collective", unit=unit).first()
             or mine.filter(Q(unit__path__startswith=unit.path) | Q(person__unit__path__startswith=unit.path)).first()
         )
+        assert participant is not None, f"no participant left for {user}"  # the bench plan has one per staff member
         used.add(participant.pk)
         participants.append(participant)
     for user, participant in zip(staff, participants, strict=True):

@@ -279,6 +279,8 @@ def _s(figure: dict | None, key: str = "seconds", digits: int = 2) -> str:
 
 
 def _ratio(numerator: dict | None, denominator: dict | None) -> str:
+    if numerator is None or denominator is None:
+        return "—"
     try:
         return f"{numerator['seconds'] / denominator['seconds']:.1f}×"
     except (KeyError, TypeError, ZeroDivisionError):

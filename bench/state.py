@@ -7,12 +7,16 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from campaigns.models import Group, Participant, Period, Plan
 from scoring.models import Indicator
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 IMPORT_ROWS = 10_000
 AWARDEES = 200
@@ -24,8 +28,8 @@ class Bench:
 
     plan: Plan
     period: Period
-    lead: object
-    staff: list
+    lead: User
+    staff: list[User]
     current_window: dt.date
     individual_group: Group
     collective_group: Group
@@ -137,8 +141,8 @@ def write_workbook(bench: Bench, path: Path, run: int) -> int:
             )
             rows += 1
     meta = workbook.create_sheet(excel.META_SHEET)
-    for key, value in [("format", excel.FORMAT), ("plan", bench.plan.pk), ("period", bench.period.pk)]:
-        meta.append([key, value])
+    for key, meta_value in [("format", excel.FORMAT), ("plan", bench.plan.pk), ("period", bench.period.pk)]:
+        meta.append([key, meta_value])
     workbook.save(path)
     return rows
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Group, Period, Plan, PlanTask, Role, Unit
+from campaigns.typing import model_choice_field
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -25,7 +28,7 @@ class LinesField(forms.CharField):
     def prepare_value(self, value):
         return "\n".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value) -> list[str]:
+    def to_python(self, value) -> list[str]:  # type: ignore[override]  # a CharField that cleans to its lines
         text = super().to_python(value) or ""
         return [line.strip().rstrip(";").strip() for line in text.splitlines() if line.strip()]
 
@@ -82,13 +85,14 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["issuer"].queryset = issuer_choices(user)
+        model_choice_field(self, "issuer").queryset = issuer_choices(user)
         self.fields["key"].help_text = _("Khóa ổn định, ví dụ tay-hieu-2025; dùng khi nhập lại tệp YAML.")
         if self.instance.pk:
             self.fields["key"].disabled = True
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("Ngày kết thúc phải sau ngày bắt đầu."))
         return data
@@ -97,8 +101,8 @@ class PlanForm(forms.ModelForm):
 class PeriodFormSetBase(BaseInlineFormSet):
     """Periods lie inside the plan's dates (given by the view) and do not overlap each other."""
 
-    plan_start = None
-    plan_end = None
+    plan_start: dt.date | None = None
+    plan_end: dt.date | None = None
 
     def clean(self) -> None:
         super().clean()
@@ -131,16 +135,22 @@ class PeriodFormSetBase(BaseInlineFormSet):
             raise ValidationError(_("Thứ tự các đợt không được trùng nhau."))
 
 
-PeriodFormSet = inlineformset_factory(
-    Plan,
-    Period,
-    formset=PeriodFormSetBase,
-    extra=1,
-    can_delete=True,
-    fields=["order", "name", "start", "end", "review_kind", "dossier_deadline"],
-    widgets={"start": DATE, "end": DATE, "dossier_deadline": DATE},
+# The factory returns a subclass of `formset` (the stubs type it as the plain BaseInlineFormSet).
+PeriodFormSet = cast(
+    type[PeriodFormSetBase],
+    inlineformset_factory(
+        Plan,
+        Period,
+        formset=PeriodFormSetBase,
+        extra=1,
+        can_delete=True,
+        fields=["order", "name", "start", "end", "review_kind", "dossier_deadline"],
+        widgets={"start": DATE, "end": DATE, "dossier_deadline": DATE},
+    ),
 )
-GroupFormSet = inlineformset_factory(Plan, Group, extra=1, can_delete=True, fields=["order", "code", "name"])
+GroupFormSet: type[BaseInlineFormSet[Group, Plan, forms.ModelForm[Group]]] = inlineformset_factory(
+    Plan, Group, extra=1, can_delete=True, fields=["order", "code", "name"]
+)
 
 
 class TaskForm(forms.ModelForm):
@@ -157,7 +167,7 @@ class TaskForm(forms.ModelForm):
 
 
 class TaskFormSetBase(BaseInlineFormSet):
-    units = Unit.objects.none()
+    units: QuerySet[Unit] = Unit.objects.none()
 
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
@@ -165,7 +175,10 @@ class TaskFormSetBase(BaseInlineFormSet):
         form.fields["executing_units"].queryset = self.units
 
 
-TaskFormSet = inlineformset_factory(Plan, PlanTask, form=TaskForm, formset=TaskFormSetBase, extra=1, can_delete=True)
+TaskFormSet = cast(
+    type[TaskFormSetBase],
+    inlineformset_factory(Plan, PlanTask, form=TaskForm, formset=TaskFormSetBase, extra=1, can_delete=True),
+)
 
 
 class TaskProgressForm(forms.ModelForm):
@@ -176,8 +189,9 @@ class TaskProgressForm(forms.ModelForm):
         fields = ["status", "progress_percent", "progress"]
         widgets = {"progress": forms.Textarea(attrs={"rows": 3})}
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("progress_percent") is not None and data["progress_percent"] > 100:
             self.add_error("progress_percent", _("Tiến độ không quá 100%."))
         if data.get("status") == PlanTask.Status.DONE:
@@ -209,8 +223,10 @@ class BulkAddForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = Unit.objects.filter(path__startswith=plan.issuer.path).order_by("path")
-        self.fields["group"].queryset = plan.groups.all()
+        model_choice_field(self, "units").queryset = Unit.objects.filter(path__startswith=plan.issuer.path).order_by(
+            "path"
+        )
+        model_choice_field(self, "group").queryset = plan.groups.all()
 
 
 class CopyPlanForm(forms.Form):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
@@ -53,7 +54,7 @@ def path_scope_q(paths: list[str], field: str = "path") -> Q:
     return q
 
 
-class UnitQuerySet(MP_NodeQuerySet):
+class UnitQuerySet(MP_NodeQuerySet["Unit"]):
     def in_scope_of(self, user: User, roles: tuple[str, ...] | None = None) -> UnitQuerySet:
         """Units in the subtrees of the user's memberships; nothing for a user with no membership (fails closed)."""
         if getattr(user, "is_superuser", False) and user.is_active:
@@ -68,9 +69,18 @@ class UnitQuerySet(MP_NodeQuerySet):
         )
 
 
-class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
+class UnitManager(MP_NodeManager["Unit"]):
+    """treebeard's tree API, ordered by path, with the queryset's filters. Written out rather than built with
+    ``from_queryset``, which mypy cannot type here (the two delegating methods are exactly what it would generate)."""
+
     def get_queryset(self) -> UnitQuerySet:
         return UnitQuerySet(self.model).order_by("path")
+
+    def in_scope_of(self, user: User, roles: tuple[str, ...] | None = None) -> UnitQuerySet:
+        return self.get_queryset().in_scope_of(user, roles)
+
+    def current(self, on: dt.date | None = None) -> UnitQuerySet:
+        return self.get_queryset().current(on)
 
 
 class Unit(MP_Node):
@@ -134,7 +144,7 @@ class Unit(MP_Node):
         related_name="predecessors",
     )
 
-    objects = UnitManager()
+    objects: ClassVar[UnitManager] = UnitManager()
 
     class Meta:
         verbose_name = _("đơn vị")
@@ -180,7 +190,8 @@ class Unit(MP_Node):
             offices = Unit.objects.filter(
                 path__startswith=ancestor.path, depth=ancestor.depth + 1, is_home_affairs=True
             )
-            for office in offices:
+            for found in offices:
+                office: Unit | None = found
                 while office is not None and not office.is_current(on):
                     office = office.successor
                 if office is not None:
@@ -245,7 +256,7 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(models.QuerySet["Plan"]):
     def visible_to(self, user: User) -> PlanQuerySet:
         """Plans issued in the user's scope, or in which a unit of the user's scope takes part."""
         if getattr(user, "is_superuser", False) and user.is_active:
@@ -314,6 +325,9 @@ class Plan(models.Model):
 
     objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history records them on the history row (declared for mypy only).
+    _history_user: User | None
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("kế hoạch")
@@ -366,6 +380,9 @@ class Period(models.Model):
     closed_at = models.DateTimeField(_("chốt lúc"), null=True, blank=True)
 
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history records them on the history row (declared for mypy only).
+    _history_user: User | None
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("đợt thi đua")
@@ -380,7 +397,7 @@ class Period(models.Model):
         return f"{self.name} ({self.start:%d/%m/%Y}–{self.end:%d/%m/%Y})"
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str | Promise] = {}
         if self.start and self.end and self.end < self.start:
             errors["end"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
         if self.plan_id and self.start and self.end:
@@ -391,8 +408,9 @@ class Period(models.Model):
                     "end": f"{plan.end:%d/%m/%Y}",
                 }
             overlapping = plan.periods.exclude(pk=self.pk).filter(start__lte=self.end, end__gte=self.start)
-            if overlapping.exists():
-                errors["start"] = _("Đợt này trùng thời gian với %(other)s.") % {"other": overlapping.first().name}
+            other = overlapping.first()
+            if other is not None:
+                errors["start"] = _("Đợt này trùng thời gian với %(other)s.") % {"other": other.name}
         if errors:
             raise ValidationError(errors)
 
@@ -419,7 +437,7 @@ class Group(models.Model):
         return self.name
 
 
-class ParticipantQuerySet(models.QuerySet):
+class ParticipantQuerySet(models.QuerySet["Participant"]):
     def visible_to(self, user: User) -> ParticipantQuerySet:
         """Participants whose unit (or whose person's unit) is in the user's scope, or of plans the user issued."""
         if getattr(user, "is_superuser", False) and user.is_active:
@@ -511,6 +529,9 @@ class PlanTask(models.Model):
     progress_percent = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
 
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history records them on the history row (declared for mypy only).
+    _history_user: User | None
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("nhiệm vụ")
@@ -526,7 +547,7 @@ class PlanTask(models.Model):
         return bool(self.deadline and self.status != self.Status.DONE and self.deadline < timezone.localdate())
 
 
-class JobQuerySet(models.QuerySet):
+class JobQuerySet(models.QuerySet["Job"]):
     def visible_to(self, user: User) -> JobQuerySet:
         """Jobs the user started, or about a unit in the user's scope."""
         if getattr(user, "is_superuser", False) and user.is_active:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from campaigns.models import Plan, Unit
+from campaigns.models import Participant, Plan, Unit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -67,7 +67,7 @@ def plan_detail_for(*, user: User) -> QuerySet[Plan]:
     )
 
 
-def participants_of(*, plan: Plan) -> QuerySet:
+def participants_of(*, plan: Plan) -> QuerySet[Participant]:
     """A plan's participants with their group, collectives first, in name order."""
     return plan.participants.select_related("group", "unit", "person").order_by("kind", "group__order", "name")
 

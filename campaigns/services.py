@@ -18,6 +18,7 @@ from core.formatting import format_number
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.forms import BaseInlineFormSet, ModelForm
 
 UNIT_FIELDS = ("name", "short_name", "kind", "is_home_affairs", "valid_from", "valid_to")
 
@@ -57,7 +58,9 @@ def upsert_unit(
     current_parent = Unit.objects.get_parent(unit)
     if (current_parent.pk if current_parent else None) != (parent.pk if parent else None):
         if parent is None:
-            Unit.objects.move(unit, Unit.objects.get_last_root_node(), pos="last-sibling")
+            last_root = Unit.objects.get_last_root_node()
+            assert last_root is not None  # the tree holds at least `unit`
+            Unit.objects.move(unit, last_root, pos="last-sibling")
         else:
             Unit.objects.move(unit, Unit.objects.get(pk=parent.pk), pos="last-child")
         unit = Unit.objects.get(pk=unit.pk)
@@ -70,12 +73,12 @@ def upsert_unit(
 
 
 @transaction.atomic
-def sync_org(*, data: dict, password: str | None = None) -> dict[str, int]:
+def sync_org(*, data: dict[str, Any], password: str | None = None) -> dict[str, int]:
     """Load units, people and logins from a mapping (demo/units.yaml); running it twice changes nothing."""
     counts = {"units": 0, "people": 0, "users": 0}
     successors: list[tuple[str, str]] = []
 
-    def walk(nodes: list[dict], parent: Unit | None) -> None:
+    def walk(nodes: list[dict[str, Any]], parent: Unit | None) -> None:
         for node in nodes:
             unit = upsert_unit(
                 code=node["code"],
@@ -177,7 +180,7 @@ def change_plan_status(*, plan: Plan, to: str, by: User) -> Plan:
 
 
 @transaction.atomic
-def save_plan(*, form: Any, formsets: list[Any], by: User) -> Plan:
+def save_plan(*, form: ModelForm[Plan], formsets: list[BaseInlineFormSet[Any, Plan, Any]], by: User) -> Plan:
     """Save a validated plan form and its inline formsets (periods, groups, tasks) as one change.
 
     A new plan starts as a draft; an active plan whose edit breaks the points rule is refused.
@@ -247,15 +250,16 @@ def add_participants(
     return added, skipped
 
 
-def bulk_candidates(*, mode: str, units: list[Unit]) -> tuple[str, list]:
-    """Who "every commune under", "every section of" or "every official of" these units means, in tree order."""
+def bulk_candidates(*, mode: str, units: list[Unit]) -> tuple[str, list[Unit], list[Person]]:
+    """Who "every commune under", "every section of" or "every official of" these units means, in tree order:
+    (the participant kind, the units, the people), one of the two lists empty."""
     if mode == "officials":
         paths = path_scope_q([unit.path for unit in units], field="unit__path")
         people = Person.objects.filter(paths, is_active=True).select_related("unit").order_by("unit__path", "full_name")
-        return Participant.Kind.INDIVIDUAL, list(people)
+        return Participant.Kind.INDIVIDUAL, [], list(people)
     found: dict[int, Unit] = {}
     for unit in units:
-        below = Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth)
+        below = Unit.objects.get_queryset().filter(path__startswith=unit.path, depth__gt=unit.depth)
         if mode == "communes":
             below = below.filter(kind__in=[Unit.Kind.XA, Unit.Kind.PHUONG, Unit.Kind.THI_TRAN])
         else:
@@ -264,7 +268,7 @@ def bulk_candidates(*, mode: str, units: list[Unit]) -> tuple[str, list]:
             )
         for child in below.current():
             found[child.pk] = child
-    return Participant.Kind.COLLECTIVE, sorted(found.values(), key=lambda unit: unit.path)
+    return Participant.Kind.COLLECTIVE, sorted(found.values(), key=lambda unit: unit.path), []
 
 
 @transaction.atomic

@@ -162,7 +162,7 @@ def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _plan_editor(request, plan)
 
 
-STATUS_ACTIONS = {
+STATUS_ACTIONS: dict[str, tuple[str, str]] = {
     Plan.Status.ACTIVE: (_("Triển khai kế hoạch"), _("Đã chuyển kế hoạch sang “Đang triển khai”.")),
     Plan.Status.CLOSED: (_("Kết thúc kế hoạch"), _("Đã kết thúc kế hoạch.")),
     Plan.Status.DRAFT: (_("Trả về dự thảo"), _("Đã trả kế hoạch về dự thảo.")),
@@ -209,7 +209,7 @@ def participants_bulk_add(request: AuthenticatedRequest, pk: int) -> HttpRespons
     form = BulkAddForm(request.POST or None, plan=plan)
     if request.method == "POST":
         if form.is_valid():
-            kind, candidates = services.bulk_candidates(
+            kind, units, people = services.bulk_candidates(
                 mode=form.cleaned_data["mode"], units=list(form.cleaned_data["units"])
             )
             added, skipped = services.add_participants(
@@ -217,7 +217,8 @@ def participants_bulk_add(request: AuthenticatedRequest, pk: int) -> HttpRespons
                 kind=kind,
                 group=form.cleaned_data["group"],
                 by=request.user,
-                **({"units": candidates} if kind == Participant.Kind.COLLECTIVE else {"people": candidates}),
+                units=units,
+                people=people,
             )
             messages.success(
                 request,

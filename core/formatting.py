@@ -15,7 +15,7 @@ def format_number(value: int | Decimal | float | None, places: int = 0) -> str:
     sign = "-" if number < 0 else ""
     text = f"{abs(number):.{places}f}"
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -20,12 +20,15 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from yaml._yaml import Mark as _CMark  # libyaml's mark (the C extension may be absent at run time)
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: encrypted .xlsx, legacy .xls, .doc
@@ -372,6 +375,11 @@ NUMBER_LIKE = re.compile(r"^[-+]?(?:0[xob])?[0-9_.,:eE+-]+$")
 
 class _YamlPolicyError(yaml.MarkedYAMLError):
     """A file that parses but breaks a rule of ours (aliases, depth, size): refused, never passed on."""
+
+    def __init__(self, *, problem: str, problem_mark: yaml.error.Mark | _CMark | None) -> None:
+        # types-PyYAML types the mark as the pure-Python Mark only; libyaml's events carry yaml._yaml.Mark, which has
+        # the same name/line/column attributes (and the same str()).
+        super().__init__(problem=problem, problem_mark=problem_mark)  # type: ignore[arg-type]  # see above
 
 
 # What PyYAML's scanner, parser, composer and constructor (and libyaml's, which words them the same) say, in the

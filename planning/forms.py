@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -33,6 +34,9 @@ from planning.services.parts import (
     QuotaRow,
 )
 from scoring.models import Criterion, Indicator
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_POINTS = Decimal(10000)
 HUNDRED = Decimal(100)
@@ -136,8 +140,9 @@ def indicator_choices(indicators: Iterable[Indicator]) -> list:
 class RuleForm(forms.ModelForm):
     """A row of the editor. A new row whose only change is its number (set when the row is added) stays blank."""
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for name, value in data.items():
             if isinstance(value, str) and "\r" in value:
                 data[name] = value.replace("\r\n", "\n").replace("\r", "\n")  # browsers send CRLF
@@ -153,7 +158,11 @@ class RuleFormSetBase(BaseInlineFormSet):
     """An inline formset of one part of a plan; rows in use may not be deleted (the view passes their ids)."""
 
     in_use: dict[int, str] = {}
-    in_use_message = ""
+    in_use_message: StrOrPromise = ""
+
+    def should_delete(self, form: forms.BaseForm) -> bool:
+        """Whether the row is ticked for deletion (Django's own test, usable inside clean())."""
+        return bool(self._should_delete_form(form))  # type: ignore[attr-defined]  # Django API missing from the stubs
 
     def get_form_kwargs(self, index: int | None) -> dict:
         """New rows are numbered after the saved ones, so typing the next row needs no renumbering."""
@@ -164,20 +173,20 @@ class RuleFormSetBase(BaseInlineFormSet):
             kwargs["initial"] = {"order": last + index - initial_count + 1}
         return kwargs
 
-    def kept_forms(self) -> list[forms.Form]:
+    def kept_forms(self) -> list[forms.ModelForm]:
         """The rows that will be saved: filled in and not marked for deletion."""
         return [
             form
             for form in self.forms
             if form.is_bound
             and getattr(form, "cleaned_data", None)
-            and not self._should_delete_form(form)
+            and not self.should_delete(form)
             and (form.instance.pk or form.has_changed())
         ]
 
-    def forms_to_delete(self) -> list[forms.Form]:
+    def forms_to_delete(self) -> list[forms.ModelForm]:
         """Saved rows ticked for deletion (usable inside clean(), unlike `deleted_forms`)."""
-        return [form for form in self.forms if form.instance.pk and self._should_delete_form(form)]
+        return [form for form in self.forms if form.instance.pk and self.should_delete(form)]
 
     def refuse_deleting_rows_in_use(self) -> None:
         refused = [self.in_use[form.instance.pk] for form in self.forms_to_delete() if form.instance.pk in self.in_use]
@@ -207,12 +216,12 @@ def _fill_codes(formset: RuleFormSetBase, *, field: str, max_length: int, duplic
             form.cleaned_data[field] = code
             setattr(form.instance, field, code)
             typed.append(code)
-    seen: set[str] = set()
+    seen: set[str | None] = set()
     for form in kept:
-        code = form.cleaned_data.get(field)
-        if code and code in seen:
-            form.add_error(field, duplicate_message % {"code": code})
-        seen.add(code)
+        row_code = form.cleaned_data.get(field)
+        if row_code and row_code in seen:
+            form.add_error(field, duplicate_message % {"code": row_code})
+        seen.add(row_code)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -274,7 +283,7 @@ class CriterionForm(RuleForm):
             raise ValidationError(_("Mã tiêu chí chỉ gồm chữ thường không dấu, số và dấu gạch ngang."))
         return code
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         indicator: Indicator | None = data.get("indicator")
         if indicator is None:
@@ -363,7 +372,7 @@ class CriterionFormSetBase(RuleFormSetBase):
             return sum((form.instance.max_points for form in self.forms if form.instance.pk), Decimal(0))
         total = Decimal(0)
         for form in self.forms:
-            if self._should_delete_form(form) or not (form.instance.pk or form.has_changed()):
+            if self.should_delete(form) or not (form.instance.pk or form.has_changed()):
                 continue
             raw = form["max_points"].value()
             try:
@@ -376,13 +385,9 @@ class CriterionFormSetBase(RuleFormSetBase):
         return CriterionRow.from_criterion(criterion)
 
 
-CriterionFormSet = inlineformset_factory(
-    Plan,
-    Criterion,
-    form=CriterionForm,
-    formset=CriterionFormSetBase,
-    extra=1,
-    can_delete=True,
+CriterionFormSet = cast(  # the factory returns a subclass of `formset` (the stubs say BaseInlineFormSet)
+    type[CriterionFormSetBase],
+    inlineformset_factory(Plan, Criterion, form=CriterionForm, formset=CriterionFormSetBase, extra=1, can_delete=True),
 )
 
 
@@ -407,7 +412,7 @@ class QuotaRuleForm(RuleForm):
         ]
         widgets = {"note": forms.Textarea(attrs={"rows": 1})}
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if (
             not data.get("max_collectives")
@@ -465,13 +470,9 @@ class QuotaRuleFormSetBase(RuleFormSetBase):
         )
 
 
-QuotaRuleFormSet = inlineformset_factory(
-    Plan,
-    QuotaRule,
-    form=QuotaRuleForm,
-    formset=QuotaRuleFormSetBase,
-    extra=1,
-    can_delete=True,
+QuotaRuleFormSet = cast(  # the factory returns a subclass of `formset` (the stubs say BaseInlineFormSet)
+    type[QuotaRuleFormSetBase],
+    inlineformset_factory(Plan, QuotaRule, form=QuotaRuleForm, formset=QuotaRuleFormSetBase, extra=1, can_delete=True),
 )
 
 
@@ -497,13 +498,9 @@ class ConditionForm(RuleForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
-ConditionFormSet = inlineformset_factory(
-    Plan,
-    Condition,
-    form=ConditionForm,
-    formset=ConditionFormSetBase,
-    extra=1,
-    can_delete=True,
+ConditionFormSet = cast(  # the factory returns a subclass of `formset` (the stubs say BaseInlineFormSet)
+    type[ConditionFormSetBase],
+    inlineformset_factory(Plan, Condition, form=ConditionForm, formset=ConditionFormSetBase, extra=1, can_delete=True),
 )
 
 
@@ -553,13 +550,16 @@ class DossierRequirementFormSetBase(RuleFormSetBase):
         )
 
 
-DossierRequirementFormSet = inlineformset_factory(
-    Plan,
-    DossierRequirement,
-    form=DossierRequirementForm,
-    formset=DossierRequirementFormSetBase,
-    extra=1,
-    can_delete=True,
+DossierRequirementFormSet = cast(  # the factory returns a subclass of `formset` (the stubs say BaseInlineFormSet)
+    type[DossierRequirementFormSetBase],
+    inlineformset_factory(
+        Plan,
+        DossierRequirement,
+        form=DossierRequirementForm,
+        formset=DossierRequirementFormSetBase,
+        extra=1,
+        can_delete=True,
+    ),
 )
 
 
@@ -582,7 +582,9 @@ def _award_number(text: str, *, label: str, places: int, maximum: Decimal) -> De
             _("%(label)s phải lớn hơn 0 và không quá %(max)s.")
             % {"label": label, "max": str(plain_number(maximum)).replace(".", ",")}
         )
-    if -number.as_tuple().exponent > places:
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # _parse_decimal refuses NaN and infinity
+    if -exponent > places:
         raise ValidationError(
             _("%(label)s có tối đa %(places)s chữ số thập phân.") % {"label": label, "places": places}
         )

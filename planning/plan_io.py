@@ -12,11 +12,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -171,7 +171,7 @@ class _Spec:
 
     key: str = ""
     issuer: Unit | None = None
-    fields: dict = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
     status: str = Plan.Status.DRAFT
     periods: list[dict] = field(default_factory=list)
     groups: list[dict] = field(default_factory=list)
@@ -324,7 +324,15 @@ class _Reader:
             return default
         return int(number) if integer else number
 
-    def choice(self, mapping: dict, path: tuple, key: str, choices: type, *, default: str | None = None) -> str | None:
+    @overload
+    def choice(self, mapping: dict, path: tuple, key: str, choices: type[models.Choices], *, default: str) -> str: ...
+    @overload
+    def choice(
+        self, mapping: dict, path: tuple, key: str, choices: type[models.Choices], *, default: None = None
+    ) -> str | None: ...
+    def choice(
+        self, mapping: dict, path: tuple, key: str, choices: type[models.Choices], *, default: str | None = None
+    ) -> str | None:
         value = mapping.get(key, None)
         if value in (None, ""):
             if default is None:
@@ -390,7 +398,7 @@ def _read(data: Any, lines: dict[tuple, int], by: User | None = None) -> _Spec:
     signer = root.get("signer") or {}
     if signer:
         signer = reader.mapping(signer, ("signer",), ("name", "title")) or {}
-    fields = {
+    fields: dict[str, Any] = {
         "number": reader.text(root, (), "number", max_length=20),
         "symbol": reader.text(root, (), "symbol", max_length=40, default="KH-UBND"),
         "issued_on": reader.date(root, (), "issued_on"),
@@ -442,7 +450,7 @@ def _read_periods(reader: _Reader, root: dict, spec: _Spec, start: dt.date | Non
         row = reader.mapping(item, path, PERIOD_KEYS)
         if row is None:
             continue
-        period = {
+        period: dict[str, Any] = {
             "name": reader.text(row, path, "name", required=True, max_length=120),
             "start": reader.date(row, path, "start", required=True),
             "end": reader.date(row, path, "end", required=True),
@@ -575,7 +583,7 @@ def _read_participants(reader: _Reader, root: dict, spec: _Spec, group_codes: se
             if person is None:
                 reader.error((*path, "person"), outside_issuer(_("Cán bộ"), code))
                 continue
-            identity = ("code", code)
+            identity: tuple[str, str] | tuple[str, str, int] = ("code", code)
             entry = {
                 "person": person,
                 "full_name": reader.text(row, path, "full_name") or person.full_name,
@@ -1022,19 +1030,29 @@ def _compact(mapping: dict) -> dict:
     return {key: value for key, value in mapping.items() if value not in (None, "", [], {})}
 
 
+def _unit_of(collective: Participant) -> Unit:
+    assert collective.unit is not None  # a collective has a unit (participant_kind_matches_subject)
+    return collective.unit
+
+
+def _person_of(individual: Participant) -> Person:
+    assert individual.person is not None  # an individual has a person (participant_kind_matches_subject)
+    return individual.person
+
+
 def plan_to_dict(plan: Plan) -> dict:
     """The plan as the plain data of its file, in a fixed order that does not depend on database ids."""
     periods = list(plan.periods.order_by("order"))
-    period_numbers = {period.pk: number for number, period in enumerate(periods, start=1)}
+    period_numbers: dict[int | None, int] = {period.pk: number for number, period in enumerate(periods, start=1)}
     groups = list(plan.groups.order_by("order", "code"))
-    group_codes = {group.pk: group.code for group in groups}
+    group_codes: dict[int | None, str] = {group.pk: group.code for group in groups}
     participants = list(plan.participants.select_related("unit", "person", "person__unit"))
     collectives = sorted(
-        (p for p in participants if p.kind == Participant.Kind.COLLECTIVE), key=lambda p: (p.unit.path, p.name)
+        (p for p in participants if p.kind == Participant.Kind.COLLECTIVE), key=lambda p: (_unit_of(p).path, p.name)
     )
     individuals = sorted(
         (p for p in participants if p.kind == Participant.Kind.INDIVIDUAL),
-        key=lambda p: (p.person.unit.path, p.name, p.person.code or ""),
+        key=lambda p: (_person_of(p).unit.path, p.name, _person_of(p).code or ""),
     )
     quotas = sorted(
         plan.quota_rules.select_related("award_kind", "period", "group"),
@@ -1050,7 +1068,8 @@ def plan_to_dict(plan: Plan) -> dict:
     )
 
     def individual(p: Participant) -> dict:
-        person = p.person
+        person = _person_of(p)
+        row: dict[str, str | None]
         if person.code:
             row = {"person": person.code, "full_name": p.name}
         else:
@@ -1099,7 +1118,9 @@ def plan_to_dict(plan: Plan) -> dict:
             "participants": _compact(
                 {
                     "collectives": [
-                        _Flow(_compact({"unit": p.unit.code, "name": p.name, "group": group_codes.get(p.group_id)}))
+                        _Flow(
+                            _compact({"unit": _unit_of(p).code, "name": p.name, "group": group_codes.get(p.group_id)})
+                        )
                         for p in collectives
                     ],
                     "individuals": [individual(p) for p in individuals],

@@ -92,7 +92,7 @@ def grid_rows(*, participant: Participant, period: Period, window: Window) -> li
             indicator=group[0].indicator,
             criteria=group,
             reading=current.get(indicator_id),
-            previous=(earlier[indicator_id] or [None])[0],
+            previous=earlier[indicator_id][0] if earlier[indicator_id] else None,
             history=earlier[indicator_id],
         )
         for indicator_id, group in by_indicator.items()

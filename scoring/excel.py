@@ -98,7 +98,9 @@ def scoped_participants(
 
 def _ranges(letter: str, rows: list[int]) -> list[str]:
     """Consecutive rows merged into ranges: H5:H9, H12."""
-    ranges, start, previous = [], None, None
+    ranges: list[str] = []
+    start: int | None = None
+    previous = 0  # read only once `start` is set, which sets it too
     for row in rows:
         if start is None:
             start = previous = row
@@ -454,11 +456,11 @@ def _parse_rows(
     def issue(row: int, column: str, message: str) -> None:
         result.errors.append(ImportIssue(name, row, LETTER.get(column, column), message))
 
-    for row_number, values in raw_rows:
+    for row_number, raw_values in raw_rows:
         if row_number - FIRST_ROW > MAX_ROWS:
             issue(row_number, "", _("Tệp quá nhiều dòng (tối đa %(max)s).") % {"max": format_number(MAX_ROWS)})
             break
-        values = list(values) + [None] * (12 - len(values))
+        values = list(raw_values) + [None] * (12 - len(raw_values))
         if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
             continue
         raw_participant, raw_code, raw_window = values[0], values[1], values[2]
@@ -547,7 +549,7 @@ def _row_figures(values: list[Any], indicator: Indicator, row_number: int, issue
     names = ("numerator", "denominator") if indicator.kind == Indicator.Kind.RATE else ("value",)
     for name in names:
         number = _whole_number(values[COL[name]])
-        if number == "":
+        if isinstance(number, str):  # "" for a bad cell
             bad = True
             issue(
                 row_number,
@@ -563,7 +565,7 @@ def _row_figures(values: list[Any], indicator: Indicator, row_number: int, issue
         if (numerator is None) != (denominator is None):
             issue(row_number, "numerator" if numerator is None else "denominator", _("Phải nhập cả tử số và mẫu số."))
             return None
-        if numerator is not None and numerator > denominator:
+        if numerator is not None and denominator is not None and numerator > denominator:
             issue(
                 row_number,
                 "numerator",

@@ -28,9 +28,12 @@ from scoring.models import Reading, Standing
 from scoring.xlsx_stream import CellStyle, StreamingSheet, StreamingWorkbook
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from django.contrib.auth.models import User
 
     from campaigns.models import Period
+    from scoring.windows import Window
 
 HEADER_ROW = 4  # rows 1–2: plan and period; row 3 blank; row 4: headers (frozen)
 BOLD = Font(bold=True)
@@ -354,6 +357,7 @@ def reading_cells(row: ReadingRow, *, number: int) -> list[tuple]:
                 cells += ((None, None), (None, None))
             else:
                 cells += ((figure[0], INTEGER), (figure[1], INTEGER))
+        rate: tuple[str | Decimal | None, str | None]
         if period.zero_denominator:
             rate = (NOT_ARISING, None)
         else:
@@ -377,7 +381,7 @@ def reading_cells(row: ReadingRow, *, number: int) -> list[tuple]:
     return cells
 
 
-def reading_headers(family: str, windows: list) -> tuple[list, list, list[str]]:
+def reading_headers(family: str, windows: list[Window]) -> tuple[list[list[str]], list[str], list[int]]:
     """The two header rows and the merged ranges: lead columns and tail columns span both rows; each window (and
     "Cả đợt") names its sub-columns in the second row."""
     top: list[str] = []
@@ -444,12 +448,12 @@ def write_readings(*, data: selectors.ReadingExport) -> tempfile.SpooledTemporar
     minutes."""
     workbook = StreamingWorkbook(READING_STYLES)
     used: set[str] = set()
-    sheets: dict[tuple, StreamingSheet] = {}  # (group id, family) → its sheet
+    sheets: dict[tuple[int | None, str], StreamingSheet] = {}  # (group id, family) → its sheet
     period = data.period
     exported_at = timezone.localtime()
 
     def open_sheet(group_id: int | None, family: str) -> StreamingSheet:
-        group = data.groups.get(group_id)
+        group = data.groups.get(group_id) if group_id is not None else None
         title = _readings_sheet_title(group.name if group else NO_GROUP, family, used)
         headers, merges, widths = reading_headers(family, data.windows)
         sheet = workbook.add_sheet(title, widths=widths, frozen=READINGS_FROZEN, merged=merges)

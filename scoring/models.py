@@ -113,6 +113,9 @@ class Criterion(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
 
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history records them on the history row (declared for mypy only).
+    _history_user: User | None
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("tiêu chí")
@@ -133,7 +136,7 @@ class Criterion(models.Model):
         return self.applies_to == self.AppliesTo.BOTH or self.applies_to == participant_kind
 
 
-class ReadingQuerySet(models.QuerySet):
+class ReadingQuerySet(models.QuerySet["Reading"]):
     def visible_to(self, user: User) -> ReadingQuerySet:
         return self.filter(participant__in=Participant.objects.visible_to(user))
 
@@ -175,7 +178,13 @@ class Reading(models.Model):
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
 
     objects = ReadingQuerySet.as_manager()
+    # Set by scoring.services.readings.save_reading on the instance it returns (not fields).
+    warnings: list[str]
+    changed: bool
     history = HistoricalRecords()
+    # Set by the services before save(); simple-history records them on the history row (declared for mypy only).
+    _history_user: User | None
+    _change_reason: str | None
 
     class Meta:
         verbose_name = _("số liệu")
@@ -299,7 +308,7 @@ class FrozenCriteria(models.Model):
         return str(self.period_id)
 
 
-class StandingQuerySet(models.QuerySet):
+class StandingQuerySet(models.QuerySet["Standing"]):
     def visible_to(self, user: User) -> StandingQuerySet:
         return self.filter(participant__in=Participant.objects.visible_to(user))
 

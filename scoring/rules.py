@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.utils.translation import get_language, gettext
 
@@ -108,7 +108,7 @@ class CriterionSpec:
     indicator_id: int = 0
 
 
-def spec_as_dict(spec: CriterionSpec) -> dict:
+def spec_as_dict(spec: CriterionSpec) -> dict[str, Any]:
     """A spec as JSON-ready values (Decimals as strings), for the criteria a closed period was scored by."""
     return {
         "id": spec.id,
@@ -128,7 +128,7 @@ def spec_as_dict(spec: CriterionSpec) -> dict:
     }
 
 
-def spec_from_dict(data: dict) -> CriterionSpec:
+def spec_from_dict(data: dict[str, Any]) -> CriterionSpec:
     """The inverse of spec_as_dict."""
     return CriterionSpec(
         **{
@@ -269,7 +269,8 @@ def reading_totals(
         value_sum,
         last_rate.numerator if last_rate else None,
         last_rate.denominator if last_rate else None,
-        Decimal(last_value.value) if last_value else None,
+        # (a reading becomes last_value only when it has a value)
+        Decimal(last_value.value) if last_value is not None and last_value.value is not None else None,
         rate_due,
         value_due,
     )
@@ -295,8 +296,11 @@ def period_value_from_totals(kind: str, accumulation: str, totals: ReadingTotals
         return PeriodValue(value=None)
     if kind == BOOLEAN:
         return PeriodValue(Decimal(1) if totals.last_value else Decimal(0), readings=count)
+    # A reading with a value was counted, so there is a last value and a sum.
     if accumulation == LAST:
+        assert totals.last_value is not None
         return PeriodValue(round4(totals.last_value), readings=count)
+    assert totals.value_sum is not None
     return PeriodValue(round4(totals.value_sum), readings=count)
 
 
@@ -686,7 +690,7 @@ def rank(entries: Iterable[RankEntry]) -> list[Ranked]:
     """Rank a group: ratio desc, then targets met desc, then points on each criterion in plan order desc; still equal →
     same rank, flagged tied. Display order among equals follows the Vietnamese name sort (then the key)."""
 
-    def merit(entry: RankEntry) -> tuple:
+    def merit(entry: RankEntry) -> tuple[Decimal, int, tuple[Decimal, ...]]:
         return (-entry.ratio, -entry.targets_met, tuple(-p for p in entry.tiebreak))
 
     ordered = sorted(entries, key=lambda e: (merit(e), vi_sort_key(e.name), e.key))
@@ -768,7 +772,7 @@ _MODIFIERS = {
 
 
 @functools.lru_cache(maxsize=100_000)
-def vi_sort_key(name: str) -> tuple:
+def vi_sort_key(name: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...], str]:
     """A sort key for Vietnamese names: letters in the Vietnamese alphabet (a ă â b c d đ e ê …), then tones, then
     the text itself; so "Ánh" sorts among the A's and "Đức" after every D."""
     letters: list[tuple[int, int]] = []

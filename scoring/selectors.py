@@ -8,12 +8,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, F, Field, Max, Min, OuterRef, Q, QuerySet, Sum
 
 from campaigns.models import Group, Participant, Period, Plan
 from scoring import rules
@@ -278,7 +278,7 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(round(value, 2))
 
 
-def participant_chart_data(*, breakdown: Breakdown) -> list[dict]:
+def participant_chart_data(*, breakdown: Breakdown) -> list[dict[str, Any]]:
     """One line chart per criterion: the participant's value in each window against the target."""
     labels = [w.label for w in breakdown.windows]
     charts = []
@@ -298,7 +298,7 @@ def participant_chart_data(*, breakdown: Breakdown) -> list[dict]:
     return charts
 
 
-def plan_chart_data(*, period: Period, user: User, group: Group | None = None) -> list[dict]:
+def plan_chart_data(*, period: Period, user: User, group: Group | None = None) -> list[dict[str, Any]]:
     """One line chart per criterion for the whole plan (participants the user may see): per window, the rate pooled
     over participants, the average count, or the share answering yes; against the target. One aggregate query."""
     criteria = list(Criterion.objects.filter(plan_id=period.plan_id).select_related("indicator").order_by("order"))
@@ -316,7 +316,7 @@ def plan_chart_data(*, period: Period, user: User, group: Group | None = None) -
     charts = []
     for criterion in criteria:
         spec = criterion_spec(criterion)
-        data = []
+        data: list[float | None] = []
         for window in windows:
             row = by_key.get((criterion.indicator_id, window.start))
             if row is None:
@@ -344,7 +344,7 @@ def plan_chart_data(*, period: Period, user: User, group: Group | None = None) -
     return charts
 
 
-def period_comparison(*, plan: Plan, user: User, participant: Participant | None = None) -> dict:
+def period_comparison(*, plan: Plan, user: User, participant: Participant | None = None) -> dict[str, Any]:
     """A bar chart comparing the plan's periods: per criterion, the share of its maximum earned on average (%), over
     the participants the user may see (or one participant). One aggregate query."""
     criteria = list(Criterion.objects.filter(plan=plan).order_by("order"))
@@ -360,7 +360,7 @@ def period_comparison(*, plan: Plan, user: User, participant: Participant | None
     }
     datasets = []
     for period in periods:
-        data = []
+        data: list[float | None] = []
         for criterion in criteria:
             average = averages.get((period.pk, criterion.pk))
             if average is None or not criterion.max_points:
@@ -377,7 +377,7 @@ def period_comparison(*, plan: Plan, user: User, participant: Participant | None
     }
 
 
-def period_summaries(*, plan: Plan, user: User) -> list[dict]:
+def period_summaries(*, plan: Plan, user: User) -> list[dict[str, Any]]:
     """Per period: how many standings the user sees, their average ratio and how many are complete."""
     standings = Standing.objects.filter(period__plan=plan).visible_to(user)
     rows = {
@@ -453,7 +453,7 @@ class ReadingExport:
     indicators: dict[int, ExportIndicator]
     expected: dict[str, list[int]]  # participant kind → indicator ids, in the order of the plan's criteria
     people: dict[int, str]
-    readings: Iterator[tuple]  # in ExportReading's field order
+    readings: Iterator[tuple[Any, ...]]  # in ExportReading's field order
 
 
 READING_EXPORT_COLUMNS = (
@@ -480,8 +480,8 @@ def readings_for_export(*, period: Period, user: User) -> ReadingExport:
         for row in participants_for(user=user, period=period).values_list("id", "name", "unit_name", "kind", "group_id")
     ]
 
-    def position(participant: ExportParticipant) -> tuple:
-        group = groups.get(participant.group_id)
+    def position(participant: ExportParticipant) -> tuple[tuple[int, int, str, int], tuple[Any, ...], int]:
+        group = groups.get(participant.group_id) if participant.group_id is not None else None
         return (
             (0, group.order, group.name, group.pk) if group else (1, 0, "", 0),
             rules.vi_sort_key(participant.name),
@@ -516,7 +516,7 @@ def readings_for_export(*, period: Period, user: User) -> ReadingExport:
     )
 
 
-def _export_readings(period: Period, participant_ids: list[int]) -> Iterator[tuple]:
+def _export_readings(period: Period, participant_ids: list[int]) -> Iterator[tuple[Any, ...]]:
     """The readings of these participants in their order, streamed: one query, no sort of the readings on
     PostgreSQL (a nested loop over unnest(…) WITH ORDINALITY keeps the given order, each participant's readings
     found through its index), a server-side cursor so memory stays flat. SQLite orders by json_each's index. The
@@ -525,16 +525,14 @@ def _export_readings(period: Period, participant_ids: list[int]) -> Iterator[tup
         return
     table, columns = (
         connection.ops.quote_name(Reading._meta.db_table),
-        ", ".join(
-            f"r.{connection.ops.quote_name(Reading._meta.get_field(name).column)}" for name in READING_EXPORT_COLUMNS
-        ),
+        ", ".join(f"r.{connection.ops.quote_name(_reading_column(name))}" for name in READING_EXPORT_COLUMNS),
     )
     if connection.vendor == "postgresql":
         sql = (
             f"SELECT {columns} FROM unnest(%s::bigint[]) WITH ORDINALITY AS o(participant_id, position) "
             f"JOIN {table} r ON r.participant_id = o.participant_id WHERE r.period_id = %s ORDER BY o.position"
         )
-        params: list = [participant_ids, period.pk]
+        params: list[Any] = [participant_ids, period.pk]
         convert = None
     elif connection.vendor == "sqlite":
         sql = (
@@ -552,7 +550,13 @@ def _export_readings(period: Period, participant_ids: list[int]) -> Iterator[tup
             yield from (rows if convert is None else map(convert, rows))
 
 
-def _sqlite_reading(row: tuple) -> tuple:
+def _reading_column(name: str) -> str:
+    model_field = Reading._meta.get_field(name)
+    assert isinstance(model_field, Field) and model_field.column  # READING_EXPORT_COLUMNS are concrete columns
+    return model_field.column
+
+
+def _sqlite_reading(row: tuple[Any, ...]) -> tuple[Any, ...]:
     """A raw SQLite row with the ORM's types: the date comes converted (Django's "date" converter), the decimal as a
     plain int or float."""
     value = row[5]

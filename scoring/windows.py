@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from campaigns.models import Period
 
 
 class Window(NamedTuple):
@@ -43,10 +46,10 @@ def windows_between(start: dt.date, end: dt.date, frequency: str) -> list[Window
     return windows
 
 
-def windows_for(period) -> list[Window]:
+def windows_for(period: Period) -> list[Window]:
     """The reporting windows of a campaigns.Period, by its plan's frequency."""
     return windows_between(period.start, period.end, period.plan.frequency)
 
 
-def window_containing(period, day: dt.date) -> Window | None:
+def window_containing(period: Period, day: dt.date) -> Window | None:
     return next((window for window in windows_for(period) if window.start <= day <= window.end), None)

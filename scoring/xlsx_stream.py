@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
@@ -203,7 +203,9 @@ class StreamingSheet:
         self.rows = 0
         self._merged = merged
         self._closed = False
-        self._style_attributes = {name: f' s="{index}"' if index else "" for name, index in workbook.style_ids.items()}
+        self._style_attributes: dict[str | None, str] = {
+            name: f' s="{index}"' if index else "" for name, index in workbook.style_ids.items()
+        }
         self._style_attributes[None] = ""
         self._inline_cache: dict[str, str] = {}  # the same names, indicators and labels come back on every row
         self._letters: list[str] = []
@@ -224,7 +226,7 @@ class StreamingSheet:
             )
         self._write("<sheetData>")
 
-    def _buffered_writer(self):
+    def _buffered_writer(self) -> Callable[[str | None], None]:
         """Text written through a 1 MB buffer, encoded once per flush."""
         parts: list[str] = []
         size = 0
@@ -313,4 +315,4 @@ class StreamingSheet:
         self._write(
             '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
         )
-        self._write()
+        self._write(None)  # flush

@@ -34,7 +34,7 @@ from awards.wording import (
     upper_first,
     who,
 )
-from campaigns.models import Membership, Participant, Period, Role, Unit
+from campaigns.models import Membership, Participant, Period, Plan, Role, Unit
 from campaigns.permissions import ensure_role
 from core.formatting import format_number, official_date
 
@@ -76,7 +76,7 @@ def _draft_nominations(decision: Decision) -> list[Nomination]:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _legal_bases(*, issuer: Unit, plan, on: dt.date) -> list[str]:
+def _legal_bases(*, issuer: Unit, plan: Plan, on: dt.date) -> list[str]:
     bases = [text.citation for text in legal_texts_in_force(on, province_of(issuer))]
     plan_line = (
         _("Căn cứ Kế hoạch số %(number)s") % {"number": plan.number_display} if plan.number else _("Căn cứ Kế hoạch")

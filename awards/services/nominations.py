@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -159,16 +159,18 @@ def _ensure_chairman(user: User, period: Period) -> None:
     )
 
 
-def _copies(participant: Participant) -> dict:
+def _copies(participant: Participant) -> dict[str, str]:
     """Name, position and unit as they are now: the nomination keeps them even after a move or a merger."""
     if participant.kind == Participant.Kind.INDIVIDUAL and participant.person_id:
         person = participant.person
+        assert person is not None  # person_id is set
         return {
             "name": person.full_name,
             "position": person.position or participant.position,
             "unit_name": person.unit.name if person.unit_id else participant.unit_name,
         }
     unit = participant.unit
+    assert unit is not None  # a collective has a unit (participant_kind_matches_subject)
     parent = Unit.objects.get_parent(unit) if unit is not None and unit.level == "section" else None
     return {
         "name": participant.name or unit.name,
@@ -214,7 +216,7 @@ def engine_entries(period: Period) -> list[quota.Entry]:
         texts = failed[check.nomination.participant_id]
         if check.condition.text not in texts:
             texts.append(check.condition.text)
-    sizes: dict[tuple, int] = defaultdict(int)
+    sizes: dict[tuple[Any, ...], int] = defaultdict(int)
     for participant_id, kind, *_rest, group_id, _group_name, rank, _ratio, _tied, _expected, _present in standings:
         if rank is not None:
             sizes[(group_id, kind)] += 1
@@ -265,7 +267,7 @@ def engine_rules(rules: list[QuotaRule]) -> list[quota.Rule]:
         quota.Rule(
             rule_id=rule.pk,
             group_id=rule.group_id,
-            group_label=quota.group_label(rule.group.name if rule.group_id else ""),
+            group_label=quota.group_label(rule.group.name if rule.group is not None else ""),
             max_collectives=rule.max_collectives,
             max_individuals=rule.max_individuals,
             individuals_per_collective=rule.individuals_per_collective,
@@ -684,9 +686,16 @@ def _owning_collective(collectives: list[Nomination], individual: Participant) -
     owners = [
         n
         for n in collectives
-        if unit is not None and n.participant.unit_id and quota.belongs_to(unit.path, n.participant.unit.path)
+        if unit is not None and n.participant.unit_id and quota.belongs_to(unit.path, _unit_of(n).path)
     ]
-    return max(owners, key=lambda n: (len(n.participant.unit.path), -n.participant_id), default=None)
+    return max(owners, key=lambda n: (len(_unit_of(n).path), -n.participant_id), default=None)
+
+
+def _unit_of(collective: Nomination) -> Unit:
+    """The unit of a collective's nomination."""
+    unit = collective.participant.unit
+    assert unit is not None  # a collective has a unit (participant_kind_matches_subject)
+    return unit
 
 
 def _check_accept_per_collective(nomination: Nomination, rule: QuotaRule) -> None:
@@ -696,6 +705,7 @@ def _check_accept_per_collective(nomination: Nomination, rule: QuotaRule) -> Non
     The engine applies the rule when it proposes; at acceptance it can be broken by a tie at the K-th place (both
     proposed, the chairman must choose), by nominees added by hand, or by a collective rejected afterwards."""
     per_collective = rule.individuals_per_collective
+    assert per_collective is not None  # the caller checks the rule has one
     collectives = list(
         Nomination.objects.filter(
             period_id=nomination.period_id, quota_rule=rule, participant__kind=Participant.Kind.COLLECTIVE
@@ -795,6 +805,7 @@ def add_nomination_by_hand(
         and participant.group_id != quota_rule.group_id
         and not (participant.kind == Participant.Kind.INDIVIDUAL and quota_rule.individuals_per_collective)
     ):
+        assert quota_rule.group is not None  # group_id is set
         raise ValidationError(_("Đối tượng không thuộc %(group)s.") % {"group": quota_rule.group.name})
     limit = quota_limit(quota_rule, participant.kind)
     if limit == 0:
@@ -859,16 +870,18 @@ def _check_per_collective(period: Period, rule: QuotaRule, participant: Particip
     owners = [n for n in chosen if n.participant.unit and unit and unit.path.startswith(n.participant.unit.path)]
     if not owners:
         raise ValidationError(_("Cá nhân phải thuộc một tập thể đã được đề nghị khen thưởng."))
-    owner = max(owners, key=lambda n: len(n.participant.unit.path))
+    owner = max(owners, key=lambda n: len(_unit_of(n).path))
+    owner_path = _unit_of(owner).path
     people = Nomination.objects.filter(
         period=period,
         quota_rule=rule,
         participant__kind="individual",
         status__in=ACTIVE_STATUSES,
     ).filter(
-        Q(participant__person__unit__path__startswith=owner.participant.unit.path)
-        | Q(participant__person__isnull=True, participant__unit__path__startswith=owner.participant.unit.path)
+        Q(participant__person__unit__path__startswith=owner_path)
+        | Q(participant__person__isnull=True, participant__unit__path__startswith=owner_path)
     )
+    assert rule.individuals_per_collective is not None  # the caller checks the rule has one
     if people.count() >= rule.individuals_per_collective:
         raise ValidationError(
             _("Tập thể %(name)s đã đủ %(count)s cá nhân được đề nghị.")

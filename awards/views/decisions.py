@@ -262,7 +262,7 @@ def decision_annul(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def decision_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def decision_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse | FileResponse:
     """The stored PDF of a signed decision (made now if the worker has not yet); a draft's preview marked DỰ THẢO."""
     from awards.pdf import render_decision_pdf
 

@@ -7,6 +7,8 @@ Every object comes from a scoped queryset (out of scope: 404); a write by the wr
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -305,7 +307,7 @@ def _scoped_file(request: AuthenticatedRequest, pk: int) -> DossierFile:
 
 
 @login_required
-def dossier_file_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def dossier_file_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """Serve a dossier document only to users who may see its nomination (never from a public URL)."""
     dossier_file = _scoped_file(request, pk)
     response = FileResponse(
@@ -587,6 +589,7 @@ def home_affairs(request: AuthenticatedRequest) -> HttpResponse:
     tab = request.GET.get("xem", "de-nghi")
     tab = tab if tab in HOME_AFFAIRS_TABS else "de-nghi"
     filters = _home_affairs_filters(request)
+    rows: QuerySet[Any]
     if tab == "ke-hoach":
         statuses = Plan.Status.choices
         status = filters["status"] if filters["status"] in Plan.Status.values else ""

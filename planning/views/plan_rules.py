@@ -29,6 +29,7 @@ from planning.forms import (
     AwardKindForm,
     ConditionFormSet,
     CriterionFormSet,
+    CriterionFormSetBase,
     DossierRequirementFormSet,
     QuotaRuleFormSet,
     award_kind_choices,
@@ -57,7 +58,7 @@ def _closed(request: AuthenticatedRequest, plan: Plan) -> HttpResponse | None:
     return None
 
 
-def _criteria_formset(plan: Plan, data: Any = None) -> CriterionFormSet:
+def _criteria_formset(plan: Plan, data: Any = None) -> CriterionFormSetBase:
     formset = CriterionFormSet(data, instance=plan, prefix="criteria", queryset=plan.criteria.order_by("order", "code"))
     formset.indicator_options = indicator_choices(selectors.indicator_catalogue())
     formset.in_use = selectors.criteria_in_use(plan=plan)

@@ -53,7 +53,7 @@ class ConflictError(Exception):
         self.current_version = reading.version if reading is not None else 0
         self.by = (
             (reading.entered_by.get_full_name() or reading.entered_by.get_username())
-            if (reading is not None and reading.entered_by_id)
+            if (reading is not None and reading.entered_by is not None)
             else ""
         )
         self.at = reading.entered_at if reading is not None else None
@@ -106,7 +106,7 @@ def clean_figures(
         if not errors:
             if (num is None) != (den is None):
                 errors["numerator" if num is None else "denominator"] = _("Phải nhập cả tử số và mẫu số.")
-            elif num is not None and num > den:
+            elif num is not None and den is not None and num > den:
                 errors["numerator"] = _("Tử số (%(numerator)s) không được lớn hơn mẫu số (%(denominator)s).") % {
                     "numerator": num,
                     "denominator": den,
@@ -221,6 +221,7 @@ def apply_reading(
         raise ConflictError(existing, indicator=indicator, expected_version=expected_version)
 
     if blank:
+        assert existing is not None  # clearing what is not stored returned above
         existing._history_user = user
         if change_reason:
             existing._change_reason = change_reason
@@ -470,7 +471,7 @@ def import_readings(*, user: User, period: Period, rows: list[ImportRow]) -> int
     now = timezone.now()
 
     created: list[Reading] = []
-    updated: list[tuple] = []  # (id, numerator, denominator, value, note, check_again)
+    updated: list[tuple[Any, ...]] = []  # (id, numerator, denominator, value, note, check_again)
     changed: dict[int, Participant] = {}
     seen: dict[tuple[int, int, dt.date], int] = {}
     for row in pending:
@@ -589,12 +590,12 @@ def _insert_readings(created: list[Reading], *, period: Period) -> None:
         reading.pk = ids[(reading.participant_id, reading.indicator_id, reading.window_start)]
 
 
-def _update_figures(rows: list[tuple], *, user: User, now: dt.datetime) -> None:
+def _update_figures(rows: list[tuple[Any, ...]], *, user: User, now: dt.datetime) -> None:
     """Write new figures into existing readings (rows of id and FIGURES), bump their version, sign them; one UPDATE
     on PostgreSQL (arrays unnested), one executemany elsewhere."""
     table, quote = Reading._meta.db_table, connection.ops.quote_name
     columns = ", ".join(f"{quote(name)} = %s" for name in FIGURES)
-    now = connection.ops.adapt_datetimefield_value(now)
+    stamp = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             ids, numerators, denominators, values, notes, checks = (list(column) for column in zip(*rows, strict=True))
@@ -604,13 +605,13 @@ def _update_figures(rows: list[tuple], *, user: User, now: dt.datetime) -> None:
                 "version = r.version + 1 FROM unnest(%s::bigint[], %s::integer[], %s::integer[], %s::numeric[], "
                 "%s::text[], %s::boolean[]) AS v(id, numerator, denominator, value, note, check_again) "
                 "WHERE r.id = v.id",
-                [user.pk, now, ids, numerators, denominators, values, notes, checks],
+                [user.pk, stamp, ids, numerators, denominators, values, notes, checks],
             )
         else:
             cursor.executemany(
                 f"UPDATE {quote(table)} SET {columns}, {quote('entered_by_id')} = %s, "
                 f"{quote('entered_at')} = %s, {quote('version')} = {quote('version')} + 1 WHERE {quote('id')} = %s",
-                [(*figures, user.pk, now, pk) for pk, *figures in rows],
+                [(*figures, user.pk, stamp, pk) for pk, *figures in rows],
             )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -14,6 +15,9 @@ from django.utils.translation import gettext as _
 from campaigns.models import Membership, Notice, Period, Plan, Role, Unit
 from scoring.models import Criterion, Reading
 from scoring.windows import window_containing
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def missing_readings(*, period: Period, window_start: dt.date) -> dict[int, int]:
@@ -52,7 +56,7 @@ def send_reading_reminders(*, today: dt.date | None = None) -> int:
         for participant in period.plan.participants.filter(pk__in=missing).select_related("person"):
             by_unit[participant.home_unit_id] += missing[participant.pk]
         units = Unit.objects.in_bulk(list(by_unit))
-        per_user: dict[int, tuple[object, list[tuple[str, int]]]] = {}
+        per_user: dict[int, tuple[User, list[tuple[str, int]]]] = {}
         for unit_id, count in sorted(by_unit.items()):
             unit = units[unit_id]
             ancestor_paths = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
@@ -75,9 +79,9 @@ def send_reading_reminders(*, today: dt.date | None = None) -> int:
             if created:
                 sent += 1
                 if user.email:
-                    transaction.on_commit(
-                        lambda e=user.email, t=title, b=body: send_mail(
-                            t, b, settings.DEFAULT_FROM_EMAIL, [e], fail_silently=True
-                        )
-                    )
+
+                    def send(e: str = user.email, t: str = title, b: str = body) -> None:
+                        send_mail(t, b, settings.DEFAULT_FROM_EMAIL, [e], fail_silently=True)
+
+                    transaction.on_commit(send)
     return sent

@@ -14,11 +14,11 @@ import datetime as dt
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -154,7 +154,7 @@ _PG_TOTALS = """
 """
 
 
-def _totals_sql(ctx: _Context, participant_ids: list[int] | None) -> Iterator[tuple]:
+def _totals_sql(ctx: _Context, participant_ids: list[int] | None) -> Iterator[tuple[Any, ...]]:
     """(participant id, indicator id, *ReadingTotals) rows from one aggregate, ordered by participant (PostgreSQL).
     The last reading is only looked for where a rule uses it (yes/no and "last" indicators)."""
     last = sorted(
@@ -164,7 +164,12 @@ def _totals_sql(ctx: _Context, participant_ids: list[int] | None) -> Iterator[tu
             if spec.kind == rules.BOOLEAN or spec.accumulation == rules.LAST
         }
     )
-    params = {"period": ctx.period.pk, "last": last, "due": sorted(ctx.due_starts), "ids": participant_ids}
+    params: dict[str, Any] = {
+        "period": ctx.period.pk,
+        "last": last,
+        "due": sorted(ctx.due_starts),
+        "ids": participant_ids,
+    }
     sql = _PG_TOTALS.format(participants="AND participant_id = ANY(%(ids)s)" if participant_ids is not None else "")
     # A server-side cursor: PostgreSQL streams the groups as it aggregates them (index order), so the rules run in
     # Python while the scan goes on, on the other core.
@@ -174,7 +179,7 @@ def _totals_sql(ctx: _Context, participant_ids: list[int] | None) -> Iterator[tu
             yield from batch
 
 
-def _totals_python(ctx: _Context, participant_ids: list[int] | None) -> Iterator[tuple]:
+def _totals_python(ctx: _Context, participant_ids: list[int] | None) -> Iterator[tuple[Any, ...]]:
     """The same rows as _totals_sql, from the readings streamed and totalled in Python (SQLite)."""
     readings = Reading.objects.filter(period=ctx.period)
     if participant_ids is not None:
@@ -203,14 +208,14 @@ def _totals_python(ctx: _Context, participant_ids: list[int] | None) -> Iterator
         yield (*key, *rules.reading_totals(bucket, ctx.due_starts))
 
 
-def reading_totals_rows(ctx: _Context, participant_ids: list[int] | None) -> Iterator[tuple]:
+def reading_totals_rows(ctx: _Context, participant_ids: list[int] | None) -> Iterator[tuple[Any, ...]]:
     """Every participant's totals per indicator for the period, ordered by participant."""
     if connection.vendor == "postgresql":
         return _totals_sql(ctx, participant_ids)
     return _totals_python(ctx, participant_ids)
 
 
-def _totals_by_participant(rows: Iterator[tuple]) -> Iterator[tuple[int, dict[int, rules.ReadingTotals]]]:
+def _totals_by_participant(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[int, dict[int, rules.ReadingTotals]]]:
     """Group the rows: (participant id, {indicator id: ReadingTotals})."""
     current: int | None = None
     bucket: dict[int, rules.ReadingTotals] = {}
@@ -237,7 +242,7 @@ class _Who(NamedTuple):
 class _Computed:
     """One participant's results before they are written."""
 
-    participant: Participant
+    participant: Participant | _Who
     results: list[rules.CriterionResult]
     completeness: rules.Completeness
     values: dict[int, rules.PeriodValue]  # relative criteria only, scored once the group's best is known
@@ -246,7 +251,9 @@ class _Computed:
 NO_READINGS = rules.ReadingTotals()
 
 
-def _compute_participant(ctx: _Context, participant: Participant, totals: dict[int, rules.ReadingTotals]) -> _Computed:
+def _compute_participant(
+    ctx: _Context, participant: Participant | _Who, totals: dict[int, rules.ReadingTotals]
+) -> _Computed:
     results: list[rules.CriterionResult] = []
     deferred: dict[int, rules.PeriodValue] = {}
     expected_windows = len(ctx.due_starts)
@@ -360,7 +367,7 @@ class _Others:
         )
 
 
-def _load_others(ctx: _Context, period: Period, participants: list[Participant]) -> _Others:
+def _load_others(ctx: _Context, period: Period, participants: Sequence[Participant | _Who]) -> _Others:
     relative_ids = [c.pk for c in ctx.criteria if c.rule == Criterion.Rule.RELATIVE]
     groups = {p.group_id for p in participants}
     mine = [p.pk for p in participants]
@@ -450,7 +457,7 @@ def _apply_deltas(ctx: _Context, standing: Standing, deltas: dict[int, Decimal])
     )
 
 
-def _score_rows(period: Period, item: _Computed) -> Iterator[tuple]:
+def _score_rows(period: Period, item: _Computed) -> Iterator[tuple[Any, ...]]:
     """Score rows as tuples in SCORE_COLUMNS order (model instances cost more than the arithmetic at scale)."""
     for result in item.results:
         pv = result.period
@@ -547,7 +554,7 @@ _PG_UPSERT = """
 """
 
 
-def _copy_scores(period: Period, rows: Iterable[tuple]) -> None:
+def _copy_scores(period: Period, rows: Iterable[tuple[Any, ...]]) -> None:
     """A whole period's scores on PostgreSQL: delete the period's rows and COPY the new ones in (the period row lock
     is held, so nobody else writes them meanwhile; readers see the old scores until the transaction commits)."""
     with connection.cursor() as cursor:
@@ -557,7 +564,7 @@ def _copy_scores(period: Period, rows: Iterable[tuple]) -> None:
                 copy.write_row(row)
 
 
-def _upsert_scores(rows: list[tuple]) -> None:
+def _upsert_scores(rows: list[tuple[Any, ...]]) -> None:
     """Insert or update scores in batches: one INSERT … SELECT unnest(…) ON CONFLICT per batch on PostgreSQL (the
     ORM's per-value compilation dominated a national recompute), bulk_create(update_conflicts) elsewhere."""
     if not rows:
@@ -655,7 +662,7 @@ def _delete_stale_scores(period: Period, participant_ids: list[int] | None) -> N
 
 
 def _recompute(
-    period: Period, participants: list[Participant], *, whole_period: bool, as_of: dt.date | None = None
+    period: Period, participants: Sequence[Participant | _Who], *, whole_period: bool, as_of: dt.date | None = None
 ) -> list[StandingRow]:
     """Score `participants` (whole groups) for a period, write Scores and Standings, and rank their groups."""
     ctx = _context(period, as_of)
@@ -716,14 +723,18 @@ def _recompute(
     ranked = _rank_entries([*standings, *others])
     moved: list[Standing] = []
     deltas = others_scores.deltas if others_scores is not None else {}
-    for standing in [*standings, *others]:
-        placed = ranked[standing.participant_id]
-        before = (standing.rank, standing.tied, standing.position)
-        standing.rank, standing.tied, standing.position = placed.rank, placed.tied, placed.position
-        if standing.pk is not None and (
-            before != (placed.rank, placed.tied, placed.position) or standing.participant_id in deltas
+    everyone: list[StandingRow | Standing] = [*standings, *others]
+    for entry in everyone:
+        placed = ranked[entry.participant_id]
+        before = (entry.rank, entry.tied, entry.position)
+        entry.rank, entry.tied, entry.position = placed.rank, placed.tied, placed.position
+        # Only stored standings (the rest of the group) can have moved; a StandingRow has no pk yet.
+        if (
+            isinstance(entry, Standing)
+            and entry.pk is not None
+            and (before != (placed.rank, placed.tied, placed.position) or entry.participant_id in deltas)
         ):
-            moved.append(standing)
+            moved.append(entry)
     if whole_period and connection.vendor == "postgresql":
         _copy_standings(period, standings)
     else:

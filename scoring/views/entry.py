@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any, TypedDict
 
 from django import forms
 from django.contrib import messages
@@ -181,6 +182,15 @@ def _window_status(period: Period, rows: list[selectors.GridRow]) -> str:
     return Reading.Status.SUBMITTED if Reading.Status.SUBMITTED in statuses else Reading.Status.DRAFT
 
 
+class _EntryTarget(TypedDict):
+    """What every render of one entry grid is about."""
+
+    period: Period
+    participant: Participant
+    window: Window
+    access: Access
+
+
 def _render_entry(
     request: AuthenticatedRequest,
     *,
@@ -200,7 +210,7 @@ def _render_entry(
     window_state = _window_status(period, rows)
     if access.allowed and forms is None:
         forms = [ReadingRowForm(indicator=row.indicator, reading=row.reading) for row in rows]
-    entries = []
+    entries: list[dict[str, Any]] = []
     for index, row in enumerate(rows):
         reading = row.reading
         entries.append(
@@ -257,7 +267,7 @@ def reading_entry(request: AuthenticatedRequest, period_pk: int, participant_pk:
     period, participant, found = _target(request, period_pk, participant_pk, window)
     access = can_edit_reading(user=request.user, participant=participant, period=period, window_start=found.start)
     rows = selectors.grid_rows(participant=participant, period=period, window=found)
-    common = {"period": period, "participant": participant, "window": found, "access": access}
+    common = _EntryTarget(period=period, participant=participant, window=found, access=access)
     if request.method != "POST":
         return _render_entry(request, rows=rows, **common)
     if not access.allowed:
@@ -708,7 +718,7 @@ def evidence_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def evidence_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def evidence_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """Serve a reading's evidence to whoever may see the reading (Nội vụ too), as an attachment."""
     reading = _scoped_reading(request, pk)
     if not reading.evidence:

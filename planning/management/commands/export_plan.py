@@ -28,10 +28,10 @@ class Command(BaseCommand):
             return
         if not options["key"]:
             raise CommandError("Cần mã kế hoạch (key) hoặc --all.")
-        plan = Plan.objects.select_related("issuer").filter(key=options["key"]).first()
-        if plan is None:
+        chosen = Plan.objects.select_related("issuer").filter(key=options["key"]).first()
+        if chosen is None:
             raise CommandError(f"Không có kế hoạch mã «{options['key']}».")
-        text = export_plan(plan=plan)
+        text = export_plan(plan=chosen)
         if options["output"]:
             Path(options["output"]).write_text(text, encoding="utf-8")
             self.stdout.write(self.style.SUCCESS(f"Đã ghi {options['output']}"))
