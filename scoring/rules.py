@@ -72,14 +72,14 @@ def _round_fraction(value: Fraction, places: int) -> Decimal:
 
 def round2(value: Decimal | Fraction) -> Decimal:
     """Round half-up to 2 decimal places (points, totals, ratios); a Fraction is rounded exactly, once."""
-    if isinstance(value, Fraction):
+    if type(value) is Fraction:
         return _round_fraction(value, 2)
     return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def round4(value: Decimal | Fraction) -> Decimal:
     """Round half-up to 4 decimal places (the period value as stored and shown; rules use the exact value)."""
-    if isinstance(value, Fraction):
+    if type(value) is Fraction:
         return _round_fraction(value, 4)
     return Decimal(value).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
 
@@ -326,7 +326,7 @@ _ZERO_FRACTION = Fraction(0)
 
 
 def _exact(value: Decimal | Fraction | int) -> Fraction:
-    return value if isinstance(value, Fraction) else Fraction(value)
+    return value if type(value) is Fraction else Fraction(value)
 
 
 def _numbers(spec: CriterionSpec) -> _Numbers:
@@ -342,7 +342,7 @@ def _numbers(spec: CriterionSpec) -> _Numbers:
 
 def _compare(value: Decimal | Fraction, other: Fraction, other_decimal: Decimal | None) -> int:
     """-1, 0 or 1 as value <, = or > other, exactly; a Decimal value is compared as a Decimal (cheaper)."""
-    if isinstance(value, Fraction):
+    if type(value) is Fraction:
         left, right = value.numerator * other.denominator, other.numerator * value.denominator
     else:
         left = value
@@ -487,7 +487,7 @@ def format_value(spec: CriterionSpec, value: Decimal | Fraction | None) -> str:
     """A period value or target as a user reads it: "92,50%", "12", "Có"/"Không"."""
     if value is None:
         return "—"
-    if isinstance(value, Fraction):
+    if type(value) is Fraction:
         value = round4(value)
     if spec.kind == RATE:
         return f"{format_number(value, 2)}%"
@@ -859,7 +859,7 @@ POINT_DIGITS = 7  # points in hundredths, up to 99.999,99
 def points_key(points: Iterable[Decimal]) -> str:
     """Points per criterion as one string of digits that sorts like the tuple of points (7 digits each, in
     hundredths): the stored tie-break, compared with SQL's ORDER BY … DESC on every database and collation."""
-    return "".join(f"{int(round2(p) * 100):0{POINT_DIGITS}d}" for p in points)
+    return "".join(f"{int(p * 100):0{POINT_DIGITS}d}" for p in points)  # points are rounded to 2 places already
 
 
 def name_key(name: str) -> str:
