@@ -96,9 +96,10 @@ def import_participants(bench: Bench) -> list[Participant]:
     return list(Participant.objects.filter(plan=bench.plan).order_by("pk")[: IMPORT_ROWS // per])
 
 
-def write_workbook(bench: Bench, path: Path, run: int) -> int:
-    """A readings workbook in the template's format (scoring.excel): the current month of the import participants,
-    figures drawn from the run number so that every run changes every row. Returns the data rows written."""
+def write_workbook(bench: Bench, path: Path, run: int, participants: list[Participant] | None = None) -> int:
+    """A readings workbook in the template's format (scoring.excel): the current month of the import participants
+    (or of `participants`), figures drawn from the run number so that every run changes every row. Returns the data
+    rows written."""
     from openpyxl import Workbook
 
     from scoring import excel
@@ -113,7 +114,7 @@ def write_workbook(bench: Bench, path: Path, run: int) -> int:
     sheet.append([str(title) for _letter, title, _width in excel.HEADERS])
     rows = 0
     label = f"Tháng {bench.current_window.month:02d}/{bench.current_window.year}"
-    for participant in import_participants(bench):
+    for participant in import_participants(bench) if participants is None else participants:
         for indicator in indicators:
             numerator = denominator = value = None
             if indicator.kind == "rate":

@@ -502,7 +502,7 @@ def _stream_title_rows(sheet: StreamingSheet, period: Period, title: str, export
 
 def standings_workbook(*, period: Period, user: User) -> tempfile.SpooledTemporaryFile:
     """Standings export for what the user may see (streamed from the database)."""
-    return write_standings(period=period, standings=selectors.standings_for(period=period, user=user).iterator(2000))
+    return write_standings(period=period, standings=iter(selectors.standings_for(period=period, user=user)))
 
 
 def readings_workbook(*, period: Period, user: User) -> tempfile.SpooledTemporaryFile:

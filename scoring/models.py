@@ -314,7 +314,8 @@ class StandingQuerySet(models.QuerySet["Standing"]):
 
 
 class Standing(models.Model):
-    """A participant's total and rank in its list (period, group, kind) for a period; frozen when the period closes."""
+    """A participant's own figures in a period; its rank in its list (period, group, kind) is computed when read
+    (scoring.ranking) and stored only when the period closes (frozen)."""
 
     period = models.ForeignKey(
         "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="standings"
@@ -346,6 +347,13 @@ class Standing(models.Model):
     position = models.PositiveIntegerField(_("thứ tự hiển thị"), default=0)
     criteria_applicable = models.PositiveSmallIntegerField(_("số tiêu chí được tính"), default=0)
     computed_at = models.DateTimeField(_("tính lúc"), auto_now=True)
+    # What ranking at read time needs (scoring.ranking): the points of the criteria that do not depend on the rest of
+    # the list (every rule but relative), their tie-break as a sortable string of digits (rules.points_key, plan
+    # order, relative criteria left out: their points are computed by the ranking query against the list's best),
+    # and the Vietnamese sort key of the name (rules.name_key). A save writes only its own participant's row.
+    fixed_points = models.DecimalField(_("điểm không phụ thuộc khối"), max_digits=8, decimal_places=2, default=0)
+    merit_key = models.TextField(_("khóa xếp hạng"), blank=True, default="")
+    sort_key = models.TextField(_("khóa sắp xếp tên"), blank=True, default="")
 
     objects = StandingQuerySet.as_manager()
 

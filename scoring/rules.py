@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -65,27 +65,36 @@ def format_number(value: Decimal | int | None, places: int = 0) -> str:
 
 def _round_fraction(value: Fraction, places: int) -> Decimal:
     """An exact fraction rounded half-up to `places` decimals, in one step (no intermediate rounding)."""
-    scaled = abs(value) * 10**places
-    whole = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)  # floor(scaled + 1/2)
-    return Decimal(whole if value >= 0 else -whole).scaleb(-places)
+    numerator, denominator = value.numerator, value.denominator  # integers: no Fraction arithmetic on the hot path
+    whole = (abs(numerator) * 10**places * 2 + denominator) // (denominator * 2)  # floor(|value| × 10^p + 1/2)
+    return Decimal(whole if numerator >= 0 else -whole).scaleb(-places)
 
 
 def round2(value: Decimal | Fraction) -> Decimal:
     """Round half-up to 2 decimal places (points, totals, ratios); a Fraction is rounded exactly, once."""
-    if isinstance(value, Fraction):
+    if type(value) is Fraction:
         return _round_fraction(value, 2)
     return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def round4(value: Decimal | Fraction) -> Decimal:
     """Round half-up to 4 decimal places (the period value as stored and shown; rules use the exact value)."""
-    if isinstance(value, Fraction):
+    if type(value) is Fraction:
         return _round_fraction(value, 4)
     return Decimal(value).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
 
 
 # ------------------------------------------------------------------------------------------------------------
 # Inputs
+
+
+class _Numbers(NamedTuple):
+    """A spec's numbers as exact fractions, converted once per spec (a national close scores 266,000 values)."""
+
+    target: Fraction | None
+    maximum: Fraction
+    worst: Fraction | None
+    bands: tuple[tuple[Fraction, Fraction], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +115,11 @@ class CriterionSpec:
     zero_denominator: str = NOT_APPLICABLE
     unit_label: str = ""
     indicator_id: int = 0
+    # Its numbers as exact fractions, converted once (see _numbers); not part of equality or hashing.
+    numbers: _Numbers | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "numbers", _numbers(self))
 
 
 def spec_as_dict(spec: CriterionSpec) -> dict[str, Any]:
@@ -198,11 +212,10 @@ class PeriodValue:
     exact: Fraction | None = None
 
     @property
-    def figure(self) -> Fraction | None:
-        """The exact value every rule computes with."""
-        if self.exact is not None:
-            return self.exact
-        return None if self.value is None else Fraction(self.value)
+    def figure(self) -> Fraction | Decimal | None:
+        """The exact value every rule computes with: a rate's fraction, or the value itself (a count's Decimal is
+        exact already)."""
+        return self.exact if self.exact is not None else self.value
 
 
 def stored_period_value(
@@ -313,8 +326,32 @@ def period_value(kind: str, accumulation: str, readings: Iterable[ReadingValue])
 # Points
 
 
+_ZERO_FRACTION = Fraction(0)
+
+
 def _exact(value: Decimal | Fraction | int) -> Fraction:
-    return value if isinstance(value, Fraction) else Fraction(value)
+    return value if type(value) is Fraction else Fraction(value)
+
+
+def _numbers(spec: CriterionSpec) -> _Numbers:
+    if spec.numbers is not None:
+        return spec.numbers
+    return _Numbers(
+        None if spec.target is None else Fraction(spec.target),
+        Fraction(spec.max_points),
+        None if spec.worst is None else Fraction(spec.worst),
+        tuple((Fraction(bound), Fraction(points)) for bound, points in spec.bands),
+    )
+
+
+def _compare(value: Decimal | Fraction, other: Fraction, other_decimal: Decimal | None) -> int:
+    """-1, 0 or 1 as value <, = or > other, exactly; a Decimal value is compared as a Decimal (cheaper)."""
+    if type(value) is Fraction:
+        left, right = value.numerator * other.denominator, other.numerator * value.denominator
+    else:
+        left = value
+        right = other_decimal if other_decimal is not None else Decimal(other.numerator) / other.denominator
+    return (left > right) - (left < right)
 
 
 def target_met(spec: CriterionSpec, value: Decimal | Fraction) -> bool:
@@ -322,26 +359,31 @@ def target_met(spec: CriterionSpec, value: Decimal | Fraction) -> bool:
     a target (relative: "the most gets full points") is never met."""
     if spec.target is None:
         return False
-    value, target = _exact(value), _exact(spec.target)
+    order = _compare(value, _numbers(spec).target, spec.target)
     if spec.comparison == LTE:
-        return value <= target
+        return order <= 0
     if spec.comparison == EQ:
-        return value == target
-    return value >= target
+        return order == 0
+    return order >= 0
 
 
 def _linear_points(spec: CriterionSpec, value: Fraction) -> Fraction:
-    maximum, target = _exact(spec.max_points), _exact(spec.target or 0)
+    numbers = _numbers(spec)
+    maximum, target = numbers.maximum, numbers.target or Fraction(0)
     if spec.direction == LOWER:
         if value <= target:
             return maximum
-        worst = None if spec.worst is None else _exact(spec.worst)
+        worst = numbers.worst
         if worst is None or worst <= target or value >= worst:
             return Fraction(0)
         return maximum * (worst - value) / (worst - target)
-    if target <= 0:
+    if target <= 0 or value >= target:
         return maximum
-    return maximum * min(Fraction(1), value / target)
+    # max × value / target as one fraction (one normalisation instead of three).
+    return Fraction(
+        maximum.numerator * value.numerator * target.denominator,
+        maximum.denominator * value.denominator * target.numerator,
+    )
 
 
 def canonical_bands(direction: str, bands: Iterable[Sequence]) -> tuple[tuple[Decimal, Decimal], ...]:
@@ -359,21 +401,24 @@ def canonical_bands(direction: str, bands: Iterable[Sequence]) -> tuple[tuple[De
 def reached_band(spec: CriterionSpec, value: Decimal | Fraction) -> tuple[Decimal, Decimal] | None:
     """The best band the value reaches, whatever order the bands are written in: the highest threshold at or below
     the value (higher is better), or the lowest threshold at or above it (lower is better); None when none."""
-    value = _exact(value)
-    if spec.direction == LOWER:
-        reached = [band for band in spec.bands if value <= _exact(band[0])]
-        return min(reached, key=lambda band: band[0]) if reached else None
-    reached = [band for band in spec.bands if value >= _exact(band[0])]
-    return max(reached, key=lambda band: band[0]) if reached else None
+    best = None
+    for (bound, points), (exact_bound, _exact_points) in zip(spec.bands, _numbers(spec).bands, strict=True):
+        order = _compare(value, exact_bound, bound)
+        if spec.direction == LOWER:
+            if order <= 0 and (best is None or bound < best[0]):
+                best = (bound, points)
+        elif order >= 0 and (best is None or bound > best[0]):
+            best = (bound, points)
+    return best
 
 
-def _band_points(spec: CriterionSpec, value: Fraction) -> Fraction:
+def _band_points(spec: CriterionSpec, value: Decimal | Fraction) -> Fraction:
     band = reached_band(spec, value)
-    return Fraction(0) if band is None else min(_exact(band[1]), _exact(spec.max_points))
+    return Fraction(0) if band is None else min(Fraction(band[1]), _numbers(spec).maximum)
 
 
 def _relative_points(spec: CriterionSpec, value: Fraction, best: Fraction | None) -> Fraction:
-    maximum = _exact(spec.max_points)
+    maximum = _numbers(spec).maximum
     if best is None:
         return Fraction(0)
     if spec.direction == LOWER:
@@ -389,17 +434,19 @@ def _relative_points(spec: CriterionSpec, value: Fraction, best: Fraction | None
 def raw_points(spec: CriterionSpec, value: Decimal | Fraction, best: Decimal | Fraction | None = None) -> Fraction:
     """Exact (unrounded) points of a value under the criterion's rule (`best`: the best value of the participant's
     group and kind, for relative). Rounded once, by score_criterion."""
+    maximum = _numbers(spec).maximum
+    if spec.rule == BANDS:
+        return _band_points(spec, value)
+    if spec.rule not in (LINEAR, RELATIVE):
+        return maximum if target_met(spec, value) else _ZERO_FRACTION
     value = _exact(value)
-    best = None if best is None else _exact(best)
     if spec.rule == LINEAR:
         points = _linear_points(spec, value)
-    elif spec.rule == BANDS:
-        points = _band_points(spec, value)
-    elif spec.rule == RELATIVE:
-        points = _relative_points(spec, value, best)
     else:
-        points = _exact(spec.max_points) if target_met(spec, value) else Fraction(0)
-    return min(max(points, Fraction(0)), _exact(spec.max_points))
+        points = _relative_points(spec, value, None if best is None else _exact(best))
+    if points.numerator <= 0:
+        return _ZERO_FRACTION
+    return maximum if points > maximum else points
 
 
 def best_value(direction: str, values: Iterable[Fraction | Decimal | None]) -> Fraction | None:
@@ -444,7 +491,7 @@ def format_value(spec: CriterionSpec, value: Decimal | Fraction | None) -> str:
     """A period value or target as a user reads it: "92,50%", "12", "Có"/"Không"."""
     if value is None:
         return "—"
-    if isinstance(value, Fraction):
+    if type(value) is Fraction:
         value = round4(value)
     if spec.kind == RATE:
         return f"{format_number(value, 2)}%"
@@ -804,3 +851,25 @@ def vi_sort_key(name: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]
             last_letter = -1
         tones.append(0)
     return (tuple(letters), tuple(tones), name or "")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Sortable keys stored on a standing, so that SQL window functions rank as `rank` does
+
+
+POINT_DIGITS = 7  # points in hundredths, up to 99.999,99
+
+
+def points_key(points: Iterable[Decimal]) -> str:
+    """Points per criterion as one string of digits that sorts like the tuple of points (7 digits each, in
+    hundredths): the stored tie-break, compared with SQL's ORDER BY … DESC on every database and collation."""
+    return "".join(f"{int(p * 100):0{POINT_DIGITS}d}" for p in points)  # points are rounded to 2 places already
+
+
+def name_key(name: str) -> str:
+    """vi_sort_key as a string of digits that sorts the same way in SQL (plain byte order of digits): each letter as
+    one class digit and 7 digits, then a 0 that ends the letters, then the tones (one digit each)."""
+    letters, tones, _name = vi_sort_key(name)
+    classes = {-2: "1", -1: "2", 0: "3", 1: "4"}
+    encoded = "".join(f"{classes[group]}{value:07d}" for group, value in letters)
+    return f"{encoded}0{''.join(str(tone) for tone in tones)}"

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Avg, Count, Exists, F, Field, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, F, Field, OuterRef, Q, QuerySet, Sum
 
 from campaigns.models import Group, Participant, Period, Plan
-from scoring import rules
+from scoring import ranking, rules
 from scoring.models import Criterion, FrozenCriteria, Indicator, Reading, RecomputeRequest, Score, Standing
+from scoring.ranking import relative_criteria_of
 from scoring.services.scores import criterion_spec
 from scoring.windows import Window, windows_for
 
@@ -41,6 +42,101 @@ def participants_for(*, user: User, period: Period) -> QuerySet[Participant]:
     return Participant.objects.visible_to(user).filter(plan_id=period.plan_id)
 
 
+class RankedStandings:
+    """A period's standings the user may see, in display order (group, kind, rank, then the Vietnamese name order
+    among equals), each with its rank, đồng hạng, total and ratio as they are at this moment and the size of its
+    list ("/M"). An open period is ranked by scoring.ranking (one query with window functions over the whole lists,
+    then the visible rows of the page loaded with participant and group); a closed period reads its frozen rows.
+    Works as a Paginator's object list: a constant number of queries whatever the number of standings."""
+
+    def __init__(self, *, period: Period, visible: QuerySet[Standing], group: Group | None, kind: str | None) -> None:
+        self.period, self.visible, self.group, self.kind = period, visible, group, kind
+        self._rows: list[ranking.RankedRow] | None = None
+
+    def rows(self) -> list[ranking.RankedRow]:
+        """The ranked rows the user may see, in display order (two queries, cached)."""
+        if self._rows is None:
+            group_id = self.group.pk if self.group is not None else None
+            if self.period.status == Period.Status.CLOSED:
+                ranked = _frozen_rows(self.period, group_id, self.kind)
+            else:
+                ranked = ranking.ranked_rows(
+                    period_id=self.period.pk, plan_id=self.period.plan_id, group_id=group_id, kind=self.kind
+                )
+            visible = set(self.visible.values_list("pk", flat=True))
+            order = dict(Group.objects.filter(plan_id=self.period.plan_id).values_list("pk", "order"))
+            kinds = {kind: index for index, kind in enumerate(Participant.Kind.values)}
+            self._rows = sorted(
+                (row for row in ranked if row.id in visible),
+                key=lambda row: (
+                    row.group_id is None,
+                    order.get(row.group_id, 0),
+                    row.group_id or 0,
+                    kinds.get(row.kind, 9),
+                    row.position,
+                ),
+            )
+        return self._rows
+
+    def count(self) -> int:
+        return len(self.rows())
+
+    __len__ = count
+
+    def __iter__(self) -> Iterator[Standing]:
+        rows = self.rows()
+        for start in range(0, len(rows), 2000):
+            yield from self._load(rows[start : start + 2000])
+
+    def __getitem__(self, key: slice | int) -> list[Standing] | Standing:
+        if isinstance(key, int):
+            return self._load(self.rows()[key : key + 1])[0]
+        return self._load(self.rows()[key])
+
+    def _load(self, rows: list[ranking.RankedRow]) -> list[Standing]:
+        loaded = Standing.objects.select_related("participant", "group").in_bulk([row.id for row in rows])
+        standings = []
+        for row in rows:
+            standing = loaded[row.id]
+            standing.rank, standing.tied, standing.position = row.rank, row.tied, row.position
+            standing.total_points, standing.ratio, standing.list_size = row.total_points, row.ratio, row.size
+            standings.append(standing)
+        return standings
+
+
+def _frozen_rows(period: Period, group_id: int | None, kind: str | None) -> list[ranking.RankedRow]:
+    """A closed period's rows as frozen (ranks, totals and relative points were stored when it closed)."""
+    standings = Standing.objects.filter(period=period)
+    if group_id is not None:
+        standings = standings.filter(group_id=group_id)
+    if kind is not None:
+        standings = standings.filter(kind=kind)
+    rows = list(
+        standings.values_list(
+            "pk", "participant_id", "group_id", "kind", "total_points", "ratio", "rank", "tied", "position"
+        )
+    )
+    sizes: dict[tuple, int] = defaultdict(int)
+    for row in rows:
+        sizes[(row[2], row[3])] += 1
+    return [
+        ranking.RankedRow(
+            pk,
+            participant_id,
+            group,
+            kind,
+            int(total * 100),
+            int(ratio * 100),
+            rank or 0,
+            tied,
+            position,
+            sizes[(group, kind)],
+            (),
+        )
+        for pk, participant_id, group, kind, total, ratio, rank, tied, position in rows
+    ]
+
+
 def standings_for(
     *,
     period: Period,
@@ -48,10 +144,9 @@ def standings_for(
     user: User | None = None,
     query: str = "",
     kind: str | None = None,
-) -> QuerySet[Standing]:
-    """Standings of a period in display order (group, kind, then rank with the Vietnamese name order among
-    equals), with participant and group loaded: a constant number of queries whatever the count. A ranking list
-    is one (group, kind): collectives and individuals are never interleaved."""
+) -> RankedStandings:
+    """Standings of a period in display order with their ranks as they are now (see RankedStandings). A ranking
+    list is one (group, kind): collectives and individuals are never interleaved, and a rank is always within it."""
     standings = Standing.objects.filter(period=period)
     if user is not None:
         standings = standings.visible_to(user)
@@ -61,9 +156,34 @@ def standings_for(
         standings = standings.filter(kind=kind)
     if query:
         standings = standings.filter(Q(name__icontains=query) | Q(participant__unit_name__icontains=query))
-    return standings.select_related("participant", "group").order_by(
-        "group__order", "group_id", "kind", "position", "pk"
-    )
+    return RankedStandings(period=period, visible=standings, group=group, kind=kind)
+
+
+def with_live_ranks(standings: list[Standing]) -> list[Standing]:
+    """Standings of any periods (a page of a cross-period list) with the rank, totals and list size of open periods
+    as they are now: one ranking query per list (period, group, kind) on the page; closed periods keep theirs."""
+    lists: dict[tuple, list[Standing]] = defaultdict(list)
+    for standing in standings:
+        if standing.period.status != Period.Status.CLOSED:
+            lists[(standing.period_id, standing.period.plan_id, standing.group_id, standing.kind)].append(standing)
+    for (period_id, plan_id, group_id, kind), members in lists.items():
+        ranked = {
+            row.id: row
+            for row in ranking.ranked_rows(period_id=period_id, plan_id=plan_id, group_id=group_id, kind=kind)
+        }
+        for standing in members:
+            row = ranked[standing.pk]
+            standing.rank, standing.tied, standing.position = row.rank, row.tied, row.position
+            standing.total_points, standing.ratio, standing.list_size = row.total_points, row.ratio, row.size
+    return standings
+
+
+def standing_of(*, period: Period, participant: Participant) -> Standing | None:
+    """One participant's standing with its rank in its list as it is now (the drill-down, the data-entry page)."""
+    standings = standings_for(period=period, group=participant.group, kind=participant.kind)
+    standings.visible = standings.visible.filter(participant=participant)
+    found = standings[:]
+    return found[0] if found else None
 
 
 KIND_SLUGS = {"tap-the": Participant.Kind.COLLECTIVE, "ca-nhan": Participant.Kind.INDIVIDUAL}
@@ -180,25 +300,42 @@ def scored_specs(period: Period, criteria: list[Criterion]) -> dict[int, rules.C
 def explain_scores(
     *, period: Period, participant: Participant, scores: dict[int, Score], specs: dict[int, rules.CriterionSpec]
 ) -> dict[int, str]:
-    """The "vì sao" sentence of each stored score of the participant (built here, not stored; relative criteria
-    look up the best value among the participant's group and kind, one query for all of them)."""
+    """The "vì sao" sentence of each stored score of the participant (built here, not stored). A relative criterion
+    of an open period is scored here against the best of the participant's list (group and kind) as it is now (one
+    query for all of them), and its Score's points are set to that; a closed period keeps its frozen points."""
     relative = [criterion_id for criterion_id in scores if specs[criterion_id].rule == rules.RELATIVE]
-    bests: dict[int, Decimal | None] = {}
+    bests: dict[int, object] = {}
     if relative:
-        group = Score.objects.filter(
+        members = Score.objects.filter(
             period=period,
             criterion_id__in=relative,
             participant__plan_id=period.plan_id,
             participant__kind=participant.kind,
+            applicable=True,
         )
-        group = (
-            group.filter(participant__group_id=participant.group_id)
+        members = (
+            members.filter(participant__group_id=participant.group_id)
             if participant.group_id is not None
-            else group.filter(participant__group__isnull=True)
+            else members.filter(participant__group__isnull=True)
         )
-        for row in group.values("criterion_id").annotate(highest=Max("value"), lowest=Min("value")):
-            spec = specs[row["criterion_id"]]
-            bests[row["criterion_id"]] = row["lowest"] if spec.direction == rules.LOWER else row["highest"]
+        values: dict[int, list] = defaultdict(list)
+        for criterion_id, value, numerator, denominator in members.values_list(
+            "criterion_id", "value", "numerator_total", "denominator_total"
+        ):
+            values[criterion_id].append(
+                rules.stored_period_value(specs[criterion_id], value, numerator, denominator).figure
+            )
+        for criterion_id in relative:
+            bests[criterion_id] = rules.best_value(specs[criterion_id].direction, values[criterion_id])
+            score = scores[criterion_id]
+            if period.status != Period.Status.CLOSED and score.applicable:
+                stored = rules.stored_period_value(
+                    specs[criterion_id], score.value, score.numerator_total, score.denominator_total
+                )
+                if stored.figure is not None:
+                    score.points = rules.score_criterion(
+                        specs[criterion_id], stored, best=bests[criterion_id], with_explanation=False
+                    ).points
     return {
         criterion_id: rules.explain_stored(
             specs[criterion_id],
@@ -234,7 +371,7 @@ def participant_breakdown(*, participant: Participant, period: Period) -> Breakd
         (r.indicator_id, r.window_start): r
         for r in Reading.objects.filter(period=period, participant=participant).select_related("entered_by")
     }
-    standing = Standing.objects.filter(period=period, participant=participant).select_related("group").first()
+    standing = standing_of(period=period, participant=participant)
     windows = windows_for(period)
     rows = []
     for criterion in criteria:
@@ -391,11 +528,17 @@ def period_summaries(*, plan: Plan, user: User) -> list[dict[str, Any]]:
     result = []
     for period in Period.objects.filter(plan=plan).order_by("start"):
         row = rows.get(period.pk, {})
+        average = row.get("average")
+        if row and relative_criteria_of(plan.pk) and period.status != Period.Status.CLOSED:
+            # Relative points depend on the list's best: the ratios as they are now (one ranking query).
+            visible = set(standings.filter(period=period).values_list("pk", flat=True))
+            ratios = [r.ratio for r in ranking.ranked_rows(period_id=period.pk, plan_id=plan.pk) if r.id in visible]
+            average = sum(ratios) / len(ratios) if ratios else None
         result.append(
             {
                 "period": period,
                 "count": row.get("count", 0),
-                "average": row.get("average"),
+                "average": average,
                 "complete": row.get("complete", 0),
             }
         )

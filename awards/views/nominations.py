@@ -40,6 +40,7 @@ from campaigns.models import Participant, Period, Plan, Role
 from campaigns.permissions import ensure_role, has_role
 from campaigns.typing import AuthenticatedRequest
 from core.uploads import accepts_upload
+from scoring import selectors as scoring_selectors
 
 Status = Nomination.Status
 
@@ -612,6 +613,8 @@ def home_affairs(request: AuthenticatedRequest) -> HttpResponse:
             user=user, plan=filters["plan"], period=filters["period"], status=status, query=filters["query"]
         )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    if tab == "xep-hang":  # an open period's ranks are computed when read, never taken from a stale row
+        page.object_list = scoring_selectors.with_live_ranks(list(page.object_list))
     return render(
         request,
         "awards/home_affairs.html",

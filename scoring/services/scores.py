@@ -13,11 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
@@ -26,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from campaigns.models import Participant, Period, Plan
-from scoring import rules
-from scoring.locks import lock_period_row  # one lock order for every writer of the period
+from scoring import ranking, rules
+from scoring.locks import lock_period, share_period
 from scoring.models import Criterion, FrozenCriteria, Reading, RecomputeRequest, Score, Standing
 from scoring.windows import windows_for
 
@@ -56,9 +54,9 @@ STANDING_FIELDS = [
     "tiebreak",
     "readings_expected",
     "readings_present",
-    "rank",
-    "tied",
-    "position",
+    "fixed_points",
+    "merit_key",
+    "sort_key",
     "computed_at",
 ]
 
@@ -245,7 +243,6 @@ class _Computed:
     participant: Participant | _Who
     results: list[rules.CriterionResult]
     completeness: rules.Completeness
-    values: dict[int, rules.PeriodValue]  # relative criteria only, scored once the group's best is known
 
 
 NO_READINGS = rules.ReadingTotals()
@@ -255,7 +252,6 @@ def _compute_participant(
     ctx: _Context, participant: Participant | _Who, totals: dict[int, rules.ReadingTotals]
 ) -> _Computed:
     results: list[rules.CriterionResult] = []
-    deferred: dict[int, rules.PeriodValue] = {}
     expected_windows = len(ctx.due_starts)
     present_by_indicator: dict[int, int] = {}
     for criterion, spec in ctx.by_kind[participant.kind]:
@@ -263,198 +259,18 @@ def _compute_participant(
         value = rules.period_value_from_totals(spec.kind, spec.accumulation, found)
         present = found.rate_due if spec.kind == rules.RATE else found.value_due
         present_by_indicator[criterion.indicator_id] = present
-        if spec.rule == rules.RELATIVE:
-            deferred[criterion.pk] = value
-            # Placeholder, replaced once the group's best value is known.
-            results.append(
-                rules.CriterionResult(
-                    criterion.pk,
-                    spec.order,
-                    spec.max_points,
-                    value,
-                    windows_expected=expected_windows,
-                    windows_present=present,
-                )
+        # A relative criterion is scored here for what is its own (value, target met, "không phát sinh"); its
+        # points against the list's best are computed by scoring.ranking when the list is read.
+        results.append(
+            rules.score_criterion(
+                spec, value, windows_expected=expected_windows, windows_present=present, with_explanation=False
             )
-        else:
-            results.append(
-                rules.score_criterion(
-                    spec, value, windows_expected=expected_windows, windows_present=present, with_explanation=False
-                )
-            )
+        )
     # Expected: each distinct indicator of the applicable criteria in each due window (rules.completeness).
     completeness = rules.Completeness(
         expected=len(present_by_indicator) * expected_windows, present=sum(present_by_indicator.values())
     )
-    return _Computed(participant, results, completeness, deferred)
-
-
-ListKey = tuple[int | None, str]  # (group id, participant kind): one ranking list, one relative best
-
-
-def _score_relative(
-    ctx: _Context,
-    computed: list[_Computed],
-    external: dict[tuple[int | None, str, int], list] | None = None,
-) -> dict[tuple[int | None, str, int], Fraction | None]:
-    """Score relative criteria: max × value / the best value among the participant's group and kind (collectives
-    and individuals are never compared). `external` holds the exact values of the list's members not recomputed
-    now. Returns the best value per (group, kind, criterion)."""
-    bests: dict[tuple[int | None, str, int], Fraction | None] = {}
-    if not ctx.relative:
-        return bests
-    by_list: dict[ListKey, list[_Computed]] = defaultdict(list)
-    for item in computed:
-        by_list[(item.participant.group_id, item.participant.kind)].append(item)
-    relative = [spec for spec in ctx.specs.values() if spec.rule == rules.RELATIVE]
-    for (group_id, kind), members in by_list.items():
-        for spec in relative:
-            criterion_id = spec.id
-            values = [m.values[criterion_id].figure for m in members if criterion_id in m.values]
-            values += (external or {}).get((group_id, kind, criterion_id), [])
-            best = bests[(group_id, kind, criterion_id)] = rules.best_value(spec.direction, values)
-            for member in members:
-                value = member.values.get(criterion_id)
-                if value is None:
-                    continue
-                index = next(i for i, r in enumerate(member.results) if r.criterion_id == criterion_id)
-                placeholder = member.results[index]
-                member.results[index] = rules.score_criterion(
-                    spec,
-                    value,
-                    best=best,
-                    windows_expected=placeholder.windows_expected,
-                    windows_present=placeholder.windows_present,
-                    with_explanation=False,
-                )
-    return bests
-
-
-def _group_q(group_ids: set[int | None], field: str = "group") -> Q:
-    q = Q(**{f"{field}_id__in": [g for g in group_ids if g is not None]})
-    if None in group_ids:
-        q |= Q(**{f"{field}__isnull": True})
-    return q
-
-
-class _OtherScore(NamedTuple):
-    """A stored relative score of a list member not recomputed now."""
-
-    pk: int
-    participant_id: int
-    group_id: int | None
-    kind: str
-    criterion_id: int
-    value: Decimal | None
-    numerator_total: int | None
-    denominator_total: int | None
-    points: Decimal
-    windows_expected: int
-    windows_present: int
-
-
-@dataclass
-class _Others:
-    """Stored relative scores of the list members not recomputed now, and what changed for them."""
-
-    rows: list[_OtherScore]
-    mine_before: dict[tuple[int | None, str, int], Fraction | None]  # best among the recomputed members' old values
-    deltas: dict[int, dict[int, Decimal]]  # participant id → {criterion id: new points − old points}
-
-    def exact(self, ctx: _Context, row: _OtherScore) -> rules.PeriodValue:
-        return rules.stored_period_value(
-            ctx.specs[row.criterion_id], row.value, row.numerator_total, row.denominator_total, row.windows_present
-        )
-
-
-def _load_others(ctx: _Context, period: Period, participants: Sequence[Participant | _Who]) -> _Others:
-    relative_ids = [c.pk for c in ctx.criteria if c.rule == Criterion.Rule.RELATIVE]
-    groups = {p.group_id for p in participants}
-    mine = [p.pk for p in participants]
-    rows = [
-        _OtherScore(*row)
-        for row in Score.objects.filter(
-            period=period, criterion_id__in=relative_ids, participant__plan_id=period.plan_id
-        )
-        .filter(_group_q(groups, "participant__group"))
-        .exclude(participant_id__in=mine)
-        .values_list(
-            "pk",
-            "participant_id",
-            "participant__group_id",
-            "participant__kind",
-            "criterion_id",
-            "value",
-            "numerator_total",
-            "denominator_total",
-            "points",
-            "windows_expected",
-            "windows_present",
-        )
-    ]
-    before: dict[tuple[int | None, str, int], list] = defaultdict(list)
-    for group_id, kind, criterion_id, value, numerator, denominator in Score.objects.filter(
-        period=period, criterion_id__in=relative_ids, participant_id__in=mine
-    ).values_list(
-        "participant__group_id", "participant__kind", "criterion_id", "value", "numerator_total", "denominator_total"
-    ):
-        spec = ctx.specs[criterion_id]
-        before[(group_id, kind, criterion_id)].append(
-            rules.stored_period_value(spec, value, numerator, denominator).figure
-        )
-    mine_before = {key: rules.best_value(ctx.specs[key[2]].direction, values) for key, values in before.items()}
-    return _Others(rows, mine_before, defaultdict(dict))
-
-
-def _external_values(ctx: _Context, others: _Others) -> dict[tuple[int | None, str, int], list]:
-    """Exact values of the list members not recomputed now, per (group, kind, criterion)."""
-    external: dict[tuple[int | None, str, int], list] = defaultdict(list)
-    for row in others.rows:
-        external[(row.group_id, row.kind, row.criterion_id)].append(others.exact(ctx, row).figure)
-    return external
-
-
-def _rescore_others(ctx: _Context, others: _Others, bests: dict[tuple[int | None, str, int], Fraction | None]) -> None:
-    """Re-score the stored relative scores of the rest of the list when its best value moved."""
-    external = _external_values(ctx, others)
-    old_bests = {
-        key: rules.best_value(ctx.specs[key[2]].direction, [*values, others.mine_before.get(key)])
-        for key, values in external.items()
-    }
-    changed: list[Score] = []
-    for row in others.rows:
-        spec = ctx.specs[row.criterion_id]
-        key = (row.group_id, row.kind, row.criterion_id)
-        if key not in bests or bests[key] == old_bests[key]:
-            continue  # a list none of the recomputed participants is in, or whose best did not move
-        best = bests[key]
-        result = rules.score_criterion(
-            spec,
-            others.exact(ctx, row),
-            best=best,
-            windows_expected=row.windows_expected,
-            windows_present=row.windows_present,
-            with_explanation=False,
-        )
-        changed.append(Score(pk=row.pk, points=result.points))
-        if result.points != row.points:
-            others.deltas[row.participant_id][row.criterion_id] = result.points - row.points
-    if changed:
-        Score.objects.bulk_update(changed, ["points"], batch_size=BATCH)
-
-
-def _apply_deltas(ctx: _Context, standing: Standing, deltas: dict[int, Decimal]) -> None:
-    """Move a stored standing's total, ratio and tie-break by the change of its relative points."""
-    order = [c.pk for c in ctx.criteria_for(standing.participant.kind)]
-    tiebreak = [Decimal(p) for p in standing.tiebreak or []]
-    for criterion_id, delta in deltas.items():
-        standing.total_points = rules.round2(standing.total_points + delta)
-        if criterion_id in order and order.index(criterion_id) < len(tiebreak):
-            tiebreak[order.index(criterion_id)] += delta
-    standing.tiebreak = [str(p) for p in tiebreak]
-    standing.ratio = (
-        rules.round2(standing.total_points * rules.HUNDRED / standing.max_points) if standing.max_points else Decimal(0)
-    )
+    return _Computed(participant, results, completeness)
 
 
 def _score_rows(period: Period, item: _Computed) -> Iterator[tuple[Any, ...]]:
@@ -493,19 +309,23 @@ class StandingRow:
     tiebreak: list[str]
     readings_expected: int
     readings_present: int
+    fixed_points: Decimal
+    merit_key: str
+    sort_key: str
     rank: int | None = None
     tied: bool = False
     position: int = 0
-    pk: None = None  # never stored yet (ranking tells it from the stored standings of the rest of the group)
 
     def as_model(self, period: Period, now: dt.datetime) -> Standing:
-        return Standing(
-            period=period, computed_at=now, **{name: getattr(self, name) for name in self.__slots__ if name != "pk"}
-        )
+        return Standing(period=period, computed_at=now, **{name: getattr(self, name) for name in self.__slots__})
 
 
-def _standing_row(item: _Computed) -> StandingRow:
+def _standing_row(ctx: _Context, item: _Computed) -> StandingRow:
     summary = rules.totals(item.results)
+    points = {r.criterion_id: r.points for r in item.results if r.applicable}
+    # Every rule but relative: the points that do not depend on the rest of the list, and their tie-break in plan
+    # order (0 where a criterion does not apply); scoring.ranking adds the relative points when the list is read.
+    fixed = [c.pk for c in ctx.criteria if c.rule != Criterion.Rule.RELATIVE]
     return StandingRow(
         participant_id=item.participant.pk,
         group_id=item.participant.group_id,
@@ -516,29 +336,13 @@ def _standing_row(item: _Computed) -> StandingRow:
         ratio=summary.ratio,
         targets_met=summary.targets_met,
         criteria_applicable=summary.applicable,
-        tiebreak=[str(points) for points in summary.tiebreak],
+        tiebreak=[str(p) for p in summary.tiebreak],
         readings_expected=item.completeness.expected,
         readings_present=item.completeness.present,
+        fixed_points=rules.round2(sum((points.get(pk, rules.ZERO) for pk in fixed), rules.ZERO)),
+        merit_key=rules.points_key(points.get(pk, rules.ZERO) for pk in fixed),
+        sort_key=rules.name_key(item.participant.name),
     )
-
-
-def _rank_entries(standings: Iterable[Standing | StandingRow]) -> dict[int, rules.Ranked]:
-    """Rank standings list by list (group, kind); returns participant id → Ranked."""
-    by_group: dict[ListKey, list[rules.RankEntry]] = defaultdict(list)
-    for standing in standings:
-        by_group[(standing.group_id, standing.kind)].append(
-            rules.RankEntry(
-                key=standing.participant_id,
-                name=standing.name,
-                ratio=Decimal(standing.ratio),
-                targets_met=standing.targets_met,
-                tiebreak=tuple(Decimal(p) for p in standing.tiebreak or []),
-            )
-        )
-    ranked: dict[int, rules.Ranked] = {}
-    for entries in by_group.values():
-        ranked.update({r.key: r for r in rules.rank(entries)})
-    return ranked
 
 
 _PG_UPSERT = """
@@ -599,6 +403,9 @@ STANDING_COLUMNS = [
     "tiebreak",
     "readings_expected",
     "readings_present",
+    "fixed_points",
+    "merit_key",
+    "sort_key",
     "rank",
     "tied",
     "position",
@@ -629,6 +436,9 @@ def _copy_standings(period: Period, rows: list[StandingRow]) -> None:
                         json.dumps(row.tiebreak),
                         row.readings_expected,
                         row.readings_present,
+                        row.fixed_points,
+                        row.merit_key,
+                        row.sort_key,
                         row.rank,
                         row.tied,
                         row.position,
@@ -664,7 +474,11 @@ def _delete_stale_scores(period: Period, participant_ids: list[int] | None) -> N
 def _recompute(
     period: Period, participants: Sequence[Participant | _Who], *, whole_period: bool, as_of: dt.date | None = None
 ) -> list[StandingRow]:
-    """Score `participants` (whole groups) for a period, write Scores and Standings, and rank their groups."""
+    """Score `participants` for a period and write their own Scores and Standing rows, nothing of anybody else.
+
+    What depends on the rest of a list (relative points, ranks) is computed by scoring.ranking when the list is
+    read; a whole period (a plan recompute, the close) also stores that result in its rows (ranking.materialize).
+    """
     ctx = _context(period, as_of)
     participants = sorted(participants, key=lambda p: p.pk)
     ids = None if whole_period else [p.pk for p in participants]
@@ -676,75 +490,19 @@ def _recompute(
             pending = next(stream, None)
         totals = pending[1] if pending is not None and pending[0] == participant.pk else {}
         computed.append(_compute_participant(ctx, participant, totals))
-    partial_relative = ctx.relative and not whole_period
-    others_scores = _load_others(ctx, period, participants) if partial_relative else None
-    external = _external_values(ctx, others_scores) if others_scores else None
-    bests = _score_relative(ctx, computed, external)
-    if others_scores is not None:
-        _rescore_others(ctx, others_scores, bests)
     score_rows = (row for item in computed for row in _score_rows(period, item))
     if whole_period and connection.vendor == "postgresql":
         _copy_scores(period, score_rows)  # the period's old rows go, criteria that no longer apply with them
     else:
         _upsert_scores(list(score_rows))
         _delete_stale_scores(period, ids)
-    standings = [_standing_row(item) for item in computed]
-    if whole_period or not standings:
-        others: list[Standing] = []
-    else:
-        # Rank against the rest of the group as stored (their readings did not change).
-        mine = {s.participant_id for s in standings}
-        others = list(
-            Standing.objects.filter(period=period)
-            .filter(_group_q({s.group_id for s in standings}), kind__in={s.kind for s in standings})
-            .exclude(participant_id__in=mine)
-            .select_related("participant")
-            .only(
-                "id",
-                "participant_id",
-                "participant__kind",
-                "group_id",
-                "kind",
-                "name",
-                "ratio",
-                "targets_met",
-                "tiebreak",
-                "total_points",
-                "max_points",
-                "rank",
-                "tied",
-                "position",
-            )
-        )
-        if others_scores is not None and others_scores.deltas:
-            for standing in others:
-                if standing.participant_id in others_scores.deltas:
-                    _apply_deltas(ctx, standing, others_scores.deltas[standing.participant_id])
-    ranked = _rank_entries([*standings, *others])
-    moved: list[Standing] = []
-    deltas = others_scores.deltas if others_scores is not None else {}
-    everyone: list[StandingRow | Standing] = [*standings, *others]
-    for entry in everyone:
-        placed = ranked[entry.participant_id]
-        before = (entry.rank, entry.tied, entry.position)
-        entry.rank, entry.tied, entry.position = placed.rank, placed.tied, placed.position
-        # Only stored standings (the rest of the group) can have moved; a StandingRow has no pk yet.
-        if (
-            isinstance(entry, Standing)
-            and entry.pk is not None
-            and (before != (placed.rank, placed.tied, placed.position) or entry.participant_id in deltas)
-        ):
-            moved.append(entry)
+    standings = [_standing_row(ctx, item) for item in computed]
     if whole_period and connection.vendor == "postgresql":
         _copy_standings(period, standings)
     else:
         _upsert_standings(period, standings)
-    # Only the rest of the group whose place (or relative points) changed is written: usually a handful of rows.
-    mine = {m.participant_id for m in standings}
-    moved = [s for s in moved if s.participant_id not in mine]
-    if moved:
-        fields = ["rank", "tied", "position"] + (["total_points", "ratio", "tiebreak"] if deltas else [])
-        Standing.objects.bulk_update(moved, fields, batch_size=500)
+    if whole_period:
+        ranking.materialize(period_id=period.pk, plan_id=period.plan_id)
     return standings
 
 
@@ -754,35 +512,33 @@ def is_frozen(period: Period) -> bool:
 
 
 @transaction.atomic
-def recompute_participant(*, participant: Participant, period: Period) -> Standing:
-    """Recompute one participant's Scores and Standing for a period and re-rank its group; with relative criteria
-    the group's other scores move with the group's best value (from their stored period values, without reading
-    their readings again). A frozen standing is returned unchanged."""
-    lock_period_row(period)
+def recompute_participant(*, participant: Participant, period: Period) -> Standing | None:
+    """Recompute one participant's own Scores and Standing row for a period (a save): nothing of the rest of its
+    list is read or written; its rank and relative points come from scoring.ranking when a page reads the list. A
+    frozen standing is returned unchanged."""
+    share_period(period)
     existing = Standing.objects.filter(period=period, participant=participant).first()
-    if existing is not None and existing.frozen:
+    if (existing is not None and existing.frozen) or period.status == Period.Status.CLOSED:
         return existing
-    if is_frozen(period):
-        raise ValueError("period is frozen")  # pragma: no cover - a frozen period has every standing frozen
-    # Relative criteria: the rest of the group is re-scored from its stored values when the best value moves.
-    _recompute(period, [participant], whole_period=False)
-    return Standing.objects.select_related("participant", "group").get(period=period, participant=participant)
+    standing = _recompute(period, [participant], whole_period=False)[0]
+    return standing.as_model(period, timezone.now())
 
 
 @transaction.atomic
 def recompute_participants(*, period: Period, participants: list[Participant]) -> list[StandingRow]:
-    """Recompute several participants of a period at once (an import) and re-rank their groups; frozen periods
-    are left as they are (returns [])."""
-    lock_period_row(period)
-    if not participants or is_frozen(period):
+    """Recompute several participants of a period at once (an import), their own rows only, in one pass; a closed
+    (frozen) period is left as it is (returns [])."""
+    share_period(period)
+    if not participants or period.status == Period.Status.CLOSED:
         return []
     return _recompute(period, list({p.pk: p for p in participants}.values()), whole_period=False)
 
 
 @transaction.atomic
 def recompute_period(*, period: Period, as_of: dt.date | None = None) -> int:
-    """Recompute every participant of a period; returns how many standings were written (0 for a frozen period)."""
-    lock_period_row(period)
+    """Recompute every participant of a period and store its ranks; returns how many standings were written (0 for
+    a frozen period). Takes the period alone."""
+    lock_period(period)
     if is_frozen(period):
         return 0
     participants = [
@@ -840,9 +596,7 @@ def recompute_frozen_period(*, period: Period) -> list[StandingChange]:
     """Recompute a closed period's frozen standings by the rules as they are now (ranks per group and kind, exact
     points) and the criteria it was closed with; they stay frozen. Returns every participant whose rank or points
     changed. The caller checks who may do it (quản trị) and writes the history."""
-    from scoring.services.readings import lock_period_row  # one lock order for every writer of the period
-
-    lock_period_row(period)
+    lock_period(period)
     standings = Standing.objects.filter(period=period)
     before = {
         s.participant_id: (s.name, s.rank, s.total_points)

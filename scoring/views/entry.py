@@ -282,7 +282,9 @@ def reading_entry(request: AuthenticatedRequest, period_pk: int, participant_pk:
             participant=participant,
             period=period,
             window_start=found.start,
-            rows=[form.row() for form in forms],
+            # The plan was read once (the grid's rows); rows equal to what the page showed are skipped unlocked.
+            rows=[{**form.row(), "reading": row.reading} for form, row in zip(forms, rows, strict=True)],
+            applicable_ids={row.indicator.pk for row in rows},
         )
     except ConflictError as conflict:
         data = request.POST.copy()

@@ -27,6 +27,8 @@ from awards.services.decisions import create_draft_decision
 from awards.services.nominations import propose_for_period
 from campaigns.models import Person
 from scoring.models import PeriodRecompute, Score, Standing
+from scoring.ranking import ranked_rows
+from scoring.selectors import participant_breakdown, standing_of
 from scoring.services.scores import freeze_standings, recompute_participant, recompute_period
 from tests.awards.decision_data import giay_khen_xa
 from tests.factories import GroupFactory, PeriodFactory, PlanFactory, collective, individual, make_unit
@@ -85,7 +87,16 @@ def _ranks(period, participants: dict) -> dict[str, int]:
 
 
 def _online_points(mixed, participant) -> Decimal:
-    return Score.objects.get(period=mixed.period, participant=participant, criterion=mixed.c_online).points
+    """The relative points as the drill-down shows them now (scored against the list's best when read)."""
+    breakdown = participant_breakdown(participant=participant, period=mixed.period)
+    return next(row.score.points for row in breakdown.rows if row.criterion.pk == mixed.c_online.pk)
+
+
+def _ranked(period) -> list[tuple]:
+    return sorted(
+        (row.participant_id, row.rank, row.tied, row.total_cents, row.ratio_cents, row.size)
+        for row in ranked_rows(period_id=period.pk, plan_id=period.plan_id)
+    )
 
 
 def test_collectives_and_individuals_of_one_group_are_ranked_in_two_lists(org):
@@ -111,11 +122,9 @@ def test_the_relative_best_is_the_best_of_the_same_kind_in_the_group(org):
     recompute_participant(participant=an, period=mixed.period)
     assert _online_points(mixed, mixed.individuals["Trần Thị Bình"]) == Decimal("5.00")  # 10 × 200/400
     assert _online_points(mixed, mixed.collectives["Tư pháp"]) == Decimal("6.45")
-    saved = sorted(Score.objects.filter(period=mixed.period).values_list("participant_id", "criterion_id", "points"))
+    saved = _ranked(mixed.period)
     recompute_period(period=mixed.period, as_of=dt.date(2024, 3, 31))
-    assert saved == sorted(
-        Score.objects.filter(period=mixed.period).values_list("participant_id", "criterion_id", "points")
-    )
+    assert saved == _ranked(mixed.period)  # ranking at read time after one save = a full recompute
 
 
 def test_a_participant_alone_in_its_group_and_kind_is_its_own_best(org):
@@ -127,7 +136,8 @@ def test_a_participant_alone_in_its_group_and_kind_is_its_own_best(org):
         read(alone, indicator("ho-so-truc-tuyen"), mixed.period, month, value=3)
     recompute_participant(participant=alone, period=mixed.period)
     assert _online_points(mixed, alone) == Decimal("10.00")
-    assert Standing.objects.get(period=mixed.period, participant=alone).rank == 1
+    standing = standing_of(period=mixed.period, participant=alone)
+    assert (standing.rank, standing.list_size) == (1, 1)
 
 
 def test_a_relative_criterion_without_target_is_never_counted_as_met(org):

@@ -10,7 +10,7 @@ from django.db import connection
 
 from scoring import rules
 from scoring.models import RecomputeRequest, Score, Standing
-from scoring.selectors import participant_breakdown
+from scoring.selectors import participant_breakdown, standing_of, standings_for
 from scoring.services.scores import (
     freeze_standings,
     recompute_participant,
@@ -43,14 +43,14 @@ def test_recompute_participant_pools_the_months_and_ranks_the_group(setup):
     standing = recompute_participant(participant=a, period=period)
     assert standing.total_points == Decimal("20.00")
     assert standing.ratio == Decimal("100.00")
-    assert standing.rank == 1
+    assert standing_of(period=period, participant=a).rank == 1
     score = Score.objects.get(participant=a, criterion=c1)
     assert score.value == Decimal("92.5000")
     why = _explanations(period, a)[c1.pk]
     assert why == "Tỷ lệ 92,50% (370/400) ≥ chỉ tiêu 90,00% → đạt 10,00/10,00 điểm"
     # B has nothing yet: it is ranked after A once it is computed, and shown incomplete.
     standing_b = recompute_participant(participant=b, period=period)
-    assert standing_b.rank == 2
+    assert standing_of(period=period, participant=b).rank == 2
     assert standing_b.readings_present == 0
     assert standing_b.readings_expected > 0
     assert not standing_b.is_complete
@@ -136,17 +136,16 @@ def _explanations(period, participant) -> dict[int, str]:
 
 
 def _snapshot(period):
-    scores = sorted(Score.objects.filter(period=period).values_list("participant_id", "criterion_id", "points"))
+    """What the pages show: every list as ranked now, and each drill-down (points and "vì sao")."""
     standings = sorted(
-        Standing.objects.filter(period=period).values_list(
-            "participant_id", "total_points", "ratio", "targets_met", "tiebreak", "rank", "tied", "position"
-        )
+        (s.participant_id, s.total_points, s.ratio, s.targets_met, s.rank, s.tied, s.position, s.list_size)
+        for s in standings_for(period=period)
     )
-    why = {
-        s.participant_id: _explanations(period, s.participant)
-        for s in Standing.objects.filter(period=period).select_related("participant")
-    }
-    return scores, standings, why
+    why = {}
+    for standing in Standing.objects.filter(period=period).select_related("participant"):
+        breakdown = participant_breakdown(participant=standing.participant, period=period)
+        why[standing.participant_id] = [(row.criterion.pk, row.score.points, row.explanation) for row in breakdown.rows]
+    return standings, why
 
 
 @pytest.mark.parametrize("new_count", [50, 1, 20])  # becomes the best; drops from best; stays in the middle
