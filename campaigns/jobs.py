@@ -2,20 +2,30 @@
 
 A task is referenced by its dotted path and started with `apply_async`, so the same code runs eagerly in-process
 (the embedded default), in a real worker, and in tests.
+
+Safe to redeliver: a task carries the state it was queued for (e.g. the period's version) and its service raises
+``StaleJob`` when that changed; ``tracked`` then records the job as skipped with the reason, and nothing is done.
+A running job sends a heartbeat (its own thread and connection, every JOB_HEARTBEAT_SECONDS); ``mark_lost_jobs``
+marks a job silent for JOB_LOST_AFTER_SECONDS as lost ("Mất kết nối": its worker was killed), and quản trị may run a
+lost job again as a failed one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import F
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from campaigns.models import Job, Unit
 
@@ -23,6 +33,14 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 logger = logging.getLogger(__name__)
+
+
+class StaleJob(Exception):
+    """What the job was queued for has changed since (a redelivered or retried task): it must do nothing."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def start_job(
@@ -64,8 +82,10 @@ def dispatch_job(job_id: int) -> None:
 
 
 def retry_job(*, job: Job) -> Job:
-    """Run a failed job again with the same arguments."""
-    Job.objects.filter(pk=job.pk).update(state=Job.State.PENDING, error="", progress=0, message="", finished_at=None)
+    """Run a failed or lost job again with the same arguments (what it was queued for is checked again)."""
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.PENDING, error="", progress=0, message="", finished_at=None, heartbeat_at=None
+    )
     transaction.on_commit(lambda: dispatch_job(job.pk))
     job.refresh_from_db()
     return job
@@ -77,15 +97,26 @@ def tracked(job_id: int | None) -> Iterator[None]:
     if job_id is None:
         yield
         return
+    now = timezone.now()
     Job.objects.filter(pk=job_id).update(
         state=Job.State.RUNNING,
-        started_at=timezone.now(),
+        started_at=now,
+        heartbeat_at=now,
         finished_at=None,
         attempts=F("attempts") + 1,
         error="",
     )
+    heartbeat = _Heartbeat(job_id) if connection.vendor != "sqlite" else None  # SQLite: one writer at a time
+    if heartbeat is not None:
+        heartbeat.start()
     try:
         yield
+    except StaleJob as stale:
+        Job.objects.filter(pk=job_id).update(
+            state=Job.State.SKIPPED, finished_at=timezone.now(), message=stale.reason[:500]
+        )
+        logger.info("Job %s skipped: %s", job_id, stale.reason)
+        return
     except Exception as error:
         Job.objects.filter(pk=job_id).update(
             state=Job.State.FAILURE,
@@ -94,13 +125,54 @@ def tracked(job_id: int | None) -> Iterator[None]:
             message=str(error)[:500],
         )
         raise
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
     Job.objects.filter(pk=job_id).update(state=Job.State.SUCCESS, progress=100, finished_at=timezone.now())
+
+
+class _Heartbeat(threading.Thread):
+    """Stamps the running job every JOB_HEARTBEAT_SECONDS on a connection of its own, until stopped."""
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(name=f"job-{job_id}-heartbeat", daemon=True)
+        self.job_id = job_id
+        self.every = float(getattr(settings, "JOB_HEARTBEAT_SECONDS", 15))
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(self.every):
+                try:
+                    Job.objects.filter(pk=self.job_id, state=Job.State.RUNNING).update(heartbeat_at=timezone.now())
+                except Exception:  # a lost database connection: the next beat tries again
+                    logger.warning("Job %s: heartbeat not written", self.job_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=self.every + 5)
+
+
+def mark_lost_jobs(*, now: dt.datetime | None = None) -> int:
+    """Running jobs silent for longer than JOB_LOST_AFTER_SECONDS lost their worker: marked "Mất kết nối"."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=int(getattr(settings, "JOB_LOST_AFTER_SECONDS", 120)))
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    return Job.objects.filter(silent, state=Job.State.RUNNING).update(
+        state=Job.State.LOST,
+        finished_at=now,
+        message=_("Mất kết nối với tiến trình chạy tác vụ (không còn tín hiệu); quản trị có thể chạy lại."),
+    )
 
 
 def report_progress(job_id: int | None, percent: int, message: str = "") -> None:
     """Progress shown on the job page (polled with htmx); outside any transaction of the work itself."""
     if job_id is not None:
-        Job.objects.filter(pk=job_id).update(progress=max(0, min(100, percent)), message=message[:500])
+        Job.objects.filter(pk=job_id).update(
+            progress=max(0, min(100, percent)), message=message[:500], heartbeat_at=timezone.now()
+        )
 
 
 def report_progress_now(job_id: int | None, percent: int, message: str = "") -> None:

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from awards.services.closing import missing_before_close, reopen_period
-from campaigns.jobs import retry_job, start_job
+from awards.services.closing import close_job_kwargs, missing_before_close, reopen_period
+from campaigns.jobs import mark_lost_jobs, retry_job, start_job
 from campaigns.models import Job, Notice, Period, Plan, Role
 from campaigns.permissions import ensure_role, has_role
 
@@ -59,7 +59,7 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             job = start_job(
                 task="awards.period_tasks.close_period",
-                kwargs={"period_id": period.pk, "by_id": request.user.pk},
+                kwargs=close_job_kwargs(period, by_id=request.user.pk),
                 label=_("Chốt %(period)s — %(plan)s") % {"period": period.name, "plan": period.plan.title},
                 unit=issuer,
                 by=request.user,
@@ -103,6 +103,7 @@ class JobListView(LoginRequiredMixin, ListView):
     context_object_name = "jobs"
 
     def get_queryset(self) -> QuerySet[Job]:
+        mark_lost_jobs()  # also every few minutes by beat; here so a page never shows a dead job as running
         jobs = Job.objects.visible_to(self.request.user).select_related("started_by", "unit")
         state = self.request.GET.get("trang_thai", "")
         return jobs.filter(state=state) if state in Job.State.values else jobs
@@ -117,6 +118,7 @@ def _may_see_errors(user, job: Job) -> bool:
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mark_lost_jobs()
     job = get_object_or_404(Job.objects.visible_to(request.user).select_related("started_by", "unit"), pk=pk)
     template = "awards/_job_progress.html" if request.htmx else "awards/job_detail.html"
     return render(request, template, {"job": job, "show_error": _may_see_errors(request.user, job)})
@@ -128,8 +130,8 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
     if not _may_see_errors(request.user, job):
         raise PermissionDenied(_("Chỉ quản trị được chạy lại tác vụ."))
-    if job.state != Job.State.FAILURE:
-        messages.info(request, _("Chỉ chạy lại được tác vụ bị lỗi."))
+    if not job.may_retry:
+        messages.info(request, _("Chỉ chạy lại được tác vụ bị lỗi hoặc mất kết nối."))
     else:
         with transaction.atomic():
             retry_job(job=job)

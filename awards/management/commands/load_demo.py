@@ -14,7 +14,7 @@ from django.utils import timezone
 from awards.catalogue import sync_award_kinds
 from awards.plan_io import PlanFileError, copy_plan_to_year, import_plan
 from awards.reference import sync_reference
-from awards.services.closing import periods_due_for_close
+from awards.services.closing import close_job_kwargs, periods_due_for_close
 from campaigns.jobs import start_job
 from campaigns.models import Membership, Plan
 from campaigns.services import change_plan_status, sync_org
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         for period in due:
             start_job(
                 task="awards.period_tasks.close_period",
-                kwargs={"period_id": period.pk},
+                kwargs=close_job_kwargs(period),
                 label=f"Tự động chốt {period.name} — {period.plan.title}"[:255],
                 unit=period.plan.issuer,
                 immediately=True,
