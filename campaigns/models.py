@@ -563,6 +563,10 @@ class Job(models.Model):
         RUNNING = "running", _("Đang chạy")
         SUCCESS = "success", _("Hoàn thành")
         FAILURE = "failure", _("Lỗi")
+        # The worker stopped sending its heartbeat (killed, machine lost): quản trị may run it again.
+        LOST = "lost", _("Mất kết nối")
+        # Redelivered or retried after what it was queued for had changed: did nothing, message says why.
+        SKIPPED = "skipped", _("Bỏ qua")
 
     task = models.CharField(_("tác vụ"), max_length=120)
     label = models.CharField(_("mô tả"), max_length=255)
@@ -580,6 +584,7 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("tín hiệu cuối lúc"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 
@@ -599,7 +604,12 @@ class Job(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.state in (self.State.SUCCESS, self.State.FAILURE)
+        return self.state in (self.State.SUCCESS, self.State.FAILURE, self.State.LOST, self.State.SKIPPED)
+
+    @property
+    def may_retry(self) -> bool:
+        """A failed job, or one whose worker was lost, can be run again (by quản trị)."""
+        return self.state in (self.State.FAILURE, self.State.LOST)
 
 
 class Notice(models.Model):

@@ -185,7 +185,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_IMPORTS = ["planning.tasks"]
+CELERY_IMPORTS = ["planning.tasks", "campaigns.tasks"]
+# An unacknowledged message (its worker killed) goes back to the queue after this many seconds (kombu's Redis
+# transport); the task then checks the state it was queued for (core.jobs.StaleJob).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker looks for such messages (seconds × every Nth look scans Redis).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
+# A running job stamps heartbeat_at this often; silent this long, it is marked "Mất kết nối" (core.jobs).
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=15)
+JOB_LOST_AFTER_SECONDS = env.int("JOB_LOST_AFTER_SECONDS", default=120)
 # Days before a window ends when nhập liệu are reminded of missing readings (beat job, daily).
 THIDUA_REMINDER_DAYS = env.int("THIDUA_REMINDER_DAYS", default=3)
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from awards.models import Nomination
 from campaigns.models import Membership, Notice, Period, Plan, Role
 from campaigns.permissions import ensure_role
-from core.jobs import report_progress_now
+from core.jobs import StaleJob, report_progress_now
 from scoring.models import Standing
 
 if TYPE_CHECKING:
@@ -45,8 +45,27 @@ class CloseResult:
     notices: int
 
 
-def close_period(*, period: Period, by: User | None = None, job_id: int | None = None) -> CloseResult:
-    """Close a period end to end; a no-op on a period already closed. `by` is None when beat closes it."""
+def period_version(period: Period) -> int:
+    """The period's version: its latest history row (every save, closing and reopening included, adds one)."""
+    return period.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+
+
+def close_job_kwargs(period: Period, **extra) -> dict:
+    """The arguments of a close job: the period and the version it was queued for (safe to redeliver)."""
+    return {"period_id": period.pk, "period_version": period_version(period), **extra}
+
+
+def close_period(
+    *,
+    period: Period,
+    by: User | None = None,
+    job_id: int | None = None,
+    expected_version: int | None = None,
+) -> CloseResult:
+    """Close a period end to end; a no-op on a period already closed. `by` is None when beat closes it.
+
+    A job passes the version it was queued for: if the period changed since (reopened by lãnh đạo while the
+    message waited unacknowledged in Redis, say), StaleJob is raised and nothing is done."""
     from awards.services.nominations import propose_for_period
     from scoring.services.scores import freeze_standings
 
@@ -62,6 +81,14 @@ def close_period(*, period: Period, by: User | None = None, job_id: int | None =
             )
         if period.status == Period.Status.CLOSED:
             return CloseResult(period.pk, False, period.standings.count(), period.nominations.count(), 0)
+        if expected_version is not None and period_version(period) != expected_version:
+            raise StaleJob(
+                _(
+                    "Không chốt: %(period)s đã thay đổi từ khi tác vụ được xếp hàng (đã chốt rồi mở lại hoặc "
+                    "được sửa). Nếu vẫn cần chốt, hãy bấm chốt lại ở trang đợt thi đua."
+                )
+                % {"period": period.name}
+            )
 
         # The readings are locked by the period's status (closed below): one row and one history entry, not a
         # rewrite of every reading (3.2 million at national scale). scoring.access refuses every change once closed.

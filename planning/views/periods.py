@@ -21,8 +21,8 @@ from django.views.generic import ListView
 from campaigns.models import Job, Notice, Period, Plan, Role
 from campaigns.permissions import ensure_role, has_role
 from campaigns.typing import AuthenticatedRequest
-from core.jobs import retry_job, start_job
-from planning.services.closing import missing_before_close, reopen_period
+from core.jobs import mark_lost_jobs, retry_job, start_job
+from planning.services.closing import close_job_kwargs, missing_before_close, reopen_period
 
 
 def _period_in_scope(request: AuthenticatedRequest, pk: int) -> Period:
@@ -60,7 +60,7 @@ def period_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             job = start_job(
                 task="planning.tasks.close_period",
-                kwargs={"period_id": period.pk, "by_id": request.user.pk},
+                kwargs=close_job_kwargs(period, by_id=request.user.pk),
                 label=_("Chốt %(period)s — %(plan)s") % {"period": period.name, "plan": period.plan.title},
                 unit=issuer,
                 by=request.user,
@@ -106,6 +106,7 @@ class JobListView(LoginRequiredMixin, ListView):
     context_object_name = "jobs"
 
     def get_queryset(self) -> QuerySet[Job]:
+        mark_lost_jobs()  # also every few minutes by beat; here so a page never shows a dead job as running
         jobs = Job.objects.visible_to(self.request.user).select_related("started_by", "unit")
         state = self.request.GET.get("trang_thai", "")
         return jobs.filter(state=state) if state in Job.State.values else jobs
@@ -120,6 +121,7 @@ def _may_see_errors(user, job: Job) -> bool:
 
 @login_required
 def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    mark_lost_jobs()
     job = get_object_or_404(Job.objects.visible_to(request.user).select_related("started_by", "unit"), pk=pk)
     template = "awards/_job_progress.html" if request.htmx else "awards/job_detail.html"
     return render(request, template, {"job": job, "show_error": _may_see_errors(request.user, job)})
@@ -131,8 +133,8 @@ def job_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
     if not _may_see_errors(request.user, job):
         raise PermissionDenied(_("Chỉ quản trị được chạy lại tác vụ."))
-    if job.state != Job.State.FAILURE:
-        messages.info(request, _("Chỉ chạy lại được tác vụ bị lỗi."))
+    if not job.may_retry:
+        messages.info(request, _("Chỉ chạy lại được tác vụ bị lỗi hoặc mất kết nối."))
     else:
         with transaction.atomic():
             retry_job(job=job)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from awards.services.closing import close_period
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from campaigns.models import Period
+from planning.services.closing import close_period
 from scoring.models import Reading, Score
 from scoring.services.readings import save_reading
 from tests.concurrency import run_at_once

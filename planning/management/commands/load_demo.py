@@ -17,7 +17,7 @@ from campaigns.models import Plan, Role
 from campaigns.services import change_plan_status, sync_org
 from core.jobs import start_job
 from planning.plan_io import PlanFileError, copy_plan_to_year, import_plan
-from planning.services.closing import periods_due_for_close
+from planning.services.closing import close_job_kwargs, periods_due_for_close
 from scoring.catalogue import sync_indicators
 from scoring.demo import generate_demo_readings
 
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         for period in due:
             start_job(
                 task="planning.tasks.close_period",
-                kwargs={"period_id": period.pk},
+                kwargs=close_job_kwargs(period),
                 label=f"Tự động chốt {period.name} — {period.plan.title}"[:255],
                 unit=period.plan.issuer,
                 immediately=True,
