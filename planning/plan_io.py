@@ -928,12 +928,13 @@ def _apply(spec: _Spec, by: AbstractBaseUser | None) -> ImportResult:
     kinds |= AwardKind.objects.in_bulk(
         [q["award_kind"] for q in spec.quotas if q["award_kind"] not in kinds], field_name="code"
     )
-    step(
-        parts.replace_award_rules,
-        quotas=[parts.QuotaRow(**{**row, "award_kind": kinds[row["award_kind"]]}) for row in spec.quotas],
-        conditions=[parts.ConditionRow(**row) for row in spec.conditions],
-        documents=[parts.DocumentRow(**row) for row in spec.dossier_documents],
-    )
+    if all(row["award_kind"] in kinds for row in spec.quotas):  # else a kind was refused above, with its reason
+        step(
+            parts.replace_award_rules,
+            quotas=[parts.QuotaRow(**{**row, "award_kind": kinds[row["award_kind"]]}) for row in spec.quotas],
+            conditions=[parts.ConditionRow(**row) for row in spec.conditions],
+            documents=[parts.DocumentRow(**row) for row in spec.dossier_documents],
+        )
     step(parts.replace_tasks, rows=[parts.TaskRow(**row) for row in spec.tasks])
 
     if spec.status != Plan.Status.DRAFT and not errors:
