@@ -676,11 +676,18 @@ def generate(*, scale: str, seed: int, today: dt.date | None = None) -> Generate
         [
             Condition(
                 plan=plan,
+                code="chap-hanh-chu-truong",
                 order=1,
                 applies_to="both",
                 text="Chấp hành tốt chủ trương, chính sách của Đảng, pháp luật của Nhà nước.",
             ),
-            Condition(plan=plan, order=2, applies_to="individual", text="Hoàn thành tốt nhiệm vụ được giao."),
+            Condition(
+                plan=plan,
+                code="hoan-thanh-nhiem-vu",
+                order=2,
+                applies_to="individual",
+                text="Hoàn thành tốt nhiệm vụ được giao.",
+            ),
         ]
     )
     lead, staff = _users(org, units, scale)

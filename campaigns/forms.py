@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Group, Period, Plan, PlanTask, Role, Unit
+from campaigns.models import Group, Period, PeriodDates, Plan, PlanTask, Role, Unit, period_problems
 from campaigns.typing import model_choice_field
 
 if TYPE_CHECKING:
@@ -94,7 +94,11 @@ class PlanForm(forms.ModelForm):
         super().clean()
         data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", _("Ngày kết thúc phải sau ngày bắt đầu."))
+            self.add_error(
+                "end",
+                _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
+                % {"end": f"{data['end']:%d/%m/%Y}", "start": f"{data['start']:%d/%m/%Y}"},
+            )
         return data
 
 
@@ -107,29 +111,18 @@ class PeriodFormSetBase(BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
-        for form in kept:
-            start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
-            if start and end and end < start:
-                form.add_error("end", _("Ngày kết thúc phải sau ngày bắt đầu."))
-            elif (
-                start and end and self.plan_start and self.plan_end and (start < self.plan_start or end > self.plan_end)
-            ):
-                form.add_error(
-                    "start",
-                    _("Đợt phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).")
-                    % {"start": f"{self.plan_start:%d/%m/%Y}", "end": f"{self.plan_end:%d/%m/%Y}"},
-                )
-        dated = sorted(
-            (f for f in kept if f.cleaned_data.get("start") and f.cleaned_data.get("end")),
-            key=lambda f: f.cleaned_data["start"],
-        )
-        for before, after in zip(dated, dated[1:], strict=False):
-            if after.cleaned_data["start"] <= before.cleaned_data["end"]:
-                after.add_error(
-                    "start",
-                    _("Đợt «%(name)s» trùng thời gian với đợt «%(other)s».")
-                    % {"name": after.cleaned_data.get("name"), "other": before.cleaned_data.get("name")},
-                )
+        kept.sort(key=lambda form: (form.cleaned_data.get("start") is None, form.cleaned_data.get("start") or 0))
+        rows = [
+            PeriodDates(
+                form.cleaned_data.get("name") or "",
+                form.cleaned_data.get("start"),
+                form.cleaned_data.get("end"),
+                form.cleaned_data.get("dossier_deadline"),
+            )
+            for form in kept
+        ]
+        for index, field, message in period_problems(rows, self.plan_start, self.plan_end):
+            kept[index].add_error(field if field in kept[index].fields else None, message)
         orders = [f.cleaned_data.get("order") for f in kept]
         if len(orders) != len(set(orders)):
             raise ValidationError(_("Thứ tự các đợt không được trùng nhau."))

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
@@ -357,6 +356,61 @@ class Plan(models.Model):
         return [line.strip() for line in self.signer_title.split("/") if line.strip()]
 
 
+class PeriodDates(NamedTuple):
+    """A period as typed (in a file, a form or a saved row): what its date rules need."""
+
+    name: str
+    start: dt.date | None
+    end: dt.date | None
+    dossier_deadline: dt.date | None = None
+
+
+def period_problems(
+    periods: list[PeriodDates], plan_start: dt.date | None, plan_end: dt.date | None
+) -> list[tuple[int, str, str]]:
+    """Every broken date rule of a plan's periods as (index, field, Vietnamese message): a period ends after it
+    starts, lies inside the plan, overlaps no earlier one, and its dossier deadline is not before it starts.
+    The one statement of these rules: Period.clean(), the plan editor's formset and the plan file map it."""
+    problems: list[tuple[int, str, str]] = []
+    for index, period in enumerate(periods):
+        start, end = period.start, period.end
+        if start and end:
+            if end < start:
+                problems.append(
+                    (
+                        index,
+                        "end",
+                        _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
+                        % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"},
+                    )
+                )
+            elif plan_start and plan_end and (start < plan_start or end > plan_end):
+                problems.append(
+                    (
+                        index,
+                        "start",
+                        _("Đợt phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).")
+                        % {"start": f"{plan_start:%d/%m/%Y}", "end": f"{plan_end:%d/%m/%Y}"},
+                    )
+                )
+            else:
+                other = next(
+                    (o for o in periods[:index] if o.start and o.end and o.start <= end and start <= o.end), None
+                )
+                if other is not None:
+                    problems.append(
+                        (
+                            index,
+                            "start",
+                            _("Đợt «%(name)s» trùng thời gian với đợt «%(other)s».")
+                            % {"name": period.name, "other": other.name},
+                        )
+                    )
+        if period.dossier_deadline and start and period.dossier_deadline < start:
+            problems.append((index, "dossier_deadline", _("Hạn nộp hồ sơ phải sau ngày bắt đầu của đợt.")))
+    return problems
+
+
 class Period(models.Model):
     """An đợt of a plan: its dates, review kind (sơ kết / tổng kết), dossier deadline and close status."""
 
@@ -397,20 +451,15 @@ class Period(models.Model):
         return f"{self.name} ({self.start:%d/%m/%Y}–{self.end:%d/%m/%Y})"
 
     def clean(self) -> None:
-        errors: dict[str, str | Promise] = {}
-        if self.start and self.end and self.end < self.start:
-            errors["end"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
-        if self.plan_id and self.start and self.end:
-            plan = self.plan
-            if self.start < plan.start or self.end > plan.end:
-                errors["start"] = _("Đợt phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).") % {
-                    "start": f"{plan.start:%d/%m/%Y}",
-                    "end": f"{plan.end:%d/%m/%Y}",
-                }
-            overlapping = plan.periods.exclude(pk=self.pk).filter(start__lte=self.end, end__gte=self.start)
-            other = overlapping.first()
-            if other is not None:
-                errors["start"] = _("Đợt này trùng thời gian với %(other)s.") % {"other": other.name}
+        others = list(self.plan.periods.exclude(pk=self.pk).order_by("start")) if self.plan_id else []
+        rows = [PeriodDates(o.name, o.start, o.end) for o in others]
+        rows.append(PeriodDates(self.name, self.start, self.end, self.dossier_deadline))
+        plan_start, plan_end = (self.plan.start, self.plan.end) if self.plan_id else (None, None)
+        errors = {
+            field: message
+            for index, field, message in period_problems(rows, plan_start, plan_end)
+            if index == len(others)
+        }
         if errors:
             raise ValidationError(errors)
 

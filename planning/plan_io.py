@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from awards import catalogue as award_catalogue
 from awards.models import AwardKind, Level, Recipient
-from campaigns.models import Participant, Period, Person, Plan, PlanTask, Unit
+from campaigns.models import Participant, Period, PeriodDates, Person, Plan, PlanTask, Unit, period_problems
 from campaigns.policies import PlanPolicy
 from campaigns.services import activation_problems
 from core.codes import code_from_name
@@ -445,6 +445,7 @@ def _read(data: Any, lines: dict[tuple, int], by: User | None = None) -> _Spec:
 
 
 def _read_periods(reader: _Reader, root: dict, spec: _Spec, start: dt.date | None, end: dt.date | None) -> None:
+    places: list[int] = []  # the file's index of each period read
     for index, item in enumerate(reader.sequence(root, (), "periods")):
         path = ("periods", index)
         row = reader.mapping(item, path, PERIOD_KEYS)
@@ -460,36 +461,11 @@ def _read_periods(reader: _Reader, root: dict, spec: _Spec, start: dt.date | Non
             "dossier_deadline": reader.date(row, path, "dossier_deadline"),
             "status": reader.choice(row, path, "status", Period.Status, default=Period.Status.OPEN),
         }
-        if period["start"] and period["end"]:
-            if period["end"] < period["start"]:
-                reader.error(
-                    (*path, "end"),
-                    _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
-                    % {"end": f"{period['end']:%d/%m/%Y}", "start": f"{period['start']:%d/%m/%Y}"},
-                )
-            elif start and end and (period["start"] < start or period["end"] > end):
-                reader.error(
-                    (*path, "start"),
-                    _("Đợt phải nằm trong thời gian của kế hoạch (%(start)s–%(end)s).")
-                    % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"},
-                )
-            else:
-                for other in spec.periods:
-                    if (
-                        other["start"]
-                        and other["end"]
-                        and other["start"] <= period["end"]
-                        and period["start"] <= other["end"]
-                    ):
-                        reader.error(
-                            (*path, "start"),
-                            _("Đợt «%(name)s» trùng thời gian với đợt «%(other)s».")
-                            % {"name": period["name"], "other": other["name"]},
-                        )
-                        break
-        if period["dossier_deadline"] and period["start"] and period["dossier_deadline"] < period["start"]:
-            reader.error((*path, "dossier_deadline"), _("Hạn nộp hồ sơ phải sau ngày bắt đầu của đợt."))
         spec.periods.append(period)
+        places.append(index)
+    rows = [PeriodDates(p["name"] or "", p["start"], p["end"], p["dossier_deadline"]) for p in spec.periods]
+    for index, name, message in period_problems(rows, start, end):
+        reader.error(("periods", places[index], name), message)
 
 
 def _read_groups(reader: _Reader, root: dict, spec: _Spec) -> set[str]:
@@ -966,12 +942,13 @@ def _apply(spec: _Spec, by: User | None) -> ImportResult:
     kinds |= AwardKind.objects.in_bulk(
         [q["award_kind"] for q in spec.quotas if q["award_kind"] not in kinds], field_name="code"
     )
-    step(
-        parts.replace_award_rules,
-        quotas=[parts.QuotaRow(**{**row, "award_kind": kinds[row["award_kind"]]}) for row in spec.quotas],
-        conditions=[parts.ConditionRow(**row) for row in spec.conditions],
-        documents=[parts.DocumentRow(**row) for row in spec.dossier_documents],
-    )
+    if all(row["award_kind"] in kinds for row in spec.quotas):  # else a kind was refused above, with its reason
+        step(
+            parts.replace_award_rules,
+            quotas=[parts.QuotaRow(**{**row, "award_kind": kinds[row["award_kind"]]}) for row in spec.quotas],
+            conditions=[parts.ConditionRow(**row) for row in spec.conditions],
+            documents=[parts.DocumentRow(**row) for row in spec.dossier_documents],
+        )
     step(parts.replace_tasks, rows=[parts.TaskRow(**row) for row in spec.tasks])
 
     if spec.status != Plan.Status.DRAFT and not errors:

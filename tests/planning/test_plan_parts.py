@@ -271,3 +271,17 @@ def test_a_signed_decision_keeps_the_certificate_title_it_was_signed_with(org):
 def test_only_conditions_are_matched_by_code_never_by_position(plan):
     assert list(Condition.objects.filter(plan=plan).values_list("code", flat=True)) == ["dieu-kien-a", "dieu-kien-b"]
     assert QuotaRule.objects.filter(plan=plan).count() == 1
+
+
+def test_a_refused_award_kind_leaves_the_quotas_naming_new_kinds_unwritten_with_the_reason(org):
+    import_plan(text=SMALL + KIND, by=org.chairman_a)
+    both = KIND.replace("0.15", "99") + (
+        "  - {code: giay-khen-moi, name: Giấy khen mới, level: commune, individual_coefficient: 0.1}\n"
+    )
+    other = SMALL.replace("an-binh-2024", "binh-minh-2024").replace("T-H-A-VP", "T-H-B-VP")
+    other = other.replace("issuer: T-H-A", "issuer: T-H-B").replace("giay-khen-chu-tich-xa", "giay-khen-moi")
+
+    errors = _refused(other + both, by=org.chairman_b)
+
+    assert len(errors) == 1 and "do đơn vị khác tạo" in errors[0]
+    assert not AwardKind.objects.filter(code="giay-khen-moi").exists()
