@@ -108,3 +108,55 @@ class GrantForm(forms.Form):
 class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("Tôi xác nhận"), required=True)
     reason = forms.CharField(label=_("Lý do"), max_length=255, required=False)
+
+
+class UnitsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{'— ' * max(obj.depth - 1, 0)}{obj.name} ({obj.code})"
+
+
+class MergeForm(forms.Form):
+    """Which units end, who succeeds them (an existing unit or a new one), from when, and what becomes of roles."""
+
+    units = UnitsChoiceField(
+        label=_("Các đơn vị bị sáp nhập"),
+        queryset=Unit.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Giữ Ctrl (hoặc chạm giữ trên điện thoại) để chọn nhiều đơn vị."),
+    )
+    successor = UnitChoiceField(label=_("Đơn vị kế thừa có sẵn"), queryset=Unit.objects.none(), required=False)
+    new_code = forms.CharField(label=_("hoặc đơn vị kế thừa mới: mã"), max_length=40, required=False)
+    new_name = forms.CharField(label=_("Tên đơn vị mới"), max_length=255, required=False)
+    new_kind = forms.ChoiceField(label=_("Loại đơn vị mới"), choices=[("", "—"), *Unit.Kind.choices], required=False)
+    new_parent = UnitChoiceField(
+        label=_("Đơn vị cấp trên của đơn vị mới"), queryset=Unit.objects.none(), required=False
+    )
+    on = forms.DateField(
+        label=_("Ngày sáp nhập có hiệu lực"),
+        help_text=_("Các đơn vị bị sáp nhập hết hiệu lực từ ngày hôm trước."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    memberships = forms.ChoiceField(
+        label=_("Vai trò trên các đơn vị bị sáp nhập"),
+        choices=[("end", _("Kết thúc")), ("move", _("Chuyển sang đơn vị kế thừa"))],
+        widget=forms.RadioSelect,
+        initial="end",
+    )
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = _units(units)
+        _offer(self, "units", current.filter(successor__isnull=True))
+        _offer(self, "successor", current)
+        _offer(self, "new_parent", current)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        new = [data.get(name) for name in ("new_code", "new_name", "new_kind", "new_parent")]
+        if data.get("successor") is None and not all(new):
+            raise forms.ValidationError(
+                _("Chọn đơn vị kế thừa có sẵn, hoặc nhập đủ mã, tên, loại và cấp trên của đơn vị mới.")
+            )
+        if data.get("successor") is not None and any(new):
+            raise forms.ValidationError(_("Chỉ chọn một: đơn vị kế thừa có sẵn hoặc đơn vị mới."))
+        return data
