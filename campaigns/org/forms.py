@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +16,10 @@ from campaigns.models import Person, Role, Unit
 class UnitChoiceField(forms.ModelChoiceField):
     """A unit shown with its place in the tree."""
 
+    base_depth = 1
+
     def label_from_instance(self, obj: Unit) -> str:
-        return f"{'— ' * max(obj.depth - 1, 0)}{obj.name}"
+        return f"{'— ' * max(obj.depth - self.base_depth, 0)}{obj.name}"
 
 
 def _units(units: Any) -> Any:
@@ -28,6 +31,8 @@ def _offer(form: forms.Form, name: str, units: Any) -> None:
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
     field.queryset = units
+    if isinstance(field, UnitChoiceField):  # indent below the shallowest unit offered, not below the root
+        field.base_depth = units.aggregate(top=Min("depth"))["top"] or 1
 
 
 class PersonForm(forms.Form):
@@ -35,7 +40,10 @@ class PersonForm(forms.Form):
     unit = UnitChoiceField(label=_("Đơn vị công tác"), queryset=Unit.objects.none())
     position = forms.CharField(label=_("Chức vụ"), max_length=160, required=False)
     code = forms.CharField(
-        label=_("Mã cán bộ"), max_length=40, required=False, help_text=_("Không bắt buộc; dùng khi nhập lại từ Excel.")
+        label=_("Mã cán bộ"),
+        max_length=40,
+        required=False,
+        help_text=_("Để trống: hệ thống tự đặt mã (dùng khi nhập lại từ Excel)."),
     )
     start = forms.DateField(
         label=_("Công tác từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
