@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from awards.models import AwardKind, Condition, QuotaRule
 from campaigns.models import Group, Membership, Participant, Period, Person, Plan, Role, Unit
+from campaigns.vietnamese import fold
 from scoring.models import Criterion, Indicator, Reading
 from scoring.windows import windows_between
 
@@ -569,7 +570,8 @@ def generate(*, scale: str, seed: int, today: dt.date | None = None) -> Generate
     people = Person.objects.bulk_create(
         [
             Person(
-                full_name=_person_name(rng),
+                full_name=(name := _person_name(rng)),
+                search_name=fold(name),  # bulk_create skips Person.save(), which keeps it
                 position=rng.choice(POSITIONS),
                 unit=units[unit_index],
                 code=f"{units[unit_index].code[:28]}-CB{i + 1:05d}",

@@ -28,17 +28,25 @@ class Role(models.TextChoices):
 
 
 def _scope_paths(user: User, roles: tuple[str, ...] | None = None) -> list[str]:
-    """Tree paths of the units the user holds a membership in (optionally only with these roles)."""
+    """Tree paths of the units the user holds a membership in (optionally only with these roles), and of the units
+    those succeeded after a merger."""
     if not user or not user.is_authenticated:
         return []
     cache_key = "_thidua_scope_paths"
     cached: dict = getattr(user, cache_key, None) or {}
     key = roles or ()
     if key not in cached:
+        # A unit's scope includes the units it succeeded (a merger, two levels deep), so the successor's people see
+        # their history. One query: a UNION of three index lookups.
         memberships = Membership.objects.filter(user=user, unit__isnull=False)
         if roles:
             memberships = memberships.filter(role__in=roles)
-        cached[key] = sorted(set(memberships.values_list("unit__path", flat=True)))
+        held = memberships.values("unit_id")
+        direct = Unit.objects.filter(pk__in=held).order_by().values_list("path", flat=True)
+        merged = Unit.objects.filter(successor_id__in=held).order_by().values_list("path", flat=True)
+        merged_twice = Unit.objects.filter(successor__successor_id__in=held).order_by().values_list("path", flat=True)
+        paths = direct.union(merged, merged_twice)
+        cached[key] = sorted(set(paths))
         setattr(user, cache_key, cached)
     return cached[key]
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from campaigns.org.forms import ResetPasswordForm
 from planning.views.home import home
 
 admin.site.site_header = "Thi đua — Quản trị"
@@ -20,6 +21,7 @@ urlpatterns = [
     path(
         "quen-mat-khau/",
         auth_views.PasswordResetView.as_view(
+            form_class=ResetPasswordForm,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
         ),

@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from campaigns.models import Membership, OrgEvent, Person, Role, Unit
+from campaigns.models import Membership, OrgEvent, Person, Role, Unit, path_scope_q
 from campaigns.permissions import has_role, user_roles
 
 if TYPE_CHECKING:
@@ -86,8 +86,9 @@ class OrgPolicy:
 
     def admin_units(self) -> QuerySet[Unit]:
         """Units the user manages (subtrees of its quản trị memberships), in tree order."""
-        units: QuerySet[Unit] = Unit.objects.in_scope_of(self.user, roles=(Role.QUAN_TRI,))
-        return units
+        # Not in_scope_of: that also reaches the units a merger ended, which are history, not managed.
+        units: QuerySet[Unit] = Unit.objects.all()
+        return units if self.is_superuser else units.filter(path_scope_q(self.admin_paths()))
 
     def visible_units(self) -> QuerySet[Unit]:
         units: QuerySet[Unit] = Unit.objects.in_scope_of(self.user)

@@ -96,6 +96,11 @@ def add_person(
     if _code_taken(code):
         raise ValidationError({"code": _("Mã cán bộ %(code)s đã được dùng.") % {"code": code}})
     person = Person.objects.create(full_name=full_name, unit=unit, position=position, code=code or None)
+    if not code:  # every official gets a code, so an Excel export reads back onto the same people
+        generated = f"CB{person.pk:06d}"
+        if not _code_taken(generated):
+            person.code = generated
+            person.save(update_fields=["code"])
     Posting.objects.create(person=person, unit=unit, position=position, start=start)
     record(by=by, action=OrgEvent.Action.PERSON_ADD, unit=unit, person=person, detail=full_name)
     return person

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tai-khoan/<int:pk>/cap-lai-mat-khau/", views.account_reset_password, name="account_reset_password"),
     path("vai-tro/<int:pk>/thu-hoi/", views.role_revoke, name="role_revoke"),
     path("nhat-ky-to-chuc/", views.org_event_list, name="org_event_list"),
+    path("to-chuc/sap-nhap/", views.unit_merge, name="unit_merge"),
 ]
 
 urlpatterns += [

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.models import Membership, Person
-from campaigns.org import selectors, services
-from campaigns.org.forms import AccountForm, ConfirmForm, GrantForm, LeaveForm, MoveForm, PersonForm
+from campaigns.org import merge, selectors, services
+from campaigns.org.forms import AccountForm, ConfirmForm, GrantForm, LeaveForm, MergeForm, MoveForm, PersonForm
 from campaigns.org.policies import OrgPolicy, ensure
 from campaigns.typing import AuthenticatedRequest
 
@@ -350,3 +350,55 @@ def org_event_list(request: AuthenticatedRequest) -> HttpResponse:
     ensure(OrgPolicy(request.user).may_administer())
     page = Paginator(selectors.events_for(user=request.user), 50).get_page(request.GET.get("page"))
     return _render(request, "event_list.html", {"page_obj": page, "events": page.object_list})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_merge(request: AuthenticatedRequest) -> HttpResponse:
+    """Record a merger: the form, then a preview of what ends and moves, then (confirmed) the merge itself."""
+    policy = OrgPolicy(request.user)
+    ensure(policy.may_administer())
+    form = MergeForm(request.POST or None, units=policy.admin_units())
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new_successor = (
+            merge.NewUnit(
+                code=data["new_code"].strip(),
+                name=data["new_name"].strip(),
+                kind=data["new_kind"],
+                parent=data["new_parent"],
+            )
+            if data["successor"] is None
+            else None
+        )
+        units = list(data["units"])
+        if request.POST.get("confirm") == "1":
+            try:
+                successor = merge.merge_units(
+                    by=request.user,
+                    units=units,
+                    successor=data["successor"],
+                    new_successor=new_successor,
+                    on=data["on"],
+                    memberships=data["memberships"],
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Đã ghi nhận sáp nhập vào %(name)s. Lịch sử của các đơn vị cũ vẫn giữ tên cũ.")
+                    % {"name": successor.name},
+                )
+                return redirect("campaigns:unit_list")
+        else:
+            preview = merge.plan_merge(
+                by=request.user, units=units, successor=data["successor"], new_successor=new_successor, on=data["on"]
+            )
+            if preview.problems:
+                for problem in preview.problems:
+                    form.add_error(None, problem)
+                preview = None
+    invalid = request.method == "POST" and not form.is_valid()
+    return _render(request, "unit_merge.html", {"form": form, "preview": preview}, invalid=invalid)

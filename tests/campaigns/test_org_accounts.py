@@ -168,3 +168,19 @@ def test_forgotten_password_by_email_in_vietnamese(client, org):
     assert response.status_code == 302
     org.staff_a.refresh_from_db()
     assert org.staff_a.check_password("Thi-dua-2025-moi")
+
+
+def test_an_imported_account_without_a_password_gets_its_first_one_by_email(client, org):
+    org.staff_a.email = "staff_a@example.vn"
+    org.staff_a.set_unusable_password()
+    org.staff_a.save()
+    client.post(reverse("password_reset"), {"email": "STAFF_A@example.vn"})
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["staff_a@example.vn"]
+
+
+def test_no_reset_mail_for_a_locked_account(client, org):
+    org.staff_a.email = "staff_a@example.vn"
+    org.staff_a.is_active = False
+    org.staff_a.save()
+    assert client.post(reverse("password_reset"), {"email": "staff_a@example.vn"}).status_code == 302
+    assert not mail.outbox

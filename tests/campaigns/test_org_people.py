@@ -27,6 +27,7 @@ def test_quan_tri_adds_an_official_to_a_section_of_its_commune(org):
     person = services.add_person(by=org.admin_a, full_name="Lê Thị Hồng", unit=org.section_a, position="Văn thư")
 
     assert person.unit == org.section_a and person.search_name == "le thi hong"
+    assert person.code == f"CB{person.pk:06d}"  # a code of its own, so an Excel export reads back onto it
     assert Posting.objects.get(person=person).end is None
     event = OrgEvent.objects.get(person=person)
     assert event.action == OrgEvent.Action.PERSON_ADD and event.actor == org.admin_a

@@ -134,6 +134,7 @@ MATRIX: dict[str, Row] = {
     "campaigns:org_import_commit": row(None, 405, (403, 403, 403, 302)),  # no preview token: back to the upload
     "campaigns:org_template": row(None, FORM_QT, 405),
     "campaigns:org_export": row(None, FORM_QT, 405),
+    "campaigns:unit_merge": row(None, FORM_QT, INVALID_QT),
     # --- scoring: standings and exports (read-only for every role in scope) -------------------------------------
     "scoring:standing_index": row(None, READ, 405),
     "scoring:standing_list": row("period", READ, 405),
