@@ -18,6 +18,7 @@ from campaigns.vietnamese import fold
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.utils.functional import Promise
 
 
 class Role(models.TextChoices):
@@ -375,11 +376,11 @@ class PeriodDates(NamedTuple):
 
 def period_problems(
     periods: list[PeriodDates], plan_start: dt.date | None, plan_end: dt.date | None
-) -> list[tuple[int, str, str]]:
+) -> list[tuple[int, str, str | Promise]]:
     """Every broken date rule of a plan's periods as (index, field, Vietnamese message): a period ends after it
     starts, lies inside the plan, overlaps no earlier one, and its dossier deadline is not before it starts.
     The one statement of these rules: Period.clean(), the plan editor's formset and the plan file map it."""
-    problems: list[tuple[int, str, str]] = []
+    problems: list[tuple[int, str, str | Promise]] = []
     for index, period in enumerate(periods):
         start, end = period.start, period.end
         if start and end:
@@ -552,11 +553,18 @@ class Participant(models.Model):
         """The unit this participant takes part for: the collective itself, or the unit an individual was enrolled
         from. A person who moves later stays with that unit in this plan (its staff enter the readings, its office
         prepares the dossier); the person's current unit is only the fallback of a row enrolled without one."""
-        return self.unit if self.unit_id else self.person.unit
+        if self.unit is not None:
+            return self.unit
+        # An individual always has a person (the participant_kind_matches_subject constraint).
+        assert self.person is not None
+        return self.person.unit
 
     @property
     def home_unit_id(self) -> int:
-        return self.unit_id or self.person.unit_id
+        if self.unit_id is not None:
+            return self.unit_id
+        assert self.person is not None
+        return self.person.unit_id
 
 
 class PlanTask(models.Model):

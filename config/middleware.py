@@ -34,7 +34,7 @@ class RequestBodyLimitMiddleware:
                 view = None
             allowed = request_body_limit(view)
             if size > allowed:
-                request._stream = None  # the body is never read
+                request._stream = None  # type: ignore[assignment]  # the body is never read; Django's stub types it BinaryIO
                 context = {"size_mb": megabytes(size), "limit_mb": megabytes(allowed)}
                 response = render(request, "413.html", context, status=413)
                 response["Connection"] = "close"

@@ -196,7 +196,11 @@ class RuleFormSetBase(BaseInlineFormSet):
     def rows(self) -> list:
         """The kept rows as the plan-part service's plain rows, in the order typed (the service saves them)."""
         forms_kept = sorted(self.kept_forms(), key=lambda form: getattr(form.instance, "order", 0) or 0)
-        return [self.row_of(form.instance) for form in forms_kept]  # row_of: each part's formset
+        return [self.row_of(form.instance) for form in forms_kept]
+
+    def row_of(self, instance: Any) -> Any:
+        """The plain row of one saved instance: each part's formset says how."""
+        raise NotImplementedError
 
     def marked_for_deletion(self) -> list[str]:
         """Names of the saved rows the user ticked for deletion (shown on the confirmation)."""
@@ -459,8 +463,8 @@ class QuotaRuleFormSetBase(RuleFormSetBase):
     def row_of(self, rule: QuotaRule) -> QuotaRow:
         return QuotaRow(
             award_kind=rule.award_kind,
-            period=rule.period.order if rule.period_id else None,
-            group=rule.group.code if rule.group_id else None,
+            period=rule.period.order if rule.period is not None else None,
+            group=rule.group.code if rule.group is not None else None,
             max_collectives=rule.max_collectives,
             max_individuals=rule.max_individuals,
             individuals_per_collective=rule.individuals_per_collective,

@@ -98,7 +98,7 @@ def _proposal_basis(*, issuer: Unit, period: Period) -> str:
     return text
 
 
-def _article_2(*, decision: Decision, lines: list[dict], amounts: money.RewardAmounts, on: dt.date) -> str:
+def _article_2(*, decision: Decision, lines: list[dict[str, Any]], amounts: money.RewardAmounts, on: dt.date) -> str:
     word = certificate_word(decision.award_kind)
     collectives = sum(1 for line in lines if line["kind"] == Participant.Kind.COLLECTIVE)
     individuals = len(lines) - collectives

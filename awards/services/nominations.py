@@ -283,7 +283,9 @@ def achievement_line(entry: quota.Entry, rule: QuotaRule) -> str:
     return _("Xếp hạng %(rank)s/%(size)s %(group)s, tỷ lệ điểm %(ratio)s") % {
         "rank": entry.rank,
         "size": entry.group_size,
-        "group": quota.group_label(rule.group.name) if rule.group_id else (entry.group_label or quota.group_label("")),
+        "group": quota.group_label(rule.group.name)
+        if rule.group is not None
+        else (entry.group_label or quota.group_label("")),
         "ratio": format_percent(entry.ratio),
     }
 
@@ -300,7 +302,7 @@ def refresh_nomination_ranks(*, period: Period) -> int:
     )
     for nomination in nominations:
         entry = entries.get(nomination.participant_id)
-        if entry is None:
+        if entry is None or nomination.quota_rule is None:
             continue
         fresh = (entry.rank, entry.ratio, achievement_line(entry, nomination.quota_rule))
         if (nomination.rank, nomination.ratio, nomination.achievement) != fresh:

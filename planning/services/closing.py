@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -50,7 +50,7 @@ def period_version(period: Period) -> int:
     return period.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
 
 
-def close_job_kwargs(period: Period, **extra) -> dict:
+def close_job_kwargs(period: Period, **extra: Any) -> dict[str, Any]:
     """The arguments of a close job: the period and the version it was queued for (safe to redeliver)."""
     return {"period_id": period.pk, "period_version": period_version(period), **extra}
 

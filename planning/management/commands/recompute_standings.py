@@ -32,14 +32,14 @@ class Command(BaseCommand):
                 written = recompute_period(period=period)
                 self.stdout.write(f"{period.plan.key} · {period.name}: {written} xếp hạng")
             return
-        period = Period.objects.filter(pk=options["period"]).first()
+        closed = Period.objects.filter(pk=options["period"]).first()
         user = get_user_model().objects.filter(username=options["by"] or "").first()
-        if period is None:
+        if closed is None:
             raise CommandError(f"Không có đợt mã {options['period']}.")
         if user is None:
             raise CommandError("Cần --by: tên đăng nhập của quản trị đơn vị ban hành.")
         try:
-            record = recompute_closed_period(period=period, by=user, reason=options["reason"])
+            record = recompute_closed_period(period=closed, by=user, reason=options["reason"])
         except (PermissionDenied, ValidationError) as error:
             raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error
         self.stdout.write(record.changes or "Không có đối tượng nào thay đổi hạng hoặc điểm.")
