@@ -35,6 +35,7 @@ from scoring.models import Criterion, Indicator
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.utils.functional import Promise
 
 FORMAT_NOTE = "# Tệp kế hoạch thi đua của Thi đua — định dạng mô tả trong docs/plan-format.md\n"
 
@@ -208,7 +209,7 @@ class _Reader:
             return _("Mục %(path)s") % {"path": shown or _("(toàn tệp)")}
         return _("Dòng %(line)s, mục %(path)s") % {"line": line, "path": shown or _("(toàn tệp)")}
 
-    def error(self, path: tuple, message: str) -> None:
+    def error(self, path: tuple, message: str | Promise) -> None:
         self.errors.append(_("%(place)s: %(message)s") % {"place": self.place(path), "message": message})
 
     # -- shapes
@@ -765,11 +766,12 @@ def _read_award_kinds_and_quotas(
         row = reader.mapping(item, path, QUOTA_KEYS)
         if row is None:
             continue
-        kind = reader.text(row, path, "award_kind", required=True)
-        if kind and kind not in known:
+        kind_code = reader.text(row, path, "award_kind", required=True)
+        if kind_code and kind_code not in known:
             reader.error(
                 (*path, "award_kind"),
-                _("Không có hình thức khen thưởng «%(code)s» trong danh mục hay mục award_kinds.") % {"code": kind},
+                _("Không có hình thức khen thưởng «%(code)s» trong danh mục hay mục award_kinds.")
+                % {"code": kind_code},
             )
         period = reader.number(row, path, "period", minimum=1, integer=True)
         if period is not None and period > len(spec.periods):
@@ -779,11 +781,11 @@ def _read_award_kinds_and_quotas(
                 % {"number": period, "count": len(spec.periods)},
             )
         group = _group(reader, row, path, group_codes)
-        if (kind, period, group) in seen:
+        if (kind_code, period, group) in seen:
             reader.error(path, _("Chỉ tiêu cho cùng hình thức, đợt và khối đã khai báo ở trên."))
-        seen.add((kind, period, group))
+        seen.add((kind_code, period, group))
         quota = {
-            "award_kind": kind,
+            "award_kind": kind_code,
             "period": period,
             "group": group,
             "max_collectives": reader.number(row, path, "max_collectives", default=0, maximum=10000, integer=True),
@@ -901,18 +903,21 @@ def _ensure_can_edit(user: User | None, unit: Unit) -> None:
 def _apply(spec: _Spec, by: User | None) -> ImportResult:
     """Write the checked spec onto the plan with its key (created if new) through the plan-part services, which
     hold every guard (scope, plan status, rows in use); the caller holds the transaction."""
-    _ensure_can_edit(by, spec.issuer)
-    plan = Plan.objects.filter(key=spec.key).select_related("issuer").first()
-    created = plan is None
-    if created:
+    issuer = spec.issuer
+    assert issuer is not None  # _read refuses a file whose issuer is unknown
+    _ensure_can_edit(by, issuer)
+    existing = Plan.objects.filter(key=spec.key).select_related("issuer").first()
+    created = existing is None
+    if existing is None:
         plan = Plan(key=spec.key, status=Plan.Status.DRAFT)
     else:
-        if plan.issuer_id != spec.issuer.pk:
+        plan = existing
+        if plan.issuer_id != issuer.pk:
             _ensure_can_edit(by, plan.issuer)
         answer = PlanPolicy.edit(by, plan)
         if not answer:
             raise PlanFileError([answer.reason])
-    plan.issuer = spec.issuer
+    plan.issuer = issuer
     for name, value in spec.fields.items():
         setattr(plan, name, value)
     if by is not None:

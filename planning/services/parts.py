@@ -11,9 +11,10 @@ their stable code (files); only periods, whose number is their name in a file ("
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 
 # Why a row in use stays: one wording, read by these services and by the editor's formsets.
+M = TypeVar("M", bound=Model)  # a plan part's model, kept through the shared helpers
+
 CRITERION_IN_USE = gettext_lazy(
     "Không thể xóa tiêu chí «%(name)s» vì đã có số liệu hoặc điểm được tính theo tiêu chí này."
 )
@@ -115,7 +118,7 @@ class CriterionRow:
     comparison: str = Criterion.Comparison.GTE
     worst: Decimal | None = None
     rule: str = Criterion.Rule.THRESHOLD
-    bands: list = field(default_factory=list)
+    bands: list[tuple[Decimal, Decimal]] = field(default_factory=list)
     zero_denominator: str = Criterion.ZeroDenominator.NOT_APPLICABLE
     note: str = ""
     pk: int | None = None
@@ -199,10 +202,13 @@ def record(plan: Plan, by: User | None, reason: str) -> None:
     plan.save(update_fields=["updated_at"])
 
 
-def _match(existing: dict, rows: list, key: Any) -> tuple[list[tuple[Any, Model | None]], list[Model]]:
+def _match(
+    existing: dict[Any, M], rows: Sequence[Any], key: Callable[[Any], Any]
+) -> tuple[list[tuple[Any, M | None]], list[M]]:
     """Pair each row with its existing object (by id, else by key); return the pairs and the objects left over."""
     by_pk = {obj.pk: obj for obj in existing.values()}
-    pairs, used = [], set()
+    pairs: list[tuple[Any, M | None]] = []
+    used: set[int] = set()
     for row in rows:
         obj = by_pk.get(getattr(row, "pk", None)) if getattr(row, "pk", None) else existing.get(key(row))
         if obj is not None and obj.pk in used:
@@ -213,20 +219,20 @@ def _match(existing: dict, rows: list, key: Any) -> tuple[list[tuple[Any, Model 
     return pairs, [obj for obj in existing.values() if obj.pk not in used]
 
 
-def _refuse_in_use(removed: list[Model], in_use: dict[int, str], message: Any) -> list[str]:
+def _refuse_in_use(removed: Sequence[Model], in_use: dict[int, str], message: Any) -> list[str]:
     return [str(message) % {"name": in_use[obj.pk]} for obj in removed if obj.pk in in_use]
 
 
-def _delete(objects: list[Model], by: User | None) -> None:
+def _delete(objects: Sequence[Model], by: User | None) -> None:
     for obj in objects:
-        obj._history_user = by
+        setattr(obj, "_history_user", by)  # django-simple-history reads it; Model does not declare it
         obj.delete()
 
 
-def _save(obj: Model, by: User | None, values: dict[str, Any]) -> Model:
+def _save(obj: M, by: User | None, values: dict[str, Any]) -> M:
     for name, value in values.items():
         setattr(obj, name, value)
-    obj._history_user = by
+    setattr(obj, "_history_user", by)  # django-simple-history reads it; Model does not declare it
     obj.save()
     return obj
 
@@ -294,11 +300,8 @@ def replace_participants(
     or nominations is never dropped. A person without a code is found by name within the unit, or created there."""
     plan = lock_for_change(plan, by)
     allowed_units = set(units_of(plan.issuer).values_list("pk", flat=True))
-    errors = [
-        outside_issuer(_("Đơn vị"), row.unit.code)
-        for row in [*collectives, *individuals]
-        if row.unit.pk not in allowed_units
-    ]
+    enrolled: list[CollectiveRow | IndividualRow] = [*collectives, *individuals]
+    errors = [outside_issuer(_("Đơn vị"), row.unit.code) for row in enrolled if row.unit.pk not in allowed_units]
     errors += [
         outside_issuer(_("Cán bộ"), row.person.code or row.person.full_name)
         for row in individuals
@@ -316,18 +319,20 @@ def replace_participants(
             plan=plan, kind=Participant.Kind.COLLECTIVE, unit=row.unit
         )
         kept.append(_save(participant, by, {"name": row.name, "group": groups.get(row.group) if row.group else None}))
-    for row in individuals:
-        person = row.person
+    for individual in individuals:
+        person = individual.person
         if person is None:
-            person = Person.objects.filter(full_name=row.full_name, unit=row.unit).order_by("pk").first()
-            person = person or Person.objects.create(full_name=row.full_name, unit=row.unit, position=row.position)
+            person = Person.objects.filter(full_name=individual.full_name, unit=individual.unit).order_by("pk").first()
+            person = person or Person.objects.create(
+                full_name=individual.full_name, unit=individual.unit, position=individual.position
+            )
         participant = existing.get((Participant.Kind.INDIVIDUAL, person.pk)) or Participant(
             plan=plan, kind=Participant.Kind.INDIVIDUAL, person=person, unit=person.unit
         )
         values = {
-            "name": row.full_name,
-            "position": row.position,
-            "group": groups.get(row.group) if row.group else None,
+            "name": individual.full_name,
+            "position": individual.position,
+            "group": groups.get(individual.group) if individual.group else None,
         }
         if participant.pk is None:  # the unit enrolled from is kept when the person moves later (home_unit)
             values |= {"unit": person.unit, "unit_name": person.unit.name}
@@ -394,7 +399,7 @@ def replace_award_rules(
     periods = {period.order: period for period in plan.periods.all()}
     groups = {group.code: group for group in plan.groups.all()}
 
-    def quota_key(row: QuotaRow) -> tuple:
+    def quota_key(row: QuotaRow) -> tuple[int, int | None, int | None]:
         period, group = periods.get(row.period) if row.period else None, groups.get(row.group) if row.group else None
         return (row.award_kind.pk, period.pk if period else None, group.pk if group else None)
 
@@ -481,14 +486,15 @@ def award_kind_change_problem(kind: AwardKind, values: dict[str, Any], by: User 
     """Why this plan's writer may not give the kind these values ("" when it may): the built-in catalogue is
     read-only to plans; a kind made by a locality is changed only by that locality's lãnh đạo or quản trị (or a
     superuser; from the command line, a plan of that locality), while anyone may name it unchanged."""
-    if kind.owner_id is None:
+    owner = kind.owner
+    if owner is None:
         return _("Hình thức «%(code)s» đã có trong danh mục; chỉ cần dùng mã này ở mục quotas.") % {"code": kind.code}
     if all(getattr(kind, name) == value for name, value in values.items()):
         return ""
     if by is None:
-        allowed = issuer.path.startswith(kind.owner.path)
+        allowed = issuer.path.startswith(owner.path)
     else:
-        allowed = by.is_superuser or has_role(by, kind.owner, Role.LANH_DAO, Role.QUAN_TRI)
+        allowed = by.is_superuser or has_role(by, owner, Role.LANH_DAO, Role.QUAN_TRI)
     if allowed:
         return ""
     return _("Hình thức «%(code)s» do đơn vị khác tạo; chỉ dùng được mã này ở mục quotas, không sửa được.") % {
