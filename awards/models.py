@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaigns.models import Participant, Plan, Unit
+from campaigns.models import Participant, Plan, Unit, participant_scope_q, scope_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -200,8 +200,8 @@ class DossierRequirement(models.Model):
 
 class NominationQuerySet(models.QuerySet):
     def visible_to(self, user: AbstractBaseUser) -> NominationQuerySet:
-        """Nominations of participants in the user's scope; every view starts here."""
-        return self.filter(participant__in=Participant.objects.visible_to(user))
+        """Nominations of participants in the user's scope, of periods within its time; every view starts here."""
+        return self.filter(participant_scope_q(user))
 
     def awaiting_decision(self) -> NominationQuerySet:
         return self.filter(status=Nomination.Status.ACCEPTED, decision__isnull=True)
@@ -427,7 +427,7 @@ class DecisionQuerySet(models.QuerySet):
     def visible_to(self, user: AbstractBaseUser) -> DecisionQuerySet:
         if getattr(user, "is_superuser", False) and user.is_active:
             return self.all()
-        return self.filter(issuer__in=Unit.objects.in_scope_of(user))
+        return self.filter(scope_q(user, ["issuer"], period_end="period__end"))
 
 
 class Decision(models.Model):

@@ -16,7 +16,7 @@ from awards.plan_io import PlanFileError, copy_plan_to_year, import_plan
 from awards.reference import sync_reference
 from awards.services.closing import close_job_kwargs, periods_due_for_close
 from campaigns.jobs import start_job
-from campaigns.models import Membership, Plan
+from campaigns.models import Membership, Plan, Unit
 from campaigns.services import change_plan_status, sync_org
 from scoring.catalogue import sync_indicators
 from scoring.demo import generate_demo_readings
@@ -96,6 +96,13 @@ class Command(BaseCommand):
     def print_logins(self, data: dict) -> None:
         self.stdout.write(self.style.SUCCESS(f"\nTài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):"))
         roles = dict(Membership._meta.get_field("role").choices)
+        ended = {unit.code: unit.valid_to for unit in Unit.objects.exclude(valid_to=None) if not unit.is_current()}
         for row in data["users"]:
-            memberships = ", ".join(f"{roles[m['role']]} · {m['unit']}" for m in row.get("memberships", []))
+            parts = []
+            for m in row.get("memberships", []):
+                part = f"{roles[m['role']]} · {m['unit']}"
+                if m["unit"] in ended:
+                    part += f" (đơn vị kết thúc {ended[m['unit']]:%d/%m/%Y}: chỉ xem các đợt đến ngày đó)"
+                parts.append(part)
+            memberships = ", ".join(parts)
             self.stdout.write(f"  {row['username']:<22} {memberships or 'quản trị toàn hệ thống (superuser)'}")
