@@ -34,7 +34,6 @@ class RequestBodyLimitMiddleware:
                 view = None
             allowed = request_body_limit(view)
             if size > allowed:
-                request._stream = None  # the body is never read
                 context = {"size_mb": megabytes(size), "limit_mb": megabytes(allowed)}
                 response = render(request, "413.html", context, status=413)
                 response["Connection"] = "close"
