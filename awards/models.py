@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaigns.models import Participant, Plan, Unit
+from campaigns.models import Participant, Plan, Unit, participant_scope_q, scope_q
 from core.codes import code_from_name
 
 if TYPE_CHECKING:
@@ -220,8 +220,8 @@ class DossierRequirement(models.Model):
 
 class NominationQuerySet(models.QuerySet["Nomination"]):
     def visible_to(self, user: User) -> NominationQuerySet:
-        """Nominations of participants in the user's scope; every view starts here."""
-        return self.filter(participant__in=Participant.objects.visible_to(user))
+        """Nominations of participants in the user's scope, of periods within its time; every view starts here."""
+        return self.filter(participant_scope_q(user))
 
     def awaiting_decision(self) -> NominationQuerySet:
         return self.filter(status=Nomination.Status.ACCEPTED, decision__isnull=True)
@@ -451,7 +451,7 @@ class DecisionQuerySet(models.QuerySet["Decision"]):
     def visible_to(self, user: User) -> DecisionQuerySet:
         if getattr(user, "is_superuser", False) and user.is_active:
             return self.all()
-        return self.filter(issuer__in=Unit.objects.in_scope_of(user))
+        return self.filter(scope_q(user, ["issuer"], period_end="period__end"))
 
 
 class Decision(models.Model):

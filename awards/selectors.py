@@ -19,7 +19,7 @@ from awards.models import (
     NominationTransition,
     ProposalNote,
 )
-from campaigns.models import Participant, Period, Plan, Role, Unit
+from campaigns.models import Participant, Period, Plan, Role, Unit, participant_scope_q, scope_q
 from scoring.models import Standing
 
 if TYPE_CHECKING:
@@ -226,9 +226,13 @@ def home_affairs_units(*, user: User) -> QuerySet[Unit]:
 
 def home_affairs_plans(*, user: User, plan: int | None = None, status: str = "", query: str = "") -> QuerySet[Plan]:
     """Plans issued in, or joined by units of, the Home Affairs subtree."""
-    scope = home_affairs_units(user=user)
     plans = Plan.objects.filter(
-        Q(issuer__in=scope) | Q(participants__unit__in=scope) | Q(participants__person__unit__in=scope)
+        scope_q(
+            user,
+            ["issuer", "participants__unit", "participants__person__unit"],
+            plan_start="start",
+            roles=(Role.NOI_VU,),
+        )
     ).distinct()
     if plan:
         plans = plans.filter(pk=plan)
@@ -246,12 +250,8 @@ def home_affairs_plans(*, user: User, plan: int | None = None, status: str = "",
 
 
 def _in_home_affairs_scope(user: User, prefix: str = "participant__") -> Q:
-    scope = home_affairs_units(user=user)
-    return (
-        Q(**{f"{prefix}unit__in": scope})
-        | Q(**{f"{prefix}person__unit__in": scope})
-        | Q(**{f"{prefix}plan__issuer__in": scope})
-    )
+    """Rows under the user's nội vụ memberships, of periods within their time (campaigns.models.scope_q)."""
+    return participant_scope_q(user, prefix=prefix, roles=(Role.NOI_VU,))
 
 
 def home_affairs_nominations(
@@ -290,8 +290,8 @@ def home_affairs_decisions(
     *, user: User, plan: int | None = None, period: int | None = None, status: str = "", query: str = ""
 ) -> QuerySet[Decision]:
     """Decisions issued by units under the Home Affairs office, or for plans in its subtree."""
-    scope = home_affairs_units(user=user)
-    decisions = Decision.objects.filter(Q(issuer__in=scope) | Q(period__plan__issuer__in=scope))
+    in_time = scope_q(user, ["issuer", "period__plan__issuer"], period_end="period__end", roles=(Role.NOI_VU,))
+    decisions = Decision.objects.filter(in_time)
     if plan:
         decisions = decisions.filter(period__plan_id=plan)
     if period:

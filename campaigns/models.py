@@ -52,6 +52,68 @@ def _scope_paths(user: User, roles: tuple[str, ...] | None = None) -> list[str]:
     return cached[key]
 
 
+def _time_scopes(user: User, roles: tuple[str, ...] | None = None) -> list[tuple[str, dt.date | None]]:
+    """(subtree path, cutoff) of each membership: no cutoff on a unit that still exists; the day the unit ended
+    otherwise (it then covers only what ended by that day). A live unit also covers the subtrees of the units it
+    directly succeeded (Khánh Hòa's logins see Ninh Thuận's), with no cutoff."""
+    if not user or not user.is_authenticated:
+        return []
+    cached: dict = user.__dict__.setdefault("_thidua_time_scopes", {})
+    key = roles or ()
+    if key not in cached:
+        today = timezone.localdate()
+        memberships = Membership.objects.filter(user=user)
+        if roles:
+            memberships = memberships.filter(role__in=roles)
+        scopes: dict[str, dt.date | None] = {}
+        rows = memberships.values_list("unit__path", "unit__valid_to", "unit__predecessors__path")  # one query
+        for path, valid_to, predecessor in rows:
+            ended = valid_to is not None and valid_to < today
+            cutoff = valid_to if ended else None
+            if path not in scopes or (scopes[path] is not None and (cutoff is None or cutoff > scopes[path])):
+                scopes[path] = cutoff
+            if predecessor and not ended:
+                scopes[predecessor] = None
+        cached[key] = sorted(scopes.items())
+    return cached[key]
+
+
+def scope_q(
+    user: User,
+    unit_fields: list[str],
+    *,
+    period_end: str | None = None,
+    plan_start: str | None = None,
+    roles: tuple[str, ...] | None = None,
+) -> Q:
+    """Scope in place and time: rows whose unit (any of unit_fields, e.g. "participant__unit") lies under one of the
+    user's memberships. A membership on a unit that has ended covers only periods that ended by then (period_end,
+    e.g. "period__end") or plans that started by then (plan_start), read-only (roles_for gives it no write role);
+    the successor unit's memberships cover the rest. Matches nothing without a membership (fails closed)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Q()
+    q = Q(pk__in=[])
+    for path, cutoff in _time_scopes(user, roles):
+        place = Q()
+        for field in unit_fields:
+            place |= Q(**{f"{field}__path__startswith": path})
+        if cutoff is not None and period_end:
+            place &= Q(**{f"{period_end}__lte": cutoff})
+        elif cutoff is not None and plan_start:
+            place &= Q(**{f"{plan_start}__lte": cutoff})
+        q |= place
+    return q
+
+
+def participant_scope_q(
+    user: User, *, prefix: str = "participant__", roles: tuple[str, ...] | None = None
+) -> Q:
+    """scope_q for rows of one participant in one period (nominations, readings, standings): the participant's
+    unit, its person's unit or its plan's issuer in scope, and the row's period within the membership's time."""
+    fields = [f"{prefix}unit", f"{prefix}person__unit", f"{prefix}plan__issuer"]
+    return scope_q(user, fields, period_end="period__end", roles=roles)
+
+
 def path_scope_q(paths: list[str], field: str = "path") -> Q:
     """Q matching nodes whose path starts with one of `paths` (a subtree); matches nothing when empty."""
     if not paths:
@@ -269,9 +331,8 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         """Plans issued in the user's scope, or in which a unit of the user's scope takes part."""
         if getattr(user, "is_superuser", False) and user.is_active:
             return self.all()
-        scope = Unit.objects.in_scope_of(user)
         return self.filter(
-            Q(issuer__in=scope) | Q(participants__unit__in=scope) | Q(participants__person__unit__in=scope)
+            scope_q(user, ["issuer", "participants__unit", "participants__person__unit"], plan_start="start")
         ).distinct()
 
 
@@ -500,8 +561,7 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         """Participants whose unit (or whose person's unit) is in the user's scope, or of plans the user issued."""
         if getattr(user, "is_superuser", False) and user.is_active:
             return self.all()
-        scope = Unit.objects.in_scope_of(user)
-        return self.filter(Q(unit__in=scope) | Q(person__unit__in=scope) | Q(plan__issuer__in=scope))
+        return self.filter(scope_q(user, ["unit", "person__unit", "plan__issuer"], plan_start="plan__start"))
 
 
 class Participant(models.Model):

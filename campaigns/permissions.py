@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Membership, Role, Unit
@@ -30,7 +32,9 @@ def roles_for(user: User, unit: Unit) -> set[str]:
     if unit.pk not in cache:
         ancestor_paths = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
         cache[unit.pk] = set(
-            Membership.objects.filter(user=user, unit__path__in=ancestor_paths).values_list("role", flat=True)
+            Membership.objects.filter(acting_q(), user=user, unit__path__in=ancestor_paths).values_list(
+                "role", flat=True
+            )
         )
     return cache[unit.pk]
 
@@ -47,9 +51,16 @@ def prime_roles(user: User, units: Iterable[Unit]) -> None:
     missing = {unit.pk: unit for unit in units if unit.pk not in cache}
     if not missing:
         return
-    held = list(Membership.objects.filter(user=user).values_list("unit__path", "role"))
+    held = list(Membership.objects.filter(acting_q(), user=user).values_list("unit__path", "role"))
     for unit in missing.values():
         cache[unit.pk] = {role for path, role in held if unit.path.startswith(path)}
+
+
+def acting_q() -> Q:
+    """Memberships that still act: on a unit that has not ended, or nội vụ (read-only) on one that has. A chairman or
+    clerk of a dissolved unit keeps read access to its past periods (campaigns.models.scope_q) and no role."""
+    today = timezone.localdate()
+    return Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=today) | Q(role=Role.NOI_VU)
 
 
 def has_role(user: User, unit: Unit, *roles: str) -> bool:

@@ -48,10 +48,10 @@ INSTALLED_APPS = [
 JOB_MODEL = "campaigns.Job"
 
 MIDDLEWARE = [
-    # First: an oversized body is refused from its Content-Length before any middleware reads it.
-    "config.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: an oversized one is refused from its Content-Length (with the security headers).
+    "config.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,6 +158,26 @@ STORAGES = {
         )
     },
 }
+# Several web machines: uploaded dossiers, evidence and generated PDFs in an S3-compatible object store (MinIO, Ceph,
+# a cloud bucket) when AWS_STORAGE_BUCKET_NAME is set; credentials only from the environment. Objects are private
+# and always served through the scoped views (streamed), never by a public URL.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "location": env("AWS_LOCATION", default="media"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,  # a URL, if one is ever made, is signed …
+            "querystring_expire": 300,  # … and short-lived
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Uploads above that size are spooled here (not the shared /tmp), so what a killed process left behind can be found
 # and removed (core.uploads.purge_stale_upload_files).

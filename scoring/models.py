@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaigns.models import Participant, Unit
+from campaigns.models import Participant, Unit, participant_scope_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -138,7 +138,7 @@ class Criterion(models.Model):
 
 class ReadingQuerySet(models.QuerySet["Reading"]):
     def visible_to(self, user: User) -> ReadingQuerySet:
-        return self.filter(participant__in=Participant.objects.visible_to(user))
+        return self.filter(participant_scope_q(user))
 
 
 class Reading(models.Model):
@@ -310,7 +310,7 @@ class FrozenCriteria(models.Model):
 
 class StandingQuerySet(models.QuerySet["Standing"]):
     def visible_to(self, user: User) -> StandingQuerySet:
-        return self.filter(participant__in=Participant.objects.visible_to(user))
+        return self.filter(participant_scope_q(user))
 
 
 class Standing(models.Model):

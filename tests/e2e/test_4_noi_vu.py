@@ -54,7 +54,7 @@ def test_noi_vu_reads_the_communes_submission_and_cannot_change_it(page, demo):
     participant = Participant.objects.filter(plan=period.plan).order_by("kind", "name").first()
     window = windows_for(period)[0]
     readings_before = Reading.objects.filter(period=period).count()
-    login(page, "thaihoa.noivu")
+    login(page, "nghean.noivu")
 
     page.get_by_role("link", name="Nội vụ", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ thi đua, khen thưởng của các đơn vị trực thuộc")

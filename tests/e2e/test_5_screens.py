@@ -68,6 +68,6 @@ def test_every_main_page_renders_labelled_and_clean_at_two_widths(page, demo):
             expect(page.locator("#side-panel")).not_to_contain_text("Bấm", timeout=10_000)
 
     logout(page)
-    login(page, "thaihoa.noivu")
+    login(page, "nghean.noivu")
     for tab in ("de-nghi", "ke-hoach", "xep-hang", "quyet-dinh"):
         _visit(page, f"{reverse('awards:home_affairs')}?xem={tab}", f"noi-vu-{tab}")
