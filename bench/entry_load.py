@@ -52,13 +52,16 @@ def _floors(bench, participant, runs: int) -> dict[str, Any]:
     reading = Reading.objects.filter(
         participant=participant, period=bench.period, window_start=bench.current_window, denominator__gt=0
     ).first()
+    assert reading is not None, "the generated plan has a reading with a denominator in the current month"
+    assert reading.denominator is not None  # filtered on denominator > 0
+    cycle = reading.denominator + 1
     write, with_recompute = [], []
     for run in range(runs):
         began = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE scoring_reading SET numerator = %s, version = version + 1 WHERE id = %s",
-                [run % (reading.denominator + 1), reading.pk],
+                [run % cycle, reading.pk],
             )
             _copy_to_history([reading.pk], history_type="~", reason="bench", user=None, now=_now())
         write.append(time.perf_counter() - began)
@@ -66,7 +69,7 @@ def _floors(bench, participant, runs: int) -> dict[str, Any]:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE scoring_reading SET numerator = %s, version = version + 1 WHERE id = %s",
-                [(run + 1) % (reading.denominator + 1), reading.pk],
+                [(run + 1) % cycle, reading.pk],
             )
             _copy_to_history([reading.pk], history_type="~", reason="bench", user=None, now=_now())
             recompute_participant(participant=participant, period=bench.period)
@@ -128,7 +131,7 @@ def _lock_sampler(stop: threading.Event, samples: list[int]) -> None:
             row = conn.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
             ).fetchone()
-            samples.append(row[0])
+            samples.append(row[0] if row else 0)
             time.sleep(0.02)
 
 
@@ -143,7 +146,7 @@ def _load(bench, clients: int, seconds: float, workers: int, kinds: dict[int, st
     from bench.load import _free_port, _wait_for
     from campaigns.models import Participant
 
-    plans = []
+    plans: list[dict[str, Any]] = []
     used: set[int] = set()
     for index, user in enumerate(bench.staff[:clients]):
         unit = user.memberships.get().unit
@@ -154,6 +157,7 @@ def _load(bench, clients: int, seconds: float, workers: int, kinds: dict[int, st
             if kind == "individual"
             else mine.filter(kind=kind, unit__path__startswith=unit.path).first()
         )
+        assert participant is not None, f"no {kind} left under {unit.code}: generate a larger scale"
         used.add(participant.pk)
         browser = Client()
         browser.force_login(user)
@@ -167,7 +171,7 @@ def _load(bench, clients: int, seconds: float, workers: int, kinds: dict[int, st
          "--workers", str(workers), "--timeout", "300", "--log-level", "warning", "--preload"],
         cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
-    stop, samples = threading.Event(), []
+    stop, samples = threading.Event(), list[int]()
     try:
         _wait_for(port)
         _warm_up(port, plans, workers)  # every worker has served a page before the clock starts
@@ -190,7 +194,7 @@ def _load(bench, clients: int, seconds: float, workers: int, kinds: dict[int, st
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    latencies = sorted(value for plan in plans for value in plan["latencies"])
+    latencies: list[float] = sorted(value for plan in plans for value in plan["latencies"])
     errors = [error for plan in plans for error in plan["errors"]]
     return {
         "clients": clients,

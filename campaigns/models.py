@@ -70,7 +70,8 @@ def _time_scopes(user: User, roles: tuple[str, ...] | None = None) -> list[tuple
         for path, valid_to, predecessor in rows:
             ended = valid_to is not None and valid_to < today
             cutoff = valid_to if ended else None
-            if path not in scopes or (scopes[path] is not None and (cutoff is None or cutoff > scopes[path])):
+            known = scopes.get(path)
+            if path not in scopes or (known is not None and (cutoff is None or cutoff > known)):
                 scopes[path] = cutoff
             if predecessor and not ended:
                 scopes[predecessor] = None
@@ -105,9 +106,7 @@ def scope_q(
     return q
 
 
-def participant_scope_q(
-    user: User, *, prefix: str = "participant__", roles: tuple[str, ...] | None = None
-) -> Q:
+def participant_scope_q(user: User, *, prefix: str = "participant__", roles: tuple[str, ...] | None = None) -> Q:
     """scope_q for rows of one participant in one period (nominations, readings, standings): the participant's
     unit, its person's unit or its plan's issuer in scope, and the row's period within the membership's time."""
     fields = [f"{prefix}unit", f"{prefix}person__unit", f"{prefix}plan__issuer"]

@@ -356,6 +356,8 @@ class Standing(models.Model):
     sort_key = models.TextField(_("khóa sắp xếp tên"), blank=True, default="")
 
     objects = StandingQuerySet.as_manager()
+    # Set on a standing read for a page (scoring.selectors): the size of its list (period, group, kind) now.
+    list_size: int
 
     class Meta:
         verbose_name = _("xếp hạng")

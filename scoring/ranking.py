@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection
 
@@ -198,7 +198,8 @@ def ranked_rows(
 ) -> list[RankedRow]:
     """Every standing of the period's lists (or of one group and/or kind: always whole lists), ranked now."""
     relatives = _relatives(plan_id)
-    where, params = "", [period_id]
+    where = ""
+    params: list[Any] = [period_id]
     if group_id is not None:
         where += " AND st.group_id = %s"
         params.append(group_id)
@@ -255,7 +256,12 @@ def materialize(*, period_id: int, plan_id: int) -> None:
                 ],
             )
         for index, rel in enumerate(relatives):
-            points = [(row.participant_id, Decimal(row.relative_cents[index]) / 100) for row in rows]
+            # A member without a value keeps its stored score (missing: no points), so it has nothing to update.
+            points = [
+                (row.participant_id, Decimal(cents) / 100)
+                for row in rows
+                if (cents := row.relative_cents[index]) is not None
+            ]
             if _pg():
                 cursor.execute(
                     """UPDATE scoring_score AS sc SET points = v.points

@@ -72,14 +72,14 @@ def _round_fraction(value: Fraction, places: int) -> Decimal:
 
 def round2(value: Decimal | Fraction) -> Decimal:
     """Round half-up to 2 decimal places (points, totals, ratios); a Fraction is rounded exactly, once."""
-    if type(value) is Fraction:
+    if isinstance(value, Fraction):
         return _round_fraction(value, 2)
     return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def round4(value: Decimal | Fraction) -> Decimal:
     """Round half-up to 4 decimal places (the period value as stored and shown; rules use the exact value)."""
-    if type(value) is Fraction:
+    if isinstance(value, Fraction):
         return _round_fraction(value, 4)
     return Decimal(value).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
 
@@ -166,7 +166,7 @@ def explain_stored(
     met: bool,
     windows_expected: int,
     windows_present: int,
-    best: Decimal | None = None,
+    best: Decimal | Fraction | None = None,
 ) -> str:
     """The "vì sao" sentence of a stored score, exactly as score_criterion would have written it then."""
     period = stored_period_value(spec, value, numerator_total, denominator_total)
@@ -330,7 +330,7 @@ _ZERO_FRACTION = Fraction(0)
 
 
 def _exact(value: Decimal | Fraction | int) -> Fraction:
-    return value if type(value) is Fraction else Fraction(value)
+    return value if isinstance(value, Fraction) else Fraction(value)
 
 
 def _numbers(spec: CriterionSpec) -> _Numbers:
@@ -346,12 +346,11 @@ def _numbers(spec: CriterionSpec) -> _Numbers:
 
 def _compare(value: Decimal | Fraction, other: Fraction, other_decimal: Decimal | None) -> int:
     """-1, 0 or 1 as value <, = or > other, exactly; a Decimal value is compared as a Decimal (cheaper)."""
-    if type(value) is Fraction:
-        left, right = value.numerator * other.denominator, other.numerator * value.denominator
-    else:
-        left = value
-        right = other_decimal if other_decimal is not None else Decimal(other.numerator) / other.denominator
-    return (left > right) - (left < right)
+    if isinstance(value, Fraction):
+        cross_left, cross_right = value.numerator * other.denominator, other.numerator * value.denominator
+        return (cross_left > cross_right) - (cross_left < cross_right)
+    right = other_decimal if other_decimal is not None else Decimal(other.numerator) / other.denominator
+    return (value > right) - (value < right)
 
 
 def target_met(spec: CriterionSpec, value: Decimal | Fraction) -> bool:
@@ -359,7 +358,9 @@ def target_met(spec: CriterionSpec, value: Decimal | Fraction) -> bool:
     a target (relative: "the most gets full points") is never met."""
     if spec.target is None:
         return False
-    order = _compare(value, _numbers(spec).target, spec.target)
+    target = _numbers(spec).target
+    assert target is not None  # spec.target is set, so is its fraction
+    order = _compare(value, target, spec.target)
     if spec.comparison == LTE:
         return order <= 0
     if spec.comparison == EQ:
@@ -386,7 +387,7 @@ def _linear_points(spec: CriterionSpec, value: Fraction) -> Fraction:
     )
 
 
-def canonical_bands(direction: str, bands: Iterable[Sequence]) -> tuple[tuple[Decimal, Decimal], ...]:
+def canonical_bands(direction: str, bands: Iterable[Sequence[Any]]) -> tuple[tuple[Decimal, Decimal], ...]:
     """Bands in the one order they are stored and written in: the best threshold first (highest when higher is
     better, lowest when lower is better). Raises ValueError naming a threshold written twice."""
     pairs = [(Decimal(str(bound)), Decimal(str(points))) for bound, points in bands]
@@ -491,7 +492,7 @@ def format_value(spec: CriterionSpec, value: Decimal | Fraction | None) -> str:
     """A period value or target as a user reads it: "92,50%", "12", "Có"/"Không"."""
     if value is None:
         return "—"
-    if type(value) is Fraction:
+    if isinstance(value, Fraction):
         value = round4(value)
     if spec.kind == RATE:
         return f"{format_number(value, 2)}%"
@@ -510,7 +511,7 @@ def _points_text(points: Decimal, maximum: Decimal) -> str:
     return _("%(points)s/%(max)s điểm") % {"points": format_number(points, 2), "max": format_number(maximum, 2)}
 
 
-def _how(spec: CriterionSpec, value: Decimal, points: Decimal, best: Decimal | Fraction | None) -> str:
+def _how(spec: CriterionSpec, value: Decimal | Fraction, points: Decimal, best: Decimal | Fraction | None) -> str:
     """The arithmetic behind the points, for rules other than the plain threshold."""
     maximum = format_number(spec.max_points, 2)
     if spec.rule == LINEAR and points not in (ZERO, spec.max_points):
@@ -575,6 +576,7 @@ def explain(spec: CriterionSpec, result: CriterionResult, best: Decimal | Fracti
             text = _("Không phát sinh (mẫu số bằng 0) → %(points)s") % {"points": _points_text(ZERO, maximum)}
     else:
         value = pv.figure
+        assert value is not None  # neither missing nor "không phát sinh": the period has a value
         sign = SIGNS[spec.comparison] if result.met else NEGATED[spec.comparison]
         head = _("%(label)s %(value)s") % {"label": _label(spec), "value": format_value(spec, value)}
         if spec.kind == RATE and pv.denominator_total is not None:
@@ -652,8 +654,10 @@ def score_criterion(
         result.missing = True
     else:
         # The exact value (17/321 stays a fraction): points are rounded once, here.
-        result.met = target_met(spec, period.figure)
-        result.points = round2(raw_points(spec, period.figure, best))
+        figure = period.figure
+        assert figure is not None  # period.value is set
+        result.met = target_met(spec, figure)
+        result.points = round2(raw_points(spec, figure, best))
     if with_explanation:
         result.explanation = explain(spec, result, best)
     return result

@@ -8,7 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
@@ -70,7 +71,7 @@ class RankedStandings:
                 (row for row in ranked if row.id in visible),
                 key=lambda row: (
                     row.group_id is None,
-                    order.get(row.group_id, 0),
+                    order.get(row.group_id or 0, 0),
                     row.group_id or 0,
                     kinds.get(row.kind, 9),
                     row.position,
@@ -87,6 +88,12 @@ class RankedStandings:
         rows = self.rows()
         for start in range(0, len(rows), 2000):
             yield from self._load(rows[start : start + 2000])
+
+    @overload
+    def __getitem__(self, key: int) -> Standing: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[Standing]: ...
 
     def __getitem__(self, key: slice | int) -> list[Standing] | Standing:
         if isinstance(key, int):
@@ -116,7 +123,7 @@ def _frozen_rows(period: Period, group_id: int | None, kind: str | None) -> list
             "pk", "participant_id", "group_id", "kind", "total_points", "ratio", "rank", "tied", "position"
         )
     )
-    sizes: dict[tuple, int] = defaultdict(int)
+    sizes: dict[tuple[int | None, str], int] = defaultdict(int)
     for row in rows:
         sizes[(row[2], row[3])] += 1
     return [
@@ -162,7 +169,7 @@ def standings_for(
 def with_live_ranks(standings: list[Standing]) -> list[Standing]:
     """Standings of any periods (a page of a cross-period list) with the rank, totals and list size of open periods
     as they are now: one ranking query per list (period, group, kind) on the page; closed periods keep theirs."""
-    lists: dict[tuple, list[Standing]] = defaultdict(list)
+    lists: dict[tuple[int, int, int | None, str], list[Standing]] = defaultdict(list)
     for standing in standings:
         if standing.period.status != Period.Status.CLOSED:
             lists[(standing.period_id, standing.period.plan_id, standing.group_id, standing.kind)].append(standing)
@@ -304,7 +311,7 @@ def explain_scores(
     of an open period is scored here against the best of the participant's list (group and kind) as it is now (one
     query for all of them), and its Score's points are set to that; a closed period keeps its frozen points."""
     relative = [criterion_id for criterion_id in scores if specs[criterion_id].rule == rules.RELATIVE]
-    bests: dict[int, object] = {}
+    bests: dict[int, Fraction | None] = {}
     if relative:
         members = Score.objects.filter(
             period=period,
@@ -318,7 +325,7 @@ def explain_scores(
             if participant.group_id is not None
             else members.filter(participant__group__isnull=True)
         )
-        values: dict[int, list] = defaultdict(list)
+        values: dict[int, list[Fraction | Decimal | None]] = defaultdict(list)
         for criterion_id, value, numerator, denominator in members.values_list(
             "criterion_id", "value", "numerator_total", "denominator_total"
         ):

@@ -15,7 +15,6 @@ from django.views.generic import ListView
 from campaigns.models import Group, Participant, Period
 from campaigns.typing import AuthenticatedRequest
 from scoring import exports, selectors
-from scoring.models import Standing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -58,7 +57,7 @@ class StandingListView(LoginRequiredMixin, ListView):
     context_object_name = "standings"
     paginate_by = 50
 
-    def get_queryset(self) -> QuerySet[Standing]:
+    def get_queryset(self) -> selectors.RankedStandings:  # type: ignore[override]  # sliced and counted like a QuerySet
         self.period = _period(self.request, self.kwargs["period_pk"])
         self.group = _group(self.request, self.period)
         self.query = self.request.GET.get("q", "").strip()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from awards.catalogue import sync_award_kinds
 from awards.reference import sync_reference
-from campaigns.models import Membership, Plan, Unit
+from campaigns.models import Plan, Role, Unit
 from campaigns.services import change_plan_status, sync_org
 from core.jobs import start_job
 from planning.plan_io import PlanFileError, copy_plan_to_year, import_plan
@@ -95,7 +95,7 @@ class Command(BaseCommand):
 
     def print_logins(self, data: dict) -> None:
         self.stdout.write(self.style.SUCCESS(f"\nTài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):"))
-        roles = dict(Membership._meta.get_field("role").choices)
+        roles = dict(Role.choices)  # Membership.role's choices
         ended = {unit.code: unit.valid_to for unit in Unit.objects.exclude(valid_to=None) if not unit.is_current()}
         for row in data["users"]:
             parts = []

@@ -43,4 +43,4 @@ class Command(BaseCommand):
         except (PermissionDenied, ValidationError) as error:
             raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error
         self.stdout.write(record.changes or "Không có đối tượng nào thay đổi hạng hoặc điểm.")
-        self.stdout.write(self.style.SUCCESS(f"Đã tính lại {period.name}; lịch sử của đợt đã ghi lại."))
+        self.stdout.write(self.style.SUCCESS(f"Đã tính lại {closed.name}; lịch sử của đợt đã ghi lại."))
