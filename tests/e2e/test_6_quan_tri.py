@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 
 from campaigns.models import Participant, Unit
 from scoring.models import Reading
+from scoring.services.readings import return_window
 from tests.e2e.browser import check_page, login, logout
-from tests.e2e.data import open_month, open_period
+from tests.e2e.data import CHAIRMAN, open_month, open_period, user
 
 pytestmark = pytest.mark.e2e
 
@@ -24,15 +25,23 @@ def month(demo):
     """Tây Hiếu's open period, its month of today open for entry, and a section whose month is still a draft."""
     period = open_period()
     window = open_month(period)
-    sent = Reading.objects.filter(period=period, window_start=window.start, status=Reading.Status.SUBMITTED)
-    participant = (
+    sections = (
         Participant.objects.filter(plan=period.plan, kind="collective", unit__code__startswith="NA-TAYHIEU-")
-        .exclude(pk__in=sent.values("participant_id"))
-        .exclude(unit__code__in=["NA-TAYHIEU-VP", "NA-TAYHIEU-TP"])
+        .exclude(unit__code__in=["NA-TAYHIEU-VP", "NA-TAYHIEU-TP"])  # the nhập liệu journey's own
         .order_by("unit__code")
-        .first()
     )
-    assert participant is not None
+    sent = Reading.objects.filter(period=period, window_start=window.start, status=Reading.Status.SUBMITTED)
+    participant = sections.exclude(pk__in=sent.values("participant_id")).first()
+    if participant is None:  # after the other journeys every month is sent: the chairman returns one to draft
+        participant = sections.first()
+        assert participant is not None
+        return_window(
+            user=user(CHAIRMAN),
+            participant=participant,
+            period=period,
+            window_start=window.start,
+            reason="Trả lại để cán bộ mới nhập thử",
+        )
     return period, window, participant
 
 
