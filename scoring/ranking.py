@@ -256,7 +256,7 @@ def materialize(*, period_id: int, plan_id: int) -> None:
                 ],
             )
         for index, rel in enumerate(relatives):
-            # A member without a value keeps its stored score (missing: no points), so it has nothing to update.
+            # The query gives a member without a value its stored points (COALESCE); None is skipped all the same.
             points = [
                 (row.participant_id, Decimal(cents) / 100)
                 for row in rows

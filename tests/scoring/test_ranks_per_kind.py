@@ -272,3 +272,19 @@ def test_the_upgrade_command_recomputes_open_periods_only(org):
     Standing.objects.filter(period=mixed.period).update(rank=9)
     call_command("recompute_standings", stdout=io.StringIO())
     assert set(Standing.objects.filter(period=mixed.period).values_list("rank", flat=True)) == {1, 2, 3, 4}
+
+
+def test_a_member_without_a_relative_value_gets_no_points_and_the_others_keep_theirs_at_the_close(org):
+    """An official who sent no online-dossier figure this period: when the period closes, the others' relative
+    points are stored against the best of those who sent one, and the official's criterion has no points."""
+    mixed = _mixed_group(org)
+    dung = mixed.individuals["Phạm Thị Dung"]
+    dung.readings.filter(indicator=mixed.online).delete()
+    recompute_period(period=mixed.period, as_of=dt.date(2024, 3, 31))
+    freeze_standings(period=mixed.period)  # ranks and relative points written into the rows
+    stored = dict(
+        Score.objects.filter(period=mixed.period, criterion=mixed.c_online).values_list("participant_id", "points")
+    )
+    assert stored[mixed.individuals["Nguyễn Văn An"].pk] == Decimal("10.00")
+    assert stored[mixed.individuals["Trần Thị Bình"].pk] == Decimal("8.33")  # 10 × 200/240, stored at the close
+    assert stored.get(dung.pk, Decimal(0)) == Decimal(0)
