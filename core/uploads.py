@@ -75,7 +75,7 @@ def limit(name: str) -> int:
 def accepts_upload(view: Callable[..., Any]) -> Callable[..., Any]:
     """Marks a view that receives a file: its request body may be as large as the largest upload plus its form.
     Every other view takes at most DATA_UPLOAD_MAX_MEMORY_SIZE (config.middleware.RequestBodyLimitMiddleware)."""
-    view.accepts_upload = True  # type: ignore[attr-defined]
+    view.accepts_upload = True  # type: ignore[attr-defined]  # a mark on the function, read by the middleware
     return view
 
 

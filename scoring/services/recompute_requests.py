@@ -41,10 +41,10 @@ def schedule_plan_recompute(plan_id: int, reason: str = "") -> None:
         return
 
     def run() -> None:
-        run.done = True  # type: ignore[attr-defined]
+        run.done = True  # type: ignore[attr-defined]  # marks on the callback: one pending request per plan
         plan = Plan.objects.filter(pk=plan_id).first()
         if plan is not None:  # the plan itself may have been deleted along with its criteria
             request_plan_recompute(plan=plan, reason=reason)
 
-    run.recompute_plan_id = plan_id  # type: ignore[attr-defined]
+    run.recompute_plan_id = plan_id  # type: ignore[attr-defined]  # read back from run_on_commit above
     transaction.on_commit(run)
