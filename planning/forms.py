@@ -8,7 +8,7 @@ imports again unchanged.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 
@@ -193,14 +193,13 @@ class RuleFormSetBase(BaseInlineFormSet):
         if refused:
             raise ValidationError([self.in_use_message % {"name": name} for name in refused])
 
-    def rows(self) -> list:
+    # Each part's formset says how one saved instance becomes its plain row (a method of the subclass).
+    row_of: Callable[[Any], Any]
+
+    def rows(self) -> list[Any]:
         """The kept rows as the plan-part service's plain rows, in the order typed (the service saves them)."""
         forms_kept = sorted(self.kept_forms(), key=lambda form: getattr(form.instance, "order", 0) or 0)
         return [self.row_of(form.instance) for form in forms_kept]
-
-    def row_of(self, instance: Any) -> Any:
-        """The plain row of one saved instance: each part's formset says how."""
-        raise NotImplementedError
 
     def marked_for_deletion(self) -> list[str]:
         """Names of the saved rows the user ticked for deletion (shown on the confirmation)."""
