@@ -12,11 +12,13 @@ shown or kept (files are stored under random names outside the static folders an
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
 import time
 import unicodedata
+import uuid
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -24,7 +26,10 @@ from typing import IO, TYPE_CHECKING, Any
 
 import yaml
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -589,3 +594,52 @@ def sniff_document_type(head: bytes) -> str | None:
         if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
             return "xlsx"
     return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# An upload waiting between its preview and its confirmation (readings import, org import): the file is kept in
+# server-side storage under a random name; the page carries only a signed token naming it and the claims it is
+# bound to (user, period…). Files nobody confirmed are removed once the token has expired.
+
+PENDING_MAX_AGE = 2 * 60 * 60
+
+
+def _purge_pending(folder: str, max_age: int) -> None:
+    """Remove the uploads of `folder` nobody confirmed (older than the token's lifetime)."""
+    try:
+        _folders, files = default_storage.listdir(folder)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    limit = timezone.now() - dt.timedelta(seconds=max_age)
+    for name in files:
+        path_name = f"{folder}/{name}"
+        try:
+            if default_storage.get_modified_time(path_name) < limit:
+                default_storage.delete(path_name)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+
+
+def keep_pending_upload(upload: IO[bytes], *, folder: str, salt: str, **claims: Any) -> str:
+    """Store a previewed upload until it is confirmed; returns the signed token the preview page carries."""
+    _purge_pending(folder, PENDING_MAX_AGE)
+    upload.seek(0)
+    stored = default_storage.save(f"{folder}/{uuid.uuid4().hex}.xlsx", upload)
+    return signing.dumps({**claims, "file": stored}, salt=salt)
+
+
+def pending_upload(token: str, *, folder: str, salt: str, **claims: Any) -> str | None:
+    """The stored file a confirmation names, when its token is genuine, unexpired, bound to the same claims and
+    the file still there; None otherwise (the caller asks for the upload again)."""
+    try:
+        payload = signing.loads(token, salt=salt, max_age=PENDING_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    stored = str(payload.get("file", "")) if isinstance(payload, dict) else ""
+    if (
+        not stored.startswith(f"{folder}/")
+        or any(payload.get(name) != value for name, value in claims.items())
+        or not default_storage.exists(stored)
+    ):
+        return None
+    return stored

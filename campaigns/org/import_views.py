@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from http import HTTPStatus
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -22,10 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from campaigns.org.excel import OrgImport, export_org, grouped_errors, import_org, parse_org, template_org
 from campaigns.org.policies import OrgPolicy, ensure
 from campaigns.typing import AuthenticatedRequest
+from core.uploads import keep_pending_upload, pending_upload
 
 IMPORT_FOLDER = "imports/org"
 IMPORT_SALT = "campaigns.org-import"
-IMPORT_MAX_AGE = 2 * 60 * 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -59,20 +56,6 @@ def _page(
     return render(request, "campaigns/org/import.html", context, status=status)
 
 
-def _purge_stale() -> None:
-    try:
-        _folders, files = default_storage.listdir(IMPORT_FOLDER)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    limit = timezone.now() - dt.timedelta(seconds=IMPORT_MAX_AGE)
-    for name in files:
-        try:
-            if default_storage.get_modified_time(f"{IMPORT_FOLDER}/{name}") < limit:
-                default_storage.delete(f"{IMPORT_FOLDER}/{name}")
-        except (FileNotFoundError, NotImplementedError):
-            continue
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def org_import(request: AuthenticatedRequest) -> HttpResponse:
@@ -89,9 +72,7 @@ def org_import(request: AuthenticatedRequest) -> HttpResponse:
     result = parse_org(user=request.user, source=content)
     if result.errors:
         return _page(request, form, result, status=HTTPStatus.BAD_REQUEST)
-    _purge_stale()
-    stored = default_storage.save(f"{IMPORT_FOLDER}/{uuid.uuid4().hex}.xlsx", upload)
-    token = signing.dumps({"file": stored, "user": request.user.pk}, salt=IMPORT_SALT)
+    token = keep_pending_upload(upload, folder=IMPORT_FOLDER, salt=IMPORT_SALT, user=request.user.pk)
     return _page(request, OrgImportForm(), result, token=token)
 
 
@@ -100,19 +81,10 @@ def org_import(request: AuthenticatedRequest) -> HttpResponse:
 def org_import_commit(request: AuthenticatedRequest) -> HttpResponse:
     """Write a previewed file: checked again against the current data, then everything in one transaction or nothing."""
     ensure(OrgPolicy(request.user).may_administer())
-    try:
-        payload = signing.loads(request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-    except signing.BadSignature:
-        payload = None
-    if (
-        not payload
-        or payload.get("user") != request.user.pk
-        or not str(payload.get("file", "")).startswith(f"{IMPORT_FOLDER}/")
-        or not default_storage.exists(payload["file"])
-    ):
+    stored = pending_upload(request.POST.get("token", ""), folder=IMPORT_FOLDER, salt=IMPORT_SALT, user=request.user.pk)
+    if stored is None:
         messages.error(request, _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
         return redirect("campaigns:org_import")
-    stored = payload["file"]
     try:
         with default_storage.open(stored, "rb") as source:
             result = parse_org(user=request.user, source=source.read())

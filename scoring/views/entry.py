@@ -7,14 +7,12 @@ Every object comes from a scoped queryset (out of scope → 404); every change g
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any, TypedDict
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
@@ -31,7 +29,13 @@ from campaigns.models import Participant, Period, Role, Unit
 from campaigns.permissions import has_role, user_roles
 from campaigns.typing import AuthenticatedRequest
 from core.formatting import format_number, format_percent
-from core.uploads import DOCUMENT_CONTENT_TYPES, accepts_upload, purge_stale_upload_files
+from core.uploads import (
+    DOCUMENT_CONTENT_TYPES,
+    accepts_upload,
+    keep_pending_upload,
+    pending_upload,
+    purge_stale_upload_files,
+)
 from scoring import entry_selectors as selectors
 from scoring.access import (
     Access,
@@ -449,7 +453,6 @@ def reading_history(
 # server-side storage under a random name; the page carries only a signed token naming it, bound to user and period.
 IMPORT_FOLDER = "imports/readings"
 IMPORT_SALT = "scoring.excel-import"
-IMPORT_MAX_AGE = 2 * 60 * 60
 
 
 def _may_import(user) -> bool:
@@ -458,22 +461,6 @@ def _may_import(user) -> bool:
 
 def _template_units(request: AuthenticatedRequest, period: Period) -> QuerySet[Unit]:
     return Unit.objects.in_scope_of(request.user).filter(kind__in=list(Unit.KIND_WORDS)).order_by("path")[:500]
-
-
-def _purge_stale_imports() -> None:
-    """Remove uploads nobody confirmed (older than the token's lifetime)."""
-    try:
-        _folders, files = default_storage.listdir(IMPORT_FOLDER)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    limit = timezone.now() - dt.timedelta(seconds=IMPORT_MAX_AGE)
-    for name in files:
-        path_name = f"{IMPORT_FOLDER}/{name}"
-        try:
-            if default_storage.get_modified_time(path_name) < limit:
-                default_storage.delete(path_name)
-        except (FileNotFoundError, NotImplementedError):
-            continue
 
 
 def _render_excel(
@@ -531,13 +518,12 @@ def excel_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
         result = parse_readings(user=request.user, period=period, source=upload)
         if result.errors:
             return _render_excel(request, period, form=form, result=result, status=400)
-        _purge_stale_imports()
-        upload.seek(0)
-        stored = default_storage.save(f"{IMPORT_FOLDER}/{uuid.uuid4().hex}.xlsx", upload)
+        token = keep_pending_upload(
+            upload, folder=IMPORT_FOLDER, salt=IMPORT_SALT, user=request.user.pk, period=period.pk
+        )
     finally:
         upload.close()  # a spooled upload's temporary file is removed now, whatever happened above
         purge_stale_upload_files()
-    token = signing.dumps({"file": stored, "user": request.user.pk, "period": period.pk}, salt=IMPORT_SALT)
     return _render_excel(request, period, form=ReadingImportForm(), result=result, token=token)
 
 
@@ -548,20 +534,12 @@ def excel_commit(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     period = _period(request, period_pk)
     if not _may_import(request.user):
         raise PermissionDenied(_("Bạn chỉ được xem, không được nhập số liệu."))
-    try:
-        payload = signing.loads(request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-    except signing.BadSignature:
-        payload = None
-    if (
-        not payload
-        or payload.get("user") != request.user.pk
-        or payload.get("period") != period.pk
-        or not str(payload.get("file", "")).startswith(f"{IMPORT_FOLDER}/")
-        or not default_storage.exists(payload["file"])
-    ):
+    stored = pending_upload(
+        request.POST.get("token", ""), folder=IMPORT_FOLDER, salt=IMPORT_SALT, user=request.user.pk, period=period.pk
+    )
+    if stored is None:
         messages.error(request, _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
         return redirect("scoring:excel_upload", period_pk=period.pk)
-    stored = payload["file"]
     with default_storage.open(stored, "rb") as source:
         result = parse_readings(user=request.user, period=period, source=source)
     if result.errors:
