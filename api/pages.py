@@ -38,7 +38,11 @@ class TokenForm(forms.Form):
         label=_("Phạm vi (đơn vị và các đơn vị trực thuộc)"), queryset=Unit.objects.none(), empty_label=None
     )
     scopes = forms.MultipleChoiceField(
-        label=_("Quyền"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple, initial=[Scope.READ]
+        label=_("Quyền"),
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Scope.READ],
+        required=False,  # none chosen: the service's own sentence (scope_problems) says so
     )
     expires_on = forms.DateField(
         label=_("Hết hạn ngày"),

@@ -44,7 +44,7 @@ from api.serializers import (
     plain,
 )
 from awards.models import Decision, Nomination
-from campaigns.models import Group, Participant, Plan
+from campaigns.models import Group, Participant, Period, Plan
 from scoring import selectors
 from scoring.access import may_import
 from scoring.excel import COL, judge_readings
@@ -61,6 +61,13 @@ class ById(CursorPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+
+class StandingsPage(LimitOffsetPagination):
+    """Standings in ranked order, by offset: a whole list (?limit=) in one answer where a page would cut ties."""
+
+    default_limit = 500
+    max_limit = 5000
 
 
 class WriteThrottle(UserRateThrottle):
@@ -88,6 +95,7 @@ def _plans(request: Request) -> QuerySet[Plan]:
 class PlanViewSet(ReadOnly):
     """Plans issued in the caller's subtree or in which one of its units takes part."""
 
+    queryset = Plan.objects.none()  # the model, for the schema; get_queryset scopes each request
     serializer_class = PlanSerializer
     filterset_class = filters.PlanFilter
 
@@ -96,6 +104,7 @@ class PlanViewSet(ReadOnly):
 
 
 class PeriodViewSet(ReadOnly):
+    queryset = Period.objects.none()  # the model, for the schema; get_queryset scopes each request
     serializer_class = PeriodSerializer
     filterset_class = filters.PeriodFilter
 
@@ -111,7 +120,7 @@ class PeriodViewSet(ReadOnly):
         ],
         responses=StandingSerializer(many=True),
     )
-    @action(detail=True, methods=["get"], pagination_class=LimitOffsetPagination)
+    @action(detail=True, methods=["get"], pagination_class=StandingsPage)
     def standings(self, request: Request, pk: str | None = None) -> Response:
         """Standings of the period with each rank in its list (group, kind) as the standings page shows it now."""
         period = self.get_object()
@@ -251,6 +260,7 @@ def _write(request: Request, period: Any, rows: list[dict[str, Any]], source: st
 
 
 class GroupViewSet(ReadOnly):
+    queryset = Group.objects.none()  # the model, for the schema; get_queryset scopes each request
     serializer_class = GroupSerializer
     filterset_class = filters.GroupFilter
 
@@ -259,6 +269,7 @@ class GroupViewSet(ReadOnly):
 
 
 class ParticipantViewSet(ReadOnly):
+    queryset = Participant.objects.none()  # the model, for the schema; get_queryset scopes each request
     serializer_class = ParticipantSerializer
     filterset_class = filters.ParticipantFilter
 
@@ -267,6 +278,7 @@ class ParticipantViewSet(ReadOnly):
 
 
 class CriterionViewSet(ReadOnly):
+    queryset = Criterion.objects.none()  # the model, for the schema; get_queryset scopes each request
     serializer_class = CriterionSerializer
     filterset_class = filters.CriterionFilter
 
@@ -275,6 +287,7 @@ class CriterionViewSet(ReadOnly):
 
 
 class ReadingViewSet(ReadOnly):
+    queryset = Reading.objects.none()  # the model, for the schema; get_queryset scopes each request
     serializer_class = ReadingSerializer
     filterset_class = filters.ReadingFilter
 
@@ -283,6 +296,7 @@ class ReadingViewSet(ReadOnly):
 
 
 class NominationViewSet(ReadOnly):
+    queryset = Nomination.objects.none()  # the model, for the schema; get_queryset scopes each request
     serializer_class = NominationSerializer
     filterset_class = filters.NominationFilter
 
@@ -291,6 +305,7 @@ class NominationViewSet(ReadOnly):
 
 
 class DecisionViewSet(ReadOnly):
+    queryset = Decision.objects.none()  # the model, for the schema; get_queryset scopes each request
     serializer_class = DecisionSerializer
     filterset_class = filters.DecisionFilter
 
