@@ -97,8 +97,9 @@ def token_new(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     policy = OrgPolicy(request.user)
-    ensure(policy.may_administer())
-    token = get_object_or_404(tokens_for(policy), pk=pk)
+    # Out of the user's scope: 404 (the id does not leak); in scope but not its quản trị: 403 with the reason.
+    token = get_object_or_404(ApiToken.objects.filter(unit__in=policy.visible_units()).select_related("unit"), pk=pk)
+    ensure(policy.may_manage_people_of(token.unit))
     if request.method == "POST":
         services.revoke_token(by=request.user, token=token)
         messages.success(

@@ -8,7 +8,7 @@ from api import pages, views
 
 app_name = "api"
 
-router = DefaultRouter()
+router = DefaultRouter(use_regex_path=False)
 router.include_format_suffixes = False  # one URL per resource: JSON, or the browsable page for a browser
 router.register("plans", views.PlanViewSet, basename="plan")
 router.register("periods", views.PeriodViewSet, basename="period")

@@ -85,6 +85,7 @@ class ReadOnly(viewsets.ReadOnlyModelViewSet[Any]):
     """Lists in cursor pages; each subclass's get_queryset starts from the user's scope (out of scope: 404)."""
 
     pagination_class = ById
+    lookup_value_converter = "int"  # /plans/<int:pk>/: a typed id in the URL and in the schema
     required_scope: str = Scope.READ  # an action may ask for more (the readings batch)
 
 
