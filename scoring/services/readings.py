@@ -468,14 +468,15 @@ _CURRENT = ("id", "participant_id", "indicator_id", "window_start", *FIGURES, "s
 
 
 @transaction.atomic
-def import_readings(*, user: User, period: Period, rows: list[ImportRow]) -> int:
+def import_readings(*, user: User, period: Period, rows: list[ImportRow], reason: str = "") -> int:
     """Apply a checked Excel import in one transaction: every row or none; unchanged rows write nothing.
 
     Each row carries the version it was judged against, so a reading changed meanwhile raises ConflictError and the
     whole import rolls back. Set-based, so 10,000 rows cost a fixed number of queries: the period row lock first,
     the affected readings locked and read in one query, access judged once per (unit, window), new readings in one
     bulk insert, changed ones in one UPDATE, one history row per changed reading ("Nhập từ tệp Excel") written with
-    INSERT … SELECT, then every changed participant recomputed in one call. Returns the rows changed.
+    INSERT … SELECT, then every changed participant recomputed in one call. Returns the rows changed. ``reason`` names
+    the source in the history when it is not an Excel file (the API's batch).
     """
     share_period(period)
     # Blank figures leave the reading as it is (the file's rule); the parser never yields them, callers might.
@@ -573,7 +574,7 @@ def import_readings(*, user: User, period: Period, rows: list[ImportRow]) -> int
     if not changed:
         return 0
 
-    reason = _("Nhập từ tệp Excel")
+    reason = reason or _("Nhập từ tệp Excel")
     if created:
         try:
             with transaction.atomic():

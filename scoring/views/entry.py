@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
 from campaigns.models import Participant, Period, Role, Unit
-from campaigns.permissions import has_role, user_roles
+from campaigns.permissions import has_role
 from campaigns.typing import AuthenticatedRequest
 from core.formatting import format_number, format_percent
 from core.uploads import (
@@ -43,6 +43,7 @@ from scoring.access import (
     can_edit_reading,
     entry_deadline,
     grant_lock_exception,
+    may_import,
     window_of,
 )
 from scoring.excel import ImportResult, build_template, parse_readings
@@ -455,10 +456,6 @@ IMPORT_FOLDER = "imports/readings"
 IMPORT_SALT = "scoring.excel-import"
 
 
-def _may_import(user) -> bool:
-    return bool(user_roles(user) & {Role.NHAP_LIEU, Role.QUAN_TRI})
-
-
 def _template_units(request: AuthenticatedRequest, period: Period) -> QuerySet[Unit]:
     return Unit.objects.in_scope_of(request.user).filter(kind__in=list(Unit.KIND_WORDS)).order_by("path")[:500]
 
@@ -479,7 +476,7 @@ def _render_excel(
         "result": result,
         "token": token,
         "units": _template_units(request, period),
-        "may_import": _may_import(request.user),
+        "may_import": bool(may_import(request.user)),
         "dashboard_url": reverse("scoring:entry_dashboard", args=[period.pk]),
         "changes": result.changes[:500] if result else [],
     }
@@ -507,8 +504,8 @@ def excel_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     period = _period(request, period_pk)
     if request.method != "POST":
         return _render_excel(request, period)
-    if not _may_import(request.user):
-        raise PermissionDenied(_("Bạn chỉ được xem, không được nhập số liệu."))
+    if not (allowed := may_import(request.user)):
+        raise PermissionDenied(allowed.reason)
     form = ReadingImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_excel(request, period, form=form, status=400)
@@ -532,8 +529,8 @@ def excel_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
 def excel_commit(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """Write a previewed file: checked again against the current data, then all rows in one transaction or none."""
     period = _period(request, period_pk)
-    if not _may_import(request.user):
-        raise PermissionDenied(_("Bạn chỉ được xem, không được nhập số liệu."))
+    if not (allowed := may_import(request.user)):
+        raise PermissionDenied(allowed.reason)
     stored = pending_upload(
         request.POST.get("token", ""), folder=IMPORT_FOLDER, salt=IMPORT_SALT, user=request.user.pk, period=period.pk
     )
