@@ -2,7 +2,8 @@
 (PDF, .docx, certificates, Excel list).
 
 Every decision comes from `Decision.objects.visible_to(user)` (out of scope: 404); a write by the wrong role is
-refused with 403 before any form is shown, and the service checks again inside its transaction.
+refused with 403 before any form is shown (awards/policies.py `DecisionPolicy`), and the service asks the same policy
+again inside its transaction.
 """
 
 from __future__ import annotations
@@ -124,8 +125,7 @@ def decision_create(request: AuthenticatedRequest, period_pk: int) -> HttpRespon
 def decision_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
     answer = DecisionPolicy.edit(request.user, decision)
-    if answer.code == "role":
-        answer.ensure()  # 403
+    answer.ensure_role()  # 403
     if not answer:
         messages.error(request, answer.reason)
         return redirect(decision)

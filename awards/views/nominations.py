@@ -2,7 +2,9 @@
 the chairman's decisions, the council meeting, and the Home Affairs (nội vụ) read-only view with its exports.
 
 Every object comes from a scoped queryset (out of scope: 404); a write by the wrong role raises PermissionDenied
-(403) before anything is parsed, and the service checks again inside its transaction.
+(403) before anything is parsed, and the service asks the same policy (awards/policies.py) again inside its
+transaction. The detail page's buttons come from the same answers: an action relevant but refused (a dossier not
+complete, votes below the council's threshold) is shown disabled with the reason.
 """
 
 from __future__ import annotations
