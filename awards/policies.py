@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from awards import quota
@@ -293,7 +294,7 @@ class NominationPolicy:
             return Answer(
                 False,
                 _("Chưa xác nhận đạt các tiêu chuẩn: %(items)s.")
-                % {"items": "; ".join(text[:80] for text in missing_conditions)},
+                % {"items": "; ".join(Truncator(text).chars(80) for text in missing_conditions)},
                 "incomplete",
             )
         if checklist is None:
