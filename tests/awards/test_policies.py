@@ -342,3 +342,11 @@ def test_users_without_the_role_see_no_refused_buttons(client, org, plan):
     for label in ("Hoàn tất hồ sơ", "Chấp thuận", "Trình hồ sơ"):
         assert label not in page
     assert "disabled" not in page
+
+
+def test_the_detail_page_asks_every_policy_within_a_query_budget(client, org, plan, django_assert_max_num_queries):
+    leader = _submit(plan, plan.leader, org.staff_a)
+    for who in (org.chairman_a, org.staff_a, org.noi_vu):
+        client.force_login(who)
+        with django_assert_max_num_queries(22):
+            assert client.get(reverse("awards:nomination_detail", args=[leader.pk])).status_code == HTTPStatus.OK
