@@ -144,6 +144,7 @@ class NominationListView(LoginRequiredMixin, ListView):
             .annotate(n=Count("pk"))
             .values_list("status", "n")
         )
+        rerun = PeriodAwardsPolicy.propose(user, period)
         context.update(
             period=period,
             plan=period.plan,
@@ -151,7 +152,8 @@ class NominationListView(LoginRequiredMixin, ListView):
             notes_page=notes.get_page(self.request.GET.get("trang_xet")),
             counts=[(label, counts.get(value, 0), value) for value, label in Status.choices if counts.get(value)],
             can_decide=bool(NominationPolicy.add(user, period)),
-            can_rerun=PeriodAwardsPolicy.propose(user, period).code != "role",
+            can_rerun=rerun,
+            rerun_refused=shown_refusal(rerun),
             tied_count=Nomination.objects.visible_to(user)
             .filter(period=period, tied_at_cut=True, status__in=OPEN_STATUSES)
             .count(),

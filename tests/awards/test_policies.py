@@ -350,3 +350,18 @@ def test_the_detail_page_asks_every_policy_within_a_query_budget(client, org, pl
         client.force_login(who)
         with django_assert_max_num_queries(22):
             assert client.get(reverse("awards:nomination_detail", args=[leader.pk])).status_code == HTTPStatus.OK
+
+
+def test_rerunning_the_quota_engine_before_the_standings_are_frozen_is_shown_refused(client, org, plan):
+    plan.period.standings.update(frozen=False)
+    reason = "Đợt này chưa chốt xếp hạng, chưa thể xét đề xuất."
+    client.force_login(org.staff_a)
+    page = client.get(reverse("awards:nomination_list", args=[plan.period.pk])).content.decode()
+    assert reverse("awards:nomination_propose", args=[plan.period.pk]) not in page
+    assert f'title="{reason}"' in page
+    with pytest.raises(ValidationError) as error:
+        services.propose_for_period(period=plan.period, by=org.staff_a)
+    assert error.value.messages == [reason]
+    response = client.post(reverse("awards:nomination_propose", args=[plan.period.pk]), follow=True)
+    assert reason in response.content.decode()
+    assert Nomination.objects.get(pk=plan.leader.pk).status == "proposed"
