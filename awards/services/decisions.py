@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from awards import money
 from awards.models import AwardKind, CouncilMeeting, Decision, Nomination, RewardRule
-from awards.policies import DRAFT_ROLES as DRAFT_ROLES  # re-exported: views and tests read services.DRAFT_ROLES
+from awards.policies import DRAFT_ROLES as DRAFT_ROLES  # re-exported for callers written against this module
 from awards.policies import DecisionPolicy, chairman_membership
 from awards.policies import decision_issuer_name as decision_issuer_name  # re-exported for callers of this module
 from awards.reference import legal_texts_in_force, province_of, reward_rule_on
