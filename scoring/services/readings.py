@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +31,7 @@ from scoring.entry_selectors import (
     plan_criteria,
     previous_readings,
 )
-from scoring.figures import ImportRow, describe_figures, reading_figures
+from scoring.figures import ImportRow, clean_figures, describe_figures, reading_figures
 from scoring.locks import share_period
 from scoring.models import Indicator, Reading
 from scoring.plausibility import Figures, reading_warnings
@@ -74,52 +74,6 @@ class ConflictError(Exception):
             "at": timezone.localtime(self.at).strftime("%H:%M %d/%m/%Y") if self.at else "",
             "values": describe_figures(self.indicator, self.current),
         }
-
-
-def _whole(raw: Any, label: str, errors: dict[str, str], key: str) -> int | None:
-    """A whole number ≥ 0 (or None when blank); records a Vietnamese error otherwise."""
-    if raw is None or raw == "":
-        return None
-    try:
-        number = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        errors[key] = _("%(label)s phải là số nguyên không âm.") % {"label": label}
-        return None
-    if number != number.to_integral_value() or number < 0:
-        errors[key] = _("%(label)s phải là số nguyên không âm.") % {"label": label}
-        return None
-    return int(number)
-
-
-def clean_figures(
-    indicator: Indicator, *, numerator: Any = None, denominator: Any = None, value: Any = None
-) -> tuple[int | None, int | None, Decimal | None]:
-    """Validate figures for the indicator's kind; ValidationError keyed by field with Vietnamese messages.
-
-    Rate: two whole numbers, 0 ≤ numerator ≤ denominator, both or neither. Count: a whole number ≥ 0.
-    Yes/no: 0 or 1. All blank means "no reading".
-    """
-    errors: dict[str, str] = {}
-    if indicator.kind == Indicator.Kind.RATE:
-        num = _whole(numerator, indicator.numerator_label or _("Tử số"), errors, "numerator")
-        den = _whole(denominator, indicator.denominator_label or _("Mẫu số"), errors, "denominator")
-        if not errors:
-            if (num is None) != (den is None):
-                errors["numerator" if num is None else "denominator"] = _("Phải nhập cả tử số và mẫu số.")
-            elif num is not None and den is not None and num > den:
-                errors["numerator"] = _("Tử số (%(numerator)s) không được lớn hơn mẫu số (%(denominator)s).") % {
-                    "numerator": num,
-                    "denominator": den,
-                }
-        if errors:
-            raise ValidationError(errors)
-        return num, den, None
-    number = _whole(value, _("Giá trị"), errors, "value")
-    if not errors and indicator.kind == Indicator.Kind.BOOLEAN and number not in (None, 0, 1):
-        errors["value"] = _("Chỉ tiêu có/không: nhập 1 (có) hoặc 0 (không).")
-    if errors:
-        raise ValidationError(errors)
-    return None, None, None if number is None else Decimal(number)
 
 
 def warnings_for(
