@@ -20,7 +20,6 @@ from campaigns.models import Participant
 from core.formatting import format_number
 from scoring.models import Indicator, Reading
 
-
 # The largest figure each field stores (numerator/denominator: PositiveIntegerField; value: DecimalField(14, 2)).
 FIGURE_MAX = {"numerator": 2_000_000_000, "denominator": 2_000_000_000, "value": 999_999_999_999}
 FIGURE_FIELDS = ("numerator", "denominator", "value")
@@ -101,7 +100,9 @@ def _whole(raw: Any, *, field: str, label: str, problems: list[FigureProblem]) -
     return number
 
 
-def check_figures(indicator: Indicator, *, numerator: Any = None, denominator: Any = None, value: Any = None) -> CheckedFigures:
+def check_figures(
+    indicator: Indicator, *, numerator: Any = None, denominator: Any = None, value: Any = None
+) -> CheckedFigures:
     """What a reading of this indicator accepts, from the raw figures (text typed in the grid, a cell's value, a
     number passed by a service). Pure: no query, no exception; every caller maps the problems to its field or cell.
 

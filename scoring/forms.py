@@ -67,9 +67,9 @@ class ReadingRowForm(forms.Form):
             "autocomplete": "off",
         }
         if indicator.kind == Indicator.Kind.RATE:
-            self.fields["numerator"] = _figure_field(indicator.numerator_label or _("Tử số"), "numerator", number)
+            self.fields["numerator"] = _figure_field(str(indicator.numerator_label or _("Tử số")), "numerator", number)
             self.fields["denominator"] = _figure_field(
-                indicator.denominator_label or _("Mẫu số"), "denominator", number
+                str(indicator.denominator_label or _("Mẫu số")), "denominator", number
             )
         elif indicator.kind == Indicator.Kind.BOOLEAN:
             self.fields["value"] = forms.TypedChoiceField(
@@ -81,7 +81,7 @@ class ReadingRowForm(forms.Form):
                 widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-role": "value"}),
             )
         else:
-            self.fields["value"] = _figure_field(indicator.unit_label or _("Giá trị"), "value", number)
+            self.fields["value"] = _figure_field(str(indicator.unit_label or _("Giá trị")), "value", number)
         self.order_fields(["numerator", "denominator", "value", "note", "check_again", "version"])
 
     def full_clean(self) -> None:

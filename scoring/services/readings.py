@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -421,8 +422,15 @@ FIGURES = ("numerator", "denominator", "value", "note", "check_again")
 _CURRENT = ("id", "participant_id", "indicator_id", "window_start", *FIGURES, "status", "version")
 
 
+# Rows written per statement: progress is reported after each chunk ("rows written / total"), and a chunk's
+# statements stay far below PostgreSQL's and SQLite's parameter limits; 10,000 rows cost five rounds.
+WRITE_CHUNK = 2000
+
+
 @transaction.atomic
-def import_readings(*, user: User, period: Period, rows: list[ImportRow]) -> int:
+def import_readings(
+    *, user: User, period: Period, rows: list[ImportRow], progress: Callable[[int, int], None] | None = None
+) -> int:
     """Apply a checked Excel import in one transaction: every row or none; unchanged rows write nothing.
 
     Each row carries the version it was judged against, so a reading changed meanwhile raises ConflictError and the
@@ -430,6 +438,9 @@ def import_readings(*, user: User, period: Period, rows: list[ImportRow]) -> int
     the affected readings locked and read in one query, access judged once per (unit, window), new readings in one
     bulk insert, changed ones in one UPDATE, one history row per changed reading ("Nhập từ tệp Excel") written with
     INSERT … SELECT, then every changed participant recomputed in one call. Returns the rows changed.
+
+    The writes go in chunks of WRITE_CHUNK rows; ``progress(written, total)`` is called after each (the import job
+    shows it), inside the transaction: a conflict later still rolls every chunk back.
     """
     share_period(period)
     # Blank figures leave the reading as it is (the file's rule); the parser never yields them, callers might.
@@ -528,13 +539,15 @@ def import_readings(*, user: User, period: Period, rows: list[ImportRow]) -> int
         return 0
 
     reason = _("Nhập từ tệp Excel")
-    if created:
+    total, written = len(created) + len(updated), 0
+    for index in range(0, len(created), WRITE_CHUNK):
+        chunk = created[index : index + WRITE_CHUNK]
         try:
             with transaction.atomic():
-                _insert_readings(created, period=period)
+                _insert_readings(chunk, period=period)
         except IntegrityError:
             # Somebody created one of these readings meanwhile without the period lock: theirs won.
-            keys = {(r.participant_id, r.indicator_id, r.window_start): r for r in created}
+            keys = {(r.participant_id, r.indicator_id, r.window_start): r for r in chunk}
             winner = next(
                 r
                 for r in Reading.objects.select_related("entered_by").filter(
@@ -543,12 +556,19 @@ def import_readings(*, user: User, period: Period, rows: list[ImportRow]) -> int
                 if (r.participant_id, r.indicator_id, r.window_start) in keys
             )
             raise ConflictError(winner, indicator=winner.indicator, expected_version=0) from None
-        _copy_to_history([r.pk for r in created], history_type="+", reason=reason, user=user, now=now)
-    if updated:
-        _update_figures(updated, user=user, now=now)
-        _copy_to_history([values[0] for values in updated], history_type="~", reason=reason, user=user, now=now)
+        _copy_to_history([r.pk for r in chunk], history_type="+", reason=reason, user=user, now=now)
+        written += len(chunk)
+        if progress is not None:
+            progress(written, total)
+    for index in range(0, len(updated), WRITE_CHUNK):
+        rows_chunk = updated[index : index + WRITE_CHUNK]
+        _update_figures(rows_chunk, user=user, now=now)
+        _copy_to_history([values[0] for values in rows_chunk], history_type="~", reason=reason, user=user, now=now)
+        written += len(rows_chunk)
+        if progress is not None:
+            progress(written, total)
     recompute_participants(period=period, participants=list(changed.values()))
-    return len(created) + len(updated)
+    return total
 
 
 def _insert_readings(created: list[Reading], *, period: Period) -> None:

@@ -61,8 +61,8 @@ def _upload(client, world, content: bytes, name="so-lieu.xlsx"):
 
 
 def _commit(client, world, preview):
-    token = preview.context["token"]
-    return client.post(reverse("scoring:excel_commit", args=[world.period.pk]), {"token": token})
+    token, rows = preview.context["token"], len(preview.context["result"].rows)
+    return client.post(reverse("scoring:excel_commit", args=[world.period.pk]), {"token": token, "rows": rows})
 
 
 def _good_changes(world) -> dict:
@@ -332,13 +332,16 @@ def test_the_commit_token_is_bound_to_user_and_period_and_cannot_be_forged(clien
     client.force_login(org.staff_a)
     preview = _upload(client, world, _fill(_template(client, world), world, _good_changes(world)))
     token = preview.context["token"]
+    url = reverse("scoring:excel_commit", args=[world.period.pk])
     client.force_login(org.admin_a)
-    response = client.post(reverse("scoring:excel_commit", args=[world.period.pk]), {"token": token})
+    response = client.post(url, {"token": token, "rows": 3})
     assert response.status_code == HTTPStatus.FOUND and not Reading.objects.exists()
     client.force_login(org.staff_a)
-    forged = client.post(reverse("scoring:excel_commit", args=[world.period.pk]), {"token": token + "x"})
+    forged = client.post(url, {"token": token + "x", "rows": 3})
     assert forged.status_code == HTTPStatus.FOUND and not Reading.objects.exists()
-    assert client.post(reverse("scoring:excel_commit", args=[world.period.pk]), {"token": token}).status_code == 302
+    # The row count that decides where the import runs is signed with the token: another count is refused too.
+    assert client.post(url, {"token": token, "rows": 999999}).status_code == 302 and not Reading.objects.exists()
+    assert client.post(url, {"token": token, "rows": 3}).status_code == 302
     assert Reading.objects.count() == 3
 
 

@@ -75,7 +75,9 @@ def test_the_same_bad_figure_gets_the_same_sentence_in_the_grid_and_in_excel(
 
     grid = client.post(_url(world), _post_data(world, **typed))
     assert grid.status_code == HTTPStatus.BAD_REQUEST
-    form = next(entry["form"] for entry in grid.context["entries"] if entry["row"].indicator == getattr(world, indicator))
+    form = next(
+        entry["form"] for entry in grid.context["entries"] if entry["row"].indicator == getattr(world, indicator)
+    )
     assert form.errors[field] == [sentence]
     assert sentence in grid.content.decode()
 
