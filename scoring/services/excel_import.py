@@ -88,6 +88,7 @@ def import_stored_readings(
             progress(percent, message)
 
     try:
+        _ensure_unchanged(period, expected_version)  # before the parse, which would judge the rows by it
         if not default_storage.exists(stored):
             raise ImportRefused(_("Tệp đã tải lên không còn (quá hạn hoặc đã được ghi); hãy tải tệp lên lại."))
         tell(5, _("Đang đọc tệp Excel"))
@@ -111,14 +112,7 @@ def import_stored_readings(
         try:
             with transaction.atomic():
                 share_period(period)  # the close waits for this import, and this import sees the period as it is
-                if expected_version is not None and period_version(period) != expected_version:
-                    raise StaleJob(
-                        _(
-                            "Không ghi: %(period)s đã thay đổi từ khi tệp được xác nhận (đã chốt, mở lại hoặc được "
-                            "sửa). Hãy tải tệp lên lại để xem trước theo đợt hiện tại."
-                        )
-                        % {"period": period.name}
-                    )
+                _ensure_unchanged(period, expected_version)  # again, now that nothing can change it
                 changed = import_readings(user=user, period=period, rows=result.rows, progress=written)
                 tell(95, _("Đang tính lại điểm"))
         except ConflictError as conflict:
@@ -130,6 +124,18 @@ def import_stored_readings(
     finally:
         default_storage.delete(stored)
     return ImportOutcome(changed=changed, new=result.count_new, unchanged=result.count_unchanged, rows=len(result.rows))
+
+
+def _ensure_unchanged(period: Period, expected_version: int | None) -> None:
+    """StaleJob when the period changed since the job was queued (closed, reopened or edited): nothing is done."""
+    if expected_version is not None and period_version(period) != expected_version:
+        raise StaleJob(
+            _(
+                "Không ghi: %(period)s đã thay đổi từ khi tệp được xác nhận (đã chốt, mở lại hoặc được sửa). "
+                "Hãy tải tệp lên lại để xem trước theo đợt hiện tại."
+            )
+            % {"period": period.name}
+        )
 
 
 def import_job_kwargs(*, period: Period, user: User, stored: str) -> dict[str, object]:
