@@ -5,10 +5,10 @@ The preview (scoring.views.entry.excel_upload) parses the upload and keeps it wi
 the confirmation parses the kept file again against the data as it is now, writes every row or none
 (scoring.services.readings.import_readings) and removes the kept file whatever happened (try/finally).
 
-Why a threshold (IMPORT_IN_REQUEST_MAX_ROWS rows, READINGS_IMPORT_IN_REQUEST_MAX_ROWS in settings): the bench
-(bench/README.md) measures parse + write at 0.18 s for 560 rows and 1.8–1.9 s for 10,000 rows. Up to 2,000 rows the
-confirmation answers in well under half a second, about what a save of the grid costs, and the user sees the result
-at once; above it the request would hold a web worker for seconds (and the file is parsed twice, preview and
+Why a threshold (settings.READINGS_IMPORT_IN_REQUEST_MAX_ROWS, 2,000 rows unless the environment says otherwise):
+the bench (bench/README.md) measures parse + write at 0.18 s for 560 rows and 1.8–1.9 s for 10,000 rows. Up to 2,000
+rows the confirmation answers in well under half a second, about what a save of the grid costs, and the user sees the
+result at once; above it the request would hold a web worker for seconds (and the file is parsed twice, preview and
 confirmation), so the worker writes it while the job page shows the progress. With eager Celery (the embedded default,
 no REDIS_URL) the job runs in the request anyway, the same code.
 """
@@ -41,12 +41,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 IMPORT_TASK = "scoring.tasks.import_readings_file"
-IMPORT_IN_REQUEST_MAX_ROWS = 2000
 
 
 def in_request_max_rows() -> int:
     """Rows of a previewed file up to which its confirmation writes in the request (see the module's docstring)."""
-    return int(getattr(settings, "READINGS_IMPORT_IN_REQUEST_MAX_ROWS", IMPORT_IN_REQUEST_MAX_ROWS))
+    return int(settings.READINGS_IMPORT_IN_REQUEST_MAX_ROWS)
 
 
 class ImportRefused(Exception):
