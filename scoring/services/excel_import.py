@@ -3,7 +3,8 @@ background job (progress, notice, stale period) for a big one. Both run ``import
 
 The preview (scoring.views.entry.excel_upload) parses the upload and keeps it with core.uploads.keep_pending_upload;
 the confirmation parses the kept file again against the data as it is now, writes every row or none
-(scoring.services.readings.import_readings) and removes the kept file whatever happened (try/finally).
+(scoring.services.readings.import_readings) and removes the kept file whatever happened (core.uploads.confirmed_upload,
+the one place that does, for the org import too).
 
 Why a threshold (settings.READINGS_IMPORT_IN_REQUEST_MAX_ROWS, 2,000 rows unless the environment says otherwise):
 the bench (bench/README.md) measures parse + write at 0.18 s for 560 rows and 1.8–1.9 s for 10,000 rows. Up to 2,000
@@ -22,7 +23,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from campaigns.models import Notice, Period
 from campaigns.selectors import period_version
 from core.formatting import format_number
 from core.jobs import JobRefused, StaleJob, report_progress, report_progress_now
+from core.uploads import confirmed_upload
 from scoring.excel import ImportResult, parse_readings
 from scoring.locks import share_period
 from scoring.services.readings import ConflictError, import_readings
@@ -86,13 +87,12 @@ def import_stored_readings(
         if progress is not None:
             progress(percent, message)
 
-    try:
+    with confirmed_upload(stored) as source:
         _ensure_unchanged(period, expected_version)  # before the parse, which would judge the rows by it
-        if not default_storage.exists(stored):
+        if source is None:
             raise ImportRefused(_("Tệp đã tải lên không còn (quá hạn hoặc đã được ghi); hãy tải tệp lên lại."))
         tell(5, _("Đang đọc tệp Excel"))
-        with default_storage.open(stored, "rb") as source:
-            result = parse_readings(user=user, period=period, source=source)
+        result = parse_readings(user=user, period=period, source=source)
         if result.errors:
             first = result.errors[0]
             raise ImportRefused(
@@ -120,8 +120,6 @@ def import_stored_readings(
             raise ImportRefused(str(error) or _("Bạn không được thay đổi các số liệu này.")) from error
         except ValidationError as error:
             raise ImportRefused(" ".join(error.messages)) from error
-    finally:
-        default_storage.delete(stored)
     return ImportOutcome(changed=changed, new=result.count_new, unchanged=result.count_unchanged, rows=len(result.rows))
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from campaigns.models import Job, Notice, Period
 from config.celery import app as celery_app
-from core.uploads import keep_pending_upload
+from core.uploads import confirmed_upload, keep_pending_upload
 from scoring import tasks
 from scoring.models import Reading
 from scoring.services import excel_import, readings
@@ -238,3 +238,14 @@ def test_a_real_worker_on_redis_writes_a_big_import(org, world):
     assert Reading.objects.filter(period=world.period).count() == 3
     assert not default_storage.exists(stored)
     assert Notice.objects.filter(user=org.staff_a, key=f"readings-import-{job.pk}").exists()
+
+
+@pytest.mark.django_db
+def test_a_confirmed_upload_is_removed_whatever_happens_while_it_is_read():
+    stored = default_storage.save(f"{IMPORT_FOLDER}/{uuid.uuid4().hex}.xlsx", ContentFile(b"kept"))
+    with pytest.raises(RuntimeError), confirmed_upload(stored) as source:
+        assert source is not None and source.read() == b"kept"
+        raise RuntimeError("the import crashed")
+    assert not default_storage.exists(stored)
+    with confirmed_upload(stored) as gone:
+        assert gone is None  # used once: a second confirmation finds nothing
