@@ -81,6 +81,14 @@ def test_a_big_file_is_written_by_a_job_showing_rows_written_and_a_notice_at_the
 
     monkeypatch.setattr(excel_import, "report_progress_now", recording)
     monkeypatch.setattr(readings, "WRITE_CHUNK", 1)  # a chunk per row: every row written is reported
+    save_reading(  # one of the file's rows changes a stored reading, the two others are new
+        user=org.staff_a,
+        participant=world.commune_a,
+        indicator=world.events,
+        period=world.period,
+        window_start=world.current.start,
+        value=3,
+    )
     preview = _preview(client, org, world)
     assert "ghi trong nền" in preview.content.decode()
 
@@ -96,8 +104,11 @@ def test_a_big_file_is_written_by_a_job_showing_rows_written_and_a_notice_at_the
     percents = [percent for percent, _message in seen]
     assert percents == sorted(percents) and percents[-1] < 100
     assert (job.state, job.progress) == (Job.State.SUCCESS, 100)
-    assert job.message == "Đã ghi 3/3 dòng: 3 số liệu mới, 0 thay đổi, 0 giữ nguyên."
+    assert job.message == "Đã ghi 3/3 dòng: 2 số liệu mới, 1 thay đổi, 0 giữ nguyên."
     assert Reading.objects.count() == 3 and _kept() == []
+    changed = Reading.objects.get(indicator=world.events)
+    assert (changed.value, changed.version) == (0, 2)
+    assert changed.history.first().history_change_reason == "Nhập từ tệp Excel"
     notice = Notice.objects.get(user=org.staff_a)
     assert notice.title.startswith("Đã nhập xong số liệu từ Excel") and notice.url == response["Location"]
 
