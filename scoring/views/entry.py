@@ -566,8 +566,10 @@ def excel_commit(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
             job = start_job(
                 task=IMPORT_TASK,
                 kwargs=import_job_kwargs(period=period, user=request.user, stored=stored),
-                label=_("Nhập %(rows)s dòng số liệu từ Excel — %(period)s — %(plan)s")
-                % {"rows": format_number(rows), "period": period.name, "plan": period.plan.title},
+                label=(
+                    _("Nhập %(rows)s dòng số liệu từ Excel — %(period)s — %(plan)s")
+                    % {"rows": format_number(rows), "period": period.name, "plan": period.plan.title}
+                )[:255],
                 unit=period.plan.issuer,
                 by=request.user,
             )
