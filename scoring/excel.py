@@ -552,3 +552,18 @@ def _row_figures(values: list[Any], indicator: Indicator, row_number: int, issue
     if checked.problems:
         return None
     return {"numerator": checked.numerator, "denominator": checked.denominator, "value": checked.value}
+
+
+def judge_readings(*, user: User, period: Period, rows: list[dict[str, Any]], source: str) -> ImportResult:
+    """Rows that come from elsewhere than the template (the API's batch: dicts keyed like ``COL``: participant,
+    indicator code, window start, figures, note) judged by exactly the rules of a sheet's rows; ``row`` of a result
+    or an issue is the position in ``rows`` counted from 1, and an issue's column is the letter of ``COL``'s name."""
+    result = ImportResult()
+    raw_rows = []
+    for number, row in enumerate(rows, start=1):
+        values: list[Any] = [None] * len(HEADERS)
+        for name, index in COL.items():
+            values[index] = row.get(name)
+        raw_rows.append((number, tuple(values)))
+    _parse_rows(raw_rows, name=source, user=user, period=period, result=result)
+    return result

@@ -429,7 +429,12 @@ WRITE_CHUNK = 2000
 
 @transaction.atomic
 def import_readings(
-    *, user: User, period: Period, rows: list[ImportRow], progress: Callable[[int, int], None] | None = None
+    *,
+    user: User,
+    period: Period,
+    rows: list[ImportRow],
+    reason: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Apply a checked Excel import in one transaction: every row or none; unchanged rows write nothing.
 
@@ -437,7 +442,8 @@ def import_readings(
     whole import rolls back. Set-based, so 10,000 rows cost a fixed number of queries: the period row lock first,
     the affected readings locked and read in one query, access judged once per (unit, window), new readings in one
     bulk insert, changed ones in one UPDATE, one history row per changed reading ("Nhập từ tệp Excel") written with
-    INSERT … SELECT, then every changed participant recomputed in one call. Returns the rows changed.
+    INSERT … SELECT, then every changed participant recomputed in one call. Returns the rows changed. ``reason`` names
+    the source in the history when it is not an Excel file (the API's batch).
 
     The writes go in chunks of WRITE_CHUNK rows; ``progress(written, total)`` is called after each (the import job
     shows it), inside the transaction: a conflict later still rolls every chunk back.
@@ -538,7 +544,7 @@ def import_readings(
     if not changed:
         return 0
 
-    reason = _("Nhập từ tệp Excel")
+    reason = reason or _("Nhập từ tệp Excel")
     total, written = len(created) + len(updated), 0
     for index in range(0, len(created), WRITE_CHUNK):
         chunk = created[index : index + WRITE_CHUNK]

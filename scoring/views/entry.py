@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
 from campaigns.models import Participant, Period, Role, Unit
-from campaigns.permissions import has_role, user_roles
+from campaigns.permissions import has_role
 from campaigns.typing import AuthenticatedRequest
 from core.formatting import format_number, format_percent
 from core.jobs import start_job
@@ -44,6 +44,7 @@ from scoring.access import (
     can_edit_reading,
     entry_deadline,
     grant_lock_exception,
+    may_import,
     window_of,
 )
 from scoring.excel import ImportResult, build_template, parse_readings
@@ -462,10 +463,6 @@ IMPORT_FOLDER = "imports/readings"
 IMPORT_SALT = "scoring.excel-import"
 
 
-def _may_import(user) -> bool:
-    return bool(user_roles(user) & {Role.NHAP_LIEU, Role.QUAN_TRI})
-
-
 def _template_units(request: AuthenticatedRequest, period: Period) -> QuerySet[Unit]:
     return Unit.objects.in_scope_of(request.user).filter(kind__in=list(Unit.KIND_WORDS)).order_by("path")[:500]
 
@@ -486,7 +483,7 @@ def _render_excel(
         "result": result,
         "token": token,
         "units": _template_units(request, period),
-        "may_import": _may_import(request.user),
+        "may_import": bool(may_import(request.user)),
         "dashboard_url": reverse("scoring:entry_dashboard", args=[period.pk]),
         "changes": result.changes[:500] if result else [],
         "in_background": result is not None and len(result.rows) > in_request_max_rows(),
@@ -515,8 +512,8 @@ def excel_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     period = _period(request, period_pk)
     if request.method != "POST":
         return _render_excel(request, period)
-    if not _may_import(request.user):
-        raise PermissionDenied(_("Bạn chỉ được xem, không được nhập số liệu."))
+    if not (allowed := may_import(request.user)):
+        raise PermissionDenied(allowed.reason)
     form = ReadingImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_excel(request, period, form=form, status=400)
@@ -546,8 +543,8 @@ def excel_commit(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """Write a previewed file: checked again against the current data, then all rows in one transaction or none. A
     file of more than in_request_max_rows() rows is written by a background job (the user follows it on its page)."""
     period = _period(request, period_pk)
-    if not _may_import(request.user):
-        raise PermissionDenied(_("Bạn chỉ được xem, không được nhập số liệu."))
+    if not (allowed := may_import(request.user)):
+        raise PermissionDenied(allowed.reason)
     posted_rows = request.POST.get("rows", "")
     rows = int(posted_rows) if posted_rows.isdigit() and len(posted_rows) <= 9 else -1
     stored = pending_upload(

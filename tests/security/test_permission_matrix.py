@@ -90,6 +90,7 @@ INVALID_LD_QT = (403, 400, 403, 400)  # … posted empty: the form comes back wi
 FORM_LD = (403, 200, 403, 403)
 FORM_QT = (403, 403, 403, 200)  # a page of the administrator (quản trị) only
 INVALID_QT = (403, 403, 403, 400)  # … posted empty
+API_ANONYMOUS = (401, 401)  # the API asks for a key (WWW-Authenticate: Bearer)
 
 #   columns of each tuple: (nhập liệu, lãnh đạo, nội vụ, quản trị); obj: what the URL addresses (None: no object)
 MATRIX: dict[str, Row] = {
@@ -205,6 +206,35 @@ MATRIX: dict[str, Row] = {
     "planning:plan_rules_criteria": row("plan", FORM_LD_QT, INVALID_LD_QT),
     "planning:plan_rules_awards": row("plan", FORM_LD_QT, INVALID_LD_QT),
     "planning:plan_rules_award_kind_create": row("plan", FORM_LD_QT, INVALID_LD_QT),
+    # --- api: the browser's login reads like the pages; anonymous gets 401 (Bearer), never the login page ---------
+    "api:api-root": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:plan-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:plan-detail": row("plan", READ, 405, anonymous=API_ANONYMOUS),
+    "api:period-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:period-detail": row("period", READ, 405, anonymous=API_ANONYMOUS),
+    "api:period-standings": row("period", READ, 405, anonymous=API_ANONYMOUS),
+    # the batch: nhập liệu and quản trị are let in and told the body is missing (400); the others may not enter
+    "api:period-readings-batch": row("period", 405, (400, 403, 403, 400), anonymous=API_ANONYMOUS),
+    "api:group-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:group-detail": row("group", READ, 405, anonymous=API_ANONYMOUS),
+    "api:participant-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:participant-detail": row("participant", READ, 405, anonymous=API_ANONYMOUS),
+    "api:criterion-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:criterion-detail": row("criterion", READ, 405, anonymous=API_ANONYMOUS),
+    "api:reading-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:reading-detail": row("reading", READ, 405, anonymous=API_ANONYMOUS),
+    "api:nomination-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:nomination-detail": row("nomination", READ, 405, anonymous=API_ANONYMOUS),
+    "api:decision-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:decision-detail": row("decision", READ, 405, anonymous=API_ANONYMOUS),
+    "api:decision-file": row("decision", 404, 405, anonymous=API_ANONYMOUS),  # a draft has no signed file yet
+    "api:whoami": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:schema": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:docs": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    # --- api: the quản trị's key pages ---------------------------------------------------------------------------
+    "api:token_list": row(None, FORM_QT, 405),
+    "api:token_new": row(None, FORM_QT, INVALID_QT),
+    "api:token_revoke": row("api_token", FORM_QT, (403, 403, 403, 302)),
 }
 
 
