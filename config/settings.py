@@ -225,6 +225,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # A running job stamps heartbeat_at this often; silent this long, it is marked "Mất kết nối" (core.jobs).
 JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=15)
 JOB_LOST_AFTER_SECONDS = env.int("JOB_LOST_AFTER_SECONDS", default=120)
+# A confirmed Excel import of readings with more rows than this is written by a job (scoring/services/excel_import.py)
+READINGS_IMPORT_IN_REQUEST_MAX_ROWS = env.int("READINGS_IMPORT_IN_REQUEST_MAX_ROWS", default=2000)
 # Days before a window ends when nhập liệu are reminded of missing readings (beat job, daily).
 THIDUA_REMINDER_DAYS = env.int("THIDUA_REMINDER_DAYS", default=3)
 
