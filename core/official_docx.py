@@ -75,6 +75,16 @@ def no_borders(table: Any) -> None:
     table._tbl.tblPr.append(borders)
 
 
+def fixed_widths(table: Any, widths: Sequence[Any]) -> None:
+    """Column widths that hold in Word and LibreOffice alike (the grid, every cell, no autofit)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
 def cell_text(
     cell: Any, text: str, *, size: float = 12, bold: bool = False, italic: bool = False, align: Any = LEFT
 ) -> None:
@@ -104,10 +114,7 @@ def add_header(document: Any, *, issuer_lines: Sequence[str], number_line: str, 
     header = document.add_table(rows=2, cols=2)
     no_borders(header)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = (Mm(62), Mm(103))
-    for row in header.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
+    fixed_widths(header, (Mm(62), Mm(103)))
     left, right = header.rows[0].cells
     left.text = right.text = ""
     for index, line in enumerate(issuer_lines):
@@ -129,8 +136,8 @@ def add_closing(document: Any, *, recipients: Sequence[str], signature_lines: Se
     """Nơi nhận (12 bold italic, the list at 11 with "- ") and the signature block (title, room to sign, name)."""
     closing = document.add_table(rows=1, cols=2)
     no_borders(closing)
+    fixed_widths(closing, (Mm(75), Mm(90)))
     left, signature = closing.rows[0].cells
-    left.width, signature.width = Mm(75), Mm(90)
     cell_text(left, "Nơi nhận:", size=12, bold=True, italic=True)
     for line in recipients:
         left.add_paragraph().add_run(f"- {line}").font.size = Pt(11)

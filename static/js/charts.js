@@ -22,7 +22,7 @@
     var canvas = document.createElement("canvas");
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", spec.title);
-    canvas.height = spec.type === "bar" ? 110 : 180;
+    canvas.height = spec.horizontal ? Math.max(110, 22 * spec.labels.length) : spec.type === "bar" ? 110 : 180;
     card.appendChild(caption);
     card.appendChild(canvas);
     column.appendChild(card);
@@ -35,15 +35,20 @@
         fill: false, tension: 0
       };
     });
+    /* spec.horizontal: bars along x, one row per label (a ranking list's names read across) */
+    var valueAxis = spec.horizontal ? "x" : "y";
+    var scales = {};
+    scales[valueAxis] = { beginAtZero: true, ticks: { callback: function (v) { return format(v, spec.unit); } } };
     new window.Chart(canvas, {
       type: spec.type || "line",
       data: { labels: spec.labels, datasets: datasets },
       options: {
         responsive: true,
+        indexAxis: spec.horizontal ? "y" : "x",
         interaction: { mode: "index", intersect: false },
-        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return format(v, spec.unit); } } } },
+        scales: scales,
         plugins: {
-          tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + format(ctx.parsed.y, spec.unit); } } },
+          tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + format(ctx.parsed[valueAxis], spec.unit); } } },
           legend: { position: "bottom" }
         }
       }
