@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 SYMBOL = "BC-UBND"
 EMSPACE = "\u2003"
-LIGHT_WORDS = {"met": "Đạt", "close": "Gần đạt", "far": "Chưa đạt", "": "—"}
 ROMAN = ["I", "II", "III", "IV", "V", "VI"]
 PROMPTS = {
     "V": "(Văn phòng bổ sung: những tồn tại, hạn chế trong tổ chức phong trào và nguyên nhân; các đơn vị, tiêu chí "
@@ -231,7 +230,7 @@ def _annex(document: Any, reports: Sequence[PeriodReport], *, whole_plan: bool) 
                     s.target_text,
                     s.pooled_text,
                     f"{format_number(s.now.met)}/{format_number(s.now.applicable)}",
-                    LIGHT_WORDS.get(s.light, "—"),
+                    s.light_word,
                     s.change_text,
                 ]
                 for s in report.criteria

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 TOP_COUNT = 3  # the head and the tail of each ranking list the report names
+LIGHT_WORDS = {rules.MET: "Đạt", rules.CLOSE: "Gần đạt", rules.FAR: "Chưa đạt", "": "Không có chỉ tiêu"}
 
 
 @dataclass
@@ -85,6 +86,15 @@ class CriterionSummary:
 
     def text(self, value: Decimal | None) -> str:
         return rules.format_value(self.spec, value)
+
+    @property
+    def light_word(self) -> str:
+        """The light in words (a colour is never the only sign)."""
+        return LIGHT_WORDS[self.light]
+
+    @property
+    def light_class(self) -> str:
+        return selectors.COLOUR_CLASSES[self.light]
 
     @property
     def pooled_text(self) -> str:
@@ -170,6 +180,16 @@ class PeriodReport:
     @property
     def participant_total(self) -> int:
         return sum(self.participants.values())
+
+    @property
+    def criteria_met(self) -> int:
+        """Criteria whose pooled value meets the target."""
+        return sum(1 for summary in self.criteria if summary.light == rules.MET)
+
+    @property
+    def waiting(self) -> list[UnitCompleteness]:
+        """Participants with a window not yet sent or figures missing: who has not sent."""
+        return [unit for unit in self.units if unit.unsent]
 
 
 def previous_period(period: Period) -> Period | None:
@@ -284,8 +304,9 @@ def criterion_summaries(*, period: Period, previous: Period | None, user: User) 
 
 
 def sending_by_window(*, period: Period, cells: dict[int, list[DashboardCell]]) -> list[WindowSending]:
-    """Section I: per window, participants expected to send, with every figure present, sent (or locked by the
-    close) and sent by the window's deadline (scoring.access.entry_deadline: its end plus the plan's grace days)."""
+    """Section I: per window that is due (rules.expected_windows: started by today), participants expected to
+    send, with every figure present, sent (no draft left, or locked by the close) and sent by the window's deadline
+    (scoring.access.entry_deadline: its end plus the plan's grace days)."""
     participant_ids = list(cells)
     sent_at: dict[tuple[int, dt.date], dt.datetime | None] = {}
     for row in (
@@ -296,7 +317,8 @@ def sending_by_window(*, period: Period, cells: dict[int, list[DashboardCell]]) 
         if not row["drafts"]:
             sent_at[(row["participant_id"], row["window_start"])] = row["last"]
     rows: list[WindowSending] = []
-    for index, window in enumerate(windows_for(period)):
+    due = rules.expected_windows([(w.start, w.end) for w in windows_for(period)], timezone.localdate())
+    for index, window in enumerate(windows_for(period)[: len(due)]):
         deadline = entry_deadline(period, window)
         expected = complete = sent = on_time = 0
         for participant_id, participant_cells in cells.items():
@@ -343,17 +365,18 @@ def period_report(*, period: Period, user: User) -> PeriodReport:
     participants = list(dashboard_participants(user=user, period=period))
     cells = dashboard_cells(period=period, participants=participants)
     previous = previous_period(period)
+    sending = sending_by_window(period=period, cells=cells)
     return PeriodReport(
         period=period,
         plan=period.plan,
         built_at=timezone.localtime(),
         previous=previous,
         participants=dict(Counter(participant.kind for participant in participants)),
-        sending=sending_by_window(period=period, cells=cells),
+        sending=sending,
         criteria=criterion_summaries(period=period, previous=previous, user=user),
         rankings=ranking_lists(period=period, user=user),
         awards=award_summary(period=period, user=user),
-        units=[UnitCompleteness(participant, cells[participant.pk]) for participant in participants],
+        units=[UnitCompleteness(participant, cells[participant.pk][: len(sending)]) for participant in participants],
     )
 
 

@@ -19,6 +19,7 @@ from planning.reports.policies import ReportPolicy
 from planning.reports.selectors import period_report, plan_periods
 from scoring.entry_selectors import periods_visible_to
 
+WAITING_SHOWN = 30  # the rest are on the data-entry dashboard, linked
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -41,7 +42,7 @@ def period_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     previous period, and the buttons for the report, the exports and the close."""
     period = _period(request, pk)
     report = period_report(period=period, user=request.user)
-    waiting = [unit for unit in report.units if unit.unsent]
+    waiting = report.waiting
     return render(
         request,
         "planning/period_dashboard.html",
@@ -50,6 +51,8 @@ def period_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "plan": period.plan,
             "report": report,
             "waiting": waiting,
+            "waiting_shown": waiting[:WAITING_SHOWN],
+            "waiting_hidden": max(len(waiting) - WAITING_SHOWN, 0),
             "ranking_charts": [charts.ranking_chart(ranking) for ranking in report.rankings],
             "sending_chart": charts.sending_chart(report.sending),
         },

@@ -22,9 +22,18 @@
     var canvas = document.createElement("canvas");
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", spec.title);
-    canvas.height = spec.horizontal ? Math.max(110, 22 * spec.labels.length) : spec.type === "bar" ? 110 : 180;
+    canvas.height = spec.type === "bar" ? 110 : 180;
     card.appendChild(caption);
-    card.appendChild(canvas);
+    if (spec.horizontal) {
+      /* one row of 22 px per bar whatever the screen's width: a fixed-height box, the chart filling it */
+      var box = document.createElement("div");
+      box.style.position = "relative";
+      box.style.height = (22 * spec.labels.length + 70) + "px";
+      box.appendChild(canvas);
+      card.appendChild(box);
+    } else {
+      card.appendChild(canvas);
+    }
     column.appendChild(card);
     container.appendChild(column);
     var datasets = spec.datasets.map(function (dataset, i) {
@@ -45,6 +54,7 @@
       options: {
         responsive: true,
         indexAxis: spec.horizontal ? "y" : "x",
+        maintainAspectRatio: !spec.horizontal,
         interaction: { mode: "index", intersect: false },
         scales: scales,
         plugins: {
