@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from campaigns.models import Period, Plan
 from campaigns.typing import AuthenticatedRequest
@@ -37,6 +38,7 @@ def _docx(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def period_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The period at a glance: who has not sent, the ranking charts, a light per criterion, the change since the
     previous period, and the buttons for the report, the exports and the close."""
@@ -60,6 +62,7 @@ def period_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def period_report_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The period's báo cáo sơ kết / tổng kết as a Word draft."""
     period = _period(request, pk)
@@ -69,6 +72,7 @@ def period_report_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def plan_report_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The plan's báo cáo tổng kết over all its periods as a Word draft."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
