@@ -18,6 +18,7 @@ from planning.reports import charts
 from planning.reports.docx import render_report_docx
 from planning.reports.policies import ReportPolicy
 from planning.reports.selectors import period_report, plan_periods
+from planning.services.closing import may_close
 from scoring.entry_selectors import periods_visible_to
 
 WAITING_SHOWN = 30  # the rest are on the data-entry dashboard, linked
@@ -57,6 +58,7 @@ def period_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "waiting_hidden": max(len(waiting) - WAITING_SHOWN, 0),
             "ranking_charts": [charts.ranking_chart(ranking) for ranking in report.rankings],
             "sending_chart": charts.sending_chart(report.sending),
+            "may_close": may_close(request.user, period) and report.provisional,
         },
     )
 
