@@ -132,7 +132,9 @@ def add_header(document: Any, *, issuer_lines: Sequence[str], number_line: str, 
     cell_text(header.rows[1].cells[1], place_and_date, size=14, italic=True, align=CENTER)
 
 
-def add_closing(document: Any, *, recipients: Sequence[str], signature_lines: Sequence[str], signer_name: str) -> None:
+def add_closing(
+    document: Any, *, recipients: Sequence[str], signature_lines: Sequence[str], signer_name: str, room: int = 4
+) -> None:
     """Nơi nhận (12 bold italic, the list at 11 with "- ") and the signature block (title, room to sign, name)."""
     closing = document.add_table(rows=1, cols=2)
     no_borders(closing)
@@ -147,7 +149,7 @@ def add_closing(document: Any, *, recipients: Sequence[str], signature_lines: Se
         added.alignment = CENTER
         run = added.add_run(line)
         run.bold, run.font.size = True, Pt(14)
-    for _blank in range(4):
+    for _blank in range(room):  # lines left blank to sign in
         signature.add_paragraph()
     name = signature.add_paragraph()
     name.alignment = CENTER

@@ -34,7 +34,7 @@ from core.official_docx import (
     paragraph,
 )
 from planning.reports.charts import chart_png, ranking_chart, sending_chart
-from planning.reports.selectors import PeriodReport
+from planning.reports.selectors import PeriodReport, QuickReport
 from scoring import selectors as scoring_selectors
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 SYMBOL = "BC-UBND"
 EMSPACE = "\u2003"
 ROMAN = ["I", "II", "III", "IV", "V", "VI"]
+QUICK_RECIPIENTS = 4  # a báo cáo nhanh fits one page: the plan's first recipients, the office adds any others
 PROMPTS = {
     "V": "(Văn phòng bổ sung: những tồn tại, hạn chế trong tổ chức phong trào và nguyên nhân; các đơn vị, tiêu chí "
     "chưa đạt chỉ tiêu nêu ở mục II, các đơn vị gửi số liệu chưa đầy đủ, chưa đúng hạn nêu ở mục I.)",
@@ -259,9 +260,10 @@ def _annex(document: Any, reports: Sequence[PeriodReport], *, whole_plan: bool) 
             )
 
 
-def render_report_docx(*, plan: Plan, reports: Sequence[PeriodReport], user: User, whole_plan: bool = False) -> bytes:
-    """The report of one period (or of every period of the plan for a tổng kết) as .docx bytes."""
-    periods = [report.period for report in reports]
+def _opening(
+    plan: Plan, reports: Sequence[PeriodReport], title: str, summary: str, note: str, *, compact: bool = False
+) -> Any:
+    """A new document down to the data note: header, "DỰ THẢO", the document's name, its trích yếu and rule."""
     document = new_document()
     place = plan.place or issuer_phrase(plan.issuer).split(" ", 1)[-1].title()
     add_header(
@@ -270,12 +272,45 @@ def render_report_docx(*, plan: Plan, reports: Sequence[PeriodReport], user: Use
         number_line=f"Số:{EMSPACE * 3}/{SYMBOL}",
         place_and_date=f"{place}, ngày{EMSPACE * 2}tháng{EMSPACE * 2}năm {reports[0].built_at.year}",
     )
-    paragraph(document, "DỰ THẢO", size=12, bold=True, align=RIGHT, before=6)
-    paragraph(document, "BÁO CÁO", bold=True, before=12)
-    paragraph(document, report_summary(plan, periods, whole_plan=whole_plan), bold=True)
-    rule = paragraph(document, "", underline_border=True)
+    paragraph(document, "DỰ THẢO", size=12, bold=True, align=RIGHT, before=0 if compact else 6)
+    paragraph(document, title, bold=True, before=6 if compact else 12)
+    paragraph(document, summary, size=13 if compact else 14, bold=True)
+    rule = paragraph(document, "", size=6, underline_border=True)
     rule.paragraph_format.left_indent, rule.paragraph_format.right_indent = Mm(60), Mm(60)
-    paragraph(document, data_note(reports), size=12, italic=True, align=JUSTIFY, before=6, after=6)
+    paragraph(document, note, size=11 if compact else 12, italic=True, align=JUSTIFY, before=6, after=6)
+    return document
+
+
+def _closing(document: Any, plan: Plan, *, recipients_limit: int | None = None) -> None:
+    """Nơi nhận (the plan's, ending with "Lưu: VT."; the first few for a one-page note) and the signature block."""
+    if recipients_limit is None:
+        paragraph(document, after=6)
+    recipients = [r.strip().rstrip(";.") for r in plan.recipients if r and r.strip()]
+    recipients = [r for r in recipients if not r.startswith("Lưu")][:recipients_limit] + [
+        r for r in recipients if r.startswith("Lưu")
+    ]
+    if not any(line.startswith("Lưu") for line in recipients):
+        recipients.append("Lưu: VT")
+    recipients = [line + (";" if index < len(recipients) - 1 else ".") for index, line in enumerate(recipients)]
+    if plan.issuer.is_administrative:
+        signature = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+    else:
+        signature = [(plan.signer_title or "THỦ TRƯỞNG").upper()]
+    add_closing(
+        document,
+        recipients=recipients,
+        signature_lines=signature,
+        signer_name=plan.signer_name,
+        room=3 if recipients_limit else 4,
+    )
+
+
+def render_report_docx(*, plan: Plan, reports: Sequence[PeriodReport], user: User, whole_plan: bool = False) -> bytes:
+    """The report of one period (or of every period of the plan for a tổng kết) as .docx bytes."""
+    periods = [report.period for report in reports]
+    document = _opening(
+        plan, reports, "BÁO CÁO", report_summary(plan, periods, whole_plan=whole_plan), data_note(reports)
+    )
     plan_line = f"Kế hoạch số {plan.number_display}" if plan.number else "Kế hoạch"
     issued = f" ngày {short_date(plan.issued_on)}" if plan.issued_on else ""
     _body(
@@ -308,19 +343,79 @@ def render_report_docx(*, plan: Plan, reports: Sequence[PeriodReport], user: Use
         _body(document, PROMPTS[number], italic=True)
     _body(document, f"Trên đây là báo cáo {_review_word(periods, whole_plan)} của {issuer_phrase(plan.issuer)}./.")
 
-    paragraph(document, after=6)
-    recipients = [r.strip().rstrip(";.") for r in plan.recipients if r and r.strip()]
-    if not any(line.startswith("Lưu") for line in recipients):
-        recipients.append("Lưu: VT")
-    recipients = [line + (";" if index < len(recipients) - 1 else ".") for index, line in enumerate(recipients)]
-    if plan.issuer.is_administrative:
-        signature = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
-    else:
-        signature = [(plan.signer_title or "THỦ TRƯỞNG").upper()]
-    add_closing(document, recipients=recipients, signature_lines=signature, signer_name=plan.signer_name)
+    _closing(document, plan)
     _annex(document, reports, whole_plan=whole_plan)
     for run_paragraph in document.paragraphs:
         for run in run_paragraph.runs:
             if run.font.size is None:
                 run.font.size = Pt(14)
+    return as_bytes(document)
+
+
+def render_quick_report_docx(*, quick: QuickReport) -> bytes:
+    """A báo cáo nhanh: the same sections in one page, for the windows of a date range (cao điểm plans report every
+    few days); no annex, no chart."""
+    report = quick.report
+    plan, period = report.plan, report.period
+    between = f"từ ngày {short_date(quick.start)} đến ngày {short_date(quick.end)}"
+    document = _opening(
+        plan,
+        [report],
+        "BÁO CÁO NHANH",
+        f"Tiến độ {period.name} phong trào thi đua {movement_name(plan.title)} {between}",
+        data_note([report]),
+        compact=True,
+    )
+    small = 12
+    paragraph(document, "I. KẾT QUẢ TRIỂN KHAI", size=small, bold=True, align=LEFT, before=4)
+    expected = sum(row.expected for row in quick.sending)
+    paragraph(
+        document,
+        f"{format_number(report.participant_total)} đối tượng tham gia; {format_number(len(quick.sending))} kỳ báo "
+        f"cáo {between}: {format_number(sum(row.complete for row in quick.sending))}/{format_number(expected)} lượt đủ "
+        f"số liệu, {format_number(sum(row.sent for row in quick.sending))} lượt đã gửi, "
+        f"{format_number(sum(row.on_time for row in quick.sending))} lượt đúng hạn.",
+        size=small,
+        align=JUSTIFY,
+        indent=True,
+    )
+    paragraph(document, "II. KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ", size=small, bold=True, align=LEFT, before=4)
+    # The windows of the range name the columns when every criterion has figures in the same ones (the usual case).
+    firsts = {row.first_label for row in quick.criteria if row.first_label}
+    lasts = {row.last_label for row in quick.criteria if row.last_label}
+    shared = len(firsts) <= 1 and len(lasts) <= 1
+    headers = ["Tiêu chí", "Chỉ tiêu", "Kỳ đầu", "Kỳ cuối"]
+    if shared and firsts and lasts:
+        headers[2:] = [f"Kỳ đầu\n{firsts.pop()}", f"Kỳ cuối\n{lasts.pop()}"]
+    table = document.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell_text(cell, text, size=10, bold=True, align=CENTER)
+    for row in quick.criteria:
+        cells = table.add_row().cells
+        values = [
+            f"{row.summary.criterion.order}. {row.summary.criterion.name}",
+            row.summary.target_text,
+            row.first_text if shared or not row.first_label else f"{row.first_text} ({row.first_label})",
+            row.last_text if shared or not row.last_label else f"{row.last_text} ({row.last_label})",
+        ]
+        for cell, text in zip(cells, values, strict=True):
+            cell_text(cell, text, size=10)
+    fixed_widths(table, [Mm(80), Mm(25), Mm(30), Mm(30)])
+    paragraph(document, "III. XẾP HẠNG (tạm tính đến nay)", size=small, bold=True, align=LEFT, before=4)
+    for ranking in report.rankings:
+        leaders = "; ".join(_who(standing) for standing in ranking.top)
+        paragraph(document, f"{ranking.title}: {leaders}.", size=small, align=JUSTIFY, indent=True)
+    paragraph(document, "IV. KHEN THƯỞNG", size=small, bold=True, align=LEFT, before=4)
+    paragraph(
+        document,
+        f"{format_number(report.awards.proposed)} đề nghị khen thưởng; "
+        f"{format_number(report.awards.decisions_signed)} quyết định đã ký.",
+        size=small,
+        align=JUSTIFY,
+        indent=True,
+    )
+    paragraph(document, "V. TỒN TẠI, HẠN CHẾ – VI. PHƯƠNG HƯỚNG", size=small, bold=True, align=LEFT, before=4)
+    paragraph(document, "(Văn phòng bổ sung ngắn gọn.)", size=small, italic=True, align=JUSTIFY, indent=True)
+    _closing(document, plan, recipients_limit=QUICK_RECIPIENTS)
     return as_bytes(document)

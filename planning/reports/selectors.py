@@ -383,3 +383,67 @@ def period_report(*, period: Period, user: User) -> PeriodReport:
 def plan_periods(*, plan: Plan) -> list[Period]:
     """The plan's periods in order (a tổng kết over the whole plan reports each)."""
     return list(Period.objects.filter(plan=plan).select_related("plan", "plan__issuer").order_by("start"))
+
+
+@dataclass
+class QuickCriterion:
+    """A criterion in a báo cáo nhanh: its target and the value of the whole list in the first and the last window
+    of the range, as the charts page draws them (scoring.selectors.plan_chart_data)."""
+
+    summary: CriterionSummary
+    first: float | None
+    last: float | None
+    first_label: str
+    last_label: str
+
+    def _text(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        if self.summary.spec.kind == rules.BOOLEAN:  # the charts' share answering yes, 0–1
+            return f"{rules.format_number(Decimal(str(value)) * 100)}% trả lời Có"
+        return self.summary.text(Decimal(str(value)))
+
+    @property
+    def first_text(self) -> str:
+        return self._text(self.first)
+
+    @property
+    def last_text(self) -> str:
+        return self._text(self.last)
+
+
+@dataclass
+class QuickReport:
+    """A short progress report (báo cáo nhanh) of a period for a date range: the windows it covers, their sending,
+    each criterion's value over them, and the standings as they are now."""
+
+    report: PeriodReport
+    start: dt.date
+    end: dt.date
+    sending: list[WindowSending]
+    criteria: list[QuickCriterion]
+
+
+def windows_between(period: Period, start: dt.date, end: dt.date) -> list[Window]:
+    """The period's windows that overlap the range."""
+    return [window for window in windows_for(period) if window.start <= end and window.end >= start]
+
+
+def quick_report(*, period: Period, user: User, start: dt.date, end: dt.date) -> QuickReport:
+    """The báo cáo nhanh of a period between two dates (the caller checks the dates lie in the period)."""
+    report = period_report(period=period, user=user)
+    windows = windows_between(period, start, end)
+    starts = {window.start for window in windows}
+    sending = [row for row in report.sending if row.window.start in starts]
+    charts = {chart["title"]: chart for chart in selectors.plan_chart_data(period=period, user=user)}
+    all_windows = windows_for(period)
+    indices = [index for index, window in enumerate(all_windows) if window.start in starts]
+    criteria = []
+    for summary in report.criteria:
+        chart = charts[f"{summary.criterion.order}. {summary.criterion.name}"]
+        values = [(all_windows[i].label, chart["datasets"][0]["data"][i]) for i in indices]
+        present = [(label, value) for label, value in values if value is not None]
+        first = present[0] if present else ("", None)
+        last = present[-1] if present else ("", None)
+        criteria.append(QuickCriterion(summary, first[1], last[1], first[0], last[0]))
+    return QuickReport(report=report, start=start, end=end, sending=sending, criteria=criteria)

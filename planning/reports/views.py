@@ -15,9 +15,10 @@ from django.views.decorators.http import require_GET
 from campaigns.models import Period, Plan
 from campaigns.typing import AuthenticatedRequest
 from planning.reports import charts
-from planning.reports.docx import render_report_docx
+from planning.reports.docx import render_quick_report_docx, render_report_docx
+from planning.reports.forms import QuickReportForm
 from planning.reports.policies import ReportPolicy
-from planning.reports.selectors import period_report, plan_periods
+from planning.reports.selectors import period_report, plan_periods, quick_report
 from planning.services.closing import may_close
 from scoring.entry_selectors import periods_visible_to
 
@@ -44,6 +45,10 @@ def period_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The period at a glance: who has not sent, the ranking charts, a light per criterion, the change since the
     previous period, and the buttons for the report, the exports and the close."""
     period = _period(request, pk)
+    return _dashboard(request, period, QuickReportForm(period=period))
+
+
+def _dashboard(request: AuthenticatedRequest, period: Period, form: QuickReportForm, status: int = 200) -> HttpResponse:
     report = period_report(period=period, user=request.user)
     waiting = report.waiting
     return render(
@@ -59,7 +64,9 @@ def period_dashboard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "ranking_charts": [charts.ranking_chart(ranking) for ranking in report.rankings],
             "sending_chart": charts.sending_chart(report.sending),
             "may_close": may_close(request.user, period) and report.provisional,
+            "quick_form": form,
         },
+        status=status,
     )
 
 
@@ -71,6 +78,20 @@ def period_report_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = period_report(period=period, user=request.user)
     content = render_report_docx(plan=period.plan, reports=[report], user=request.user)
     return _docx(content, f"bao-cao-{slugify(period.plan.key)}-dot-{period.order}.docx")
+
+
+@login_required
+@require_GET
+def period_quick_report_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A báo cáo nhanh of the period for a date range (?tu=…&den=…); a bad range shows the dashboard with why."""
+    period = _period(request, pk)
+    form = QuickReportForm(request.GET, period=period)
+    if not form.is_valid():
+        return _dashboard(request, period, form, status=400)
+    start, end = form.cleaned_data["tu"], form.cleaned_data["den"]
+    quick = quick_report(period=period, user=request.user, start=start, end=end)
+    content = render_quick_report_docx(quick=quick)
+    return _docx(content, f"bao-cao-nhanh-{slugify(period.plan.key)}-{start:%Y%m%d}-{end:%Y%m%d}.docx")
 
 
 @login_required
@@ -90,5 +111,6 @@ def plan_report_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("dot/<int:pk>/dieu-hanh/", period_dashboard, name="period_dashboard"),
     path("dot/<int:pk>/bao-cao.docx", period_report_docx, name="period_report"),
+    path("dot/<int:pk>/bao-cao-nhanh.docx", period_quick_report_docx, name="period_quick_report"),
     path("ke-hoach/<int:pk>/bao-cao-tong-ket.docx", plan_report_docx, name="plan_report"),
 ]

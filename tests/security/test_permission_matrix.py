@@ -197,6 +197,7 @@ MATRIX: dict[str, Row] = {
     # the period dashboard and report drafts: lãnh đạo, nội vụ and quản trị of the issuer (ReportPolicy), GET only
     "planning:period_dashboard": row("period", REPORT, 405),
     "planning:period_report": row("period", REPORT, 405),
+    "planning:period_quick_report": row("period", (403, 400, 400, 400), 405),  # no dates given: the form says so
     "planning:plan_report": row("plan", REPORT, 405),
     "planning:job_list": row(None, READ, 405),
     "planning:job_detail": row("job", READ, 200),
