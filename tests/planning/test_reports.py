@@ -7,6 +7,7 @@ same numbers as the standings page and the Excel export.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -26,6 +27,7 @@ from core.formatting import format_percent
 from planning.reports.selectors import period_report
 from scoring.exports import HEADER_ROW
 from scoring.selectors import KIND_SLUGS
+from scoring.windows import windows_for
 
 LIVE_CHAIRMAN = "tayhieu.lanhdao"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -202,3 +204,45 @@ def test_a_clerk_is_refused_the_dashboard_and_the_report_with_the_reason(demo, c
         response = client.get(reverse(name, args=[period.pk]))
         assert response.status_code == 403
         assert "Chỉ lãnh đạo, nội vụ hoặc quản trị" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_quick_report_covers_the_windows_of_its_date_range_on_one_page(demo, client):
+    client.force_login(_user("admin"))
+    period = Period.objects.get(plan__key__startswith="duc-pho")  # cao điểm 30 ngày đêm, weekly windows
+    start, end = period.start + dt.timedelta(days=7), period.start + dt.timedelta(days=20)
+    response = client.get(
+        reverse("planning:period_quick_report", args=[period.pk]), {"tu": f"{start:%Y-%m-%d}", "den": f"{end:%Y-%m-%d}"}
+    )
+    document = _document(response)
+    text = _text(document)
+    assert "BÁO CÁO NHANH" in text
+    assert f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}" in text
+    for heading in ("I. KẾT QUẢ TRIỂN KHAI", "II. KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ", "III. XẾP HẠNG", "IV. KHEN THƯỞNG"):
+        assert heading in text
+    inside = [w for w in windows_for(period) if w.start <= end and w.end >= start]
+    outside = [w for w in windows_for(period) if w not in inside]
+    assert inside and outside
+    assert inside[0].label in text and inside[-1].label in text
+    assert not any(window.label in text for window in outside)
+    for criterion in period.plan.criteria.all():
+        assert criterion.name in text
+    # One page: no annex section, no chart.
+    assert len(document.sections) == 1 and not _images(document)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [((20, 7), "“Đến ngày” phải bằng hoặc sau “Từ ngày”."), ((-3, 5), "Khoảng thời gian phải nằm trong")],
+)
+def test_a_quick_report_with_a_bad_range_says_why_and_gives_no_file(demo, client, days, message):
+    client.force_login(_user("admin"))
+    period = Period.objects.get(plan__key__startswith="duc-pho")
+    start, end = (period.start + dt.timedelta(days=d) for d in days)
+    response = client.get(
+        reverse("planning:period_quick_report", args=[period.pk]), {"tu": f"{start:%Y-%m-%d}", "den": f"{end:%Y-%m-%d}"}
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert message in response.content.decode()
