@@ -15,7 +15,6 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from awards.models import Decision, Nomination
-from awards.selectors import nominations_for
 from campaigns.models import Group, Participant, Period, Plan
 from scoring import rules, selectors
 from scoring.access import entry_deadline
@@ -337,12 +336,10 @@ def sending_by_window(*, period: Period, cells: dict[int, list[DashboardCell]]) 
 
 def award_summary(*, period: Period, user: User) -> AwardSummary:
     """Section IV: the period's nominations the user sees by status and award kind; its decisions and amounts."""
-    nominations = nominations_for(user=user, period=period)
-    by_status = Counter(dict(nominations.values_list("status").annotate(n=Count("pk", distinct=True)).order_by()))
+    nominations = Nomination.objects.visible_to(user).filter(period=period)  # the scope every nomination list has
+    by_status = Counter(dict(nominations.values_list("status").annotate(n=Count("pk")).order_by()))
     kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for name, status, count in (
-        nominations.values_list("award_kind__name", "status").annotate(n=Count("pk", distinct=True)).order_by()
-    ):
+    for name, status, count in nominations.values_list("award_kind__name", "status").annotate(n=Count("pk")).order_by():
         kinds[name][0] += count
         if status == Nomination.Status.ACCEPTED:
             kinds[name][1] += count

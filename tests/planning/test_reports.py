@@ -21,6 +21,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from awards.models import Nomination
 from campaigns.models import Period, Plan
 from config.celery import app as celery_app
 from core.formatting import format_percent
@@ -180,6 +181,9 @@ def test_dashboard_shows_who_has_not_sent_and_each_criterion_in_constant_queries
         counts.append(len(queries))
         report = response.context["report"]
         body = response.content.decode()
+        nominations = Nomination.objects.filter(period=period)
+        assert report.awards.proposed == nominations.count()
+        assert report.awards.by_status["accepted"] == nominations.filter(status=Nomination.Status.ACCEPTED).count()
         for summary in report.criteria:
             assert summary.light_word in body
         assert reverse("planning:period_report", args=[period.pk]) in body
