@@ -2,13 +2,15 @@
 
 Same content and layout rules as the PDF (Nghị định 30/2020): A4, margins 20/20/30/15 mm, Times New Roman,
 the header table, căn cứ in italics, the articles, Nơi nhận and the signature block, then the attached list
-in a landscape section.
+in a landscape section (30 mm binding side); page numbers top centre from page 2; language vi-VN; the issuer
+as author and the trích yếu as title.
 """
 
 from __future__ import annotations
 
 import io
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -85,6 +87,57 @@ def _cell_text(cell, text: str, *, size: float = 12, bold: bool = False, italic:
     run.font.size, run.bold, run.italic = Pt(size), bold, italic
 
 
+def _page_number_header(section) -> None:
+    """Page numbers top centre at 13 pt, not on page 1 (Nghị định 30/2020): a PAGE field in the header, and a
+    different (empty) first-page header on the first section."""
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = CENTER
+    run = paragraph.add_run()
+    run.font.size = Pt(13)
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "2"), ("end", None)):
+        if kind is not None:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText" if text == "PAGE" else "w:t")
+            if text == "PAGE":
+                element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def _vietnamese_language(document) -> None:
+    """Spelling and hyphenation in Vietnamese: vi-VN on the default run properties and the Normal style."""
+    for rpr in (
+        document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")),
+        document.styles["Normal"].element.get_or_add_rPr(),
+    ):
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        for key in ("w:val", "w:eastAsia", "w:bidi"):
+            lang.set(qn(key), "vi-VN")
+
+
+def _properties(document, decision: Decision) -> None:
+    """The file's properties are the decision's: the issuer as author, the trích yếu as title; nothing of
+    python-docx's template (its author, revision, dates and comments) is left."""
+    props = document.core_properties
+    issuer = " ".join(decision.issuer_name_lines) if decision.issuer_name_lines else decision.issuer.name
+    now = timezone.now()
+    props.author = props.last_modified_by = issuer.title() if issuer.isupper() else issuer
+    props.title = decision.summary
+    props.subject = _("Quyết định %(number)s") % {"number": decision.number_display}
+    props.category = _("Quyết định khen thưởng")
+    props.keywords = props.comments = props.content_status = props.identifier = props.version = ""
+    props.language = "vi-VN"
+    props.revision = 1
+    props.created = props.modified = now
+    props.last_printed = decision.signed_at or now
+
+
 def render_decision_docx(decision: Decision) -> bytes:
     """The decision and its attached list as .docx bytes."""
     context = decision_context(decision)
@@ -93,11 +146,14 @@ def render_decision_docx(decision: Decision) -> bytes:
     style.font.name, style.font.size = FONT, Pt(14)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     style.paragraph_format.space_after = Pt(0)
+    _vietnamese_language(document)
+    _properties(document, decision)
 
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(15)
+    _page_number_header(section)
 
     header = document.add_table(rows=2, cols=2)
     _no_borders(header)
@@ -164,11 +220,13 @@ def render_decision_docx(decision: Decision) -> bytes:
     annex = document.add_section()
     annex.orientation = WD_ORIENT.LANDSCAPE
     annex.page_width, annex.page_height = Mm(297), Mm(210)
-    annex.top_margin, annex.bottom_margin, annex.left_margin, annex.right_margin = Mm(20), Mm(15), Mm(20), Mm(15)
+    # Same margins as the PDF's annex: 30 mm on the binding side (left), 20 mm top, bottom and right.
+    annex.top_margin, annex.bottom_margin, annex.left_margin, annex.right_margin = Mm(20), Mm(20), Mm(30), Mm(20)
+    annex.different_first_page_header_footer = False  # the annex's first page is page 2 or later: numbered
     _paragraph(document, "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG", bold=True)
     _paragraph(document, context["annex_reference"], size=13, italic=True, after=8)
     headers = ["STT", "Tên tập thể, họ và tên cá nhân", "Chức vụ", "Đơn vị", "Thành tích", "Số tiền (đồng)"]
-    column_widths = [Mm(11), Mm(52), Mm(40), Mm(48), Mm(85), Mm(26)]
+    column_widths = [Mm(11), Mm(52), Mm(40), Mm(48), Mm(70), Mm(26)]  # 247 mm: the page less 30 + 20
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, text, width in zip(table.rows[0].cells, headers, column_widths, strict=True):

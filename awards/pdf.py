@@ -10,12 +10,11 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.timezone import localtime
 
 from awards import money
 from awards.decision_selectors import decision_lines, split_lines
-from awards.models import Decision
-from awards.wording import issuer_phrase, movement_name, signature_lines
+from awards.models import Decision, IssuerSetting
+from awards.wording import issuer_phrase, movement_name, signature_lines, signed_at_display
 from core.formatting import format_number, official_date
 
 
@@ -80,7 +79,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
         "articles": [("Điều 1.", decision.article_1), ("Điều 2.", decision.article_2), ("Điều 3.", decision.article_3)],
         "signature_lines": signature_lines(decision),
         "signer_name": decision.signer_name,
-        "signed_at_iso": localtime(decision.signed_at).isoformat(timespec="seconds") if decision.signed_at else "",
+        "signed_at_display": signed_at_display(decision.signed_at),
         "collectives": collectives,
         "individuals": individuals,
         "lines": lines,
@@ -104,8 +103,21 @@ def render_decision_pdf(decision: Decision) -> bytes:
     return _write_pdf(render_to_string("awards/pdf/decision.html", decision_context(decision)))
 
 
+DEFAULT_CERTIFICATE_LINE = "Đã có thành tích xuất sắc trong phong trào thi đua {phong_trao}"
+
+
+def certificate_line(decision: Decision) -> str:
+    """The achievement line a certificate prints: the issuer's configured line or the default, never the list's
+    achievement column (ranks, scores and "tỷ lệ điểm" belong to the decision's list, not to a certificate)."""
+    setting = IssuerSetting.objects.filter(unit=decision.issuer).first()
+    template = (setting.certificate_line.strip() if setting else "") or DEFAULT_CERTIFICATE_LINE
+    text = template.replace("{phong_trao}", movement_name(decision.period.plan.title)).rstrip(".")
+    return text + "."
+
+
 def render_certificates_pdf(decision: Decision) -> bytes:
     """One landscape certificate (Giấy khen / Bằng khen) per awardee, as PDF bytes."""
     context = decision_context(decision)
     context["issuer_upper"] = issuer_phrase(decision.issuer).upper()
+    context["certificate_line"] = certificate_line(decision)
     return _write_pdf(render_to_string("awards/pdf/certificate.html", context))
