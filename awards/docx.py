@@ -22,6 +22,7 @@ from docx.shared import Cm, Mm, Pt
 
 from awards.models import Decision
 from awards.pdf import decision_context
+from awards.wording import issuer_phrase
 
 FONT = "Times New Roman"
 CENTER, JUSTIFY, LEFT, RIGHT = (
@@ -121,14 +122,21 @@ def _vietnamese_language(document) -> None:
             lang.set(qn(key), "vi-VN")
 
 
+def docx_title(summary: str) -> str:
+    """The trích yếu as the file's title; Word's core properties hold at most 255 characters."""
+    return summary if len(summary) <= 255 else summary[:254].rstrip() + "…"
+
+
 def _properties(document, decision: Decision) -> None:
     """The file's properties are the decision's: the issuer as author, the trích yếu as title; nothing of
     python-docx's template (its author, revision, dates and comments) is left."""
     props = document.core_properties
-    issuer = " ".join(decision.issuer_name_lines) if decision.issuer_name_lines else decision.issuer.name
+    issuer = decision.issuer
     now = timezone.now()
-    props.author = props.last_modified_by = issuer.title() if issuer.isupper() else issuer
-    props.title = decision.summary
+    props.author = props.last_modified_by = (
+        _("Ủy ban nhân dân %(issuer)s") % {"issuer": issuer_phrase(issuer)} if issuer.is_administrative else issuer.name
+    )
+    props.title = docx_title(decision.summary)
     props.subject = _("Quyết định %(number)s") % {"number": decision.number_display}
     props.category = _("Quyết định khen thưởng")
     props.keywords = props.comments = props.content_status = props.identifier = props.version = ""
