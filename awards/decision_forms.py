@@ -131,7 +131,8 @@ class SignForm(_CrispyMixin, forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
-            "Để trống hoặc giữ mặc định: hôm nay. Ngày khác (ví dụ đã ký bản giấy) phải nêu lý do; lý do được lưu vào lịch sử."
+            "Để trống hoặc giữ mặc định: hôm nay. Ngày khác (ví dụ đã ký bản giấy) phải nêu lý do; lý do được lưu "
+            "vào lịch sử."
         ),
     )
     date_reason = forms.CharField(label=_("Lý do ngày ký khác hôm nay"), required=False, max_length=300)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.timezone import localtime
 
 from awards import money
 from awards.decision_selectors import decision_lines, split_lines
@@ -54,6 +55,16 @@ def _with_endings(lines: list[str], last: str) -> list[str]:
     return [line + (last if index == len(cleaned) - 1 else ";") for index, line in enumerate(cleaned)]
 
 
+def _signing_stamp(decision: Decision) -> str:
+    """ "03/12/2026 14:36" under "Đã ký" when the decision was signed in the app on its own date; a decision
+    entered later with an earlier date (signed on paper, the reason on record) carries no electronic stamp."""
+    if not decision.signed_at or not decision.signed_on:
+        return ""
+    if localtime(decision.signed_at).date() != decision.signed_on:
+        return ""
+    return signed_at_display(decision.signed_at)
+
+
 def decision_context(decision: Decision) -> dict[str, Any]:
     """Everything the decision template prints, computed once (also used by the .docx and the Excel list)."""
     lines = decision_lines(decision)
@@ -79,7 +90,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
         "articles": [("Điều 1.", decision.article_1), ("Điều 2.", decision.article_2), ("Điều 3.", decision.article_3)],
         "signature_lines": signature_lines(decision),
         "signer_name": decision.signer_name,
-        "signed_at_display": signed_at_display(decision.signed_at),
+        "signed_at_display": _signing_stamp(decision),
         "collectives": collectives,
         "individuals": individuals,
         "lines": lines,

@@ -328,6 +328,7 @@ def update_draft(*, decision: Decision, by: User, **changes: Any) -> Decision:
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     old_date, old_bases, old_article_2 = decision.signed_on, list(decision.legal_bases), decision.article_2
+    old_recipients = list(decision.recipients)
     old_appraisal, old_proposal = _appraisal(decision), decision.proposal_basis
     for field, value in changes.items():
         setattr(decision, field, value)
@@ -344,6 +345,8 @@ def update_draft(*, decision: Decision, by: User, **changes: Any) -> Decision:
             decision.legal_bases = fresh.legal_bases
         if decision.article_2 == old_article_2:
             decision.article_2 = fresh.article_2
+        if list(decision.recipients) == old_recipients:  # the Home Affairs office over the issuer on that date
+            decision.recipients = fresh.recipients
         decision.base_salary, decision.total_amount = fresh.base_salary, fresh.total_amount
     check_legal_bases(decision.legal_bases, on)
     _save(decision, _("Sửa dự thảo"))
@@ -429,7 +432,7 @@ def _move_to_signing_date(decision: Decision, on: dt.date) -> None:
     after = Decision(issuer=decision.issuer, period=decision.period, award_kind=decision.award_kind)
     _compose(before, nominations, _rule_or_error(planned), planned)
     _compose(after, nominations, _rule_or_error(on), on)
-    for field, label in (("legal_bases", _("Căn cứ")), ("article_2", _("Điều 2"))):
+    for field, label in (("legal_bases", _("Căn cứ")), ("article_2", _("Điều 2")), ("recipients", _("Nơi nhận"))):
         current, was, now = getattr(decision, field), getattr(before, field), getattr(after, field)
         if current == was:
             setattr(decision, field, now)

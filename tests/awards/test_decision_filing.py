@@ -70,6 +70,19 @@ def test_another_date_needs_a_reason_and_is_logged(org):
     assert signed.signed_on_reason == "Đã ký bản giấy ngày 05/7/2024"
     last = signed.history.first()
     assert "05/07/2024" in last.history_change_reason and "bản giấy" in last.history_change_reason
+    # Signed on paper that day and entered today: no electronic "Đã ký <today>" stamp beside the 2024 date.
+    assert decision_context(signed)["signed_at_display"] == ""
+
+
+def test_the_home_affairs_office_in_nơi_nhận_follows_the_signing_date(org):
+    org.phong_noi_vu.valid_to = dt.date(2025, 6, 30)
+    org.phong_noi_vu.save()
+    period, award, _ = accepted_batch(org)
+    draft = create_draft_decision(period=period, award_kind=award, by=org.chairman_a)  # planned today: Sở Nội vụ
+    assert "Sở Nội vụ tỉnh Thử Nghiệm" in draft.recipients
+    signed = sign(draft, org.chairman_a, signed_on=PLANNED, date_reason="Đã ký bản giấy")
+    assert "Phòng Nội vụ huyện Thử Nghiệm" in signed.recipients
+    assert "Sở Nội vụ tỉnh Thử Nghiệm" not in signed.recipients
 
 
 def test_a_future_signing_date_is_refused(org):
