@@ -80,6 +80,14 @@ def _no_borders(table) -> None:
     table._tbl.tblPr.append(borders)
 
 
+def _fixed_columns(table, widths) -> None:
+    """Column widths Word and LibreOffice both keep: a fixed layout and the grid's own widths (cell widths alone
+    are ignored by LibreOffice, which then splits the page into equal columns)."""
+    table.autofit = False
+    for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        column.set(qn("w:w"), str(int(width.twips)))
+
+
 def _cell_text(cell, text: str, *, size: float = 12, bold: bool = False, italic: bool = False, align=LEFT) -> None:
     cell.text = ""
     paragraph = cell.paragraphs[0]
@@ -167,6 +175,7 @@ def render_decision_docx(decision: Decision) -> bytes:
     _no_borders(header)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = (Mm(62), Mm(103))
+    _fixed_columns(header, widths)
     for row in header.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
@@ -206,6 +215,7 @@ def render_decision_docx(decision: Decision) -> bytes:
 
     closing = document.add_table(rows=1, cols=2)
     _no_borders(closing)
+    _fixed_columns(closing, (Mm(75), Mm(90)))
     recipients, signature = closing.rows[0].cells
     recipients.width, signature.width = Mm(75), Mm(90)
     _cell_text(recipients, "Nơi nhận:", size=12, bold=True, italic=True)
@@ -234,9 +244,10 @@ def render_decision_docx(decision: Decision) -> bytes:
     _paragraph(document, "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG", bold=True)
     _paragraph(document, context["annex_reference"], size=13, italic=True, after=8)
     headers = ["STT", "Tên tập thể, họ và tên cá nhân", "Chức vụ", "Đơn vị", "Thành tích", "Số tiền (đồng)"]
-    column_widths = [Mm(11), Mm(52), Mm(40), Mm(48), Mm(70), Mm(26)]  # 247 mm: the page less 30 + 20
+    column_widths = [Mm(13), Mm(50), Mm(40), Mm(48), Mm(70), Mm(26)]  # 247 mm: the page less 30 + 20
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
+    _fixed_columns(table, column_widths)
     for cell, text, width in zip(table.rows[0].cells, headers, column_widths, strict=True):
         _cell_text(cell, text, bold=True, align=CENTER)
         cell.width = width
