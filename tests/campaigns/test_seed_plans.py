@@ -126,9 +126,11 @@ def test_duc_pho_thirty_days_weekly_with_its_four_targets(demo):
 def test_hoang_viet_tasks_with_advising_and_executing_sections_due_30_11_2024(demo):
     plan = _plan("hoang-viet-2024-chi-so-cchc")
     tasks = list(plan.tasks.select_related("lead_unit").prefetch_related("executing_units"))
-    assert len(tasks) == 12
+    assert len(tasks) == 15  # III.1.1 (6), III.1.2 (5), IV.1, IV.2, IV.3 and IV.5 (the document has no IV.4)
     assert {task.deadline for task in tasks} == {dt.date(2024, 11, 30)}
-    assert all(task.lead_unit.code.startswith("LS-HOANGVIET-") for task in tasks)
+    assert all(task.lead_unit.code.startswith("LS-HOANGVIET-") for task in tasks if task.lead_unit is not None)
+    front = next(task for task in tasks if task.code == "IV.5")  # the Front is no section of the UBND: no unit
+    assert front.lead_unit is None and not front.executing_units.exists()
     legal_day = next(task for task in tasks if "Ngày Pháp luật" in task.title)
     assert legal_day.lead_unit.code == "LS-HOANGVIET-TP"
     assert {u.code for u in legal_day.executing_units.all()} == {"LS-HOANGVIET-TP", "LS-HOANGVIET-VH"}
@@ -187,6 +189,12 @@ def test_bao_cuong_tasks_of_section_iv(demo):
     assert tasks["IV.2"].lead_unit.code == "TN-BAOCUONG-VH"
     assert tasks["IV.3"].lead_unit.code == "TN-BAOCUONG-VP"
     assert tasks["III.3"].deadline == dt.date(2024, 12, 10)
+
+
+def test_duc_pho_tasks_of_section_v(demo):
+    tasks = _tasks("duc-pho-2023-cao-diem-dvctt")
+    assert {"V.1", "V.2", "V.3", "V.4"} <= set(tasks)
+    assert tasks["V.3"].lead_unit.code == "QNG-DUCPHO-VP" and tasks["V.4"].lead_unit.code == "QNG-DUCPHO-PNV"
 
 
 def test_duc_pho_apology_letter_rule_is_a_criterion(demo):
