@@ -106,7 +106,64 @@ def new_document() -> Any:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(15)
+    vietnamese_language(document)
+    page_number_header(section)
     return document
+
+
+def page_number_header(section: Any) -> None:
+    """Page numbers top centre at 13 pt, not on page 1 (Nghị định 30/2020): a PAGE field in the header, and a
+    different (empty) first-page header on the first section."""
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = CENTER
+    run = paragraph.add_run()
+    run.font.size = Pt(13)
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "2"), ("end", None)):
+        if kind is not None:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText" if text == "PAGE" else "w:t")
+            if text == "PAGE":
+                element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def vietnamese_language(document: Any) -> None:
+    """Spelling and hyphenation in Vietnamese: vi-VN on the default run properties and the Normal style."""
+    for rpr in (
+        document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")),
+        document.styles["Normal"].element.get_or_add_rPr(),
+    ):
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        for key in ("w:val", "w:eastAsia", "w:bidi"):
+            lang.set(qn(key), "vi-VN")
+
+
+def docx_title(summary: str) -> str:
+    """The trích yếu as the file's title; Word's core properties hold at most 255 characters."""
+    return summary if len(summary) <= 255 else summary[:254].rstrip() + "…"
+
+
+def set_properties(
+    document: Any, *, author: str, title: str, subject: str, category: str, created: Any, printed: Any = None
+) -> None:
+    """The file's properties are the paper's: the issuer as author, the trích yếu as title; nothing of python-docx's
+    template (its author, revision, dates and comments) is left."""
+    props = document.core_properties
+    props.author = props.last_modified_by = author
+    props.title = docx_title(title)
+    props.subject, props.category = subject, category
+    props.keywords = props.comments = props.content_status = props.identifier = props.version = ""
+    props.language = "vi-VN"
+    props.revision = 1
+    props.created = props.modified = created
+    props.last_printed = printed or created
 
 
 def add_header(document: Any, *, issuer_lines: Sequence[str], number_line: str, place_and_date: str) -> None:
