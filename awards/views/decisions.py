@@ -25,6 +25,7 @@ from awards.decision_forms import AnnulForm, ConfirmForm, CreateDraftForm, Decis
 from awards.models import AwardKind, Decision, Nomination
 from awards.services import decisions as services
 from awards.services.decision_pdf import store_decision_pdf
+from awards.views.digital_signature import digital_signature_context
 from campaigns.models import Membership, Period, Plan, Role
 from campaigns.permissions import ensure_role, has_role
 from campaigns.reauth import Locked, confirm_password
@@ -93,6 +94,7 @@ def decision_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_sign": is_draft and signer,
             "can_annul": decision.status == Decision.Status.SIGNED and signer,
             "history": decision.history.select_related("history_user").order_by("-history_date")[:20],
+            **digital_signature_context(user, decision),
         }
     )
     return render(request, "awards/decision_detail.html", context)
