@@ -23,6 +23,13 @@ class Issued:
     certificate: x509.Certificate
     key: rsa.RSAPrivateKey
 
+    @classmethod
+    def from_pem(cls, certificate_pem: bytes, key_pem: bytes) -> Issued:
+        key = serialization.load_pem_private_key(key_pem, password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise ValueError("the test CA uses RSA keys")
+        return cls(x509.load_pem_x509_certificate(certificate_pem), key)
+
     def certificate_pem(self) -> bytes:
         return self.certificate.public_bytes(serialization.Encoding.PEM)
 
