@@ -25,6 +25,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -48,6 +49,15 @@ SEAL_BOX_MM = (36, 36)  # the seal: overlapping the left third of the signature 
 # Modifications allowed after a signature: none, the next signature filling its field, validation data (DSS).
 ALLOWED_AFTER_SIGNING = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
 CLOCK_SKEW = dt.timedelta(minutes=10)
+COVERAGE_WORDS = {
+    "ENTIRE_FILE": _lazy("toàn bộ tệp"),
+    "ENTIRE_REVISION": _lazy("toàn bộ văn bản đến lần ký này; phía sau chỉ là các lần ký tiếp theo"),
+}
+MODIFICATION_WORDS = {
+    "NONE": _lazy("không có thay đổi"),
+    "FORM_FILLING": _lazy("chỉ có chữ ký tiếp theo điền vào ô ký"),
+    "LTA_UPDATES": _lazy("chỉ thêm dữ liệu phục vụ kiểm tra chữ ký"),
+}
 
 
 class _KeepMetadataWriter(IncrementalPdfFileWriter):
@@ -237,6 +247,16 @@ def local_iso(moment: dt.datetime | None) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
 
 
+def vn_time(moment: dt.datetime | None) -> str:
+    """dd/mm/yyyy HH:MM:SS in Vietnam's time zone, for people reading the report."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M:%S") if moment else ""
+
+
+def _common_name(certificate: Any) -> str:
+    """The CN of an asn1crypto certificate (pyHanko's validation path)."""
+    return _attribute(x509.load_der_x509_certificate(certificate.dump()).subject, x509.NameOID.COMMON_NAME)
+
+
 def _attribute(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
     values = name.get_attributes_for_oid(oid)
     return str(values[0].value) if values else ""
@@ -303,12 +323,16 @@ def _signature_entry(sig: Any, expectation: Expectation, app_revisions: int) -> 
         _check(
             _("Phạm vi ký"),
             status.coverage is not None and status.coverage >= SignatureCoverageLevel.ENTIRE_REVISION,
-            str(status.coverage.name if status.coverage else ""),
+            str(COVERAGE_WORDS.get(status.coverage.name if status.coverage else "", _("không rõ"))),
         ),
         _check(
             _("Không sửa nội dung sau khi ký"),
             status.modification_level in ALLOWED_AFTER_SIGNING,
-            str(status.modification_level.name if status.modification_level else ""),
+            str(
+                MODIFICATION_WORDS.get(
+                    status.modification_level.name if status.modification_level else "", _("có thay đổi nội dung")
+                )
+            ),
         ),
     ]
     valid_from, valid_to = cert.not_valid_before_utc, cert.not_valid_after_utc
@@ -318,7 +342,7 @@ def _signature_entry(sig: Any, expectation: Expectation, app_revisions: int) -> 
             _("Chứng thư còn hiệu lực lúc ký"),
             in_time,
             _("hiệu lực %(start)s – %(end)s; ký lúc %(when)s")
-            % {"start": local_iso(valid_from), "end": local_iso(valid_to), "when": local_iso(when) or "—"},
+            % {"start": vn_time(valid_from), "end": vn_time(valid_to), "when": vn_time(when) or "—"},
         )
     )
     anchor = status.validation_path[0] if status.validation_path is not None else None
@@ -326,7 +350,7 @@ def _signature_entry(sig: Any, expectation: Expectation, app_revisions: int) -> 
         _check(
             _("Chuỗi chứng thư đến chứng thư tin cậy"),
             status.trusted or (not in_time and status.validation_path is not None),
-            anchor.subject.human_friendly if anchor is not None else _("không tìm thấy chứng thư tin cậy"),
+            _common_name(anchor) if anchor is not None else _("không tìm thấy chứng thư tin cậy"),
         )
     )
     sane_time = when is not None and expectation.made_at - CLOCK_SKEW <= when <= timezone.now() + CLOCK_SKEW
@@ -335,7 +359,7 @@ def _signature_entry(sig: Any, expectation: Expectation, app_revisions: int) -> 
             _("Thời điểm ký hợp lý"),
             sane_time,
             _("ký lúc %(when)s; bản để ký tạo lúc %(made)s")
-            % {"when": local_iso(when) or "—", "made": local_iso(expectation.made_at)},
+            % {"when": vn_time(when) or "—", "made": vn_time(expectation.made_at)},
         )
     )
     checks.append(_revocation(sig, expectation, roots, others, cert))
@@ -350,13 +374,16 @@ def _signature_entry(sig: Any, expectation: Expectation, app_revisions: int) -> 
         "organisation": _attribute(cert.subject, x509.NameOID.ORGANIZATION_NAME),
         "subject": cert.subject.rfc4514_string(),
         "issuer": cert.issuer.rfc4514_string(),
+        "issuer_name": _attribute(cert.issuer, x509.NameOID.COMMON_NAME),
         "serial": format(cert.serial_number, "X"),
         "fingerprint": cert.fingerprint(hashes.SHA256()).hex(),
         "not_before": local_iso(valid_from),
         "not_after": local_iso(valid_to),
+        "valid_display": f"{vn_time(valid_from)[:10]} – {vn_time(valid_to)[:10]}",
+        "signing_time_display": vn_time(when),
         "signing_time": local_iso(when),
         "time_source": "timestamp" if status.timestamp_validity else "claimed",
-        "trust_anchor": anchor.subject.human_friendly if anchor is not None else "",
+        "trust_anchor": _common_name(anchor) if anchor is not None else "",
         "test_anchor": test_anchor,
         "checks": checks,
         "ok": all(check["ok"] for check in checks),

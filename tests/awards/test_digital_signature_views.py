@@ -4,7 +4,11 @@ decision page, the signed file served by the download, re-verification, trust an
 from __future__ import annotations
 
 import hashlib
+import io
+import subprocess
+import sys
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -120,3 +124,38 @@ def test_trust_anchors_page(client, org, pki, province_admin):
     anchor = TrustAnchor.objects.get()
     client.post(reverse("awards:trust_anchor_toggle", args=[anchor.pk]))
     assert TrustAnchor.objects.get().active is False
+
+
+def test_the_downloaded_decision_validates_with_pyhanko_against_the_test_root(client, org, decision, pki, tmp_path):
+    client = as_user(client, org.chairman_a)
+    assert upload(client, decision, sign_both(download_to_sign(client, decision), pki)).status_code == 302
+    downloaded = tmp_path / "quyet-dinh.pdf"
+    downloaded.write_bytes(b"".join(client.get(reverse("awards:decision_pdf", args=[decision.pk])).streaming_content))
+    root = tmp_path / "root.pem"
+    root.write_bytes(pki.root.certificate_pem())
+    command = [str(Path(sys.executable).parent / "pyhanko"), "sign", "validate", "--trust", str(root)]
+    result = subprocess.run(
+        [*command, "--trust-replace", "--executive-summary", str(downloaded)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [line.split(":")[-1] for line in result.stdout.split()] == ["VALID", "VALID"]
+    other_root = tmp_path / "other.pem"
+    other_root.write_bytes(test_pki().root.certificate_pem())
+    command[-1] = str(other_root)
+    result = subprocess.run(
+        [*command, "--trust-replace", "--executive-summary", str(downloaded)], capture_output=True, text=True
+    )
+    assert "VALID" not in result.stdout.replace("INVALID", "")  # against another root it does not validate
+
+
+def test_the_demo_command_signs_with_the_test_ca(org, decision, tmp_path):
+    from django.core.management import call_command
+
+    record = service.prepare_signing_pdf(decision=decision, by=org.chairman_a)
+    source, target = tmp_path / "de-ky.pdf", tmp_path / "da-ky.pdf"
+    with record.unsigned_pdf.open("rb") as handle:
+        source.write_bytes(handle.read())
+    call_command("ky_so_thu_nghiem", str(source), str(target), "--quyet-dinh", str(decision.pk), stdout=io.StringIO())
+    record = service.upload_signed_pdf(decision=decision, by=org.chairman_a, content=target.read_bytes())
+    assert record.report["ok"] and all(entry["test_anchor"] for entry in record.report["signatures"])
+    assert TrustAnchor.objects.filter(is_test=True, subject__contains="(demo)").count() == 2
