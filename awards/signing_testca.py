@@ -94,6 +94,7 @@ def issue(
     ca: bool = False,
     not_before: dt.datetime | None = None,
     not_after: dt.datetime | None = None,
+    crl_url: str = "",
 ) -> Issued:
     """A certificate signed by `issuer`: an intermediate CA (`ca=True`) or a signing certificate (non-repudiation)."""
     now = dt.datetime.now(dt.UTC)
@@ -113,9 +114,12 @@ def issue(
             decipher_only=False,
         )
     )
+    builder = x509.CertificateBuilder()
+    if crl_url:
+        point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
+        builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
     certificate = (
-        x509.CertificateBuilder()
-        .subject_name(_name(common_name, organisation))
+        builder.subject_name(_name(common_name, organisation))
         .issuer_name(issuer.certificate.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())

@@ -278,3 +278,18 @@ def test_trust_anchors_are_managed_by_the_top_administrator_only(org, pki, provi
         service.add_trust_anchor(by=province_admin, content=pki.signer.certificate_pem())
     with pytest.raises(ValidationError, match="X.509"):
         service.add_trust_anchor(by=province_admin, content=b"not a certificate")
+
+
+def test_an_unreachable_revocation_list_is_recorded_not_hidden(org, decision, prepared, pki, trusted, settings):
+    from awards.signing_testca import issue
+
+    settings.DIGITAL_SIGNATURE_FETCH_REVOCATION = True
+    with_crl = issue(pki.intermediate, SIGNER_NAME, organisation=ORGANISATION_NAME, crl_url="http://127.0.0.1:9/ca.crl")
+    signed = sign_pdf(app_pdf(prepared), signer=key_signer(with_crl, pki), field_name=SIGNER_FIELD)
+    signed = sign_pdf(signed, signer=key_signer(pki.organisation, pki), field_name=ORGANISATION_FIELD)
+    record = service.upload_signed_pdf(decision=decision, by=org.staff_a, content=signed)
+    revocation = {check["label"]: check for check in record.report["signatures"][0]["checks"]}["Tình trạng thu hồi"]
+    assert revocation["ok"] and "Không truy cập được CRL/OCSP" in revocation["detail"]
+    assert "http://127.0.0.1:9/ca.crl" in revocation["detail"]
+    organisation = {check["label"]: check for check in record.report["signatures"][1]["checks"]}
+    assert "không công bố địa chỉ CRL/OCSP" in organisation["Tình trạng thu hồi"]["detail"]
