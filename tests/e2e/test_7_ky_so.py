@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from awards.demo_signing import demo_ca, sign_with_demo_ca
@@ -23,6 +24,8 @@ from tests.e2e.browser import check_page, login
 from tests.e2e.data import CHAIRMAN, COMMUNE, user
 
 pytestmark = pytest.mark.e2e
+# The test CA `load_demo` trusted (read at collection: the suite's autouse fixtures point each test to a temporary one).
+DEMO_CA_DIR = settings.DEMO_SIGNING_CA_DIR
 
 
 def approved_decision() -> Decision:
@@ -55,7 +58,8 @@ def approved_decision() -> Decision:
     return sign_decision(decision=draft, by=chairman, password="thidua@2024")
 
 
-def test_chairman_signs_a_decision_digitally_and_the_file_validates(page, demo, tmp_path, browser_errors):
+def test_chairman_signs_a_decision_digitally_and_the_file_validates(page, demo, tmp_path, browser_errors, settings):
+    settings.DEMO_SIGNING_CA_DIR = DEMO_CA_DIR
     decision = approved_decision()
 
     # The deployment's trust anchors: the demo's own CA, marked as a test CA.
