@@ -14,6 +14,7 @@ import hashlib
 import io
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
@@ -26,6 +27,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from pyhanko import stamp
+from pyhanko.pdf_utils import text
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -49,6 +53,7 @@ SEAL_BOX_MM = (36, 36)  # the seal: overlapping the left third of the signature 
 # Modifications allowed after a signature: none, the next signature filling its field, validation data (DSS).
 ALLOWED_AFTER_SIGNING = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
 CLOCK_SKEW = dt.timedelta(minutes=10)
+APPEARANCE_FONT = "/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf"  # fonts-croscore (Makefile SYSTEM_PACKAGES)
 COVERAGE_WORDS = {
     "ENTIRE_FILE": _lazy("toàn bộ tệp"),
     "ENTIRE_REVISION": _lazy("toàn bộ văn bản đến lần ký này; phía sau chỉ là các lần ký tiếp theo"),
@@ -194,12 +199,31 @@ class _SeamSigner(signers.Signer):
         return self._seam.sign_digest(digest.finalize())
 
 
-def sign_pdf(pdf: bytes, *, signer: Signer, field_name: str) -> bytes:
-    """Add one PAdES signature in `field_name` as an incremental update (what the signer's own tool does)."""
+def _appearance(lines: str) -> stamp.TextStampStyle | None:
+    """The visible part of a signature in a font with Vietnamese (pyHanko's default font has no diacritics)."""
+    if not Path(APPEARANCE_FONT).exists():
+        return None
+    return stamp.TextStampStyle(
+        stamp_text=lines,
+        text_box_style=text.TextBoxStyle(font=GlyphAccumulatorFactory(APPEARANCE_FONT, font_size=8)),
+        background=None,
+        border_width=0,
+    )
+
+
+def sign_pdf(pdf: bytes, *, signer: Signer, field_name: str, appearance: str = "") -> bytes:
+    """Add one PAdES signature in `field_name` as an incremental update (what the signer's own tool does).
+
+    `appearance` is the text shown in the field; by default the certificate's name and the signing time (ISO 8601,
+    Vietnam's time zone), as Nghị định 30/2020, Phụ lục I shows them.
+    """
     writer = _KeepMetadataWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(field_name=field_name, md_algorithm="sha256")
+    name = _attribute(signer.certificate.subject, x509.NameOID.COMMON_NAME)
+    lines = appearance or f"{name}\n{local_iso(timezone.now())}"
+    pdf_signer = signers.PdfSigner(meta, signer=_SeamSigner(signer), stamp_style=_appearance(lines))
     out = io.BytesIO()
-    signers.PdfSigner(meta, signer=_SeamSigner(signer)).sign_pdf(writer, output=out)
+    pdf_signer.sign_pdf(writer, output=out)
     return out.getvalue()
 
 

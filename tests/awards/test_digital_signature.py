@@ -13,6 +13,7 @@ from pyhanko.sign.fields import enumerate_sig_fields
 
 from awards.models import Decision, DigitalSignature, IssuerSignatureRule, TrustAnchor
 from awards.services import digital_signature as service
+from awards.services.decision_pdf import store_decision_pdf
 from awards.signing import ORGANISATION_FIELD, SIGNER_FIELD, fold_name, sign_pdf
 from awards.signing_testca import make_root
 from tests.awards.signing_data import (
@@ -140,6 +141,8 @@ def test_signer_then_organisation_makes_the_decision_digitally_signed(org, decis
     with decision.pdf.open("rb") as handle:
         assert handle.read() == signed
     assert decision.history.first().history_change_reason.startswith("Ký số")
+    with pytest.raises(ValidationError, match="đã ký số"):
+        store_decision_pdf(decision=decision, force=True)  # the signed file is never replaced by a new rendering
     # A second upload is refused.
     with pytest.raises(ValidationError, match="đã được ký số"):
         service.upload_signed_pdf(decision=decision, by=org.staff_a, content=signed)
@@ -222,6 +225,11 @@ def test_an_expired_certificate_is_refused(org, decision, prepared, pki, trusted
 def test_an_image_signature_without_cryptography_is_refused(org, decision, prepared, trusted):
     message = refused(org, decision, stamped(app_pdf(prepared), SIGNER_NAME))
     assert "không có chữ ký số nào" in message and "hình ảnh chữ ký" in message
+
+
+def test_bytes_appended_to_the_pdf_to_sign_are_refused(org, decision, prepared, trusted):
+    message = refused(org, decision, app_pdf(prepared) + b"\n%chu ky gia\n%%EOF\n")
+    assert "không có chữ ký số nào" in message or "Không đọc được" in message
 
 
 def test_the_unsigned_file_itself_is_refused(org, decision, prepared, trusted):
