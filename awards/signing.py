@@ -205,7 +205,7 @@ def _appearance(lines: str) -> stamp.TextStampStyle | None:
         return None
     return stamp.TextStampStyle(
         stamp_text=lines,
-        text_box_style=text.TextBoxStyle(font=GlyphAccumulatorFactory(APPEARANCE_FONT, font_size=8)),
+        text_box_style=text.TextBoxStyle(font=GlyphAccumulatorFactory(APPEARANCE_FONT, font_size=6)),
         background=None,
         border_width=0,
     )
