@@ -301,3 +301,63 @@ def test_an_unreachable_revocation_list_is_recorded_not_hidden(org, decision, pr
     assert "http://127.0.0.1:9/ca.crl" in revocation["detail"]
     organisation = {check["label"]: check for check in record.report["signatures"][1]["checks"]}
     assert "không công bố địa chỉ CRL/OCSP" in organisation["Tình trạng thu hồi"]["detail"]
+
+
+@pytest.fixture
+def crl_server():
+    """A CRL served over HTTP on loopback, as a CA publishes it; `publish(bytes)` sets its content."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    served = {"body": b""}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pkix-crl")
+            self.send_header("Content-Length", str(len(served["body"])))
+            self.end_headers()
+            self.wfile.write(served["body"])
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/ca.crl", served
+    server.shutdown()
+
+
+def test_a_revoked_certificate_is_refused_when_the_crl_is_reachable(
+    org, decision, prepared, pki, trusted, settings, crl_server
+):
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    from awards.signing_testca import issue
+
+    url, served = crl_server
+    settings.DIGITAL_SIGNATURE_FETCH_REVOCATION = True
+    revoked = issue(pki.intermediate, SIGNER_NAME, organisation=ORGANISATION_NAME, crl_url=url)
+    now = dt.datetime.now(dt.UTC)
+    entry = (
+        x509.RevokedCertificateBuilder()
+        .serial_number(revoked.certificate.serial_number)
+        .revocation_date(now - dt.timedelta(hours=1))
+        .build()
+    )
+    served["body"] = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(pki.intermediate.certificate.subject)
+        .last_update(now - dt.timedelta(hours=1))
+        .next_update(now + dt.timedelta(days=1))
+        .add_revoked_certificate(entry)
+        .sign(pki.intermediate.key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.DER)
+    )
+    signed = sign_pdf(app_pdf(prepared), signer=key_signer(revoked, pki), field_name=SIGNER_FIELD)
+    signed = sign_pdf(signed, signer=key_signer(pki.organisation, pki), field_name=ORGANISATION_FIELD)
+    assert "đã bị thu hồi" in refused(org, decision, signed)
