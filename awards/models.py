@@ -609,3 +609,73 @@ class Decision(models.Model):
     @property
     def number_display(self) -> str:
         return f"{self.number:02d}/{self.symbol}" if self.number else f"…/{self.symbol}"
+
+
+class TrustAnchor(models.Model):
+    """A root or intermediate CA certificate the deployment trusts for digital signatures (uploaded by quản trị)."""
+
+    certificate_der = models.BinaryField(_("chứng thư (DER)"))
+    subject = models.CharField(_("chủ thể"), max_length=500)
+    fingerprint_sha256 = models.CharField(_("dấu vân tay SHA-256"), max_length=64, unique=True)
+    is_root = models.BooleanField(_("chứng thư gốc"), default=True)
+    is_test = models.BooleanField(_("chứng thư thử nghiệm"), default=False)
+    active = models.BooleanField(_("đang dùng"), default=True)
+    not_before = models.DateTimeField(_("hiệu lực từ"))
+    not_after = models.DateTimeField(_("hiệu lực đến"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chứng thư tin cậy")
+        verbose_name_plural = _("chứng thư tin cậy")
+        ordering = ["-active", "-is_root", "subject"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class IssuerSignatureRule(models.Model):
+    """Whether an issuer's decisions must also carry the organisation's digital signature (the seal)."""
+
+    issuer = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="signature_rule")
+    requires_organisation_signature = models.BooleanField(_("bắt buộc chữ ký số của cơ quan"), default=True)
+
+    class Meta:
+        verbose_name = _("quy định ký số của cơ quan")
+        verbose_name_plural = _("quy định ký số của cơ quan")
+
+    def __str__(self) -> str:
+        return str(self.issuer)
+
+
+class DigitalSignature(models.Model):
+    """A signed decision's digital-signature step: the PDF the app made to sign, the signed file and its report."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="digital_signature")
+    unsigned_pdf = models.FileField(_("bản PDF để ký"), upload_to="decisions/ky-so/%Y/")
+    unsigned_sha256 = models.CharField(_("SHA-256 bản để ký"), max_length=64)
+    made_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    requires_organisation = models.BooleanField(_("cần chữ ký số của cơ quan"), default=True)
+    signed_pdf = models.FileField(_("bản đã ký số"), upload_to="decisions/ky-so/%Y/", blank=True)
+    signed_sha256 = models.CharField(_("SHA-256 bản đã ký số"), max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), null=True, blank=True)
+    report = models.JSONField(_("kết quả kiểm tra"), default=dict, blank=True)
+    verified_at = models.DateTimeField(_("kiểm tra lúc"), null=True, blank=True)
+    history = HistoricalRecords()
+    _change_reason: str | None
+
+    class Meta:
+        verbose_name = _("chữ ký số của quyết định")
+        verbose_name_plural = _("chữ ký số của quyết định")
+
+    def __str__(self) -> str:
+        return f"Ký số {self.decision}"
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.signed_sha256)

@@ -145,6 +145,16 @@ def _read_bounded(file: IO[bytes] | bytes, cap: int, too_large: str) -> bytes:
     return content
 
 
+def read_pdf(file: IO[bytes] | bytes) -> bytes:
+    """A PDF upload's bytes, bounded by UPLOAD_MAX_BYTES and refused unless they start as a PDF does."""
+    content = _read_bounded(
+        file, limit("UPLOAD_MAX_BYTES"), _("Tệp quá lớn (%(size)s MB); chỉ nhận tệp PDF tối đa %(limit)s MB.")
+    )
+    if not content.lstrip()[:5] == b"%PDF-":
+        raise ValidationError(_("Tệp tải lên không phải là tệp PDF."))
+    return content
+
+
 def _column_number(letters: bytes) -> int:
     number = 0
     for letter in letters.decode():

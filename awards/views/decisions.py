@@ -28,6 +28,7 @@ from awards.models import AwardKind, Decision, IssuerSetting, Nomination
 from awards.policies import DecisionPolicy
 from awards.services import decisions as services
 from awards.services.decision_pdf import store_decision_pdf
+from awards.views.digital_signature import digital_signature_context
 from campaigns.models import Period, Plan
 from campaigns.reauth import Locked, confirm_password
 from campaigns.typing import AuthenticatedRequest
@@ -84,6 +85,7 @@ def decision_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_sign": DecisionPolicy.sign(user, decision),
             "can_annul": DecisionPolicy.annul(user, decision),
             "history": decision.history.select_related("history_user").order_by("-history_date")[:20],
+            **digital_signature_context(user, decision),
         }
     )
     return render(request, "awards/decision_detail.html", context)
