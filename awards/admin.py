@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from awards.models import (
@@ -7,14 +9,18 @@ from awards.models import (
     CouncilMeeting,
     CouncilVote,
     Decision,
+    DigitalSignature,
     DossierFile,
     DossierRequirement,
+    IssuerSetting,
+    IssuerSignatureRule,
     LegalText,
     Nomination,
     NominationTransition,
     ProposalNote,
     QuotaRule,
     RewardRule,
+    TrustAnchor,
 )
 from campaigns.admin_history import ReadOnlyHistoryAdmin
 
@@ -26,9 +32,16 @@ class AwardKindAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
+@admin.register(IssuerSetting)
+class IssuerSettingAdmin(admin.ModelAdmin):
+    list_display = ("unit", "numbering")
+    list_filter = ("numbering",)
+    autocomplete_fields = ("unit",)
+
+
 @admin.register(LegalText)
 class LegalTextAdmin(admin.ModelAdmin):
-    list_display = ["citation", "kind", "province", "effective_from", "effective_to"]
+    list_display = ["citation", "number", "kind", "province", "issued_on", "effective_from", "effective_to"]
     list_filter = ["kind"]
     search_fields = ["citation"]
 
@@ -161,3 +174,33 @@ class CouncilVoteAdmin(admin.ModelAdmin):
     list_display = ["nomination", "meeting", "votes_for"]
     search_fields = ["nomination__name"]
     raw_id_fields = ["nomination", "meeting"]
+
+
+@admin.register(IssuerSignatureRule)
+class IssuerSignatureRuleAdmin(admin.ModelAdmin):
+    """Whether an issuer's decisions need the organisation's digital signature (default: yes)."""
+
+    list_display = ("issuer", "requires_organisation_signature")
+    autocomplete_fields = ("issuer",)
+
+
+@admin.register(TrustAnchor)
+class TrustAnchorAdmin(admin.ModelAdmin):
+    """Read here; added and switched on or off on the app's page "Chứng thư tin cậy" (its checks)."""
+
+    list_display = ("subject", "is_root", "is_test", "active", "not_after")
+    readonly_fields = [f.name for f in TrustAnchor._meta.fields]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+
+@admin.register(DigitalSignature)
+class DigitalSignatureAdmin(ReadOnlyHistoryAdmin):
+    """Read only: a signed file is only ever kept after verification (awards.services.digital_signature)."""
+
+    list_display = ("decision", "signed_sha256", "verified_at")
+    readonly_fields = [f.name for f in DigitalSignature._meta.fields]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False

@@ -61,6 +61,10 @@ def shown_refusal(answer: Answer) -> str:
     return "" if answer or answer.code in HIDDEN_CODES else answer.reason
 
 
+# Who handles the signed file: the chairman who signs, the office (văn thư) who adds the seal, the administrator.
+DIGITAL_SIGNING_ROLES = (Role.LANH_DAO, Role.NHAP_LIEU, Role.QUAN_TRI)
+
+
 def _role(reason: str) -> Answer:
     return Answer(False, reason, "role")
 
@@ -494,6 +498,15 @@ class DecisionPolicy:
         if decision.status == Decision.Status.ANNULLED:
             return _status(_("Quyết định này đã bị hủy."))
         return ALLOWED
+
+    @staticmethod
+    def sign_digitally(user: User, decision: Decision) -> Answer:
+        """Make the PDF to sign, upload the signed file, re-verify it (ký số): the chairman who signs, the office
+        (văn thư, nhập liệu) who adds the seal, the administrator of the issuer; whether the decision is ready is the
+        service's to say (awards.services.digital_signature)."""
+        if user.is_authenticated and has_role(user, decision.issuer, *DIGITAL_SIGNING_ROLES):
+            return ALLOWED
+        return _role(_("Chỉ lãnh đạo, văn thư (nhập liệu) hoặc quản trị của cơ quan ban hành được xử lý chữ ký số."))
 
     @classmethod
     def annul(cls, user: User, decision: Decision) -> Answer:

@@ -192,6 +192,11 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # A request body without a file (every form but the upload views, marked core.uploads.accepts_upload): 2.5 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Digitally signed decisions: fetch the CRL/OCSP named in signers' certificates when verifying (awards.signing);
+# the outcome is recorded either way, so an offline deployment sets it false and the report says "chưa kiểm tra".
+DIGITAL_SIGNATURE_FETCH_REVOCATION = env.bool("DIGITAL_SIGNATURE_FETCH_REVOCATION", default=True)
+# The demo's own test CA (awards.demo_signing): its keys and the certificates it issued, on local disk, no legal value.
+DEMO_SIGNING_CA_DIR = Path(env("DEMO_SIGNING_CA_DIR", default=str(BASE_DIR / "var" / "demo-ca")))
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -225,6 +230,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # A running job stamps heartbeat_at this often; silent this long, it is marked "Mất kết nối" (core.jobs).
 JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=15)
 JOB_LOST_AFTER_SECONDS = env.int("JOB_LOST_AFTER_SECONDS", default=120)
+# A confirmed Excel import of readings with more rows than this is written by a job (scoring/services/excel_import.py)
+READINGS_IMPORT_IN_REQUEST_MAX_ROWS = env.int("READINGS_IMPORT_IN_REQUEST_MAX_ROWS", default=2000)
 # Days before a window ends when nhập liệu are reminded of missing readings (beat job, daily).
 THIDUA_REMINDER_DAYS = env.int("THIDUA_REMINDER_DAYS", default=3)
 

@@ -18,6 +18,7 @@ def _fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def _media_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DEMO_SIGNING_CA_DIR = tmp_path / "demo-ca"
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from awards.models import Decision
+from awards.models import Decision, DigitalSignature
 from awards.pdf import render_decision_pdf
 
 
@@ -21,6 +21,8 @@ def store_decision_pdf(*, decision: Decision, force: bool = False) -> Decision:
         raise ValidationError(_("Chỉ lưu tệp PDF cho quyết định đã ký."))
     if decision.pdf and not force:
         return decision
+    if DigitalSignature.objects.filter(decision=decision).exclude(signed_sha256="").exists():
+        raise ValidationError(_("Quyết định đã ký số: bản PDF đã ký là bản lưu, không tạo lại."))
     content = render_decision_pdf(decision)
     decision.pdf_sha256 = hashlib.sha256(content).hexdigest()
     name = f"quyet-dinh-{decision.year}-{decision.number:02d}-{decision.issuer.code}.pdf".lower()

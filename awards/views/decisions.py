@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,10 +24,11 @@ from django.views.generic import ListView
 
 from awards import decision_selectors as selectors
 from awards.decision_forms import AnnulForm, ConfirmForm, CreateDraftForm, DecisionEditForm, SignForm
-from awards.models import AwardKind, Decision, Nomination
+from awards.models import AwardKind, Decision, IssuerSetting, Nomination
 from awards.policies import DecisionPolicy
 from awards.services import decisions as services
 from awards.services.decision_pdf import store_decision_pdf
+from awards.views.digital_signature import digital_signature_context
 from campaigns.models import Period, Plan
 from campaigns.reauth import Locked, confirm_password
 from campaigns.typing import AuthenticatedRequest
@@ -83,6 +85,7 @@ def decision_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_sign": DecisionPolicy.sign(user, decision),
             "can_annul": DecisionPolicy.annul(user, decision),
             "history": decision.history.select_related("history_user").order_by("-history_date")[:20],
+            **digital_signature_context(user, decision),
         }
     )
     return render(request, "awards/decision_detail.html", context)
@@ -180,13 +183,14 @@ def decision_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The chairman or a deputy re-enters the password and signs; a wrong password changes nothing."""
     decision = _decision(request, pk)
     DecisionPolicy.sign(request.user, decision).ensure_role()
-    form = SignForm(request.POST or None)
+    register = services.numbering_of(decision.issuer) == IssuerSetting.Numbering.REGISTER
+    form = SignForm(request.POST or None, register=register, today=timezone.localdate(), number=decision.number)
     if request.method == "POST":
         if form.is_valid():
             try:
                 _confirm_password(request, form, "sign", decision)
                 decision = services.sign_decision(
-                    decision=decision, by=request.user, password=form.cleaned_data["password"]
+                    decision=decision, by=request.user, password=form.cleaned_data["password"], **form.signing()
                 )
             except Locked:
                 return HttpResponse(status=429)  # AxesMiddleware turns it into the lockout page

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from awards.models import Decision
 from awards.services.decisions import create_draft_decision, sign_decision
-from tests.awards.decision_data import accepted_batch
+from tests.awards.decision_data import accepted_batch, on_paper
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "mat-khau-thu-nghiem"
@@ -31,7 +31,7 @@ def draft(org, batch):
 @pytest.fixture
 def signed(org, draft, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        decision = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+        decision = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     decision.refresh_from_db()
     return decision
 
@@ -76,7 +76,7 @@ def test_detail_shows_every_part_and_the_chairmans_actions(client, org, draft):
         "1.430.000",
         "Một triệu bốn trăm ba mươi nghìn đồng",
         "Sửa dự thảo",
-        "Ký quyết định",
+        "Phê duyệt (ký nháy)",
     ]:
         assert text in page, text
 
@@ -84,7 +84,7 @@ def test_detail_shows_every_part_and_the_chairmans_actions(client, org, draft):
 def test_home_affairs_sees_no_edit_controls_and_gets_403_on_writes(client, org, draft):
     client = login(client, org.noi_vu)
     page = client.get(reverse("awards:decision_detail", args=[draft.pk])).content.decode()
-    assert "Sửa dự thảo" not in page and "Ký quyết định" not in page
+    assert "Sửa dự thảo" not in page and "Phê duyệt (ký nháy)" not in page
     for name in ["decision_edit", "decision_sign", "decision_discard"]:
         assert client.get(reverse(f"awards:{name}", args=[draft.pk])).status_code == HTTPStatus.FORBIDDEN
         assert client.post(reverse(f"awards:{name}", args=[draft.pk]), {}).status_code == HTTPStatus.FORBIDDEN

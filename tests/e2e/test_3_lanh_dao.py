@@ -116,18 +116,18 @@ def test_lanh_dao_closes_the_period_decides_the_proposals_and_signs(page, demo, 
     expect(page.locator(".alert-success")).to_contain_text("Đã lập dự thảo quyết định")
     check_page(page, "quyet-dinh-du-thao")
 
-    page.get_by_role("link", name="Ký quyết định").click()
+    page.get_by_role("link", name="Phê duyệt (ký nháy)").click()
     check_page(page, "quyet-dinh-ky")
     browser_errors.expect("status of 400")
     page.get_by_label("Mật khẩu của bạn").fill("khong-dung")
     page.get_by_label(re.compile("đồng ý ký")).check()
-    page.get_by_role("button", name="Ký quyết định").click()
+    page.get_by_role("button", name="Phê duyệt (ký nháy)").click()
     expect(page.get_by_text(re.compile("Mật khẩu"))).not_to_have_count(0)
     decision = Decision.objects.get(period=period)
     assert decision.status == Decision.Status.DRAFT
     page.get_by_label("Mật khẩu của bạn").fill("thidua@2024")
     page.get_by_label(re.compile("đồng ý ký")).check()
-    page.get_by_role("button", name="Ký quyết định").click()
+    page.get_by_role("button", name="Phê duyệt (ký nháy)").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã ký quyết định số")
     decision.refresh_from_db()
     assert decision.status == Decision.Status.SIGNED

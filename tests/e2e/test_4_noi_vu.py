@@ -19,7 +19,7 @@ from tests.e2e.data import COMMUNE
 pytestmark = pytest.mark.e2e
 
 EDIT_WORDS = re.compile(
-    r"^(Chốt đợt|Chấp thuận|Không chấp thuận|Hoàn tất hồ sơ|Trình hồ sơ|Ký quyết định|"
+    r"^(Chốt đợt|Chấp thuận|Không chấp thuận|Hoàn tất hồ sơ|Trình hồ sơ|Ký quyết định|Phê duyệt|Ký số|Kiểm tra lại|"
     r"Hủy quyết định|Sửa|Lưu nháp|Gửi số liệu|Xét lại|Bổ sung|Ghi biên bản|Mở lại|Tải lên|"
     r"Lập dự thảo)"
 )

@@ -91,6 +91,7 @@ FORM_LD = (403, 200, 403, 403)
 FORM_QT = (403, 403, 403, 200)  # a page of the administrator (quản trị) only
 INVALID_QT = (403, 403, 403, 400)  # … posted empty
 API_ANONYMOUS = (401, 401)  # the API asks for a key (WWW-Authenticate: Bearer)
+REPORT = (403, 200, 200, 200)  # a page for those who lead and oversee: everyone in scope but nhập liệu
 
 #   columns of each tuple: (nhập liệu, lãnh đạo, nội vụ, quản trị); obj: what the URL addresses (None: no object)
 MATRIX: dict[str, Row] = {
@@ -194,6 +195,11 @@ MATRIX: dict[str, Row] = {
     # --- awards: periods, jobs, notices ------------------------------------------------------------------------
     "planning:period_close": row("period", READ, WRITE_LD_QT),
     "planning:period_reopen": row("period", FORM_LD, (403, 400, 403, 403)),  # an open period cannot reopen: 400
+    # the period dashboard and report drafts: lãnh đạo, nội vụ and quản trị of the issuer (ReportPolicy), GET only
+    "planning:period_dashboard": row("period", REPORT, 405),
+    "planning:period_report": row("period", REPORT, 405),
+    "planning:period_quick_report": row("period", (403, 400, 400, 400), 405),  # no dates given: the form says so
+    "planning:plan_report": row("plan", REPORT, 405),
     "planning:job_list": row(None, READ, 405),
     "planning:job_detail": row("job", READ, 200),
     "planning:job_retry": row("job", 405, (403, 403, 403, 302)),

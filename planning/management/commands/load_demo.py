@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from awards.catalogue import sync_award_kinds
+from awards.demo_signing import register_demo_anchors
 from awards.reference import sync_reference
 from campaigns.models import Plan, Role, Unit
 from campaigns.services import change_plan_status, sync_org
@@ -47,6 +48,8 @@ class Command(BaseCommand):
         sync_indicators()
         sync_award_kinds()
         sync_reference()  # legal texts and base salaries: decisions cannot be drafted without them
+        if register_demo_anchors():  # the demo signs with its own test CA (marked as such in every report)
+            self.stdout.write("Chữ ký số: đã thêm CA thử nghiệm của bản demo vào danh sách chứng thư tin cậy.")
         for path in sorted((DEMO_DIR / "plans").glob("*.yaml")):
             try:
                 result = import_plan(text=path.read_text(encoding="utf-8"))
