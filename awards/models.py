@@ -316,7 +316,9 @@ class Nomination(models.Model):
 class NominationTransition(models.Model):
     """One step of a nomination's life (from, to, who, when, why): a chain of any length."""
 
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="transitions")
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("đề nghị"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_status = models.CharField(_("từ"), max_length=16, blank=True)
     to_status = models.CharField(_("sang"), max_length=16)
     by = models.ForeignKey(
@@ -346,9 +348,15 @@ class NominationTransition(models.Model):
 class ProposalNote(models.Model):
     """What the quota engine decided for one participant and rule, and why ("được/không được đề xuất vì …")."""
 
-    period = models.ForeignKey("campaigns.Period", on_delete=models.CASCADE, related_name="proposal_notes")
-    quota_rule = models.ForeignKey(QuotaRule, on_delete=models.CASCADE, related_name="notes")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="proposal_notes")
+    period = models.ForeignKey(
+        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="proposal_notes"
+    )
+    quota_rule = models.ForeignKey(
+        QuotaRule, verbose_name=_("quy tắc tỷ lệ"), on_delete=models.CASCADE, related_name="notes"
+    )
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("đối tượng"), on_delete=models.CASCADE, related_name="proposal_notes"
+    )
     proposed = models.BooleanField(_("được đề xuất"))
     reason = models.TextField(_("lý do"))
     rank = models.PositiveIntegerField(_("hạng"), null=True, blank=True)
@@ -368,12 +376,16 @@ class ProposalNote(models.Model):
 class ConditionCheck(models.Model):
     """The office confirms (or not) that a nominee meets one eligibility condition."""
 
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="condition_checks")
-    condition = models.ForeignKey(Condition, on_delete=models.CASCADE)
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("đề nghị"), on_delete=models.CASCADE, related_name="condition_checks"
+    )
+    condition = models.ForeignKey(Condition, verbose_name=_("tiêu chuẩn"), on_delete=models.CASCADE)
     confirmed = models.BooleanField(_("đạt"), default=False)
     note = models.TextField(_("ghi chú"), blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    at = models.DateTimeField(auto_now=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người xác nhận"), null=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(_("lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("xác nhận tiêu chuẩn")
@@ -387,15 +399,21 @@ class ConditionCheck(models.Model):
 class DossierFile(models.Model):
     """A document attached to a nomination's dossier; served only through a scoped view."""
 
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="files")
-    requirement = models.ForeignKey(DossierRequirement, null=True, blank=True, on_delete=models.SET_NULL)
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("đề nghị"), on_delete=models.CASCADE, related_name="files"
+    )
+    requirement = models.ForeignKey(
+        DossierRequirement, verbose_name=_("thành phần hồ sơ"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     file = models.FileField(_("tệp"), upload_to="dossiers/%Y/%m/")
     original_name = models.CharField(_("tên tệp"), max_length=255)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    sha256 = models.CharField(max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    content_type = models.CharField(_("kiểu tệp"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"), default=0)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("tệp hồ sơ")
@@ -408,14 +426,18 @@ class DossierFile(models.Model):
 class CouncilMeeting(models.Model):
     """A meeting of the Hội đồng Thi đua – Khen thưởng that votes on a period's nominations."""
 
-    period = models.ForeignKey("campaigns.Period", on_delete=models.CASCADE, related_name="council_meetings")
+    period = models.ForeignKey(
+        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="council_meetings"
+    )
     held_on = models.DateField(_("ngày họp"))
     members_total = models.PositiveSmallIntegerField(_("tổng số thành viên"))
     members_present = models.PositiveSmallIntegerField(_("số thành viên có mặt"))
     secret_ballot = models.BooleanField(_("bỏ phiếu kín"), default=True)
     threshold_percent = models.DecimalField(_("ngưỡng (%)"), max_digits=5, decimal_places=2)
     minutes = models.TextField(_("nội dung biên bản"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ghi biên bản"), null=True, on_delete=models.SET_NULL
+    )
 
     class Meta:
         verbose_name = _("cuộc họp Hội đồng TĐKT")
@@ -433,8 +455,12 @@ class CouncilMeeting(models.Model):
 class CouncilVote(models.Model):
     """Votes for one nominee at a council meeting."""
 
-    meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="votes")
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="votes")
+    meeting = models.ForeignKey(
+        CouncilMeeting, verbose_name=_("cuộc họp"), on_delete=models.CASCADE, related_name="votes"
+    )
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("đề nghị"), on_delete=models.CASCADE, related_name="votes"
+    )
     votes_for = models.PositiveSmallIntegerField(_("số phiếu đồng ý"))
     passed: bool  # set by the council meeting page (whether the votes reach the threshold); not a field
 
@@ -515,7 +541,7 @@ class Decision(models.Model):
     )
     pdf = models.FileField(_("tệp PDF"), upload_to="decisions/%Y/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 của PDF"), max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()
