@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -107,6 +108,12 @@ class ProvinceIdentityBackend(OIDCAuthenticationBackend):
             return users.filter(pk__in=holders)
         email = self._verified_email(claims)
         return users.filter(email__iexact=email) if email else users.none()
+
+    def get_user(self, user_id: int) -> User | None:
+        """The session's user, only while the account is active (the library's own skips that check, so a locked
+        account would stay signed in through the identity service)."""
+        user: User | None = ModelBackend.get_user(self, user_id)
+        return user
 
     def create_user(self, claims: dict[str, Any]) -> User:
         raise SuspiciousOperation("Accounts are never created from an identity.")

@@ -145,3 +145,15 @@ def test_repeated_unknown_identities_from_one_address_are_locked_out_like_passwo
     org.chairman_a.save()
     response = sign_in(client, provider, {"email": "chu.tich@anbinh.gov.vn", "email_verified": True})
     assert response.status_code == 429 and signed_in_as(client) is None
+
+
+def test_a_locked_account_is_signed_out_of_a_session_it_opened_through_the_service(client, provider, org):
+    org.chairman_a.email = "chu.tich@anbinh.gov.vn"
+    org.chairman_a.save()
+    sign_in(client, provider, {"email": "chu.tich@anbinh.gov.vn", "email_verified": True})
+    assert client.get(reverse("home")).status_code == 200
+
+    org.chairman_a.is_active = False  # the quản trị locks the account
+    org.chairman_a.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
