@@ -75,8 +75,6 @@ class ProvinceIdentityBackend(OIDCAuthenticationBackend):
         """The library checks the signature, the algorithm, the expiry and the nonce; the audience and the issuer
         are checked here."""
         payload: dict[str, Any] = super().verify_token(token, **kwargs)
-        if not kwargs.get("nonce"):  # the userinfo as a JWT: signature only
-            return payload
         audience = payload.get("aud")
         audiences = audience if isinstance(audience, list) else [audience]
         if self.OIDC_RP_CLIENT_ID not in audiences:
@@ -133,7 +131,7 @@ class ProvinceIdentityBackend(OIDCAuthenticationBackend):
 
 
 class StartView(OIDCAuthenticationRequestView):
-    """ "Đăng nhập bằng tài khoản định danh của tỉnh": to the service's sign-in page (404 when not configured)."""
+    """The button "Đăng nhập bằng tài khoản định danh của tỉnh": to the service's sign-in page (404 when not set)."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not enabled():
