@@ -21,7 +21,9 @@ BUTTON = "Đăng nhập bằng tài khoản định danh của tỉnh"
 
 
 @pytest.fixture
-def provider(settings):
+def provider(settings, monkeypatch):
+    for name in ("NO_PROXY", "no_proxy"):  # a proxy set for the machine must not carry calls to 127.0.0.1
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
     with Provider() as running:
         for name, value in running.settings().items():
             setattr(settings, name, value)
