@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from campaigns.models import Participant, Plan, Unit
+from campaigns.models import Participant, Period, Plan, Unit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -78,3 +78,9 @@ def units_for(*, user: User, query: str = "") -> QuerySet[Unit]:
     if query:
         units = units.filter(Q(name__icontains=query) | Q(code__icontains=query) | Q(short_name__icontains=query))
     return units.select_related("successor").order_by("path")
+
+
+def period_version(period: Period) -> int:
+    """The period's version: its latest history row (every save, closing and reopening included, adds one). A job
+    carries the version it was queued for and does nothing if the period changed since (core.jobs.StaleJob)."""
+    return period.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0

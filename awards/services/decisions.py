@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 
 from awards import money
 from awards.models import AwardKind, CouncilMeeting, Decision, Nomination, RewardRule
+from awards.policies import DRAFT_ROLES as DRAFT_ROLES  # re-exported for callers written against this module
+from awards.policies import DecisionPolicy, chairman_membership
+from awards.policies import decision_issuer_name as decision_issuer_name  # re-exported for callers of this module
 from awards.reference import legal_texts_in_force, province_of, reward_rule_on
 from awards.tasks import render_decision_pdf as render_decision_pdf_task
 from awards.wording import (
@@ -34,14 +37,12 @@ from awards.wording import (
     upper_first,
     who,
 )
-from campaigns.models import Membership, Participant, Period, Plan, Role, Unit
-from campaigns.permissions import ensure_role
+from campaigns.models import Membership, Participant, Period, Plan, Unit
 from core.formatting import format_number, official_date
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-DRAFT_ROLES = (Role.LANH_DAO, Role.QUAN_TRI)
 EDITABLE_FIELDS = (
     "number",
     "signed_on",
@@ -221,7 +222,7 @@ def create_draft_decision(
     attached to the draft at once, so two drafts never list the same person.
     """
     issuer = period.plan.issuer
-    ensure_role(by, issuer, *DRAFT_ROLES, message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được lập dự thảo."))
+    DecisionPolicy.draft(by, issuer).ensure()
     nominations = list(
         Nomination.objects.select_for_update()
         .filter(period=period, award_kind=award_kind, status=Nomination.Status.ACCEPTED, decision__isnull=True)
@@ -239,13 +240,6 @@ def create_draft_decision(
         nomination._change_reason = _("Đưa vào dự thảo quyết định")
         nomination.save(update_fields=["decision"])
     return decision
-
-
-def _ensure_draft(decision: Decision) -> None:
-    if decision.status == Decision.Status.SIGNED:
-        raise ValidationError(_("Quyết định đã ký không thể sửa; muốn sửa phải hủy quyết định (nêu lý do)."))
-    if decision.status == Decision.Status.ANNULLED:
-        raise ValidationError(_("Quyết định đã bị hủy không thể sửa."))
 
 
 def _check_number_free(decision: Decision, number: int | None, year: int) -> None:
@@ -271,8 +265,7 @@ def update_draft(*, decision: Decision, by: User, **changes: Any) -> Decision:
     decision = (
         Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(pk=decision.pk)
     )
-    ensure_role(by, decision.issuer, *DRAFT_ROLES)
-    _ensure_draft(decision)
+    DecisionPolicy.edit(by, decision).ensure()
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -301,8 +294,7 @@ def regenerate_draft(*, decision: Decision, by: User) -> Decision:
     decision = (
         Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(pk=decision.pk)
     )
-    ensure_role(by, decision.issuer, *DRAFT_ROLES)
-    _ensure_draft(decision)
+    DecisionPolicy.edit(by, decision).ensure()
     on = decision_date(decision)
     _compose(decision, _draft_nominations(decision), _rule_or_error(on), on)
     decision.year = on.year
@@ -314,8 +306,7 @@ def regenerate_draft(*, decision: Decision, by: User) -> Decision:
 def discard_draft(*, decision: Decision, by: User) -> None:
     """Delete a draft and release its nominations; a signed decision is annulled instead, never deleted."""
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    ensure_role(by, decision.issuer, *DRAFT_ROLES)
-    _ensure_draft(decision)
+    DecisionPolicy.edit(by, decision).ensure()
     for nomination in decision.nominations.all():
         nomination.decision = None
         nomination._change_reason = _("Bỏ dự thảo quyết định")
@@ -335,21 +326,10 @@ def next_decision_number(*, issuer: Unit, year: int) -> int:
 
 def signing_membership(user: User, issuer: Unit) -> Membership:
     """The user's chairman (or deputy) membership on the issuer itself; PermissionDenied for anyone else."""
-    membership = (
-        Membership.objects.filter(user=user, unit=issuer, role=Role.LANH_DAO).order_by("is_deputy").first()
-        if user.is_authenticated
-        else None
-    )
-    if membership is None:
-        raise PermissionDenied(
-            _("Chỉ Chủ tịch hoặc Phó Chủ tịch của %(issuer)s được ký quyết định này.")
-            % {"issuer": decision_issuer_name(issuer)}
-        )
+    DecisionPolicy.signer(user, issuer).ensure()
+    membership = chairman_membership(user, issuer)
+    assert membership is not None  # the policy has just found it
     return membership
-
-
-def decision_issuer_name(issuer: Unit) -> str:
-    return _("UBND %(issuer)s") % {"issuer": issuer_phrase(issuer)} if issuer.is_administrative else issuer.name
 
 
 def _person_name(user: User) -> str:
@@ -367,11 +347,8 @@ def sign_decision(*, decision: Decision, by: User, password: str) -> Decision:
     decision = (
         Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(pk=decision.pk)
     )
+    DecisionPolicy.sign(by, decision).ensure()
     membership = signing_membership(by, decision.issuer)
-    if decision.status == Decision.Status.SIGNED:
-        raise ValidationError(_("Quyết định này đã được ký, không ký lại."))
-    if decision.status == Decision.Status.ANNULLED:
-        raise ValidationError(_("Quyết định này đã bị hủy."))
     if not password or not by.check_password(password):
         raise ValidationError(_("Mật khẩu không đúng. Quyết định chưa được ký."))
     on = decision_date(decision)
@@ -418,12 +395,8 @@ def sign_decision(*, decision: Decision, by: User, password: str) -> Decision:
 def annul_decision(*, decision: Decision, by: User, reason: str) -> Decision:
     """Annul a signed decision with a reason: both records stay, the nominations are free for a new decision."""
     decision = Decision.objects.select_for_update().select_related("issuer").get(pk=decision.pk)
-    signing_membership(by, decision.issuer)
+    DecisionPolicy.annul(by, decision).ensure()
     reason = (reason or "").strip()
-    if decision.status == Decision.Status.DRAFT:
-        raise ValidationError(_("Dự thảo chưa ký thì bỏ dự thảo, không cần hủy."))
-    if decision.status == Decision.Status.ANNULLED:
-        raise ValidationError(_("Quyết định này đã bị hủy trước đó."))
     if not reason:
         raise ValidationError(_("Phải nêu lý do hủy quyết định."))
     decision.status = Decision.Status.ANNULLED

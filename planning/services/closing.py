@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from awards.models import Nomination
 from campaigns.models import Membership, Notice, Period, Plan, Role
-from campaigns.permissions import ensure_role
+from campaigns.permissions import ensure_role, has_role
+from campaigns.selectors import period_version
 from core.jobs import StaleJob, report_progress_now
 from scoring.models import Standing
 
@@ -45,9 +46,12 @@ class CloseResult:
     notices: int
 
 
-def period_version(period: Period) -> int:
-    """The period's version: its latest history row (every save, closing and reopening included, adds one)."""
-    return period.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+CLOSE_ROLES = (Role.LANH_DAO, Role.QUAN_TRI)
+
+
+def may_close(user: User, period: Period) -> bool:
+    """Lãnh đạo or quản trị of the issuing unit (or a unit above it) close a period: what close_period enforces."""
+    return has_role(user, period.plan.issuer, *CLOSE_ROLES)
 
 
 def close_job_kwargs(period: Period, **extra: Any) -> dict[str, Any]:
@@ -75,8 +79,7 @@ def close_period(
             ensure_role(
                 by,
                 period.plan.issuer,
-                Role.LANH_DAO,
-                Role.QUAN_TRI,
+                *CLOSE_ROLES,
                 message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được chốt đợt thi đua."),
             )
         if period.status == Period.Status.CLOSED:

@@ -22,7 +22,8 @@ from campaigns.models import Job, Notice, Period, Plan, Role
 from campaigns.permissions import ensure_role, has_role
 from campaigns.typing import AuthenticatedRequest
 from core.jobs import mark_lost_jobs, retry_job, start_job
-from planning.services.closing import close_job_kwargs, missing_before_close, reopen_period
+from planning.reports.policies import ReportPolicy
+from planning.services.closing import CLOSE_ROLES, close_job_kwargs, may_close, missing_before_close, reopen_period
 
 
 def _period_in_scope(request: AuthenticatedRequest, pk: int) -> Period:
@@ -45,13 +46,12 @@ def period_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET: the confirmation, with what is still missing; POST: start the close as a tracked background job."""
     period = _period_in_scope(request, pk)
     issuer = period.plan.issuer
-    may_close = has_role(request.user, issuer, Role.LANH_DAO, Role.QUAN_TRI)
+    may_close_it = may_close(request.user, period)
     if request.method == "POST":
         ensure_role(
             request.user,
             issuer,
-            Role.LANH_DAO,
-            Role.QUAN_TRI,
+            *CLOSE_ROLES,
             message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được chốt đợt thi đua."),
         )
         if period.status == Period.Status.CLOSED:
@@ -68,10 +68,11 @@ def period_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("planning:job_detail", pk=job.pk)
     context = {
         "period": period,
-        "may_close": may_close,
+        "may_close": may_close_it,
         "missing": missing_before_close(period=period),
         "may_reopen": has_role(request.user, issuer, Role.LANH_DAO) and period.status == Period.Status.CLOSED,
         "jobs": Job.objects.visible_to(request.user).filter(kwargs__period_id=period.pk)[:5],
+        "may_report": ReportPolicy.view(request.user, period.plan).allowed,
     }
     return render(request, "awards/period_close.html", context)
 
