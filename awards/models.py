@@ -333,7 +333,9 @@ class Nomination(models.Model):
 class NominationTransition(models.Model):
     """One step of a nomination's life (from, to, who, when, why): a chain of any length."""
 
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="transitions")
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("đề nghị"), on_delete=models.CASCADE, related_name="transitions"
+    )
     from_status = models.CharField(_("từ"), max_length=16, blank=True)
     to_status = models.CharField(_("sang"), max_length=16)
     by = models.ForeignKey(
@@ -363,9 +365,15 @@ class NominationTransition(models.Model):
 class ProposalNote(models.Model):
     """What the quota engine decided for one participant and rule, and why ("được/không được đề xuất vì …")."""
 
-    period = models.ForeignKey("campaigns.Period", on_delete=models.CASCADE, related_name="proposal_notes")
-    quota_rule = models.ForeignKey(QuotaRule, on_delete=models.CASCADE, related_name="notes")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="proposal_notes")
+    period = models.ForeignKey(
+        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="proposal_notes"
+    )
+    quota_rule = models.ForeignKey(
+        QuotaRule, verbose_name=_("quy tắc tỷ lệ"), on_delete=models.CASCADE, related_name="notes"
+    )
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("đối tượng"), on_delete=models.CASCADE, related_name="proposal_notes"
+    )
     proposed = models.BooleanField(_("được đề xuất"))
     reason = models.TextField(_("lý do"))
     rank = models.PositiveIntegerField(_("hạng"), null=True, blank=True)
@@ -385,12 +393,16 @@ class ProposalNote(models.Model):
 class ConditionCheck(models.Model):
     """The office confirms (or not) that a nominee meets one eligibility condition."""
 
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="condition_checks")
-    condition = models.ForeignKey(Condition, on_delete=models.CASCADE)
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("đề nghị"), on_delete=models.CASCADE, related_name="condition_checks"
+    )
+    condition = models.ForeignKey(Condition, verbose_name=_("tiêu chuẩn"), on_delete=models.CASCADE)
     confirmed = models.BooleanField(_("đạt"), default=False)
     note = models.TextField(_("ghi chú"), blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    at = models.DateTimeField(auto_now=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người xác nhận"), null=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(_("lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("xác nhận tiêu chuẩn")
@@ -404,15 +416,21 @@ class ConditionCheck(models.Model):
 class DossierFile(models.Model):
     """A document attached to a nomination's dossier; served only through a scoped view."""
 
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="files")
-    requirement = models.ForeignKey(DossierRequirement, null=True, blank=True, on_delete=models.SET_NULL)
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("đề nghị"), on_delete=models.CASCADE, related_name="files"
+    )
+    requirement = models.ForeignKey(
+        DossierRequirement, verbose_name=_("thành phần hồ sơ"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     file = models.FileField(_("tệp"), upload_to="dossiers/%Y/%m/")
     original_name = models.CharField(_("tên tệp"), max_length=255)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    sha256 = models.CharField(max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    content_type = models.CharField(_("kiểu tệp"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"), default=0)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("tệp hồ sơ")
@@ -425,14 +443,18 @@ class DossierFile(models.Model):
 class CouncilMeeting(models.Model):
     """A meeting of the Hội đồng Thi đua – Khen thưởng that votes on a period's nominations."""
 
-    period = models.ForeignKey("campaigns.Period", on_delete=models.CASCADE, related_name="council_meetings")
+    period = models.ForeignKey(
+        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="council_meetings"
+    )
     held_on = models.DateField(_("ngày họp"))
     members_total = models.PositiveSmallIntegerField(_("tổng số thành viên"))
     members_present = models.PositiveSmallIntegerField(_("số thành viên có mặt"))
     secret_ballot = models.BooleanField(_("bỏ phiếu kín"), default=True)
     threshold_percent = models.DecimalField(_("ngưỡng (%)"), max_digits=5, decimal_places=2)
     minutes = models.TextField(_("nội dung biên bản"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ghi biên bản"), null=True, on_delete=models.SET_NULL
+    )
 
     class Meta:
         verbose_name = _("cuộc họp Hội đồng TĐKT")
@@ -450,8 +472,12 @@ class CouncilMeeting(models.Model):
 class CouncilVote(models.Model):
     """Votes for one nominee at a council meeting."""
 
-    meeting = models.ForeignKey(CouncilMeeting, on_delete=models.CASCADE, related_name="votes")
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="votes")
+    meeting = models.ForeignKey(
+        CouncilMeeting, verbose_name=_("cuộc họp"), on_delete=models.CASCADE, related_name="votes"
+    )
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("đề nghị"), on_delete=models.CASCADE, related_name="votes"
+    )
     votes_for = models.PositiveSmallIntegerField(_("số phiếu đồng ý"))
     passed: bool  # set by the council meeting page (whether the votes reach the threshold); not a field
 
@@ -568,7 +594,7 @@ class Decision(models.Model):
     )
     pdf = models.FileField(_("tệp PDF"), upload_to="decisions/%Y/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 của PDF"), max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -623,9 +649,14 @@ class TrustAnchor(models.Model):
     not_before = models.DateTimeField(_("hiệu lực từ"))
     not_after = models.DateTimeField(_("hiệu lực đến"))
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thêm"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(_("thêm lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("chứng thư tin cậy")
@@ -639,7 +670,9 @@ class TrustAnchor(models.Model):
 class IssuerSignatureRule(models.Model):
     """Whether an issuer's decisions must also carry the organisation's digital signature (the seal)."""
 
-    issuer = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="signature_rule")
+    issuer = models.OneToOneField(
+        Unit, verbose_name=_("cơ quan ban hành"), on_delete=models.CASCADE, related_name="signature_rule"
+    )
     requires_organisation_signature = models.BooleanField(_("bắt buộc chữ ký số của cơ quan"), default=True)
 
     class Meta:
@@ -653,7 +686,9 @@ class IssuerSignatureRule(models.Model):
 class DigitalSignature(models.Model):
     """A signed decision's digital-signature step: the PDF the app made to sign, the signed file and its report."""
 
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="digital_signature")
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("quyết định"), on_delete=models.PROTECT, related_name="digital_signature"
+    )
     unsigned_pdf = models.FileField(_("bản PDF để ký"), upload_to="decisions/ky-so/%Y/")
     unsigned_sha256 = models.CharField(_("SHA-256 bản để ký"), max_length=64)
     made_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
@@ -661,7 +696,12 @@ class DigitalSignature(models.Model):
     signed_pdf = models.FileField(_("bản đã ký số"), upload_to="decisions/ky-so/%Y/", blank=True)
     signed_sha256 = models.CharField(_("SHA-256 bản đã ký số"), max_length=64, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), null=True, blank=True)
     report = models.JSONField(_("kết quả kiểm tra"), default=dict, blank=True)

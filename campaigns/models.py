@@ -745,7 +745,9 @@ class Job(models.Model):
 class Notice(models.Model):
     """An in-app notice to one user (period closed, proposals waiting); `key` makes sending it idempotent."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE, related_name="notices"
+    )
     key = models.CharField(_("khóa"), max_length=120)
     title = models.CharField(_("tiêu đề"), max_length=255)
     body = models.TextField(_("nội dung"), blank=True)

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from campaigns.models import Participant
+from campaigns.models import Participant, Unit
 from core.formatting import short_date
 from core.xlsx_cells import row as text_row
 from core.xlsx_cells import text_cell
@@ -157,8 +157,24 @@ def _standings_sheet_title(group_name: str, kind: str) -> str:
     return name + suffix
 
 
-def write_standings(*, period: Period, standings: Iterable[Standing]) -> tempfile.SpooledTemporaryFile:
-    """The standings of a period, one sheet per ranking list (group, kind), as an .xlsx file object (rewound)."""
+HISTORY_TITLE = "Trước sáp nhập"
+HISTORY_HEADERS = [
+    ("Đơn vị hiện nay", 30),
+    ("Đơn vị trước sáp nhập (tên khi xếp hạng)", 36),
+    ("Kế hoạch", 30),
+    ("Đợt", 22),
+    ("Hạng", 7),
+    ("Trong số", 9),
+    ("Tổng điểm", 11),
+    ("Tỷ lệ điểm (%)", 12),
+]
+
+
+def write_standings(
+    *, period: Period, standings: Iterable[Standing], history: dict[int, list[Standing]] | None = None
+) -> tempfile.SpooledTemporaryFile:
+    """The standings of a period, one sheet per ranking list (group, kind), as an .xlsx file object (rewound); with
+    ``history`` (successor unit id → its merged units' earlier standings), one more sheet "Trước sáp nhập"."""
     workbook = Workbook(write_only=True)
     used: set[str] = set()
     any_sheet = False
@@ -191,7 +207,34 @@ def write_standings(*, period: Period, standings: Iterable[Standing]) -> tempfil
     if not any_sheet:
         sheet = _start_sheet(workbook, "Xếp hạng", period, "BẢNG XẾP HẠNG THI ĐUA", STANDING_HEADERS, used)
         sheet.append(["Chưa có kết quả xếp hạng."])
+    if history is not None:
+        _history_sheet(workbook, period, history, used)
     return _save(workbook)
+
+
+def _history_sheet(workbook: Workbook, period: Period, history: dict[int, list[Standing]], used: set[str]) -> None:
+    """The merged units' earlier rows, under the successor that carries them; never re-ranked."""
+    sheet = _start_sheet(workbook, HISTORY_TITLE, period, "LỊCH SỬ CÁC ĐƠN VỊ TRƯỚC SÁP NHẬP", HISTORY_HEADERS, used)
+    successors = Unit.objects.in_bulk(list(history))
+    for unit_id, rows in history.items():
+        for standing in rows:
+            sheet.append(
+                text_row(
+                    sheet,
+                    [
+                        successors[unit_id].name,
+                        standing.name,
+                        standing.period.plan.title,
+                        standing.period.name,
+                        _cell(sheet, standing.rank, number_format="0"),
+                        _cell(sheet, standing.list_size, number_format="0"),
+                        _cell(sheet, standing.total_points, number_format="#,##0.00"),
+                        _cell(sheet, standing.ratio, number_format="0.00"),
+                    ],
+                )
+            )
+    if not history:
+        sheet.append(["Không có đơn vị nào trong danh sách kế thừa đơn vị đã sáp nhập."])
 
 
 def _chain(first, rest: Iterator) -> Iterator:
@@ -500,9 +543,13 @@ def _stream_title_rows(sheet: StreamingSheet, period: Period, title: str, export
     )
 
 
-def standings_workbook(*, period: Period, user: User) -> tempfile.SpooledTemporaryFile:
-    """Standings export for what the user may see (streamed from the database)."""
-    return write_standings(period=period, standings=iter(selectors.standings_for(period=period, user=user)))
+def standings_workbook(*, period: Period, user: User, rollup: bool = False) -> tempfile.SpooledTemporaryFile:
+    """Standings export for what the user may see (streamed from the database); with ``rollup``, a sheet of the
+    merged units' standings in earlier periods (selectors.merged_history: old names, ranks in their own lists)."""
+    history = selectors.merged_history(period=period, user=user) if rollup else None
+    return write_standings(
+        period=period, standings=iter(selectors.standings_for(period=period, user=user)), history=history
+    )
 
 
 def readings_workbook(*, period: Period, user: User) -> tempfile.SpooledTemporaryFile:

@@ -268,8 +268,8 @@ class Score(models.Model):
         db_constraint=False,
     )
     value = models.DecimalField(_("giá trị kỳ"), max_digits=14, decimal_places=4, null=True, blank=True)
-    numerator_total = models.PositiveBigIntegerField(null=True, blank=True)
-    denominator_total = models.PositiveBigIntegerField(null=True, blank=True)
+    numerator_total = models.PositiveBigIntegerField(_("tổng tử số"), null=True, blank=True)
+    denominator_total = models.PositiveBigIntegerField(_("tổng mẫu số"), null=True, blank=True)
     points = models.DecimalField(_("điểm"), max_digits=7, decimal_places=2, default=0)
     applicable = models.BooleanField(_("được tính"), default=True)
     target_met = models.BooleanField(_("đạt chỉ tiêu"), default=False)

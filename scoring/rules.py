@@ -7,8 +7,6 @@ and its worked examples; tests/scoring/test_rules.py checks each of them.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +14,9 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from django.utils.translation import get_language, gettext
+
+# The Vietnamese name order lives with the other Vietnamese text helpers (the officials' lists sort by it too).
+from campaigns.vietnamese import vi_sort_key as vi_sort_key
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -803,58 +804,6 @@ def completeness(
     starts = set(due_starts)
     expected = {(i, s) for i in indicators for s in starts}
     return Completeness(expected=len(expected), present=len(expected & set(present)))
-
-
-# ------------------------------------------------------------------------------------------------------------
-# Vietnamese name sort
-
-_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
-_ORDER = {letter: index for index, letter in enumerate(_ALPHABET)}
-# Tones in dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng.
-_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
-_MODIFIERS = {
-    ("a", "\u0306"): "ă",
-    ("a", "\u0302"): "â",
-    ("e", "\u0302"): "ê",
-    ("o", "\u0302"): "ô",
-    ("o", "\u031b"): "ơ",
-    ("u", "\u031b"): "ư",
-}
-
-
-@functools.lru_cache(maxsize=100_000)
-def vi_sort_key(name: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...], str]:
-    """A sort key for Vietnamese names: letters in the Vietnamese alphabet (a ă â b c d đ e ê …), then tones, then
-    the text itself; so "Ánh" sorts among the A's and "Đức" after every D."""
-    letters: list[tuple[int, int]] = []
-    tones: list[int] = []
-    last_letter = -1  # index in `letters` of the last Vietnamese letter, which marks and tones attach to
-    for char in unicodedata.normalize("NFD", (name or "").strip().lower()):
-        if unicodedata.combining(char):
-            if last_letter < 0:
-                continue
-            group, index = letters[last_letter]
-            modified = _MODIFIERS.get((_ALPHABET[index], char)) if group == 0 else None
-            if modified is not None:
-                letters[last_letter] = (0, _ORDER[modified])
-            elif char in _TONES:
-                tones[last_letter] = _TONES[char]
-            continue
-        if char in _ORDER:
-            letters.append((0, _ORDER[char]))
-            last_letter = len(letters) - 1
-        elif char.isdecimal():  # not isdigit(): "²" is a digit but no decimal number
-            letters.append((-1, unicodedata.decimal(char)))
-            last_letter = -1
-        elif char.isspace():
-            letters.append((-2, 0))
-            last_letter = -1
-        else:
-            # f, j, w, z and anything else sort after the Vietnamese letters, by code point.
-            letters.append((1, ord(char)))
-            last_letter = -1
-        tones.append(0)
-    return (tuple(letters), tuple(tones), name or "")
 
 
 # ------------------------------------------------------------------------------------------------------------

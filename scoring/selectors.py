@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Avg, Count, Exists, F, Field, OuterRef, Q, QuerySet, Sum
 
-from campaigns.models import Group, Participant, Period, Plan
+from campaigns.models import Group, Participant, Period, Plan, Unit
 from scoring import ranking, rules
 from scoring.models import Criterion, FrozenCriteria, Indicator, Reading, RecomputeRequest, Score, Standing
 from scoring.ranking import relative_criteria_of
@@ -166,13 +166,22 @@ def standings_for(
     return RankedStandings(period=period, visible=standings, group=group, kind=kind)
 
 
-def with_live_ranks(standings: list[Standing]) -> list[Standing]:
+def with_live_ranks(standings: list[Standing], *, closed_sizes: bool = False) -> list[Standing]:
     """Standings of any periods (a page of a cross-period list) with the rank, totals and list size of open periods
-    as they are now: one ranking query per list (period, group, kind) on the page; closed periods keep theirs."""
+    as they are now: one ranking query per list (period, group, kind) on the page; closed periods keep the rank and
+    totals frozen when they closed, and with ``closed_sizes`` (a page printing "N/M") their list's size too (one
+    query per closed list, read as standings_for reads a closed period)."""
     lists: dict[tuple[int, int, int | None, str], list[Standing]] = defaultdict(list)
+    closed: dict[tuple[int, int | None, str], list[Standing]] = defaultdict(list)
     for standing in standings:
         if standing.period.status != Period.Status.CLOSED:
             lists[(standing.period_id, standing.period.plan_id, standing.group_id, standing.kind)].append(standing)
+        elif closed_sizes:
+            closed[(standing.period_id, standing.group_id, standing.kind)].append(standing)
+    for (_period_id, group_id, kind), members in closed.items():
+        frozen = {row.id: row for row in _frozen_rows(members[0].period, group_id, kind)}
+        for standing in members:
+            standing.list_size = frozen[standing.pk].size
     for (period_id, plan_id, group_id, kind), members in lists.items():
         ranked = {
             row.id: row
@@ -191,6 +200,52 @@ def standing_of(*, period: Period, participant: Participant) -> Standing | None:
     standings.visible = standings.visible.filter(participant=participant)
     found = standings[:]
     return found[0] if found else None
+
+
+def _successors_in(period: Period) -> dict[int, int]:
+    """Units the period's collectives succeeded (merged into them, one or two mergers back, as a unit's scope
+    reaches), each mapped to the unit of this period's list that carries its history."""
+    in_list = Participant.objects.filter(plan_id=period.plan_id, kind=Participant.Kind.COLLECTIVE, unit__isnull=False)
+    units = in_list.values("unit_id")
+    merged = Unit.objects.filter(Q(successor_id__in=units) | Q(successor__successor_id__in=units)).values_list(
+        "pk", "successor_id", "successor__successor_id"
+    )
+    listed = set(in_list.values_list("unit_id", flat=True))
+    carriers: dict[int, int] = {}
+    for pk, successor, twice in merged:
+        carrier = successor if successor in listed else twice
+        if carrier is not None:
+            carriers[pk] = carrier
+    return carriers
+
+
+def has_merged_history(*, period: Period) -> bool:
+    """Whether a collective of the period succeeded merged units (the standings page then offers the roll-up)."""
+    return bool(_successors_in(period))
+
+
+def merged_history(*, period: Period, user: User) -> dict[int, list[Standing]]:
+    """ "Gộp lịch sử các đơn vị trước sáp nhập": for each unit of the period's collectives that succeeded merged units,
+    the standings those units had in earlier periods the user may see, oldest first, keyed by the successor's unit id.
+    Each row keeps the old name it was ranked under and the rank it had in its own list then (with_live_ranks: the
+    stored rank of a closed period, the live one of an open period); nothing is re-ranked into this period's list."""
+    successor_of = _successors_in(period)
+    if not successor_of:
+        return {}
+    standings = (
+        Standing.objects.visible_to(user)
+        .filter(participant__unit_id__in=successor_of, kind=Participant.Kind.COLLECTIVE, period__start__lt=period.start)
+        .exclude(period=period)
+        .select_related("period__plan", "participant", "group")
+    )
+    ranked = with_live_ranks(list(standings), closed_sizes=True)
+    ranked.sort(key=lambda row: (row.period.start, row.period_id, row.position or 0, row.pk))  # each list's order
+    history: dict[int, list[Standing]] = defaultdict(list)
+    for standing in ranked:
+        unit_id = standing.participant.unit_id
+        if unit_id is not None:
+            history[successor_of[unit_id]].append(standing)
+    return dict(history)
 
 
 KIND_SLUGS = {"tap-the": Participant.Kind.COLLECTIVE, "ca-nhan": Participant.Kind.INDIVIDUAL}

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Membership, OrgEvent, Person, Posting, Role, Unit
-from campaigns.org import services
+from campaigns.org import selectors, services
 from campaigns.org.policies import OrgPolicy
 from campaigns.services import upsert_unit
 from campaigns.vietnamese import fold
@@ -934,7 +934,7 @@ def _workbook(user: User, filled: bool) -> bytes:
                 )
             )
         people = Person.objects.filter(unit__in=policy.admin_units(), code__isnull=False).select_related("unit", "user")
-        for person in people.order_by("unit__path", "code"):
+        for person in selectors.in_vietnamese_order(people):
             sheets["people"].append(
                 xlsx_cells.row(
                     sheets["people"],

@@ -73,9 +73,17 @@ class StandingListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # "Gộp lịch sử các đơn vị trước sáp nhập" (?gop=1): offered when a collective succeeded merged units; the
+        # merged units' earlier rows follow their successor's row, under their old names and ranks.
+        rollup_offered = self.kind == Participant.Kind.COLLECTIVE and selectors.has_merged_history(period=self.period)
+        rollup = rollup_offered and self.request.GET.get("gop") == "1"
+        history = selectors.merged_history(period=self.period, user=self.request.user) if rollup else {}
         for standing in context["standings"]:
             standing.colour = selectors.standing_colour(standing)
+            standing.merged_history = history.get(standing.participant.unit_id, []) if history else []
         context.update(
+            rollup_offered=rollup_offered,
+            rollup=rollup,
             period=self.period,
             plan=self.period.plan,
             group=self.group,
@@ -142,9 +150,10 @@ def _xlsx(handle, filename: str) -> FileResponse:
 
 @login_required
 def standing_export(request: AuthenticatedRequest, period_pk: int) -> FileResponse:
-    """Excel of the period's standings the user may see, one sheet per group."""
+    """Excel of the period's standings the user may see, one sheet per group (?gop=1: and the merged units' history)."""
     period = _period(request, period_pk)
-    handle = exports.standings_workbook(period=period, user=request.user)
+    rollup = request.GET.get("gop") == "1"  # with a sheet of the merged units' earlier standings
+    handle = exports.standings_workbook(period=period, user=request.user, rollup=rollup)
     return _xlsx(handle, f"xep-hang-{slugify(period.plan.key)}-dot-{period.order}.xlsx")
 
 

@@ -233,3 +233,11 @@ def test_another_commune_admin_cannot_use_a_code_of_commune_a(org):
     admin_b = get_user_model().objects.get(username="admin_b")
     message = _only_error(admin_b, workbook([("T-H-A-VP", "X", "X", "bo_phan", "T-H-B", "", None, None, "")]))
     assert "dòng 2, cột «Mã đơn vị»" in message
+
+
+def test_the_export_lists_officials_in_vietnamese_alphabetical_order(org):
+    names = ["Anh Tuấn", "Ăn Hòa", "Dương Thị Mai", "Đặng Văn Lâm", "Zơ Rát Y"]
+    for number, name in enumerate(reversed(names)):  # codes in the reverse order: the sheet does not follow codes
+        Person.objects.create(full_name=name, unit=org.section_a, code=f"AB-{number:03d}")
+    sheet = openpyxl.load_workbook(io.BytesIO(export_org(user=org.admin_a)))[SHEETS["people"]]
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[1] in names] == names

@@ -153,3 +153,40 @@ def test_leaving_asks_for_confirmation_first(client, org):
     assert "Xác nhận" in page
     person.refresh_from_db()
     assert person.is_active
+
+
+# Byte order (the database's default C collation, Python's str order) puts "Đ" after "Z" and "Ă/Â" after every
+# plain letter; the Vietnamese alphabet is a ă â b c d đ e ê …, tones after letters.
+VIETNAMESE_ORDER = [
+    "Anh Tuấn",
+    "Ánh Tuấn",
+    "Ăn Hòa",
+    "Ân Hưng",
+    "Bùi Văn Cường",
+    "Dương Thị Mai",
+    "Đặng Văn Lâm",
+    "Đinh Thị Lan",
+    "Zơ Rát Y",
+]
+
+
+def test_vietnamese_order_differs_from_byte_order_in_the_cases_below():
+    assert sorted(VIETNAMESE_ORDER) != VIETNAMESE_ORDER  # the test names would catch a plain ORDER BY full_name
+
+
+def test_officials_are_listed_in_vietnamese_alphabetical_order(client, org):
+    for name in reversed(VIETNAMESE_ORDER):
+        services.add_person(by=org.admin_a, full_name=name, unit=org.section_a)
+
+    assert [p.full_name for p in selectors.people_for(user=org.admin_a)] == VIETNAMESE_ORDER
+    client.force_login(org.admin_a)
+    page = client.get(reverse("campaigns:person_list")).content.decode()
+    assert [page.index(name) for name in VIETNAMESE_ORDER] == sorted(page.index(name) for name in VIETNAMESE_ORDER)
+
+
+def test_searching_keeps_the_vietnamese_order(org):
+    for name in ("Đặng Văn Lâm", "Dương Văn Lâm", "Ăn Văn Lâm", "Anh Văn Lâm"):
+        services.add_person(by=org.admin_a, full_name=name, unit=org.section_a)
+    expected = ["Anh Văn Lâm", "Ăn Văn Lâm", "Dương Văn Lâm", "Đặng Văn Lâm"]
+    assert [p.full_name for p in selectors.people_for(user=org.admin_a, query="lam")] == expected
+    assert [p.full_name for p in selectors.people_for(user=org.admin_a, query="Lâm")] == expected

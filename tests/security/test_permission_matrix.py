@@ -106,6 +106,9 @@ MATRIX: dict[str, Row] = {
     "password_reset_done": row(None, READ, 405, anonymous=(200, 405)),
     "password_reset_confirm": row(None, READ, 200, anonymous=(200, 200)),
     "password_reset_complete": row(None, READ, 405, anonymous=(200, 405)),
+    # The province's identity service: not configured here, so not there for anyone (tests/campaigns/test_org_oidc.py)
+    "oidc_start": row(None, 404, 404, anonymous=(404, 404)),
+    "oidc_callback": row(None, 404, 404, anonymous=(404, 404)),
     # --- campaigns: org and plans --------------------------------------------------------------------------------
     "campaigns:unit_list": row(None, READ, 405),
     "campaigns:plan_list": row(None, READ, 405),
