@@ -96,7 +96,8 @@ class ProfileFileForm(forms.Form):
 def report_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """GET: the upload form and the saved profiles. POST: keep the file and go on to the mapping."""
     period = _period(request, period_pk)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     form.fields["profile"].queryset = _profiles(period)  # type: ignore[attr-defined]  # a ModelChoiceField
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -298,7 +299,8 @@ def report_profile_download(request: AuthenticatedRequest, period_pk: int, pk: i
 def report_profile_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """A profile shared by another province: checked, then saved under the name given for this issuer."""
     period = _period(request, period_pk)
-    form = ProfileFileForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ProfileFileForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         raw = form.cleaned_data["file"].read(64 * 1024 + 1)
         try:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0004_merge_job_heartbeat_org'),
-        ('scoring', '0010_standing_ranking_keys'),
+        ('scoring', '0011_vietnamese_admin_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
