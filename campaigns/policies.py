@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from campaigns.models import Plan, Role, Unit
+from campaigns.models import Membership, Plan, Role, Unit
 from campaigns.permissions import has_role
 
 if TYPE_CHECKING:
@@ -54,6 +54,14 @@ class PlanPolicy:
         if user is None or has_role(user, issuer, *PLAN_EDIT_ROLES):
             return ALLOWED
         return Answer(False, _("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được tạo, sửa kế hoạch."), "role")
+
+    @staticmethod
+    def create_any(user: User) -> Answer:
+        """May the user start a plan at all (the "Tạo kế hoạch" button): lãnh đạo or quản trị somewhere; which
+        issuers they may pick is ``create`` per unit."""
+        if user.is_superuser or Membership.objects.filter(user=user, role__in=PLAN_EDIT_ROLES).exists():
+            return ALLOWED
+        return Answer(False, _("Chỉ lãnh đạo hoặc quản trị được tạo kế hoạch."), "role")
 
     @classmethod
     def edit(cls, user: User | None, plan: Plan) -> Answer:

@@ -15,16 +15,25 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, overload
 
 import yaml
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from awards import catalogue as award_catalogue
 from awards.models import AwardKind, Level, Recipient
-from campaigns.models import Participant, Period, PeriodDates, Person, Plan, PlanTask, Unit, period_problems
+from campaigns.models import (
+    Participant,
+    Period,
+    PeriodDates,
+    Person,
+    Plan,
+    PlanTask,
+    Unit,
+    dates_problem,
+    period_problems,
+)
 from campaigns.policies import PlanPolicy
-from campaigns.services import activation_problems
 from core.codes import code_from_name
 from core.uploads import check_yaml_text, yaml_error_message
 from planning.services import parts
@@ -425,12 +434,8 @@ def _read(data: Any, lines: dict[tuple, int], by: User | None = None) -> _Spec:
     spec.fields = fields
     spec.status = reader.choice(root, (), "status", Plan.Status, default=Plan.Status.DRAFT)
     start, end = fields["start"], fields["end"]
-    if start and end and end < start:
-        reader.error(
-            ("end",),
-            _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
-            % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"},
-        )
+    if wrong_order := dates_problem(start, end):
+        reader.error(("end",), wrong_order)
         start = end = None
 
     _read_periods(reader, root, spec, start, end)
@@ -893,36 +898,18 @@ class ImportResult:
     created: bool
 
 
-def _ensure_can_edit(user: User | None, unit: Unit) -> None:
-    """Only quản trị and lãnh đạo of the issuing unit (or above it) may write its plans; None is the command line."""
-    if user is not None and not Unit.objects.in_scope_of(user).filter(pk=unit.pk).exists():
-        raise PermissionDenied(_("Đơn vị ban hành không thuộc phạm vi của bạn."))
-    PlanPolicy.create(user, unit).ensure()
-
-
 def _apply(spec: _Spec, by: User | None) -> ImportResult:
     """Write the checked spec onto the plan with its key (created if new) through the plan-part services, which
-    hold every guard (scope, plan status, rows in use); the caller holds the transaction."""
+    hold every guard (who may, scope, plan status, rows in use); the caller holds the transaction."""
     issuer = spec.issuer
     assert issuer is not None  # _read refuses a file whose issuer is unknown
-    _ensure_can_edit(by, issuer)
     existing = Plan.objects.filter(key=spec.key).select_related("issuer").first()
-    created = existing is None
-    if existing is None:
-        plan = Plan(key=spec.key, status=Plan.Status.DRAFT)
-    else:
-        plan = existing
-        if plan.issuer_id != issuer.pk:
-            _ensure_can_edit(by, plan.issuer)
-        answer = PlanPolicy.edit(by, plan)
-        if not answer:
-            raise PlanFileError([answer.reason])
-    plan.issuer = issuer
-    for name, value in spec.fields.items():
-        setattr(plan, name, value)
-    if by is not None:
-        plan._history_user = by
-    plan.save()
+    try:
+        plan = parts.save_plan_header(
+            plan=existing, header=parts.PlanHeader(key=spec.key, issuer=issuer, **spec.fields), by=by
+        )
+    except ValidationError as error:
+        raise PlanFileError(list(error.messages)) from error
 
     errors: list[str] = []
 
@@ -956,14 +943,14 @@ def _apply(spec: _Spec, by: User | None) -> ImportResult:
         )
     step(parts.replace_tasks, rows=[parts.TaskRow(**row) for row in spec.tasks])
 
-    if spec.status != Plan.Status.DRAFT and not errors:
-        errors += activation_problems(plan)
+    if not errors:
+        try:
+            plan = parts.set_status_from_file(plan=plan, status=spec.status, by=by)
+        except ValidationError as error:
+            errors += error.messages
     if errors:
         raise PlanFileError(errors)
-    if plan.status != spec.status:
-        plan.status = spec.status
-        plan.save(update_fields=["status", "updated_at"])
-    return ImportResult(plan=plan, created=created)
+    return ImportResult(plan=plan, created=existing is None)
 
 
 @transaction.atomic
@@ -1236,7 +1223,7 @@ def _shift_year(day: dt.date | None, years: int) -> dt.date | None:
 @transaction.atomic
 def copy_plan_to_year(*, plan: Plan, year: int, by: User | None) -> Plan:
     """A new draft of the same plan for `year`: dates shifted, numbering cleared, tasks not started, no readings."""
-    _ensure_can_edit(by, plan.issuer)
+    PlanPolicy.create(by, plan.issuer).ensure()
     years = year - plan.start.year
     if years == 0:
         raise PlanFileError([_("Năm mới phải khác năm của kế hoạch gốc (%(year)s).") % {"year": plan.start.year}])
