@@ -40,6 +40,7 @@ from planning.services import parts
 from planning.services.parts import award_kind_change_problem, outside_issuer
 from scoring import catalogue as indicator_catalogue
 from scoring import rules as scoring_rules
+from scoring.criterion_checks import criterion_problems
 from scoring.models import Criterion, Indicator
 
 if TYPE_CHECKING:
@@ -612,8 +613,6 @@ def _read_criteria(reader: _Reader, root: dict, spec: _Spec) -> None:
         if row is None:
             continue
         code = reader.text(row, path, "code", required=True, max_length=60)
-        if code and slugify(code) != code:
-            reader.error((*path, "code"), _("Mã tiêu chí chỉ gồm chữ thường không dấu, số và dấu gạch ngang."))
         if code in seen:
             reader.error((*path, "code"), _("Mã tiêu chí «%(code)s» bị lặp.") % {"code": code})
         seen.add(code)
@@ -623,6 +622,7 @@ def _read_criteria(reader: _Reader, root: dict, spec: _Spec) -> None:
             reader.error(
                 (*path, "indicator"), _("Không có chỉ số «%(code)s» trong danh mục chỉ số.") % {"code": indicator_code}
             )
+        lower = indicator is not None and indicator.direction == Indicator.Direction.LOWER
         criterion = {
             "code": code,
             "name": reader.text(row, path, "name", required=True, max_length=500),
@@ -633,11 +633,9 @@ def _read_criteria(reader: _Reader, root: dict, spec: _Spec) -> None:
                 path,
                 "comparison",
                 Criterion.Comparison,
-                default=Criterion.Comparison.LTE
-                if indicator and indicator.direction == Indicator.Direction.LOWER
-                else Criterion.Comparison.GTE,
+                default=Criterion.Comparison.LTE if lower else Criterion.Comparison.GTE,
             ),
-            "max_points": reader.number(row, path, "max_points", required=True, maximum=Decimal(10000)),
+            "max_points": reader.number(row, path, "max_points", required=True, minimum=None),
             "rule": reader.choice(row, path, "rule", Criterion.Rule, default=Criterion.Rule.THRESHOLD),
             "zero_denominator": reader.choice(
                 row,
@@ -647,81 +645,53 @@ def _read_criteria(reader: _Reader, root: dict, spec: _Spec) -> None:
                 default=Criterion.ZeroDenominator.NOT_APPLICABLE,
             ),
             "note": reader.text(row, path, "note"),
+            "target": reader.number(row, path, "target", minimum=None),
+            "worst": reader.number(row, path, "worst", minimum=None),
             "bands": [],
         }
-        is_rate = indicator is not None and indicator.kind == Indicator.Kind.RATE
-        is_yes_no = indicator is not None and indicator.kind == Indicator.Kind.BOOLEAN
-        top = 100 if is_rate else None
-        if is_yes_no and row.get("target", None) is None:
-            target = Decimal(1)  # a criterion with no number is met by "yes"
-        else:
-            # A relative criterion ("the most gets full points") needs no target; every other rule does.
-            relative = criterion["rule"] == Criterion.Rule.RELATIVE
-            target = reader.number(row, path, "target", required=not relative, maximum=top)
-        if is_yes_no and target is not None and target != 1:
-            reader.error((*path, "target"), _("Tiêu chí có/không chỉ nhận chỉ tiêu 1 (hoặc true): có thực hiện."))
-        worst = reader.number(row, path, "worst", maximum=top)
-        criterion["target"], criterion["worst"] = target, worst
-        if (
-            criterion["comparison"] == Criterion.Comparison.LTE
-            and worst is not None
-            and target is not None
-            and worst <= target
-        ):
-            reader.error(
-                (*path, "worst"),
-                _("Mức không đạt điểm (%(worst)s) phải lớn hơn chỉ tiêu (%(target)s) với tiêu chí càng thấp càng tốt.")
-                % {"worst": _plain(worst), "target": _plain(target)},
+        if indicator is not None and indicator.kind == Indicator.Kind.BOOLEAN and criterion["target"] is None:
+            criterion["target"] = Decimal(1)  # a criterion with no number is met by "yes"
+        given = row.get("bands") is not None
+        bands, written = _read_bands(reader, row, path) if given else ([], True)
+        if indicator is not None and written:
+            # What the values mean: the one statement the criteria editor also maps (scoring/criterion_checks.py).
+            problems = criterion_problems(
+                code=code or "",
+                kind=indicator.kind,
+                direction=indicator.direction,
+                comparison=criterion["comparison"],
+                rule=criterion["rule"],
+                target=criterion["target"],
+                worst=criterion["worst"],
+                max_points=criterion["max_points"],
+                bands=bands if given else None,
             )
-        if (
-            criterion["rule"] == Criterion.Rule.LINEAR
-            and criterion["comparison"] == Criterion.Comparison.LTE
-            and worst is None
-        ):
-            reader.error(
-                (*path, "worst"), _("Tiêu chí càng thấp càng tốt chấm tuyến tính cần mức không đạt điểm (worst).")
-            )
-        if criterion["rule"] == Criterion.Rule.BANDS:
-            direction = indicator.direction if indicator is not None else Indicator.Direction.HIGHER
-            criterion["bands"] = _read_bands(reader, row, path, criterion["max_points"], direction)
-        elif row.get("bands"):
-            reader.error((*path, "bands"), _("Khung điểm chỉ dùng với cách chấm bands."))
+            for name, message in problems:
+                reader.error((*path, name), message)
+            if criterion["rule"] == Criterion.Rule.BANDS and bands and not problems:
+                ordered = scoring_rules.canonical_bands(indicator.direction, bands)
+                criterion["bands"] = [[_plain(threshold), _plain(points)] for threshold, points in ordered]
         spec.criteria.append(criterion)
 
 
-def _read_bands(reader: _Reader, row: dict, path: tuple, max_points: Decimal | None, direction: str) -> list:
-    """Bands in any written order, stored in the one canonical order (best threshold first); a threshold written
-    twice is refused (which of its two point values would count?)."""
-    bands = []
-    items = reader.sequence(row, path, "bands")
-    if not items:
-        reader.error((*path, "bands"), _("Cách chấm theo khung điểm cần danh sách bands: [ngưỡng, điểm]."))
-    for index, band in enumerate(items):
+def _read_bands(reader: _Reader, row: dict, path: tuple) -> tuple[list[tuple[Decimal, Decimal]], bool]:
+    """The bands as written, [[threshold, points], …] in any order (stored best first once checked), and whether
+    each was written as a pair of numbers (the place of one that was not is reported)."""
+    bands: list[tuple[Decimal, Decimal]] = []
+    written = True
+    for index, band in enumerate(reader.sequence(row, path, "bands")):
         if not isinstance(band, list) or len(band) != 2:
             reader.error((*path, "bands", index), _("Mỗi khung điểm là một cặp [ngưỡng, điểm]."))
+            written = False
             continue
         pair = {"threshold": band[0], "points": band[1]}
         threshold = reader.number(pair, (*path, "bands", index), "threshold", required=True, minimum=None)
-        points = reader.number(pair, (*path, "bands", index), "points", required=True)
+        points = reader.number(pair, (*path, "bands", index), "points", required=True, minimum=None)
         if threshold is None or points is None:
+            written = False
             continue
-        if max_points is not None and points > max_points:
-            reader.error(
-                (*path, "bands", index),
-                _("Điểm của khung (%(points)s) vượt điểm tối đa (%(max)s).")
-                % {"points": _plain(points), "max": _plain(max_points)},
-            )
-        bands.append([threshold, points])
-    try:
-        ordered = scoring_rules.canonical_bands(direction, bands)
-    except ValueError as error:
-        reader.error(
-            (*path, "bands"),
-            _("Ngưỡng %(threshold)s xuất hiện ở hai khung điểm; mỗi ngưỡng chỉ được một khung.")
-            % {"threshold": _plain(error.args[0])},
-        )
-        return []
-    return [[_plain(threshold), _plain(points)] for threshold, points in ordered]
+        bands.append((threshold, points))
+    return bands, written
 
 
 def _read_award_kinds_and_quotas(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Model, OuterRef
+from django.db.models import Exists, F, ForeignKey, Model, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -265,7 +265,7 @@ def _unchanged(obj: Model, values: dict[str, Any]) -> bool:
         return False
     for name, value in values.items():
         model_field = obj._meta.get_field(name)
-        if model_field.is_relation:
+        if isinstance(model_field, ForeignKey):
             if getattr(obj, model_field.attname) != (value.pk if value is not None else None):
                 return False
         elif getattr(obj, name) != value:
@@ -481,16 +481,18 @@ def enrol_participants(
     plan = lock_for_change(plan, by)
     if group is not None and group.plan_id != plan.pk:
         raise PlanPartError([_("Khối không thuộc kế hoạch này.")])
-    current = list(plan.participants.select_related("unit", "person", "group").order_by("pk"))
+    current = list(plan.participants.select_related("unit", "person__unit", "group").order_by("pk"))
 
     def code(participant: Participant) -> str | None:
         return participant.group.code if participant.group else None
 
     collectives = [
-        CollectiveRow(unit=p.unit, name=p.name, group=code(p)) for p in current if p.kind == Participant.Kind.COLLECTIVE
+        CollectiveRow(unit=p.home_unit, name=p.name, group=code(p))
+        for p in current
+        if p.kind == Participant.Kind.COLLECTIVE
     ]
     individuals = [
-        IndividualRow(full_name=p.name, unit=p.unit, position=p.position, person=p.person, group=code(p))
+        IndividualRow(full_name=p.name, unit=p.home_unit, position=p.position, person=p.person, group=code(p))
         for p in current
         if p.kind == Participant.Kind.INDIVIDUAL
     ]
