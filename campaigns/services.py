@@ -160,8 +160,8 @@ def activation_problems(plan: Plan) -> list[str]:
 def change_plan_status(*, plan: Plan, to: str, by: User) -> Plan:
     """Move a plan along draft → active → closed (and back where Plan.TRANSITIONS allows); activation needs the
     criteria's points to add up to the plan's total. The history row records who did it."""
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    PlanPolicy.create(by, plan.issuer).ensure()
+    plan = Plan.objects.select_for_update().select_related("issuer").get(pk=plan.pk)
+    PlanPolicy.change_status(by, plan).ensure()
     if to not in Plan.TRANSITIONS.get(plan.status, set()):
         raise ValidationError(
             _("Không thể chuyển kế hoạch từ “%(from)s” sang “%(to)s”.")

@@ -111,7 +111,7 @@ STATUS_ACTIONS: dict[str, tuple[str, str]] = {
 def plan_status(request: AuthenticatedRequest, pk: int, to: str) -> HttpResponse:
     """Confirm, then move the plan to another status (activation checks the points add up)."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
-    PlanPolicy.create(request.user, plan.issuer).ensure()
+    PlanPolicy.change_status(request.user, plan).ensure()
     if to not in STATUS_ACTIONS or to not in Plan.TRANSITIONS.get(plan.status, set()):
         messages.error(request, _("Không thể chuyển kế hoạch sang trạng thái này."))
         return redirect(plan)

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from campaigns.models import Job, Notice, Period, Plan, Role
-from campaigns.permissions import ensure_role, has_role
+from campaigns.permissions import has_role
+from campaigns.policies import PeriodPolicy
 from campaigns.typing import AuthenticatedRequest
 from core.jobs import mark_lost_jobs, retry_job, start_job
 from planning.services.closing import close_job_kwargs, missing_before_close, reopen_period
@@ -45,15 +46,9 @@ def period_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET: the confirmation, with what is still missing; POST: start the close as a tracked background job."""
     period = _period_in_scope(request, pk)
     issuer = period.plan.issuer
-    may_close = has_role(request.user, issuer, Role.LANH_DAO, Role.QUAN_TRI)
+    may_close = PeriodPolicy.close(request.user, period)
     if request.method == "POST":
-        ensure_role(
-            request.user,
-            issuer,
-            Role.LANH_DAO,
-            Role.QUAN_TRI,
-            message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được chốt đợt thi đua."),
-        )
+        may_close.ensure()
         if period.status == Period.Status.CLOSED:
             messages.info(request, _("Đợt thi đua này đã được chốt."))
             return redirect("planning:period_close", pk=period.pk)
@@ -70,7 +65,7 @@ def period_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "period": period,
         "may_close": may_close,
         "missing": missing_before_close(period=period),
-        "may_reopen": has_role(request.user, issuer, Role.LANH_DAO) and period.status == Period.Status.CLOSED,
+        "may_reopen": PeriodPolicy.reopen(request.user, period),
         "jobs": Job.objects.visible_to(request.user).filter(kwargs__period_id=period.pk)[:5],
     }
     return render(request, "awards/period_close.html", context)
@@ -79,12 +74,9 @@ def period_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def period_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     period = _period_in_scope(request, pk)
-    ensure_role(
-        request.user,
-        period.plan.issuer,
-        Role.LANH_DAO,
-        message=_("Chỉ lãnh đạo của đơn vị ban hành được mở lại đợt thi đua."),
-    )
+    answer = PeriodPolicy.reopen(request.user, period)
+    if answer.code == "role":
+        answer.ensure()
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
