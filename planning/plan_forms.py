@@ -222,11 +222,18 @@ class TaskForm(forms.ModelForm):
 
 class TaskFormSetBase(BaseInlineFormSet):
     units: QuerySet[Unit] = Unit.objects.none()
+    unit_options: list[tuple[Any, str]] = []
+
+    def limit_units(self, units: QuerySet[Unit]) -> None:
+        """The units a task may name on this page, read once for every row (no query per row)."""
+        self.units = units
+        self.unit_options = [(unit.pk, str(unit)) for unit in units]
 
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
-        form.fields["lead_unit"].queryset = self.units
-        form.fields["executing_units"].queryset = self.units
+        for name, empty in (("lead_unit", [("", "---------")]), ("executing_units", [])):
+            form.fields[name].queryset = self.units
+            form.fields[name].choices = [*empty, *self.unit_options]
 
     def rows(self) -> list[TaskRow]:
         rows = []

@@ -22,7 +22,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from campaigns.models import Plan, Unit
+from campaigns.models import Plan, PlanTask, Unit
 from campaigns.policies import PlanPolicy
 from campaigns.selectors import bulk_candidates
 from campaigns.typing import AuthenticatedRequest
@@ -74,8 +74,10 @@ def _plan_editor(request: AuthenticatedRequest, plan: Plan | None) -> HttpRespon
     form = PlanForm(data, instance=instance, user=user)
     periods = PeriodFormSet(data, instance=instance, prefix="periods")
     groups = GroupFormSet(data, instance=instance, prefix="groups")
-    tasks = TaskFormSet(data, instance=instance, prefix="tasks")
-    tasks.units = Unit.objects.in_scope_of(user).order_by("path")
+    tasks = TaskFormSet(
+        data, instance=instance, prefix="tasks", queryset=PlanTask.objects.prefetch_related("executing_units")
+    )
+    tasks.limit_units(Unit.objects.in_scope_of(user).order_by("path"))
     status = HTTPStatus.OK
     if request.method == "POST":
         form_ok = form.is_valid()

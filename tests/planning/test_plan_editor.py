@@ -217,3 +217,16 @@ def test_bulk_add_keeps_those_already_enrolled_in_their_group(client, org):
 
     assert "Đã thêm 1 đối tượng; 1 đối tượng đã có trong kế hoạch nên giữ nguyên khối." in response.content.decode()
     assert dict(plan.participants.values_list("unit__code", "group__code")) == {"T-H-A": None, "T-H-B": "xa"}
+
+
+@pytest.mark.parametrize("tasks", [1, 8])
+def test_the_editor_page_s_queries_do_not_grow_with_its_rows(client, org, plan, tasks, django_assert_max_num_queries):
+    for order in range(1, tasks + 1):
+        task = PlanTask.objects.create(plan=plan, order=order, title=f"Nhiệm vụ {order}", lead_unit=org.section_a)
+        task.executing_units.set([org.section_a, org.commune_a])
+    client.force_login(org.chairman_a)
+    with django_assert_max_num_queries(15):  # the same with 1 task or 8
+        page = client.get(reverse("planning:plan_edit", args=[plan.pk])).content.decode()
+    assert f"Nhiệm vụ {tasks}" in page
+    with django_assert_max_num_queries(12):
+        client.get(reverse("planning:participants_bulk_add", args=[plan.pk]))
