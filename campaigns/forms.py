@@ -1,4 +1,4 @@
-"""Forms of the plan pages: the plan, its periods, groups and tasks (inline formsets), bulk enrolment, task progress."""
+"""Forms of the campaign pages: a task's progress, the year of a plan's copy (the plan editor's: planning)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""State changes of the campaigns app: the org tree, people and logins (idempotent loaders), plans and their parts."""
+"""State changes of the campaigns app: the org tree, people and logins (idempotent loaders), a plan's status and a
+task's progress. A plan and its parts are written only by planning/services/parts.py."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Campaign pages: the dashboard, the org tree in scope, plans (list, detail, create and edit, print, status),
-bulk enrolment and task progress."""
+"""Campaign pages: the org tree in scope, plans (list, detail, print, status) and task progress. The plan editor and
+bulk enrolment write through the plan-part services and live in planning/views/plan_editor.py."""
 
 from __future__ import annotations
 
