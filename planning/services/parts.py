@@ -53,7 +53,12 @@ PARTICIPANT_IN_USE = gettext_lazy(
 
 
 class PlanPartError(ValidationError):
-    """A plan part was refused; ``messages`` lists every reason (nothing was written)."""
+    """A plan part was refused; ``messages`` lists every reason (nothing was written). ``rows`` names, for a
+    reason about one existing row, that row's id, so an editor shows the reason on the row itself."""
+
+    def __init__(self, message: Any, *args: Any, rows: dict[str, int] | None = None, **kwargs: Any) -> None:
+        super().__init__(message, *args, **kwargs)
+        self.rows = rows or {}
 
 
 def outside_issuer(what: str, code: str) -> str:
@@ -357,17 +362,19 @@ def replace_periods(*, plan: Plan, rows: list[PeriodRow], by: User | None, by_id
             | Exists(Nomination.objects.filter(period=OuterRef("pk")))
         ).values_list("pk", "name")
     )
-    errors = _refuse_in_use(removed, in_use, PERIOD_IN_USE)
+    rows_of: dict[str, int] = {
+        str(PERIOD_IN_USE) % {"name": in_use[period.pk]}: period.pk for period in removed if period.pk in in_use
+    }
     for row, period in pairs:
         if (
             period is not None
             and period.status != Period.Status.OPEN
             and (row.start, row.end) != (period.start, period.end)
         ):
-            errors.append(
-                _("Đợt %(name)s đã chốt: không thể đổi thời gian; hãy mở lại đợt trước.") % {"name": period.name}
-            )
-    _raise(errors)
+            message = _("Đợt %(name)s đã chốt: không thể đổi thời gian; hãy mở lại đợt trước.") % {"name": period.name}
+            rows_of[message] = period.pk
+    if rows_of:
+        raise PlanPartError(list(rows_of), rows=rows_of)
     _delete(removed, by)
     kept = [period for _row, period in pairs if period is not None]
     if any(period.order != order for order, (_row, period) in enumerate(pairs, start=1) if period is not None):

@@ -31,12 +31,19 @@ from planning.services import parts
 
 
 def _show(target: BaseForm | BaseFormSet, error: ValidationError) -> None:
-    """Put a service's refusal on the form or the formset it concerns."""
-    if isinstance(target, BaseFormSet):
-        target.non_form_errors().extend(error.messages)
-    else:
+    """Put a service's refusal on the row it names (PlanPartError.rows), else on the form or formset it concerns."""
+    rows: dict[str, int] = getattr(error, "rows", {})
+    if not isinstance(target, BaseFormSet):
         for message in error.messages:
             target.add_error(None, message)
+        return
+    forms_by_pk = {form.instance.pk: form for form in target.forms if form.instance.pk}
+    for message in error.messages:
+        row = forms_by_pk.get(rows.get(message))
+        if row is not None:
+            row.add_error(None, message)
+        else:
+            target.non_form_errors().append(message)
 
 
 def _save_editor(plan: Plan | None, form: PlanForm, periods: Any, groups: Any, tasks: Any, by: Any) -> Plan | None:

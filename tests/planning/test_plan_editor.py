@@ -72,7 +72,9 @@ def test_removing_a_period_with_readings_in_the_editor_is_refused_with_the_reaso
     )
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "Không thể xóa đợt «Đợt 2» vì đã có số liệu hoặc đề nghị khen thưởng." in response.content.decode()
+    page = response.content.decode()
+    reason = "Không thể xóa đợt «Đợt 2» vì đã có số liệu hoặc đề nghị khen thưởng."
+    assert page.index("Đợt 2</legend>") < page.index(reason) < page.index('value="Đợt 2"')  # on its own row
     plan.refresh_from_db()
     assert plan.title == "Thi đua chuyển đổi số xã An Bình năm 2024"
     assert list(plan.periods.order_by("order").values_list("pk", "name")) == [
