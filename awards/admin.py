@@ -9,6 +9,7 @@ from awards.models import (
     Decision,
     DossierFile,
     DossierRequirement,
+    IssuerSetting,
     LegalText,
     Nomination,
     NominationTransition,
@@ -26,9 +27,16 @@ class AwardKindAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
+@admin.register(IssuerSetting)
+class IssuerSettingAdmin(admin.ModelAdmin):
+    list_display = ("unit", "numbering")
+    list_filter = ("numbering",)
+    autocomplete_fields = ("unit",)
+
+
 @admin.register(LegalText)
 class LegalTextAdmin(admin.ModelAdmin):
-    list_display = ["citation", "kind", "province", "effective_from", "effective_to"]
+    list_display = ["citation", "number", "kind", "province", "issued_on", "effective_from", "effective_to"]
     list_filter = ["kind"]
     search_fields = ["citation"]
 

@@ -55,9 +55,22 @@ class DecisionEditForm(_CrispyMixin, forms.ModelForm):
 
     class Meta:
         model = Decision
-        fields = ["number", "signed_on", "place", "summary", "proposal_basis", "article_1", "article_2", "article_3"]
+        fields = [
+            "number",
+            "signed_on",
+            "place",
+            "summary",
+            "appraisal_by",
+            "appraisal_number",
+            "appraisal_on",
+            "proposal_basis",
+            "article_1",
+            "article_2",
+            "article_3",
+        ]
         widgets = {
             "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "appraisal_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 2}),
             "article_1": forms.Textarea(attrs={"rows": 4}),
             "article_2": forms.Textarea(attrs={"rows": 5}),
@@ -68,7 +81,12 @@ class DecisionEditForm(_CrispyMixin, forms.ModelForm):
                 "Để trống để lấy số tiếp theo khi ký. Nếu đơn vị đã ban hành quyết định khác ngoài hệ thống "
                 "trong năm, ghi số theo sổ đăng ký văn bản."
             ),
-            "signed_on": _("Đổi ngày ký sẽ cập nhật căn cứ pháp lý và mức tiền thưởng theo văn bản có hiệu lực."),
+            "signed_on": _(
+                "Ngày ký dự kiến. Quyết định mang ngày Chủ tịch ký (xác nhận khi ký); đổi ngày sẽ cập nhật căn cứ "
+                "pháp lý và mức tiền thưởng theo văn bản có hiệu lực."
+            ),
+            "appraisal_by": _("Ví dụ: Giám đốc Sở Nội vụ. Để trống nếu Hội đồng Thi đua – Khen thưởng đề nghị."),
+            "appraisal_number": _("Ví dụ: 125/TTr-SNV. Điền số và ngày tờ trình thì dòng “Xét đề nghị” được cập nhật."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -84,6 +102,9 @@ class DecisionEditForm(_CrispyMixin, forms.ModelForm):
                 "place",
                 "summary",
                 "legal_bases_text",
+                "appraisal_by",
+                "appraisal_number",
+                "appraisal_on",
                 "proposal_basis",
                 "article_1",
                 "article_2",
@@ -102,8 +123,25 @@ class DecisionEditForm(_CrispyMixin, forms.ModelForm):
 
 
 class SignForm(_CrispyMixin, forms.Form):
-    """The signer re-enters the password: signing is the act that makes the decision binding."""
+    """The signer confirms the decision's date (today by default; another date needs a reason), the number when
+    the văn thư numbers from its register, and re-enters the password: signing makes the decision binding."""
 
+    signed_on = forms.DateField(
+        label=_("Ngày ký (ngày của quyết định)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Để trống hoặc giữ mặc định: hôm nay. Ngày khác (ví dụ đã ký bản giấy) phải nêu lý do; lý do được lưu "
+            "vào lịch sử."
+        ),
+    )
+    date_reason = forms.CharField(label=_("Lý do ngày ký khác hôm nay"), required=False, max_length=300)
+    number = forms.IntegerField(
+        label=_("Số quyết định theo sổ đăng ký văn bản"),
+        min_value=1,
+        required=False,
+        help_text=_("Văn thư cấp số từ sổ đăng ký chung của đơn vị; số không được trùng trong năm."),
+    )
     password = forms.CharField(
         label=_("Mật khẩu của bạn"),
         strip=False,
@@ -111,9 +149,22 @@ class SignForm(_CrispyMixin, forms.Form):
     )
     confirm = forms.BooleanField(label=_("Tôi đã đọc toàn văn quyết định và danh sách kèm theo, đồng ý ký."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, register: bool = False, today=None, number=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["signed_on"].initial = today
+        if register:
+            self.fields["number"].required = True
+            self.fields["number"].initial = number
+        else:
+            del self.fields["number"]
         self._helper()
+
+    def signing(self) -> dict:
+        """The cleaned values as keyword arguments for services.sign_decision."""
+        data = {"signed_on": self.cleaned_data["signed_on"], "date_reason": self.cleaned_data["date_reason"]}
+        if "number" in self.fields:
+            data["number"] = self.cleaned_data["number"]
+        return data
 
 
 class AnnulForm(_CrispyMixin, forms.Form):

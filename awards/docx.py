@@ -2,125 +2,60 @@
 
 Same content and layout rules as the PDF (Nghị định 30/2020): A4, margins 20/20/30/15 mm, Times New Roman,
 the header table, căn cứ in italics, the articles, Nơi nhận and the signature block, then the attached list
-in a landscape section.
+in a landscape section (30 mm binding side); page numbers top centre from page 2; language vi-VN; the issuer
+as author and the trích yếu as title.
 """
 
 from __future__ import annotations
 
-import io
-
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from awards.models import Decision
 from awards.pdf import decision_context
-
-FONT = "Times New Roman"
-CENTER, JUSTIFY, LEFT, RIGHT = (
-    WD_ALIGN_PARAGRAPH.CENTER,
-    WD_ALIGN_PARAGRAPH.JUSTIFY,
-    WD_ALIGN_PARAGRAPH.LEFT,
-    WD_ALIGN_PARAGRAPH.RIGHT,
+from awards.wording import issuer_phrase
+from core.official_docx import (
+    CENTER,
+    JUSTIFY,
+    LEFT,
+    RIGHT,
+    add_closing,
+    add_header,
+    as_bytes,
+    fixed_widths,
+    new_document,
+    set_properties,
 )
-
-
-def _paragraph(
-    container,
-    text: str = "",
-    *,
-    size: float = 14,
-    bold: bool = False,
-    italic: bool = False,
-    align=CENTER,
-    indent: bool = False,
-    before: float = 0,
-    after: float = 0,
-    underline_border: bool = False,
-):
-    paragraph = container.add_paragraph()
-    paragraph.alignment = align
-    fmt = paragraph.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-    if indent:
-        fmt.first_line_indent = Cm(1)
-    if text:
-        run = paragraph.add_run(text)
-        run.font.size, run.bold, run.italic = Pt(size), bold, italic
-    if underline_border:
-        _bottom_border(paragraph)
-    return paragraph
-
-
-def _bottom_border(paragraph) -> None:
-    """A thin rule under a paragraph (the short lines under the issuer and the summary)."""
-    properties = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    properties.append(borders)
-
-
-def _no_borders(table) -> None:
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    table._tbl.tblPr.append(borders)
-
-
-def _cell_text(cell, text: str, *, size: float = 12, bold: bool = False, italic: bool = False, align=LEFT) -> None:
-    cell.text = ""
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = align
-    run = paragraph.add_run(text)
-    run.font.size, run.bold, run.italic = Pt(size), bold, italic
+from core.official_docx import cell_text as _cell_text
+from core.official_docx import paragraph as _paragraph
 
 
 def render_decision_docx(decision: Decision) -> bytes:
     """The decision and its attached list as .docx bytes."""
     context = decision_context(decision)
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name, style.font.size = FONT, Pt(14)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    style.paragraph_format.space_after = Pt(0)
-
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-
-    header = document.add_table(rows=2, cols=2)
-    _no_borders(header)
-    header.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = (Mm(62), Mm(103))
-    for row in header.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
-    left, right = header.rows[0].cells
-    left.text = right.text = ""
-    for index, line in enumerate(context["issuer_lines"]):
-        paragraph = left.paragraphs[0] if index == 0 else left.add_paragraph()
-        paragraph.alignment = CENTER
-        run = paragraph.add_run(line)
-        run.font.size, run.bold = Pt(13), True
-    _bottom_border(left.paragraphs[-1])
-    _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12.5, bold=True, align=CENTER)
-    motto = right.add_paragraph()
-    motto.alignment = CENTER
-    run = motto.add_run("Độc lập - Tự do - Hạnh phúc")
-    run.font.size, run.bold, run.underline = Pt(13.5), True, True
-    _cell_text(header.rows[1].cells[0], context["number_line"], size=13, align=CENTER)
-    _cell_text(header.rows[1].cells[1], context["place_and_date"], size=14, italic=True, align=CENTER)
+    document = new_document()
+    issuer = decision.issuer
+    set_properties(
+        document,
+        author=(
+            _("Ủy ban nhân dân %(issuer)s") % {"issuer": issuer_phrase(issuer)}
+            if issuer.is_administrative
+            else issuer.name
+        ),
+        title=decision.summary,
+        subject=_("Quyết định %(number)s") % {"number": decision.number_display},
+        category=_("Quyết định khen thưởng"),
+        created=timezone.now(),
+        printed=decision.signed_at,
+    )
+    add_header(
+        document,
+        issuer_lines=context["issuer_lines"],
+        number_line=context["number_line"],
+        place_and_date=context["place_and_date"],
+    )
 
     if context["is_draft"]:
         _paragraph(document, "DỰ THẢO", size=12, bold=True, align=RIGHT, before=6)
@@ -140,35 +75,23 @@ def render_decision_docx(decision: Decision) -> bytes:
                 run.bold, run.font.size = True, Pt(14)
             paragraph.add_run(body).font.size = Pt(14)
 
-    closing = document.add_table(rows=1, cols=2)
-    _no_borders(closing)
-    recipients, signature = closing.rows[0].cells
-    recipients.width, signature.width = Mm(75), Mm(90)
-    _cell_text(recipients, "Nơi nhận:", size=12, bold=True, italic=True)
-    for line in context["recipients"]:
-        paragraph = recipients.add_paragraph()
-        paragraph.add_run(f"- {line}").font.size = Pt(11)
-    _cell_text(signature, context["signature_lines"][0], size=14, bold=True, align=CENTER)
-    for line in context["signature_lines"][1:]:
-        paragraph = signature.add_paragraph()
-        paragraph.alignment = CENTER
-        run = paragraph.add_run(line)
-        run.bold, run.font.size = True, Pt(14)
-    for _blank in range(4):
-        signature.add_paragraph()
-    name = signature.add_paragraph()
-    name.alignment = CENTER
-    run = name.add_run(context["signer_name"])
-    run.bold, run.font.size = True, Pt(14)
+    add_closing(
+        document,
+        recipients=context["recipients"],
+        signature_lines=context["signature_lines"],
+        signer_name=context["signer_name"],
+    )
 
     annex = document.add_section()
     annex.orientation = WD_ORIENT.LANDSCAPE
     annex.page_width, annex.page_height = Mm(297), Mm(210)
-    annex.top_margin, annex.bottom_margin, annex.left_margin, annex.right_margin = Mm(20), Mm(15), Mm(20), Mm(15)
+    # Same margins as the PDF's annex: 30 mm on the binding side (left), 20 mm top, bottom and right.
+    annex.top_margin, annex.bottom_margin, annex.left_margin, annex.right_margin = Mm(20), Mm(20), Mm(30), Mm(20)
+    annex.different_first_page_header_footer = False  # the annex's first page is page 2 or later: numbered
     _paragraph(document, "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG", bold=True)
     _paragraph(document, context["annex_reference"], size=13, italic=True, after=8)
     headers = ["STT", "Tên tập thể, họ và tên cá nhân", "Chức vụ", "Đơn vị", "Thành tích", "Số tiền (đồng)"]
-    column_widths = [Mm(11), Mm(52), Mm(40), Mm(48), Mm(85), Mm(26)]
+    column_widths = [Mm(13), Mm(50), Mm(40), Mm(48), Mm(70), Mm(26)]  # 247 mm: the page less 30 + 20
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, text, width in zip(table.rows[0].cells, headers, column_widths, strict=True):
@@ -209,6 +132,7 @@ def render_decision_docx(decision: Decision) -> bytes:
         bold=True,
     )
     _cell_text(total[5], context["total_display"], bold=True, align=RIGHT)
+    fixed_widths(table, column_widths)
     _paragraph(
         document,
         _("Tổng số tiền thưởng bằng chữ: %(words)s./.") % {"words": context["total_words"]},
@@ -217,6 +141,4 @@ def render_decision_docx(decision: Decision) -> bytes:
         before=6,
     )
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return as_bytes(document)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -79,6 +80,13 @@ class LegalText(models.Model):
         help_text=_("Khóa ổn định cho dữ liệu tham chiếu nạp sẵn; để trống với văn bản nhập tay."),
     )
     kind = models.CharField(_("loại"), max_length=20, choices=Kind)
+    number = models.CharField(
+        _("số, ký hiệu"),
+        max_length=60,
+        blank=True,
+        help_text=_("Ví dụ 01/2024/TT-BNV; dùng để nhận ra văn bản trong căn cứ đã sửa tay."),
+    )
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     citation = models.TextField(_("trích dẫn"), help_text=_("Câu căn cứ in trong quyết định, không có dấu ; cuối."))
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
     province = models.ForeignKey(
@@ -99,6 +107,15 @@ class LegalText(models.Model):
 
     def __str__(self) -> str:
         return self.citation[:100]
+
+    def in_force_on(self, on: dt.date) -> bool:
+        """Issued and in force on the date (a decision may cite it)."""
+        issued = self.issued_on is None or self.issued_on <= on
+        return issued and self.effective_from <= on and (self.effective_to is None or self.effective_to >= on)
+
+    def is_cited_in(self, line: str) -> bool:
+        """Whether a căn cứ line (possibly edited by hand) cites this text: by its number or its citation."""
+        return bool(self.number and self.number in line) or self.citation.strip() in line
 
 
 class RewardRule(models.Model):
@@ -447,6 +464,37 @@ class CouncilVote(models.Model):
         return f"{self.nomination}: {self.votes_for} phiếu"
 
 
+class IssuerSetting(models.Model):
+    """How an issuing unit's văn thư numbers its decisions and what its certificates print (one row per unit)."""
+
+    class Numbering(models.TextChoices):
+        COUNTER = "counter", _("Hệ thống tự cấp số tiếp theo")
+        REGISTER = "register", _("Văn thư cấp số theo sổ đăng ký văn bản (nhập khi ký)")
+
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("đơn vị ban hành"), on_delete=models.CASCADE, related_name="issuer_setting"
+    )
+    numbering = models.CharField(
+        _("cách cấp số quyết định"), max_length=16, choices=Numbering, default=Numbering.COUNTER
+    )
+    certificate_line = models.CharField(
+        _("dòng thành tích trên giấy khen, bằng khen"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Để trống: “Đã có thành tích xuất sắc trong phong trào thi đua …”. {phong_trao} được thay bằng tên "
+            "phong trào. Giấy khen không in điểm, tỷ lệ điểm."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("thiết lập đơn vị ban hành")
+        verbose_name_plural = _("thiết lập đơn vị ban hành")
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_numbering_display()}"
+
+
 class DecisionQuerySet(models.QuerySet["Decision"]):
     def visible_to(self, user: User) -> DecisionQuerySet:
         if getattr(user, "is_superuser", False) and user.is_active:
@@ -477,6 +525,10 @@ class Decision(models.Model):
     summary = models.CharField(_("trích yếu"), max_length=500)
     legal_bases = models.JSONField(_("căn cứ"), default=list)
     proposal_basis = models.CharField(_("xét đề nghị của"), max_length=500, blank=True)
+    # The Home Affairs body's appraisal (thẩm định), when it appraised the dossiers: its head's title, its tờ trình.
+    appraisal_by = models.CharField(_("cơ quan thẩm định (chức danh người trình)"), max_length=160, blank=True)
+    appraisal_number = models.CharField(_("số tờ trình thẩm định"), max_length=60, blank=True)
+    appraisal_on = models.DateField(_("ngày tờ trình thẩm định"), null=True, blank=True)
     article_1 = models.TextField(_("Điều 1"))
     article_2 = models.TextField(_("Điều 2"))
     article_3 = models.TextField(_("Điều 3"))
@@ -503,6 +555,7 @@ class Decision(models.Model):
     total_amount = models.PositiveBigIntegerField(_("tổng tiền thưởng (đồng)"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.DRAFT)
     signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
+    signed_on_reason = models.TextField(_("lý do ngày ký khác ngày thao tác ký"), blank=True)
     annul_reason = models.TextField(_("lý do hủy"), blank=True)
     annulled_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
     annulled_by = models.ForeignKey(
@@ -529,9 +582,9 @@ class Decision(models.Model):
         ordering = ["-year", "-number", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["issuer", "year", "number"],
+                fields=["issuer", "year", "symbol", "number"],
                 condition=Q(number__isnull=False),
-                name="decision_number_unique_per_year",
+                name="decision_number_unique_per_year_symbol",
             ),
             models.CheckConstraint(condition=~Q(status="annulled") | ~Q(annul_reason=""), name="annulment_has_reason"),
         ]

@@ -14,8 +14,8 @@ from django.utils.timezone import localtime
 
 from awards import money
 from awards.decision_selectors import decision_lines, split_lines
-from awards.models import Decision
-from awards.wording import issuer_phrase, movement_name, signature_lines
+from awards.models import Decision, IssuerSetting
+from awards.wording import issuer_phrase, movement_name, signature_lines, signed_at_display
 from core.formatting import format_number, official_date
 
 
@@ -55,6 +55,16 @@ def _with_endings(lines: list[str], last: str) -> list[str]:
     return [line + (last if index == len(cleaned) - 1 else ";") for index, line in enumerate(cleaned)]
 
 
+def _signing_stamp(decision: Decision) -> str:
+    """ "03/12/2026 14:36" under "Đã ký" when the decision was signed in the app on its own date; a decision
+    entered later with an earlier date (signed on paper, the reason on record) carries no electronic stamp."""
+    if not decision.signed_at or not decision.signed_on:
+        return ""
+    if localtime(decision.signed_at).date() != decision.signed_on:
+        return ""
+    return signed_at_display(decision.signed_at)
+
+
 def decision_context(decision: Decision) -> dict[str, Any]:
     """Everything the decision template prints, computed once (also used by the .docx and the Excel list)."""
     lines = decision_lines(decision)
@@ -80,7 +90,7 @@ def decision_context(decision: Decision) -> dict[str, Any]:
         "articles": [("Điều 1.", decision.article_1), ("Điều 2.", decision.article_2), ("Điều 3.", decision.article_3)],
         "signature_lines": signature_lines(decision),
         "signer_name": decision.signer_name,
-        "signed_at_iso": localtime(decision.signed_at).isoformat(timespec="seconds") if decision.signed_at else "",
+        "signed_at_display": _signing_stamp(decision),
         "collectives": collectives,
         "individuals": individuals,
         "lines": lines,
@@ -104,8 +114,21 @@ def render_decision_pdf(decision: Decision) -> bytes:
     return _write_pdf(render_to_string("awards/pdf/decision.html", decision_context(decision)))
 
 
+DEFAULT_CERTIFICATE_LINE = "Đã có thành tích xuất sắc trong phong trào thi đua {phong_trao}"
+
+
+def certificate_line(decision: Decision) -> str:
+    """The achievement line a certificate prints: the issuer's configured line or the default, never the list's
+    achievement column (ranks, scores and "tỷ lệ điểm" belong to the decision's list, not to a certificate)."""
+    setting = IssuerSetting.objects.filter(unit=decision.issuer).first()
+    template = (setting.certificate_line.strip() if setting else "") or DEFAULT_CERTIFICATE_LINE
+    text = template.replace("{phong_trao}", movement_name(decision.period.plan.title)).rstrip(".")
+    return text + "."
+
+
 def render_certificates_pdf(decision: Decision) -> bytes:
     """One landscape certificate (Giấy khen / Bằng khen) per awardee, as PDF bytes."""
     context = decision_context(decision)
     context["issuer_upper"] = issuer_phrase(decision.issuer).upper()
+    context["certificate_line"] = certificate_line(decision)
     return _write_pdf(render_to_string("awards/pdf/certificate.html", context))

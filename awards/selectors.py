@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from awards.models import (
+    Condition,
     CouncilMeeting,
     CouncilVote,
     Decision,
@@ -71,6 +72,15 @@ def submitting_unit(unit: Unit) -> Unit:
         if ancestor.level != "section":
             return ancestor
     return unit
+
+
+def applicable_conditions(nomination: Nomination) -> list[Condition]:
+    """The plan's conditions for the nominee's kind (tập thể / cá nhân), in order."""
+    return list(
+        Condition.objects.filter(plan_id=nomination.period.plan_id)
+        .filter(Q(applies_to="both") | Q(applies_to=nomination.participant.kind))
+        .order_by("order", "pk")
+    )
 
 
 def applicable_requirements(nomination: Nomination) -> list[DossierRequirement]:
@@ -217,6 +227,13 @@ def council_meetings_for(*, period: Period) -> QuerySet[CouncilMeeting]:
 # ---------------------------------------------------------------------------------------------------------------
 # Home Affairs (nội vụ): everything submitted by the units under it, read-only
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def home_affairs_top_depth(*, user: User) -> int:
+    """The depth of the highest unit the user is Nội vụ of (1 when none): the Home Affairs page lists units down to
+    one level below it."""
+    depths = list(user.memberships.filter(role=Role.NOI_VU).values_list("unit__depth", flat=True))
+    return min(depths) if depths else 1
 
 
 def home_affairs_units(*, user: User) -> QuerySet[Unit]:

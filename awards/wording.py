@@ -47,6 +47,80 @@ def authority_line(unit: Unit) -> str:
     return "THỦ TRƯỞNG " + unit.name.upper()
 
 
+# The parts of a decision that differ by the issuer's level, as data (each draft copies them in and may edit them;
+# the PDF and the .docx print the draft as edited). {issuer} is "xã Tây Hiếu", "tỉnh Ninh Thuận", …; a
+# department or a section (bộ phận) uses its own name. "appraiser" is the Home Affairs body's head who presents
+# the tờ trình when that body appraised the dossiers; "appraised" says whether it does so by default at that level
+# (a province's Sở Nội vụ appraises the dossiers for the chairman, Luật Thi đua, khen thưởng 2022 and the seed
+# plan of Ninh Thuận: "trình Chủ tịch Ủy ban nhân dân tỉnh khen thưởng (qua Sở Nội vụ)").
+LEVEL_WORDING: dict[str, dict[str, Any]] = {
+    "commune": {
+        "executing": "Văn phòng – Thống kê, Tài chính – Kế toán {issuer}",
+        "appraiser": "",
+        "appraised": False,
+        "leaders": "Chủ tịch, các Phó Chủ tịch UBND {issuer}",
+        "archive": "Lưu: VT, VP",
+    },
+    "district": {
+        "executing": (
+            "Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {issuer}, Trưởng phòng Nội vụ, Trưởng phòng Tài "
+            "chính – Kế hoạch {issuer}, Thủ trưởng các cơ quan, đơn vị có liên quan"
+        ),
+        "appraiser": "Trưởng phòng Nội vụ",
+        "appraised": False,
+        "leaders": "Chủ tịch, các Phó Chủ tịch UBND {issuer}",
+        "archive": "Lưu: VT, NV",
+    },
+    "province": {
+        "executing": (
+            "Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Giám đốc Sở Tài chính, Thủ trưởng các cơ "
+            "quan, đơn vị có liên quan"
+        ),
+        "appraiser": "Giám đốc Sở Nội vụ",
+        "appraised": True,
+        "leaders": "Chủ tịch, các Phó Chủ tịch UBND {issuer}",
+        "archive": "Lưu: VT, NC",
+    },
+    "department": {
+        "executing": "Chánh Văn phòng, Kế toán trưởng {issuer}, Thủ trưởng các phòng, đơn vị có liên quan",
+        "appraiser": "",
+        "appraised": False,
+        "leaders": "Lãnh đạo {issuer}",
+        "archive": "Lưu: VT, VP",
+    },
+}
+
+
+def issuer_level(unit: Unit) -> str:
+    """commune, district, province or department (a bộ phận or phòng issues as a department does)."""
+    level = unit.level
+    return level if level in LEVEL_WORDING else "department"
+
+
+def level_wording(unit: Unit) -> dict[str, Any]:
+    """The issuer's level's row of LEVEL_WORDING with {issuer} filled in."""
+    phrase = issuer_phrase(unit)
+    return {
+        key: value.format(issuer=phrase) if isinstance(value, str) else value
+        for key, value in LEVEL_WORDING[issuer_level(unit)].items()
+    }
+
+
+def appraisal_phrase(*, appraiser: str, number: str, on: dt.date | None) -> str:
+    """ "Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 125/TTr-SNV ngày 10/12/2023"; blanks (…) while the tờ
+    trình's number or date is not known yet (signing refuses a text with blanks)."""
+    return _("Xét đề nghị của %(who)s tại Tờ trình số %(number)s ngày %(date)s") % {
+        "who": appraiser,
+        "number": number or "…",
+        "date": on.strftime("%d/%m/%Y") if on else "…",
+    }
+
+
+def signed_at_display(moment: dt.datetime | None) -> str:
+    """A signing time as documents print it: "03/12/2026 14:36" (local time), never ISO."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
 def signature_lines(decision: Decision) -> list[str]:
     """ "CHỦ TỊCH", or "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" when a deputy signs (Nghị định 30/2020)."""
     if decision.signer_is_deputy:

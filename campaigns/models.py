@@ -735,9 +735,15 @@ class Job(models.Model):
         return self.state in (self.State.SUCCESS, self.State.FAILURE, self.State.LOST, self.State.SKIPPED)
 
     @property
+    def is_refused(self) -> bool:
+        """Failed with a reason for the user and no error (core.jobs.JobRefused: nothing written, no bug)."""
+        return self.state == self.State.FAILURE and not self.error
+
+    @property
     def may_retry(self) -> bool:
-        """A failed job, or one whose worker was lost, can be run again (by quản trị)."""
-        return self.state in (self.State.FAILURE, self.State.LOST)
+        """A failed job, or one whose worker was lost, can be run again (by quản trị); a refused one would only be
+        refused again."""
+        return self.state == self.State.LOST or (self.state == self.State.FAILURE and not self.is_refused)
 
 
 class Notice(models.Model):

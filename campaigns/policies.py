@@ -41,6 +41,12 @@ class Answer:
             raise PermissionDenied(self.reason)
         raise ValidationError(self.reason, code=self.code)
 
+    def ensure_role(self) -> None:
+        """Raise only a refusal for the role (403): a page checks this before showing its form and leaves the state's
+        reason to the service, whose refusal the page then shows."""
+        if self.code == "role":
+            self.ensure()
+
 
 ALLOWED = Answer(True)
 

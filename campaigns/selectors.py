@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from campaigns.models import Participant, Person, Plan, Unit, path_scope_q
+from campaigns.models import Participant, Period, Person, Plan, Unit, path_scope_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -99,3 +99,9 @@ def bulk_candidates(*, mode: str, units: list[Unit]) -> tuple[list[Unit], list[P
         for child in below.current():
             found[child.pk] = child
     return sorted(found.values(), key=lambda unit: unit.path), []
+
+
+def period_version(period: Period) -> int:
+    """The period's version: its latest history row (every save, closing and reopening included, adds one). A job
+    carries the version it was queued for and does nothing if the period changed since (core.jobs.StaleJob)."""
+    return period.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0

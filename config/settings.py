@@ -43,6 +43,11 @@ INSTALLED_APPS = [
     "scoring",
     "awards",
     "planning",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 # The unit-scoped row behind core.jobs (named like AUTH_USER_MODEL, so core imports no app).
@@ -220,6 +225,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # A running job stamps heartbeat_at this often; silent this long, it is marked "Mất kết nối" (core.jobs).
 JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=15)
 JOB_LOST_AFTER_SECONDS = env.int("JOB_LOST_AFTER_SECONDS", default=120)
+# A confirmed Excel import of readings with more rows than this is written by a job (scoring/services/excel_import.py)
+READINGS_IMPORT_IN_REQUEST_MAX_ROWS = env.int("READINGS_IMPORT_IN_REQUEST_MAX_ROWS", default=2000)
 # Days before a window ends when nhập liệu are reminded of missing readings (beat job, daily).
 THIDUA_REMINDER_DAYS = env.int("THIDUA_REMINDER_DAYS", default=3)
 
@@ -249,6 +256,47 @@ CONTENT_SECURITY_POLICY = (
 THIDUA_DEFAULT_GRACE_DAYS = env.int("THIDUA_DEFAULT_GRACE_DAYS", default=5)
 # Periods close by themselves this many days after their end (beat job).
 THIDUA_CLOSE_GRACE_DAYS = env.int("THIDUA_CLOSE_GRACE_DAYS", default=5)
+
+# The API (/api/v1/, api/): Bearer tokens issued by quản trị, or the browser's login with CSRF; lists in cursor pages;
+# each token (its own account) throttled on its own.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("API_RATE", default="600/min"),
+        "api_write": env("API_WRITE_RATE", default="60/min"),
+    },
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Thi đua — API v1",
+    "DESCRIPTION": (
+        "Kế hoạch, đợt, đối tượng, tiêu chí, số liệu, xếp hạng, đề nghị khen thưởng và quyết định của phạm vi được "
+        "cấp; ghi số liệu theo lô với cùng kiểm tra như nhập Excel. Khóa API do quản trị cấp (Bearer)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ParticipantKindEnum": "campaigns.models.Participant.Kind",
+        "PlanKindEnum": "campaigns.models.Plan.Kind",
+        "IndicatorKindEnum": "scoring.models.Indicator.Kind",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -38,5 +38,6 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("", include("awards.urls")),
     path("", include("planning.urls")),
+    path("", include("api.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -4,8 +4,10 @@ A task is referenced by its dotted path and started with `apply_async`, so the s
 (the embedded default), in a real worker, and in tests. The Job row's model is named by `settings.JOB_MODEL` (as
 Django names its user model): it lives with the units it is scoped to, while this machinery imports no app.
 
-Safe to redeliver: a task carries the state it was queued for (e.g. the period's version) and its service raises
-``StaleJob`` when that changed; ``tracked`` then records the job as skipped with the reason, and nothing is done.
+A task whose work refuses what it was asked raises ``JobRefused``: the job is failed with the user's reason and
+no traceback (nothing to retry). Safe to redeliver: a task carries the state it was queued for (e.g. the period's
+version) and its service raises ``StaleJob`` when that changed; ``tracked`` then records the job as skipped with the
+reason, and nothing is done.
 A running job sends a heartbeat (its own thread and connection, every JOB_HEARTBEAT_SECONDS); ``mark_lost_jobs``
 marks a job silent for JOB_LOST_AFTER_SECONDS as lost ("Mất kết nối": its worker was killed), and quản trị may run a
 lost job again as a failed one.
@@ -43,6 +45,15 @@ def job_model() -> Any:
 
 class StaleJob(Exception):
     """What the job was queued for has changed since (a redelivered or retried task): it must do nothing."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class JobRefused(Exception):
+    """The work refused what it was asked (an import whose rows conflict, a file gone): nothing was written, the
+    reason is for the user, and it is no bug: recorded as failed with the reason and no traceback, never run again."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -126,6 +137,12 @@ def tracked(job_id: int | None) -> Iterator[None]:
             state=Job.State.SKIPPED, finished_at=timezone.now(), message=stale.reason[:500]
         )
         logger.info("Job %s skipped: %s", job_id, stale.reason)
+        return
+    except JobRefused as refused:
+        Job.objects.filter(pk=job_id).update(
+            state=Job.State.FAILURE, finished_at=timezone.now(), error="", message=refused.reason[:500]
+        )
+        logger.info("Job %s refused: %s", job_id, refused.reason)
         return
     except Exception as error:
         Job.objects.filter(pk=job_id).update(

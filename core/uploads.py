@@ -21,7 +21,8 @@ import unicodedata
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
 
 import yaml
@@ -626,6 +627,20 @@ def keep_pending_upload(upload: IO[bytes], *, folder: str, salt: str, **claims: 
     upload.seek(0)
     stored = default_storage.save(f"{folder}/{uuid.uuid4().hex}.xlsx", upload)
     return signing.dumps({**claims, "file": stored}, salt=salt)
+
+
+@contextmanager
+def confirmed_upload(stored: str) -> Iterator[IO[bytes] | None]:
+    """The kept file a confirmation (or the job it started) reads, open; removed from storage when the block ends,
+    whatever happened in it (written, refused, crashed). None when it is gone (purged once expired, or used)."""
+    try:
+        if not default_storage.exists(stored):
+            yield None
+            return
+        with default_storage.open(stored, "rb") as source:
+            yield source
+    finally:
+        default_storage.delete(stored)
 
 
 def pending_upload(token: str, *, folder: str, salt: str, **claims: Any) -> str | None:

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Participant, Period, Plan, Role, Unit
-from campaigns.permissions import ensure_role, has_role, prime_roles
+from campaigns.permissions import ensure_role, has_role, prime_roles, user_roles
 from scoring.models import LockException, Reading
 from scoring.windows import Window, windows_for
 
@@ -52,6 +52,14 @@ class Access:
 
     def __bool__(self) -> bool:
         return self.allowed
+
+
+def may_import(user: User) -> Access:
+    """The first gate of a file or batch of readings (Excel import, the API's batch): the user enters readings
+    somewhere. Each row is then judged by ``can_edit_reading`` like a single save."""
+    if user_roles(user) & set(EDIT_ROLES):
+        return Access(True)
+    return Access(False, _("Bạn chỉ được xem, không được nhập số liệu."), "role")
 
 
 def window_of(period: Period, window_start: dt.date) -> Window | None:

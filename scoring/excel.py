@@ -31,7 +31,7 @@ from core.xlsx_cells import escape_workbook
 from scoring.access import EditAccessCache, window_statuses
 from scoring.entry_selectors import indicators_for_kind, plan_criteria
 from scoring.excel_rows import open_workbook, sheet_rows
-from scoring.figures import ImportRow, reading_figures
+from scoring.figures import ImportRow, check_figures, reading_figures
 from scoring.models import Indicator, Reading
 from scoring.windows import windows_for
 
@@ -543,44 +543,27 @@ def _parse_rows(
 
 
 def _row_figures(values: list[Any], indicator: Indicator, row_number: int, issue) -> dict[str, Any] | None:
-    """The row's figures for the indicator's kind, or None after reporting its bad cells."""
-    bad = False
-    parsed: dict[str, int | None] = {}
+    """The row's figures for the indicator's kind, or None after reporting each problem on its cell. The problems
+    are check_figures' (the grid's sentences); the cell is the Excel path's own addition."""
     names = ("numerator", "denominator") if indicator.kind == Indicator.Kind.RATE else ("value",)
-    for name in names:
-        number = _whole_number(values[COL[name]])
-        if isinstance(number, str):  # "" for a bad cell
-            bad = True
-            issue(
-                row_number,
-                name,
-                _("Ô phải là số nguyên không âm, đang có “%(text)s”.") % {"text": _cell_text(values[COL[name]])},
-            )
-            number = None
-        parsed[name] = number
-    if bad:
+    checked = check_figures(indicator, **{name: values[COL[name]] for name in names})
+    for problem in checked.problems:
+        issue(row_number, problem.field, problem.message)
+    if checked.problems:
         return None
-    if indicator.kind == Indicator.Kind.RATE:
-        numerator, denominator = parsed["numerator"], parsed["denominator"]
-        if (numerator is None) != (denominator is None):
-            issue(row_number, "numerator" if numerator is None else "denominator", _("Phải nhập cả tử số và mẫu số."))
-            return None
-        if numerator is not None and denominator is not None and numerator > denominator:
-            issue(
-                row_number,
-                "numerator",
-                _("Tử số (%(numerator)s) lớn hơn mẫu số (%(denominator)s).")
-                % {"numerator": numerator, "denominator": denominator},
-            )
-            return None
-        return {"numerator": numerator, "denominator": denominator, "value": None}
-    value = parsed["value"]
-    if indicator.kind == Indicator.Kind.BOOLEAN and value not in (None, 0, 1):
-        issue(
-            row_number,
-            "value",
-            _("Chỉ số có/không: nhập 1 (có) hoặc 0 (không), đang có “%(text)s”.")
-            % {"text": _cell_text(values[COL["value"]])},
-        )
-        return None
-    return {"numerator": None, "denominator": None, "value": None if value is None else Decimal(value)}
+    return {"numerator": checked.numerator, "denominator": checked.denominator, "value": checked.value}
+
+
+def judge_readings(*, user: User, period: Period, rows: list[dict[str, Any]], source: str) -> ImportResult:
+    """Rows that come from elsewhere than the template (the API's batch: dicts keyed like ``COL``: participant,
+    indicator code, window start, figures, note) judged by exactly the rules of a sheet's rows; ``row`` of a result
+    or an issue is the position in ``rows`` counted from 1, and an issue's column is the letter of ``COL``'s name."""
+    result = ImportResult()
+    raw_rows = []
+    for number, row in enumerate(rows, start=1):
+        values: list[Any] = [None] * len(HEADERS)
+        for name, index in COL.items():
+            values[index] = row.get(name)
+        raw_rows.append((number, tuple(values)))
+    _parse_rows(raw_rows, name=source, user=user, period=period, result=result)
+    return result

@@ -13,18 +13,22 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from scoring.figures import FIGURE_FIELDS, check_figures
 from scoring.models import Indicator, Reading
-from scoring.services.readings import clean_figures
 
-WHOLE_NUMBER_ERRORS = {
-    "invalid": _("Phải là số nguyên không âm."),
-    "min_value": _("Phải là số nguyên không âm."),
-    "max_value": _("Số quá lớn."),
-}
+
+def _figure_field(label: str, role: str, attrs: dict[str, str]) -> forms.CharField:
+    """A figure as typed: text, judged by scoring.figures.check_figures (the same sentences as the Excel import)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.NumberInput(attrs={**attrs, "data-role": role}),
+    )
 
 
 class ReadingRowForm(forms.Form):
-    """One indicator's figures in the grid; its fields depend on the indicator's kind (rate, count, yes/no)."""
+    """One indicator's figures in the grid; its fields depend on the indicator's kind (rate, count, yes/no). The
+    figures are judged by ``check_figures``, the one statement the services and the Excel import use too."""
 
     note = forms.CharField(
         label=_("Ghi chú"),
@@ -63,21 +67,9 @@ class ReadingRowForm(forms.Form):
             "autocomplete": "off",
         }
         if indicator.kind == Indicator.Kind.RATE:
-            self.fields["numerator"] = forms.IntegerField(
-                label=indicator.numerator_label or _("Tử số"),
-                required=False,
-                min_value=0,
-                max_value=2_000_000_000,
-                error_messages=WHOLE_NUMBER_ERRORS,
-                widget=forms.NumberInput(attrs={**number, "data-role": "numerator"}),
-            )
-            self.fields["denominator"] = forms.IntegerField(
-                label=indicator.denominator_label or _("Mẫu số"),
-                required=False,
-                min_value=0,
-                max_value=2_000_000_000,
-                error_messages=WHOLE_NUMBER_ERRORS,
-                widget=forms.NumberInput(attrs={**number, "data-role": "denominator"}),
+            self.fields["numerator"] = _figure_field(str(indicator.numerator_label or _("Tử số")), "numerator", number)
+            self.fields["denominator"] = _figure_field(
+                str(indicator.denominator_label or _("Mẫu số")), "denominator", number
             )
         elif indicator.kind == Indicator.Kind.BOOLEAN:
             self.fields["value"] = forms.TypedChoiceField(
@@ -89,14 +81,7 @@ class ReadingRowForm(forms.Form):
                 widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-role": "value"}),
             )
         else:
-            self.fields["value"] = forms.IntegerField(
-                label=indicator.unit_label or _("Giá trị"),
-                required=False,
-                min_value=0,
-                max_value=999_999_999_999,
-                error_messages=WHOLE_NUMBER_ERRORS,
-                widget=forms.NumberInput(attrs={**number, "data-role": "value"}),
-            )
+            self.fields["value"] = _figure_field(str(indicator.unit_label or _("Giá trị")), "value", number)
         self.order_fields(["numerator", "denominator", "value", "note", "check_again", "version"])
 
     def full_clean(self) -> None:
@@ -112,16 +97,16 @@ class ReadingRowForm(forms.Form):
         data = self.cleaned_data
         if self.errors:
             return data
-        try:
-            clean_figures(
-                self.indicator,
-                numerator=data.get("numerator"),
-                denominator=data.get("denominator"),
-                value=data.get("value"),
-            )
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
+        checked = check_figures(
+            self.indicator,
+            numerator=data.get("numerator"),
+            denominator=data.get("denominator"),
+            value=data.get("value"),
+        )
+        for problem in checked.problems:
+            self.add_error(problem.field if problem.field in self.fields else None, problem.message)
+        if not checked.problems:
+            data.update({name: getattr(checked, name) for name in FIGURE_FIELDS if name in self.fields})
         return data
 
     def row(self) -> dict:

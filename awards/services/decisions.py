@@ -10,44 +10,50 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards import money
-from awards.models import AwardKind, CouncilMeeting, Decision, Nomination, RewardRule
-from awards.reference import legal_texts_in_force, province_of, reward_rule_on
+from awards.models import AwardKind, CouncilMeeting, Decision, IssuerSetting, Nomination, RewardRule
+from awards.policies import DRAFT_ROLES as DRAFT_ROLES  # re-exported for callers written against this module
+from awards.policies import DecisionPolicy, chairman_membership
+from awards.policies import decision_issuer_name as decision_issuer_name  # re-exported for callers of this module
+from awards.reference import check_legal_bases, legal_texts_in_force, province_of, reward_rule_on
 from awards.tasks import render_decision_pdf as render_decision_pdf_task
 from awards.wording import (
     amounts_for,
+    appraisal_phrase,
     authority_line,
     build_lines,
     certificate_word,
     decision_date,
     issuer_name_lines,
     issuer_phrase,
+    level_wording,
     lower_first,
     movement_name,
     recipients_phrase,
     upper_first,
     who,
 )
-from campaigns.models import Membership, Participant, Period, Plan, Role, Unit
-from campaigns.permissions import ensure_role
+from campaigns.models import Membership, Participant, Period, Plan, Unit
 from core.formatting import format_number, official_date
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-DRAFT_ROLES = (Role.LANH_DAO, Role.QUAN_TRI)
 EDITABLE_FIELDS = (
     "number",
     "signed_on",
     "place",
     "summary",
     "legal_bases",
+    "appraisal_by",
+    "appraisal_number",
+    "appraisal_on",
     "proposal_basis",
     "article_1",
     "article_2",
@@ -90,12 +96,32 @@ def _legal_bases(*, issuer: Unit, plan: Plan, on: dt.date) -> list[str]:
     return [*bases, plan_line]
 
 
-def _proposal_basis(*, issuer: Unit, period: Period) -> str:
+def _proposal_basis(*, decision: Decision, period: Period) -> str:
+    """The council's proposal, or the Home Affairs body's tờ trình when it appraised (LEVEL_WORDING)."""
+    issuer = decision.issuer
+    wording = level_wording(issuer)
+    if decision.appraisal_by or decision.appraisal_number or wording["appraised"]:
+        return appraisal_phrase(
+            appraiser=decision.appraisal_by or wording["appraiser"],
+            number=decision.appraisal_number,
+            on=decision.appraisal_on,
+        )
     text = _("Xét đề nghị của Hội đồng Thi đua – Khen thưởng %(issuer)s") % {"issuer": issuer_phrase(issuer)}
     meeting = CouncilMeeting.objects.filter(period=period).order_by("-held_on").first()
     if meeting is not None:
         text += _(" tại cuộc họp ngày %(date)s") % {"date": meeting.held_on.strftime("%d/%m/%Y")}
     return text
+
+
+def appraising_office(issuer: Unit, on: dt.date) -> Unit | None:
+    """The Home Affairs body over the issuer on a date: a province's own Sở Nội vụ, else the office above it."""
+    for office in Unit.objects.filter(path__startswith=issuer.path, depth=issuer.depth + 1, is_home_affairs=True):
+        current: Unit | None = office
+        while current is not None and not current.is_current(on):
+            current = current.successor
+        if current is not None:
+            return current
+    return issuer.home_affairs_office(on)
 
 
 def _article_2(*, decision: Decision, lines: list[dict[str, Any]], amounts: money.RewardAmounts, on: dt.date) -> str:
@@ -136,8 +162,10 @@ def _article_2(*, decision: Decision, lines: list[dict[str, Any]], amounts: mone
 
 
 def _recipients(*, issuer: Unit, on: dt.date) -> list[str]:
+    """Nơi nhận by the issuer's level (LEVEL_WORDING), with the Home Affairs body that appraises or oversees it."""
+    wording = level_wording(issuer)
     recipients = [_("Như Điều 3")]
-    office = issuer.home_affairs_office(on)
+    office = appraising_office(issuer, on)
     if office is not None:
         recipients.append(office.name)
     if issuer.is_administrative:
@@ -149,8 +177,8 @@ def _recipients(*, issuer: Unit, on: dt.date) -> list[str]:
                 "level": word,
             }
         )
-        recipients.append(_("Chủ tịch, các Phó Chủ tịch UBND %(level)s") % {"level": word})
-    recipients.append(_("Lưu: VT, VP"))
+    recipients.append(wording["leaders"])
+    recipients.append(wording["archive"])
     return recipients
 
 
@@ -170,7 +198,7 @@ def _compose(decision: Decision, nominations: list[Nomination], rule: RewardRule
         "Về việc khen thưởng %(who)s có thành tích xuất sắc trong phong trào thi đua %(movement)s (%(stage)s)"
     ) % {"who": who(collectives, individuals), "movement": movement, "stage": stage}
     decision.legal_bases = _legal_bases(issuer=issuer, plan=plan, on=on)
-    decision.proposal_basis = _proposal_basis(issuer=issuer, period=period)
+    decision.proposal_basis = _proposal_basis(decision=decision, period=period)
     decision.article_1 = _(
         "Tặng %(award)s cho %(recipients)s (có danh sách kèm theo) đã có thành tích xuất sắc trong phong trào thi "
         "đua %(movement)s, %(stage)s."
@@ -182,10 +210,9 @@ def _compose(decision: Decision, nominations: list[Nomination], rule: RewardRule
     }
     decision.article_2 = _article_2(decision=decision, lines=lines, amounts=amounts, on=on)
     decision.article_3 = _(
-        "Quyết định này có hiệu lực kể từ ngày ký. Văn phòng Ủy ban nhân dân %(issuer)s, bộ phận Tài chính – Kế toán, "
-        "các cơ quan, đơn vị có liên quan và các tập thể, cá nhân có tên tại Điều 1 chịu trách nhiệm thi hành "
-        "Quyết định này./."
-    ) % {"issuer": issuer_phrase(issuer)}
+        "Quyết định này có hiệu lực kể từ ngày ký. %(executing)s và các tập thể, cá nhân có tên tại Điều 1 chịu "
+        "trách nhiệm thi hành Quyết định này./."
+    ) % {"executing": upper_first(level_wording(issuer)["executing"])}
     decision.recipients = _recipients(issuer=issuer, on=on)
     decision.base_salary = rule.base_salary
     decision.total_amount = sum(line["amount"] for line in lines)
@@ -213,15 +240,24 @@ def _save(decision: Decision, reason: str, **kwargs: Any) -> None:
 
 @transaction.atomic
 def create_draft_decision(
-    *, period: Period, award_kind: AwardKind, by: User, signed_on: dt.date | None = None
+    *,
+    period: Period,
+    award_kind: AwardKind,
+    by: User,
+    signed_on: dt.date | None = None,
+    appraisal_by: str = "",
+    appraisal_number: str = "",
+    appraisal_on: dt.date | None = None,
 ) -> Decision:
     """Draft the decision for a period's accepted nominations of one award that have no decision yet.
 
     The issuer is the plan's issuer; its chairman (lãnh đạo) or administrator drafts. The nominations are
-    attached to the draft at once, so two drafts never list the same person.
+    attached to the draft at once, so two drafts never list the same person. `signed_on` is the planned date
+    (the decision's date is the signing date, confirmed when it is signed); the appraisal is the Home Affairs
+    body's tờ trình when it appraised the dossiers (the proposal line then cites it).
     """
     issuer = period.plan.issuer
-    ensure_role(by, issuer, *DRAFT_ROLES, message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được lập dự thảo."))
+    DecisionPolicy.draft(by, issuer).ensure()
     nominations = list(
         Nomination.objects.select_for_update()
         .filter(period=period, award_kind=award_kind, status=Nomination.Status.ACCEPTED, decision__isnull=True)
@@ -231,8 +267,18 @@ def create_draft_decision(
         raise ValidationError(_("Đợt này không còn đề nghị nào đã được chấp thuận mà chưa có quyết định."))
     on = signed_on or timezone.localdate()
     rule = _rule_or_error(on)
-    decision = Decision(issuer=issuer, period=period, award_kind=award_kind, signed_on=signed_on, year=on.year)
+    decision = Decision(
+        issuer=issuer,
+        period=period,
+        award_kind=award_kind,
+        signed_on=signed_on,
+        year=on.year,
+        appraisal_by=appraisal_by.strip(),
+        appraisal_number=appraisal_number.strip(),
+        appraisal_on=appraisal_on,
+    )
     _compose(decision, nominations, rule, on)
+    check_legal_bases(decision.legal_bases, on)
     _save(decision, _("Lập dự thảo"))
     for nomination in nominations:
         nomination.decision = decision
@@ -241,11 +287,8 @@ def create_draft_decision(
     return decision
 
 
-def _ensure_draft(decision: Decision) -> None:
-    if decision.status == Decision.Status.SIGNED:
-        raise ValidationError(_("Quyết định đã ký không thể sửa; muốn sửa phải hủy quyết định (nêu lý do)."))
-    if decision.status == Decision.Status.ANNULLED:
-        raise ValidationError(_("Quyết định đã bị hủy không thể sửa."))
+def _appraisal(decision: Decision) -> tuple[str, str, dt.date | None]:
+    return (decision.appraisal_by, decision.appraisal_number, decision.appraisal_on)
 
 
 def _check_number_free(decision: Decision, number: int | None, year: int) -> None:
@@ -253,7 +296,9 @@ def _check_number_free(decision: Decision, number: int | None, year: int) -> Non
         return
     if number < 1:
         raise ValidationError(_("Số quyết định phải là số nguyên dương."))
-    taken = Decision.objects.filter(issuer=decision.issuer, year=year, number=number).exclude(pk=decision.pk)
+    taken = Decision.objects.filter(issuer=decision.issuer, year=year, symbol=decision.symbol, number=number).exclude(
+        pk=decision.pk
+    )
     if taken.exists():
         raise ValidationError(
             _("Số %(number)s/%(symbol)s năm %(year)s đã được dùng cho quyết định khác.")
@@ -271,17 +316,20 @@ def update_draft(*, decision: Decision, by: User, **changes: Any) -> Decision:
     decision = (
         Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(pk=decision.pk)
     )
-    ensure_role(by, decision.issuer, *DRAFT_ROLES)
-    _ensure_draft(decision)
+    DecisionPolicy.edit(by, decision).ensure()
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     old_date, old_bases, old_article_2 = decision.signed_on, list(decision.legal_bases), decision.article_2
+    old_recipients = list(decision.recipients)
+    old_appraisal, old_proposal = _appraisal(decision), decision.proposal_basis
     for field, value in changes.items():
         setattr(decision, field, value)
     on = decision_date(decision)
     decision.year = on.year
     _check_number_free(decision, decision.number, decision.year)
+    if _appraisal(decision) != old_appraisal and decision.proposal_basis == old_proposal:
+        decision.proposal_basis = _proposal_basis(decision=decision, period=decision.period)
     if decision.signed_on != old_date:
         rule = _rule_or_error(on)
         fresh = Decision(issuer=decision.issuer, period=decision.period, award_kind=decision.award_kind)
@@ -290,7 +338,10 @@ def update_draft(*, decision: Decision, by: User, **changes: Any) -> Decision:
             decision.legal_bases = fresh.legal_bases
         if decision.article_2 == old_article_2:
             decision.article_2 = fresh.article_2
+        if list(decision.recipients) == old_recipients:  # the Home Affairs office over the issuer on that date
+            decision.recipients = fresh.recipients
         decision.base_salary, decision.total_amount = fresh.base_salary, fresh.total_amount
+    check_legal_bases(decision.legal_bases, on)
     _save(decision, _("Sửa dự thảo"))
     return decision
 
@@ -301,8 +352,7 @@ def regenerate_draft(*, decision: Decision, by: User) -> Decision:
     decision = (
         Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(pk=decision.pk)
     )
-    ensure_role(by, decision.issuer, *DRAFT_ROLES)
-    _ensure_draft(decision)
+    DecisionPolicy.edit(by, decision).ensure()
     on = decision_date(decision)
     _compose(decision, _draft_nominations(decision), _rule_or_error(on), on)
     decision.year = on.year
@@ -314,8 +364,7 @@ def regenerate_draft(*, decision: Decision, by: User) -> Decision:
 def discard_draft(*, decision: Decision, by: User) -> None:
     """Delete a draft and release its nominations; a signed decision is annulled instead, never deleted."""
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    ensure_role(by, decision.issuer, *DRAFT_ROLES)
-    _ensure_draft(decision)
+    DecisionPolicy.edit(by, decision).ensure()
     for nomination in decision.nominations.all():
         nomination.decision = None
         nomination._change_reason = _("Bỏ dự thảo quyết định")
@@ -335,21 +384,10 @@ def next_decision_number(*, issuer: Unit, year: int) -> int:
 
 def signing_membership(user: User, issuer: Unit) -> Membership:
     """The user's chairman (or deputy) membership on the issuer itself; PermissionDenied for anyone else."""
-    membership = (
-        Membership.objects.filter(user=user, unit=issuer, role=Role.LANH_DAO).order_by("is_deputy").first()
-        if user.is_authenticated
-        else None
-    )
-    if membership is None:
-        raise PermissionDenied(
-            _("Chỉ Chủ tịch hoặc Phó Chủ tịch của %(issuer)s được ký quyết định này.")
-            % {"issuer": decision_issuer_name(issuer)}
-        )
+    DecisionPolicy.signer(user, issuer).ensure()
+    membership = chairman_membership(user, issuer)
+    assert membership is not None  # the policy has just found it
     return membership
-
-
-def decision_issuer_name(issuer: Unit) -> str:
-    return _("UBND %(issuer)s") % {"issuer": issuer_phrase(issuer)} if issuer.is_administrative else issuer.name
 
 
 def _person_name(user: User) -> str:
@@ -357,24 +395,90 @@ def _person_name(user: User) -> str:
     return (person.full_name if person else "") or user.get_full_name() or user.get_username()
 
 
+def numbering_of(issuer: Unit) -> str:
+    """The issuer's numbering setting: the app's counter (default) or the văn thư's register."""
+    setting = IssuerSetting.objects.filter(unit=issuer).first()
+    return setting.numbering if setting is not None else IssuerSetting.Numbering.COUNTER
+
+
+def _move_to_signing_date(decision: Decision, on: dt.date) -> None:
+    """The decision's date is the signing date: when it differs from the draft's planned date, the parts that
+    depend on the date (texts in force, amounts) follow it, unless they were edited by hand and would change."""
+    planned = decision_date(decision)
+    if planned == on:
+        return
+    nominations = _draft_nominations(decision)
+    before = Decision(issuer=decision.issuer, period=decision.period, award_kind=decision.award_kind)
+    after = Decision(issuer=decision.issuer, period=decision.period, award_kind=decision.award_kind)
+    _compose(before, nominations, _rule_or_error(planned), planned)
+    _compose(after, nominations, _rule_or_error(on), on)
+    for field, label in (("legal_bases", _("Căn cứ")), ("article_2", _("Điều 2")), ("recipients", _("Nơi nhận"))):
+        current, was, now = getattr(decision, field), getattr(before, field), getattr(after, field)
+        if current == was:
+            setattr(decision, field, now)
+        elif was != now:
+            raise ValidationError(
+                _(
+                    "%(part)s của dự thảo đã sửa tay theo ngày %(planned)s, nhưng ngày ký %(on)s áp dụng văn bản hoặc "
+                    "mức tiền khác. Hãy sửa dự thảo theo ngày ký rồi ký lại."
+                )
+                % {"part": label, "planned": planned.strftime("%d/%m/%Y"), "on": on.strftime("%d/%m/%Y")}
+            )
+    decision.base_salary = after.base_salary
+
+
+def _blanks_left(decision: Decision) -> list[str]:
+    """The parts of a draft still holding a blank (…) to fill in, e.g. a tờ trình's number not known yet."""
+    parts = {
+        _("Trích yếu"): decision.summary,
+        _("Căn cứ"): " ".join(decision.legal_bases),
+        _("Xét đề nghị"): decision.proposal_basis,
+        _("Điều 1"): decision.article_1,
+        _("Điều 2"): decision.article_2,
+        _("Điều 3"): decision.article_3,
+        _("Nơi nhận"): " ".join(decision.recipients),
+    }
+    return [label for label, text in parts.items() if "…" in text]
+
+
 @transaction.atomic
-def sign_decision(*, decision: Decision, by: User, password: str) -> Decision:
+def sign_decision(
+    *,
+    decision: Decision,
+    by: User,
+    password: str,
+    signed_on: dt.date | None = None,
+    date_reason: str = "",
+    number: int | None = None,
+) -> Decision:
     """The chairman, or a deputy signing for him, signs a draft after re-entering the password.
 
-    Takes the next number of the year unless one was written in; records the base salary in force on the
-    signing date, the signer and the list as signed; then queues the PDF once the transaction commits.
+    The decision's date is the signing date: `signed_on` as the signer confirms it, today by default; another
+    date needs `date_reason`, kept on the decision and in its history. The number is the app's next number of
+    the year, or, when the issuer's văn thư numbers from its register (IssuerSetting), the `number` entered at
+    signing (unique per issuer, year and symbol; gaps allowed). Records the base salary in force on that date,
+    the signer and the list as signed; refuses a text not yet in force on that date; queues the PDF on commit.
     """
     decision = (
         Decision.objects.select_for_update().select_related("issuer", "period__plan", "award_kind").get(pk=decision.pk)
     )
+    DecisionPolicy.sign(by, decision).ensure()
     membership = signing_membership(by, decision.issuer)
-    if decision.status == Decision.Status.SIGNED:
-        raise ValidationError(_("Quyết định này đã được ký, không ký lại."))
-    if decision.status == Decision.Status.ANNULLED:
-        raise ValidationError(_("Quyết định này đã bị hủy."))
     if not password or not by.check_password(password):
         raise ValidationError(_("Mật khẩu không đúng. Quyết định chưa được ký."))
-    on = decision_date(decision)
+    today = timezone.localdate()
+    on = signed_on or today
+    date_reason = (date_reason or "").strip()
+    if on > today:
+        raise ValidationError(
+            _("Ngày ký %(date)s chưa đến; quyết định mang ngày Chủ tịch ký.") % {"date": on.strftime("%d/%m/%Y")}
+        )
+    if on != today and not date_reason:
+        raise ValidationError(
+            _("Ngày ký %(date)s khác ngày hôm nay (%(today)s): phải nêu lý do (ví dụ: đã ký bản giấy ngày đó).")
+            % {"date": on.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")}
+        )
+    _move_to_signing_date(decision, on)
     rule = _rule_or_error(on)
     if decision.base_salary and decision.base_salary != rule.base_salary:
         raise ValidationError(
@@ -388,16 +492,30 @@ def sign_decision(*, decision: Decision, by: User, password: str) -> Decision:
                 "old": format_number(decision.base_salary),
             }
         )
+    check_legal_bases(decision.legal_bases, on)
+    blanks = _blanks_left(decision)
+    if blanks:
+        raise ValidationError(
+            _("Dự thảo còn chỗ trống “…” ở: %(parts)s. Hãy điền đủ trước khi ký.") % {"parts": ", ".join(blanks)}
+        )
     lines = build_lines(_draft_nominations(decision), amounts_for(decision.award_kind, rule))
     if not lines:
         raise ValidationError(_("Dự thảo không còn ai trong danh sách khen thưởng."))
     Unit.objects.select_for_update().filter(pk=decision.issuer_id).first()  # one numbering at a time per issuer
     decision.year = on.year
+    if number is not None:
+        decision.number = number
+    if numbering_of(decision.issuer) == IssuerSetting.Numbering.REGISTER and decision.number is None:
+        raise ValidationError(
+            _("%(issuer)s lấy số theo sổ đăng ký văn bản của văn thư: hãy nhập số quyết định khi ký.")
+            % {"issuer": decision_issuer_name(decision.issuer)}
+        )
     if decision.number is None:
         decision.number = next_decision_number(issuer=decision.issuer, year=on.year)
     else:
         _check_number_free(decision, decision.number, on.year)
     decision.signed_on = on
+    decision.signed_on_reason = date_reason if on != today else ""
     decision.status = Decision.Status.SIGNED
     decision.signer = by
     decision.signer_name = _person_name(by)
@@ -408,7 +526,14 @@ def sign_decision(*, decision: Decision, by: User, password: str) -> Decision:
     decision.awardees = lines
     decision.certificate_title = decision.award_kind.certificate_title
     decision.total_amount = sum(line["amount"] for line in lines)
-    _save(decision, _("Ký quyết định"))
+    reason = _("Ký quyết định")
+    if decision.signed_on_reason:
+        reason += _(" ngày %(date)s (thao tác ký ngày %(today)s): %(why)s") % {
+            "date": on.strftime("%d/%m/%Y"),
+            "today": today.strftime("%d/%m/%Y"),
+            "why": decision.signed_on_reason,
+        }
+    _save(decision, reason[:100])
     decision_id = decision.pk
     transaction.on_commit(lambda: render_decision_pdf_task.delay(decision_id))
     return decision
@@ -418,12 +543,8 @@ def sign_decision(*, decision: Decision, by: User, password: str) -> Decision:
 def annul_decision(*, decision: Decision, by: User, reason: str) -> Decision:
     """Annul a signed decision with a reason: both records stay, the nominations are free for a new decision."""
     decision = Decision.objects.select_for_update().select_related("issuer").get(pk=decision.pk)
-    signing_membership(by, decision.issuer)
+    DecisionPolicy.annul(by, decision).ensure()
     reason = (reason or "").strip()
-    if decision.status == Decision.Status.DRAFT:
-        raise ValidationError(_("Dự thảo chưa ký thì bỏ dự thảo, không cần hủy."))
-    if decision.status == Decision.Status.ANNULLED:
-        raise ValidationError(_("Quyết định này đã bị hủy trước đó."))
     if not reason:
         raise ValidationError(_("Phải nêu lý do hủy quyết định."))
     decision.status = Decision.Status.ANNULLED

@@ -26,7 +26,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -48,9 +48,16 @@ from awards.models import (
     ProposalNote,
     QuotaRule,
 )
-from awards.selectors import dossier_checklist
-from campaigns.models import Participant, Period, Role, Unit
-from campaigns.permissions import ensure_role, has_role
+from awards.policies import (
+    ACTIVE_STATUSES,
+    NominationPolicy,
+    PeriodAwardsPolicy,
+    quota_limit,
+    reaches_threshold,
+    unit_of,
+)
+from awards.selectors import applicable_conditions
+from campaigns.models import Participant, Period, Unit
 from core.formatting import format_percent
 from scoring.models import Standing
 
@@ -61,9 +68,6 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
 Status = Nomination.Status
-ACTIVE_STATUSES = (Status.PROPOSED, Status.PREPARED, Status.SUBMITTED, Status.APPRAISED, Status.ACCEPTED)
-OPEN_STATUSES = (Status.PROPOSED, Status.PREPARED, Status.SUBMITTED, Status.APPRAISED)
-OFFICE_ROLES = (Role.NHAP_LIEU, Role.QUAN_TRI)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -82,20 +86,6 @@ def rules_for_period(period: Period) -> list[QuotaRule]:
     )
     specific = {(r.group_id, r.award_kind_id) for r in rules if r.period_id}
     return [r for r in rules if r.period_id or (r.group_id, r.award_kind_id) not in specific]
-
-
-def needs_appraisal(period: Period) -> bool:
-    """Plans decided above the commune (issuer at district or province level) go through Nội vụ appraisal."""
-    return period.plan.issuer.level in ("district", "province")
-
-
-def quota_limit(rule: QuotaRule, kind: str) -> int:
-    """How many nominees of a kind the rule allows in total."""
-    if kind == Participant.Kind.COLLECTIVE:
-        return rule.max_collectives
-    if rule.individuals_per_collective:
-        return rule.max_individuals or rule.max_collectives * rule.individuals_per_collective
-    return rule.max_individuals
 
 
 def _conflict(nomination: Nomination) -> ValidationError:
@@ -139,24 +129,6 @@ def _move(
 def _touch(nomination: Nomination, fields: tuple[str, ...] = ()) -> None:
     nomination.version += 1  # under the row lock taken by _lock / select_for_update
     nomination.save(update_fields=["version", *fields])
-
-
-def _ensure_office(user: User, nomination: Nomination) -> None:
-    ensure_role(
-        user,
-        nomination.participant.home_unit,
-        *OFFICE_ROLES,
-        message=_("Chỉ cán bộ nhập liệu của đơn vị được chuẩn bị hồ sơ đề nghị khen thưởng."),
-    )
-
-
-def _ensure_chairman(user: User, period: Period) -> None:
-    ensure_role(
-        user,
-        period.plan.issuer,
-        Role.LANH_DAO,
-        message=_("Chỉ lãnh đạo của đơn vị ban hành kế hoạch được quyết định khen thưởng."),
-    )
 
 
 def _copies(participant: Participant) -> dict[str, str]:
@@ -323,6 +295,7 @@ def propose_for_period(*, period: Period, by: User | None = None) -> list[Nomina
     "proposed", and those added by hand, are never touched. Returns the nominations the engine selected.
     """
     period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
+    PeriodAwardsPolicy.propose(by, period).ensure()
     rules = rules_for_period(period)
     if not rules:
         return []
@@ -440,15 +413,6 @@ def propose_for_period(*, period: Period, by: User | None = None) -> list[Nomina
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def applicable_conditions(nomination: Nomination) -> list[Condition]:
-    """The plan's conditions for the nominee's kind (tập thể / cá nhân), in order."""
-    return list(
-        Condition.objects.filter(plan_id=nomination.period.plan_id)
-        .filter(Q(applies_to="both") | Q(applies_to=nomination.participant.kind))
-        .order_by("order", "pk")
-    )
-
-
 @transaction.atomic
 def record_condition_check(
     *,
@@ -463,9 +427,7 @@ def record_condition_check(
 
     A condition recorded as not met takes the nominee out at the next engine run (see awards.quota)."""
     nomination = _lock(nomination, expected_version)
-    _ensure_office(by, nomination)
-    if nomination.status != Status.PROPOSED:
-        raise ValidationError(_("Chỉ xác nhận tiêu chuẩn khi đề nghị đang ở bước Đề xuất."))
+    NominationPolicy.check(by, nomination).ensure()
     if condition.plan_id != nomination.period.plan_id or condition not in applicable_conditions(nomination):
         raise ValidationError(_("Tiêu chuẩn này không áp dụng cho đề nghị."))
     if not confirmed and not note.strip():
@@ -491,9 +453,7 @@ def attach_dossier_file(
     """Validate an upload by its content (≤ 10 MB; PDF, DOCX, XLSX, JPEG, PNG), store it under MEDIA_ROOT with a
     random name and its SHA-256, and attach it to the nomination (while proposed or prepared)."""
     nomination = _lock(nomination, expected_version)
-    _ensure_office(by, nomination)
-    if nomination.status not in (Status.PROPOSED, Status.PREPARED):
-        raise ValidationError(_("Hồ sơ đã trình, không thể thêm tệp."))
+    NominationPolicy.upload(by, nomination).ensure()
     if requirement is not None and requirement.plan_id != nomination.period.plan_id:
         raise ValidationError(_("Thành phần hồ sơ không thuộc kế hoạch này."))
     checked = inspect_upload(upload)  # ValidationError with a Vietnamese message
@@ -516,9 +476,7 @@ def attach_dossier_file(
 def remove_dossier_file(*, dossier_file: DossierFile, by: User) -> Nomination:
     """Remove a wrongly attached file while the dossier is not submitted; the file leaves the storage after commit."""
     nomination = _lock(dossier_file.nomination, None)
-    _ensure_office(by, nomination)
-    if nomination.status not in (Status.PROPOSED, Status.PREPARED):
-        raise ValidationError(_("Hồ sơ đã trình, không thể xóa tệp."))
+    NominationPolicy.remove_file(by, nomination).ensure()
     NominationTransition.objects.create(
         nomination=nomination,
         from_status=nomination.status,
@@ -538,21 +496,7 @@ def remove_dossier_file(*, dossier_file: DossierFile, by: User) -> Nomination:
 def mark_prepared(*, nomination: Nomination, by: User, expected_version: int | None = None) -> Nomination:
     """proposed → prepared: every applicable condition confirmed and every required document attached."""
     nomination = _lock(nomination, expected_version)
-    _ensure_office(by, nomination)
-    if nomination.status != Status.PROPOSED:
-        raise ValidationError(_("Chỉ hoàn tất hồ sơ cho đề nghị đang ở bước Đề xuất."))
-    checks = {c.condition_id: c for c in nomination.condition_checks.all()}
-    missing_conditions = [
-        c.text for c in applicable_conditions(nomination) if c.pk not in checks or not checks[c.pk].confirmed
-    ]
-    if missing_conditions:
-        raise ValidationError(
-            _("Chưa xác nhận đạt các tiêu chuẩn: %(items)s.")
-            % {"items": "; ".join(text[:80] for text in missing_conditions)}
-        )
-    missing_files = [item.requirement.name for item in dossier_checklist(nomination=nomination) if not item.files]
-    if missing_files:
-        raise ValidationError(_("Còn thiếu tài liệu: %(items)s.") % {"items": "; ".join(missing_files)})
+    NominationPolicy.prepare(by, nomination).ensure()  # every condition confirmed, every document attached
     return _move(nomination, Status.PREPARED, by=by, reason=_("Đã xác nhận tiêu chuẩn và đủ thành phần hồ sơ"))
 
 
@@ -560,9 +504,7 @@ def mark_prepared(*, nomination: Nomination, by: User, expected_version: int | N
 def submit_nomination(*, nomination: Nomination, by: User, expected_version: int | None = None) -> Nomination:
     """prepared → submitted: the office sends the dossier to the deciding level."""
     nomination = _lock(nomination, expected_version)
-    ensure_role(by, nomination.participant.home_unit, Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
-    if nomination.status != Status.PREPARED:
-        raise ValidationError(_("Chỉ trình đề nghị đã hoàn tất hồ sơ."))
+    NominationPolicy.submit(by, nomination).ensure()
     return _move(nomination, Status.SUBMITTED, by=by, reason=_("Trình hồ sơ đề nghị khen thưởng"))
 
 
@@ -572,16 +514,7 @@ def appraise_nomination(
 ) -> Nomination:
     """submitted → appraised by the Home Affairs office over the plan's issuer: agree or disagree, with comments."""
     nomination = _lock(nomination, expected_version)
-    ensure_role(
-        by,
-        nomination.period.plan.issuer,
-        Role.NOI_VU,
-        message=_("Chỉ cơ quan Nội vụ được thẩm định hồ sơ khen thưởng."),
-    )
-    if not needs_appraisal(nomination.period):
-        raise ValidationError(_("Kế hoạch này do cấp xã quyết định, không qua thẩm định của Nội vụ."))
-    if nomination.status != Status.SUBMITTED:
-        raise ValidationError(_("Chỉ thẩm định hồ sơ đã trình."))
+    NominationPolicy.appraise(by, nomination).ensure()
     comment = comment.strip()
     if not agree and not comment:
         raise ValidationError(_("Ghi rõ ý kiến khi không đồng ý."))
@@ -601,170 +534,18 @@ def appraise_nomination(
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def council_result(nomination: Nomination) -> tuple[CouncilVote | None, bool]:
-    """The latest council vote on a nomination and whether it reaches the meeting's threshold (% of all members)."""
-    vote = (
-        CouncilVote.objects.filter(nomination=nomination)
-        .select_related("meeting")
-        .order_by("-meeting__held_on", "-meeting_id")
-        .first()
-    )
-    if vote is None:
-        return None, False
-    return vote, reaches_threshold(vote.votes_for, vote.meeting.members_total, vote.meeting.threshold_percent)
-
-
-def reaches_threshold(votes_for: int, members_total: int, threshold_percent: Decimal) -> bool:
-    """votes_for / members_total ≥ threshold, in exact integer arithmetic."""
-    return members_total > 0 and Decimal(votes_for) * 100 >= Decimal(threshold_percent) * members_total
-
-
-def _active_under_rule(nomination: Nomination, statuses: tuple[str, ...]) -> Q:
-    return Q(
-        period_id=nomination.period_id,
-        quota_rule_id=nomination.quota_rule_id,
-        participant__kind=nomination.participant.kind,
-        status__in=statuses,
-    )
-
-
 @transaction.atomic
 def accept_nomination(
     *, nomination: Nomination, by: User, reason: str = "", expected_version: int | None = None
 ) -> Nomination:
     """→ accepted by lãnh đạo: appraised first where required, council votes at the threshold, within the quota."""
     nomination = _lock(nomination, expected_version)
-    _ensure_chairman(by, nomination.period)
-    ready = (Status.APPRAISED,) if needs_appraisal(nomination.period) else (Status.SUBMITTED, Status.APPRAISED)
-    if nomination.status not in ready:
-        if nomination.status == Status.SUBMITTED:
-            raise ValidationError(_("Hồ sơ chưa được Nội vụ thẩm định."))
-        raise ValidationError(
-            _("Chỉ chấp thuận đề nghị đã trình (trạng thái hiện tại: %(status)s).")
-            % {"status": nomination.get_status_display()}
-        )
-    vote, passed = council_result(nomination)
-    if vote is None:
-        raise ValidationError(
-            _("Chưa có kết quả bỏ phiếu của Hội đồng Thi đua – Khen thưởng cho %(name)s.") % {"name": nomination.name}
-        )
-    if not passed:
-        raise ValidationError(
-            _(
-                "Không thể chấp thuận %(name)s: chỉ được %(votes)s/%(total)s phiếu đồng ý, dưới ngưỡng %(threshold)s "
-                "tổng số thành viên Hội đồng."
-            )
-            % {
-                "name": nomination.name,
-                "votes": vote.votes_for,
-                "total": vote.meeting.members_total,
-                "threshold": format_percent(vote.meeting.threshold_percent),
-            }
-        )
-    rule = nomination.quota_rule
-    if rule is not None:
+    if nomination.quota_rule_id is not None:
         # Accepts under one rule are serialised on the rule's row, so two chairmen's tabs cannot both take the last
-        # place (each holds only its own nomination's lock otherwise).
-        rule = QuotaRule.objects.select_for_update().get(pk=rule.pk)
-        limit = quota_limit(rule, nomination.participant.kind)
-        accepted = Nomination.objects.filter(_active_under_rule(nomination, (Status.ACCEPTED,))).count()
-        if accepted >= limit:
-            raise ValidationError(
-                _(
-                    "Không thể chấp thuận %(name)s: đã đủ chỉ tiêu %(limit)s %(kind)s. Nếu có đồng hạng tại ngưỡng, "
-                    "hãy chọn và không chấp thuận người còn lại."
-                )
-                % {"name": nomination.name, "limit": limit, "kind": nomination.participant.get_kind_display().lower()}
-            )
-        if rule.individuals_per_collective and nomination.participant.kind == Participant.Kind.INDIVIDUAL:
-            _check_accept_per_collective(nomination, rule)
+        # place (each holds only its own nomination's lock otherwise); the policy counts the quota under this lock.
+        nomination.quota_rule = QuotaRule.objects.select_for_update().get(pk=nomination.quota_rule_id)
+    NominationPolicy.accept(by, nomination).ensure()
     return _move(nomination, Status.ACCEPTED, by=by, reason=reason.strip() or _("Chấp thuận đề nghị khen thưởng"))
-
-
-def _owning_collective(collectives: list[Nomination], individual: Participant) -> Nomination | None:
-    """The deepest nominated collective an individual's unit lies in (a section inside a commune goes with the
-    section), as the quota engine attaches individuals to collectives."""
-    unit = individual.home_unit
-    owners = [
-        n
-        for n in collectives
-        if unit is not None and n.participant.unit_id and quota.belongs_to(unit.path, _unit_of(n).path)
-    ]
-    return max(owners, key=lambda n: (len(_unit_of(n).path), -n.participant_id), default=None)
-
-
-def _unit_of(collective: Nomination) -> Unit:
-    """The unit of a collective's nomination."""
-    unit = collective.participant.unit
-    assert unit is not None  # a collective has a unit (participant_kind_matches_subject)
-    return unit
-
-
-def _check_accept_per_collective(nomination: Nomination, rule: QuotaRule) -> None:
-    """ "K individuals per selected collective" holds for accepted nominees too: the individual's collective must
-    still be nominated (not rejected nor withdrawn) and must have fewer than K individuals accepted already.
-
-    The engine applies the rule when it proposes; at acceptance it can be broken by a tie at the K-th place (both
-    proposed, the chairman must choose), by nominees added by hand, or by a collective rejected afterwards."""
-    per_collective = rule.individuals_per_collective
-    assert per_collective is not None  # the caller checks the rule has one
-    collectives = list(
-        Nomination.objects.filter(
-            period_id=nomination.period_id, quota_rule=rule, participant__kind=Participant.Kind.COLLECTIVE
-        ).select_related("participant__unit")
-    )
-    owner = _owning_collective(collectives, nomination.participant)
-    if owner is None:
-        raise ValidationError(
-            _(
-                "Không thể chấp thuận %(name)s: chỉ tiêu chỉ khen %(count)s cá nhân cho mỗi tập thể được chọn, "
-                "nhưng %(name)s không thuộc tập thể nào được đề nghị khen thưởng."
-            )
-            % {"name": nomination.name, "count": per_collective}
-        )
-    if owner.status in (Status.REJECTED, Status.WITHDRAWN):
-        raise ValidationError(
-            _(
-                "Không thể chấp thuận %(name)s: chỉ tiêu chỉ khen %(count)s cá nhân cho mỗi tập thể được chọn, "
-                "nhưng tập thể %(collective)s %(status)s."
-            )
-            % {
-                "name": nomination.name,
-                "count": per_collective,
-                "collective": owner.name,
-                "status": _("đã không được chấp thuận")
-                if owner.status == Status.REJECTED
-                else _("không còn được đề xuất"),
-            }
-        )
-    accepted = [
-        other
-        for other in Nomination.objects.filter(
-            period_id=nomination.period_id,
-            quota_rule=rule,
-            participant__kind=Participant.Kind.INDIVIDUAL,
-            status=Status.ACCEPTED,
-        )
-        .exclude(pk=nomination.pk)
-        .select_related("participant__unit", "participant__person__unit")
-        .order_by("name", "pk")
-        if _owning_collective(collectives, other.participant) == owner
-    ]
-    if len(accepted) >= per_collective:
-        raise ValidationError(
-            _(
-                "Không thể chấp thuận %(name)s: chỉ tiêu tối đa %(count)s cá nhân cho mỗi tập thể được chọn, "
-                "tập thể %(collective)s đã có %(accepted)s cá nhân được chấp thuận (%(names)s). "
-                "Nếu có đồng hạng tại ngưỡng, hãy chọn và không chấp thuận người còn lại."
-            )
-            % {
-                "name": nomination.name,
-                "count": per_collective,
-                "collective": owner.name,
-                "accepted": len(accepted),
-                "names": ", ".join(other.name for other in accepted),
-            }
-        )
 
 
 @transaction.atomic
@@ -772,18 +553,11 @@ def reject_nomination(
     *, nomination: Nomination, reason: str, by: User, expected_version: int | None = None
 ) -> Nomination:
     """→ rejected by lãnh đạo, from any open step; a reason is required."""
+    nomination = _lock(nomination, expected_version)
+    NominationPolicy.reject(by, nomination).ensure()
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Phải ghi lý do không chấp thuận."))
-    nomination = _lock(nomination, expected_version)
-    _ensure_chairman(by, nomination.period)
-    if nomination.status not in OPEN_STATUSES:
-        raise ValidationError(
-            _("Đề nghị ở trạng thái %(status)s, không thể không chấp thuận.")
-            % {"status": nomination.get_status_display()}
-        )
-    if nomination.decision_id:
-        raise ValidationError(_("Đề nghị đã đưa vào quyết định."))
     nomination.reject_reason = reason
     return _move(nomination, Status.REJECTED, by=by, reason=reason, fields=("reject_reason",))
 
@@ -794,7 +568,7 @@ def add_nomination_by_hand(
 ) -> Nomination:
     """The chairman adds a nominee the engine did not propose, with a reason; never past the rule's quota."""
     period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
-    _ensure_chairman(by, period)
+    NominationPolicy.add(by, period).ensure()
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Phải ghi lý do bổ sung đề nghị."))
@@ -872,8 +646,8 @@ def _check_per_collective(period: Period, rule: QuotaRule, participant: Particip
     owners = [n for n in chosen if n.participant.unit and unit and unit.path.startswith(n.participant.unit.path)]
     if not owners:
         raise ValidationError(_("Cá nhân phải thuộc một tập thể đã được đề nghị khen thưởng."))
-    owner = max(owners, key=lambda n: len(_unit_of(n).path))
-    owner_path = _unit_of(owner).path
+    owner = max(owners, key=lambda n: len(unit_of(n).path))
+    owner_path = unit_of(owner).path
     people = Nomination.objects.filter(
         period=period,
         quota_rule=rule,
@@ -905,14 +679,7 @@ def record_council_meeting(
 ) -> CouncilMeeting:
     """Record a Hội đồng TĐKT meeting and its votes per nominee; the threshold is the plan's (% of all members)."""
     period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
-    ensure_role(
-        by,
-        period.plan.issuer,
-        Role.LANH_DAO,
-        Role.NHAP_LIEU,
-        Role.QUAN_TRI,
-        message=_("Chỉ lãnh đạo hoặc văn phòng của đơn vị ban hành được ghi biên bản Hội đồng."),
-    )
+    PeriodAwardsPolicy.record_council(by, period).ensure()
     errors = []
     if members_total < 1:
         errors.append(_("Tổng số thành viên Hội đồng phải lớn hơn 0."))
@@ -971,9 +738,3 @@ def record_council_meeting(
             },
         )
     return meeting
-
-
-def ensure_not_noi_vu_only(user: User, unit: Unit) -> None:
-    """Refuse (403) a user whose only role here is read-only (nội vụ)."""
-    if not has_role(user, unit, Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI):
-        raise PermissionDenied(_("Bạn chỉ có quyền xem."))

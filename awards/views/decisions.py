@@ -2,7 +2,8 @@
 (PDF, .docx, certificates, Excel list).
 
 Every decision comes from `Decision.objects.visible_to(user)` (out of scope: 404); a write by the wrong role is
-refused with 403 before any form is shown, and the service checks again inside its transaction.
+refused with 403 before any form is shown (awards/policies.py `DecisionPolicy`), and the service asks the same policy
+again inside its transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,11 +24,11 @@ from django.views.generic import ListView
 
 from awards import decision_selectors as selectors
 from awards.decision_forms import AnnulForm, ConfirmForm, CreateDraftForm, DecisionEditForm, SignForm
-from awards.models import AwardKind, Decision, Nomination
+from awards.models import AwardKind, Decision, IssuerSetting, Nomination
+from awards.policies import DecisionPolicy
 from awards.services import decisions as services
 from awards.services.decision_pdf import store_decision_pdf
-from campaigns.models import Membership, Period, Plan, Role
-from campaigns.permissions import ensure_role, has_role
+from campaigns.models import Period, Plan
 from campaigns.reauth import Locked, confirm_password
 from campaigns.typing import AuthenticatedRequest
 
@@ -42,14 +44,6 @@ def _decision(request: AuthenticatedRequest, pk: int) -> Decision:
 def _file_stem(decision: Decision) -> str:
     number = f"{decision.number:02d}" if decision.number else "du-thao"
     return slugify(f"quyet-dinh-{number}-{decision.year or ''}-{decision.issuer.code}")
-
-
-def _is_signer(user, decision: Decision) -> bool:
-    return Membership.objects.filter(user=user, unit=decision.issuer, role=Role.LANH_DAO).exists()
-
-
-def _ensure_signer(request: AuthenticatedRequest, decision: Decision) -> None:
-    services.signing_membership(request.user, decision.issuer)  # PermissionDenied → 403
 
 
 class DecisionListView(LoginRequiredMixin, ListView):
@@ -83,15 +77,12 @@ def decision_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
     decision = _decision(request, pk)
     user = request.user
-    is_draft = decision.status == Decision.Status.DRAFT
-    may_draft = has_role(user, decision.issuer, *services.DRAFT_ROLES)
-    signer = _is_signer(user, decision)
     context = decision_context(decision)
     context.update(
         {
-            "can_edit": is_draft and may_draft,
-            "can_sign": is_draft and signer,
-            "can_annul": decision.status == Decision.Status.SIGNED and signer,
+            "can_edit": DecisionPolicy.edit(user, decision),
+            "can_sign": DecisionPolicy.sign(user, decision),
+            "can_annul": DecisionPolicy.annul(user, decision),
             "history": decision.history.select_related("history_user").order_by("-history_date")[:20],
         }
     )
@@ -105,7 +96,7 @@ def decision_create(request: AuthenticatedRequest, period_pk: int) -> HttpRespon
         Period.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related("plan__issuer"),
         pk=period_pk,
     )
-    ensure_role(request.user, period.plan.issuer, *services.DRAFT_ROLES)
+    DecisionPolicy.draft(request.user, period.plan.issuer).ensure()
     pending = Nomination.objects.filter(period=period).awaiting_decision()
     award_kinds = AwardKind.objects.filter(pk__in=pending.values("award_kind"))
     form = CreateDraftForm(request.POST or None, award_kinds=award_kinds)
@@ -134,9 +125,10 @@ def decision_create(request: AuthenticatedRequest, period_pk: int) -> HttpRespon
 @login_required
 def decision_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
-    ensure_role(request.user, decision.issuer, *services.DRAFT_ROLES)
-    if decision.status != Decision.Status.DRAFT:
-        messages.error(request, _("Quyết định đã ký không thể sửa; muốn sửa phải hủy quyết định (nêu lý do)."))
+    answer = DecisionPolicy.edit(request.user, decision)
+    answer.ensure_role()  # 403
+    if not answer:
+        messages.error(request, answer.reason)
         return redirect(decision)
     form = DecisionEditForm(request.POST or None, instance=decision)
     if request.method == "POST":
@@ -156,6 +148,7 @@ def decision_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def decision_regenerate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
+    DecisionPolicy.edit(request.user, decision).ensure_role()
     try:
         services.regenerate_draft(decision=decision, by=request.user)
     except ValidationError as error:
@@ -168,7 +161,7 @@ def decision_regenerate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def decision_discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
-    ensure_role(request.user, decision.issuer, *services.DRAFT_ROLES)
+    DecisionPolicy.edit(request.user, decision).ensure_role()
     form = ConfirmForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -187,14 +180,15 @@ def decision_discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def decision_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The chairman or a deputy re-enters the password and signs; a wrong password changes nothing."""
     decision = _decision(request, pk)
-    _ensure_signer(request, decision)
-    form = SignForm(request.POST or None)
+    DecisionPolicy.sign(request.user, decision).ensure_role()
+    register = services.numbering_of(decision.issuer) == IssuerSetting.Numbering.REGISTER
+    form = SignForm(request.POST or None, register=register, today=timezone.localdate(), number=decision.number)
     if request.method == "POST":
         if form.is_valid():
             try:
                 _confirm_password(request, form, "sign", decision)
                 decision = services.sign_decision(
-                    decision=decision, by=request.user, password=form.cleaned_data["password"]
+                    decision=decision, by=request.user, password=form.cleaned_data["password"], **form.signing()
                 )
             except Locked:
                 return HttpResponse(status=429)  # AxesMiddleware turns it into the lockout page
@@ -237,7 +231,7 @@ def _sign_context(decision: Decision, form: SignForm) -> dict:
 @login_required
 def decision_annul(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     decision = _decision(request, pk)
-    _ensure_signer(request, decision)
+    DecisionPolicy.annul(request.user, decision).ensure_role()
     form = AnnulForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():

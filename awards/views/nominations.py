@@ -2,7 +2,9 @@
 the chairman's decisions, the council meeting, and the Home Affairs (nội vụ) read-only view with its exports.
 
 Every object comes from a scoped queryset (out of scope: 404); a write by the wrong role raises PermissionDenied
-(403) before anything is parsed, and the service checks again inside its transaction.
+(403) before anything is parsed, and the service asks the same policy (awards/policies.py) again inside its
+transaction. The detail page's buttons come from the same answers: an action relevant but refused (a dossier not
+complete, votes below the council's threshold) is shown disabled with the reason.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, HttpResponse
@@ -35,9 +37,17 @@ from awards.forms import (
     StepForm,
 )
 from awards.models import Decision, DossierFile, Nomination
+from awards.policies import (
+    OPEN_STATUSES,
+    NominationPolicy,
+    PeriodAwardsPolicy,
+    council_result,
+    needs_appraisal,
+    reaches_threshold,
+    shown_refusal,
+)
 from awards.services import nominations as services
-from campaigns.models import Participant, Period, Plan, Role
-from campaigns.permissions import ensure_role, has_role
+from campaigns.models import Participant, Period, Plan
 from campaigns.typing import AuthenticatedRequest
 from core.uploads import accepts_upload
 from scoring import selectors as scoring_selectors
@@ -53,18 +63,6 @@ def _period(request: AuthenticatedRequest, pk: int) -> Period:
 
 def _nomination(request: AuthenticatedRequest, pk: int) -> Nomination:
     return get_object_or_404(selectors.nomination_detail(user=request.user), pk=pk)
-
-
-def _can_office(user, nomination: Nomination) -> bool:
-    return has_role(user, nomination.participant.home_unit, *services.OFFICE_ROLES)
-
-
-def _ensure_office(user, nomination: Nomination) -> None:
-    ensure_role(user, nomination.participant.home_unit, *services.OFFICE_ROLES)
-
-
-def _ensure_chairman(user, period: Period) -> None:
-    ensure_role(user, period.plan.issuer, Role.LANH_DAO)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -146,16 +144,18 @@ class NominationListView(LoginRequiredMixin, ListView):
             .annotate(n=Count("pk"))
             .values_list("status", "n")
         )
+        rerun = PeriodAwardsPolicy.propose(user, period)
         context.update(
             period=period,
             plan=period.plan,
             statuses=Status.choices,
             notes_page=notes.get_page(self.request.GET.get("trang_xet")),
             counts=[(label, counts.get(value, 0), value) for value, label in Status.choices if counts.get(value)],
-            can_decide=has_role(user, period.plan.issuer, Role.LANH_DAO),
-            can_rerun=has_role(user, period.plan.issuer, Role.LANH_DAO, Role.NHAP_LIEU, Role.QUAN_TRI),
+            can_decide=bool(NominationPolicy.add(user, period)),
+            can_rerun=rerun,
+            rerun_refused=shown_refusal(rerun),
             tied_count=Nomination.objects.visible_to(user)
-            .filter(period=period, tied_at_cut=True, status__in=services.OPEN_STATUSES)
+            .filter(period=period, tied_at_cut=True, status__in=OPEN_STATUSES)
             .count(),
         )
         return context
@@ -170,11 +170,12 @@ def _int(value) -> int | None:
 def period_propose(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """Run the quota engine again (after condition checks); idempotent."""
     period = _period(request, period_pk)
-    ensure_role(request.user, period.plan.issuer, Role.LANH_DAO, Role.NHAP_LIEU, Role.QUAN_TRI)
-    if not period.standings.filter(frozen=True).exists():
-        messages.error(request, _("Đợt này chưa chốt xếp hạng, chưa thể xét đề xuất."))
-    else:
+    PeriodAwardsPolicy.propose(request.user, period).ensure_role()
+    try:
         nominations = services.propose_for_period(period=period, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
         messages.success(request, _("Đã xét lại theo chỉ tiêu: %(count)s đề xuất.") % {"count": len(nominations)})
     return redirect("awards:nomination_list", period_pk=period.pk)
 
@@ -203,37 +204,37 @@ def _render_detail(
 ) -> HttpResponse:
     user = request.user
     period = nomination.period
-    conditions = services.applicable_conditions(nomination)
+    conditions = selectors.applicable_conditions(nomination)
     checks = {c.condition_id: c for c in nomination.condition_checks.all()}
-    office = _can_office(user, nomination)
-    chairman = has_role(user, period.plan.issuer, Role.LANH_DAO)
-    appraisal = services.needs_appraisal(period)
-    vote, passed = services.council_result(nomination)
+    checklist = selectors.dossier_checklist(nomination=nomination)
+    vote, passed = council_result(nomination)
     initial = {"version": nomination.version}
-    editable = nomination.status in (Status.PROPOSED, Status.PREPARED)
+    may = {
+        "check": NominationPolicy.check(user, nomination),
+        "upload": NominationPolicy.upload(user, nomination),
+        "prepare": NominationPolicy.prepare(
+            user, nomination, conditions=conditions, checks=checks, checklist=checklist
+        ),
+        "submit": NominationPolicy.submit(user, nomination),
+        "appraise": NominationPolicy.appraise(user, nomination),
+        "accept": NominationPolicy.accept(user, nomination),
+        "reject": NominationPolicy.reject(user, nomination),
+    }
     context = {
         "nomination": nomination,
         "period": period,
         "plan": period.plan,
         "condition_rows": [(c, checks.get(c.pk)) for c in conditions],
-        "checklist": selectors.dossier_checklist(nomination=nomination),
+        "checklist": checklist,
         "other_files": [f for f in nomination.files.all() if f.requirement_id is None],
         "transitions": nomination.transitions.all(),
         "votes": nomination.votes.all(),
         "council_vote": vote,
         "council_passed": passed,
-        "needs_appraisal": appraisal,
-        "can_check": office and nomination.status == Status.PROPOSED and bool(conditions),
-        "can_upload": office and editable,
-        "can_prepare": office and nomination.status == Status.PROPOSED,
-        "can_submit": has_role(user, nomination.participant.home_unit, Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
-        and nomination.status == Status.PREPARED,
-        "can_appraise": appraisal
-        and nomination.status == Status.SUBMITTED
-        and has_role(user, period.plan.issuer, Role.NOI_VU),
-        "can_decide": chairman and nomination.status in services.OPEN_STATUSES and not nomination.decision_id,
-        "can_accept": chairman
-        and nomination.status in ((Status.APPRAISED,) if appraisal else (Status.SUBMITTED, Status.APPRAISED)),
+        "needs_appraisal": needs_appraisal(period),
+        "may": may,
+        "refused": {name: shown_refusal(answer) for name, answer in may.items()},
+        "can_check": may["check"] and bool(conditions),
         "check_form": forms.get("check_form") or ConditionCheckForm(conditions=conditions, initial=initial),
         "upload_form": forms.get("upload_form")
         or DossierUploadForm(requirements=selectors.applicable_requirements(nomination), initial=initial),
@@ -246,8 +247,8 @@ def _render_detail(
 @require_POST
 def nomination_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
-    _ensure_office(request.user, nomination)
-    form = ConditionCheckForm(request.POST, conditions=services.applicable_conditions(nomination))
+    NominationPolicy.check(request.user, nomination).ensure_role()
+    form = ConditionCheckForm(request.POST, conditions=selectors.applicable_conditions(nomination))
     if not form.is_valid():
         return _render_detail(request, nomination, status=400, check_form=form)
     try:
@@ -279,7 +280,7 @@ def nomination_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def nomination_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     nomination = _nomination(request, pk)
-    _ensure_office(request.user, nomination)
+    NominationPolicy.upload(request.user, nomination).ensure_role()
     form = DossierUploadForm(request.POST, request.FILES, requirements=selectors.applicable_requirements(nomination))
     if form.is_valid():
         try:
@@ -327,7 +328,7 @@ def dossier_file_download(request: AuthenticatedRequest, pk: int) -> FileRespons
 def dossier_file_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     dossier_file = _scoped_file(request, pk)
     nomination = dossier_file.nomination
-    _ensure_office(request.user, _nomination(request, nomination.pk))
+    NominationPolicy.remove_file(request.user, _nomination(request, nomination.pk)).ensure_role()
     try:
         services.remove_dossier_file(dossier_file=dossier_file, by=request.user)
     except ValidationError as error:
@@ -337,9 +338,9 @@ def dossier_file_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _back(nomination)
 
 
-def _step(request: AuthenticatedRequest, pk: int, service, success: str, ensure) -> HttpResponse:
+def _step(request: AuthenticatedRequest, pk: int, service, success: str, policy) -> HttpResponse:
     nomination = _nomination(request, pk)
-    ensure(request.user, nomination)
+    policy(request.user, nomination).ensure_role()
     form = StepForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Thiếu phiên bản của đề nghị; vui lòng tải lại trang."))
@@ -356,22 +357,20 @@ def _step(request: AuthenticatedRequest, pk: int, service, success: str, ensure)
 @login_required
 @require_POST
 def nomination_prepare(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, services.mark_prepared, _("Đã hoàn tất hồ sơ."), _ensure_office)
+    return _step(request, pk, services.mark_prepared, _("Đã hoàn tất hồ sơ."), NominationPolicy.prepare)
 
 
 @login_required
 @require_POST
 def nomination_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    def ensure(user, nomination):
-        ensure_role(user, nomination.participant.home_unit, Role.NHAP_LIEU, Role.LANH_DAO, Role.QUAN_TRI)
-
-    return _step(request, pk, services.submit_nomination, _("Đã trình hồ sơ đề nghị."), ensure)
+    return _step(request, pk, services.submit_nomination, _("Đã trình hồ sơ đề nghị."), NominationPolicy.submit)
 
 
 def _decision_page(request: AuthenticatedRequest, pk: int, form_class, template: str, action) -> HttpResponse:
     """GET: a confirmation page with its form; POST: the decision through the service."""
     nomination = _nomination(request, pk)
-    action.ensure(request.user, nomination)
+    answer = action.policy(request.user, nomination)
+    answer.ensure_role()
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
@@ -385,7 +384,7 @@ def _decision_page(request: AuthenticatedRequest, pk: int, form_class, template:
         status = 400
     else:
         form, status = form_class(initial={"version": nomination.version}), 200
-    vote, passed = services.council_result(nomination)
+    vote, passed = council_result(nomination)
     return render(
         request,
         template,
@@ -395,6 +394,7 @@ def _decision_page(request: AuthenticatedRequest, pk: int, form_class, template:
             "period": nomination.period,
             "council_vote": vote,
             "council_passed": passed,
+            "refusal": "" if answer else answer.reason,
         },
         status=status,
     )
@@ -403,9 +403,7 @@ def _decision_page(request: AuthenticatedRequest, pk: int, form_class, template:
 class _Accept:
     success = _("Đã chấp thuận đề nghị.")
 
-    @staticmethod
-    def ensure(user, nomination):
-        _ensure_chairman(user, nomination.period)
+    policy = staticmethod(NominationPolicy.accept)
 
     @staticmethod
     def run(nomination, data, user):
@@ -417,9 +415,7 @@ class _Accept:
 class _Reject:
     success = _("Đã ghi không chấp thuận.")
 
-    @staticmethod
-    def ensure(user, nomination):
-        _ensure_chairman(user, nomination.period)
+    policy = staticmethod(NominationPolicy.reject)
 
     @staticmethod
     def run(nomination, data, user):
@@ -431,9 +427,7 @@ class _Reject:
 class _Appraise:
     success = _("Đã ghi ý kiến thẩm định.")
 
-    @staticmethod
-    def ensure(user, nomination):
-        ensure_role(user, nomination.period.plan.issuer, Role.NOI_VU)
+    policy = staticmethod(NominationPolicy.appraise)
 
     @staticmethod
     def run(nomination, data, user):
@@ -465,7 +459,7 @@ def nomination_appraise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def nomination_add(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     """The chairman adds a nominee by hand (within the quota, with a reason)."""
     period = _period(request, period_pk)
-    _ensure_chairman(request.user, period)
+    NominationPolicy.add(request.user, period).ensure()
     rules = services.rules_for_period(period)
     taken = Nomination.objects.filter(period=period).exclude(status__in=[Status.WITHDRAWN, Status.REJECTED])
     participants = (
@@ -507,9 +501,9 @@ def council_meeting(request: AuthenticatedRequest, period_pk: int) -> HttpRespon
     """The period's council meetings, and (for lãnh đạo / văn phòng) the form to record one with its votes."""
     period = _period(request, period_pk)
     user = request.user
-    can_record = has_role(user, period.plan.issuer, Role.LANH_DAO, Role.NHAP_LIEU, Role.QUAN_TRI)
-    if request.method == "POST" and not can_record:
-        raise PermissionDenied(_("Bạn không có quyền ghi biên bản Hội đồng."))
+    can_record = PeriodAwardsPolicy.record_council(user, period)
+    if request.method == "POST":
+        can_record.ensure()
     candidates = list(selectors.council_candidates(period=period, user=user))
     form = CouncilMeetingForm(
         request.POST or None, nominations=candidates, initial={"held_on": timezone.localdate(), "secret_ballot": True}
@@ -538,7 +532,7 @@ def council_meeting(request: AuthenticatedRequest, period_pk: int) -> HttpRespon
     meetings = list(selectors.council_meetings_for(period=period))
     for meeting in meetings:
         for vote in meeting.votes.all():
-            vote.passed = services.reaches_threshold(vote.votes_for, meeting.members_total, meeting.threshold_percent)
+            vote.passed = reaches_threshold(vote.votes_for, meeting.members_total, meeting.threshold_percent)
     return render(
         request,
         "awards/council_meeting.html",
@@ -567,11 +561,6 @@ HOME_AFFAIRS_TABS = {
 }
 
 
-def _ensure_home_affairs(user) -> None:
-    if not (user.is_superuser or user.memberships.filter(role=Role.NOI_VU).exists()):
-        raise PermissionDenied(_("Trang này dành cho cơ quan Nội vụ."))
-
-
 def _home_affairs_filters(request: AuthenticatedRequest) -> dict:
     params = request.GET
     return {
@@ -586,7 +575,7 @@ def _home_affairs_filters(request: AuthenticatedRequest) -> dict:
 def home_affairs(request: AuthenticatedRequest) -> HttpResponse:
     """Every submission of the communes and departments under the user's Home Affairs office, read-only."""
     user = request.user
-    _ensure_home_affairs(user)
+    PeriodAwardsPolicy.home_affairs(user).ensure()
     tab = request.GET.get("xem", "de-nghi")
     tab = tab if tab in HOME_AFFAIRS_TABS else "de-nghi"
     filters = _home_affairs_filters(request)
@@ -625,21 +614,18 @@ def home_affairs(request: AuthenticatedRequest) -> HttpResponse:
             "rows": page.object_list,
             "is_paginated": page.has_other_pages(),
             "statuses": statuses,
-            "units": selectors.home_affairs_units(user=user).filter(depth__lte=_top_depth(user) + 1)[:20],
+            "units": selectors.home_affairs_units(user=user).filter(
+                depth__lte=selectors.home_affairs_top_depth(user=user) + 1
+            )[:20],
             **selectors.home_affairs_filter_choices(user=user),
         },
     )
 
 
-def _top_depth(user) -> int:
-    depths = list(user.memberships.filter(role=Role.NOI_VU).values_list("unit__depth", flat=True))
-    return min(depths) if depths else 1
-
-
 @login_required
 def home_affairs_export(request: AuthenticatedRequest) -> HttpResponse:
     """The award lists under the Home Affairs office, filtered as on screen, as Excel."""
-    _ensure_home_affairs(request.user)
+    PeriodAwardsPolicy.home_affairs(request.user).ensure()
     filters = _home_affairs_filters(request)
     status = filters["status"] if filters["status"] in Status.values else ""
     nominations = selectors.home_affairs_nominations(

@@ -8,7 +8,6 @@ from http import HTTPStatus
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from campaigns.org.excel import OrgImport, export_org, grouped_errors, import_org, parse_org, template_org
 from campaigns.org.policies import OrgPolicy, ensure
 from campaigns.typing import AuthenticatedRequest
-from core.uploads import keep_pending_upload, pending_upload
+from core.uploads import confirmed_upload, keep_pending_upload, pending_upload
 
 IMPORT_FOLDER = "imports/org"
 IMPORT_SALT = "campaigns.org-import"
@@ -85,14 +84,14 @@ def org_import_commit(request: AuthenticatedRequest) -> HttpResponse:
     if stored is None:
         messages.error(request, _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
         return redirect("campaigns:org_import")
-    try:
-        with default_storage.open(stored, "rb") as source:
-            result = parse_org(user=request.user, source=source.read())
+    with confirmed_upload(stored) as source:  # the kept file is removed whatever happens below
+        if source is None:
+            messages.error(request, _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
+            return redirect("campaigns:org_import")
+        result = parse_org(user=request.user, source=source.read())
         if result.errors:
             return _page(request, OrgImportForm(), result, status=HTTPStatus.BAD_REQUEST)
         import_org(user=request.user, result=result)
-    finally:
-        default_storage.delete(stored)
     counts = result.counts
     messages.success(
         request,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from awards.models import Nomination
 from campaigns.models import Membership, Notice, Period, Plan, Role
 from campaigns.policies import PeriodPolicy
+from campaigns.selectors import period_version
 from core.jobs import StaleJob, report_progress_now
 from scoring.models import Standing
 
@@ -45,9 +46,9 @@ class CloseResult:
     notices: int
 
 
-def period_version(period: Period) -> int:
-    """The period's version: its latest history row (every save, closing and reopening included, adds one)."""
-    return period.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+def may_close(user: User, period: Period) -> bool:
+    """May the user close the period: PeriodPolicy.close's answer, what close_period enforces."""
+    return PeriodPolicy.close(user, period).allowed
 
 
 def close_job_kwargs(period: Period, **extra: Any) -> dict[str, Any]:

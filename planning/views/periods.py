@@ -23,6 +23,7 @@ from campaigns.permissions import has_role
 from campaigns.policies import PeriodPolicy
 from campaigns.typing import AuthenticatedRequest
 from core.jobs import mark_lost_jobs, retry_job, start_job
+from planning.reports.policies import ReportPolicy
 from planning.services.closing import close_job_kwargs, missing_before_close, reopen_period
 
 
@@ -67,6 +68,7 @@ def period_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "missing": missing_before_close(period=period),
         "may_reopen": PeriodPolicy.reopen(request.user, period),
         "jobs": Job.objects.visible_to(request.user).filter(kwargs__period_id=period.pk)[:5],
+        "may_report": ReportPolicy.view(request.user, period.plan).allowed,
     }
     return render(request, "awards/period_close.html", context)
 

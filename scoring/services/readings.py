@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +32,7 @@ from scoring.entry_selectors import (
     plan_criteria,
     previous_readings,
 )
-from scoring.figures import ImportRow, describe_figures, reading_figures
+from scoring.figures import ImportRow, clean_figures, describe_figures, reading_figures
 from scoring.locks import share_period
 from scoring.models import Indicator, Reading
 from scoring.plausibility import Figures, reading_warnings
@@ -74,52 +75,6 @@ class ConflictError(Exception):
             "at": timezone.localtime(self.at).strftime("%H:%M %d/%m/%Y") if self.at else "",
             "values": describe_figures(self.indicator, self.current),
         }
-
-
-def _whole(raw: Any, label: str, errors: dict[str, str], key: str) -> int | None:
-    """A whole number ≥ 0 (or None when blank); records a Vietnamese error otherwise."""
-    if raw is None or raw == "":
-        return None
-    try:
-        number = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        errors[key] = _("%(label)s phải là số nguyên không âm.") % {"label": label}
-        return None
-    if number != number.to_integral_value() or number < 0:
-        errors[key] = _("%(label)s phải là số nguyên không âm.") % {"label": label}
-        return None
-    return int(number)
-
-
-def clean_figures(
-    indicator: Indicator, *, numerator: Any = None, denominator: Any = None, value: Any = None
-) -> tuple[int | None, int | None, Decimal | None]:
-    """Validate figures for the indicator's kind; ValidationError keyed by field with Vietnamese messages.
-
-    Rate: two whole numbers, 0 ≤ numerator ≤ denominator, both or neither. Count: a whole number ≥ 0.
-    Yes/no: 0 or 1. All blank means "no reading".
-    """
-    errors: dict[str, str] = {}
-    if indicator.kind == Indicator.Kind.RATE:
-        num = _whole(numerator, indicator.numerator_label or _("Tử số"), errors, "numerator")
-        den = _whole(denominator, indicator.denominator_label or _("Mẫu số"), errors, "denominator")
-        if not errors:
-            if (num is None) != (den is None):
-                errors["numerator" if num is None else "denominator"] = _("Phải nhập cả tử số và mẫu số.")
-            elif num is not None and den is not None and num > den:
-                errors["numerator"] = _("Tử số (%(numerator)s) không được lớn hơn mẫu số (%(denominator)s).") % {
-                    "numerator": num,
-                    "denominator": den,
-                }
-        if errors:
-            raise ValidationError(errors)
-        return num, den, None
-    number = _whole(value, _("Giá trị"), errors, "value")
-    if not errors and indicator.kind == Indicator.Kind.BOOLEAN and number not in (None, 0, 1):
-        errors["value"] = _("Chỉ tiêu có/không: nhập 1 (có) hoặc 0 (không).")
-    if errors:
-        raise ValidationError(errors)
-    return None, None, None if number is None else Decimal(number)
 
 
 def warnings_for(
@@ -467,15 +422,31 @@ FIGURES = ("numerator", "denominator", "value", "note", "check_again")
 _CURRENT = ("id", "participant_id", "indicator_id", "window_start", *FIGURES, "status", "version")
 
 
+# Rows written per statement: progress is reported after each chunk ("rows written / total"), and a chunk's
+# statements stay far below PostgreSQL's and SQLite's parameter limits; 10,000 rows cost five rounds.
+WRITE_CHUNK = 2000
+
+
 @transaction.atomic
-def import_readings(*, user: User, period: Period, rows: list[ImportRow]) -> int:
+def import_readings(
+    *,
+    user: User,
+    period: Period,
+    rows: list[ImportRow],
+    reason: str = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Apply a checked Excel import in one transaction: every row or none; unchanged rows write nothing.
 
     Each row carries the version it was judged against, so a reading changed meanwhile raises ConflictError and the
     whole import rolls back. Set-based, so 10,000 rows cost a fixed number of queries: the period row lock first,
     the affected readings locked and read in one query, access judged once per (unit, window), new readings in one
     bulk insert, changed ones in one UPDATE, one history row per changed reading ("Nhập từ tệp Excel") written with
-    INSERT … SELECT, then every changed participant recomputed in one call. Returns the rows changed.
+    INSERT … SELECT, then every changed participant recomputed in one call. Returns the rows changed. ``reason`` names
+    the source in the history when it is not an Excel file (the API's batch).
+
+    The writes go in chunks of WRITE_CHUNK rows; ``progress(written, total)`` is called after each (the import job
+    shows it), inside the transaction: a conflict later still rolls every chunk back.
     """
     share_period(period)
     # Blank figures leave the reading as it is (the file's rule); the parser never yields them, callers might.
@@ -573,14 +544,16 @@ def import_readings(*, user: User, period: Period, rows: list[ImportRow]) -> int
     if not changed:
         return 0
 
-    reason = _("Nhập từ tệp Excel")
-    if created:
+    reason = reason or _("Nhập từ tệp Excel")
+    total, written = len(created) + len(updated), 0
+    for index in range(0, len(created), WRITE_CHUNK):
+        chunk = created[index : index + WRITE_CHUNK]
         try:
             with transaction.atomic():
-                _insert_readings(created, period=period)
+                _insert_readings(chunk, period=period)
         except IntegrityError:
             # Somebody created one of these readings meanwhile without the period lock: theirs won.
-            keys = {(r.participant_id, r.indicator_id, r.window_start): r for r in created}
+            keys = {(r.participant_id, r.indicator_id, r.window_start): r for r in chunk}
             winner = next(
                 r
                 for r in Reading.objects.select_related("entered_by").filter(
@@ -589,12 +562,19 @@ def import_readings(*, user: User, period: Period, rows: list[ImportRow]) -> int
                 if (r.participant_id, r.indicator_id, r.window_start) in keys
             )
             raise ConflictError(winner, indicator=winner.indicator, expected_version=0) from None
-        _copy_to_history([r.pk for r in created], history_type="+", reason=reason, user=user, now=now)
-    if updated:
-        _update_figures(updated, user=user, now=now)
-        _copy_to_history([values[0] for values in updated], history_type="~", reason=reason, user=user, now=now)
+        _copy_to_history([r.pk for r in chunk], history_type="+", reason=reason, user=user, now=now)
+        written += len(chunk)
+        if progress is not None:
+            progress(written, total)
+    for index in range(0, len(updated), WRITE_CHUNK):
+        rows_chunk = updated[index : index + WRITE_CHUNK]
+        _update_figures(rows_chunk, user=user, now=now)
+        _copy_to_history([values[0] for values in rows_chunk], history_type="~", reason=reason, user=user, now=now)
+        written += len(rows_chunk)
+        if progress is not None:
+            progress(written, total)
     recompute_participants(period=period, participants=list(changed.values()))
-    return len(created) + len(updated)
+    return total
 
 
 def _insert_readings(created: list[Reading], *, period: Period) -> None:

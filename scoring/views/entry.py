@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,9 +26,10 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 
 from campaigns.models import Participant, Period, Role, Unit
-from campaigns.permissions import has_role, user_roles
+from campaigns.permissions import has_role
 from campaigns.typing import AuthenticatedRequest
 from core.formatting import format_number, format_percent
+from core.jobs import start_job
 from core.uploads import (
     DOCUMENT_CONTENT_TYPES,
     accepts_upload,
@@ -43,6 +44,7 @@ from scoring.access import (
     can_edit_reading,
     entry_deadline,
     grant_lock_exception,
+    may_import,
     window_of,
 )
 from scoring.excel import ImportResult, build_template, parse_readings
@@ -50,10 +52,16 @@ from scoring.figures import describe_figures
 from scoring.forms import LockExceptionForm, ReadingImportForm, ReadingRowForm, ReturnWindowForm
 from scoring.models import Indicator, Reading
 from scoring.plausibility import Figures, reading_warnings
+from scoring.services.excel_import import (
+    IMPORT_TASK,
+    ImportRefused,
+    import_job_kwargs,
+    import_stored_readings,
+    in_request_max_rows,
+)
 from scoring.services.readings import (
     ConflictError,
     attach_evidence,
-    import_readings,
     remove_evidence,
     return_window,
     save_window_readings,
@@ -455,10 +463,6 @@ IMPORT_FOLDER = "imports/readings"
 IMPORT_SALT = "scoring.excel-import"
 
 
-def _may_import(user) -> bool:
-    return bool(user_roles(user) & {Role.NHAP_LIEU, Role.QUAN_TRI})
-
-
 def _template_units(request: AuthenticatedRequest, period: Period) -> QuerySet[Unit]:
     return Unit.objects.in_scope_of(request.user).filter(kind__in=list(Unit.KIND_WORDS)).order_by("path")[:500]
 
@@ -479,9 +483,10 @@ def _render_excel(
         "result": result,
         "token": token,
         "units": _template_units(request, period),
-        "may_import": _may_import(request.user),
+        "may_import": bool(may_import(request.user)),
         "dashboard_url": reverse("scoring:entry_dashboard", args=[period.pk]),
         "changes": result.changes[:500] if result else [],
+        "in_background": result is not None and len(result.rows) > in_request_max_rows(),
     }
     return render(request, "scoring/excel_import.html", context, status=status)
 
@@ -507,8 +512,8 @@ def excel_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     period = _period(request, period_pk)
     if request.method != "POST":
         return _render_excel(request, period)
-    if not _may_import(request.user):
-        raise PermissionDenied(_("Bạn chỉ được xem, không được nhập số liệu."))
+    if not (allowed := may_import(request.user)):
+        raise PermissionDenied(allowed.reason)
     form = ReadingImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_excel(request, period, form=form, status=400)
@@ -519,7 +524,12 @@ def excel_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
         if result.errors:
             return _render_excel(request, period, form=form, result=result, status=400)
         token = keep_pending_upload(
-            upload, folder=IMPORT_FOLDER, salt=IMPORT_SALT, user=request.user.pk, period=period.pk
+            upload,
+            folder=IMPORT_FOLDER,
+            salt=IMPORT_SALT,
+            user=request.user.pk,
+            period=period.pk,
+            rows=len(result.rows),
         )
     finally:
         upload.close()  # a spooled upload's temporary file is removed now, whatever happened above
@@ -530,35 +540,56 @@ def excel_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def excel_commit(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
-    """Write a previewed file: checked again against the current data, then all rows in one transaction or none."""
+    """Write a previewed file: checked again against the current data, then all rows in one transaction or none. A
+    file of more than in_request_max_rows() rows is written by a background job (the user follows it on its page)."""
     period = _period(request, period_pk)
-    if not _may_import(request.user):
-        raise PermissionDenied(_("Bạn chỉ được xem, không được nhập số liệu."))
+    if not (allowed := may_import(request.user)):
+        raise PermissionDenied(allowed.reason)
+    posted_rows = request.POST.get("rows", "")
+    rows = int(posted_rows) if posted_rows.isdigit() and len(posted_rows) <= 9 else -1
     stored = pending_upload(
-        request.POST.get("token", ""), folder=IMPORT_FOLDER, salt=IMPORT_SALT, user=request.user.pk, period=period.pk
+        request.POST.get("token", ""),
+        folder=IMPORT_FOLDER,
+        salt=IMPORT_SALT,
+        user=request.user.pk,
+        period=period.pk,
+        rows=rows,  # signed with the token at the preview: the size that decides where the import runs
     )
     if stored is None:
         messages.error(request, _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
         return redirect("scoring:excel_upload", period_pk=period.pk)
-    with default_storage.open(stored, "rb") as source:
-        result = parse_readings(user=request.user, period=period, source=source)
-    if result.errors:
-        default_storage.delete(stored)
-        return _render_excel(request, period, result=result, status=400)
+    if rows > in_request_max_rows():
+        with transaction.atomic():
+            job = start_job(
+                task=IMPORT_TASK,
+                kwargs=import_job_kwargs(period=period, user=request.user, stored=stored),
+                label=(
+                    _("Nhập %(rows)s dòng số liệu từ Excel — %(period)s — %(plan)s")
+                    % {"rows": format_number(rows), "period": period.name, "plan": period.plan.title}
+                )[:255],
+                unit=period.plan.issuer,
+                by=request.user,
+            )
+        messages.info(
+            request,
+            _(
+                "Tệp có %(rows)s dòng nên được ghi trong nền: trang này cho biết tiến độ, và bạn sẽ nhận thông báo "
+                "khi ghi xong."
+            )
+            % {"rows": format_number(rows)},
+        )
+        return redirect("planning:job_detail", pk=job.pk)
     try:
-        changed = import_readings(user=request.user, period=period, rows=result.rows)
-    except ConflictError as conflict:
-        messages.error(request, conflict.message)
+        outcome = import_stored_readings(user=request.user, period=period, stored=stored)
+    except ImportRefused as refused:
+        if refused.result is not None:
+            return _render_excel(request, period, result=refused.result, status=400)
+        messages.error(request, refused.message)
         return redirect("scoring:excel_upload", period_pk=period.pk)
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
-        return redirect("scoring:excel_upload", period_pk=period.pk)
-    finally:
-        default_storage.delete(stored)
     messages.success(
         request,
         _("Đã nhập từ Excel: %(changed)s số liệu thay đổi, %(unchanged)s giữ nguyên.")
-        % {"changed": changed, "unchanged": result.count("unchanged")},
+        % {"changed": outcome.changed, "unchanged": outcome.unchanged},
     )
     return redirect("scoring:entry_dashboard", period_pk=period.pk)
 

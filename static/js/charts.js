@@ -24,7 +24,16 @@
     canvas.setAttribute("aria-label", spec.title);
     canvas.height = spec.type === "bar" ? 110 : 180;
     card.appendChild(caption);
-    card.appendChild(canvas);
+    if (spec.horizontal) {
+      /* one row of 22 px per bar whatever the screen's width: a fixed-height box, the chart filling it */
+      var box = document.createElement("div");
+      box.style.position = "relative";
+      box.style.height = (22 * spec.labels.length + 70) + "px";
+      box.appendChild(canvas);
+      card.appendChild(box);
+    } else {
+      card.appendChild(canvas);
+    }
     column.appendChild(card);
     container.appendChild(column);
     var datasets = spec.datasets.map(function (dataset, i) {
@@ -35,15 +44,21 @@
         fill: false, tension: 0
       };
     });
+    /* spec.horizontal: bars along x, one row per label (a ranking list's names read across) */
+    var valueAxis = spec.horizontal ? "x" : "y";
+    var scales = {};
+    scales[valueAxis] = { beginAtZero: true, ticks: { callback: function (v) { return format(v, spec.unit); } } };
     new window.Chart(canvas, {
       type: spec.type || "line",
       data: { labels: spec.labels, datasets: datasets },
       options: {
         responsive: true,
+        indexAxis: spec.horizontal ? "y" : "x",
+        maintainAspectRatio: !spec.horizontal,
         interaction: { mode: "index", intersect: false },
-        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return format(v, spec.unit); } } } },
+        scales: scales,
         plugins: {
-          tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + format(ctx.parsed.y, spec.unit); } } },
+          tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ": " + format(ctx.parsed[valueAxis], spec.unit); } } },
           legend: { position: "bottom" }
         }
       }

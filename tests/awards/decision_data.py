@@ -80,3 +80,12 @@ def accepted_batch(
             )
         )
     return period, award, nominations
+
+
+PAPER_REASON = "Chủ tịch đã ký bản giấy ngày đó; văn thư nhập lại trên hệ thống"
+
+
+def on_paper(draft) -> dict:
+    """Sign on the draft's planned date (a past date), with the reason the signing service asks for."""
+    draft.refresh_from_db()
+    return {"signed_on": draft.signed_on, "date_reason": PAPER_REASON} if draft.signed_on else {}

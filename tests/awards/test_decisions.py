@@ -20,7 +20,7 @@ from awards.services.decisions import (
     update_draft,
 )
 from awards.wording import signature_lines
-from tests.awards.decision_data import accepted_batch
+from tests.awards.decision_data import accepted_batch, on_paper
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "mat-khau-thu-nghiem"
@@ -126,7 +126,7 @@ def test_discarding_a_draft_releases_its_nominations(org, batch, draft):
 def test_a_decision_signed_in_2023_cites_the_2023_texts_and_pays_from_1_800_000(org):
     period, award, _ = accepted_batch(org, plan_issued=dt.date(2023, 9, 1))
     draft = create_draft_decision(period=period, award_kind=award, by=org.chairman_a, signed_on=dt.date(2023, 11, 20))
-    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     assert signed.base_salary == 1_800_000
     assert signed.year == 2023
     bases = " ".join(signed.legal_bases)
@@ -139,7 +139,7 @@ def test_a_decision_signed_in_2023_cites_the_2023_texts_and_pays_from_1_800_000(
 
 
 def test_a_decision_signed_after_1_july_2024_pays_from_2_340_000(org, draft):
-    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     assert signed.base_salary == 2_340_000
     assert "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022" in signed.legal_bases
     assert [line["amount"] for line in signed.awardees] == [710_000, 360_000, 360_000]
@@ -161,9 +161,9 @@ def test_moving_the_date_keeps_texts_edited_in_the_same_change(org, draft):
 def test_a_base_salary_change_after_drafting_blocks_signing_until_the_draft_is_recomposed(org, draft):
     RewardRule.objects.create(base_salary=2_500_000, effective_from=dt.date(2024, 8, 1), legal_basis="thử")
     with pytest.raises(ValidationError, match="khác với dự thảo"):
-        sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+        sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     regenerate_draft(decision=draft, by=org.chairman_a)
-    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     assert signed.base_salary == 2_500_000
     assert [line["amount"] for line in signed.awardees] == [750_000, 380_000, 380_000]
 
@@ -186,7 +186,7 @@ def test_numbers_restart_every_year_and_per_issuer(org, batch):
 def test_signing_takes_the_next_number_and_shows_it_with_a_leading_zero(org, batch, draft):
     period, award, _ = batch
     make_decision(org.commune_a, period, award, number=4, year=2024, status="annulled", annul_reason="Sai tên")
-    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     assert signed.number == 5  # an annulled number is never reused
     assert signed.number_display == "05/QĐ-UBND"
 
@@ -195,7 +195,7 @@ def test_first_decision_of_a_new_year_is_number_01(org, batch):
     period, award, _ = batch
     make_decision(org.commune_a, period, award, number=30, year=2024, status="signed")
     draft = create_draft_decision(period=period, award_kind=award, by=org.chairman_a, signed_on=dt.date(2025, 1, 2))
-    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     assert (signed.number, signed.year, signed.number_display) == (1, 2025, "01/QĐ-UBND")
 
 
@@ -205,7 +205,7 @@ def test_a_number_written_in_the_draft_is_kept_and_a_taken_one_refused(org, batc
     with pytest.raises(ValidationError, match="đã được dùng"):
         update_draft(decision=draft, by=org.chairman_a, number=15)
     update_draft(decision=draft, by=org.chairman_a, number=21)
-    assert sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD).number == 21
+    assert sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft)).number == 21
 
 
 # Signing ------------------------------------------------------------------------------------------------------------
@@ -213,7 +213,7 @@ def test_a_number_written_in_the_draft_is_kept_and_a_taken_one_refused(org, batc
 
 def test_chairman_signs(org, draft, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+        signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     assert signed.status == Decision.Status.SIGNED
     assert signed.signer == org.chairman_a
     assert signed.signer_is_deputy is False
@@ -223,7 +223,7 @@ def test_chairman_signs(org, draft, django_capture_on_commit_callbacks):
 
 
 def test_deputy_signs_for_the_chairman(org, draft):
-    signed = sign_decision(decision=draft, by=org.deputy_a, password=PASSWORD)
+    signed = sign_decision(decision=draft, by=org.deputy_a, password=PASSWORD, **on_paper(draft))
     assert signed.signer_is_deputy is True
     assert signed.signer_title == "Phó Chủ tịch"
     assert signature_lines(signed) == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
@@ -233,13 +233,13 @@ def test_signer_name_comes_from_the_person_record(org, draft):
     from campaigns.models import Person
 
     Person.objects.create(full_name="Dương Đình Đường", unit=org.commune_a, user=org.chairman_a)
-    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     assert signed.signer_name == "Dương Đình Đường"
 
 
 def test_wrong_password_changes_nothing(org, draft, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError, match="Mật khẩu không đúng"):
-        sign_decision(decision=draft, by=org.chairman_a, password="sai-mat-khau")
+        sign_decision(decision=draft, by=org.chairman_a, password="sai-mat-khau", **on_paper(draft))
     draft.refresh_from_db()
     assert (draft.status, draft.number, draft.signer_id, draft.awardees) == ("draft", None, None, [])
     assert callbacks == []
@@ -248,21 +248,21 @@ def test_wrong_password_changes_nothing(org, draft, django_capture_on_commit_cal
 @pytest.mark.parametrize("who", ["staff_a", "admin_a", "noi_vu", "chairman_b", "noi_vu_tinh"])
 def test_only_the_issuers_chairman_or_deputy_signs(org, draft, who):
     with pytest.raises(PermissionDenied):
-        sign_decision(decision=draft, by=getattr(org, who), password=PASSWORD)
+        sign_decision(decision=draft, by=getattr(org, who), password=PASSWORD, **on_paper(draft))
     draft.refresh_from_db()
     assert draft.status == Decision.Status.DRAFT
 
 
 def test_signing_twice_is_refused(org, draft):
-    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     with pytest.raises(ValidationError, match="đã được ký"):
-        sign_decision(decision=signed, by=org.deputy_a, password=PASSWORD)
+        sign_decision(decision=signed, by=org.deputy_a, password=PASSWORD, **on_paper(signed))
     signed.refresh_from_db()
     assert signed.signer == org.chairman_a and signed.number == 1
 
 
 def test_signed_decision_refuses_edits_and_discarding(org, draft):
-    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     with pytest.raises(ValidationError, match="đã ký không thể sửa"):
         update_draft(decision=signed, by=org.chairman_a, summary="Sửa sau khi ký")
     with pytest.raises(ValidationError):
@@ -275,7 +275,7 @@ def test_signed_decision_refuses_edits_and_discarding(org, draft):
 
 def test_signing_stores_the_pdf_and_its_sha256(org, draft, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+        sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     draft.refresh_from_db()
     content = draft.pdf.read()
     assert content.startswith(b"%PDF")
@@ -286,7 +286,7 @@ def test_signing_stores_the_pdf_and_its_sha256(org, draft, django_capture_on_com
 
 
 def test_annulment_needs_a_reason(org, draft):
-    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     with pytest.raises(ValidationError, match="lý do"):
         annul_decision(decision=signed, by=org.chairman_a, reason="   ")
     signed.refresh_from_db()
@@ -295,13 +295,13 @@ def test_annulment_needs_a_reason(org, draft):
 
 def test_annulment_keeps_both_decisions_and_frees_the_nominations(org, batch, draft):
     period, award, _ = batch
-    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     annulled = annul_decision(decision=signed, by=org.chairman_a, reason="Ghi sai chức vụ của cá nhân")
     assert annulled.status == Decision.Status.ANNULLED
     assert annulled.annul_reason == "Ghi sai chức vụ của cá nhân"
     assert [line["name"] for line in decision_lines(annulled)][0] == "Văn phòng – Thống kê xã An Bình"  # list kept
     replacement = create_draft_decision(period=period, award_kind=award, by=org.chairman_a, signed_on=AUGUST_2024)
-    resigned = sign_decision(decision=replacement, by=org.chairman_a, password=PASSWORD)
+    resigned = sign_decision(decision=replacement, by=org.chairman_a, password=PASSWORD, **on_paper(replacement))
     assert resigned.number == 2
     assert Decision.objects.count() == 2
     assert annulled.history.first().history_change_reason.startswith("Hủy quyết định")
@@ -310,13 +310,13 @@ def test_annulment_keeps_both_decisions_and_frees_the_nominations(org, batch, dr
 def test_a_draft_is_not_annulled_and_an_annulled_decision_not_again(org, draft):
     with pytest.raises(ValidationError):
         annul_decision(decision=draft, by=org.chairman_a, reason="Không cần")
-    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     annul_decision(decision=signed, by=org.chairman_a, reason="Sai số")
     with pytest.raises(ValidationError, match="đã bị hủy"):
         annul_decision(decision=signed, by=org.chairman_a, reason="Lần nữa")
 
 
 def test_only_the_chairman_annuls(org, draft):
-    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+    signed = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     with pytest.raises(PermissionDenied):
         annul_decision(decision=signed, by=org.staff_a, reason="Không có quyền")

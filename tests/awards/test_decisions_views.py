@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from awards.models import Decision
 from awards.services.decisions import create_draft_decision, sign_decision
-from tests.awards.decision_data import accepted_batch
+from tests.awards.decision_data import accepted_batch, on_paper
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "mat-khau-thu-nghiem"
@@ -31,7 +31,7 @@ def draft(org, batch):
 @pytest.fixture
 def signed(org, draft, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        decision = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+        decision = sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     decision.refresh_from_db()
     return decision
 

@@ -13,7 +13,7 @@ import pytest
 from awards.pdf import render_certificates_pdf, render_decision_pdf
 from awards.services.decisions import create_draft_decision, sign_decision
 from campaigns.models import Person
-from tests.awards.decision_data import accepted_batch
+from tests.awards.decision_data import accepted_batch, on_paper
 
 pytestmark = [
     pytest.mark.django_db,
@@ -40,7 +40,7 @@ def signed_pdf(org, tmp_path):
     period, award, _ = accepted_batch(org)
     Person.objects.create(full_name="Dương Đình Đường", unit=org.commune_a, user=org.deputy_a)
     draft = create_draft_decision(period=period, award_kind=award, by=org.chairman_a, signed_on=dt.date(2024, 2, 5))
-    decision = sign_decision(decision=draft, by=org.deputy_a, password=PASSWORD)
+    decision = sign_decision(decision=draft, by=org.deputy_a, password=PASSWORD, **on_paper(draft))
     path = tmp_path / "quyet-dinh.pdf"
     path.write_bytes(render_decision_pdf(decision))
     return decision, path

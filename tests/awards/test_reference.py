@@ -5,9 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from awards.models import LegalText, RewardRule
-from awards.reference import legal_texts_in_force, province_of, reward_rule_on, sync_reference
+from awards.reference import (
+    LEGAL_TEXTS,
+    check_legal_bases,
+    legal_texts_in_force,
+    province_of,
+    reward_rule_on,
+    sync_reference,
+)
+from core.formatting import official_date
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +75,7 @@ def test_a_2024_decision_cites_the_2022_law_decree_98_and_circular_01(reference)
     ("on", "law", "decree", "circular"),
     [
         (dt.date(2023, 12, 31), "ngày 19 tháng 6 năm 2015", "91/2017", "12/2019"),
-        (dt.date(2024, 1, 1), "ngày 19 tháng 6 năm 2015", "98/2023", "01/2024"),
+        (dt.date(2024, 4, 15), "ngày 19 tháng 6 năm 2015", "98/2023", "01/2024"),
         (dt.date(2025, 2, 28), "ngày 19 tháng 6 năm 2015", "98/2023", "01/2024"),
         (dt.date(2025, 3, 1), "ngày 19 tháng 02 năm 2025", "98/2023", "01/2024"),
         (dt.date(2025, 7, 1), "ngày 16 tháng 6 năm 2025", "152/2025", "01/2024"),
@@ -115,3 +124,48 @@ def test_base_salary_on_a_date(reference, on, base):
 
 def test_no_base_salary_before_the_first_rule(reference):
     assert reward_rule_on(dt.date(2019, 6, 30)) is None
+
+
+# Issue and effective dates (issue 18) ---------------------------------------------------------------------------
+
+
+def test_every_builtin_text_has_its_number_and_issue_date_in_its_citation():
+    for row in LEGAL_TEXTS:
+        assert row["number"] and row["issued_on"], row["code"]
+        assert row["issued_on"] <= row["effective_from"], row["code"]
+        citation = row["citation"]
+        # A law is cited by its date ("Luật … ngày 15 tháng 6 năm 2022"), a decree or circular by number and date.
+        assert official_date(row["issued_on"]) in citation, row["code"]
+        if row["kind"] in ("decree", "circular"):
+            assert row["number"] in citation, row["code"]
+
+
+def test_a_january_2024_decision_cites_no_circular_not_yet_issued(reference):
+    texts = citations(dt.date(2024, 1, 22))
+    assert not any("01/2024/TT-BNV" in text for text in texts)
+    assert any("Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023" in text for text in texts)
+    assert any("Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022" in text for text in texts)
+
+
+def test_decree_152_and_circular_01_carry_their_dates(reference):
+    texts = citations(dt.date(2025, 7, 20))
+    assert any("Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025" in text for text in texts)
+    assert any("Thông tư số 01/2024/TT-BNV ngày 29 tháng 02 năm 2024" in text for text in texts)
+
+
+def test_the_check_refuses_a_text_cited_before_it_is_in_force(reference):
+    hand_written = [
+        "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+        "Căn cứ Thông tư 01/2024/TT-BNV của Bộ Nội vụ",  # typed by hand, without the date
+    ]
+    with pytest.raises(ValidationError) as refused:
+        check_legal_bases(hand_written, dt.date(2024, 1, 22))
+    assert "01/2024/TT-BNV" in refused.value.messages[0]
+    assert "22/01/2024" in refused.value.messages[0]
+    assert "15/04/2024" in refused.value.messages[0]
+    check_legal_bases(hand_written, dt.date(2024, 8, 1))  # in force by then: no error
+
+
+def test_the_check_refuses_the_2022_law_before_2024(reference):
+    with pytest.raises(ValidationError):
+        check_legal_bases(["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"], dt.date(2023, 11, 20))

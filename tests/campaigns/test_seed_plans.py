@@ -11,7 +11,7 @@ import yaml
 from django.core.management import call_command
 
 from awards.models import AwardKind, QuotaRule
-from campaigns.models import Participant, Plan, PlanTask, Unit
+from campaigns.models import Membership, Participant, Plan, PlanTask, Unit
 from scoring.models import Criterion, Indicator
 
 pytestmark = pytest.mark.django_db
@@ -126,9 +126,11 @@ def test_duc_pho_thirty_days_weekly_with_its_four_targets(demo):
 def test_hoang_viet_tasks_with_advising_and_executing_sections_due_30_11_2024(demo):
     plan = _plan("hoang-viet-2024-chi-so-cchc")
     tasks = list(plan.tasks.select_related("lead_unit").prefetch_related("executing_units"))
-    assert len(tasks) == 12
+    assert len(tasks) == 15  # III.1.1 (6), III.1.2 (5), IV.1, IV.2, IV.3 and IV.5 (the document has no IV.4)
     assert {task.deadline for task in tasks} == {dt.date(2024, 11, 30)}
-    assert all(task.lead_unit.code.startswith("LS-HOANGVIET-") for task in tasks)
+    assert all(task.lead_unit.code.startswith("LS-HOANGVIET-") for task in tasks if task.lead_unit is not None)
+    front = next(task for task in tasks if task.code == "IV.5")  # the Front is no section of the UBND: no unit
+    assert front.lead_unit is None and not front.executing_units.exists()
     legal_day = next(task for task in tasks if "Ngày Pháp luật" in task.title)
     assert legal_day.lead_unit.code == "LS-HOANGVIET-TP"
     assert {u.code for u in legal_day.executing_units.all()} == {"LS-HOANGVIET-TP", "LS-HOANGVIET-VH"}
@@ -154,3 +156,72 @@ def test_catalogues_ship_the_766_indicators_and_award_kinds(demo):
     tinh = AwardKind.objects.get(code="bang-khen-chu-tich-tinh")
     assert (tinh.individual_coefficient, tinh.collective_multiplier) == (1, 2)
     assert Criterion.objects.filter(indicator__kind=Indicator.Kind.BOOLEAN, target=1).exists()
+
+
+# Issue 18: every task of the documents, every rule expressed, the seeds' signers -----------------------------------
+
+
+def _tasks(key: str) -> dict[str, PlanTask]:
+    return {
+        task.code: task for task in _plan(key).tasks.select_related("lead_unit").prefetch_related("executing_units")
+    }
+
+
+def test_ninh_thuan_tasks_of_sections_iv_and_v_with_their_units_and_deadlines(demo):
+    tasks = _tasks("ninh-thuan-2023-cao-diem-tthc")
+    assert {"V.1", "V.2", "V.3", "IV.1", "IV.2"} <= set(tasks)
+    assert tasks["V.1"].deadline == dt.date(2022, 11, 15)
+    assert {u.code for u in tasks["V.1"].executing_units.all()} >= {"NT-SNV", "NT-PRTC", "NT-BACAI"}
+    assert (tasks["V.2"].lead_unit.code, tasks["V.3"].lead_unit.code) == ("NT-VPUB", "NT-SNV")
+    assert "thẩm định hồ sơ" in tasks["V.3"].title
+    assert tasks["IV.1"].deadline == dt.date(2023, 12, 5) and tasks["IV.2"].deadline == dt.date(2023, 12, 20)
+
+
+def test_tay_hieu_gives_van_phong_the_monitoring_role(demo):
+    tasks = _tasks("tay-hieu-2024-chuyen-doi-so")
+    monitoring = tasks["III.2"]
+    assert monitoring.lead_unit.code == "NA-TAYHIEU-VP" and "theo dõi" in monitoring.title
+    assert tasks["III.1"].executing_units.count() == 8
+
+
+def test_bao_cuong_tasks_of_section_iv(demo):
+    tasks = _tasks("bao-cuong-2024-chung-tay-cchc")
+    assert tasks["IV.2"].lead_unit.code == "TN-BAOCUONG-VH"
+    assert tasks["IV.3"].lead_unit.code == "TN-BAOCUONG-VP"
+    assert tasks["III.3"].deadline == dt.date(2024, 12, 10)
+
+
+def test_duc_pho_tasks_of_section_v(demo):
+    tasks = _tasks("duc-pho-2023-cao-diem-dvctt")
+    assert {"V.1", "V.2", "V.3", "V.4"} <= set(tasks)
+    assert tasks["V.3"].lead_unit.code == "QNG-DUCPHO-VP" and tasks["V.4"].lead_unit.code == "QNG-DUCPHO-PNV"
+
+
+def test_duc_pho_apology_letter_rule_is_a_criterion(demo):
+    plan = _plan("duc-pho-2023-cao-diem-dvctt")
+    apology = plan.criteria.get(code="xin-loi-truoc-han")
+    assert (apology.comparison, apology.target) == ("gte", 100)
+    assert "ít nhất 01 ngày" in apology.name
+    assert sum(c.max_points for c in plan.criteria.all()) == plan.total_points
+
+
+def test_plans_are_signed_by_the_seeds_chairmen(demo):
+    assert _plan("hoang-viet-2024-chi-so-cchc").signer_name == "Âu Hồng Ngân"
+    assert _plan("duc-pho-2023-cao-diem-dvctt").signer_name == "Đỗ Tâm Hiền"
+    assert _plan("tay-hieu-2024-chuyen-doi-so").signer_name == "Dương Đình Đường"
+    chairmen = dict(
+        Membership.objects.filter(
+            role="lanh_dao", is_deputy=False, unit__code__in=["LS-HOANGVIET", "QNG-DUCPHO", "TN-BAOCUONG"]
+        ).values_list("unit__code", "user__person__full_name")
+    )
+    assert chairmen == {"LS-HOANGVIET": "Âu Hồng Ngân", "QNG-DUCPHO": "Đỗ Tâm Hiền", "TN-BAOCUONG": "Phan Thanh Nam"}
+
+
+def test_linear_scoring_and_grace_days_are_commented_as_defaults():
+    for name in ("tay-hieu-2024.yaml", "duc-pho-2023.yaml", "ninh-thuan-2023.yaml", "hoang-viet-2024.yaml"):
+        text = (PLANS / name).read_text(encoding="utf-8")
+        if "rule: linear" in text:
+            assert '"rule: linear"' in text and "là mặc định" in text, name
+    duc_pho = (PLANS / "duc-pho-2023.yaml").read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(duc_pho) if line.startswith("grace_days:"))
+    assert duc_pho[index - 1].startswith("#") and "mặc định" in duc_pho[index - 1]

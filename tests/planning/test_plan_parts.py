@@ -17,7 +17,7 @@ from campaigns.models import Participant, Period, Person, Plan
 from planning.plan_io import PlanFileError, export_plan, import_plan
 from planning.services.parts import CriterionRow, PlanPartError, replace_criteria
 from scoring.models import Criterion, Reading, Score
-from tests.awards.decision_data import accepted_batch
+from tests.awards.decision_data import accepted_batch, on_paper
 from tests.campaigns.test_plan_io import SMALL
 from tests.factories import make_unit
 
@@ -256,7 +256,7 @@ def test_a_signed_decision_keeps_the_certificate_title_it_was_signed_with(org):
     draft = create_draft_decision(period=period, award_kind=award, by=org.chairman_a, signed_on=dt.date(2024, 8, 5))
     org.chairman_a.set_password("mat-khau")
     org.chairman_a.save()
-    decision = sign_decision(decision=draft, by=org.chairman_a, password="mat-khau")
+    decision = sign_decision(decision=draft, by=org.chairman_a, password="mat-khau", **on_paper(draft))
     AwardKind.objects.filter(pk=decision.award_kind_id).update(
         certificate_title="GIẤY KHEN GIẢ MẠO", individual_coefficient=99
     )

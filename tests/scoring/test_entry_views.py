@@ -88,7 +88,7 @@ def test_invalid_figures_rerender_with_400_vietnamese_errors_and_nothing_saved(c
     response = client.post(_url(world), _post_data(world, on_time=("51", "50"), events="abc"))
     assert response.status_code == HTTPStatus.BAD_REQUEST
     page = response.content.decode()
-    assert "Phải là số nguyên không âm." in page
+    assert "Giá trị phải là số nguyên không âm, đang có “abc”." in page
     assert not Reading.objects.exists()
     response = client.post(_url(world), _post_data(world, on_time=("51", "50")))
     assert response.status_code == HTTPStatus.BAD_REQUEST

@@ -61,8 +61,8 @@ def _upload(client, world, content: bytes, name="so-lieu.xlsx"):
 
 
 def _commit(client, world, preview):
-    token = preview.context["token"]
-    return client.post(reverse("scoring:excel_commit", args=[world.period.pk]), {"token": token})
+    token, rows = preview.context["token"], len(preview.context["result"].rows)
+    return client.post(reverse("scoring:excel_commit", args=[world.period.pk]), {"token": token, "rows": rows})
 
 
 def _good_changes(world) -> dict:
@@ -180,10 +180,10 @@ def test_a_changed_figure_is_previewed_as_changed_and_bumps_the_version(client, 
 @pytest.mark.parametrize(
     ("cells", "column", "reason"),
     [
-        ({"H": "bốn lăm", "I": 50}, "H", "Ô phải là số nguyên không âm, đang có “bốn lăm”."),
-        ({"H": 51, "I": 50}, "H", "Tử số (51) lớn hơn mẫu số (50)."),
-        ({"H": -1, "I": 50}, "H", "Ô phải là số nguyên không âm"),
-        ({"H": 4.5, "I": 50}, "H", "Ô phải là số nguyên không âm"),
+        ({"H": "bốn lăm", "I": 50}, "H", "phải là số nguyên không âm, đang có “bốn lăm”."),
+        ({"H": 51, "I": 50}, "H", "Tử số (51) không được lớn hơn mẫu số (50)."),
+        ({"H": -1, "I": 50}, "H", "phải là số nguyên không âm, đang có “-1”."),
+        ({"H": 4.5, "I": 50}, "H", "phải là số nguyên không âm, đang có “4.5”."),
         ({"H": 5}, "I", "Phải nhập cả tử số và mẫu số."),
         ({"A": 999999}, "A", "Không tìm thấy đối tượng mã “999999”"),
         ({"B": "khong-co"}, "B", "Không tìm thấy chỉ số mã “khong-co”"),
@@ -332,13 +332,16 @@ def test_the_commit_token_is_bound_to_user_and_period_and_cannot_be_forged(clien
     client.force_login(org.staff_a)
     preview = _upload(client, world, _fill(_template(client, world), world, _good_changes(world)))
     token = preview.context["token"]
+    url = reverse("scoring:excel_commit", args=[world.period.pk])
     client.force_login(org.admin_a)
-    response = client.post(reverse("scoring:excel_commit", args=[world.period.pk]), {"token": token})
+    response = client.post(url, {"token": token, "rows": 3})
     assert response.status_code == HTTPStatus.FOUND and not Reading.objects.exists()
     client.force_login(org.staff_a)
-    forged = client.post(reverse("scoring:excel_commit", args=[world.period.pk]), {"token": token + "x"})
+    forged = client.post(url, {"token": token + "x", "rows": 3})
     assert forged.status_code == HTTPStatus.FOUND and not Reading.objects.exists()
-    assert client.post(reverse("scoring:excel_commit", args=[world.period.pk]), {"token": token}).status_code == 302
+    # The row count that decides where the import runs is signed with the token: another count is refused too.
+    assert client.post(url, {"token": token, "rows": 999999}).status_code == 302 and not Reading.objects.exists()
+    assert client.post(url, {"token": token, "rows": 3}).status_code == 302
     assert Reading.objects.count() == 3
 
 

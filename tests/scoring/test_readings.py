@@ -52,8 +52,16 @@ def test_a_rate_is_saved_as_two_integers_with_its_author_and_history(org, world)
     ("figures", "field", "message"),
     [
         ({"numerator": 51, "denominator": 50}, "numerator", "Tử số (51) không được lớn hơn mẫu số (50)."),
-        ({"numerator": -1, "denominator": 50}, "numerator", "Số hồ sơ đúng hạn phải là số nguyên không âm."),
-        ({"numerator": "abc", "denominator": 50}, "numerator", "Số hồ sơ đúng hạn phải là số nguyên không âm."),
+        (
+            {"numerator": -1, "denominator": 50},
+            "numerator",
+            "Số hồ sơ đúng hạn phải là số nguyên không âm, đang có “-1”.",
+        ),
+        (
+            {"numerator": "abc", "denominator": 50},
+            "numerator",
+            "Số hồ sơ đúng hạn phải là số nguyên không âm, đang có “abc”.",
+        ),
         ({"numerator": 5}, "denominator", "Phải nhập cả tử số và mẫu số."),
     ],
 )

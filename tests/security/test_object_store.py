@@ -28,7 +28,7 @@ pytest.importorskip("moto")
 from awards.models import Decision, DossierFile, DossierRequirement  # noqa: E402
 from awards.services.decisions import create_draft_decision, sign_decision  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
-from tests.awards.decision_data import accepted_batch  # noqa: E402
+from tests.awards.decision_data import accepted_batch, on_paper  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "mat-khau-thu-nghiem"
@@ -157,7 +157,7 @@ def test_a_decision_pdf_rendered_by_the_task_is_stored_in_the_bucket_and_downloa
     period, award, _ = accepted_batch(org)
     draft = create_draft_decision(period=period, award_kind=award, by=org.chairman_a, signed_on=dt.date(2024, 8, 5))
     with django_capture_on_commit_callbacks(execute=True):  # the PDF task, eager here
-        sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)
+        sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft))
     decision = Decision.objects.get(pk=draft.pk)
     assert decision.pdf and f"media/{decision.pdf.name}" in _objects(client, name) and not _local_files(settings)
     web = Client()
@@ -175,7 +175,9 @@ def test_a_real_worker_writes_the_pdf_to_the_bucket_and_a_web_process_serves_it(
     client, name = bucket
     period, award, _ = accepted_batch(org)
     draft = create_draft_decision(period=period, award_kind=award, by=org.chairman_a, signed_on=dt.date(2024, 8, 5))
-    sign_decision(decision=draft, by=org.chairman_a, password=PASSWORD)  # committed; the PDF is queued below
+    sign_decision(
+        decision=draft, by=org.chairman_a, password=PASSWORD, **on_paper(draft)
+    )  # committed; the PDF is queued below
     database = connection.settings_dict
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {

@@ -90,6 +90,8 @@ INVALID_LD_QT = (403, 400, 403, 400)  # … posted empty: the form comes back wi
 FORM_LD = (403, 200, 403, 403)
 FORM_QT = (403, 403, 403, 200)  # a page of the administrator (quản trị) only
 INVALID_QT = (403, 403, 403, 400)  # … posted empty
+API_ANONYMOUS = (401, 401)  # the API asks for a key (WWW-Authenticate: Bearer)
+REPORT = (403, 200, 200, 200)  # a page for those who lead and oversee: everyone in scope but nhập liệu
 
 #   columns of each tuple: (nhập liệu, lãnh đạo, nội vụ, quản trị); obj: what the URL addresses (None: no object)
 MATRIX: dict[str, Row] = {
@@ -193,6 +195,11 @@ MATRIX: dict[str, Row] = {
     # --- awards: periods, jobs, notices ------------------------------------------------------------------------
     "planning:period_close": row("period", READ, WRITE_LD_QT),
     "planning:period_reopen": row("period", FORM_LD, (403, 400, 403, 403)),  # an open period cannot reopen: 400
+    # the period dashboard and report drafts: lãnh đạo, nội vụ and quản trị of the issuer (ReportPolicy), GET only
+    "planning:period_dashboard": row("period", REPORT, 405),
+    "planning:period_report": row("period", REPORT, 405),
+    "planning:period_quick_report": row("period", (403, 400, 400, 400), 405),  # no dates given: the form says so
+    "planning:plan_report": row("plan", REPORT, 405),
     "planning:job_list": row(None, READ, 405),
     "planning:job_detail": row("job", READ, 200),
     "planning:job_retry": row("job", 405, (403, 403, 403, 302)),
@@ -205,6 +212,35 @@ MATRIX: dict[str, Row] = {
     "planning:plan_rules_criteria": row("plan", FORM_LD_QT, INVALID_LD_QT),
     "planning:plan_rules_awards": row("plan", FORM_LD_QT, INVALID_LD_QT),
     "planning:plan_rules_award_kind_create": row("plan", FORM_LD_QT, INVALID_LD_QT),
+    # --- api: the browser's login reads like the pages; anonymous gets 401 (Bearer), never the login page ---------
+    "api:api-root": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:plan-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:plan-detail": row("plan", READ, 405, anonymous=API_ANONYMOUS),
+    "api:period-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:period-detail": row("period", READ, 405, anonymous=API_ANONYMOUS),
+    "api:period-standings": row("period", READ, 405, anonymous=API_ANONYMOUS),
+    # the batch: nhập liệu and quản trị are let in and told the body is missing (400); the others may not enter
+    "api:period-readings-batch": row("period", 405, (400, 403, 403, 400), anonymous=API_ANONYMOUS),
+    "api:group-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:group-detail": row("group", READ, 405, anonymous=API_ANONYMOUS),
+    "api:participant-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:participant-detail": row("participant", READ, 405, anonymous=API_ANONYMOUS),
+    "api:criterion-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:criterion-detail": row("criterion", READ, 405, anonymous=API_ANONYMOUS),
+    "api:reading-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:reading-detail": row("reading", READ, 405, anonymous=API_ANONYMOUS),
+    "api:nomination-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:nomination-detail": row("nomination", READ, 405, anonymous=API_ANONYMOUS),
+    "api:decision-list": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:decision-detail": row("decision", READ, 405, anonymous=API_ANONYMOUS),
+    "api:decision-file": row("decision", 404, 405, anonymous=API_ANONYMOUS),  # a draft has no signed file yet
+    "api:whoami": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:schema": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    "api:docs": row(None, READ, 405, anonymous=API_ANONYMOUS),
+    # --- api: the quản trị's key pages ---------------------------------------------------------------------------
+    "api:token_list": row(None, FORM_QT, 405),
+    "api:token_new": row(None, FORM_QT, INVALID_QT),
+    "api:token_revoke": row("api_token", FORM_QT, (403, 403, 403, 302)),
 }
 
 

@@ -19,13 +19,23 @@ from types import SimpleNamespace
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from api.models import ApiToken
 from awards.models import AwardKind, Condition, DossierFile, DossierRequirement, Nomination, QuotaRule
 from awards.reference import sync_reference
 from awards.services.decisions import create_draft_decision
 from campaigns.models import Job, Notice, Person, Plan, PlanTask
 from scoring.models import Criterion, Indicator, Reading, Standing
 from scoring.windows import windows_for
-from tests.factories import GroupFactory, PeriodFactory, PlanFactory, collective, individual, make_unit, member
+from tests.factories import (
+    GroupFactory,
+    PeriodFactory,
+    PlanFactory,
+    UserFactory,
+    collective,
+    individual,
+    make_unit,
+    member,
+)
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -72,7 +82,7 @@ def build_side(*, commune, marker: str, staff, chairman, notice_users) -> Simple
         numerator_label="Số hồ sơ đúng hạn",
         denominator_label="Tổng số hồ sơ",
     )
-    Criterion.objects.create(
+    criterion = Criterion.objects.create(
         plan=plan,
         indicator=indicator,
         code="tc1",
@@ -161,9 +171,21 @@ def build_side(*, commune, marker: str, staff, chairman, notice_users) -> Simple
         user.pk: Notice.objects.create(user=user, key=f"thu-{marker}", title=f"Thông báo {marker}", url="/thong-bao/")
         for user in notice_users
     }
+    api_token = ApiToken.objects.create(
+        name=f"Kết nối {marker}",
+        unit=commune,
+        scopes=["read"],
+        prefix=f"p{marker.lower()}",
+        key_hash="0" * 64,
+        account=UserFactory(username=f"api-{marker.lower()}"),
+        created_by=chairman,
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
     return SimpleNamespace(
         marker=marker,
         commune=commune,
+        criterion=criterion,
+        api_token=api_token,
         section=section,
         plan=plan,
         period=period,
