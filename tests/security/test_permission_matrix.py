@@ -112,12 +112,12 @@ MATRIX: dict[str, Row] = {
     # --- campaigns: org and plans --------------------------------------------------------------------------------
     "campaigns:unit_list": row(None, READ, 405),
     "campaigns:plan_list": row(None, READ, 405),
-    "campaigns:plan_create": row(None, FORM_LD_QT, INVALID_LD_QT),
+    "planning:plan_create": row(None, FORM_LD_QT, INVALID_LD_QT),
     "campaigns:plan_detail": row("plan", READ, 405),
-    "campaigns:plan_edit": row("plan", FORM_LD_QT, INVALID_LD_QT),
+    "planning:plan_edit": row("plan", FORM_LD_QT, INVALID_LD_QT),
     "campaigns:plan_print": row("plan", READ, 405),
     "campaigns:plan_status": row("plan", FORM_LD_QT, WRITE_LD_QT),
-    "campaigns:participants_bulk_add": row("plan", FORM_LD_QT, INVALID_LD_QT),
+    "planning:participants_bulk_add": row("plan", FORM_LD_QT, INVALID_LD_QT),
     "campaigns:task_progress": row("task", READ, (302, 302, 403, 302)),
     # --- campaigns: officials, accounts, roles and their log (quản trị of the unit or above only) ----------------
     "campaigns:person_list": row(None, FORM_QT, 405),
