@@ -46,11 +46,6 @@ class CloseResult:
     notices: int
 
 
-def may_close(user: User, period: Period) -> bool:
-    """May the user close the period: PeriodPolicy.close's answer, what close_period enforces."""
-    return PeriodPolicy.close(user, period).allowed
-
-
 def close_job_kwargs(period: Period, **extra: Any) -> dict[str, Any]:
     """The arguments of a close job: the period and the version it was queued for (safe to redeliver)."""
     return {"period_id": period.pk, "period_version": period_version(period), **extra}
