@@ -434,6 +434,17 @@ class PeriodDates(NamedTuple):
     dossier_deadline: dt.date | None = None
 
 
+def dates_problem(start: dt.date | None, end: dt.date | None) -> str | None:
+    """Why these dates cannot bound a plan or a period (None when they can): the end is not before the start.
+    The one statement of the rule for the plan editor, the plan file, the plan-header service and period_problems."""
+    if start and end and end < start:
+        return _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.") % {
+            "end": f"{end:%d/%m/%Y}",
+            "start": f"{start:%d/%m/%Y}",
+        }
+    return None
+
+
 def period_problems(
     periods: list[PeriodDates], plan_start: dt.date | None, plan_end: dt.date | None
 ) -> list[tuple[int, str, str | Promise]]:
@@ -444,15 +455,8 @@ def period_problems(
     for index, period in enumerate(periods):
         start, end = period.start, period.end
         if start and end:
-            if end < start:
-                problems.append(
-                    (
-                        index,
-                        "end",
-                        _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
-                        % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"},
-                    )
-                )
+            if wrong_order := dates_problem(start, end):
+                problems.append((index, "end", wrong_order))
             elif plan_start and plan_end and (start < plan_start or end > plan_end):
                 problems.append(
                     (

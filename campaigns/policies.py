@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from campaigns.models import Plan, Role, Unit
+from campaigns.models import Membership, Period, Plan, Role, Unit
 from campaigns.permissions import has_role
 
 if TYPE_CHECKING:
@@ -61,6 +61,14 @@ class PlanPolicy:
             return ALLOWED
         return Answer(False, _("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được tạo, sửa kế hoạch."), "role")
 
+    @staticmethod
+    def create_any(user: User) -> Answer:
+        """May the user start a plan at all (the "Tạo kế hoạch" button): lãnh đạo or quản trị somewhere; which
+        issuers they may pick is ``create`` per unit."""
+        if user.is_superuser or Membership.objects.filter(user=user, role__in=PLAN_EDIT_ROLES).exists():
+            return ALLOWED
+        return Answer(False, _("Chỉ lãnh đạo hoặc quản trị được tạo kế hoạch."), "role")
+
     @classmethod
     def edit(cls, user: User | None, plan: Plan) -> Answer:
         """As create, and only while the plan is a draft or in force: a closed plan is reopened first."""
@@ -77,3 +85,31 @@ class PlanPolicy:
     def change_status(cls, user: User | None, plan: Plan) -> Answer:
         """Moving a plan along draft → active → closed (and back): the role only, a closed plan may be reopened."""
         return cls.create(user, plan.issuer)
+
+
+class PeriodPolicy:
+    """Closing, reopening and recomputing a period of a plan: the issuing unit's leaders decide, its admin runs."""
+
+    @staticmethod
+    def close(user: User | None, period: Period) -> Answer:
+        """Lãnh đạo or quản trị of the issuing unit (or above) close a period; closing a closed one changes nothing.
+        ``None`` is the scheduler (beat) closing at the deadline."""
+        if user is None or has_role(user, period.plan.issuer, *PLAN_EDIT_ROLES):
+            return ALLOWED
+        return Answer(False, _("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được chốt đợt thi đua."), "role")
+
+    @staticmethod
+    def reopen(user: User, period: Period) -> Answer:
+        """Lãnh đạo of the issuing unit reopen a closed period (with a reason, asked by the service)."""
+        if not has_role(user, period.plan.issuer, Role.LANH_DAO):
+            return Answer(False, _("Chỉ lãnh đạo của đơn vị ban hành được mở lại đợt thi đua."), "role")
+        if period.status != Period.Status.CLOSED:
+            return Answer(False, _("Đợt thi đua này chưa được chốt."), "state")
+        return ALLOWED
+
+    @staticmethod
+    def recompute(user: User, period: Period) -> Answer:
+        """Quản trị of the issuing unit recompute a closed period's frozen standings."""
+        if not has_role(user, period.plan.issuer, Role.QUAN_TRI):
+            return Answer(False, _("Chỉ quản trị của đơn vị ban hành được tính lại đợt đã chốt."), "role")
+        return ALLOWED

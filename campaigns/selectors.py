@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from campaigns.models import Participant, Period, Plan, Unit
+from campaigns.models import Participant, Period, Person, Plan, Unit, path_scope_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -78,6 +78,27 @@ def units_for(*, user: User, query: str = "") -> QuerySet[Unit]:
     if query:
         units = units.filter(Q(name__icontains=query) | Q(code__icontains=query) | Q(short_name__icontains=query))
     return units.select_related("successor").order_by("path")
+
+
+def bulk_candidates(*, mode: str, units: list[Unit]) -> tuple[list[Unit], list[Person]]:
+    """Who "every commune under", "every section of" or "every official of" these units means, in tree order:
+    (the units, the people), one of the two lists empty."""
+    if mode == "officials":
+        paths = path_scope_q([unit.path for unit in units], field="unit__path")
+        people = Person.objects.filter(paths, is_active=True).select_related("unit").order_by("unit__path", "full_name")
+        return [], list(people)
+    found: dict[int, Unit] = {}
+    for unit in units:
+        below = Unit.objects.get_queryset().filter(path__startswith=unit.path, depth__gt=unit.depth)
+        if mode == "communes":
+            below = below.filter(kind__in=[Unit.Kind.XA, Unit.Kind.PHUONG, Unit.Kind.THI_TRAN])
+        else:
+            below = below.filter(
+                depth=unit.depth + 1, kind__in=[Unit.Kind.BO_PHAN, Unit.Kind.KHOI, Unit.Kind.PHONG, Unit.Kind.SO_NGANH]
+            )
+        for child in below.current():
+            found[child.pk] = child
+    return sorted(found.values(), key=lambda unit: unit.path), []
 
 
 def period_version(period: Period) -> int:

@@ -1,4 +1,5 @@
-"""State changes of the campaigns app: the org tree, people and logins (idempotent loaders), plans and their parts."""
+"""State changes of the campaigns app: the org tree, people and logins (idempotent loaders), a plan's status and a
+task's progress. A plan and its parts are written only by planning/services/parts.py."""
 
 from __future__ import annotations
 
@@ -7,18 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from campaigns.models import Membership, Participant, Person, Plan, PlanTask, Unit, path_scope_q
+from campaigns.models import Membership, Person, Plan, PlanTask, Unit
 from campaigns.permissions import WRITE_ROLES, has_role
 from campaigns.policies import PlanPolicy
 from core.formatting import format_number
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-    from django.forms import BaseInlineFormSet, ModelForm
 
 UNIT_FIELDS = ("name", "short_name", "kind", "is_home_affairs", "valid_from", "valid_to")
 
@@ -161,8 +161,8 @@ def activation_problems(plan: Plan) -> list[str]:
 def change_plan_status(*, plan: Plan, to: str, by: User) -> Plan:
     """Move a plan along draft → active → closed (and back where Plan.TRANSITIONS allows); activation needs the
     criteria's points to add up to the plan's total. The history row records who did it."""
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    PlanPolicy.create(by, plan.issuer).ensure()
+    plan = Plan.objects.select_for_update().select_related("issuer").get(pk=plan.pk)
+    PlanPolicy.change_status(by, plan).ensure()
     if to not in Plan.TRANSITIONS.get(plan.status, set()):
         raise ValidationError(
             _("Không thể chuyển kế hoạch từ “%(from)s” sang “%(to)s”.")
@@ -177,98 +177,6 @@ def change_plan_status(*, plan: Plan, to: str, by: User) -> Plan:
     plan._change_reason = f"status:{to}"
     plan.save(update_fields=["status", "updated_at"])
     return plan
-
-
-@transaction.atomic
-def save_plan(*, form: ModelForm[Plan], formsets: list[BaseInlineFormSet[Any, Plan, Any]], by: User) -> Plan:
-    """Save a validated plan form and its inline formsets (periods, groups, tasks) as one change.
-
-    A new plan starts as a draft; an active plan whose edit breaks the points rule is refused.
-    """
-    issuer = form.cleaned_data["issuer"]
-    PlanPolicy.create(by, issuer).ensure()
-    if form.instance.pk:
-        PlanPolicy.create(by, Plan.objects.get(pk=form.instance.pk).issuer).ensure()
-    plan = form.save(commit=False)
-    plan._history_user = by
-    plan.save()
-    try:
-        with transaction.atomic():
-            for formset in formsets:
-                formset.instance = plan
-                formset.save()
-    except IntegrityError as error:  # e.g. two periods with the same number: refuse, keep nothing
-        raise ValidationError(_("Thứ tự hoặc mã bị trùng với một đợt, khối hay nhiệm vụ đã có.")) from error
-    if plan.status == Plan.Status.ACTIVE:
-        problems = activation_problems(plan)
-        if problems:
-            raise ValidationError(problems)
-    return plan
-
-
-@transaction.atomic
-def add_participants(
-    *,
-    plan: Plan,
-    kind: str,
-    units: list[Unit] | None = None,
-    people: list[Person] | None = None,
-    group: Any = None,
-    by: User,
-) -> tuple[int, int]:
-    """Enrol units (collectives) or people (individuals) in a plan; those already enrolled stay where they are, since
-    each participant belongs to at most one group. Returns (added, already there)."""
-    PlanPolicy.create(by, plan.issuer).ensure()
-    if group is not None and group.plan_id != plan.pk:
-        raise ValidationError(_("Khối không thuộc kế hoạch này."))
-    added = skipped = 0
-    if kind == Participant.Kind.COLLECTIVE:
-        enrolled = set(plan.participants.filter(kind=kind).values_list("unit_id", flat=True))
-        for unit in units or []:
-            if unit.pk in enrolled:
-                skipped += 1
-                continue
-            Participant.objects.create(plan=plan, kind=kind, unit=unit, group=group, name=unit.name)
-            added += 1
-    else:
-        enrolled = set(plan.participants.filter(kind=kind).values_list("person_id", flat=True))
-        for person in people or []:
-            if person.pk in enrolled:
-                skipped += 1
-                continue
-            Participant.objects.create(
-                plan=plan,
-                kind=kind,
-                person=person,
-                unit=person.unit,
-                group=group,
-                name=person.full_name,
-                position=person.position,
-                unit_name=person.unit.name,
-            )
-            added += 1
-    return added, skipped
-
-
-def bulk_candidates(*, mode: str, units: list[Unit]) -> tuple[str, list[Unit], list[Person]]:
-    """Who "every commune under", "every section of" or "every official of" these units means, in tree order:
-    (the participant kind, the units, the people), one of the two lists empty."""
-    if mode == "officials":
-        paths = path_scope_q([unit.path for unit in units], field="unit__path")
-        people = Person.objects.filter(paths, is_active=True).select_related("unit").order_by("unit__path", "full_name")
-        return Participant.Kind.INDIVIDUAL, [], list(people)
-    found: dict[int, Unit] = {}
-    for unit in units:
-        below = Unit.objects.get_queryset().filter(path__startswith=unit.path, depth__gt=unit.depth)
-        if mode == "communes":
-            below = below.filter(kind__in=[Unit.Kind.XA, Unit.Kind.PHUONG, Unit.Kind.THI_TRAN])
-        else:
-            below = below.filter(
-                depth=unit.depth + 1, kind__in=[Unit.Kind.BO_PHAN, Unit.Kind.KHOI, Unit.Kind.PHONG, Unit.Kind.SO_NGANH]
-            )
-        for child in below.current():
-            found[child.pk] = child
-    return Participant.Kind.COLLECTIVE, sorted(found.values(), key=lambda unit: unit.path), []
 
 
 @transaction.atomic

@@ -7,12 +7,9 @@ app_name = "campaigns"
 urlpatterns = [
     path("don-vi/", views.UnitListView.as_view(), name="unit_list"),
     path("ke-hoach/", views.PlanListView.as_view(), name="plan_list"),
-    path("ke-hoach/tao/", views.plan_create, name="plan_create"),
     path("ke-hoach/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
-    path("ke-hoach/<int:pk>/sua/", views.plan_edit, name="plan_edit"),
     path("ke-hoach/<int:pk>/ban-in/", views.PlanPrintView.as_view(), name="plan_print"),
     path("ke-hoach/<int:pk>/trang-thai/<str:to>/", views.plan_status, name="plan_status"),
-    path("ke-hoach/<int:pk>/doi-tuong/them/", views.participants_bulk_add, name="participants_bulk_add"),
     path("nhiem-vu/<int:pk>/tien-do/", views.task_progress, name="task_progress"),
 ]
 

@@ -1,5 +1,5 @@
-"""Campaign pages: the dashboard, the org tree in scope, plans (list, detail, create and edit, print, status),
-bulk enrolment and task progress."""
+"""Campaign pages: the org tree in scope, plans (list, detail, print, status) and task progress. The plan editor and
+bulk enrolment write through the plan-part services and live in planning/views/plan_editor.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, ListView
 
 from campaigns import selectors, services
-from campaigns.forms import BulkAddForm, GroupFormSet, PeriodFormSet, PlanForm, TaskFormSet, TaskProgressForm
-from campaigns.models import Membership, Participant, Plan, PlanTask, Role, Unit
+from campaigns.forms import TaskProgressForm
+from campaigns.models import Participant, Plan, PlanTask, Unit
 from campaigns.permissions import is_read_only
 from campaigns.policies import PlanPolicy
 from campaigns.typing import AuthenticatedRequest
@@ -59,12 +59,8 @@ class PlanListView(LoginRequiredMixin, ListView):
         context["statuses"] = Plan.Status.choices
         context["kinds"] = Plan.Kind.choices
         context["issuers"] = selectors.issuers_for(user=self.request.user)
-        context["can_create"] = _can_create_plans(self.request.user)
+        context["create"] = PlanPolicy.create_any(self.request.user)
         return context
-
-
-def _can_create_plans(user) -> bool:
-    return user.is_superuser or Membership.objects.filter(user=user, role__in=[Role.LANH_DAO, Role.QUAN_TRI]).exists()
 
 
 class PlanDetailView(LoginRequiredMixin, DetailView):
@@ -82,8 +78,8 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
         participants = list(selectors.participants_of(plan=plan))
         context.update(
             {
-                "can_edit": PlanPolicy.change_status(user, plan),
-                "can_edit_parts": PlanPolicy.edit(user, plan),  # criteria, awards: not once the plan has closed
+                "edit": PlanPolicy.edit(user, plan),  # the plan and its parts: not once it has closed
+                "change_status": PlanPolicy.change_status(user, plan),  # a closed plan may be reopened
                 "read_only": is_read_only(user, plan.issuer),
                 "collectives": [p for p in participants if p.kind == Participant.Kind.COLLECTIVE],
                 "individuals": [p for p in participants if p.kind == Participant.Kind.INDIVIDUAL],
@@ -103,65 +99,6 @@ class PlanPrintView(PlanDetailView):
     template_name = "campaigns/plan_print.html"
 
 
-def _plan_editor(request: AuthenticatedRequest, plan: Plan | None) -> HttpResponse:
-    """Create or edit a plan with its periods, groups and tasks on one page."""
-    user = request.user
-    instance = plan or Plan()
-    data = request.POST if request.method == "POST" else None
-    form = PlanForm(data, instance=instance, user=user)
-    periods = PeriodFormSet(data, instance=instance, prefix="periods")
-    groups = GroupFormSet(data, instance=instance, prefix="groups")
-    tasks = TaskFormSet(data, instance=instance, prefix="tasks")
-    scope_root = plan.issuer if plan else None
-    tasks.units = (
-        Unit.objects.filter(path__startswith=scope_root.path) if scope_root else Unit.objects.in_scope_of(user)
-    )
-    status = HTTPStatus.OK
-    if request.method == "POST":
-        form_ok = form.is_valid()
-        if form_ok:
-            periods.plan_start, periods.plan_end = form.cleaned_data["start"], form.cleaned_data["end"]
-        formsets_ok = all([periods.is_valid(), groups.is_valid(), tasks.is_valid()])
-        if form_ok and formsets_ok:
-            try:
-                saved = services.save_plan(form=form, formsets=[periods, groups, tasks], by=user)
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, _("Đã lưu kế hoạch “%(title)s”.") % {"title": saved.title})
-                return redirect(saved)
-        status = HTTPStatus.BAD_REQUEST
-    return render(
-        request,
-        "campaigns/plan_form.html",
-        {
-            "form": form,
-            "periods": periods,
-            "groups": groups,
-            "tasks": tasks,
-            "plan": plan,
-        },
-        status=status,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_create(request: AuthenticatedRequest) -> HttpResponse:
-    if not _can_create_plans(request.user):
-        raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị được tạo kế hoạch."))
-    return _plan_editor(request, None)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
-    PlanPolicy.create(request.user, plan.issuer).ensure()
-    return _plan_editor(request, plan)
-
-
 STATUS_ACTIONS: dict[str, tuple[str, str]] = {
     Plan.Status.ACTIVE: (_("Triển khai kế hoạch"), _("Đã chuyển kế hoạch sang “Đang triển khai”.")),
     Plan.Status.CLOSED: (_("Kết thúc kế hoạch"), _("Đã kết thúc kế hoạch.")),
@@ -174,7 +111,7 @@ STATUS_ACTIONS: dict[str, tuple[str, str]] = {
 def plan_status(request: AuthenticatedRequest, pk: int, to: str) -> HttpResponse:
     """Confirm, then move the plan to another status (activation checks the points add up)."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
-    PlanPolicy.create(request.user, plan.issuer).ensure()
+    PlanPolicy.change_status(request.user, plan).ensure()
     if to not in STATUS_ACTIONS or to not in Plan.TRANSITIONS.get(plan.status, set()):
         messages.error(request, _("Không thể chuyển kế hoạch sang trạng thái này."))
         return redirect(plan)
@@ -198,38 +135,6 @@ def plan_status(request: AuthenticatedRequest, pk: int, to: str) -> HttpResponse
         },
         status=HTTPStatus.BAD_REQUEST if request.method == "POST" else HTTPStatus.OK,
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def participants_bulk_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Add every commune under, every section of, or every official of the chosen units in one step."""
-    plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
-    PlanPolicy.create(request.user, plan.issuer).ensure()
-    form = BulkAddForm(request.POST or None, plan=plan)
-    if request.method == "POST":
-        if form.is_valid():
-            kind, units, people = services.bulk_candidates(
-                mode=form.cleaned_data["mode"], units=list(form.cleaned_data["units"])
-            )
-            added, skipped = services.add_participants(
-                plan=plan,
-                kind=kind,
-                group=form.cleaned_data["group"],
-                by=request.user,
-                units=units,
-                people=people,
-            )
-            messages.success(
-                request,
-                _("Đã thêm %(added)s đối tượng; %(skipped)s đối tượng đã có trong kế hoạch nên giữ nguyên khối.")
-                % {"added": added, "skipped": skipped},
-            )
-            return redirect(f"{plan.get_absolute_url()}#doi-tuong")
-        return render(
-            request, "campaigns/participants_bulk_add.html", {"plan": plan, "form": form}, status=HTTPStatus.BAD_REQUEST
-        )
-    return render(request, "campaigns/participants_bulk_add.html", {"plan": plan, "form": form})
 
 
 @login_required

@@ -33,12 +33,12 @@ from planning.services.parts import (
     DocumentRow,
     QuotaRow,
 )
+from scoring.criterion_checks import band_problems, criterion_problems
 from scoring.models import Criterion, Indicator
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-MAX_POINTS = Decimal(10000)
 HUNDRED = Decimal(100)
 _BAND_SEPARATORS = re.compile(r"[;\n]+")
 
@@ -64,12 +64,9 @@ def _parse_decimal(text: str) -> Decimal:
     return number
 
 
-def parse_bands(text: str, *, max_points: Decimal | None, is_rate: bool, lower_is_better: bool) -> list[list]:
-    """Read score bands typed as "90:10; 75:6; 0:0" (threshold:points, one band per ";" or line).
-
-    Returns [[threshold, points], …] ordered the way the scoring rule reads them (best threshold first: highest for
-    higher-is-better, lowest for lower-is-better). Raises ValidationError listing every problem in Vietnamese.
-    """
+def read_bands_text(text: str) -> tuple[list[tuple[Decimal, Decimal]], list[str]]:
+    """The bands typed as "90:10; 75:6; 0:0" (threshold:points, one band per ";" or line), as written, with the
+    problems of how they are written; what their numbers mean is criterion_checks.band_problems'."""
     errors: list[str] = []
     bands: list[tuple[Decimal, Decimal]] = []
     for index, chunk in enumerate((part.strip() for part in _BAND_SEPARATORS.split(text or "")), start=1):
@@ -83,36 +80,29 @@ def parse_bands(text: str, *, max_points: Decimal | None, is_rate: bool, lower_i
             )
             continue
         try:
-            threshold, points = _parse_decimal(threshold_text), _parse_decimal(points_text)
+            bands.append((_parse_decimal(threshold_text), _parse_decimal(points_text)))
         except ValueError:
             errors.append(
                 _("Khung %(index)s («%(chunk)s»): ngưỡng và điểm phải là số.") % {"index": index, "chunk": chunk}
             )
-            continue
-        if is_rate and not Decimal(0) <= threshold <= HUNDRED:
-            errors.append(
-                _("Khung %(index)s: ngưỡng tỷ lệ %(threshold)s phải từ 0 đến 100.")
-                % {"index": index, "threshold": format_number(threshold, 2)}
-            )
-        if points < 0:
-            errors.append(_("Khung %(index)s: điểm không được âm.") % {"index": index})
-        elif max_points is not None and points > max_points:
-            errors.append(
-                _("Khung %(index)s: điểm %(points)s vượt điểm tối đa %(max)s của tiêu chí.")
-                % {"index": index, "points": format_number(points, 2), "max": format_number(max_points, 2)}
-            )
-        if any(threshold == seen for seen, _points in bands):
-            errors.append(
-                _("Khung %(index)s: ngưỡng %(threshold)s bị lặp.")
-                % {"index": index, "threshold": format_number(threshold, 2)}
-            )
-        bands.append((threshold, points))
-    if not bands and not errors:
-        errors.append(_("Cách chấm theo khung điểm cần ít nhất một khung, ví dụ 90:10; 75:6; 0:0."))
+    return bands, errors
+
+
+def _stored_bands(bands: list[tuple[Decimal, Decimal]], *, lower_is_better: bool) -> list[list]:
+    """Bands in the order the scoring rule reads them (best threshold first), as the plan file writes numbers."""
+    ordered = sorted(bands, key=lambda band: band[0], reverse=not lower_is_better)
+    return [[plain_number(threshold), plain_number(points)] for threshold, points in ordered]
+
+
+def parse_bands(text: str, *, max_points: Decimal | None, is_rate: bool, lower_is_better: bool) -> list[list]:
+    """Read score bands typed as "90:10; 75:6; 0:0"; returns [[threshold, points], …] best threshold first.
+    Raises ValidationError listing every problem in Vietnamese (the writing, then band_problems)."""
+    bands, errors = read_bands_text(text)
+    if not errors:
+        errors = band_problems(bands, max_points=max_points, is_rate=is_rate)
     if errors:
         raise ValidationError(errors)
-    bands.sort(key=lambda band: band[0], reverse=not lower_is_better)
-    return [[plain_number(threshold), plain_number(points)] for threshold, points in bands]
+    return _stored_bands(bands, lower_is_better=lower_is_better)
 
 
 def format_bands(bands: Iterable[Iterable]) -> str:
@@ -276,75 +266,43 @@ class CriterionForm(RuleForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target"].required = False
-        self.fields["max_points"].validators.append(_points_in_range)
         if self.instance.pk and not self.is_bound:
             self.initial["bands_text"] = format_bands(self.instance.bands or [])
 
     def clean_code(self) -> str:
-        code = (self.cleaned_data.get("code") or "").strip()
-        if code and slugify(code) != code:
-            raise ValidationError(_("Mã tiêu chí chỉ gồm chữ thường không dấu, số và dấu gạch ngang."))
-        return code
+        return (self.cleaned_data.get("code") or "").strip()  # its rule: criterion_checks.criterion_problems
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         indicator: Indicator | None = data.get("indicator")
         if indicator is None:
             return data
-        is_rate = indicator.kind == Indicator.Kind.RATE
-        is_yes_no = indicator.kind == Indicator.Kind.BOOLEAN
-        lower = indicator.direction == Indicator.Direction.LOWER or data.get("comparison") == Criterion.Comparison.LTE
-        target, worst, rule = data.get("target"), data.get("worst"), data.get("rule")
-        if is_yes_no:
-            if target is None:
-                target = data["target"] = self.instance.target = Decimal(1)
-            elif target != 1:
-                self.add_error("target", _("Tiêu chí có/không chỉ nhận chỉ tiêu 1 (có thực hiện)."))
-        elif target is None and rule != Criterion.Rule.RELATIVE and "target" not in self.errors:
-            # Only a relative criterion ("the most gets full points") may go without a target.
-            self.add_error("target", _("Nhập chỉ tiêu của tiêu chí."))
-        for name, value in (("target", target), ("worst", worst)):
-            if value is not None and value < 0:
-                self.add_error(name, _("Giá trị không được âm."))
-            elif value is not None and is_rate and value > HUNDRED:
-                self.add_error(name, _("Chỉ số tỷ lệ tính theo phần trăm: giá trị phải từ 0 đến 100."))
-        if rule == Criterion.Rule.LINEAR and lower and worst is None:
-            self.add_error("worst", _("Tiêu chí càng thấp càng tốt chấm tuyến tính cần mức không đạt điểm."))
-        if (
-            data.get("comparison") == Criterion.Comparison.LTE
-            and worst is not None
-            and target is not None
-            and worst <= target
-        ):
-            self.add_error(
-                "worst",
-                _("Mức không đạt điểm (%(worst)s) phải lớn hơn chỉ tiêu (%(target)s) với tiêu chí càng thấp càng tốt.")
-                % {"worst": format_number(worst, 2), "target": format_number(target, 2)},
-            )
+        if indicator.kind == Indicator.Kind.BOOLEAN and data.get("target") is None:
+            data["target"] = self.instance.target = Decimal(1)  # a yes/no criterion is met by "yes"
         text = (data.get("bands_text") or "").strip()
-        if rule == Criterion.Rule.BANDS:
-            try:
-                self.instance.bands = parse_bands(
-                    text,
-                    max_points=data.get("max_points"),
-                    is_rate=is_rate,
-                    lower_is_better=indicator.direction == Indicator.Direction.LOWER,
-                )
-            except ValidationError as error:
-                self.add_error("bands_text", error)
-        elif text:
-            self.add_error(
-                "bands_text",
-                _("Khung điểm chỉ dùng với cách chấm “Theo khung điểm”; hãy xóa khung hoặc đổi cách chấm."),
-            )
-        else:
+        bands, writing = read_bands_text(text)
+        for message in writing:
+            self.add_error("bands_text", message)
+        problems = criterion_problems(
+            code=data.get("code") or "",
+            kind=indicator.kind,
+            direction=indicator.direction,
+            comparison=data.get("comparison") or "",
+            rule=data.get("rule") or "",
+            target=data.get("target"),
+            worst=data.get("worst"),
+            max_points=data.get("max_points"),
+            bands=bands if text else None,
+        )
+        for field, message in problems:
+            if field == "bands" and writing:
+                continue  # the bands as written are refused above; their numbers are not read
+            self.add_error("bands_text" if field == "bands" else field, message)
+        if data.get("rule") == Criterion.Rule.BANDS and not writing:
+            self.instance.bands = _stored_bands(bands, lower_is_better=indicator.direction == Indicator.Direction.LOWER)
+        elif not text:
             self.instance.bands = []
         return data
-
-
-def _points_in_range(value: Decimal | None) -> None:
-    if value is not None and not Decimal(0) <= value <= MAX_POINTS:
-        raise ValidationError(_("Điểm tối đa phải từ 0 đến %(high)s.") % {"high": format_number(MAX_POINTS)})
 
 
 class CriterionFormSetBase(RuleFormSetBase):

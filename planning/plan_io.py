@@ -15,22 +15,32 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, overload
 
 import yaml
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from awards import catalogue as award_catalogue
 from awards.models import AwardKind, Level, Recipient
-from campaigns.models import Participant, Period, PeriodDates, Person, Plan, PlanTask, Unit, period_problems
+from campaigns.models import (
+    Participant,
+    Period,
+    PeriodDates,
+    Person,
+    Plan,
+    PlanTask,
+    Unit,
+    dates_problem,
+    period_problems,
+)
 from campaigns.policies import PlanPolicy
-from campaigns.services import activation_problems
 from core.codes import code_from_name
 from core.uploads import check_yaml_text, yaml_error_message
 from planning.services import parts
 from planning.services.parts import award_kind_change_problem, outside_issuer
 from scoring import catalogue as indicator_catalogue
 from scoring import rules as scoring_rules
+from scoring.criterion_checks import criterion_problems
 from scoring.models import Criterion, Indicator
 
 if TYPE_CHECKING:
@@ -425,12 +435,8 @@ def _read(data: Any, lines: dict[tuple, int], by: User | None = None) -> _Spec:
     spec.fields = fields
     spec.status = reader.choice(root, (), "status", Plan.Status, default=Plan.Status.DRAFT)
     start, end = fields["start"], fields["end"]
-    if start and end and end < start:
-        reader.error(
-            ("end",),
-            _("Ngày kết thúc %(end)s trước ngày bắt đầu %(start)s.")
-            % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"},
-        )
+    if wrong_order := dates_problem(start, end):
+        reader.error(("end",), wrong_order)
         start = end = None
 
     _read_periods(reader, root, spec, start, end)
@@ -607,8 +613,6 @@ def _read_criteria(reader: _Reader, root: dict, spec: _Spec) -> None:
         if row is None:
             continue
         code = reader.text(row, path, "code", required=True, max_length=60)
-        if code and slugify(code) != code:
-            reader.error((*path, "code"), _("Mã tiêu chí chỉ gồm chữ thường không dấu, số và dấu gạch ngang."))
         if code in seen:
             reader.error((*path, "code"), _("Mã tiêu chí «%(code)s» bị lặp.") % {"code": code})
         seen.add(code)
@@ -618,6 +622,7 @@ def _read_criteria(reader: _Reader, root: dict, spec: _Spec) -> None:
             reader.error(
                 (*path, "indicator"), _("Không có chỉ số «%(code)s» trong danh mục chỉ số.") % {"code": indicator_code}
             )
+        lower = indicator is not None and indicator.direction == Indicator.Direction.LOWER
         criterion = {
             "code": code,
             "name": reader.text(row, path, "name", required=True, max_length=500),
@@ -628,11 +633,9 @@ def _read_criteria(reader: _Reader, root: dict, spec: _Spec) -> None:
                 path,
                 "comparison",
                 Criterion.Comparison,
-                default=Criterion.Comparison.LTE
-                if indicator and indicator.direction == Indicator.Direction.LOWER
-                else Criterion.Comparison.GTE,
+                default=Criterion.Comparison.LTE if lower else Criterion.Comparison.GTE,
             ),
-            "max_points": reader.number(row, path, "max_points", required=True, maximum=Decimal(10000)),
+            "max_points": reader.number(row, path, "max_points", required=True, minimum=None),
             "rule": reader.choice(row, path, "rule", Criterion.Rule, default=Criterion.Rule.THRESHOLD),
             "zero_denominator": reader.choice(
                 row,
@@ -642,81 +645,53 @@ def _read_criteria(reader: _Reader, root: dict, spec: _Spec) -> None:
                 default=Criterion.ZeroDenominator.NOT_APPLICABLE,
             ),
             "note": reader.text(row, path, "note"),
+            "target": reader.number(row, path, "target", minimum=None),
+            "worst": reader.number(row, path, "worst", minimum=None),
             "bands": [],
         }
-        is_rate = indicator is not None and indicator.kind == Indicator.Kind.RATE
-        is_yes_no = indicator is not None and indicator.kind == Indicator.Kind.BOOLEAN
-        top = 100 if is_rate else None
-        if is_yes_no and row.get("target", None) is None:
-            target = Decimal(1)  # a criterion with no number is met by "yes"
-        else:
-            # A relative criterion ("the most gets full points") needs no target; every other rule does.
-            relative = criterion["rule"] == Criterion.Rule.RELATIVE
-            target = reader.number(row, path, "target", required=not relative, maximum=top)
-        if is_yes_no and target is not None and target != 1:
-            reader.error((*path, "target"), _("Tiêu chí có/không chỉ nhận chỉ tiêu 1 (hoặc true): có thực hiện."))
-        worst = reader.number(row, path, "worst", maximum=top)
-        criterion["target"], criterion["worst"] = target, worst
-        if (
-            criterion["comparison"] == Criterion.Comparison.LTE
-            and worst is not None
-            and target is not None
-            and worst <= target
-        ):
-            reader.error(
-                (*path, "worst"),
-                _("Mức không đạt điểm (%(worst)s) phải lớn hơn chỉ tiêu (%(target)s) với tiêu chí càng thấp càng tốt.")
-                % {"worst": _plain(worst), "target": _plain(target)},
+        if indicator is not None and indicator.kind == Indicator.Kind.BOOLEAN and criterion["target"] is None:
+            criterion["target"] = Decimal(1)  # a criterion with no number is met by "yes"
+        given = row.get("bands") is not None
+        bands, written = _read_bands(reader, row, path) if given else ([], True)
+        if indicator is not None and written:
+            # What the values mean: the one statement the criteria editor also maps (scoring/criterion_checks.py).
+            problems = criterion_problems(
+                code=code or "",
+                kind=indicator.kind,
+                direction=indicator.direction,
+                comparison=criterion["comparison"],
+                rule=criterion["rule"],
+                target=criterion["target"],
+                worst=criterion["worst"],
+                max_points=criterion["max_points"],
+                bands=bands if given else None,
             )
-        if (
-            criterion["rule"] == Criterion.Rule.LINEAR
-            and criterion["comparison"] == Criterion.Comparison.LTE
-            and worst is None
-        ):
-            reader.error(
-                (*path, "worst"), _("Tiêu chí càng thấp càng tốt chấm tuyến tính cần mức không đạt điểm (worst).")
-            )
-        if criterion["rule"] == Criterion.Rule.BANDS:
-            direction = indicator.direction if indicator is not None else Indicator.Direction.HIGHER
-            criterion["bands"] = _read_bands(reader, row, path, criterion["max_points"], direction)
-        elif row.get("bands"):
-            reader.error((*path, "bands"), _("Khung điểm chỉ dùng với cách chấm bands."))
+            for name, message in problems:
+                reader.error((*path, name), message)
+            if criterion["rule"] == Criterion.Rule.BANDS and bands and not problems:
+                ordered = scoring_rules.canonical_bands(indicator.direction, bands)
+                criterion["bands"] = [[_plain(threshold), _plain(points)] for threshold, points in ordered]
         spec.criteria.append(criterion)
 
 
-def _read_bands(reader: _Reader, row: dict, path: tuple, max_points: Decimal | None, direction: str) -> list:
-    """Bands in any written order, stored in the one canonical order (best threshold first); a threshold written
-    twice is refused (which of its two point values would count?)."""
-    bands = []
-    items = reader.sequence(row, path, "bands")
-    if not items:
-        reader.error((*path, "bands"), _("Cách chấm theo khung điểm cần danh sách bands: [ngưỡng, điểm]."))
-    for index, band in enumerate(items):
+def _read_bands(reader: _Reader, row: dict, path: tuple) -> tuple[list[tuple[Decimal, Decimal]], bool]:
+    """The bands as written, [[threshold, points], …] in any order (stored best first once checked), and whether
+    each was written as a pair of numbers (the place of one that was not is reported)."""
+    bands: list[tuple[Decimal, Decimal]] = []
+    written = True
+    for index, band in enumerate(reader.sequence(row, path, "bands")):
         if not isinstance(band, list) or len(band) != 2:
             reader.error((*path, "bands", index), _("Mỗi khung điểm là một cặp [ngưỡng, điểm]."))
+            written = False
             continue
         pair = {"threshold": band[0], "points": band[1]}
         threshold = reader.number(pair, (*path, "bands", index), "threshold", required=True, minimum=None)
-        points = reader.number(pair, (*path, "bands", index), "points", required=True)
+        points = reader.number(pair, (*path, "bands", index), "points", required=True, minimum=None)
         if threshold is None or points is None:
+            written = False
             continue
-        if max_points is not None and points > max_points:
-            reader.error(
-                (*path, "bands", index),
-                _("Điểm của khung (%(points)s) vượt điểm tối đa (%(max)s).")
-                % {"points": _plain(points), "max": _plain(max_points)},
-            )
-        bands.append([threshold, points])
-    try:
-        ordered = scoring_rules.canonical_bands(direction, bands)
-    except ValueError as error:
-        reader.error(
-            (*path, "bands"),
-            _("Ngưỡng %(threshold)s xuất hiện ở hai khung điểm; mỗi ngưỡng chỉ được một khung.")
-            % {"threshold": _plain(error.args[0])},
-        )
-        return []
-    return [[_plain(threshold), _plain(points)] for threshold, points in ordered]
+        bands.append((threshold, points))
+    return bands, written
 
 
 def _read_award_kinds_and_quotas(
@@ -893,36 +868,18 @@ class ImportResult:
     created: bool
 
 
-def _ensure_can_edit(user: User | None, unit: Unit) -> None:
-    """Only quản trị and lãnh đạo of the issuing unit (or above it) may write its plans; None is the command line."""
-    if user is not None and not Unit.objects.in_scope_of(user).filter(pk=unit.pk).exists():
-        raise PermissionDenied(_("Đơn vị ban hành không thuộc phạm vi của bạn."))
-    PlanPolicy.create(user, unit).ensure()
-
-
 def _apply(spec: _Spec, by: User | None) -> ImportResult:
     """Write the checked spec onto the plan with its key (created if new) through the plan-part services, which
-    hold every guard (scope, plan status, rows in use); the caller holds the transaction."""
+    hold every guard (who may, scope, plan status, rows in use); the caller holds the transaction."""
     issuer = spec.issuer
     assert issuer is not None  # _read refuses a file whose issuer is unknown
-    _ensure_can_edit(by, issuer)
     existing = Plan.objects.filter(key=spec.key).select_related("issuer").first()
-    created = existing is None
-    if existing is None:
-        plan = Plan(key=spec.key, status=Plan.Status.DRAFT)
-    else:
-        plan = existing
-        if plan.issuer_id != issuer.pk:
-            _ensure_can_edit(by, plan.issuer)
-        answer = PlanPolicy.edit(by, plan)
-        if not answer:
-            raise PlanFileError([answer.reason])
-    plan.issuer = issuer
-    for name, value in spec.fields.items():
-        setattr(plan, name, value)
-    if by is not None:
-        plan._history_user = by
-    plan.save()
+    try:
+        plan = parts.save_plan_header(
+            plan=existing, header=parts.PlanHeader(key=spec.key, issuer=issuer, **spec.fields), by=by
+        )
+    except ValidationError as error:
+        raise PlanFileError(list(error.messages)) from error
 
     errors: list[str] = []
 
@@ -956,14 +913,14 @@ def _apply(spec: _Spec, by: User | None) -> ImportResult:
         )
     step(parts.replace_tasks, rows=[parts.TaskRow(**row) for row in spec.tasks])
 
-    if spec.status != Plan.Status.DRAFT and not errors:
-        errors += activation_problems(plan)
+    if not errors:
+        try:
+            plan = parts.set_status_from_file(plan=plan, status=spec.status, by=by)
+        except ValidationError as error:
+            errors += error.messages
     if errors:
         raise PlanFileError(errors)
-    if plan.status != spec.status:
-        plan.status = spec.status
-        plan.save(update_fields=["status", "updated_at"])
-    return ImportResult(plan=plan, created=created)
+    return ImportResult(plan=plan, created=existing is None)
 
 
 @transaction.atomic
@@ -1236,7 +1193,7 @@ def _shift_year(day: dt.date | None, years: int) -> dt.date | None:
 @transaction.atomic
 def copy_plan_to_year(*, plan: Plan, year: int, by: User | None) -> Plan:
     """A new draft of the same plan for `year`: dates shifted, numbering cleared, tasks not started, no readings."""
-    _ensure_can_edit(by, plan.issuer)
+    PlanPolicy.create(by, plan.issuer).ensure()
     years = year - plan.start.year
     if years == 0:
         raise PlanFileError([_("Năm mới phải khác năm của kế hoạch gốc (%(year)s).") % {"year": plan.start.year}])

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from awards.models import Decision, DigitalSignature, TrustAnchor
 from awards.policies import DecisionPolicy
@@ -59,6 +59,7 @@ def digital_signature_context(user: Any, decision: Decision) -> dict[str, Any]:
 
 
 @login_required
+@require_GET
 def digital_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Step 1: make and download the PDF to sign; step 2: upload the signed file, verified before it is kept."""
     decision = _decision(request, pk)
@@ -86,6 +87,7 @@ def digital_sign_prepare(request: AuthenticatedRequest, pk: int) -> HttpResponse
 
 
 @login_required
+@require_GET
 def digital_sign_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """The PDF to sign, byte for byte as kept (its SHA-256 is on the page)."""
     decision = _decision(request, pk)

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from campaigns.models import Period, Plan
+from campaigns.policies import PeriodPolicy
 from campaigns.typing import AuthenticatedRequest
 from planning.reports import charts
 from planning.reports.docx import render_quick_report_docx, render_report_docx
 from planning.reports.forms import QuickReportForm
 from planning.reports.policies import ReportPolicy
 from planning.reports.selectors import period_report, plan_periods, quick_report
-from planning.services.closing import may_close
 from scoring.entry_selectors import periods_visible_to
 
 WAITING_SHOWN = 30  # the rest are on the data-entry dashboard, linked
@@ -63,7 +63,7 @@ def _dashboard(request: AuthenticatedRequest, period: Period, form: QuickReportF
             "waiting_hidden": max(len(waiting) - WAITING_SHOWN, 0),
             "ranking_charts": [charts.ranking_chart(ranking) for ranking in report.rankings],
             "sending_chart": charts.sending_chart(report.sending),
-            "may_close": may_close(request.user, period) and report.provisional,
+            "may_close": PeriodPolicy.close(request.user, period).allowed and report.provisional,
             "quick_form": form,
         },
         status=status,

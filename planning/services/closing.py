@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from awards.models import Nomination
 from campaigns.models import Membership, Notice, Period, Plan, Role
-from campaigns.permissions import ensure_role, has_role
+from campaigns.policies import PeriodPolicy
 from campaigns.selectors import period_version
 from core.jobs import StaleJob, report_progress_now
 from scoring.models import Standing
@@ -44,14 +44,6 @@ class CloseResult:
     standings: int
     nominations: int
     notices: int
-
-
-CLOSE_ROLES = (Role.LANH_DAO, Role.QUAN_TRI)
-
-
-def may_close(user: User, period: Period) -> bool:
-    """Lãnh đạo or quản trị of the issuing unit (or a unit above it) close a period: what close_period enforces."""
-    return has_role(user, period.plan.issuer, *CLOSE_ROLES)
 
 
 def close_job_kwargs(period: Period, **extra: Any) -> dict[str, Any]:
@@ -75,13 +67,7 @@ def close_period(
 
     with transaction.atomic():
         period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
-        if by is not None:
-            ensure_role(
-                by,
-                period.plan.issuer,
-                *CLOSE_ROLES,
-                message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được chốt đợt thi đua."),
-            )
+        PeriodPolicy.close(by, period).ensure()
         if period.status == Period.Status.CLOSED:
             return CloseResult(period.pk, False, period.standings.count(), period.nominations.count(), 0)
         if expected_version is not None and period_version(period) != expected_version:
@@ -147,13 +133,12 @@ def reopen_period(*, period: Period, by: User, reason: str) -> Period:
     from scoring.services.scores import unfreeze_standings
 
     period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
-    ensure_role(
-        by, period.plan.issuer, Role.LANH_DAO, message=_("Chỉ lãnh đạo của đơn vị ban hành được mở lại đợt thi đua.")
-    )
+    answer = PeriodPolicy.reopen(by, period)
+    if answer.code == "role":
+        answer.ensure()
     if not reason or not reason.strip():
         raise ValidationError(_("Vui lòng nhập lý do mở lại đợt thi đua."))
-    if period.status != Period.Status.CLOSED:
-        raise ValidationError(_("Đợt thi đua này chưa được chốt."))
+    answer.ensure()  # the period's state: only a closed period reopens
     if period.decisions.filter(status="signed").exists():
         raise ValidationError(_("Đợt này đã có quyết định khen thưởng được ký; hãy hủy quyết định trước khi mở lại."))
     unfreeze_standings(period=period)

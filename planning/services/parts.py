@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Model, OuterRef
+from django.db.models import Exists, F, ForeignKey, Model, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from awards.models import AwardKind, Condition, DossierRequirement, Nomination, QuotaRule
-from campaigns.models import Group, Participant, Period, Person, Plan, PlanTask, Role, Unit
+from campaigns.models import Group, Participant, Period, Person, Plan, PlanTask, Role, Unit, dates_problem
 from campaigns.permissions import has_role
 from campaigns.policies import PlanPolicy
 from campaigns.services import activation_problems
@@ -53,7 +53,12 @@ PARTICIPANT_IN_USE = gettext_lazy(
 
 
 class PlanPartError(ValidationError):
-    """A plan part was refused; ``messages`` lists every reason (nothing was written)."""
+    """A plan part was refused; ``messages`` lists every reason (nothing was written). ``rows`` names, for a
+    reason about one existing row, that row's id, so an editor shows the reason on the row itself."""
+
+    def __init__(self, message: Any, *args: Any, rows: dict[str, int] | None = None, **kwargs: Any) -> None:
+        super().__init__(message, *args, **kwargs)
+        self.rows = rows or {}
 
 
 def outside_issuer(what: str, code: str) -> str:
@@ -76,6 +81,33 @@ def people_of(issuer: Unit) -> Any:
 
 
 @dataclass
+class PlanHeader:
+    """The plan's own fields, as typed in the editor or read from a file (its status is not among them)."""
+
+    key: str
+    issuer: Unit
+    title: str
+    start: dt.date
+    end: dt.date
+    number: str = ""
+    symbol: str = "KH-UBND"
+    issued_on: dt.date | None = None
+    place: str = ""
+    kind: str = Plan.Kind.CHUYEN_DE
+    frequency: str = Plan.Frequency.MONTHLY
+    grace_days: int = 5
+    total_points: Decimal = Decimal(100)
+    vote_threshold: Decimal = Decimal(70)
+    signer_name: str = ""
+    signer_title: str = ""
+    legal_bases: list[str] = field(default_factory=list)
+    purpose: str = ""
+    requirements: str = ""
+    recipients: list[str] = field(default_factory=list)
+    source_note: str = ""
+
+
+@dataclass
 class PeriodRow:
     name: str
     start: dt.date
@@ -83,12 +115,14 @@ class PeriodRow:
     review_kind: str = Period.ReviewKind.TONG_KET
     dossier_deadline: dt.date | None = None
     status: str = Period.Status.OPEN  # only for a new period: an existing one's status belongs to close/reopen
+    pk: int | None = None  # the editor's row of an existing period; a file matches periods by their place
 
 
 @dataclass
 class GroupRow:
     code: str
     name: str
+    pk: int | None = None
 
 
 @dataclass
@@ -179,6 +213,7 @@ class TaskRow:
     status: str = PlanTask.Status.NOT_STARTED
     progress: str = ""
     progress_percent: int = 0
+    pk: int | None = None  # the editor's row of an existing task; a file matches tasks by their place
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -229,7 +264,24 @@ def _delete(objects: Sequence[Model], by: User | None) -> None:
         obj.delete()
 
 
+def _unchanged(obj: Model, values: dict[str, Any]) -> bool:
+    """An existing row that already holds these values (foreign keys compared by id, without a query)."""
+    if obj.pk is None:
+        return False
+    for name, value in values.items():
+        model_field = obj._meta.get_field(name)
+        if isinstance(model_field, ForeignKey):
+            if getattr(obj, model_field.attname) != (value.pk if value is not None else None):
+                return False
+        elif getattr(obj, name) != value:
+            return False
+    return True
+
+
 def _save(obj: M, by: User | None, values: dict[str, Any]) -> M:
+    """Write the values onto the row with its history; a row that already holds them is left alone (no history)."""
+    if _unchanged(obj, values):
+        return obj
     for name, value in values.items():
         setattr(obj, name, value)
     setattr(obj, "_history_user", by)  # django-simple-history reads it; Model does not declare it
@@ -246,35 +298,97 @@ def _raise(errors: list[str]) -> None:
 # Services, one per part
 
 
+def _pair_by_id_or_place(
+    existing: list[M], rows: Sequence[Any], *, by_id: bool
+) -> tuple[list[tuple[Any, M | None]], list[M]]:
+    """Pair rows with existing objects: by the row's id (the editor: a row without one is new), else by place in
+    the list (a file: the n-th row is the n-th object). Returns the pairs and the objects no row names."""
+    if by_id:
+        by_pk = {obj.pk: obj for obj in existing}
+        pairs = [(row, by_pk.get(row.pk) if row.pk is not None else None) for row in rows]
+    else:
+        pairs = [(row, existing[index] if index < len(existing) else None) for index, row in enumerate(rows)]
+    kept = {obj.pk for _row, obj in pairs if obj is not None}
+    return pairs, [obj for obj in existing if obj.pk not in kept]
+
+
+def _park_orders(model: type[Model], objects: Sequence[Model]) -> None:
+    """Move kept rows to free order numbers so that renumbering them never meets the (plan, order) constraint."""
+    model._default_manager.filter(pk__in=[obj.pk for obj in objects]).update(order=F("order") + 10000)
+
+
 @transaction.atomic
-def replace_periods(*, plan: Plan, rows: list[PeriodRow], by: User | None) -> list[Period]:
-    """The plan's periods in order; a closed period keeps its dates, a period with readings or nominations stays."""
+def save_plan_header(*, plan: Plan | None, header: PlanHeader, by: User | None) -> Plan:
+    """Create a plan (a draft) or change an existing plan's own fields. Lãnh đạo or quản trị of the issuing unit
+    (of the old and the new one when the issuer changes), never on a closed plan; the end not before the start;
+    a plan in force keeps its criteria's points equal to its total. An existing plan keeps its key."""
+    PlanPolicy.create(by, header.issuer).ensure()
+    if plan is not None and plan.pk:
+        plan = lock_for_change(plan, by)
+    else:
+        if Plan.objects.filter(key=header.key).exists():
+            raise PlanPartError([_("Mã kế hoạch «%(key)s» đã được dùng cho một kế hoạch khác.") % {"key": header.key}])
+        plan = Plan(key=header.key, status=Plan.Status.DRAFT)
+    if problem := dates_problem(header.start, header.end):
+        raise PlanPartError([problem])
+    plan = _save(plan, by, _values(header, leave=("key",)))
+    if plan.status == Plan.Status.ACTIVE and (problems := activation_problems(plan)):
+        raise PlanPartError([_("Kế hoạch đang triển khai nên các tiêu chí phải giữ đúng tổng điểm."), *problems])
+    return plan
+
+
+@transaction.atomic
+def set_status_from_file(*, plan: Plan, status: str, by: User | None) -> Plan:
+    """The status a plan file states, written once its parts are: a plan in force or closed needs its periods and
+    its criteria's points adding up to its total (activation_problems); a closed plan is refused before this."""
     plan = lock_for_change(plan, by)
-    existing = {period.order: period for period in plan.periods.all()}
-    pairs = [(row, existing.get(order)) for order, row in enumerate(rows, start=1)]
-    removed = [period for order, period in existing.items() if order > len(rows)]
+    if status != Plan.Status.DRAFT and (problems := activation_problems(plan)):
+        raise PlanPartError(problems)
+    if plan.status != status:
+        plan = _save(plan, by, {"status": status})
+    return plan
+
+
+@transaction.atomic
+def replace_periods(*, plan: Plan, rows: list[PeriodRow], by: User | None, by_id: bool = False) -> list[Period]:
+    """The plan's periods in order; a closed period keeps its dates, a period with readings or nominations stays.
+    ``by_id``: the editor names each kept period by its id (a removed period never hands its readings to the next
+    one); a file names them by place ("Đợt 2" is the second)."""
+    plan = lock_for_change(plan, by)
+    pairs, removed = _pair_by_id_or_place(list(plan.periods.order_by("order")), rows, by_id=by_id)
     in_use = dict(
         plan.periods.filter(
             Exists(Reading.objects.filter(period=OuterRef("pk")))
             | Exists(Nomination.objects.filter(period=OuterRef("pk")))
         ).values_list("pk", "name")
     )
-    errors = _refuse_in_use(removed, in_use, PERIOD_IN_USE)
+    rows_of: dict[str, int] = {
+        str(PERIOD_IN_USE) % {"name": in_use[period.pk]}: period.pk for period in removed if period.pk in in_use
+    }
     for row, period in pairs:
         if (
             period is not None
             and period.status != Period.Status.OPEN
             and (row.start, row.end) != (period.start, period.end)
         ):
-            errors.append(
-                _("Đợt %(name)s đã chốt: không thể đổi thời gian; hãy mở lại đợt trước.") % {"name": period.name}
-            )
-    _raise(errors)
+            message = _("Đợt %(name)s đã chốt: không thể đổi thời gian; hãy mở lại đợt trước.") % {"name": period.name}
+            rows_of[message] = period.pk
+    if rows_of:
+        raise PlanPartError(list(rows_of), rows=rows_of)
     _delete(removed, by)
+    kept = [period for _row, period in pairs if period is not None]
+    if any(period.order != order for order, (_row, period) in enumerate(pairs, start=1) if period is not None):
+        _park_orders(Period, kept)
+        for period in kept:
+            period.order += 10000
     saved = []
     for order, (row, period) in enumerate(pairs, start=1):
-        values = {f.name: getattr(row, f.name) for f in fields(row) if f.name != "status" or period is None}
-        saved.append(_save(period or Period(plan=plan, order=order), by, values))
+        values = {
+            f.name: getattr(row, f.name)
+            for f in fields(row)
+            if f.name != "pk" and (f.name != "status" or period is None)
+        }
+        saved.append(_save(period or Period(plan=plan), by, {**values, "order": order}))
     record(plan, by, "plan:periods")
     return saved
 
@@ -286,9 +400,17 @@ def replace_groups(*, plan: Plan, rows: list[GroupRow], by: User | None) -> dict
     pairs, removed = _match({group.code: group for group in plan.groups.all()}, rows, lambda row: row.code)
     _delete(removed, by)
     by_code = {}
-    for order, (row, group) in enumerate(pairs, start=1):
-        group = _save(group or Group(plan=plan), by, {"code": row.code, "name": row.name, "order": order})
-        by_code[group.code] = group
+    try:
+        with transaction.atomic():
+            for row, group in pairs:  # codes may be swapped between rows: park the kept rows on free codes first
+                if group is not None and group.code != row.code:
+                    _save(group, by, {"code": f"~{group.pk}"})
+            for order, (row, group) in enumerate(pairs, start=1):
+                group = _save(group or Group(plan=plan), by, {"code": row.code, "name": row.name, "order": order})
+                by_code[group.code] = group
+    except IntegrityError as error:
+        raise PlanPartError([_("Mã khối bị trùng với một khối khác của kế hoạch.")]) from error
+    record(plan, by, "plan:groups")
     return by_code
 
 
@@ -354,6 +476,46 @@ def replace_participants(
     _delete(removed, by)
     record(plan, by, "plan:participants")
     return kept
+
+
+@transaction.atomic
+def enrol_participants(
+    *, plan: Plan, units: list[Unit], people: list[Person], group: Group | None, by: User | None
+) -> tuple[int, int]:
+    """Add units (collectives) and people (individuals) to the plan's participants through replace_participants,
+    so the same guards hold (only the issuer's own units and people); those already enrolled stay where they are,
+    since each participant belongs to at most one group. Returns (added, already there)."""
+    plan = lock_for_change(plan, by)
+    if group is not None and group.plan_id != plan.pk:
+        raise PlanPartError([_("Khối không thuộc kế hoạch này.")])
+    current = list(plan.participants.select_related("unit", "person__unit", "group").order_by("pk"))
+
+    def code(participant: Participant) -> str | None:
+        return participant.group.code if participant.group else None
+
+    collectives = [
+        CollectiveRow(unit=p.home_unit, name=p.name, group=code(p))
+        for p in current
+        if p.kind == Participant.Kind.COLLECTIVE
+    ]
+    individuals = [
+        IndividualRow(full_name=p.name, unit=p.home_unit, position=p.position, person=p.person, group=code(p))
+        for p in current
+        if p.kind == Participant.Kind.INDIVIDUAL
+    ]
+    enrolled_units = {row.unit.pk for row in collectives}
+    enrolled_people = {row.person.pk for row in individuals if row.person is not None}
+    new_units = [unit for unit in units if unit.pk not in enrolled_units]
+    new_people = [person for person in people if person.pk not in enrolled_people]
+    group_code = group.code if group is not None else None
+    collectives += [CollectiveRow(unit=unit, name=unit.name, group=group_code) for unit in new_units]
+    individuals += [
+        IndividualRow(full_name=p.full_name, unit=p.unit, position=p.position, person=p, group=group_code)
+        for p in new_people
+    ]
+    replace_participants(plan=plan, collectives=collectives, individuals=individuals, by=by)
+    added = len(new_units) + len(new_people)
+    return added, len(units) + len(people) - added
 
 
 @transaction.atomic
@@ -460,18 +622,25 @@ def replace_award_rules(
 
 
 @transaction.atomic
-def replace_tasks(*, plan: Plan, rows: list[TaskRow], by: User | None) -> list[PlanTask]:
-    """The plan's tasks (nhiệm vụ), in order, naming only the issuer's own units."""
+def replace_tasks(*, plan: Plan, rows: list[TaskRow], by: User | None, by_id: bool = False) -> list[PlanTask]:
+    """The plan's tasks (nhiệm vụ), in order, naming only the issuer's own units; ``by_id`` as for periods, so a
+    task's reported progress stays with it when another task is removed in the editor."""
     plan = lock_for_change(plan, by)
     allowed = set(units_of(plan.issuer).values_list("pk", flat=True))
     named = {unit for row in rows for unit in [row.lead_unit, *row.executing_units] if unit is not None}
-    _raise([outside_issuer(_("Đơn vị"), unit.code) for unit in named if unit.pk not in allowed])
-    existing = {task.order: task for task in plan.tasks.all()}
-    _delete([task for order, task in existing.items() if order > len(rows)], by)
+    _raise(
+        [
+            outside_issuer(_("Đơn vị"), unit.code)
+            for unit in sorted(named, key=lambda u: u.path)
+            if unit.pk not in allowed
+        ]
+    )
+    pairs, removed = _pair_by_id_or_place(list(plan.tasks.order_by("order")), rows, by_id=by_id)
+    _delete(removed, by)
     saved = []
-    for order, row in enumerate(rows, start=1):
-        values = {f.name: getattr(row, f.name) for f in fields(row) if f.name != "executing_units"}
-        task = _save(existing.get(order) or PlanTask(plan=plan, order=order), by, values)
+    for order, (row, task) in enumerate(pairs, start=1):
+        values = {f.name: getattr(row, f.name) for f in fields(row) if f.name not in ("executing_units", "pk")}
+        task = _save(task or PlanTask(plan=plan), by, {**values, "order": order})
         task.executing_units.set(row.executing_units)
         saved.append(task)
     record(plan, by, "plan:tasks")

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from awards.services.nominations import propose_for_period, refresh_nomination_ranks
-from campaigns.models import Period, Role
-from campaigns.permissions import ensure_role
+from campaigns.models import Period
+from campaigns.policies import PeriodPolicy
 from scoring.models import PeriodRecompute
 from scoring.services.scores import recompute_frozen_period
 
@@ -29,9 +29,7 @@ if TYPE_CHECKING:
 def recompute_closed_period(*, period: Period, by: User, reason: str) -> PeriodRecompute:
     """Quản trị of the issuing unit recomputes a closed period; returns the record listing what changed."""
     period = Period.objects.select_for_update().select_related("plan__issuer").get(pk=period.pk)
-    ensure_role(
-        by, period.plan.issuer, Role.QUAN_TRI, message=_("Chỉ quản trị của đơn vị ban hành được tính lại đợt đã chốt.")
-    )
+    PeriodPolicy.recompute(by, period).ensure()
     if not reason or not reason.strip():
         raise ValidationError(_("Vui lòng nhập lý do tính lại đợt đã chốt."))
     if period.status != Period.Status.CLOSED:

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from campaigns.models import Job, Notice, Period, Plan, Role
-from campaigns.permissions import ensure_role, has_role
+from campaigns.permissions import has_role
+from campaigns.policies import PeriodPolicy
 from campaigns.typing import AuthenticatedRequest
 from core.jobs import mark_lost_jobs, retry_job, start_job
 from planning.reports.policies import ReportPolicy
-from planning.services.closing import CLOSE_ROLES, close_job_kwargs, may_close, missing_before_close, reopen_period
+from planning.services.closing import close_job_kwargs, missing_before_close, reopen_period
 
 
 def _period_in_scope(request: AuthenticatedRequest, pk: int) -> Period:
@@ -46,14 +47,9 @@ def period_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """GET: the confirmation, with what is still missing; POST: start the close as a tracked background job."""
     period = _period_in_scope(request, pk)
     issuer = period.plan.issuer
-    may_close_it = may_close(request.user, period)
+    may_close = PeriodPolicy.close(request.user, period)
     if request.method == "POST":
-        ensure_role(
-            request.user,
-            issuer,
-            *CLOSE_ROLES,
-            message=_("Chỉ lãnh đạo hoặc quản trị của đơn vị ban hành được chốt đợt thi đua."),
-        )
+        may_close.ensure()
         if period.status == Period.Status.CLOSED:
             messages.info(request, _("Đợt thi đua này đã được chốt."))
             return redirect("planning:period_close", pk=period.pk)
@@ -68,9 +64,9 @@ def period_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("planning:job_detail", pk=job.pk)
     context = {
         "period": period,
-        "may_close": may_close_it,
+        "may_close": may_close,
         "missing": missing_before_close(period=period),
-        "may_reopen": has_role(request.user, issuer, Role.LANH_DAO) and period.status == Period.Status.CLOSED,
+        "may_reopen": PeriodPolicy.reopen(request.user, period),
         "jobs": Job.objects.visible_to(request.user).filter(kwargs__period_id=period.pk)[:5],
         "may_report": ReportPolicy.view(request.user, period.plan).allowed,
     }
@@ -80,12 +76,9 @@ def period_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def period_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     period = _period_in_scope(request, pk)
-    ensure_role(
-        request.user,
-        period.plan.issuer,
-        Role.LANH_DAO,
-        message=_("Chỉ lãnh đạo của đơn vị ban hành được mở lại đợt thi đua."),
-    )
+    answer = PeriodPolicy.reopen(request.user, period)
+    if answer.code == "role":
+        answer.ensure()
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,7 +10,6 @@ from http import HTTPStatus
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.forms import CopyPlanForm
-from campaigns.models import Membership, Plan, Role
+from campaigns.models import Plan
 from campaigns.policies import PlanPolicy
 from campaigns.typing import AuthenticatedRequest
 from core.uploads import accepts_upload
@@ -51,11 +50,7 @@ class PlanUploadForm(forms.Form):
 def plan_upload(request: AuthenticatedRequest) -> HttpResponse:
     """Import a plan file; a refused file lists every error with its line and changes nothing."""
     user = request.user
-    if (
-        not user.is_superuser
-        and not Membership.objects.filter(user=user, role__in=[Role.LANH_DAO, Role.QUAN_TRI]).exists()
-    ):
-        raise PermissionDenied(_("Chỉ lãnh đạo hoặc quản trị được nhập kế hoạch."))
+    PlanPolicy.create_any(user).ensure()
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST":

@@ -79,7 +79,7 @@ def _create_plan_in_browser(client, org) -> Plan:
     )
     data.update(_formset("groups", [{"order": "1", "code": "xa", "name": "Khối xã"}]))
     data.update(_formset("tasks", []))
-    response = client.post(reverse("campaigns:plan_create"), data)
+    response = client.post(reverse("planning:plan_create"), data)
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
     return Plan.objects.get(key="an-binh-so-hoa-2025")
 

@@ -99,7 +99,7 @@ def test_reimporting_an_edited_file_updates_in_place(org):
         ),
         (
             ("target: 90", "target: 140"),
-            "Dòng 17, mục criteria › 1 › target: Giá trị 140 không hợp lệ: phải từ 0 đến 100.",
+            "Dòng 17, mục criteria › 1 › target: Chỉ số tỷ lệ tính theo phần trăm: giá trị phải từ 0 đến 100.",
         ),
         (
             ("indicator: 766-so-hoa-ket-qua", "indicator: khong-co"),
@@ -235,7 +235,7 @@ def test_bands_import_in_any_order_and_are_stored_and_exported_best_first(org):
 def test_two_bands_with_one_threshold_are_refused(org):
     with pytest.raises(PlanFileError) as error:
         import_plan(text=BANDED.replace("[50, 40]", "[30, 40]"))
-    assert "criteria › 1 › bands: Ngưỡng 30 xuất hiện ở hai khung điểm" in str(error.value)
+    assert "criteria › 1 › bands: Khung 2: ngưỡng 30 bị lặp." in str(error.value)
 
 
 def test_a_relative_criterion_needs_no_target_and_any_other_rule_does(org):

@@ -121,16 +121,16 @@ def test_plan_list_filters_searches_and_paginates(client, org, django_assert_max
 def test_who_may_edit_a_plan(client, org, who, expected):
     plan = import_plan(text=SMALL).plan
     client.force_login(getattr(org, who))
-    assert client.get(reverse("campaigns:plan_edit", args=[plan.pk])).status_code == expected
+    assert client.get(reverse("planning:plan_edit", args=[plan.pk])).status_code == expected
     if expected != HTTPStatus.OK:
-        assert client.post(reverse("campaigns:plan_edit", args=[plan.pk]), _plan_post(org)).status_code == expected
+        assert client.post(reverse("planning:plan_edit", args=[plan.pk]), _plan_post(org)).status_code == expected
         assert Plan.objects.get(pk=plan.pk).title == "Thi đua chuyển đổi số xã An Bình năm 2024"
 
 
 def test_editing_a_plan_keeps_its_parts_and_refuses_a_clash(client, org):
     plan = import_plan(text=SMALL.replace("status: active", "status: draft")).plan
     client.force_login(org.chairman_a)
-    url = reverse("campaigns:plan_edit", args=[plan.pk])
+    url = reverse("planning:plan_edit", args=[plan.pk])
     periods = list(plan.periods.order_by("order"))
     data = _plan_post(org, start="2024-01-01", end="2024-12-31", title="Tên mới của kế hoạch")
     data.update(
@@ -158,9 +158,20 @@ def test_editing_a_plan_keeps_its_parts_and_refuses_a_clash(client, org):
     plan.refresh_from_db()
     assert plan.title == "Tên mới của kế hoạch" and plan.periods.count() == 2 and plan.criteria.count() == 2
     # A new period numbered like an existing one is refused with 400, nothing saved.
-    clash = _plan_post(org, start="2024-01-01", end="2024-12-31", title="Không lưu")
-    assert client.post(url, clash).status_code == HTTPStatus.BAD_REQUEST
-    assert Plan.objects.get(pk=plan.pk).title == "Tên mới của kế hoạch"
+    clash = {**data, "title": "Không lưu"}
+    clash.update(
+        {
+            "periods-TOTAL_FORMS": "3",
+            "periods-2-order": "1",
+            "periods-2-name": "Đợt thêm",
+            "periods-2-start": "2025-01-01",
+            "periods-2-end": "2025-01-31",
+            "periods-2-review_kind": "so_ket",
+        }
+    )
+    response = client.post(url, clash)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert Plan.objects.get(pk=plan.pk).title == "Tên mới của kế hoạch" and plan.periods.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -174,7 +185,7 @@ def test_editing_a_plan_keeps_its_parts_and_refuses_a_clash(client, org):
 )
 def test_who_may_create_a_plan(client, org, who, expected):
     client.force_login(getattr(org, who))
-    assert client.post(reverse("campaigns:plan_create"), _plan_post(org)).status_code == expected
+    assert client.post(reverse("planning:plan_create"), _plan_post(org)).status_code == expected
     assert Plan.objects.filter(key="an-binh-2025").exists() == (expected == HTTPStatus.FOUND)
 
 
@@ -184,14 +195,14 @@ def test_office_staff_and_home_affairs_read_the_plan_without_edit_controls(clien
         client.force_login(user)
         page = client.get(plan.get_absolute_url()).content.decode()
         assert "Số hóa kết quả" in page and "Giấy khen của Chủ tịch Ủy ban nhân dân xã" in page
-        assert reverse("campaigns:plan_edit", args=[plan.pk]) not in page
+        assert reverse("planning:plan_edit", args=[plan.pk]) not in page
     client.force_login(org.chairman_a)
-    assert reverse("campaigns:plan_edit", args=[plan.pk]) in client.get(plan.get_absolute_url()).content.decode()
+    assert reverse("planning:plan_edit", args=[plan.pk]) in client.get(plan.get_absolute_url()).content.decode()
 
 
 def test_a_plan_typed_in_the_browser_is_a_draft_and_exports_to_yaml_that_imports_elsewhere(client, org):
     client.force_login(org.chairman_a)
-    response = client.post(reverse("campaigns:plan_create"), _plan_post(org))
+    response = client.post(reverse("planning:plan_create"), _plan_post(org))
     plan = Plan.objects.get(key="an-binh-2025")
     assert response.status_code == HTTPStatus.FOUND and response["Location"] == plan.get_absolute_url()
     assert plan.status == Plan.Status.DRAFT
@@ -210,7 +221,7 @@ def test_a_plan_typed_in_the_browser_is_a_draft_and_exports_to_yaml_that_imports
 def test_overlapping_periods_re_render_the_form_with_400_and_save_nothing(client, org):
     client.force_login(org.chairman_a)
     data = _plan_post(org, **{"periods-1-start": "2025-06-01"})
-    response = client.post(reverse("campaigns:plan_create"), data)
+    response = client.post(reverse("planning:plan_create"), data)
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "trùng thời gian" in response.content.decode()
     assert not Plan.objects.exists()
@@ -252,7 +263,7 @@ def test_bulk_add_every_commune_every_section_every_official(client, org):
     Person.objects.create(full_name="Lê Văn Một", unit=org.section_a)
     Person.objects.create(full_name="Trần Thị Hai", unit=org.commune_b)
     client.force_login(org.noi_vu)
-    url = reverse("campaigns:participants_bulk_add", args=[plan.pk])
+    url = reverse("planning:participants_bulk_add", args=[plan.pk])
     assert client.get(url).status_code == HTTPStatus.FORBIDDEN
     from tests.factories import member
 

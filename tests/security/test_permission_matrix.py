@@ -112,12 +112,12 @@ MATRIX: dict[str, Row] = {
     # --- campaigns: org and plans --------------------------------------------------------------------------------
     "campaigns:unit_list": row(None, READ, 405),
     "campaigns:plan_list": row(None, READ, 405),
-    "campaigns:plan_create": row(None, FORM_LD_QT, INVALID_LD_QT),
+    "planning:plan_create": row(None, FORM_LD_QT, INVALID_LD_QT),
     "campaigns:plan_detail": row("plan", READ, 405),
-    "campaigns:plan_edit": row("plan", FORM_LD_QT, INVALID_LD_QT),
+    "planning:plan_edit": row("plan", FORM_LD_QT, INVALID_LD_QT),
     "campaigns:plan_print": row("plan", READ, 405),
     "campaigns:plan_status": row("plan", FORM_LD_QT, WRITE_LD_QT),
-    "campaigns:participants_bulk_add": row("plan", FORM_LD_QT, INVALID_LD_QT),
+    "planning:participants_bulk_add": row("plan", FORM_LD_QT, INVALID_LD_QT),
     "campaigns:task_progress": row("task", READ, (302, 302, 403, 302)),
     # --- campaigns: officials, accounts, roles and their log (quản trị of the unit or above only) ----------------
     "campaigns:person_list": row(None, FORM_QT, 405),
@@ -200,6 +200,15 @@ MATRIX: dict[str, Row] = {
     "awards:decision_certificates": row("decision", READ, 200),
     "awards:decision_docx": row("decision", READ, 200),
     "awards:decision_xlsx": row("decision", READ, 200),
+    # --- awards: the digital signature (ký số) of a decision; the world's decision is a draft -------------------
+    "awards:decision_digital_sign": row("decision", (200, 200, 403, 200), 405),
+    "awards:decision_digital_prepare": row("decision", 405, (302, 302, 403, 302)),
+    "awards:decision_digital_download": row("decision", (404, 404, 403, 404), 405),
+    "awards:decision_digital_upload": row("decision", 405, (400, 400, 403, 400)),
+    "awards:decision_digital_reverify": row("decision", 405, (302, 302, 403, 302)),
+    # trust anchors are the deployment's (a superuser or quản trị of a top-level unit): no commune user may
+    "awards:trust_anchors": row(None, 403, 403),
+    "awards:trust_anchor_toggle": row("decision", 405, 403, out_get=405, out_post=403),
     # --- awards: periods, jobs, notices ------------------------------------------------------------------------
     "planning:period_close": row("period", READ, WRITE_LD_QT),
     "planning:period_reopen": row("period", FORM_LD, (403, 400, 403, 403)),  # an open period cannot reopen: 400
