@@ -419,3 +419,28 @@ class PeriodRecompute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_id} · {self.at:%d/%m/%Y %H:%M}"
+
+
+class ReportProfile(models.Model):
+    """A saved column mapping for one kind of report (the one-stop-shop system's monthly export, the public-service
+    portal's index page) of an issuing unit: which sheet, header row and columns feed which indicators. Reused each
+    month; exported and imported as a small JSON file so provinces can share one (scoring.report_mapping)."""
+
+    issuer = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị ban hành"), on_delete=models.CASCADE, related_name="report_profiles"
+    )
+    name = models.CharField(_("tên cấu hình"), max_length=120)
+    mapping = models.JSONField(_("cách ghép cột"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người lưu"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cấu hình nhập báo cáo")
+        verbose_name_plural = _("cấu hình nhập báo cáo")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["issuer", "name"], name="report_profile_name_once_per_issuer")]
+
+    def __str__(self) -> str:
+        return self.name

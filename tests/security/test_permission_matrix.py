@@ -158,6 +158,11 @@ MATRIX: dict[str, Row] = {
     "scoring:excel_upload": row("period", READ, (400, 403, 403, 400)),
     "scoring:excel_template": row("period", READ, 200),
     "scoring:excel_commit": row("period", 405, WRITE_NL),
+    # readings from another system's report: for those who enter readings; the empty upload comes back with its errors
+    "scoring:report_upload": row("period", (200, 403, 403, 200), (400, 403, 403, 400)),
+    "scoring:report_map": row("period", (302, 403, 403, 302), (302, 403, 403, 302)),  # no kept file: back to upload
+    "scoring:report_profile_download": row("report_profile", (200, 403, 403, 200), (200, 403, 403, 200)),
+    "scoring:report_profile_upload": row("period", (200, 403, 403, 200), (400, 403, 403, 400)),
     "scoring:evidence_download": row("reading", READ, 405),  # Nội vụ may read evidence
     "scoring:evidence_upload": row("reading", 405, WRITE_NL),
     "scoring:evidence_remove": row("reading", 405, WRITE_NL),

@@ -24,7 +24,7 @@ from awards.models import AwardKind, Condition, DossierFile, DossierRequirement,
 from awards.reference import sync_reference
 from awards.services.decisions import create_draft_decision
 from campaigns.models import Job, Notice, Person, Plan, PlanTask
-from scoring.models import Criterion, Indicator, Reading, Standing
+from scoring.models import Criterion, Indicator, Reading, ReportProfile, Standing
 from scoring.windows import windows_for
 from tests.factories import (
     GroupFactory,
@@ -171,6 +171,11 @@ def build_side(*, commune, marker: str, staff, chairman, notice_users) -> Simple
         user.pk: Notice.objects.create(user=user, key=f"thu-{marker}", title=f"Thông báo {marker}", url="/thong-bao/")
         for user in notice_users
     }
+    report_profile = ReportProfile.objects.create(
+        issuer=plan.issuer,
+        name=f"Báo cáo một cửa {marker}",
+        mapping={"format": "thidua-report-mapping/1", "sheet": "x", "header_row": 1, "unit_column": "A", "columns": {}},
+    )
     api_token = ApiToken.objects.create(
         name=f"Kết nối {marker}",
         unit=commune,
@@ -186,6 +191,7 @@ def build_side(*, commune, marker: str, staff, chairman, notice_users) -> Simple
         commune=commune,
         criterion=criterion,
         api_token=api_token,
+        report_profile=report_profile,
         section=section,
         plan=plan,
         period=period,
