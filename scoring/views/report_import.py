@@ -267,7 +267,9 @@ def report_map(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     result = judge_readings(user=request.user, period=period, rows=mapped.rows, source=table.sheet)
     errors = [(_locate(issue.row, issue.column, mapped, mapping), issue.message) for issue in result.errors]
     errors += [("", problem) for problem in mapped.problems]
-    context.update(mapped=mapped, result=result, errors=errors, digest=_digest(result), window=window)
+    names = {participant.pk: participant.name for participant in participants}
+    matches = [(written, names[pk]) for pk, written in mapped.matched.items()]
+    context.update(mapped=mapped, result=result, errors=errors, digest=_digest(result), window=window, matches=matches)
     if "ghi" not in request.POST or errors:
         return render(request, "scoring/report_map.html", context, status=400 if errors else 200)
     if request.POST.get("digest") != context["digest"]:

@@ -61,6 +61,8 @@ def test_nhap_lieu_imports_a_month_from_the_one_stop_report_through_its_profile(
     expect(summary).to_contain_text("bỏ qua 1 dòng tổng cộng")
     check_page(page, "ghep-cot-bao-cao")
 
+    page.locator("#report-matches summary").click()
+    expect(page.locator("#report-matches")).to_contain_text("Công an xã Tây Hiếu")
     page.get_by_role("button", name="Xác nhận ghi").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã ghi")
     expect(page.locator(".alert-success")).to_contain_text("Gửi số liệu tháng")
@@ -69,3 +71,24 @@ def test_nhap_lieu_imports_a_month_from_the_one_stop_report_through_its_profile(
     ).first()
     assert reading is not None
     assert reading.history.first().history_change_reason == "Nhập từ báo cáo: Báo cáo hệ thống một cửa"
+
+    # The portal's page (CSV, units by code) through its own profile, the same way.
+    page.goto(reverse("scoring:report_upload", args=[period.pk]))
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Chỉ số phục vụ trên Cổng DVC").click()
+    portal = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(portal)
+    page.get_by_label("Tệp báo cáo (.xlsx hoặc .csv)").set_input_files(str(portal))
+    page.get_by_label("Cấu hình đã lưu").select_option(label="Chỉ số phục vụ trên Cổng DVC")
+    page.get_by_role("button", name="Tiếp tục: ghép cột, xem trước").click()
+    page.get_by_role("button", name="Xem trước").click()
+    expect(page.locator("#report-summary")).to_contain_text("đơn vị nhận ra")
+    page.get_by_role("button", name="Xác nhận ghi").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã ghi")
+    paid = Reading.objects.get(
+        period=period,
+        window_start=window.start,
+        indicator__code="766-thanh-toan-truc-tuyen",
+        participant=reading.participant,
+    )
+    assert paid.history.first().history_change_reason == "Nhập từ báo cáo: Chỉ số phục vụ trên Cổng DVC"
