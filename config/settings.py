@@ -252,6 +252,8 @@ JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=15)
 JOB_LOST_AFTER_SECONDS = env.int("JOB_LOST_AFTER_SECONDS", default=120)
 # A confirmed Excel import of readings with more rows than this is written by a job (scoring/services/excel_import.py)
 READINGS_IMPORT_IN_REQUEST_MAX_ROWS = env.int("READINGS_IMPORT_IN_REQUEST_MAX_ROWS", default=2000)
+# The same for the import of units, officials and accounts (campaigns/org/import_job.py).
+ORG_IMPORT_IN_REQUEST_MAX_ROWS = env.int("ORG_IMPORT_IN_REQUEST_MAX_ROWS", default=2000)
 # Days before a window ends when nhập liệu are reminded of missing readings (beat job, daily).
 THIDUA_REMINDER_DAYS = env.int("THIDUA_REMINDER_DAYS", default=3)
 

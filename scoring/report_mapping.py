@@ -43,7 +43,9 @@ UNIT_WORDS = (
     "tp",
     "tt",
 )
-TOTAL_WORDS = ("tong cong", "tong so", "tong", "cong", "toan tinh", "toan huyen")
+# A total row: "Tổng cộng", "Tổng số", "Toàn tỉnh"… or a bare "Tổng"/"Cộng" ("Công an xã" is a unit, not a total).
+TOTAL_STARTS = ("tong cong", "tong so", "toan tinh", "toan huyen", "toan xa")
+TOTAL_WORDS = ("tong", "cong")
 FIGURES = ("numerator", "denominator", "value")
 
 
@@ -112,9 +114,13 @@ def _plain(value: Any) -> Any:
 
 
 def _trimmed(rows: list[list[Any]]) -> list[list[Any]]:
+    """Without the blank rows at the end and the blank columns on the right (a sheet's used range is often wider)."""
     while rows and all(value is None for value in rows[-1]):
         rows.pop()
-    return rows
+    width = max(
+        (max((i + 1 for i, value in enumerate(row) if value is not None), default=0) for row in rows), default=0
+    )
+    return [row[:width] + [None] * (width - len(row[:width])) for row in rows]
 
 
 def _is_label(value: Any) -> bool:
@@ -280,9 +286,7 @@ def map_report(
             continue
         name = str(cell).strip()
         folded = fold(name)
-        if any(
-            folded == word or folded.startswith(f"{word} ") or folded.startswith(f"{word}:") for word in TOTAL_WORDS
-        ):
+        if folded.rstrip(":") in TOTAL_WORDS or folded.startswith(TOTAL_STARTS):
             result.totals.append(number)
             continue
         participant = lookup.get(f"#{name.lower()}") or lookup.get(unit_key(name))

@@ -8,6 +8,7 @@ from http import HTTPStatus
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,10 +16,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from campaigns.org.excel import OrgImport, export_org, grouped_errors, import_org, parse_org, template_org
+from campaigns.models import Unit
+from campaigns.org.excel import OrgImport, export_org, grouped_errors, parse_org, template_org
+from campaigns.org.import_job import (
+    ORG_IMPORT_TASK,
+    OrgImportRefused,
+    import_stored_org,
+    in_request_max_rows,
+    row_count,
+    summary,
+)
 from campaigns.org.policies import OrgPolicy, ensure
 from campaigns.typing import AuthenticatedRequest
-from core.uploads import confirmed_upload, keep_pending_upload, pending_upload
+from core.formatting import format_number
+from core.jobs import start_job
+from core.uploads import keep_pending_upload, pending_upload
 
 IMPORT_FOLDER = "imports/org"
 IMPORT_SALT = "campaigns.org-import"
@@ -44,8 +56,10 @@ def _page(
     result: OrgImport | None = None,
     token: str = "",
     status: int = HTTPStatus.OK,
+    rows: int = 0,
 ) -> HttpResponse:
     context = {
+        "rows": rows,
         "form": form,
         "result": result,
         "errors": grouped_errors(result.errors) if result else {},
@@ -53,6 +67,11 @@ def _page(
         "labels": {"units": _("Đơn vị"), "people": _("Cán bộ"), "accounts": _("Tài khoản"), "roles": _("Vai trò")},
     }
     return render(request, "campaigns/org/import.html", context, status=status)
+
+
+def _home_unit_of(request: AuthenticatedRequest) -> Unit | None:
+    """The highest unit the quản trị manages: its jobs are seen by those who see that unit."""
+    return OrgPolicy(request.user).admin_units().order_by("depth", "path").first()
 
 
 @login_required
@@ -71,8 +90,9 @@ def org_import(request: AuthenticatedRequest) -> HttpResponse:
     result = parse_org(user=request.user, source=content)
     if result.errors:
         return _page(request, form, result, status=HTTPStatus.BAD_REQUEST)
-    token = keep_pending_upload(upload, folder=IMPORT_FOLDER, salt=IMPORT_SALT, user=request.user.pk)
-    return _page(request, OrgImportForm(), result, token=token)
+    rows = row_count(result)
+    token = keep_pending_upload(upload, folder=IMPORT_FOLDER, salt=IMPORT_SALT, user=request.user.pk, rows=rows)
+    return _page(request, OrgImportForm(), result, token=token, rows=rows)
 
 
 @login_required
@@ -80,33 +100,44 @@ def org_import(request: AuthenticatedRequest) -> HttpResponse:
 def org_import_commit(request: AuthenticatedRequest) -> HttpResponse:
     """Write a previewed file: checked again against the current data, then everything in one transaction or nothing."""
     ensure(OrgPolicy(request.user).may_administer())
-    stored = pending_upload(request.POST.get("token", ""), folder=IMPORT_FOLDER, salt=IMPORT_SALT, user=request.user.pk)
+    posted_rows = request.POST.get("rows", "")
+    rows = int(posted_rows) if posted_rows.isdigit() and len(posted_rows) <= 9 else -1
+    stored = pending_upload(
+        request.POST.get("token", ""),
+        folder=IMPORT_FOLDER,
+        salt=IMPORT_SALT,
+        user=request.user.pk,
+        rows=rows,  # signed with the token at the preview: the size that decides where the import runs
+    )
     if stored is None:
         messages.error(request, _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
         return redirect("campaigns:org_import")
-    with confirmed_upload(stored) as source:  # the kept file is removed whatever happens below
-        if source is None:
-            messages.error(request, _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
-            return redirect("campaigns:org_import")
-        result = parse_org(user=request.user, source=source.read())
-        if result.errors:
-            return _page(request, OrgImportForm(), result, status=HTTPStatus.BAD_REQUEST)
-        import_org(user=request.user, result=result)
-    counts = result.counts
-    messages.success(
-        request,
-        _(
-            "Đã nhập: %(units)s đơn vị, %(people)s cán bộ, %(accounts)s tài khoản và %(roles)s vai trò mới; "
-            "%(changed)s dòng cập nhật. Tài khoản mới đăng nhập lần đầu qua “Quên mật khẩu” hoặc mật khẩu dùng một lần."
+    if rows > in_request_max_rows():
+        with transaction.atomic():
+            job = start_job(
+                task=ORG_IMPORT_TASK,
+                kwargs={"user_id": request.user.pk, "stored": stored},
+                label=_("Nhập %(rows)s dòng đơn vị, cán bộ, tài khoản từ Excel") % {"rows": format_number(rows)},
+                unit=_home_unit_of(request),
+                by=request.user,
+            )
+        messages.info(
+            request,
+            _(
+                "Tệp có %(rows)s dòng nên được ghi trong nền: trang này cho biết tiến độ, "
+                "bạn sẽ nhận thông báo khi xong."
+            )
+            % {"rows": format_number(rows)},
         )
-        % {
-            "units": counts["units"]["new"],
-            "people": counts["people"]["new"],
-            "accounts": counts["accounts"]["new"],
-            "roles": counts["roles"]["new"],
-            "changed": counts["units"]["changed"] + counts["people"]["changed"] + counts["accounts"]["changed"],
-        },
-    )
+        return redirect("planning:job_detail", pk=job.pk)
+    try:
+        result = import_stored_org(user=request.user, stored=stored)
+    except OrgImportRefused as refused:
+        if refused.result is not None:
+            return _page(request, OrgImportForm(), refused.result, status=HTTPStatus.BAD_REQUEST)
+        messages.error(request, refused.message)
+        return redirect("campaigns:org_import")
+    messages.success(request, summary(result))
     return redirect("campaigns:person_list")
 
 

@@ -18,9 +18,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +35,7 @@ from core.uploads import (
     sanitise_filename,
 )
 from scoring import entry_selectors as selectors
+from scoring import report_samples
 from scoring.access import may_import
 from scoring.excel import COL, ImportResult, judge_readings
 from scoring.models import Indicator, ReportProfile
@@ -48,8 +50,9 @@ from scoring.report_mapping import (
     suggest_header_row,
 )
 from scoring.services.readings import ConflictError, import_readings
-from scoring.windows import windows_for
+from scoring.windows import Window, windows_for
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FOLDER = "imports/reports"
 SALT = "scoring.report-import"
 FIELD_OF_LETTER = {letter(index): name for name, index in COL.items()}
@@ -87,6 +90,7 @@ class UploadForm(forms.Form):
 
 
 class ProfileFileForm(forms.Form):
+    prefix = "cau-hinh"  # beside the upload form on one page: its own field ids
     name = forms.CharField(label=gettext_lazy("Tên cấu hình"), max_length=120)
     file = forms.FileField(label=gettext_lazy("Tệp cấu hình (.json)"))
 
@@ -117,7 +121,15 @@ def report_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse
             upload.close()
             purge_stale_upload_files()
     context = {"period": period, "form": form, "profiles": _profiles(period), "profile_form": ProfileFileForm()}
+    context["samples"] = report_samples.NAMES
     return render(request, "scoring/report_upload.html", context, status=400 if form.errors else 200)
+
+
+def _current_window(period: Period) -> Window:
+    """The month a report downloaded today is about: the latest window that has started (or the first)."""
+    today = timezone.localdate()
+    windows = windows_for(period)
+    return [w for w in windows if w.start <= today][-1] if windows[0].start <= today else windows[0]
 
 
 def _kind(content: bytes) -> str:
@@ -230,10 +242,10 @@ def report_map(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     profile = None
     if (request.GET.get("cau-hinh") or "").isdigit():
         profile = get_object_or_404(_profiles(period), pk=int(request.GET["cau-hinh"]))
-    initial: dict[str, Any] = {}
+    initial: dict[str, Any] = {"window": _current_window(period).start.isoformat()}
     if profile is not None:
         saved = Mapping.from_json(profile.mapping)
-        initial = {"sheet": saved.sheet, "header_row": saved.header_row, "unit_column": saved.unit_column}
+        initial.update(sheet=saved.sheet, header_row=saved.header_row, unit_column=saved.unit_column)
         for code, figures in saved.columns.items():
             for name, column in figures.items():
                 initial[f"c_{code}_{name}"] = column
@@ -244,6 +256,7 @@ def report_map(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     form = MappingForm(post, initial=initial, tables=tables, table=table, indicators=indicators, period=period)
     context: dict[str, Any] = {"period": period, "form": form, "token": token, "profile": profile, "table": table}
     context["sample"] = table.rows[:12]
+    context["letters"] = [letter(index) for index in range(table.width)]
     if post is None or not form.is_valid():
         return render(request, "scoring/report_map.html", context, status=400 if post else 200)
 
@@ -254,7 +267,9 @@ def report_map(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     result = judge_readings(user=request.user, period=period, rows=mapped.rows, source=table.sheet)
     errors = [(_locate(issue.row, issue.column, mapped, mapping), issue.message) for issue in result.errors]
     errors += [("", problem) for problem in mapped.problems]
-    context.update(mapped=mapped, result=result, errors=errors, digest=_digest(result), window=window)
+    names = {participant.pk: participant.name for participant in participants}
+    matches = [(written, names[pk]) for pk, written in mapped.matched.items()]
+    context.update(mapped=mapped, result=result, errors=errors, digest=_digest(result), window=window, matches=matches)
     if "ghi" not in request.POST or errors:
         return render(request, "scoring/report_map.html", context, status=400 if errors else 200)
     if request.POST.get("digest") != context["digest"]:
@@ -322,11 +337,26 @@ def report_profile_upload(request: AuthenticatedRequest, period_pk: int) -> Http
             messages.success(request, _("Đã lưu cấu hình “%(name)s”.") % {"name": form.cleaned_data["name"].strip()})
             return redirect("scoring:report_upload", period_pk=period.pk)
     context = {"period": period, "form": UploadForm(), "profiles": _profiles(period), "profile_form": form}
+    context["samples"] = report_samples.NAMES
     context["form"].fields["profile"].queryset = _profiles(period)
     return render(request, "scoring/report_upload.html", context, status=400 if request.method == "POST" else 200)
 
 
+@login_required
+def report_sample(request: AuthenticatedRequest, period_pk: int, layout: str) -> HttpResponse:
+    """A sample report in one of the layouts offices download, for this period's collectives and current month."""
+    period = _period(request, period_pk)
+    if layout not in report_samples.NAMES:
+        raise Http404(_("Không có báo cáo mẫu này."))
+    name, content = report_samples.sample_report(layout, period, _current_window(period))
+    kind = "text/csv; charset=utf-8" if name.endswith(".csv") else XLSX
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 urlpatterns = [
+    path("nhap-lieu/dot/<int:period_pk>/bao-cao/mau/<slug:layout>/", report_sample, name="report_sample"),
     path("nhap-lieu/dot/<int:period_pk>/bao-cao/", report_upload, name="report_upload"),
     path("nhap-lieu/dot/<int:period_pk>/bao-cao/ghep-cot/", report_map, name="report_map"),
     path(

@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
@@ -20,6 +22,17 @@ from tests.scoring.entry_fixtures import entry_world
 pytestmark = pytest.mark.django_db
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_for_the_test():
+    """Requests go through the WSGI app itself, whose end closes the database connection: in a test that connection
+    holds the test's transaction (PostgreSQL), so keep it open as Django's own test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -9,11 +9,12 @@ import io
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from campaigns.models import Membership, OrgEvent, Person, Unit
+from campaigns.models import Job, Membership, Notice, OrgEvent, Person, Unit
 from campaigns.org.excel import SHEETS, export_org, import_org, parse_org
 from tests.factories import member
 
@@ -215,9 +216,60 @@ def test_the_page_previews_then_writes(client, org):
     preview = client.post(reverse("campaigns:org_import"), {"file": upload})
     assert preview.status_code == 200 and not Person.objects.filter(code="AB-001").exists()
     token = preview.context["token"]
-    response = client.post(reverse("campaigns:org_import_commit"), {"token": token})
-    assert response.status_code == 302
+    rows = preview.context["rows"]
+    response = client.post(reverse("campaigns:org_import_commit"), {"token": token, "rows": rows})
+    assert response.status_code == 302 and response.url == reverse("campaigns:person_list")
     assert Person.objects.filter(code="AB-001").exists()
+
+
+def test_a_tampered_row_count_is_refused_like_a_forged_token(client, org):
+    client.force_login(org.admin_a)
+    upload = SimpleUploadedFile("to-chuc.xlsx", workbook(SECTIONS, PEOPLE, ACCOUNTS))
+    preview = client.post(reverse("campaigns:org_import"), {"file": upload})
+    response = client.post(reverse("campaigns:org_import_commit"), {"token": preview.context["token"], "rows": 99999})
+    assert response.status_code == 302 and response.url == reverse("campaigns:org_import")
+    assert not Person.objects.filter(code="AB-001").exists()
+
+
+def test_a_big_file_is_written_by_a_job_with_progress_and_a_notice(
+    client, org, settings, django_capture_on_commit_callbacks
+):
+    settings.ORG_IMPORT_IN_REQUEST_MAX_ROWS = 2  # this small file counts as big here
+    client.force_login(org.admin_a)
+    upload = SimpleUploadedFile("to-chuc.xlsx", workbook(SECTIONS, PEOPLE, ACCOUNTS))
+    preview = client.post(reverse("campaigns:org_import"), {"file": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("campaigns:org_import_commit"), {"token": preview.context["token"], "rows": preview.context["rows"]}
+        )
+    job = Job.objects.get(task="campaigns.tasks.import_org_file")
+    assert response.status_code == 302 and response.url == reverse("planning:job_detail", args=[job.pk])
+    assert job.state == Job.State.SUCCESS and job.progress == 100 and "cán bộ" in job.message
+    assert Person.objects.filter(code="AB-001").exists()
+    notice = Notice.objects.get(user=org.admin_a, key=f"org-import-{job.pk}")
+    assert notice.title.startswith("Đã nhập xong")
+    page = client.get(reverse("planning:job_detail", args=[job.pk]))
+    assert "Xem cán bộ, tài khoản đã nhập" in page.content.decode()
+    assert not default_storage.listdir("imports/org")[1]  # the kept file is gone
+
+
+def test_a_job_whose_file_now_has_refusals_writes_nothing_and_says_why(
+    client, org, settings, django_capture_on_commit_callbacks
+):
+    settings.ORG_IMPORT_IN_REQUEST_MAX_ROWS = 2
+    client.force_login(org.admin_a)
+    upload = SimpleUploadedFile("to-chuc.xlsx", workbook(SECTIONS, PEOPLE, ACCOUNTS))
+    preview = client.post(reverse("campaigns:org_import"), {"file": upload})
+    # Between the preview and the confirmation, another quản trị gives one of the file's codes to someone else.
+    Person.objects.create(full_name="Người Khác", unit=org.commune_b, code="AB-001")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("campaigns:org_import_commit"), {"token": preview.context["token"], "rows": preview.context["rows"]}
+        )
+    job = Job.objects.get(task="campaigns.tasks.import_org_file")
+    assert job.is_refused and "không ghi gì" in job.error.lower() + job.message.lower()
+    assert not Person.objects.filter(code="AB-002").exists()
+    assert Notice.objects.get(key=f"org-import-{job.pk}").title.endswith("không thành công")
 
 
 def test_template_download_has_the_three_sheets(client, org):

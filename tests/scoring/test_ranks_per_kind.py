@@ -208,7 +208,8 @@ def test_proposals_nominations_decision_and_certificates_print_ranks_within_thei
     assert {(1, 3), (1, 4), (2, 4)} <= set(_all_ranks_fit(printed))
     context["issuer_upper"] = "ỦY BAN NHÂN DÂN XÃ AN BÌNH"
     certificates = render_to_string("awards/pdf/certificate.html", context)
-    assert {(1, 3), (1, 4), (2, 4)} <= set(_all_ranks_fit(certificates))
+    # Certificates carry no figures (issue 18): no rank, no "tỷ lệ điểm"; whatever they print still fits its list.
+    assert _all_ranks_fit(certificates) == [] and "tỷ lệ điểm" not in certificates
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
+from scoring import report_samples
 from scoring.models import Reading, ReportProfile
 from scoring.report_mapping import Mapping, Table, column_labels, map_report, read_tables, suggest_header_row, unit_key
 from tests.scoring.entry_fixtures import entry_world
@@ -73,11 +74,11 @@ def test_a_csv_in_utf8_with_semicolons_reads_and_thousands_are_understood(world)
 
 
 def test_totals_are_skipped_and_unknown_units_listed(world):
-    content = one_stop_report([("UBND xã An Bình", 40, 38, 2), ("UBND xã Không Có", 10, 9, 1)])
+    content = one_stop_report([("UBND xã An Bình", 40, 38, 2), ("Công an xã Không Có", 10, 9, 1)])
     table = read_tables(content, "x.xlsx")[0]
     mapping = Mapping("BaoCao", 4, 1, {world.on_time.code: {"numerator": 3, "denominator": 2}})
     mapped = map_report(table, mapping, participants=[world.commune_a], window_start=world.current.start)
-    assert mapped.unknown == [(6, "UBND xã Không Có")] and mapped.totals == [7]
+    assert mapped.unknown == [(6, "Công an xã Không Có")] and mapped.totals == [7]  # "Công an…" is no total
     assert [row["participant"] for row in mapped.rows] == [world.commune_a.pk]
 
 
@@ -182,11 +183,11 @@ def test_a_profile_file_shared_by_another_province_is_checked_then_saved(client,
     url = reverse("scoring:report_profile_upload", args=[world.period.pk])
     bad = io.BytesIO(b'{"format": "khac"}')
     bad.name = "x.json"
-    response = client.post(url, {"name": "Cổng DVC", "file": bad})
+    response = client.post(url, {"cau-hinh-name": "Cổng DVC", "cau-hinh-file": bad})
     assert response.status_code == 400 and "thidua-report-mapping/1" in response.content.decode()
     good = io.BytesIO(json.dumps(Mapping("BaoCao", 4, 1, {"x": {"value": 2}}).as_json()).encode())
     good.name = "cong-dvc.json"
-    assert client.post(url, {"name": "Cổng DVC", "file": good}).status_code == 302
+    assert client.post(url, {"cau-hinh-name": "Cổng DVC", "cau-hinh-file": good}).status_code == 302
     profile = ReportProfile.objects.get(name="Cổng DVC")
     download = client.get(reverse("scoring:report_profile_download", args=[world.period.pk, profile.pk]))
     assert json.loads(download.content)["format"] == "thidua-report-mapping/1"
@@ -194,3 +195,16 @@ def test_a_profile_file_shared_by_another_province_is_checked_then_saved(client,
 
 def test_the_table_helper_ignores_blank_trailing_rows():
     assert Table("x", [[1, 2]]).width == 2
+
+
+def test_the_sample_reports_read_through_their_profiles(world):
+    for layout, mapping in report_samples.PROFILES.items():
+        name, content = report_samples.sample_report(layout, world.period, world.current)
+        table = next(t for t in read_tables(content, name) if t.sheet == mapping.sheet)
+        mapped = map_report(
+            table, mapping, participants=[world.commune_a, world.commune_b], window_start=world.current.start
+        )
+        assert set(mapped.matched) == {world.commune_a.pk, world.commune_b.pk}, layout
+        assert not mapped.unknown and not mapped.problems
+        for row in mapped.rows:
+            assert 0 <= row["numerator"] <= row["denominator"]

@@ -163,6 +163,7 @@ MATRIX: dict[str, Row] = {
     "scoring:report_map": row("period", (302, 403, 403, 302), (302, 403, 403, 302)),  # no kept file: back to upload
     "scoring:report_profile_download": row("report_profile", (200, 403, 403, 200), (200, 403, 403, 200)),
     "scoring:report_profile_upload": row("period", (200, 403, 403, 200), (400, 403, 403, 400)),
+    "scoring:report_sample": row("period", (200, 403, 403, 200), (200, 403, 403, 200)),
     "scoring:evidence_download": row("reading", READ, 405),  # Nội vụ may read evidence
     "scoring:evidence_upload": row("reading", 405, WRITE_NL),
     "scoring:evidence_remove": row("reading", 405, WRITE_NL),
@@ -299,6 +300,7 @@ def kwargs_for(name: str, pattern: URLPattern, side, user) -> dict:
         "period_pk": side.period.pk,
         "participant_pk": side.participant.pk,
         "window": side.window.start,
+        "layout": "bao-cao-he-thong-mot-cua",
         "indicator_pk": side.indicator.pk,
         "to": "closed",
         "uidb64": "MQ",

@@ -21,6 +21,9 @@ from planning.plan_io import PlanFileError, copy_plan_to_year, import_plan
 from planning.services.closing import close_job_kwargs, periods_due_for_close
 from scoring.catalogue import sync_indicators
 from scoring.demo import generate_demo_readings
+from scoring.models import ReportProfile
+from scoring.report_samples import NAMES as REPORT_NAMES
+from scoring.report_samples import PROFILES
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEMO_PASSWORD = "thidua@2024"
@@ -70,6 +73,11 @@ class Command(BaseCommand):
         live = self.live_plan()
         added = generate_demo_readings(plan=live, until=timezone.localdate())
         self.stdout.write(f"Chiến dịch đang diễn ra: {live.title} (thêm {added} số liệu mẫu)")
+        # The profiles of the two sample reports (scoring.report_samples): "Nhập từ báo cáo" works at once.
+        for layout, mapping in PROFILES.items():
+            ReportProfile.objects.get_or_create(
+                issuer=live.issuer, name=REPORT_NAMES[layout], defaults={"mapping": mapping.as_json()}
+            )
         # What beat does every night (planning.tasks.close_due_periods): periods past their end and grace
         # close by themselves, each as a tracked job; here they run now, so the demo opens with them closed.
         due = periods_due_for_close()
