@@ -23,6 +23,7 @@ from campaigns.models import Unit
 from campaigns.org.forms import UnitChoiceField
 from campaigns.org.policies import OrgPolicy, ensure
 from campaigns.typing import AuthenticatedRequest
+from core.widgets import VietnameseDateInput
 
 
 def tokens_for(policy: OrgPolicy) -> QuerySet[ApiToken]:
@@ -46,7 +47,7 @@ class TokenForm(forms.Form):
     )
     expires_on = forms.DateField(
         label=_("Hết hạn ngày"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=VietnameseDateInput(),
         help_text=_("Tối đa một năm. Khóa hết hạn phải cấp khóa mới."),
     )
 

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardKind, Decision
+from core.widgets import VietnameseDateInput
 
 
 def _lines(text: str) -> list[str]:
@@ -27,7 +28,7 @@ class CreateDraftForm(_CrispyMixin, forms.Form):
     signed_on = forms.DateField(
         label=_("Ngày ký dự kiến"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=VietnameseDateInput(),
         help_text=_("Để trống: ngày ký là ngày Chủ tịch ký trên hệ thống."),
     )
     confirm = forms.BooleanField(label=_("Tôi xác nhận lập dự thảo quyết định cho các đề nghị đã chấp thuận."))
@@ -69,8 +70,8 @@ class DecisionEditForm(_CrispyMixin, forms.ModelForm):
             "article_3",
         ]
         widgets = {
-            "signed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "appraisal_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "signed_on": VietnameseDateInput(),
+            "appraisal_on": VietnameseDateInput(),
             "summary": forms.Textarea(attrs={"rows": 2}),
             "article_1": forms.Textarea(attrs={"rows": 4}),
             "article_2": forms.Textarea(attrs={"rows": 5}),
@@ -129,7 +130,7 @@ class SignForm(_CrispyMixin, forms.Form):
     signed_on = forms.DateField(
         label=_("Ngày ký (ngày của quyết định)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=VietnameseDateInput(),
         help_text=_(
             "Để trống hoặc giữ mặc định: hôm nay. Ngày khác (ví dụ đã ký bản giấy) phải nêu lý do; lý do được lưu "
             "vào lịch sử."

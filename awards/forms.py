@@ -10,6 +10,7 @@ from awards.dossiers import max_bytes
 from awards.models import Condition, DossierRequirement, Nomination, QuotaRule
 from campaigns.models import Participant
 from campaigns.typing import model_choice_field
+from core.widgets import VietnameseDateInput
 
 
 class VersionedForm(forms.Form):
@@ -154,7 +155,7 @@ class CouncilMeetingForm(forms.Form):
     held_on = forms.DateField(
         label=_("Ngày họp"),
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=VietnameseDateInput(),
     )
     members_total = forms.IntegerField(label=_("Tổng số thành viên Hội đồng"), min_value=1, max_value=500)
     members_present = forms.IntegerField(label=_("Số thành viên có mặt"), min_value=0, max_value=500)

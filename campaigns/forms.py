@@ -8,11 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import PlanTask
+from core.widgets import VietnameseDateInput
 
 if TYPE_CHECKING:
     pass
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = VietnameseDateInput()
 
 
 class TaskProgressForm(forms.ModelForm):

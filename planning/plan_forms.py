@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Group, Period, PeriodDates, Plan, PlanTask, Role, Unit, dates_problem, period_problems
 from campaigns.typing import model_choice_field
+from core.widgets import VietnameseDateInput
 from planning.services.parts import GroupRow, PeriodRow, PlanHeader, TaskRow
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = VietnameseDateInput()
 # A unit the user cannot see reads the same as one outside the plan's issuer (the service's sentence).
 UNIT_NOT_YOURS = _("Đơn vị đã chọn không có trong đơn vị của bạn.")
 

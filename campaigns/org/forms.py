@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Person, Role, Unit
+from core.widgets import VietnameseDateInput
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -48,9 +49,7 @@ class PersonForm(forms.Form):
         required=False,
         help_text=_("Để trống: hệ thống tự đặt mã (dùng khi nhập lại từ Excel)."),
     )
-    start = forms.DateField(
-        label=_("Công tác từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    start = forms.DateField(label=_("Công tác từ ngày"), required=False, widget=VietnameseDateInput())
 
     def __init__(self, *args: Any, units: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,7 +64,7 @@ class MoveForm(forms.Form):
     on = forms.DateField(
         label=_("Từ ngày"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=VietnameseDateInput(),
     )
     position = forms.CharField(
         label=_("Chức vụ mới"), max_length=160, required=False, help_text=_("Để trống: giữ chức vụ cũ.")
@@ -81,7 +80,7 @@ class LeaveForm(forms.Form):
     on = forms.DateField(
         label=_("Nghỉ từ ngày"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=VietnameseDateInput(),
     )
     reason = forms.CharField(label=_("Lý do"), max_length=255, required=False)
     confirm = forms.BooleanField(label=_("Tôi xác nhận cán bộ này nghỉ công tác"), required=True)
@@ -145,7 +144,7 @@ class MergeForm(forms.Form):
     on = forms.DateField(
         label=_("Ngày sáp nhập có hiệu lực"),
         help_text=_("Các đơn vị bị sáp nhập hết hiệu lực từ ngày hôm trước."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=VietnameseDateInput(),
     )
     memberships = forms.ChoiceField(
         label=_("Vai trò trên các đơn vị bị sáp nhập"),

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.models import Period
 from core.formatting import short_date
+from core.widgets import VietnameseDateInput
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
+DATE = VietnameseDateInput(attrs={"class": "form-control form-control-sm"})
 
 
 class QuickReportForm(forms.Form):

@@ -267,7 +267,7 @@ def test_sign_page_asks_the_register_number_and_a_reason_for_another_date(client
     url = reverse("awards:decision_sign", args=[draft.pk])
     page = client.get(url).content.decode()
     assert "Số quyết định theo sổ đăng ký văn bản" in page
-    assert f'value="{timezone.localdate():%Y-%m-%d}"' in page  # the date defaults to today
+    assert f'value="{timezone.localdate():%d/%m/%Y}"' in page  # the date defaults to today, day first
     form = {"password": PASSWORD, "confirm": "on", "signed_on": "2024-07-05"}
     response = client.post(url, form)
     assert response.status_code == HTTPStatus.BAD_REQUEST
