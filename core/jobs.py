@@ -31,6 +31,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from core.formatting import format_number
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -194,6 +196,20 @@ def mark_lost_jobs(*, now: dt.datetime | None = None) -> int:
         finished_at=now,
         message=_("Mất kết nối với tiến trình chạy tác vụ (không còn tín hiệu); quản trị có thể chạy lại."),
     )
+
+
+def start_big_import(
+    *, task: str, kwargs: dict[str, Any], label: str, rows: int, unit: Model | None, by: User
+) -> tuple[Any, str]:
+    """A confirmed file too big to write in the request (readings, units and officials), queued as a job in its own
+    transaction; returns the job and the sentence that tells the user where the writing went."""
+    with transaction.atomic():
+        job = start_job(task=task, kwargs=kwargs, label=label[:255], unit=unit, by=by)
+    told = _(
+        "Tệp có %(rows)s dòng nên được ghi trong nền: trang này cho biết tiến độ, "
+        "và bạn sẽ nhận thông báo khi ghi xong."
+    ) % {"rows": format_number(rows)}
+    return job, told
 
 
 def report_progress(job_id: int | None, percent: int, message: str = "") -> None:

@@ -8,7 +8,6 @@ from http import HTTPStatus
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,7 +28,7 @@ from campaigns.org.import_job import (
 from campaigns.org.policies import OrgPolicy, ensure
 from campaigns.typing import AuthenticatedRequest
 from core.formatting import format_number
-from core.jobs import start_job
+from core.jobs import start_big_import
 from core.uploads import keep_pending_upload, pending_upload
 
 IMPORT_FOLDER = "imports/org"
@@ -113,22 +112,15 @@ def org_import_commit(request: AuthenticatedRequest) -> HttpResponse:
         messages.error(request, _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
         return redirect("campaigns:org_import")
     if rows > in_request_max_rows():
-        with transaction.atomic():
-            job = start_job(
-                task=ORG_IMPORT_TASK,
-                kwargs={"user_id": request.user.pk, "stored": stored},
-                label=_("Nhập %(rows)s dòng đơn vị, cán bộ, tài khoản từ Excel") % {"rows": format_number(rows)},
-                unit=_home_unit_of(request),
-                by=request.user,
-            )
-        messages.info(
-            request,
-            _(
-                "Tệp có %(rows)s dòng nên được ghi trong nền: trang này cho biết tiến độ, "
-                "bạn sẽ nhận thông báo khi xong."
-            )
-            % {"rows": format_number(rows)},
+        job, told = start_big_import(
+            task=ORG_IMPORT_TASK,
+            kwargs={"user_id": request.user.pk, "stored": stored},
+            label=_("Nhập %(rows)s dòng đơn vị, cán bộ, tài khoản từ Excel") % {"rows": format_number(rows)},
+            rows=rows,
+            unit=_home_unit_of(request),
+            by=request.user,
         )
+        messages.info(request, told)
         return redirect("planning:job_detail", pk=job.pk)
     try:
         result = import_stored_org(user=request.user, stored=stored)

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +28,7 @@ from campaigns.models import Participant, Period, Role, Unit
 from campaigns.permissions import has_role
 from campaigns.typing import AuthenticatedRequest
 from core.formatting import format_number, format_percent
-from core.jobs import start_job
+from core.jobs import start_big_import
 from core.uploads import (
     DOCUMENT_CONTENT_TYPES,
     accepts_upload,
@@ -559,25 +558,16 @@ def excel_commit(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
         messages.error(request, _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
         return redirect("scoring:excel_upload", period_pk=period.pk)
     if rows > in_request_max_rows():
-        with transaction.atomic():
-            job = start_job(
-                task=IMPORT_TASK,
-                kwargs=import_job_kwargs(period=period, user=request.user, stored=stored),
-                label=(
-                    _("Nhập %(rows)s dòng số liệu từ Excel — %(period)s — %(plan)s")
-                    % {"rows": format_number(rows), "period": period.name, "plan": period.plan.title}
-                )[:255],
-                unit=period.plan.issuer,
-                by=request.user,
-            )
-        messages.info(
-            request,
-            _(
-                "Tệp có %(rows)s dòng nên được ghi trong nền: trang này cho biết tiến độ, và bạn sẽ nhận thông báo "
-                "khi ghi xong."
-            )
-            % {"rows": format_number(rows)},
+        job, told = start_big_import(
+            task=IMPORT_TASK,
+            kwargs=import_job_kwargs(period=period, user=request.user, stored=stored),
+            label=_("Nhập %(rows)s dòng số liệu từ Excel — %(period)s — %(plan)s")
+            % {"rows": format_number(rows), "period": period.name, "plan": period.plan.title},
+            rows=rows,
+            unit=period.plan.issuer,
+            by=request.user,
         )
+        messages.info(request, told)
         return redirect("planning:job_detail", pk=job.pk)
     try:
         outcome = import_stored_readings(user=request.user, period=period, stored=stored)
