@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from playwright.sync_api import expect
 
 DEMO_PASSWORD = "thidua@2024"
 DESKTOP = {"width": 1366, "height": 900}
@@ -27,6 +28,8 @@ def logout(page) -> None:
     toggler = page.get_by_role("button", name="Mở menu")
     if toggler.is_visible():
         toggler.click()
+        # Bootstrap animates the collapse: a click on the user menu while it still moves can be lost (seen in CI).
+        expect(page.locator("#nav-main.collapse.show")).to_be_visible()
     page.locator("#nav-main .dropdown-toggle").click()
     page.get_by_role("button", name="Đăng xuất").click()
 
