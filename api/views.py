@@ -47,11 +47,9 @@ from awards.models import Decision, Nomination
 from campaigns.models import Group, Participant, Period, Plan
 from scoring import selectors
 from scoring.access import may_import
-from scoring.excel import COL, judge_readings
+from scoring.excel import FIELD_OF_LETTER, judge_readings
 from scoring.models import Criterion, Reading
 from scoring.services.readings import ConflictError, import_readings
-
-FIELD_OF_LETTER = {letter: name for name, letter in ((name, chr(ord("A") + index)) for name, index in COL.items())}
 
 
 class ById(CursorPagination):

@@ -61,6 +61,7 @@ HEADERS = [
 ]
 COL = {"participant": 0, "indicator": 1, "window": 2, "numerator": 7, "denominator": 8, "value": 9, "note": 10}
 LETTER = {name: get_column_letter(index + 1) for name, index in COL.items()}
+FIELD_OF_LETTER = {letter: name for name, letter in LETTER.items()}  # an ImportIssue's column back to its field
 # What a preview and the commit need of a stored reading (figures, status, version): 10,000 readings load faster
 # without the rest (their author, times, evidence).
 PREVIEWED = (

@@ -37,7 +37,7 @@ from core.uploads import (
 from scoring import entry_selectors as selectors
 from scoring import report_samples
 from scoring.access import may_import
-from scoring.excel import COL, ImportResult, judge_readings
+from scoring.excel import FIELD_OF_LETTER, ImportResult, judge_readings
 from scoring.models import Indicator, ReportProfile
 from scoring.report_mapping import (
     MappedReport,
@@ -55,7 +55,6 @@ from scoring.windows import Window, windows_for
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FOLDER = "imports/reports"
 SALT = "scoring.report-import"
-FIELD_OF_LETTER = {letter(index): name for name, index in COL.items()}
 
 
 def _period(request: AuthenticatedRequest, period_pk: int) -> Period:
