@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -187,6 +187,7 @@ class ImportRow:
     figures: dict[str, Any]
     reading: Reading | None
     state: str  # "new" | "changed" | "unchanged"
+    warnings: list[str] = field(default_factory=list)  # the grid's plausibility warnings, set for a preview
 
     @property
     def shown(self) -> str:
