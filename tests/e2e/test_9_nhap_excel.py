@@ -84,8 +84,8 @@ def test_an_excel_month_sent_at_once_with_the_grids_warnings_in_the_preview(page
     summary = page.locator("#import-summary")
     expect(summary.locator('[data-count="refused"]')).to_have_text("0")
     warned = page.locator("#import-preview tbody tr").filter(has_text=jumping.name)
-    expect(warned.locator("[data-warning]")).to_contain_text("Tỷ lệ thay đổi")
-    expect(warned.locator("[data-warning]").first).to_contain_text("→ 0,10%")
+    expect(warned.locator("[data-warning]").first).to_contain_text("Tỷ lệ thay đổi")
+    expect(warned.locator("[data-warning]").first).to_contain_text("→ 0,10%)")
     warnings = int(summary.locator('[data-count="warnings"]').inner_text())
     assert warnings >= 1
     assert page.locator("#import-preview tbody tr.table-warning").count() == warnings

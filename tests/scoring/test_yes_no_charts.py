@@ -40,6 +40,7 @@ def test_the_plan_chart_counts_the_answers_yes_beside_those_who_answered(client,
     assert (yes["label"], yes["data"]) == ("Số trả lời “Có”", [2, 1, 0])
     assert (answered_at_all["label"], answered_at_all["data"]) == ("Số đã trả lời", [2, 2, 1])
     assert chart_png(chart).startswith(b"\x89PNG")  # the report draws the same description
+    assert "chỉ số có/không đếm số đối tượng trả lời “Có”" in response.content.decode()
 
 
 def test_a_participants_yes_no_chart_is_one_bar_per_month_answering_yes(client, org, answered):
