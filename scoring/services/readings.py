@@ -469,7 +469,8 @@ NOT_YOURS = ("role", "read_only")
 def windows_to_send(*, user: User, period: Period, keys: set[tuple[int, dt.date]] | None = None) -> list[WindowToSend]:
     """The draft windows (a reading or more, none sent) of the participants the user may submit, each judged by the
     rule of the one-window send (``submit_window``): may edit the window now (``can_edit_reading``), every expected
-    reading present (``is_present``). ``keys`` (participant id, window start) narrows it to an import's windows.
+    reading present (``is_present``); and the windows open for entry now with nothing entered (they cannot be sent
+    either, and the office should know). ``keys`` (participant id, window start) narrows it to an import's windows.
     A constant number of queries whatever the number of windows."""
     criteria = plan_criteria(period.plan)
     expected = {kind: indicators_for_kind(criteria, kind) for kind in Participant.Kind.values}
@@ -509,10 +510,17 @@ def windows_to_send(*, user: User, period: Period, keys: set[tuple[int, dt.date]
     for participant in participants.values():
         for start, window in windows.items():
             key = (participant.pk, start)
-            if key not in drafts or statuses.get(key) != Reading.Status.DRAFT or (keys is not None and key not in keys):
+            if statuses.get(key, Reading.Status.DRAFT) != Reading.Status.DRAFT or (
+                keys is not None and key not in keys
+            ):
                 continue
             allowed = access(participant, start, Reading.Status.DRAFT)
             if not allowed and allowed.code in NOT_YOURS:
+                continue
+            if key not in drafts:
+                # Nothing entered yet: listed only while it can be entered (not a future or an expired window).
+                if allowed:
+                    found.append(WindowToSend(participant, window, 0, (), _("Chưa nhập số liệu nào.")))
                 continue
             missing = tuple(
                 indicator.name for indicator in expected[participant.kind] if indicator.pk not in present.get(key, ())

@@ -17,6 +17,7 @@ from scoring.figures import ImportRow
 from scoring.models import Reading
 from scoring.plausibility import Figures, reading_warnings
 from scoring.services.readings import import_warnings, save_reading
+from tests.factories import PersonFactory, individual
 from tests.scoring.entry_fixtures import entry_world
 from tests.scoring.test_entry_views import _url
 from tests.scoring.test_excel import _fill, _template, _upload
@@ -216,6 +217,7 @@ def test_send_all_lists_what_goes_and_what_cannot_then_sends_the_complete_drafts
     _draft_month(world, org.staff_a, world.commune_a)
     _draft_month(world, org.staff_a, world.person_a, complete=False)
     _draft_month(world, org.staff_b, world.commune_b)  # out of staff_a's scope: neither listed nor sent
+    newcomer = individual(world.plan, PersonFactory(unit=org.section_a, full_name="Lê Văn Mới"))  # nothing entered
     client.force_login(org.staff_a)
 
     dashboard = client.get(reverse("scoring:entry_dashboard", args=[world.period.pk])).content.decode()
@@ -225,7 +227,11 @@ def test_send_all_lists_what_goes_and_what_cannot_then_sends_the_complete_drafts
         page = client.get(url)
     text = page.content.decode()
     assert [item.participant for item, _url in page.context["ready"]] == [world.commune_a]
-    assert [item.participant for item, _url in page.context["left"]] == [world.person_a]
+    # This month: the person's half month, and the newcomer's empty one (still open for entry); not next month's.
+    left = {item.participant: item for item, _url in page.context["left"] if item.window == world.current}
+    assert set(left) == {world.person_a, newcomer}
+    assert left[newcomer].reason == "Chưa nhập số liệu nào." and left[newcomer].drafts == 0
+    assert not [item for item, _url in page.context["left"] if item.window == world.future]
     assert "Gửi 1 kỳ (3 số liệu)" in text
     assert "Chưa đủ số liệu, còn thiếu: Tỷ lệ hồ sơ giải quyết đúng hạn." in text
     assert world.commune_b.name not in text
@@ -234,7 +240,7 @@ def test_send_all_lists_what_goes_and_what_cannot_then_sends_the_complete_drafts
     response = client.post(url)
     assert response["Location"] == reverse("scoring:entry_dashboard", args=[world.period.pk])
     said = " ".join(_messages(response))
-    assert "Đã gửi 1 kỳ số liệu (3 số liệu)." in said and "1 kỳ chưa gửi được" in said
+    assert "Đã gửi 1 kỳ số liệu (3 số liệu)." in said and "kỳ chưa gửi được: Lê Văn Mới – " in said
     submitted = set(Reading.objects.filter(status="submitted").values_list("participant_id", flat=True))
     assert submitted == {world.commune_a.pk}
 
