@@ -6,7 +6,8 @@ most fundamental one: the role first, then the step the nomination or decision i
 
 Codes: ``role`` (not the right role on the right unit: 403 on a page, PermissionDenied from a service); ``status``
 (the nomination or decision is not at this step: the action is not offered); ``incomplete`` (a condition not
-confirmed, a document missing), ``appraisal`` (Nội vụ has not appraised yet), ``council`` (no vote, or the votes
+confirmed, a document missing), ``dossier`` (the office has not submitted the dossier yet: the chairman sees
+"Chấp thuận" disabled, not missing), ``appraisal`` (Nội vụ has not appraised yet), ``council`` (no vote, or the votes
 are below the plan's threshold), ``quota`` (the quota is taken), ``decided`` (already in a decision), ``not_ready``
 (the period's standings are not frozen): the action is relevant but refused, and pages show it disabled with the
 reason (``shown_refusal``).
@@ -369,6 +370,13 @@ class NominationPolicy:
         if nomination.status not in ready:
             if nomination.status == Status.SUBMITTED:
                 return Answer(False, _("Hồ sơ chưa được Nội vụ thẩm định."), "appraisal")
+            if nomination.status in EDITABLE_STATUSES:
+                return Answer(
+                    False,
+                    _("Chưa thể chấp thuận: văn phòng chưa hoàn tất và trình hồ sơ (bước hiện tại: %(status)s).")
+                    % {"status": nomination.get_status_display()},
+                    "dossier",
+                )
             return _status(
                 _("Chỉ chấp thuận đề nghị đã trình (trạng thái hiện tại: %(status)s).")
                 % {"status": nomination.get_status_display()}

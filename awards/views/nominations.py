@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from awards import exports, selectors
+from awards import exports, selectors, steps
 from awards.forms import (
     AcceptForm,
     AddNominationForm,
@@ -157,6 +157,7 @@ class NominationListView(LoginRequiredMixin, ListView):
             tied_count=Nomination.objects.visible_to(user)
             .filter(period=period, tied_at_cut=True, status__in=OPEN_STATUSES)
             .count(),
+            bar=steps.period_steps(user, period),
         )
         return context
 
@@ -239,6 +240,7 @@ def _render_detail(
         "upload_form": forms.get("upload_form")
         or DossierUploadForm(requirements=selectors.applicable_requirements(nomination), initial=initial),
         "step_form": StepForm(initial=initial),
+        "bar": steps.nomination_steps(user, nomination, prepare=may["prepare"], council=(vote, passed)),
     }
     return render(request, "awards/nomination_detail.html", context, status=status)
 
