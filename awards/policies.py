@@ -118,7 +118,7 @@ def unit_of(collective: Nomination) -> Unit:
     return unit
 
 
-def _owning_collective(collectives: list[Nomination], individual: Participant) -> Nomination | None:
+def owning_collective(collectives: list[Nomination], individual: Participant) -> Nomination | None:
     """The deepest nominated collective an individual's unit lies in (a section inside a commune goes with the
     section), as the quota engine attaches individuals to collectives."""
     unit = individual.home_unit
@@ -166,7 +166,7 @@ def _per_collective_answer(nomination: Nomination, rule: QuotaRule) -> Answer:
             period_id=nomination.period_id, quota_rule=rule, participant__kind=Participant.Kind.COLLECTIVE
         ).select_related("participant__unit")
     )
-    owner = _owning_collective(collectives, nomination.participant)
+    owner = owning_collective(collectives, nomination.participant)
     if owner is None:
         return Answer(
             False,
@@ -205,7 +205,7 @@ def _per_collective_answer(nomination: Nomination, rule: QuotaRule) -> Answer:
         .exclude(pk=nomination.pk)
         .select_related("participant__unit", "participant__person__unit")
         .order_by("name", "pk")
-        if _owning_collective(collectives, other.participant) == owner
+        if owning_collective(collectives, other.participant) == owner
     ]
     if len(accepted) >= per_collective:
         return Answer(

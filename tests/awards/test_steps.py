@@ -203,3 +203,43 @@ def test_an_open_period_offers_the_chairman_its_close(org):
     clerk = period_steps(org.staff_a, setup.period).action
     assert clerk is not None and not clerk.url
     assert clerk.waiting == "Chờ Lãnh đạo Xã An Bình (chốt đợt): chốt đợt để hệ thống lập đề xuất theo chỉ tiêu."
+
+
+def test_settling_a_tie_removes_its_badge_and_warning(client, org):
+    setup = commune_plan(org, prefix="T")
+    tied = setup.standings[1]
+    tied.rank, tied.ratio, tied.tied = 1, setup.standings[0].ratio, True
+    tied.save()
+    setup.standings[0].tied = True
+    setup.standings[0].save()
+    services.propose_for_period(period=setup.period)
+    first, second = (Nomination.objects.get(participant=c) for c in setup.collectives[:2])
+    assert first.tied_at_cut and second.tied_at_cut
+    client.force_login(org.chairman_a)
+    url = reverse("awards:nomination_list", args=[setup.period.pk])
+    page = client.get(url).content.decode()
+    assert "Có 2 đề nghị đồng hạng tại ngưỡng chỉ tiêu" in page and "Đồng hạng tại ngưỡng</span>" in page
+
+    services.reject_nomination(nomination=second, reason="Chọn Bộ phận Địa chính T", by=org.chairman_a)
+    first.refresh_from_db()
+    assert not first.tied_at_cut and "đồng hạng" not in first.reason
+    page = client.get(url).content.decode()
+    assert "đề nghị đồng hạng tại ngưỡng chỉ tiêu" not in page and "Đồng hạng tại ngưỡng</span>" not in page
+    detail = client.get(reverse("awards:nomination_detail", args=[first.pk])).content.decode()
+    assert "Đồng hạng tại ngưỡng" not in detail
+
+    services.propose_for_period(period=setup.period, by=org.chairman_a)  # re-running the engine keeps it settled
+    first.refresh_from_db()
+    assert not first.tied_at_cut
+
+
+def test_a_tie_not_yet_settled_keeps_its_flag(org):
+    """Three tied for one place: rejecting one leaves two over one place, still a tie."""
+    setup = commune_plan(org, prefix="U")
+    for standing in setup.standings[:3]:
+        standing.rank, standing.ratio, standing.tied = 1, setup.standings[0].ratio, True
+        standing.save()
+    services.propose_for_period(period=setup.period)
+    nominations = [Nomination.objects.get(participant=c) for c in setup.collectives]
+    services.reject_nomination(nomination=nominations[2], reason="Chọn người khác", by=org.chairman_a)
+    assert [Nomination.objects.get(pk=n.pk).tied_at_cut for n in nominations[:2]] == [True, True]
