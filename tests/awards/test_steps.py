@@ -13,6 +13,7 @@ from django.urls import reverse
 from awards.models import Decision, Nomination
 from awards.services import nominations as services
 from awards.steps import nomination_steps, period_steps
+from tests.awards.decision_data import accepted_batch
 from tests.awards.nominations_setup import PDF_BYTES, commune_plan
 from tests.factories import member
 
@@ -243,3 +244,12 @@ def test_a_tie_not_yet_settled_keeps_its_flag(org):
     nominations = [Nomination.objects.get(participant=c) for c in setup.collectives]
     services.reject_nomination(nomination=nominations[2], reason="Chọn người khác", by=org.chairman_a)
     assert [Nomination.objects.get(pk=n.pk).tied_at_cut for n in nominations[:2]] == [True, True]
+
+
+def test_the_award_kind_select_has_no_empty_line_when_there_is_one_choice(client, org):
+    period, award, _nominations = accepted_batch(org)
+    client.force_login(org.chairman_a)
+    page = client.get(reverse("awards:decision_create", args=[period.pk])).content.decode()
+    select = page[page.index('name="award_kind"') : page.index("</select>", page.index('name="award_kind"'))]
+    assert "---------" not in select
+    assert f'<option value="{award.pk}" selected>' in select
