@@ -304,7 +304,8 @@ class NominationPolicy:
             )
         if checklist is None:
             checklist = dossier_checklist(nomination=nomination)
-        missing_files = [item.requirement.name for item in checklist if not item.files]
+        # The council's biên bản comes after the dossier is submitted to the council: not needed to complete it.
+        missing_files = [item.requirement.name for item in checklist if not item.present and not item.not_yet_due]
         if missing_files:
             return Answer(
                 False, _("Còn thiếu tài liệu: %(items)s.") % {"items": "; ".join(missing_files)}, "incomplete"

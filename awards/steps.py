@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -285,19 +285,26 @@ def _nomination_action(
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def period_steps(user: User, period: Period, nominations: Sequence[Nomination] | None = None) -> StepBar:
+def period_steps(user: User, period: Period, *, counts: dict[str, int] | None = None) -> StepBar:
     """The period's step bar for this user: a step is current while some nomination waits at it; the next action is
-    the first one this user may take (or is shown refused), else the wait at the first current step."""
+    the first one this user may take (or is shown refused), else the wait at the first current step. ``counts`` is
+    the page's own count of the visible nominations per status."""
     owner = owners(period)
     visible = Nomination.objects.visible_to(user).filter(period=period)
-    counts = dict(visible.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    if counts is None:
+        counts = dict(visible.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     active = sum(counts.values()) - counts.get(Status.REJECTED, 0) - counts.get(Status.WITHDRAWN, 0)
-    at_council = list(
-        visible.filter(status__in=(Status.SUBMITTED, Status.APPRAISED)).prefetch_related("votes__meeting")
-    )
+    at_council: list[Nomination] = []
+    if counts.get(Status.SUBMITTED, 0) + counts.get(Status.APPRAISED, 0):
+        at_council = list(
+            visible.filter(status__in=(Status.SUBMITTED, Status.APPRAISED))
+            .order_by("name", "pk")
+            .prefetch_related(Prefetch("votes", queryset=CouncilVote.objects.select_related("meeting")))
+        )
     council_pending = [n for n in at_council if not _passed(n)]
-    drafts = list(Decision.objects.filter(period=period, status=Decision.Status.DRAFT).order_by("pk"))
-    awaiting_decision = counts.get(Status.ACCEPTED, 0) and visible.awaiting_decision().count()
+    decisions = list(Decision.objects.filter(period=period).order_by("pk"))
+    drafts = [d for d in decisions if d.status == Decision.Status.DRAFT]
+    awaiting_decision = visible.awaiting_decision().count() if counts.get(Status.ACCEPTED, 0) else 0
     skipped = set() if needs_appraisal(period) else {"tham_dinh"}
     pending = {
         "de_xuat": 0 if period.status == Period.Status.CLOSED else 1,
@@ -305,7 +312,7 @@ def period_steps(user: User, period: Period, nominations: Sequence[Nomination] |
         "tham_dinh": counts.get(Status.SUBMITTED, 0) if "tham_dinh" not in skipped else 0,
         "hoi_dong": len(council_pending),
         "phe_duyet": len(at_council),
-        "quyet_dinh": awaiting_decision or 0,
+        "quyet_dinh": awaiting_decision,
         "ky": len(drafts),
     }
     later_done = {  # a step with nothing pending is done once something went past it
@@ -315,7 +322,7 @@ def period_steps(user: User, period: Period, nominations: Sequence[Nomination] |
         "hoi_dong": counts.get(Status.ACCEPTED, 0) > 0 or bool(at_council),
         "phe_duyet": counts.get(Status.ACCEPTED, 0) > 0,
         "quyet_dinh": counts.get(Status.ACCEPTED, 0) > 0 and not pending["quyet_dinh"],
-        "ky": Decision.objects.filter(period=period, status=Decision.Status.SIGNED).exists(),
+        "ky": any(d.status == Decision.Status.SIGNED for d in decisions),
     }
     notes = {
         "ho_so": _("%(count)s hồ sơ chưa trình") % {"count": pending["ho_so"]},
@@ -376,7 +383,12 @@ def _period_action(
             key,
         )
     if key == "ho_so":
-        first = visible.filter(status__in=(Status.PROPOSED, Status.PREPARED)).order_by("status", "name").first()
+        first = (
+            visible.filter(status__in=(Status.PROPOSED, Status.PREPARED))
+            .select_related("participant__unit", "participant__person__unit")
+            .order_by("status", "name")
+            .first()
+        )
         assert first is not None  # the step is current because some nomination waits at it
         office = first.participant.home_unit
         answer = NominationPolicy.office(user, first)

@@ -157,7 +157,7 @@ class NominationListView(LoginRequiredMixin, ListView):
             tied_count=Nomination.objects.visible_to(user)
             .filter(period=period, tied_at_cut=True, status__in=OPEN_STATUSES)
             .count(),
-            bar=steps.period_steps(user, period),
+            bar=steps.period_steps(user, period, counts=counts),
         )
         return context
 

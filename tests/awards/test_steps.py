@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from awards.models import Decision, Nomination
+from awards.models import Decision, DossierRequirement, Nomination
 from awards.services import nominations as services
 from awards.steps import nomination_steps, period_steps
 from tests.awards.decision_data import accepted_batch
@@ -253,3 +253,21 @@ def test_the_award_kind_select_has_no_empty_line_when_there_is_one_choice(client
     select = page[page.index('name="award_kind"') : page.index("</select>", page.index('name="award_kind"'))]
     assert "---------" not in select
     assert f'<option value="{award.pk}" selected>' in select
+
+
+def test_the_councils_minutes_are_not_missing_before_the_dossier_goes_to_the_council(client, org, plan):
+    minutes = DossierRequirement.objects.create(
+        plan=plan.plan, code="bien-ban", name="Biên bản xét khen thưởng", per_nominee=False, from_council=True, order=3
+    )
+    client.force_login(org.staff_a)
+    url = reverse("awards:nomination_detail", args=[plan.leader.pk])
+    page = client.get(url).content.decode()
+    row = page[page.index(minutes.name) :].split("</tr>")[0]
+    assert "Còn thiếu" not in row and "Chưa đến bước Hội đồng" in row
+    leader = _submit(plan, plan.leader, org.staff_a)  # completing and submitting does not wait for the minutes
+    assert leader.status == "submitted"
+    plan.chairman = org.chairman_a
+    vote(plan, leader, 8)
+    row = client.get(url).content.decode()
+    row = row[row.index(minutes.name) :].split("</tr>")[0]
+    assert "Biên bản họp Hội đồng ngày 20/07/2024" in row and "Đã có" in row
