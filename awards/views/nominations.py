@@ -39,6 +39,7 @@ from awards.forms import (
 from awards.models import Decision, DossierFile, Nomination
 from awards.policies import (
     OPEN_STATUSES,
+    DecisionPolicy,
     NominationPolicy,
     PeriodAwardsPolicy,
     council_result,
@@ -158,6 +159,9 @@ class NominationListView(LoginRequiredMixin, ListView):
             .filter(period=period, tied_at_cut=True, status__in=OPEN_STATUSES)
             .count(),
             bar=steps.period_steps(user, period, counts=counts),
+            can_draft=bool(counts.get(Status.ACCEPTED))
+            and bool(DecisionPolicy.draft(user, period.plan.issuer))
+            and Nomination.objects.filter(period=period).awaiting_decision().exists(),
         )
         return context
 

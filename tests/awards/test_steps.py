@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from awards.models import Decision, DossierRequirement, Nomination
 from awards.services import nominations as services
+from awards.services.decisions import create_draft_decision
 from awards.steps import nomination_steps, period_steps
 from tests.awards.decision_data import accepted_batch
 from tests.awards.nominations_setup import PDF_BYTES, commune_plan
@@ -271,3 +272,18 @@ def test_the_councils_minutes_are_not_missing_before_the_dossier_goes_to_the_cou
     row = client.get(url).content.decode()
     row = row[row.index(minutes.name) :].split("</tr>")[0]
     assert "Biên bản họp Hội đồng ngày 20/07/2024" in row and "Đã có" in row
+
+
+def test_a_draft_links_back_to_its_nominations_and_the_nominations_to_it(client, org):
+    period, award, nominations = accepted_batch(org)
+    draft = create_draft_decision(period=period, award_kind=award, by=org.chairman_a, signed_on=dt.date(2024, 8, 5))
+    client.force_login(org.chairman_a)
+    page = client.get(reverse("awards:decision_detail", args=[draft.pk])).content.decode()
+    for nomination in nominations:
+        assert f'href="{nomination.get_absolute_url()}"' in page
+    assert f'href="{reverse("awards:nomination_list", args=[period.pk])}"' in page
+    detail = client.get(nominations[0].get_absolute_url()).content.decode()
+    assert f'href="{draft.get_absolute_url()}"' in detail
+    bar = nomination_steps(org.chairman_a, Nomination.objects.get(pk=nominations[0].pk))
+    assert bar.action is not None and bar.action.label == "Ký quyết định" and bar.action.allowed
+    assert bar.action.url == reverse("awards:decision_sign", args=[draft.pk])
