@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from awards.models import CouncilVote, Decision, Nomination
 from awards.policies import (
@@ -40,31 +41,31 @@ Status = Nomination.Status
 
 DONE, CURRENT, WAITING, NOT_NEEDED, STOPPED = "done", "current", "waiting", "not_needed", "stopped"
 STATE_LABELS = {
-    DONE: _("Đã xong"),
-    CURRENT: _("Đang ở bước này"),
-    WAITING: _("Chưa đến"),
-    NOT_NEEDED: _("Không cần"),
-    STOPPED: _("Đã dừng"),
+    DONE: gettext_lazy("Đã xong"),
+    CURRENT: gettext_lazy("Đang ở bước này"),
+    WAITING: gettext_lazy("Chưa đến"),
+    NOT_NEEDED: gettext_lazy("Không cần"),
+    STOPPED: gettext_lazy("Đã dừng"),
 }
 STEP_LABELS = {
-    "de_xuat": _("Đề xuất"),
-    "ho_so": _("Hồ sơ"),
-    "tham_dinh": _("Thẩm định"),
-    "hoi_dong": _("Hội đồng"),
-    "phe_duyet": _("Phê duyệt"),
-    "quyet_dinh": _("Quyết định"),
-    "ky": _("Ký"),
+    "de_xuat": gettext_lazy("Đề xuất"),
+    "ho_so": gettext_lazy("Hồ sơ"),
+    "tham_dinh": gettext_lazy("Thẩm định"),
+    "hoi_dong": gettext_lazy("Hội đồng"),
+    "phe_duyet": gettext_lazy("Phê duyệt"),
+    "quyet_dinh": gettext_lazy("Quyết định"),
+    "ky": gettext_lazy("Ký"),
 }
 STEP_KEYS = tuple(STEP_LABELS)
 # What the step's owner does, as "Chờ <owner>: <what>" says it.
 STEP_TASKS = {
-    "de_xuat": _("chốt đợt để hệ thống lập đề xuất theo chỉ tiêu"),
-    "ho_so": _("xác nhận tiêu chuẩn, đính kèm tài liệu, hoàn tất và trình hồ sơ"),
-    "tham_dinh": _("thẩm định hồ sơ"),
-    "hoi_dong": _("họp và bỏ phiếu"),
-    "phe_duyet": _("chấp thuận hoặc không chấp thuận"),
-    "quyet_dinh": _("lập dự thảo quyết định"),
-    "ky": _("ký quyết định"),
+    "de_xuat": gettext_lazy("chốt đợt để hệ thống lập đề xuất theo chỉ tiêu"),
+    "ho_so": gettext_lazy("xác nhận tiêu chuẩn, đính kèm tài liệu, hoàn tất và trình hồ sơ"),
+    "tham_dinh": gettext_lazy("thẩm định hồ sơ"),
+    "hoi_dong": gettext_lazy("họp và bỏ phiếu"),
+    "phe_duyet": gettext_lazy("chấp thuận hoặc không chấp thuận"),
+    "quyet_dinh": gettext_lazy("lập dự thảo quyết định"),
+    "ky": gettext_lazy("ký quyết định"),
 }
 
 
@@ -76,6 +77,7 @@ class Action:
     label: str = ""
     url: str = ""
     post: bool = False
+    name: str = ""  # the policy's action ("prepare", "accept" …): a page that shows the same button elsewhere hides it
     reason: str = ""  # shown on a disabled button: the action is this user's, relevant now, but refused
     waiting: str = ""  # "Chờ <owner>: <what>"
 
@@ -93,11 +95,11 @@ class Step:
 
     @property
     def label(self) -> str:
-        return STEP_LABELS[self.key]
+        return str(STEP_LABELS[self.key])
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return str(STATE_LABELS[self.state])
 
 
 @dataclass(frozen=True)
@@ -125,14 +127,16 @@ def owners(period: Period, office: Unit | None = None) -> dict[str, str]:
     }
 
 
-def _action(answer: Answer, label: str, url: str, owner: str, key: str, *, post: bool = False) -> Action:
+def _action(
+    answer: Answer, label: str, url: str, owner: str, key: str, *, post: bool = False, name: str = ""
+) -> Action:
     """An allowed answer gives the action, a relevant refusal the disabled action with its reason, any other refusal
     the wait for the step's owner."""
     if answer:
-        return Action(label=label, url=url, post=post)
+        return Action(label=label, url=url, post=post, name=name)
     reason = shown_refusal(answer)
     if reason:
-        return Action(label=label, url=url, post=post, reason=reason)
+        return Action(label=label, url=url, post=post, reason=reason, name=name)
     return Action(waiting=_("Chờ %(owner)s: %(task)s.") % {"owner": owner, "task": STEP_TASKS[key]})
 
 
@@ -183,7 +187,7 @@ def nomination_steps(
         "quyet_dinh": decision is not None,
         "ky": decision is not None and decision.status == Decision.Status.SIGNED,
     }
-    notes = {"de_xuat": _("Bổ sung thủ công") if nomination.added_by_hand else nomination.get_status_display()}
+    notes = {"de_xuat": _("Bổ sung thủ công")} if nomination.added_by_hand else {}
     if vote is not None:
         notes["hoi_dong"] = _("%(votes)s/%(total)s phiếu đồng ý%(below)s") % {
             "votes": vote.votes_for,
@@ -228,6 +232,7 @@ def _nomination_action(
                 owner[key],
                 key,
                 post=True,
+                name="submit",
             )
         return _action(
             prepare if prepare is not None else NominationPolicy.prepare(user, nomination),
@@ -236,6 +241,7 @@ def _nomination_action(
             owner[key],
             key,
             post=True,
+            name="prepare",
         )
     if key == "tham_dinh":
         return _action(
@@ -244,6 +250,7 @@ def _nomination_action(
             reverse("awards:nomination_appraise", args=[pk]),
             owner[key],
             key,
+            name="appraise",
         )
     if key == "hoi_dong":
         return _action(
@@ -260,6 +267,7 @@ def _nomination_action(
             reverse("awards:nomination_accept", args=[pk]),
             owner[key],
             key,
+            name="accept",
         )
     if key == "quyet_dinh":
         return _action(
