@@ -442,6 +442,7 @@ def _period_action(
             reverse("awards:decision_create", args=[period.pk]),
             owner[key],
             key,
+            name="draft",
         )
     draft = drafts[0]
     return _action(
