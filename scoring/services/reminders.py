@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import Period, Plan, Unit
+from campaigns.models import Participant, Period, Plan, Unit
 from campaigns.notices import clerks_of, notify
 from scoring.access import open_windows
 from scoring.models import Criterion, Reading
@@ -31,7 +31,9 @@ def missing_readings(*, period: Period, window_start: dt.date) -> dict[int, int]
     ):
         present[participant_id].add(indicator_id)
     missing = {}
-    for participant in period.plan.participants.all().only("pk", "kind"):
+    # Not period.plan.participants: the related manager sets each row's plan, and that loads the deferred plan_id
+    # once per participant.
+    for participant in Participant.objects.filter(plan_id=period.plan_id).only("pk", "kind"):
         expected = {indicator for indicator, applies in criteria if applies in ("both", participant.kind)}
         gap = len(expected - present[participant.pk])
         if gap:
