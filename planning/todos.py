@@ -10,6 +10,7 @@ number of queries depends on the open periods of the user's plans, never on thei
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -48,9 +49,16 @@ class Todo:
         return (self.deadline - timezone.localdate()).days if self.deadline else None
 
 
+YEAR_IN_TITLE = re.compile(r"\bnăm (19|20)\d\d\b")
+
+
 def _plan_label(plan: Plan) -> str:
-    """The plan as a to-do line names it: its number when it has one, and its title (which carries the year)."""
-    return plan.title if not plan.number else f"{plan.title} ({plan.number_display})"
+    """The plan as a to-do line names it: its title cut after the year it names (the rest is the place, which the
+    reader knows), so a 2024 and a 2026 plan of the same name still differ."""
+    found = YEAR_IN_TITLE.search(plan.title)
+    if found is None or found.end() >= len(plan.title) - 1:
+        return plan.title
+    return plan.title[: found.end()] + "…"
 
 
 def _open_periods(user: User, today: dt.date) -> list[Period]:
@@ -115,7 +123,7 @@ def clerk_todos(user: User, today: dt.date) -> list[Todo]:
             label = returned_window.label if returned_window else f"{row.window_start:%d/%m/%Y}"
             todos.append(
                 Todo(
-                    f"Sửa số liệu bị trả lại — {row.participant.name}, {label}",
+                    f"Sửa số liệu bị trả lại — {row.participant.name}, {label}: {len(row.indicators)} số liệu",
                     reverse("scoring:reading_entry", args=[row.period_id, row.participant_id, row.window_start]),
                     len(row.indicators) or 1,
                     detail=f"Lý do: {row.reason}",

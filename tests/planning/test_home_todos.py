@@ -83,7 +83,7 @@ def test_returned_readings_are_listed_with_the_reason_until_sent_again(client, o
     )
     entry = reverse("scoring:reading_entry", args=[world.period.pk, world.commune_a.pk, world.current.start])
     todos = _todos(client, org.staff_a)
-    assert f"Sửa số liệu bị trả lại — Xã An Bình, {world.current.label}" in todos
+    assert f"Sửa số liệu bị trả lại — Xã An Bình, {world.current.label}: 3 số liệu" in todos
     assert "Lý do: Số buổi tuyên truyền chưa khớp biên bản" in todos and entry in todos
     assert "bị trả lại" not in _todos(client, org.staff_b)
 
