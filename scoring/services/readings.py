@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Participant, Period, Role
+from campaigns.notices import clerks_of, notify
 from campaigns.permissions import ensure_role
 from core.uploads import sanitise_filename, sniff_document_type
 from scoring.access import EditAccessCache, can_edit_reading, window_of, window_statuses
@@ -34,7 +36,7 @@ from scoring.entry_selectors import (
 )
 from scoring.figures import ImportRow, clean_figures, describe_figures, reading_figures
 from scoring.locks import share_period
-from scoring.models import Indicator, Reading
+from scoring.models import Indicator, Reading, WindowReturn
 from scoring.plausibility import Figures, reading_warnings
 from scoring.services.scores import recompute_participant, recompute_participants
 from scoring.windows import Window, windows_for
@@ -580,7 +582,35 @@ def return_window(
         reading._history_user = user
         reading._change_reason = _("Trả lại: %(reason)s") % {"reason": reason.strip()}
         reading.save(update_fields=["status", "entered_at"])
+    names = list(
+        Indicator.objects.filter(pk__in=[reading.indicator_id for reading in readings])
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    returned = WindowReturn.objects.create(
+        participant=participant,
+        period=period,
+        window_start=window_start,
+        reason=reason.strip(),
+        indicators=names,
+        returned_by=user,
+    )
+    _notify_returned(returned)
     return readings
+
+
+def _notify_returned(returned: WindowReturn) -> None:
+    """The unit's nhập liệu are told which window came back and why, with a link to its entry page."""
+    participant, period = returned.participant, returned.period
+    window = window_of(period, returned.window_start)
+    label = window.label if window else f"{returned.window_start:%d/%m/%Y}"
+    notify(
+        users=clerks_of(participant.home_unit),
+        key=f"returned-{returned.pk}",
+        title=_("Số liệu %(window)s của %(name)s bị trả lại") % {"window": label, "name": participant.name},
+        body=_("Lý do: %(reason)s") % {"reason": returned.reason},
+        url=reverse("scoring:reading_entry", args=[period.pk, participant.pk, returned.window_start]),
+    )
 
 
 FIGURES = ("numerator", "denominator", "value", "note", "check_again")

@@ -49,7 +49,7 @@ from scoring.access import (
 from scoring.excel import ImportResult, build_template, parse_readings
 from scoring.figures import ImportRow, describe_figures
 from scoring.forms import LockExceptionForm, ReadingImportForm, ReadingRowForm, ReturnWindowForm
-from scoring.models import Indicator, Reading
+from scoring.models import Indicator, Reading, WindowReturn
 from scoring.plausibility import Figures, reading_warnings
 from scoring.services.excel_import import (
     IMPORT_TASK,
@@ -273,6 +273,11 @@ def _render_entry(
         "dashboard_url": reverse("scoring:entry_dashboard", args=[period.pk]),
         "submit_label": _("Gửi số liệu tháng") if period.plan.frequency == "monthly" else _("Gửi số liệu kỳ này"),
         "conflict": conflict,
+        # The chairman's latest return of this window while it is still a draft: the banner at the top says why.
+        "window_return": WindowReturn.objects.pending()
+        .filter(participant=participant, period=period, window_start=window.start)
+        .select_related("returned_by")
+        .first(),
     }
     return render(request, "scoring/entry.html", context, status=status)
 

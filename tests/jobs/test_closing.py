@@ -210,10 +210,10 @@ def test_reminders_reach_office_staff_once_before_the_window_ends(org, closing_p
     period = closing_plan.period
     period.end = dt.date(2024, 3, 31)
     period.save()
-    today = dt.date(2024, 3, 29)  # March has no readings yet; its window ends in 2 days
+    today = dt.date(2024, 4, 3)  # March has no readings yet; its entry deadline (31/03 + 5 grace days) is in 2 days
     assert send_reading_reminders(today=today) >= 1
     notice = Notice.objects.get(user=org.staff_a)
-    assert "chưa nhập" in notice.title and "31/03/2024" in notice.body
+    assert "chưa nhập" in notice.title and "05/04/2024" in notice.body
     assert send_reading_reminders(today=today) == 0
     assert not Notice.objects.filter(user=org.staff_b).exists()
     assert send_reading_reminders(today=dt.date(2024, 3, 10)) == 0  # too early

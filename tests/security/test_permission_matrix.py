@@ -225,6 +225,7 @@ MATRIX: dict[str, Row] = {
     "planning:job_retry": row("job", 405, (403, 403, 403, 302)),
     "planning:notice_list": row(None, READ, 200),
     "planning:notice_read": row("notice", 405, 302),  # one's own notice; someone else's is out of scope
+    "planning:notice_settings": row(None, READ, 302),  # one's own e-mail choice, nội vụ included (not plan data)
     # --- awards: plan files ------------------------------------------------------------------------------------
     "planning:plan_upload": row(None, FORM_LD_QT, INVALID_LD_QT),
     "planning:plan_download": row("plan", READ, 405),
