@@ -49,11 +49,17 @@ def expected_indicators(*, participant: Participant, plan: Plan | None = None) -
     return indicators_for_kind(plan_criteria(plan or participant.plan), participant.kind)
 
 
+def figures_present(kind: str, numerator: object, denominator: object, value: object) -> bool:
+    """Figures of an indicator of ``kind`` count as present when filled (zero is a value, not a gap): a rate needs
+    both its parts, any other kind its value."""
+    if kind == Indicator.Kind.RATE:
+        return numerator is not None and denominator is not None
+    return value is not None
+
+
 def is_present(reading: Reading) -> bool:
-    """A reading counts as present when its figures are filled (zero is a value, not a gap)."""
-    if reading.indicator.kind == Indicator.Kind.RATE:
-        return reading.numerator is not None and reading.denominator is not None
-    return reading.value is not None
+    """A reading counts as present when its figures are filled (``figures_present``)."""
+    return figures_present(reading.indicator.kind, reading.numerator, reading.denominator, reading.value)
 
 
 @dataclass

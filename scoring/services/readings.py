@@ -29,6 +29,7 @@ from core.uploads import sanitise_filename, sniff_document_type
 from scoring.access import EditAccessCache, can_edit_reading, window_of, window_statuses
 from scoring.entry_selectors import (
     expected_indicators,
+    figures_present,
     indicators_for_kind,
     is_present,
     plan_criteria,
@@ -501,10 +502,7 @@ def windows_to_send(*, user: User, period: Period, keys: set[tuple[int, dt.date]
         rows.append((participant_id, start, status))
         if status == Reading.Status.DRAFT:
             drafts[key] = drafts.get(key, 0) + 1
-        filled = (
-            (numerator is not None and denominator is not None) if kind == Indicator.Kind.RATE else value is not None
-        )
-        if filled:
+        if figures_present(kind, numerator, denominator, value):
             present.setdefault(key, set()).add(indicator_id)
     statuses = window_statuses(rows)
     access = EditAccessCache(user=user, period=period, participants=participants.values())
