@@ -79,16 +79,15 @@ def grid_rows(*, participant: Participant, period: Period, window: Window) -> li
     by_indicator: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in criteria:
         by_indicator[criterion.indicator_id].append(criterion)
-    readings = (
-        Reading.objects.filter(
-            participant=participant, indicator_id__in=by_indicator.keys(), window_start__lte=window.start
-        )
-        .select_related("indicator", "entered_by")
-        .order_by("-window_start")
-    )
+    # Every window up to this one (the earlier ones feed the "previous" column and the warnings). The indicator is
+    # the one already read with the criteria, attached in Python rather than joined again on every row.
+    readings = Reading.objects.filter(
+        participant=participant, indicator_id__in=by_indicator.keys(), window_start__lte=window.start
+    ).order_by("-window_start")
     current: dict[int, Reading] = {}
     earlier: dict[int, list[Reading]] = defaultdict(list)
     for reading in readings:
+        reading.indicator = by_indicator[reading.indicator_id][0].indicator
         if reading.window_start == window.start:
             current[reading.indicator_id] = reading
         else:
