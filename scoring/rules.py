@@ -64,16 +64,11 @@ def format_number(value: Decimal | int | None, places: int = 0) -> str:
     return f"{number:,.{places}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def _round_ratio(numerator: int, denominator: int, places: int) -> Decimal:
-    """numerator / denominator (denominator > 0) rounded half-up (away from zero) to `places` decimals, exactly, in
-    one step: integers only, whatever their size."""
-    whole = (abs(numerator) * 10**places * 2 + denominator) // (denominator * 2)  # floor(|value| × 10^p + 1/2)
-    return Decimal(whole if numerator >= 0 else -whole).scaleb(-places)
-
-
 def _round_fraction(value: Fraction, places: int) -> Decimal:
     """An exact fraction rounded half-up to `places` decimals, in one step (no intermediate rounding)."""
-    return _round_ratio(value.numerator, value.denominator, places)
+    numerator, denominator = value.numerator, value.denominator  # integers: no Fraction arithmetic on the hot path
+    whole = (abs(numerator) * 10**places * 2 + denominator) // (denominator * 2)  # floor(|value| × 10^p + 1/2)
+    return Decimal(whole if numerator >= 0 else -whole).scaleb(-places)
 
 
 def round2(value: Decimal | Fraction) -> Decimal:
@@ -101,10 +96,6 @@ class _Numbers(NamedTuple):
     maximum: Fraction
     worst: Fraction | None
     bands: tuple[tuple[Fraction, Fraction], ...]
-    # The same as plain integers for score_totals' comparisons of a rate n/d with them (n × q against p × d):
-    target_ratio: tuple[int, int] | None  # (p, q) of the target
-    band_ratios: tuple[tuple[int, int, Decimal], ...]  # (p, q, points) per band, spec.bands' order; points ≤ max
-    maximum_points: Decimal  # the maximum rounded as points are (round2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,7 +328,6 @@ def period_value(kind: str, accumulation: str, readings: Iterable[ReadingValue])
 
 
 _ZERO_FRACTION = Fraction(0)
-_ZERO_POINTS = round2(_ZERO_FRACTION)  # 0 points exactly as score_criterion writes them (same text in the tie-break)
 
 
 def _exact(value: Decimal | Fraction | int) -> Fraction:
@@ -347,17 +337,11 @@ def _exact(value: Decimal | Fraction | int) -> Fraction:
 def _numbers(spec: CriterionSpec) -> _Numbers:
     if spec.numbers is not None:
         return spec.numbers
-    target = None if spec.target is None else Fraction(spec.target)
-    maximum = Fraction(spec.max_points)
-    bands = tuple((Fraction(bound), Fraction(points)) for bound, points in spec.bands)
     return _Numbers(
-        target,
-        maximum,
+        None if spec.target is None else Fraction(spec.target),
+        Fraction(spec.max_points),
         None if spec.worst is None else Fraction(spec.worst),
-        bands,
-        None if target is None else (target.numerator, target.denominator),
-        tuple((bound.numerator, bound.denominator, round2(min(points, maximum))) for bound, points in bands),
-        round2(maximum),
+        tuple((Fraction(bound), Fraction(points)) for bound, points in spec.bands),
     )
 
 
@@ -678,80 +662,6 @@ def score_criterion(
     if with_explanation:
         result.explanation = explain(spec, result, best)
     return result
-
-
-def score_totals(
-    spec: CriterionSpec, totals: ReadingTotals, *, windows_expected: int = 0, windows_present: int | None = None
-) -> CriterionResult:
-    """Exactly `score_criterion(spec, period_value_from_totals(spec.kind, spec.accumulation, totals),
-    windows_expected=…, windows_present=…, with_explanation=False)`, cheaper where that is provably the same: a
-    whole period scores 63,000 (province) to 266,000 (national) of them at its close.
-
-    A rate under a threshold or bands rule (the majority) is compared with its target and its bands in integers: the
-    value n/d (n = Σ numerators × 100, d > 0) against a bound p/q is n × q against p × d, exact whatever the sizes;
-    its points are the maximum or 0 (threshold) or the reached band's points (bands), which do not depend on the
-    value beyond that comparison, already rounded once per spec; the stored value is n/d rounded half-up to 4 places
-    in one integer step. Any other case (linear, relative, counts, yes/no, no reading, a zero denominator) is
-    score_criterion itself. tests/scoring/test_rules.py checks the equality as a property (boundaries included)."""
-    if spec.kind == RATE and (spec.rule == THRESHOLD or spec.rule == BANDS) and totals.rate_count:
-        if spec.accumulation == LAST:
-            numerator, denominator = totals.last_numerator or 0, totals.last_denominator or 0
-        else:
-            numerator, denominator = totals.numerator_sum, totals.denominator_sum
-        if denominator > 0:
-            return _score_rate(spec, numerator, denominator, totals.rate_count, windows_expected, windows_present)
-    return score_criterion(
-        spec,
-        period_value_from_totals(spec.kind, spec.accumulation, totals),
-        windows_expected=windows_expected,
-        windows_present=windows_present,
-        with_explanation=False,
-    )
-
-
-def _score_rate(
-    spec: CriterionSpec,
-    numerator: int,
-    denominator: int,
-    readings: int,
-    windows_expected: int,
-    windows_present: int | None,
-) -> CriterionResult:
-    """score_totals' integer path: a rate numerator / denominator (> 0) under a threshold or bands rule."""
-    numbers = _numbers(spec)
-    scaled = numerator * 100  # the value in percent is scaled / denominator
-    period = PeriodValue(
-        _round_ratio(scaled, denominator, 4), numerator, denominator, readings, exact=Fraction(scaled, denominator)
-    )
-    met = False
-    if numbers.target_ratio is not None:
-        p, q = numbers.target_ratio
-        left, right = scaled * q, p * denominator
-        met = left <= right if spec.comparison == LTE else left == right if spec.comparison == EQ else left >= right
-    if spec.rule == THRESHOLD:
-        points = numbers.maximum_points if met else _ZERO_POINTS
-    else:
-        # The best band reached (reached_band): the highest bound at or below the value (higher is better), the
-        # lowest at or above it (lower is better); spec.bands is sorted best first, but any order gives the same.
-        lower = spec.direction == LOWER
-        best: tuple[int, int, Decimal] | None = None
-        for band in numbers.band_ratios:
-            p, q, _points = band
-            left, right = scaled * q, p * denominator
-            if (left <= right) if lower else (left >= right):
-                if best is None or ((p * best[1] < best[0] * q) if lower else (p * best[1] > best[0] * q)):
-                    best = band
-        points = _ZERO_POINTS if best is None else best[2]
-    return CriterionResult(
-        criterion_id=spec.id,
-        order=spec.order,
-        max_points=spec.max_points,
-        period=period,
-        points=points,
-        met=met,
-        windows_expected=windows_expected,
-        windows_present=readings if windows_present is None else windows_present,
-    )
 
 
 def scorecard(spec: CriterionSpec, result: CriterionResult) -> str:

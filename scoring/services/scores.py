@@ -256,11 +256,16 @@ def _compute_participant(
     present_by_indicator: dict[int, int] = {}
     for criterion, spec in ctx.by_kind[participant.kind]:
         found = totals.get(criterion.indicator_id, NO_READINGS)
+        value = rules.period_value_from_totals(spec.kind, spec.accumulation, found)
         present = found.rate_due if spec.kind == rules.RATE else found.value_due
         present_by_indicator[criterion.indicator_id] = present
         # A relative criterion is scored here for what is its own (value, target met, "không phát sinh"); its
         # points against the list's best are computed by scoring.ranking when the list is read.
-        results.append(rules.score_totals(spec, found, windows_expected=expected_windows, windows_present=present))
+        results.append(
+            rules.score_criterion(
+                spec, value, windows_expected=expected_windows, windows_present=present, with_explanation=False
+            )
+        )
     # Expected: each distinct indicator of the applicable criteria in each due window (rules.completeness).
     completeness = rules.Completeness(
         expected=len(present_by_indicator) * expected_windows, present=sum(present_by_indicator.values())
