@@ -37,3 +37,21 @@ def official_date(day: dt.date) -> str:
 
 def short_date(day: dt.date | None) -> str:
     return "—" if day is None else f"{day:%d/%m/%Y}"
+
+
+def cut_title(title: str, year: int, limit: int = 70) -> str:
+    """A long title cut at a word boundary, never before its year: the year is what tells two plans apart.
+
+    "Thi đua chuyển đổi số xã An Bình năm 2024 trên địa bàn…" keeps "…năm 2024" even when the year lies past
+    `limit`; a title without its year is cut at `limit`. A cut title ends with "…"."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    at = title.find(str(year))
+    keep = max(limit, at + len(str(year))) if at >= 0 else limit
+    if keep >= len(title):
+        return title
+    end = title.find(" ", keep)  # the word holding the year (or the limit) is kept whole: “…năm 2024”” stays
+    if end < 0:
+        return title
+    return title[:end].rstrip(" ,;:-–") + "…"
