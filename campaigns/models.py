@@ -404,6 +404,12 @@ class Plan(models.Model):
     signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
     recipients = models.JSONField(_("nơi nhận"), default=list, blank=True)
     source_note = models.TextField(_("ghi chú nguồn"), blank=True)
+    copy_changes = models.JSONField(
+        _("thay đổi khi sao chép"),
+        default=list,
+        blank=True,
+        help_text=_("Những chỗ được sửa khi sao chép kế hoạch sang năm mới, để người dùng rà soát."),
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 

@@ -102,9 +102,11 @@ def plan_copy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     form.add_error(None, message)
             else:
                 messages.success(
-                    request, _("Đã tạo dự thảo kế hoạch năm %(year)s.") % {"year": form.cleaned_data["year"]}
+                    request,
+                    _("Đã tạo dự thảo kế hoạch năm %(year)s; %(count)s chỗ đã được sửa, xin rà soát bên dưới.")
+                    % {"year": form.cleaned_data["year"], "count": len(copy.copy_changes)},
                 )
-                return redirect(copy)
+                return redirect(f"{copy.get_absolute_url()}#thay-doi-khi-sao-chep")
         return render(request, "awards/plan_copy.html", {"plan": plan, "form": form}, status=HTTPStatus.BAD_REQUEST)
     return render(request, "awards/plan_copy.html", {"plan": plan, "form": form})
 

@@ -333,7 +333,10 @@ def test_copy_to_a_new_year_from_the_browser(client, org):
     assert 'value="2025"' in client.get(url).content.decode()
     response = client.post(url, {"year": "2025"})
     copy = Plan.objects.get(key="an-binh-2025")
-    assert response["Location"] == copy.get_absolute_url()
+    assert response["Location"] == f"{copy.get_absolute_url()}#thay-doi-khi-sao-chep"
     assert copy.status == Plan.Status.DRAFT and copy.start == dt.date(2025, 1, 1)
+    review = client.get(copy.get_absolute_url()).content.decode()
+    assert "Những chỗ đã sửa khi sao chép sang năm 2025" in review
+    assert "Thi đua chuyển đổi số xã An Bình năm 2024" in review  # the title before, beside the title after
     client.force_login(org.staff_a)
     assert client.post(url, {"year": "2026"}).status_code == HTTPStatus.FORBIDDEN
