@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
 def format_number(value: int | Decimal | float | None, places: int = 0) -> str:
@@ -55,3 +55,30 @@ def cut_title(title: str, year: int, limit: int = 70) -> str:
     if end < 0:
         return title
     return title[:end].rstrip(" ,;:-–") + "…"
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A number typed Vietnamese style or with a dot: "4,5", "4.5", "92,5%", "1.234,5" → Decimal; ValueError else.
+
+    With a comma, the comma is the decimal mark and dots group thousands ("1.234,5"); without one, a single dot is
+    the decimal mark ("4.5"), the way a number is copied from a spreadsheet or typed on an English keyboard."""
+    cleaned = text.strip().rstrip("%").strip().replace(" ", "")
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation as error:
+        raise ValueError(text) from error
+    if not number.is_finite():
+        raise ValueError(text)
+    return number
+
+
+def decimal_text(value: Decimal | int | float | None) -> str:
+    """A number as typed back into a form: Decimal("4.00") → "4", Decimal("92.50") → "92,5" (comma, no grouping)."""
+    if value is None:
+        return ""
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return format(number.normalize(), "f").replace(".", ",")
