@@ -27,3 +27,9 @@ def official_date(value) -> str:
 @register.filter
 def vn_date(value) -> str:
     return formatting.short_date(value)
+
+
+@register.filter
+def vn_decimal(value) -> str:
+    """A number as typed, with a comma and no trailing zeros: 4.50 → "4,5", 90.00 → "90"."""
+    return formatting.decimal_text(value)

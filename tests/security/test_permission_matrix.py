@@ -225,6 +225,7 @@ MATRIX: dict[str, Row] = {
     "planning:notice_read": row("notice", 405, 302),  # one's own notice; someone else's is out of scope
     # --- awards: plan files ------------------------------------------------------------------------------------
     "planning:plan_upload": row(None, FORM_LD_QT, INVALID_LD_QT),
+    "planning:plan_file_help": row(None, READ, 405),
     "planning:plan_download": row("plan", READ, 405),
     "planning:plan_copy": row("plan", FORM_LD_QT, INVALID_LD_QT),
     "planning:plan_rules_criteria": row("plan", FORM_LD_QT, INVALID_LD_QT),
