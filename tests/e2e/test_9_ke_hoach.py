@@ -43,10 +43,10 @@ def test_a_plan_copied_to_a_new_year_lists_its_changes_and_is_named_by_number_an
 
     review = page.locator("#thay-doi-khi-sao-chep")
     expect(review.get_by_role("heading")).to_have_text(f"Những chỗ đã sửa khi sao chép sang năm {NEW_YEAR}")
-    purpose = review.get_by_role("row").filter(has_text="Mục đích")
+    purpose = review.get_by_role("listitem").filter(has_text="Mục đích")
     expect(purpose).to_contain_text("trong năm 2024")
     expect(purpose).to_contain_text(f"trong năm {NEW_YEAR}")
-    dropped = review.get_by_role("row").filter(has_text="Quyết định số 15/QĐ-UBND ngày 16/01/2024")
+    dropped = review.get_by_role("listitem").filter(has_text="Quyết định số 15/QĐ-UBND ngày 16/01/2024")
     expect(dropped).to_contain_text("Căn cứ (đã bỏ vì nêu năm 2024)")
     expect(dropped).to_contain_text("(đã bỏ)")
     expect(page.locator("#chung")).not_to_contain_text("15/QĐ-UBND ngày 16/01/2024")
