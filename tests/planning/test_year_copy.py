@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from campaigns.models import Plan
+from campaigns.templatetags.thidua import marked_change
 from planning.plan_io import copy_plan_to_year, import_plan
 from planning.year_copy import CopyChange, carry_text_to_year
 from tests.campaigns.test_plan_io import SMALL
@@ -70,3 +71,14 @@ def test_the_copy_keeps_its_changes_for_review_and_the_original_is_untouched(org
     ]
     original = Plan.objects.get(pk=plan.pk)
     assert original.purpose.endswith("năm 2024.") and len(original.legal_bases) == 2 and original.copy_changes == []
+
+
+def test_the_review_marks_the_words_that_changed_and_escapes_the_rest():
+    change = {
+        "before": "Kế hoạch <b> trong năm 2024.\nHết năm 2024",
+        "after": "Kế hoạch <b> trong năm 2026.\nHết năm 2026",
+    }
+    assert marked_change(change, "before") == (
+        "Kế hoạch &lt;b&gt; trong năm <mark>2024.</mark><br>Hết năm <mark>2024</mark>"
+    )
+    assert marked_change(change, "after").endswith("Hết năm <mark>2026</mark>")
