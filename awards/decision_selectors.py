@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from awards.models import Decision, Nomination
 from awards.reference import reward_rule_on
 from awards.wording import amounts_for, build_lines, decision_date
-from campaigns.models import Participant, Role, Unit
+from campaigns.models import Participant, Plan, Role, Unit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -58,6 +58,7 @@ def awaiting_decision_for(*, user: User) -> list[dict[str, Any]]:
         .values(
             "period",
             "period__name",
+            "period__plan",
             "period__plan__title",
             "period__plan__issuer__name",
             "award_kind",
@@ -66,7 +67,8 @@ def awaiting_decision_for(*, user: User) -> list[dict[str, Any]]:
         .annotate(count=Count("pk"))
         .order_by("period__plan__title", "period__start", "award_kind__name")
     )
-    return list(rows)
+    plans = Plan.objects.in_bulk({row["period__plan"] for row in rows})
+    return [{**row, "plan": plans[row["period__plan"]]} for row in rows]  # the plan named in full (Plan.full_name)
 
 
 def recipient_users(decision: Decision) -> list[User]:

@@ -57,7 +57,7 @@ def nomination_row(index: int, nomination: Nomination) -> list:
         file_count = len(nomination.files.all())
     return [
         index,
-        nomination.period.plan.title,
+        nomination.period.plan.full_name,
         nomination.period.name,
         nomination.award_kind.name,
         nomination.participant.get_kind_display(),

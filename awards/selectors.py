@@ -150,12 +150,8 @@ def dossier_checklist(*, nomination: Nomination) -> list[ChecklistItem]:
 
 
 def periods_for(*, user: User) -> QuerySet[Period]:
-    """Periods of the plans the user may see."""
-    return (
-        Period.objects.filter(plan__in=Plan.objects.visible_to(user))
-        .select_related("plan")
-        .order_by("-plan__start", "plan__title", "order")
-    )
+    """Periods of the plans the user may see, the current one first (PeriodQuerySet.current_first)."""
+    return Period.objects.filter(plan__in=Plan.objects.visible_to(user)).select_related("plan").current_first()
 
 
 def _filter_nominations(
@@ -347,10 +343,6 @@ def home_affairs_decisions(
 
 def home_affairs_filter_choices(*, user: User) -> dict[str, Any]:
     """Plans and periods to filter by."""
-    plans = list(home_affairs_plans(user=user).values_list("pk", "title"))
-    periods = list(
-        Period.objects.filter(plan_id__in=[pk for pk, _ in plans])
-        .select_related("plan")
-        .order_by("plan__title", "order")
-    )
+    plans = sorted(((plan.pk, plan.full_name) for plan in home_affairs_plans(user=user)), key=lambda row: row[1])
+    periods = list(Period.objects.filter(plan_id__in=[pk for pk, _ in plans]).select_related("plan").current_first())
     return {"plans": plans, "periods": periods}

@@ -43,6 +43,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from awards.models import Decision
 from awards.pdf import decision_context
+from awards.wording import signed_at_display
 
 SIGNER_FIELD = "ChuKyNguoiKy"
 ORGANISATION_FIELD = "ChuKyCoQuan"
@@ -214,13 +215,13 @@ def _appearance(lines: str) -> stamp.TextStampStyle | None:
 def sign_pdf(pdf: bytes, *, signer: Signer, field_name: str, appearance: str = "") -> bytes:
     """Add one PAdES signature in `field_name` as an incremental update (what the signer's own tool does).
 
-    `appearance` is the text shown in the field; by default the certificate's name and the signing time (ISO 8601,
-    Vietnam's time zone), as Nghị định 30/2020, Phụ lục I shows them.
+    `appearance` is the text shown in the field; by default the certificate's name and the signing time as people
+    read it, "03/12/2026 14:47" in Vietnam's time zone (the signature itself carries the exact ISO 8601 time).
     """
     writer = _KeepMetadataWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(field_name=field_name, md_algorithm="sha256")
     name = _attribute(signer.certificate.subject, x509.NameOID.COMMON_NAME)
-    lines = appearance or f"{name}\n{local_iso(timezone.now())}"
+    lines = appearance or f"{name}\n{signed_at_display(timezone.now())}"
     pdf_signer = signers.PdfSigner(meta, signer=_SeamSigner(signer), stamp_style=_appearance(lines))
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=out)

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from campaigns.vietnamese import fold
+from core.formatting import cut_title
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -329,7 +330,22 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
 
 
+def ended_plans_q(today: dt.date | None = None) -> Q:
+    """The one statement of "a past plan": closed, or ended before this year began. A plan that ended this year
+    stays in the working lists while its tổng kết and awards finish; a 2024 plan is not pending in 2026."""
+    today = today or timezone.localdate()
+    return Q(status="closed") | Q(end__lt=dt.date(today.year, 1, 1))
+
+
 class PlanQuerySet(models.QuerySet["Plan"]):
+    def ended(self, today: dt.date | None = None) -> PlanQuerySet:
+        """Plans of the archive ("Kế hoạch đã kết thúc"): ended_plans_q."""
+        return self.filter(ended_plans_q(today))
+
+    def current(self, today: dt.date | None = None) -> PlanQuerySet:
+        """Plans of the working lists: every plan not ended (drafts and plans still to start included)."""
+        return self.exclude(ended_plans_q(today))
+
     def visible_to(self, user: User) -> PlanQuerySet:
         """Plans issued in the user's scope, or in which a unit of the user's scope takes part."""
         if getattr(user, "is_superuser", False) and user.is_active:
@@ -398,6 +414,12 @@ class Plan(models.Model):
     signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
     recipients = models.JSONField(_("nơi nhận"), default=list, blank=True)
     source_note = models.TextField(_("ghi chú nguồn"), blank=True)
+    copy_changes = models.JSONField(
+        _("thay đổi khi sao chép"),
+        default=list,
+        blank=True,
+        help_text=_("Những chỗ được sửa khi sao chép kế hoạch sang năm mới, để người dùng rà soát."),
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
@@ -414,7 +436,7 @@ class Plan(models.Model):
         constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="plan_dates_ordered")]
 
     def __str__(self) -> str:
-        return f"{self.number_display} — {self.title}"
+        return self.full_name
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -428,6 +450,28 @@ class Plan(models.Model):
     @property
     def year(self) -> int:
         return self.start.year
+
+    @property
+    def short_name(self) -> str:
+        """The plan's number and year, "45/KH-UBND năm 2024" (breadcrumbs, periods' names); a plan not yet numbered
+        says so rather than showing "…/KH-UBND"."""
+        if self.number:
+            return _("%(number)s/%(symbol)s năm %(year)s") % {
+                "number": self.number,
+                "symbol": self.symbol,
+                "year": self.year,
+            }
+        return _("Kế hoạch năm %(year)s (chưa có số)") % {"year": self.year}
+
+    @property
+    def short_title(self) -> str:
+        """The title cut at a word boundary after its year, never before it (core.formatting.cut_title)."""
+        return cut_title(self.title, self.year)
+
+    @property
+    def full_name(self) -> str:
+        """The one way a plan is named in lists, selects, page titles and exports: number, year and title."""
+        return f"{self.short_name} — {self.short_title}"
 
     @property
     def signer_title_lines(self) -> list[str]:
@@ -494,6 +538,22 @@ def period_problems(
     return problems
 
 
+class PeriodQuerySet(models.QuerySet["Period"]):
+    def current_first(self, today: dt.date | None = None) -> PeriodQuerySet:
+        """The one order of every period list: the period running today first, then those still to come, then the
+        rest (ended or closed), each newest first; a 2024 period never sits above this year's open one."""
+        today = today or timezone.localdate()
+        running = Q(start__lte=today, end__gte=today) & ~Q(status="closed")
+        return self.annotate(
+            current_rank=models.Case(
+                models.When(running, then=models.Value(0)),
+                models.When(Q(start__gt=today) & ~Q(status="closed"), then=models.Value(1)),
+                default=models.Value(2),
+                output_field=models.IntegerField(),
+            )
+        ).order_by("current_rank", "-start", "plan__title", "order")
+
+
 class Period(models.Model):
     """An đợt of a plan: its dates, review kind (sơ kết / tổng kết), dossier deadline and close status."""
 
@@ -516,6 +576,7 @@ class Period(models.Model):
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status, default=Status.OPEN)
     closed_at = models.DateTimeField(_("chốt lúc"), null=True, blank=True)
 
+    objects = PeriodQuerySet.as_manager()
     history = HistoricalRecords()
     # Set by the services before save(); simple-history records them on the history row (declared for mypy only).
     _history_user: User | None
@@ -532,6 +593,11 @@ class Period(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.start:%d/%m/%Y}–{self.end:%d/%m/%Y})"
+
+    @property
+    def full_name(self) -> str:
+        """The one way a period is named outside its plan's pages: "Đợt 1 · 45/KH-UBND năm 2024"."""
+        return f"{self.name} · {self.plan.short_name}"
 
     def clean(self) -> None:
         others = list(self.plan.periods.exclude(pk=self.pk).order_by("start")) if self.plan_id else []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from campaigns.models import Participant, Period, Person, Plan, Unit, path_scope_q
 
@@ -20,9 +20,13 @@ def plans_for(
     status: str = "",
     kind: str = "",
     issuer: int | None = None,
+    ended: bool | None = False,
 ) -> QuerySet[Plan]:
-    """Plans the user may see, filtered, with their counts, newest first."""
+    """Plans the user may see, filtered, with their counts, newest first. By default only the current ones;
+    `ended=True` is the archive, `ended=None` both (a year asked for shows all of that year)."""
     plans = Plan.objects.visible_to(user).select_related("issuer")
+    if ended is not None:
+        plans = plans.ended() if ended else plans.current()
     if query:
         plans = plans.filter(Q(title__icontains=query) | Q(number__icontains=query) | Q(issuer__name__icontains=query))
     if year:
@@ -36,6 +40,12 @@ def plans_for(
     return plans.annotate(
         period_count=Count("periods", distinct=True), participant_count=Count("participants", distinct=True)
     ).order_by("-start", "title")
+
+
+def plan_years_for(*, user: User) -> list[int]:
+    """The years the user's plans run in, newest first: the choices of the plan list's year filter."""
+    spans = Plan.objects.visible_to(user).values_list("start__year", "end__year").distinct()
+    return sorted({year for first, last in spans for year in range(first, last + 1)}, reverse=True)
 
 
 def issuers_for(*, user: User) -> QuerySet[Unit]:
@@ -53,7 +63,7 @@ def plan_detail_for(*, user: User) -> QuerySet[Plan]:
         Plan.objects.visible_to(user)
         .select_related("issuer")
         .prefetch_related(
-            "periods",
+            Prefetch("periods", queryset=Period.objects.current_first()),
             "groups",
             "criteria__indicator",
             "quota_rules__award_kind",

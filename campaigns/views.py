@@ -42,9 +42,15 @@ class PlanListView(LoginRequiredMixin, ListView):
     paginate_by = 20
     context_object_name = "plans"
 
+    def archive(self) -> bool:
+        """ "?xem=da-ket-thuc": the plans that ended (Plan.objects.ended), out of the working list."""
+        return self.request.GET.get("xem") == "da-ket-thuc"
+
     def get_queryset(self) -> QuerySet[Plan]:
         params = self.request.GET
         year = params.get("nam", "")
+        # A year or a status asked for shows every plan matching it; otherwise the list is current or archive.
+        ended = None if year.isdigit() or params.get("trang_thai") else self.archive()
         return selectors.plans_for(
             user=self.request.user,
             query=params.get("q", "").strip(),
@@ -52,6 +58,7 @@ class PlanListView(LoginRequiredMixin, ListView):
             status=params.get("trang_thai", "") if params.get("trang_thai", "") in Plan.Status.values else "",
             kind=params.get("loai", "") if params.get("loai", "") in Plan.Kind.values else "",
             issuer=int(params["don_vi"]) if params.get("don_vi", "").isdigit() else None,
+            ended=ended,
         )
 
     def get_context_data(self, **kwargs):
@@ -60,6 +67,8 @@ class PlanListView(LoginRequiredMixin, ListView):
         context["kinds"] = Plan.Kind.choices
         context["issuers"] = selectors.issuers_for(user=self.request.user)
         context["create"] = PlanPolicy.create_any(self.request.user)
+        context["archive"] = self.archive()
+        context["years"] = selectors.plan_years_for(user=self.request.user)
         return context
 
 

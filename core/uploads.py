@@ -450,7 +450,7 @@ def _yaml_problem(error: yaml.YAMLError, text: str | None) -> str:
 
 def yaml_error_message(error: yaml.YAMLError | RecursionError, text: str | None = None) -> str:
     """One sentence for every YAML error, from any parser, with its line when the parser knows it:
-    "Tệp kế hoạch không đúng cú pháp YAML ở dòng 3: thiếu dấu “:” sau tên khóa."
+    "Tệp kế hoạch viết sai quy cách ở dòng 3: thiếu dấu “:” sau tên khóa." (no format jargon for office staff)
 
     A RecursionError (the pure-Python composer on a deep nesting) is the depth refusal. ``text`` is the document,
     to name a Tab where libyaml only says "a character"."""
@@ -459,8 +459,8 @@ def yaml_error_message(error: yaml.YAMLError | RecursionError, text: str | None 
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = _yaml_problem(error, text)
     if mark is None:
-        return _("Tệp kế hoạch không đúng cú pháp YAML: %(problem)s.") % {"problem": problem}
-    return _("Tệp kế hoạch không đúng cú pháp YAML ở dòng %(line)s: %(problem)s.") % {
+        return _("Tệp kế hoạch viết sai quy cách: %(problem)s.") % {"problem": problem}
+    return _("Tệp kế hoạch viết sai quy cách ở dòng %(line)s: %(problem)s.") % {
         "line": mark.line + 1,
         "problem": problem,
     }

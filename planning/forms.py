@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy
 from awards.models import AwardKind, Condition, DossierRequirement, Level, QuotaRule, Recipient
 from campaigns.models import Plan
 from core.codes import code_from_name
-from core.formatting import format_number
+from core.formatting import format_number, parse_decimal
+from core.widgets import use_vietnamese_decimals
 from planning.services.parts import (
     CONDITION_IN_USE,
     CRITERION_IN_USE,
@@ -54,14 +55,7 @@ def plain_number(number: Decimal) -> int | float:
     return float(number.normalize())
 
 
-def _parse_decimal(text: str) -> Decimal:
-    try:
-        number = Decimal(text.strip().rstrip("%").strip().replace(",", "."))
-    except InvalidOperation as error:
-        raise ValueError(text) from error
-    if not number.is_finite():
-        raise ValueError(text)
-    return number
+_parse_decimal = parse_decimal  # "4,5" and "4.5" alike: the one reading of a typed number (core.formatting)
 
 
 def read_bands_text(text: str) -> tuple[list[tuple[Decimal, Decimal]], list[str]]:
@@ -128,7 +122,12 @@ def indicator_choices(indicators: Iterable[Indicator]) -> list:
 
 
 class RuleForm(forms.ModelForm):
-    """A row of the editor. A new row whose only change is its number (set when the row is added) stays blank."""
+    """A row of the editor. A new row whose only change is its number (set when the row is added) stays blank.
+    Its decimals are shown and typed with a comma ("4,5"; "4.5" is read too)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        use_vietnamese_decimals(self.fields)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -337,8 +336,8 @@ class CriterionFormSetBase(RuleFormSetBase):
                 continue
             raw = form["max_points"].value()
             try:
-                total += Decimal(str(raw).replace(",", ".")) if raw not in (None, "") else Decimal(0)
-            except InvalidOperation:
+                total += parse_decimal(str(raw)) if raw not in (None, "") else Decimal(0)
+            except ValueError:
                 continue
         return total
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Group, Period, PeriodDates, Plan, PlanTask, Role, Unit, dates_problem, period_problems
 from campaigns.typing import model_choice_field
-from core.widgets import VietnameseDateInput
+from core.widgets import VietnameseDateInput, use_vietnamese_decimals
 from planning.services.parts import GroupRow, PeriodRow, PlanHeader, TaskRow
 
 if TYPE_CHECKING:
@@ -100,8 +100,9 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        use_vietnamese_decimals(self.fields)  # total points, council threshold: "92,5", not "92.50"
         model_choice_field(self, "issuer").queryset = issuer_choices(user)
-        self.fields["key"].help_text = _("Khóa ổn định, ví dụ tay-hieu-2025; dùng khi nhập lại tệp YAML.")
+        self.fields["key"].help_text = _("Khóa ổn định, ví dụ tay-hieu-2025; dùng khi tải lại tệp kế hoạch.")
         if self.instance.pk:
             self.fields["key"].disabled = True
 

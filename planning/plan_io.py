@@ -38,6 +38,7 @@ from core.codes import code_from_name
 from core.uploads import check_yaml_text, yaml_error_message
 from planning.services import parts
 from planning.services.parts import award_kind_change_problem, outside_issuer
+from planning.year_copy import carry_text_to_year
 from scoring import catalogue as indicator_catalogue
 from scoring import rules as scoring_rules
 from scoring.criterion_checks import criterion_problems
@@ -1206,7 +1207,7 @@ def copy_plan_to_year(*, plan: Plan, year: int, by: User | None) -> Plan:
     data.pop("number", None)
     data["status"] = Plan.Status.DRAFT
     old_year, new_year = str(plan.start.year), str(year)
-    data["title"] = data["title"].replace(old_year, new_year)
+    changes = carry_text_to_year(data, old_year=plan.start.year, new_year=year)
     for period in data.get("periods", []):
         period["start"], period["end"] = _shift_year(period["start"], years), _shift_year(period["end"], years)
         period["dossier_deadline"] = _shift_year(period.get("dossier_deadline"), years)
@@ -1219,4 +1220,8 @@ def copy_plan_to_year(*, plan: Plan, year: int, by: User | None) -> Plan:
     while Plan.objects.filter(key=key).exists():
         key, suffix = f"{base}-{new_year}-{suffix}"[:80], suffix + 1
     data["key"] = key
-    return _apply(_read(data, {}), by).plan
+    copy = _apply(_read(data, {}), by).plan
+    # Kept on the draft, so whoever takes it further reviews what the copy rewrote (the plan page lists it).
+    copy.copy_changes = [change._asdict() for change in changes]
+    copy.save(update_fields=["copy_changes"])
+    return copy

@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 
 
 def periods_for_entry(*, user: User, query: str = "") -> QuerySet[Period]:
-    """Periods of the plans the user may see, open ones first, newest first."""
+    """Periods of the plans the user may see, the current one first (PeriodQuerySet.current_first)."""
     periods = Period.objects.filter(plan__in=Plan.objects.visible_to(user)).select_related("plan", "plan__issuer")
     if query:
         periods = periods.filter(Q(name__icontains=query) | Q(plan__title__icontains=query))
-    return periods.order_by("status", "-start", "plan__title")
+    return periods.current_first()
 
 
 def periods_visible_to(*, user: User) -> QuerySet[Period]:

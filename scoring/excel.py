@@ -168,11 +168,11 @@ def build_template(*, user: User, period: Period, unit: Unit | None = None) -> b
     sheet.title = SHEET
     sheet["A1"] = _("SỐ LIỆU THI ĐUA — %(plan)s") % {"plan": plan.title}
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = _("%(period)s (%(start)s – %(end)s) · Kế hoạch %(number)s%(unit)s") % {
+    sheet["A2"] = _("%(period)s (%(start)s – %(end)s) · %(number)s%(unit)s") % {
         "period": period.name,
         "start": f"{period.start:%d/%m/%Y}",
         "end": f"{period.end:%d/%m/%Y}",
-        "number": plan.number_display,
+        "number": plan.short_name,
         "unit": f" · {unit.name}" if unit else "",
     }
     sheet["A3"] = _("Tải lúc %(at)s. Nhập vào các ô nền vàng; ô trống = không thay đổi. Xem trang “Hướng dẫn”.") % {

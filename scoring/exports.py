@@ -116,7 +116,7 @@ def _start_sheet(
 def _title_rows(sheet, period: Period, heading: str, title: str) -> None:
     """Rows 1–2 of every sheet: the plan, then the period, the sheet and when it was exported."""
     plan = period.plan
-    sheet.append([_cell(sheet, f"{heading} — Kế hoạch số {plan.number_display}: {plan.title}", font=TITLE)])
+    sheet.append([_cell(sheet, f"{heading} — {plan.short_name}: {plan.title}", font=TITLE)])
     sheet.append(
         [
             _cell(
@@ -224,7 +224,7 @@ def _history_sheet(workbook: Workbook, period: Period, history: dict[int, list[S
                     [
                         successors[unit_id].name,
                         standing.name,
-                        standing.period.plan.title,
+                        standing.period.plan.full_name,
                         standing.period.name,
                         _cell(sheet, standing.rank, number_format="0"),
                         _cell(sheet, standing.list_size, number_format="0"),
@@ -531,7 +531,7 @@ def write_readings(*, data: selectors.ReadingExport) -> tempfile.SpooledTemporar
 
 def _stream_title_rows(sheet: StreamingSheet, period: Period, title: str, exported_at) -> None:
     plan = period.plan
-    sheet.append([(f"{READINGS_HEADING} — Kế hoạch số {plan.number_display}: {plan.title}", "title")])
+    sheet.append([(f"{READINGS_HEADING} — {plan.short_name}: {plan.title}", "title")])
     sheet.append(
         [
             (

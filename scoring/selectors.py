@@ -30,11 +30,11 @@ COLOUR_CLASSES = {rules.MET: "score-met", rules.CLOSE: "score-close", rules.FAR:
 
 
 def periods_for(*, user: User) -> QuerySet[Period]:
-    """Periods of the plans the user may see, newest plan first."""
+    """Periods of the plans the user may see, the current one first (PeriodQuerySet.current_first)."""
     return (
         Period.objects.filter(plan__in=Plan.objects.visible_to(user))
         .select_related("plan", "plan__issuer")
-        .order_by("-plan__start", "plan__title", "start")
+        .current_first()
     )
 
 

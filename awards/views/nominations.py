@@ -110,7 +110,7 @@ class NominationIndexView(LoginRequiredMixin, ListView):
         context.update(
             statuses=Status.choices,
             periods=periods,
-            plans=sorted({(p.plan_id, p.plan.title) for p in periods}, key=lambda x: x[1]),
+            plans=sorted({(p.plan_id, p.plan.full_name) for p in periods}, key=lambda x: x[1]),
         )
         return context
 

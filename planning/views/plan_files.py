@@ -28,14 +28,20 @@ MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024
 
 
 class PlanUploadForm(forms.Form):
-    """A plan file (.yaml) to import."""
+    """A plan file to import (the file "Tải tệp kế hoạch" gives; .yaml on disk, a word office staff need not read)."""
 
-    file = forms.FileField(label=gettext_lazy("Tệp kế hoạch (.yaml)"))
+    file = forms.FileField(
+        label=gettext_lazy("Tệp kế hoạch"),
+        help_text=gettext_lazy("Tệp tải về bằng nút “Tải tệp kế hoạch” trên trang kế hoạch, đã sửa theo hướng dẫn."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml"}),
+    )
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".yaml", ".yml")):
-            raise forms.ValidationError(_("Chỉ nhận tệp .yaml hoặc .yml."))
+            raise forms.ValidationError(
+                _("Đây không phải tệp kế hoạch. Hãy chọn tệp tải về bằng nút “Tải tệp kế hoạch” trên trang kế hoạch.")
+            )
         if upload.size > MAX_PLAN_FILE_BYTES:
             raise forms.ValidationError(_("Tệp lớn quá 2 MB."))
         try:
@@ -78,6 +84,15 @@ def plan_upload(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def plan_file_help(request: AuthenticatedRequest) -> HttpResponse:
+    """How to write a plan file, in plain Vietnamese (docs/plan-format.md rewritten for office staff), with the
+    plans the user may download as examples."""
+    examples = Plan.objects.visible_to(request.user).select_related("issuer").order_by("-start", "title")[:5]
+    return render(request, "planning/plan_file_help.html", {"examples": examples})
+
+
+@login_required
+@require_GET
 def plan_download(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The plan file of a plan the user can see."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("issuer"), pk=pk)
@@ -102,15 +117,18 @@ def plan_copy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     form.add_error(None, message)
             else:
                 messages.success(
-                    request, _("Đã tạo dự thảo kế hoạch năm %(year)s.") % {"year": form.cleaned_data["year"]}
+                    request,
+                    _("Đã tạo dự thảo kế hoạch năm %(year)s; %(count)s chỗ đã được sửa, xin rà soát bên dưới.")
+                    % {"year": form.cleaned_data["year"], "count": len(copy.copy_changes)},
                 )
-                return redirect(copy)
+                return redirect(f"{copy.get_absolute_url()}#thay-doi-khi-sao-chep")
         return render(request, "awards/plan_copy.html", {"plan": plan, "form": form}, status=HTTPStatus.BAD_REQUEST)
     return render(request, "awards/plan_copy.html", {"plan": plan, "form": form})
 
 
 urlpatterns = [
     path("ke-hoach/nhap-tep/", plan_upload, name="plan_upload"),
+    path("ke-hoach/huong-dan-tep-ke-hoach/", plan_file_help, name="plan_file_help"),
     path("ke-hoach/<int:pk>/tep.yaml", plan_download, name="plan_download"),
     path("ke-hoach/<int:pk>/sao-chep/", plan_copy, name="plan_copy"),
 ]

@@ -33,6 +33,15 @@
     });
   });
 
+  // The criteria editor's rows are <details>: open or close them all at once.
+  document.querySelectorAll("[data-details-toggle]").forEach((button) => {
+    button.classList.remove("d-none");
+    button.addEventListener("click", () => {
+      const open = button.dataset.detailsToggle === "open";
+      document.querySelectorAll("details[data-formset-row]").forEach((row) => { row.open = open; });
+    });
+  });
+
   const box = document.querySelector("[data-points-total]");
   if (!box) return;
   const planTotal = number(box.dataset.planTotal);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
 
+from awards import signing
 from awards.models import Decision, DigitalSignature, IssuerSignatureRule, TrustAnchor
 from awards.services import digital_signature as service
 from awards.services.decision_pdf import store_decision_pdf
@@ -361,3 +363,15 @@ def test_a_revoked_certificate_is_refused_when_the_crl_is_reachable(
     signed = sign_pdf(app_pdf(prepared), signer=key_signer(revoked, pki), field_name=SIGNER_FIELD)
     signed = sign_pdf(signed, signer=key_signer(pki.organisation, pki), field_name=ORGANISATION_FIELD)
     assert "đã bị thu hồi" in refused(org, decision, signed)
+
+
+def test_the_signature_stamp_shows_the_time_as_people_read_it(org, decision, pki, monkeypatch):
+    """Issue 19, point 7: the stamp printed "2026-12-03T14:47:56+07:00"; it reads "03/12/2026 14:47"."""
+    stamps: list[str] = []
+    real_appearance = signing._appearance
+    monkeypatch.setattr(signing, "_appearance", lambda lines: stamps.append(lines) or real_appearance(lines))
+    record = service.prepare_signing_pdf(decision=decision, by=org.chairman_a)
+    sign_pdf(app_pdf(record), signer=key_signer(pki.signer, pki), field_name=SIGNER_FIELD)
+    name, when = stamps[0].split("\n")
+    assert name == SIGNER_NAME
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", when), when

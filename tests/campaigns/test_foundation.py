@@ -170,7 +170,7 @@ def test_plan_list_shows_only_plans_in_scope(client, org):
     PlanFactory(issuer=org.commune_a, title="Kế hoạch của xã An Bình")
     PlanFactory(issuer=org.commune_b, title="Kế hoạch của xã Bình Minh")
     client.force_login(org.staff_a)
-    page = client.get(reverse("campaigns:plan_list")).content.decode()
+    page = client.get(reverse("campaigns:plan_list"), {"nam": "2024"}).content.decode()
     assert "Kế hoạch của xã An Bình" in page
     assert "Kế hoạch của xã Bình Minh" not in page
 

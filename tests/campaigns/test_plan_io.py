@@ -129,7 +129,7 @@ def test_every_error_is_reported_at_once(org):
 
 
 def test_yaml_syntax_error_names_its_line(org):
-    with pytest.raises(PlanFileError, match="không đúng cú pháp YAML ở dòng 2: dấu “:” đặt sai chỗ"):
+    with pytest.raises(PlanFileError, match="viết sai quy cách ở dòng 2: dấu “:” đặt sai chỗ"):
         import_plan(text="key: a b\n  title: b\nperiods: []\n")
 
 

@@ -96,16 +96,17 @@ def test_plan_list_filters_searches_and_paginates(client, org, django_assert_max
     PlanFactory(issuer=org.commune_b, title="Kế hoạch của xã Bình Minh")
     client.force_login(org.noi_vu)
     url = reverse("campaigns:plan_list")
+    archive = {"xem": "da-ket-thuc"}  # every plan here ended before this year
     with django_assert_max_num_queries(12):
-        page = client.get(url).content.decode()
+        page = client.get(url, archive).content.decode()
     assert "Trang 1/2 (27 mục)" in page
     assert "Cao điểm dịch vụ công" in client.get(url, {"nam": "2023"}).content.decode()
     assert "Kế hoạch thường niên" not in client.get(url, {"nam": "2023"}).content.decode()
-    only_b = client.get(url, {"don_vi": org.commune_b.pk}).content.decode()
+    only_b = client.get(url, {**archive, "don_vi": org.commune_b.pk}).content.decode()
     assert "Bình Minh" in only_b and "thường niên" not in only_b
     active = client.get(url, {"trang_thai": "active", "loai": "cao_diem"}).content.decode()
     assert "Cao điểm dịch vụ công" in active and "thường niên" not in active
-    assert "Cao điểm" in client.get(url, {"q": "dịch vụ công"}).content.decode()
+    assert "Cao điểm" in client.get(url, {**archive, "q": "dịch vụ công"}).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -332,7 +333,10 @@ def test_copy_to_a_new_year_from_the_browser(client, org):
     assert 'value="2025"' in client.get(url).content.decode()
     response = client.post(url, {"year": "2025"})
     copy = Plan.objects.get(key="an-binh-2025")
-    assert response["Location"] == copy.get_absolute_url()
+    assert response["Location"] == f"{copy.get_absolute_url()}#thay-doi-khi-sao-chep"
     assert copy.status == Plan.Status.DRAFT and copy.start == dt.date(2025, 1, 1)
+    review = client.get(copy.get_absolute_url()).content.decode()
+    assert "Những chỗ đã sửa khi sao chép sang năm 2025" in review
+    assert "Thi đua chuyển đổi số xã An Bình năm <mark>2024</mark>" in review  # the title before, its year marked
     client.force_login(org.staff_a)
     assert client.post(url, {"year": "2026"}).status_code == HTTPStatus.FORBIDDEN

@@ -228,6 +228,7 @@ MATRIX: dict[str, Row] = {
     "planning:notice_settings": row(None, READ, 302),  # one's own e-mail choice, nội vụ included (not plan data)
     # --- awards: plan files ------------------------------------------------------------------------------------
     "planning:plan_upload": row(None, FORM_LD_QT, INVALID_LD_QT),
+    "planning:plan_file_help": row(None, READ, 405),
     "planning:plan_download": row("plan", READ, 405),
     "planning:plan_copy": row("plan", FORM_LD_QT, INVALID_LD_QT),
     "planning:plan_rules_criteria": row("plan", FORM_LD_QT, INVALID_LD_QT),
