@@ -331,10 +331,11 @@ class Membership(models.Model):
 
 
 def ended_plans_q(today: dt.date | None = None) -> Q:
-    """The one statement of "a past plan": closed, or ended before this year began. A plan that ended this year
-    stays in the working lists while its tổng kết and awards finish; a 2024 plan is not pending in 2026."""
+    """The one statement of "a past plan": closed ("Đã kết thúc"), or ended before last year began. A plan that
+    ended last year still gives work (its year-end tổng kết and awards run into January and beyond); a 2024 plan is
+    history in 2026, not a to-do. Working lists, to-dos and the archive all read it."""
     today = today or timezone.localdate()
-    return Q(status="closed") | Q(end__lt=dt.date(today.year, 1, 1))
+    return Q(status="closed") | Q(end__lt=dt.date(today.year - 1, 1, 1))
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
@@ -353,12 +354,6 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         return self.filter(
             scope_q(user, ["issuer", "participants__unit", "participants__person__unit"], plan_start="start")
         ).distinct()
-
-    def not_past(self, on: dt.date | None = None) -> PlanQuerySet:
-        """Plans that still give work: ended last year or later, so a year-end tổng kết in January still counts, while
-        a 2024 plan is history in 2026, not a to-do."""
-        on = on or timezone.localdate()
-        return self.filter(end__gte=dt.date(on.year - 1, 1, 1))
 
 
 class Plan(models.Model):

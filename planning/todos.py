@@ -3,7 +3,7 @@ so it lives in planning). Each line links straight to the page where the work is
 
 Rules are read where they are stated: the reporting windows and their entry deadline from scoring.access, what is
 missing from scoring.services.reminders.missing_readings, who enters readings from scoring.access.EDIT_ROLES, who
-prepares a dossier from awards.policies.OFFICE_ROLES, which plans still give work from Plan.objects.not_past. The
+prepares a dossier from awards.policies.OFFICE_ROLES, which plans still give work from Plan.objects.current. The
 number of queries depends on the open periods of the user's plans, never on their units or past periods.
 """
 
@@ -64,7 +64,7 @@ def _plan_label(plan: Plan) -> str:
 def _open_periods(user: User, today: dt.date) -> list[Period]:
     return list(
         Period.objects.filter(
-            plan__in=Plan.objects.visible_to(user).not_past(today),
+            plan__in=Plan.objects.visible_to(user).current(today),
             plan__status=Plan.Status.ACTIVE,
             status=Period.Status.OPEN,
             start__lte=today,
@@ -135,7 +135,7 @@ def clerk_todos(user: User, today: dt.date) -> list[Todo]:
         Nomination.objects.visible_to(user)
         .filter(
             _home_unit_q(office_units, "participant__"),
-            period__plan__in=Plan.objects.not_past(today),
+            period__plan__in=Plan.objects.current(today),
             status__in=[Status.PROPOSED, Status.PREPARED],
             decision__isnull=True,
         )
@@ -172,7 +172,7 @@ def leader_todos(user: User, today: dt.date) -> list[Todo]:
     """Lãnh đạo: dossiers sent for a decision, the council to hold, accepted proposals without a draft decision, and
     drafts to sign, in the units the user leads, of plans that still give work."""
     led = Unit.objects.in_scope_of(user, roles=(Role.LANH_DAO,))
-    current = Plan.objects.not_past(today)
+    current = Plan.objects.current(today)
     mine = Nomination.objects.filter(period__plan__issuer__in=led, period__plan__in=current, decision__isnull=True)
     proposed: Counter[int] = Counter()  # the engine's proposals: the chairman reviews them (rejects, adds by hand)
     waiting: Counter[int] = Counter()  # dossiers sent up: the chairman decides
@@ -242,7 +242,7 @@ def home_affairs_todos(user: User, today: dt.date) -> list[Todo]:
     """Nội vụ: dossiers filed for appraisal in its subtree, and decisions signed there in the last 30 days."""
     scope = Unit.objects.in_scope_of(user, roles=(Role.NOI_VU,))
     filed = (
-        Nomination.objects.filter(period__plan__issuer__in=scope, period__plan__in=Plan.objects.not_past(today))
+        Nomination.objects.filter(period__plan__issuer__in=scope, period__plan__in=Plan.objects.current(today))
         .filter(status=Status.SUBMITTED)
         .values("period")
         .annotate(count=Count("pk"))
