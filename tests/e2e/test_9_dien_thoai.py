@@ -44,10 +44,20 @@ def month(demo):
     return period, window, participant
 
 
+SIDEWAYS_SCROLLERS_JS = """
+() => [...document.querySelectorAll('main *')]
+  .filter(el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1)
+  .map(el => `${el.tagName.toLowerCase()}.${el.className}: ${el.scrollWidth} px trong ${el.clientWidth} px`)
+"""
+
+
 def assert_fits_the_screen(page) -> None:
-    """The page is exactly as wide as the phone: nothing makes the whole page scroll sideways."""
+    """The page is exactly as wide as the phone, and no part of it (a table in a scrolling box) scrolls sideways
+    either: what is off to the right of such a box is not seen by scrolling down."""
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width == PHONE["width"], f"Trang {page.url} rộng {width} px trên màn hình {PHONE['width']} px"
+    scrollers = page.evaluate(SIDEWAYS_SCROLLERS_JS)
+    assert not scrollers, f"Trên {page.url} có vùng phải cuộn ngang:\n" + "\n".join(scrollers)
 
 
 def assert_in_view(locator, what: str) -> int:
