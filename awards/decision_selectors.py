@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from awards.models import Decision, Nomination
 from awards.reference import reward_rule_on
 from awards.wording import amounts_for, build_lines, decision_date
-from campaigns.models import Participant
+from campaigns.models import Participant, Role, Unit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -66,3 +67,34 @@ def awaiting_decision_for(*, user: User) -> list[dict[str, Any]]:
         .order_by("period__plan__title", "period__start", "award_kind__name")
     )
     return list(rows)
+
+
+def recipient_users(decision: Decision) -> list[User]:
+    """The logins the decision's Nơi nhận names, line by line as the signed text states them: "Như Điều 3" is the
+    awarded collectives' accounts and the awarded people who have a login; the leaders' line ("Chủ tịch, các Phó Chủ
+    tịch …", "Lãnh đạo …") the issuer's lãnh đạo; "Lưu: VT, …" the issuer's office; a line naming a unit (the Sở or
+    Phòng Nội vụ, a department) that unit's accounts, and for a Home Affairs body the nội vụ accounts of the unit it
+    belongs to. A line naming nobody with a login (the party committee, HĐND) reaches no one."""
+    issuer = decision.issuer
+    membership_q = Q(pk__in=[])
+    names: set[str] = set()
+    for line in decision.recipients:
+        text = str(line).strip().rstrip(".;,").strip()
+        folded = text.casefold()
+        if folded.startswith("như điều 3"):
+            nominees = decision.nominations.select_related("participant__person")
+            unit_ids = [n.participant.unit_id for n in nominees if n.participant.unit_id]
+            membership_q |= Q(memberships__unit_id__in=unit_ids)
+            membership_q |= Q(person__in=[n.participant.person_id for n in nominees if n.participant.person_id])
+        elif folded.startswith(("chủ tịch", "lãnh đạo")):
+            membership_q |= Q(memberships__unit=issuer, memberships__role=Role.LANH_DAO)
+        elif folded.startswith("lưu"):
+            membership_q |= Q(memberships__unit=issuer, memberships__role__in=[Role.NHAP_LIEU, Role.QUAN_TRI])
+        else:
+            names.add(text)
+    for unit in Unit.objects.filter(name__in=names):
+        membership_q |= Q(memberships__unit=unit)
+        if unit.is_home_affairs and unit.depth > 1:
+            parent_path = unit.path[: (unit.depth - 1) * Unit.steplen]
+            membership_q |= Q(memberships__unit__path=parent_path, memberships__role=Role.NOI_VU)
+    return list(get_user_model().objects.filter(membership_q, is_active=True).distinct().order_by("pk"))

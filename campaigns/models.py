@@ -238,6 +238,10 @@ class Unit(MP_Node):
     def is_administrative(self) -> bool:
         return self.kind in self.KIND_WORDS
 
+    def covering_paths(self) -> list[str]:
+        """Paths of this unit and of every unit above it: a membership on any of them covers this unit."""
+        return [self.path[: i * self.steplen] for i in range(1, self.depth + 1)]
+
     def is_current(self, on: dt.date | None = None) -> bool:
         on = on or timezone.localdate()
         return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or self.valid_to >= on)
@@ -333,6 +337,12 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         return self.filter(
             scope_q(user, ["issuer", "participants__unit", "participants__person__unit"], plan_start="start")
         ).distinct()
+
+    def not_past(self, on: dt.date | None = None) -> PlanQuerySet:
+        """Plans that still give work: ended last year or later, so a year-end tổng kết in January still counts, while
+        a 2024 plan is history in 2026, not a to-do."""
+        on = on or timezone.localdate()
+        return self.filter(end__gte=dt.date(on.year - 1, 1, 1))
 
 
 class Plan(models.Model):
@@ -758,6 +768,8 @@ class Notice(models.Model):
     url = models.CharField(_("đường dẫn"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    # Set when the daily digest mailed it (campaigns.notices.send_notice_digests): a notice is mailed once.
+    mailed_at = models.DateTimeField(_("đã gửi thư lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("thông báo")
@@ -767,6 +779,25 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NoticePreference(models.Model):
+    """A user's choice about notices: whether the daily e-mail digest is sent (in-app notices always are)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="notice_preference",
+    )
+    email_digest = models.BooleanField(_("nhận thư tổng hợp thông báo hằng ngày"), default=True)
+
+    class Meta:
+        verbose_name = _("cài đặt thông báo")
+        verbose_name_plural = _("cài đặt thông báo")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 # --- Officials' history, accounts' one-time passwords and the org audit log (issue 20) ---------------------------

@@ -25,3 +25,11 @@ def import_org_file(user_id: int, stored: str, job_id: int | None = None) -> dic
         result = run_org_import_job(job_id=job_id, user=get_user_model().objects.get(pk=user_id), stored=stored)
         return {"rows": row_count(result)}
     return {"rows": 0, "stopped": True}
+
+
+@shared_task(acks_late=True)
+def send_notice_digests() -> int:
+    """Daily (beat): one e-mail per user with the day's notices not yet mailed (campaigns.notices); idempotent."""
+    from campaigns.notices import send_notice_digests as send_notice_digests_service
+
+    return send_notice_digests_service()

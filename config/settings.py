@@ -256,6 +256,8 @@ READINGS_IMPORT_IN_REQUEST_MAX_ROWS = env.int("READINGS_IMPORT_IN_REQUEST_MAX_RO
 ORG_IMPORT_IN_REQUEST_MAX_ROWS = env.int("ORG_IMPORT_IN_REQUEST_MAX_ROWS", default=2000)
 # Days before a window ends when nhập liệu are reminded of missing readings (beat job, daily).
 THIDUA_REMINDER_DAYS = env.int("THIDUA_REMINDER_DAYS", default=3)
+# The site's address as people open it (https://thidua.example.gov.vn): links in the daily notice digest use it.
+THIDUA_SITE_URL = env("THIDUA_SITE_URL", default="")
 
 # Production hardening: HTTPS=true behind TLS (check --deploy is clean with DEBUG=false HTTPS=true SECRET_KEY=…).
 HTTPS = env.bool("HTTPS", default=False)

@@ -8,6 +8,7 @@ SCHEDULES = [
     # (name shown in the admin, task, minute, hour)
     ("Tự động chốt các đợt thi đua đã hết hạn", "planning.tasks.close_due_periods", "30", "1"),
     ("Nhắc nhập số liệu còn thiếu", "planning.tasks.send_reading_reminders", "0", "7"),
+    ("Gửi thư tổng hợp thông báo trong ngày", "campaigns.tasks.send_notice_digests", "0", "17"),
     ("Đánh dấu tác vụ mất kết nối", "campaigns.tasks.mark_lost_jobs", "*/5", "*"),
 ]
 

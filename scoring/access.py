@@ -72,6 +72,16 @@ def entry_deadline(period: Period, window: Window) -> dt.date:
     return window.end + dt.timedelta(days=period.plan.grace_days)
 
 
+def open_windows(period: Period, today: dt.date) -> list[tuple[Window, dt.date]]:
+    """The period's windows that take readings today, each with its entry deadline: begun, and not past the deadline
+    (so November's window is still open in the first days of December, within the plan's grace days)."""
+    return [
+        (window, entry_deadline(period, window))
+        for window in windows_for(period)
+        if window.start <= today <= entry_deadline(period, window)
+    ]
+
+
 def active_lock_exception(
     *, unit: Unit, period: Period, window_start: dt.date, now: dt.datetime | None = None
 ) -> LockException | None:

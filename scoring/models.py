@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -234,6 +234,49 @@ class LockException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.window_start:%m/%Y}"
+
+
+class WindowReturnQuerySet(models.QuerySet["WindowReturn"]):
+    def pending(self) -> WindowReturnQuerySet:
+        """Returns not yet answered: the window's readings are all drafts again (sending the month answers it; a
+        later return is a row of its own)."""
+        sent_again = Reading.objects.filter(
+            participant_id=OuterRef("participant_id"),
+            period_id=OuterRef("period_id"),
+            window_start=OuterRef("window_start"),
+            status=Reading.Status.SUBMITTED,
+        )
+        return self.exclude(Exists(sent_again))
+
+
+class WindowReturn(models.Model):
+    """Lãnh đạo sent a window's readings back to draft with a reason (scoring.services.readings.return_window): the
+    clerk's home, the entry page's banner and the notice read the reason here, in full."""
+
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("đối tượng"), on_delete=models.CASCADE, related_name="window_returns"
+    )
+    period = models.ForeignKey(
+        "campaigns.Period", verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="window_returns"
+    )
+    window_start = models.DateField(_("kỳ từ ngày"))
+    reason = models.TextField(_("lý do trả lại"))
+    indicators = models.JSONField(_("chỉ số trả lại"), default=list)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người trả lại"), on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("trả lại lúc"), auto_now_add=True)
+
+    objects = WindowReturnQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lần trả lại số liệu")
+        verbose_name_plural = _("lần trả lại số liệu")
+        ordering = ["-returned_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="window_return_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.window_start:%m/%Y}"
 
 
 class Score(models.Model):

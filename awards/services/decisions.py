@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards import money
+from awards.decision_selectors import recipient_users
 from awards.models import AwardKind, CouncilMeeting, Decision, IssuerSetting, Nomination, RewardRule
 from awards.policies import DRAFT_ROLES as DRAFT_ROLES  # re-exported for callers written against this module
 from awards.policies import DecisionPolicy, chairman_membership
@@ -40,6 +41,7 @@ from awards.wording import (
     who,
 )
 from campaigns.models import Membership, Participant, Period, Plan, Unit
+from campaigns.notices import notify
 from core.formatting import format_number, official_date
 
 if TYPE_CHECKING:
@@ -536,7 +538,25 @@ def sign_decision(
     _save(decision, reason[:100])
     decision_id = decision.pk
     transaction.on_commit(lambda: render_decision_pdf_task.delay(decision_id))
+    _notify_signed(decision)
     return decision
+
+
+def _notify_signed(decision: Decision) -> None:
+    """Everyone the Nơi nhận names who has a login learns the decision is signed (the digest mails it)."""
+    notify(
+        users=recipient_users(decision),
+        key=f"decision-signed-{decision.pk}-{decision.signed_at:%Y%m%d%H%M%S}",
+        title=_("Đã ký Quyết định số %(number)s: %(summary)s")
+        % {"number": decision.number_display, "summary": decision.summary},
+        body=_("%(issuer)s, ngày %(date)s. Người ký: %(signer)s.")
+        % {
+            "issuer": decision.place,
+            "date": f"{decision.signed_on:%d/%m/%Y}" if decision.signed_on else "",
+            "signer": decision.signer_name,
+        },
+        url=decision.get_absolute_url(),
+    )
 
 
 @transaction.atomic

@@ -26,10 +26,13 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -52,12 +55,14 @@ from awards.policies import (
     ACTIVE_STATUSES,
     NominationPolicy,
     PeriodAwardsPolicy,
+    owning_collective,
     quota_limit,
     reaches_threshold,
     unit_of,
 )
 from awards.selectors import applicable_conditions
-from campaigns.models import Participant, Period, Unit
+from campaigns.models import Participant, Period, Role, Unit
+from campaigns.notices import clerks_of, members_of, notify
 from core.formatting import format_percent
 from scoring.models import Standing
 
@@ -405,7 +410,54 @@ def propose_for_period(*, period: Period, by: User | None = None) -> list[Nomina
         if stale is not None:
             stale.reason, stale.tied_at_cut = outcome.reason, False
             _move(stale, Status.WITHDRAWN, by=by, reason=outcome.reason, fields=("reason", "tied_at_cut"))
+    settle_ties(period=period)  # the engine flags every tie it sees; those the chairman already settled stay settled
     return result
+
+
+def settle_ties(*, period: Period) -> list[Nomination]:
+    """Clear the tie flag (and its note in the reason) of nominations whose tie no longer over-subscribes the places.
+
+    The engine flags a tie at the cut line when more nominees share the last place than the rule has places
+    (awards/quota.py). The cause goes away when the chairman rejects the ones not chosen (or the engine withdraws
+    them): once the rule's active nominees of that kind fit its quota, and, for "K individuals per selected
+    collective", the active individuals of the nominee's collective fit K, the tie is settled and the warning, the
+    badge and the note go. Called after a rejection and after every run of the engine. Returns the nominations
+    cleared."""
+    tied = list(
+        Nomination.objects.filter(period=period, tied_at_cut=True, status__in=ACTIVE_STATUSES).select_related(
+            "quota_rule", "participant__unit", "participant__person__unit"
+        )
+    )
+    if not tied:
+        return []
+    active = list(
+        Nomination.objects.filter(
+            period=period, quota_rule_id__in={n.quota_rule_id for n in tied}, status__in=ACTIVE_STATUSES
+        ).select_related("participant__unit", "participant__person__unit")
+    )
+    cleared = []
+    for nomination in tied:
+        rule, kind = nomination.quota_rule, nomination.participant.kind
+        if rule is None:
+            continue
+        same = [n for n in active if n.quota_rule_id == rule.pk and n.participant.kind == kind]
+        over = len(same) > quota_limit(rule, kind) if quota_limit(rule, kind) else False
+        if rule.individuals_per_collective and kind == Participant.Kind.INDIVIDUAL:
+            collectives = list(
+                Nomination.objects.filter(
+                    period=period, quota_rule=rule, participant__kind=Participant.Kind.COLLECTIVE
+                ).select_related("participant__unit")
+            )
+            owner = owning_collective(collectives, nomination.participant)
+            mates = [n for n in same if owning_collective(collectives, n.participant) == owner]
+            over = over or len(mates) > rule.individuals_per_collective
+        if over:
+            continue
+        nomination.tied_at_cut = False
+        nomination.reason = nomination.reason.replace(quota.tie_note(), "")
+        cleared.append(nomination)
+    Nomination.objects.bulk_update(cleared, ["tied_at_cut", "reason"])
+    return cleared
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -505,7 +557,37 @@ def submit_nomination(*, nomination: Nomination, by: User, expected_version: int
     """prepared → submitted: the office sends the dossier to the deciding level."""
     nomination = _lock(nomination, expected_version)
     NominationPolicy.submit(by, nomination).ensure()
-    return _move(nomination, Status.SUBMITTED, by=by, reason=_("Trình hồ sơ đề nghị khen thưởng"))
+    nomination = _move(nomination, Status.SUBMITTED, by=by, reason=_("Trình hồ sơ đề nghị khen thưởng"))
+    _notify_proposals_ready(nomination)
+    return nomination
+
+
+def _notify_proposals_ready(nomination: Nomination) -> None:
+    """The chairmen of the plan's issuer learn that dossiers of the period wait for them: one notice a day per
+    period, however many dossiers are sent that day."""
+    period = nomination.period
+    notify(
+        users=members_of(period.plan.issuer, Role.LANH_DAO),
+        key=f"proposals-ready-{period.pk}-{timezone.localdate():%Y%m%d}",
+        title=_("Có hồ sơ đề nghị khen thưởng đã trình — %(period)s, %(plan)s")
+        % {"period": period.name, "plan": period.plan.title},
+        body=_("Hồ sơ đề nghị khen thưởng đã được trình, chờ lãnh đạo xem xét (đầu tiên: %(name)s).")
+        % {"name": nomination.name},
+        url=reverse("awards:nomination_list", args=[period.pk]),
+    )
+
+
+def _notify_dossier_returned(nomination: Nomination, *, what: str, reason: str) -> None:
+    """The clerk who prepared the dossier and the nominee unit's nhập liệu learn that it came back, and why."""
+    preparer_ids = NominationTransition.objects.filter(nomination=nomination, to_status=Status.PREPARED).values("by_id")
+    preparers = list(get_user_model().objects.filter(pk__in=preparer_ids))
+    notify(
+        users=[*preparers, *clerks_of(nomination.participant.home_unit)],
+        key=f"dossier-returned-{nomination.pk}-v{nomination.version}",
+        title=_("Hồ sơ đề nghị khen thưởng của %(name)s: %(what)s") % {"name": nomination.name, "what": what},
+        body=_("Lý do: %(reason)s") % {"reason": reason} if reason else "",
+        url=nomination.get_absolute_url(),
+    )
 
 
 @transaction.atomic
@@ -520,13 +602,16 @@ def appraise_nomination(
         raise ValidationError(_("Ghi rõ ý kiến khi không đồng ý."))
     nomination.appraisal_agreed, nomination.appraisal_comment = agree, comment
     label = _("Nội vụ đồng ý") if agree else _("Nội vụ không đồng ý")
-    return _move(
+    nomination = _move(
         nomination,
         Status.APPRAISED,
         by=by,
         reason=f"{label}: {comment}" if comment else label,
         fields=("appraisal_agreed", "appraisal_comment"),
     )
+    if not agree:
+        _notify_dossier_returned(nomination, what=_("Nội vụ không đồng ý"), reason=comment)
+    return nomination
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -559,7 +644,10 @@ def reject_nomination(
     if not reason:
         raise ValidationError(_("Phải ghi lý do không chấp thuận."))
     nomination.reject_reason = reason
-    return _move(nomination, Status.REJECTED, by=by, reason=reason, fields=("reject_reason",))
+    nomination = _move(nomination, Status.REJECTED, by=by, reason=reason, fields=("reject_reason",))
+    settle_ties(period=nomination.period)
+    _notify_dossier_returned(nomination, what=_("không được chấp thuận"), reason=reason)
+    return nomination
 
 
 @transaction.atomic

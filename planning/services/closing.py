@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from awards.models import Nomination
 from campaigns.models import Membership, Notice, Period, Plan, Role
+from campaigns.notices import notify
 from campaigns.policies import PeriodPolicy
 from campaigns.selectors import period_version
 from core.jobs import StaleJob, report_progress_now
@@ -102,29 +102,22 @@ def close_period(
 
 
 def _notify_period_closed(period: Period) -> list[Notice]:
-    """One in-app notice (and e-mail) per chairman and office member of the issuing unit; never twice."""
-    url = reverse("planning:period_close", args=[period.pk])
+    """One in-app notice per chairman and office member of the issuing unit, never twice: the proposals are ready
+    for the chairman to review (the daily digest mails it)."""
+    url = reverse("awards:nomination_list", args=[period.pk])
     proposals = period.nominations.filter(status=Nomination.Status.PROPOSED).count()
     title = _("%(period)s của kế hoạch “%(plan)s” đã được chốt") % {"period": period.name, "plan": period.plan.title}
     body = _("Đã chốt số liệu và xếp hạng. Có %(count)s đề xuất khen thưởng đang chờ xem xét.") % {"count": proposals}
     recipients = Membership.objects.filter(
         unit=period.plan.issuer, role__in=[Role.LANH_DAO, Role.NHAP_LIEU]
     ).select_related("user")
-    created: list[Notice] = []
-    for membership in recipients:
-        notice, is_new = Notice.objects.get_or_create(
-            user=membership.user,
-            key=f"period-closed-{period.pk}-{period.closed_at:%Y%m%d%H%M%S}",
-            defaults={"title": title, "body": body, "url": url},
-        )
-        if is_new:
-            created.append(notice)
-    emails = sorted({notice.user.email for notice in created if notice.user.email})
-    if emails:
-        transaction.on_commit(
-            lambda: send_mail(title, f"{body}\n\n{url}", settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True)
-        )
-    return created
+    return notify(
+        users=[membership.user for membership in recipients],
+        key=f"period-closed-{period.pk}-{period.closed_at:%Y%m%d%H%M%S}",
+        title=title,
+        body=body,
+        url=url,
+    )
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from campaigns.models import Job, Notice, Period, Plan, Role
+from campaigns.notices import set_email_digest, wants_email
 from campaigns.permissions import has_role
 from campaigns.policies import PeriodPolicy
 from campaigns.typing import AuthenticatedRequest
@@ -152,6 +153,34 @@ def notice_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect(notice.url or reverse("planning:notice_list"))
 
 
+class NoticeSettingsForm(forms.Form):
+    email_digest = forms.BooleanField(
+        label=gettext_lazy("Nhận thư tổng hợp thông báo hằng ngày qua e-mail"),
+        required=False,
+        help_text=gettext_lazy(
+            "Mỗi ngày một thư gồm các thông báo mới trong ngày. Thông báo trên trang luôn được hiển thị."
+        ),
+    )
+
+
+@login_required
+def notice_settings(request: AuthenticatedRequest) -> HttpResponse:
+    """Cài đặt thông báo: the user's own choice to receive the daily e-mail digest or not."""
+    if request.method == "POST":
+        form = NoticeSettingsForm(request.POST)
+        if form.is_valid():
+            enabled = form.cleaned_data["email_digest"]
+            set_email_digest(user=request.user, enabled=enabled)
+            if enabled:
+                messages.success(request, _("Đã bật thư tổng hợp thông báo hằng ngày."))
+            else:
+                messages.success(request, _("Đã tắt thư tổng hợp thông báo: bạn chỉ xem thông báo trên trang."))
+            return redirect("planning:notice_settings")
+    else:
+        form = NoticeSettingsForm(initial={"email_digest": wants_email(request.user)})
+    return render(request, "awards/notice_settings.html", {"form": form})
+
+
 urlpatterns = [
     path("dot/<int:pk>/chot/", period_close, name="period_close"),
     path("dot/<int:pk>/mo-lai/", period_reopen, name="period_reopen"),
@@ -160,4 +189,5 @@ urlpatterns = [
     path("tac-vu/<int:pk>/chay-lai/", job_retry, name="job_retry"),
     path("thong-bao/", notice_list, name="notice_list"),
     path("thong-bao/<int:pk>/da-doc/", notice_read, name="notice_read"),
+    path("thong-bao/cai-dat/", notice_settings, name="notice_settings"),
 ]

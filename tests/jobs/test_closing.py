@@ -210,10 +210,26 @@ def test_reminders_reach_office_staff_once_before_the_window_ends(org, closing_p
     period = closing_plan.period
     period.end = dt.date(2024, 3, 31)
     period.save()
-    today = dt.date(2024, 3, 29)  # March has no readings yet; its window ends in 2 days
+    today = dt.date(2024, 4, 3)  # March has no readings yet; its entry deadline (31/03 + 5 grace days) is in 2 days
     assert send_reading_reminders(today=today) >= 1
     notice = Notice.objects.get(user=org.staff_a)
-    assert "chưa nhập" in notice.title and "31/03/2024" in notice.body
+    assert "chưa nhập" in notice.title and "05/04/2024" in notice.body
     assert send_reading_reminders(today=today) == 0
     assert not Notice.objects.filter(user=org.staff_b).exists()
     assert send_reading_reminders(today=dt.date(2024, 3, 10)) == 0  # too early
+
+
+def test_the_chairman_finds_the_close_on_the_plan_and_its_progress_on_the_period_page(
+    client, org, closing_plan, django_capture_on_commit_callbacks
+):
+    close_url = reverse("planning:period_close", args=[closing_plan.period.pk])
+    plan_url = closing_plan.period.plan.get_absolute_url()
+    client.force_login(org.staff_a)  # the office may not close: no button
+    assert close_url not in client.get(plan_url).content.decode()
+    client.force_login(org.chairman_a)
+    assert f'href="{close_url}"' in client.get(plan_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(close_url, {"confirm": "on"})
+    page = client.get(close_url).content.decode()
+    assert "Tiến độ chốt đợt gần nhất" in page and 'id="job-progress"' in page and "Hoàn thành" in page
+    assert f'href="{close_url}"' not in client.get(plan_url).content.decode()  # closed: not offered again

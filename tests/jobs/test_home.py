@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from planning.services.closing import close_period
 
@@ -12,6 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_chairman_sees_the_proposals_waiting_after_a_close(client, org, closing_plan):
     close_period(period=closing_plan.period, by=org.chairman_a)
+    closing_plan.plan.end = dt.date(timezone.localdate().year, 12, 31)  # a plan of this year: its work is current
+    closing_plan.plan.save()
     client.force_login(org.chairman_a)
     page = client.get(reverse("home")).content.decode()
     assert "Xem xét đề xuất khen thưởng — Đợt 1" in page
@@ -19,11 +24,16 @@ def test_the_chairman_sees_the_proposals_waiting_after_a_close(client, org, clos
     assert "đã được chốt" in page  # the unread notice
 
 
+def test_a_past_plans_proposals_are_not_a_to_do(client, org, closing_plan):
+    close_period(period=closing_plan.period, by=org.chairman_a)  # a 2024 plan, seen in a later year
+    for user in (org.chairman_a, org.staff_a):
+        client.force_login(user)
+        page = client.get(reverse("home")).content.decode()
+        assert "Đợt 1" not in page.split("Thông báo mới")[0]
+        assert "Không có việc nào đang chờ bạn" in page
+
+
 def test_office_staff_see_the_readings_still_missing_this_month(client, org, closing_plan, settings):
-    import datetime as dt
-
-    from django.utils import timezone
-
     plan = closing_plan.plan
     today = timezone.localdate()
     plan.end = dt.date(today.year, 12, 31)

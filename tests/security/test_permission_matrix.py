@@ -158,6 +158,8 @@ MATRIX: dict[str, Row] = {
     "scoring:excel_upload": row("period", READ, (400, 403, 403, 400)),
     "scoring:excel_template": row("period", READ, 200),
     "scoring:excel_commit": row("period", 405, WRITE_NL),
+    # "Gửi tất cả": the confirmation lists the windows, the POST sends them; for those who enter readings
+    "scoring:submit_all": row("period", (200, 403, 403, 200), (302, 403, 403, 302)),
     # readings from another system's report: for those who enter readings; the empty upload comes back with its errors
     "scoring:report_upload": row("period", (200, 403, 403, 200), (400, 403, 403, 400)),
     "scoring:report_map": row("period", (302, 403, 403, 302), (302, 403, 403, 302)),  # no kept file: back to upload
@@ -223,6 +225,7 @@ MATRIX: dict[str, Row] = {
     "planning:job_retry": row("job", 405, (403, 403, 403, 302)),
     "planning:notice_list": row(None, READ, 200),
     "planning:notice_read": row("notice", 405, 302),  # one's own notice; someone else's is out of scope
+    "planning:notice_settings": row(None, READ, 302),  # one's own e-mail choice, nội vụ included (not plan data)
     # --- awards: plan files ------------------------------------------------------------------------------------
     "planning:plan_upload": row(None, FORM_LD_QT, INVALID_LD_QT),
     "planning:plan_download": row("plan", READ, 405),
