@@ -12,7 +12,7 @@ COPY requirements/uv.txt requirements/uv.txt
 RUN pip install --no-cache-dir --require-hashes -r requirements/uv.txt
 COPY pyproject.toml uv.lock package.json package-lock.json ./
 RUN uv sync --locked --no-default-groups --no-cache --python /usr/local/bin/python3 \
-    && npm ci --no-audit --no-fund --loglevel=error
+    && npm ci --omit=dev --no-audit --no-fund --loglevel=error
 COPY . .
 RUN SECRET_KEY=build-only DEBUG=false python manage.py collectstatic --noinput
 RUN useradd --create-home thidua && mkdir -p /app/var/media && chown -R thidua /app/var

@@ -38,6 +38,9 @@ class CreateDraftForm(_CrispyMixin, forms.Form):
         self.fields["award_kind"].queryset = award_kinds if award_kinds is not None else AwardKind.objects.none()
         if award_kinds is not None and len(award_kinds) == 1:
             self.fields["award_kind"].initial = award_kinds[0]  # the only award with accepted nominations
+            field = self.fields["award_kind"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.empty_label = None  # one choice, already chosen: no empty "---------" line to pick by mistake
         self._helper()
 
 

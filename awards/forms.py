@@ -141,6 +141,9 @@ class AddNominationForm(forms.Form):
             pk__in=[r.pk for r in rules]
         ).select_related("award_kind", "group")
         model_choice_field(self, "participant").queryset = participants
+        if len(rules) == 1:  # one choice: chosen already, no empty "---------" line
+            model_choice_field(self, "quota_rule").empty_label = None
+            self.fields["quota_rule"].initial = rules[0].pk
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()

@@ -223,6 +223,13 @@ class DossierRequirement(models.Model):
     name = models.CharField(_("tên tài liệu"), max_length=255)
     applies_to = models.CharField(_("áp dụng cho"), max_length=16, choices=Recipient, default=Recipient.BOTH)
     per_nominee = models.BooleanField(_("mỗi người/tập thể một bản"), default=True)
+    from_council = models.BooleanField(
+        _("do Hội đồng TĐKT lập"),
+        default=False,
+        help_text=_(
+            "Biên bản xét khen thưởng của Hội đồng: có sau khi Hội đồng họp, không cần để hoàn tất và trình hồ sơ."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
 
     class Meta:

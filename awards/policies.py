@@ -6,7 +6,8 @@ most fundamental one: the role first, then the step the nomination or decision i
 
 Codes: ``role`` (not the right role on the right unit: 403 on a page, PermissionDenied from a service); ``status``
 (the nomination or decision is not at this step: the action is not offered); ``incomplete`` (a condition not
-confirmed, a document missing), ``appraisal`` (Nội vụ has not appraised yet), ``council`` (no vote, or the votes
+confirmed, a document missing), ``dossier`` (the office has not submitted the dossier yet: the chairman sees
+"Chấp thuận" disabled, not missing), ``appraisal`` (Nội vụ has not appraised yet), ``council`` (no vote, or the votes
 are below the plan's threshold), ``quota`` (the quota is taken), ``decided`` (already in a decision), ``not_ready``
 (the period's standings are not frozen): the action is relevant but refused, and pages show it disabled with the
 reason (``shown_refusal``).
@@ -117,7 +118,7 @@ def unit_of(collective: Nomination) -> Unit:
     return unit
 
 
-def _owning_collective(collectives: list[Nomination], individual: Participant) -> Nomination | None:
+def owning_collective(collectives: list[Nomination], individual: Participant) -> Nomination | None:
     """The deepest nominated collective an individual's unit lies in (a section inside a commune goes with the
     section), as the quota engine attaches individuals to collectives."""
     unit = individual.home_unit
@@ -165,7 +166,7 @@ def _per_collective_answer(nomination: Nomination, rule: QuotaRule) -> Answer:
             period_id=nomination.period_id, quota_rule=rule, participant__kind=Participant.Kind.COLLECTIVE
         ).select_related("participant__unit")
     )
-    owner = _owning_collective(collectives, nomination.participant)
+    owner = owning_collective(collectives, nomination.participant)
     if owner is None:
         return Answer(
             False,
@@ -204,7 +205,7 @@ def _per_collective_answer(nomination: Nomination, rule: QuotaRule) -> Answer:
         .exclude(pk=nomination.pk)
         .select_related("participant__unit", "participant__person__unit")
         .order_by("name", "pk")
-        if _owning_collective(collectives, other.participant) == owner
+        if owning_collective(collectives, other.participant) == owner
     ]
     if len(accepted) >= per_collective:
         return Answer(
@@ -303,7 +304,8 @@ class NominationPolicy:
             )
         if checklist is None:
             checklist = dossier_checklist(nomination=nomination)
-        missing_files = [item.requirement.name for item in checklist if not item.files]
+        # The council's biên bản comes after the dossier is submitted to the council: not needed to complete it.
+        missing_files = [item.requirement.name for item in checklist if not item.present and not item.not_yet_due]
         if missing_files:
             return Answer(
                 False, _("Còn thiếu tài liệu: %(items)s.") % {"items": "; ".join(missing_files)}, "incomplete"
@@ -369,6 +371,13 @@ class NominationPolicy:
         if nomination.status not in ready:
             if nomination.status == Status.SUBMITTED:
                 return Answer(False, _("Hồ sơ chưa được Nội vụ thẩm định."), "appraisal")
+            if nomination.status in EDITABLE_STATUSES:
+                return Answer(
+                    False,
+                    _("Chưa thể chấp thuận: văn phòng chưa hoàn tất và trình hồ sơ (bước hiện tại: %(status)s).")
+                    % {"status": nomination.get_status_display()},
+                    "dossier",
+                )
             return _status(
                 _("Chỉ chấp thuận đề nghị đã trình (trạng thái hiện tại: %(status)s).")
                 % {"status": nomination.get_status_display()}

@@ -146,6 +146,11 @@ def skip_reason(entry: Entry, rule: Rule) -> str | None:
     return None
 
 
+def tie_note() -> str:
+    """What a proposal's reason says of a tie at the cut; dropped from the reason once the tie is settled."""
+    return _("; đồng hạng tại ngưỡng chỉ tiêu, Chủ tịch cần chọn")
+
+
 def _proposed_reason(entry: Entry, rule: Rule, tied_at_cut: bool) -> str:
     group = rule.group_label if rule.group_id is not None or not entry.group_label else entry.group_label
     text = _("Được đề xuất vì xếp hạng %(rank)s/%(size)s %(group)s, tỷ lệ điểm %(ratio)s, đủ số liệu") % {
@@ -155,7 +160,7 @@ def _proposed_reason(entry: Entry, rule: Rule, tied_at_cut: bool) -> str:
         "ratio": format_percent(entry.ratio),
     }
     if tied_at_cut:
-        text += _("; đồng hạng tại ngưỡng chỉ tiêu, Chủ tịch cần chọn")
+        text += tie_note()
     return text
 
 
@@ -324,7 +329,7 @@ def _individuals_per_collective(
                 "đủ số liệu"
             ) % {"collective": collective.name, "ratio": format_percent(entry.ratio)}
             if tied:
-                text += _("; đồng hạng tại ngưỡng chỉ tiêu, Chủ tịch cần chọn")
+                text += tie_note()
             return text
 
         full = _("Không được đề xuất vì tập thể %(collective)s đã đủ %(count)s cá nhân") % {

@@ -47,6 +47,17 @@ class ChecklistItem:
     files: list[DossierFile]
     deadline: dt.date | None
     shared: bool  # one document for the whole submission (tờ trình, biên bản), attached to any of its nominees
+    # The council's biên bản (``from_council``): the meeting that voted on this nominee, recorded in the app.
+    meeting: CouncilMeeting | None = None
+
+    @property
+    def present(self) -> bool:
+        return bool(self.files) or self.meeting is not None
+
+    @property
+    def not_yet_due(self) -> bool:
+        """The council's biên bản before the council has voted on this nominee: not missing, not due yet."""
+        return self.requirement.from_council and not self.present
 
     @property
     def late_files(self) -> list[DossierFile]:
@@ -57,7 +68,7 @@ class ChecklistItem:
     @property
     def is_late(self) -> bool:
         """Attached after the deadline, or still missing with the deadline passed."""
-        if self.deadline is None:
+        if self.deadline is None or self.not_yet_due or (self.meeting is not None and not self.files):
             return False
         if not self.files:
             return timezone.localdate() > self.deadline
@@ -111,6 +122,15 @@ def dossier_checklist(*, nomination: Nomination) -> list[ChecklistItem]:
             .order_by("uploaded_at", "pk")
             .distinct()
         )
+    meeting = None
+    if any(r.from_council for r in requirements):
+        vote = (
+            CouncilVote.objects.filter(nomination=nomination)
+            .select_related("meeting")
+            .order_by("-meeting__held_on", "-meeting_id")
+            .first()
+        )
+        meeting = vote.meeting if vote is not None else None
     items = []
     for requirement in requirements:
         if requirement.per_nominee:
@@ -123,6 +143,7 @@ def dossier_checklist(*, nomination: Nomination) -> list[ChecklistItem]:
                 files=files,
                 deadline=nomination.period.dossier_deadline,
                 shared=not requirement.per_nominee,
+                meeting=meeting if requirement.from_council else None,
             )
         )
     return items

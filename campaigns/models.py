@@ -238,6 +238,10 @@ class Unit(MP_Node):
     def is_administrative(self) -> bool:
         return self.kind in self.KIND_WORDS
 
+    def covering_paths(self) -> list[str]:
+        """Paths of this unit and of every unit above it: a membership on any of them covers this unit."""
+        return [self.path[: i * self.steplen] for i in range(1, self.depth + 1)]
+
     def is_current(self, on: dt.date | None = None) -> bool:
         on = on or timezone.localdate()
         return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or self.valid_to >= on)

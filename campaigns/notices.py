@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Membership, Notice, NoticePreference, Role, Unit
+from campaigns.permissions import acting_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -44,14 +45,13 @@ def notify(*, users: Iterable[User], key: str, title: str, body: str = "", url: 
     return created
 
 
-def _ancestor_paths(unit: Unit) -> list[str]:
-    return [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
-
-
 def members_of(unit: Unit, *roles: str, above: bool = True) -> list[User]:
-    """Users holding one of the roles on the unit (and, with ``above``, on a unit above it, whose scope covers it)."""
-    units = Q(unit__path__in=_ancestor_paths(unit)) if above else Q(unit=unit)
-    memberships = Membership.objects.filter(units, role__in=roles).select_related("user").order_by("user_id")
+    """Users holding one of the roles on the unit (and, with ``above``, on a unit above it, whose scope covers it),
+    through memberships that still act (``acting_q``: the same rule as ``roles_for``)."""
+    units = Q(unit__path__in=unit.covering_paths()) if above else Q(unit=unit)
+    memberships = (
+        Membership.objects.filter(acting_q(), units, role__in=roles).select_related("user").order_by("user_id")
+    )
     return [membership.user for membership in memberships]
 
 

@@ -30,9 +30,8 @@ def roles_for(user: User, unit: Unit) -> set[str]:
         return {choice.value for choice in Role}
     cache = user.__dict__.setdefault("_thidua_roles_cache", {})
     if unit.pk not in cache:
-        ancestor_paths = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
         cache[unit.pk] = set(
-            Membership.objects.filter(acting_q(), user=user, unit__path__in=ancestor_paths).values_list(
+            Membership.objects.filter(acting_q(), user=user, unit__path__in=unit.covering_paths()).values_list(
                 "role", flat=True
             )
         )

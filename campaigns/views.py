@@ -20,7 +20,7 @@ from campaigns import selectors, services
 from campaigns.forms import TaskProgressForm
 from campaigns.models import Participant, Plan, PlanTask, Unit
 from campaigns.permissions import is_read_only
-from campaigns.policies import PlanPolicy
+from campaigns.policies import PeriodPolicy, PlanPolicy
 from campaigns.typing import AuthenticatedRequest
 
 
@@ -86,6 +86,9 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
                 "criteria_points": sum((c.max_points for c in plan.criteria.all()), 0),
                 "activation_problems": services.activation_problems(plan) if plan.status == Plan.Status.DRAFT else [],
                 "transitions": sorted(Plan.TRANSITIONS.get(plan.status, ())),
+                # each period with whether this user may close it (lãnh đạo, quản trị of the issuer): the close is
+                # offered where the period is listed, not only from its dashboard
+                "period_rows": [(period, PeriodPolicy.close(user, period)) for period in plan.periods.all()],
             }
         )
         return context

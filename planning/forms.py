@@ -477,7 +477,7 @@ class DossierRequirementForm(RuleForm):
 
     class Meta:
         model = DossierRequirement
-        fields = ["order", "code", "name", "applies_to", "per_nominee"]
+        fields = ["order", "code", "name", "applies_to", "per_nominee", "from_council"]
 
     def clean_code(self) -> str:
         code = (self.cleaned_data.get("code") or "").strip()
@@ -507,6 +507,7 @@ class DossierRequirementFormSetBase(RuleFormSetBase):
             name=document.name,
             applies_to=document.applies_to,
             per_nominee=document.per_nominee,
+            from_council=document.from_council,
             pk=document.pk,
         )
 

@@ -119,7 +119,7 @@ QUOTA_KEYS = (
     "note",
 )
 CONDITION_KEYS = ("code", "applies_to", "text")
-DOSSIER_KEYS = ("code", "name", "applies_to", "per_nominee")
+DOSSIER_KEYS = ("code", "name", "applies_to", "per_nominee", "from_council")
 TASK_KEYS = ("code", "title", "lead_unit", "executing_units", "deadline", "status", "progress", "progress_percent")
 
 
@@ -814,6 +814,7 @@ def _read_conditions_and_dossiers(reader: _Reader, root: dict, spec: _Spec) -> N
                 "name": reader.text(row, path, "name", required=True, max_length=255),
                 "applies_to": reader.choice(row, path, "applies_to", Recipient, default=Recipient.BOTH),
                 "per_nominee": reader.boolean(row, path, "per_nominee", default=True),
+                "from_council": reader.boolean(row, path, "from_council", default=False),
             }
         )
 
@@ -1134,6 +1135,7 @@ def plan_to_dict(plan: Plan) -> dict:
                             "name": d.name,
                             "applies_to": d.applies_to,
                             "per_nominee": None if d.per_nominee else False,
+                            "from_council": True if d.from_council else None,
                         }
                     )
                 )

@@ -49,11 +49,17 @@ def expected_indicators(*, participant: Participant, plan: Plan | None = None) -
     return indicators_for_kind(plan_criteria(plan or participant.plan), participant.kind)
 
 
+def figures_present(kind: str, numerator: object, denominator: object, value: object) -> bool:
+    """Figures of an indicator of ``kind`` count as present when filled (zero is a value, not a gap): a rate needs
+    both its parts, any other kind its value."""
+    if kind == Indicator.Kind.RATE:
+        return numerator is not None and denominator is not None
+    return value is not None
+
+
 def is_present(reading: Reading) -> bool:
-    """A reading counts as present when its figures are filled (zero is a value, not a gap)."""
-    if reading.indicator.kind == Indicator.Kind.RATE:
-        return reading.numerator is not None and reading.denominator is not None
-    return reading.value is not None
+    """A reading counts as present when its figures are filled (``figures_present``)."""
+    return figures_present(reading.indicator.kind, reading.numerator, reading.denominator, reading.value)
 
 
 @dataclass
@@ -73,16 +79,15 @@ def grid_rows(*, participant: Participant, period: Period, window: Window) -> li
     by_indicator: dict[int, list[Criterion]] = defaultdict(list)
     for criterion in criteria:
         by_indicator[criterion.indicator_id].append(criterion)
-    readings = (
-        Reading.objects.filter(
-            participant=participant, indicator_id__in=by_indicator.keys(), window_start__lte=window.start
-        )
-        .select_related("indicator", "entered_by")
-        .order_by("-window_start")
-    )
+    # Every window up to this one (the earlier ones feed the "previous" column and the warnings). The indicator is
+    # the one already read with the criteria, attached in Python rather than joined again on every row.
+    readings = Reading.objects.filter(
+        participant=participant, indicator_id__in=by_indicator.keys(), window_start__lte=window.start
+    ).order_by("-window_start")
     current: dict[int, Reading] = {}
     earlier: dict[int, list[Reading]] = defaultdict(list)
     for reading in readings:
+        reading.indicator = by_indicator[reading.indicator_id][0].indicator
         if reading.window_start == window.start:
             current[reading.indicator_id] = reading
         else:

@@ -310,6 +310,12 @@ class ImportResult:
 
     rows: list[ImportRow] = field(default_factory=list)
     errors: list[ImportIssue] = field(default_factory=list)
+    read: int = 0  # rows of the file that hold something (blank rows are not counted)
+
+    @property
+    def refused(self) -> int:
+        """Rows with at least one bad cell."""
+        return len({(issue.sheet, issue.row) for issue in self.errors if issue.row})
 
     def count(self, state: str) -> int:
         return sum(1 for row in self.rows if row.state == state)
@@ -464,6 +470,7 @@ def _parse_rows(
         values = list(raw_values) + [None] * (12 - len(raw_values))
         if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
             continue
+        result.read += 1
         raw_participant, raw_code, raw_window = values[0], values[1], values[2]
         participant_id = _whole_number(raw_participant)
         participant = participants.get(participant_id) if isinstance(participant_id, int) else None

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns.models import Participant
 from core.formatting import format_number
@@ -24,7 +25,9 @@ from scoring.models import Indicator, Reading
 FIGURE_MAX = {"numerator": 2_000_000_000, "denominator": 2_000_000_000, "value": 999_999_999_999}
 FIGURE_FIELDS = ("numerator", "denominator", "value")
 _DIGITS = re.compile(r"\d+")
-_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")  # "1.234", "12.345.678": a Vietnamese thousands separator
+_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")  # "1.234", "12.345.678": Vietnamese thousands separators
+# Under every typed figure of the grid: the dot groups thousands, it is not a decimal point.
+THOUSANDS_HINT = gettext_lazy("Có thể gõ 1.234 hoặc 1234")
 
 
 @dataclass(frozen=True)
@@ -67,15 +70,8 @@ def _whole(raw: Any, *, field: str, label: str, problems: list[FigureProblem]) -
             number = None
     elif isinstance(raw, str):
         text = raw.strip()
-        if _THOUSANDS.fullmatch(text):
-            problems.append(
-                FigureProblem(
-                    field,
-                    _("%(label)s nhập liền, không có dấu chấm ngăn cách hàng nghìn: %(digits)s, không phải “%(text)s”.")
-                    % {"label": label, "digits": text.replace(".", ""), "text": text},
-                )
-            )
-            return None
+        if _THOUSANDS.fullmatch(text):  # "1.234" is how a Vietnamese writes one thousand two hundred thirty-four
+            text = text.replace(".", "")
         if _DIGITS.fullmatch(text):  # 5,000 digits are "too large", not a ValueError from int()
             number = int(text) if len(text) <= 30 else FIGURE_MAX[field] + 1
         else:
@@ -191,6 +187,7 @@ class ImportRow:
     figures: dict[str, Any]
     reading: Reading | None
     state: str  # "new" | "changed" | "unchanged"
+    warnings: list[str] = field(default_factory=list)  # the grid's plausibility warnings, set for a preview
 
     @property
     def shown(self) -> str:

@@ -13,16 +13,19 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from scoring.figures import FIGURE_FIELDS, check_figures
+from scoring.figures import FIGURE_FIELDS, THOUSANDS_HINT, check_figures
 from scoring.models import Indicator, Reading
 
 
-def _figure_field(label: str, role: str, attrs: dict[str, str]) -> forms.CharField:
-    """A figure as typed: text, judged by scoring.figures.check_figures (the same sentences as the Excel import)."""
+def _figure_field(label: str, role: str, attrs: dict[str, str], *, help_text: Any = "") -> forms.CharField:
+    """A figure as typed: text, judged by scoring.figures.check_figures (the same sentences as the Excel import). A
+    text input, not ``type="number"``: a browser empties a number input holding "1.234.567" (and reads "1.234" as
+    one point two), where check_figures reads the dots as thousands separators."""
     return forms.CharField(
         label=label,
         required=False,
-        widget=forms.NumberInput(attrs={**attrs, "data-role": role}),
+        help_text=help_text,
+        widget=forms.TextInput(attrs={**attrs, "data-role": role}),
     )
 
 
@@ -63,7 +66,6 @@ class ReadingRowForm(forms.Form):
         number = {
             "class": "form-control form-control-sm text-end",
             "inputmode": "numeric",
-            "min": "0",
             "autocomplete": "off",
         }
         if indicator.kind == Indicator.Kind.RATE:
@@ -81,7 +83,11 @@ class ReadingRowForm(forms.Form):
                 widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-role": "value"}),
             )
         else:
-            self.fields["value"] = _figure_field(str(indicator.unit_label or _("Giá trị")), "value", number)
+            self.fields["value"] = _figure_field(
+                str(indicator.unit_label or _("Giá trị")), "value", number, help_text=THOUSANDS_HINT
+            )
+            # The hint under the count's input is read with it by a screen reader.
+            self.fields["value"].widget.attrs["aria-describedby"] = f"{self['value'].auto_id}_hint"
         self.order_fields(["numerator", "denominator", "value", "note", "check_again", "version"])
 
     def full_clean(self) -> None:

@@ -477,11 +477,27 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(round(value, 2))
 
 
+YES = "Có"
+
+
 def participant_chart_data(*, breakdown: Breakdown) -> list[dict[str, Any]]:
-    """One line chart per criterion: the participant's value in each window against the target."""
+    """One line chart per criterion: the participant's value in each window against the target. A yes/no criterion
+    is a bar per window answering "Có" (1), on a whole-number axis: no "0,6" between yes and no."""
     labels = [w.label for w in breakdown.windows]
     charts = []
     for row in breakdown.rows:
+        if row.spec.kind == rules.BOOLEAN:
+            charts.append(
+                {
+                    "title": f"{row.criterion.order}. {row.criterion.name}",
+                    "type": "bar",
+                    "labels": labels,
+                    "unit": "",
+                    "integer": True,
+                    "datasets": [{"label": f"Trả lời “{YES}”", "data": [_number(c.value) for c in row.cells]}],
+                }
+            )
+            continue
         charts.append(
             {
                 "title": f"{row.criterion.order}. {row.criterion.name}",
@@ -499,7 +515,8 @@ def participant_chart_data(*, breakdown: Breakdown) -> list[dict[str, Any]]:
 
 def plan_chart_data(*, period: Period, user: User, group: Group | None = None) -> list[dict[str, Any]]:
     """One line chart per criterion for the whole plan (participants the user may see): per window, the rate pooled
-    over participants, the average count, or the share answering yes; against the target. One aggregate query."""
+    over participants or the average count against the target; for a yes/no criterion, how many answered "Có" beside
+    how many answered at all (counts on a whole-number axis, not a share between 0 and 1). One aggregate query."""
     criteria = list(Criterion.objects.filter(plan_id=period.plan_id).select_related("indicator").order_by("order"))
     participants = participants_for(user=user, period=period)
     if group is not None:
@@ -507,7 +524,14 @@ def plan_chart_data(*, period: Period, user: User, group: Group | None = None) -
     aggregates = (
         Reading.objects.filter(period=period, participant__in=participants)
         .values("indicator_id", "window_start")
-        .annotate(numerators=Sum("numerator"), denominators=Sum("denominator"), average=Avg("value"), count=Count("id"))
+        .annotate(
+            numerators=Sum("numerator"),
+            denominators=Sum("denominator"),
+            average=Avg("value"),
+            count=Count("id"),
+            yes=Count("id", filter=Q(value=1)),
+            answered=Count("id", filter=Q(value__isnull=False)),
+        )
     )
     by_key = {(a["indicator_id"], a["window_start"]): a for a in aggregates}
     windows = windows_for(period)
@@ -515,6 +539,22 @@ def plan_chart_data(*, period: Period, user: User, group: Group | None = None) -
     charts = []
     for criterion in criteria:
         spec = criterion_spec(criterion)
+        if spec.kind == rules.BOOLEAN:
+            answers = [by_key.get((criterion.indicator_id, window.start)) for window in windows]
+            charts.append(
+                {
+                    "title": f"{criterion.order}. {criterion.name}",
+                    "type": "bar",
+                    "labels": labels,
+                    "unit": "",
+                    "integer": True,
+                    "datasets": [
+                        {"label": f"Số trả lời “{YES}”", "data": [row["yes"] if row else None for row in answers]},
+                        {"label": "Số đã trả lời", "data": [row["answered"] if row else None for row in answers]},
+                    ],
+                }
+            )
+            continue
         data: list[float | None] = []
         for window in windows:
             row = by_key.get((criterion.indicator_id, window.start))

@@ -23,7 +23,12 @@ def recompute_plan(plan_id: int) -> int:
 
 @shared_task(acks_late=True)
 def import_readings_file(
-    period_id: int, user_id: int, stored: str, period_version: int | None = None, job_id: int | None = None
+    period_id: int,
+    user_id: int,
+    stored: str,
+    period_version: int | None = None,
+    job_id: int | None = None,
+    submit: bool = False,
 ) -> dict:
     """A confirmed big Excel import (scoring.services.excel_import). Not retried on a database error: the kept file
     is removed once the import ran, so the user uploads again; a worker killed mid-way leaves the file, and the
@@ -35,6 +40,8 @@ def import_readings_file(
             period=Period.objects.select_related("plan").get(pk=period_id),
             stored=stored,
             expected_version=period_version,
+            submit=submit,
         )
-        return {"period": period_id, "changed": outcome.changed, "rows": outcome.rows}
+        sent = outcome.sent.windows if outcome.sent is not None else 0
+        return {"period": period_id, "changed": outcome.changed, "rows": outcome.rows, "sent": sent}
     return {"period": period_id, "changed": 0, "stopped": True}

@@ -55,6 +55,7 @@ from awards.policies import (
     ACTIVE_STATUSES,
     NominationPolicy,
     PeriodAwardsPolicy,
+    owning_collective,
     quota_limit,
     reaches_threshold,
     unit_of,
@@ -409,7 +410,54 @@ def propose_for_period(*, period: Period, by: User | None = None) -> list[Nomina
         if stale is not None:
             stale.reason, stale.tied_at_cut = outcome.reason, False
             _move(stale, Status.WITHDRAWN, by=by, reason=outcome.reason, fields=("reason", "tied_at_cut"))
+    settle_ties(period=period)  # the engine flags every tie it sees; those the chairman already settled stay settled
     return result
+
+
+def settle_ties(*, period: Period) -> list[Nomination]:
+    """Clear the tie flag (and its note in the reason) of nominations whose tie no longer over-subscribes the places.
+
+    The engine flags a tie at the cut line when more nominees share the last place than the rule has places
+    (awards/quota.py). The cause goes away when the chairman rejects the ones not chosen (or the engine withdraws
+    them): once the rule's active nominees of that kind fit its quota, and, for "K individuals per selected
+    collective", the active individuals of the nominee's collective fit K, the tie is settled and the warning, the
+    badge and the note go. Called after a rejection and after every run of the engine. Returns the nominations
+    cleared."""
+    tied = list(
+        Nomination.objects.filter(period=period, tied_at_cut=True, status__in=ACTIVE_STATUSES).select_related(
+            "quota_rule", "participant__unit", "participant__person__unit"
+        )
+    )
+    if not tied:
+        return []
+    active = list(
+        Nomination.objects.filter(
+            period=period, quota_rule_id__in={n.quota_rule_id for n in tied}, status__in=ACTIVE_STATUSES
+        ).select_related("participant__unit", "participant__person__unit")
+    )
+    cleared = []
+    for nomination in tied:
+        rule, kind = nomination.quota_rule, nomination.participant.kind
+        if rule is None:
+            continue
+        same = [n for n in active if n.quota_rule_id == rule.pk and n.participant.kind == kind]
+        over = len(same) > quota_limit(rule, kind) if quota_limit(rule, kind) else False
+        if rule.individuals_per_collective and kind == Participant.Kind.INDIVIDUAL:
+            collectives = list(
+                Nomination.objects.filter(
+                    period=period, quota_rule=rule, participant__kind=Participant.Kind.COLLECTIVE
+                ).select_related("participant__unit")
+            )
+            owner = owning_collective(collectives, nomination.participant)
+            mates = [n for n in same if owning_collective(collectives, n.participant) == owner]
+            over = over or len(mates) > rule.individuals_per_collective
+        if over:
+            continue
+        nomination.tied_at_cut = False
+        nomination.reason = nomination.reason.replace(quota.tie_note(), "")
+        cleared.append(nomination)
+    Nomination.objects.bulk_update(cleared, ["tied_at_cut", "reason"])
+    return cleared
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -597,6 +645,7 @@ def reject_nomination(
         raise ValidationError(_("Phải ghi lý do không chấp thuận."))
     nomination.reject_reason = reason
     nomination = _move(nomination, Status.REJECTED, by=by, reason=reason, fields=("reject_reason",))
+    settle_ties(period=nomination.period)
     _notify_dossier_returned(nomination, what=_("không được chấp thuận"), reason=reason)
     return nomination
 

@@ -85,6 +85,9 @@ def decision_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_sign": DecisionPolicy.sign(user, decision),
             "can_annul": DecisionPolicy.annul(user, decision),
             "history": decision.history.select_related("history_user").order_by("-history_date")[:20],
+            "decision_nominations": decision.nominations.select_related("participant").order_by(
+                "participant__kind", "rank", "name"
+            ),
             **digital_signature_context(user, decision),
         }
     )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from awards import exports, selectors
+from awards import exports, selectors, steps
 from awards.forms import (
     AcceptForm,
     AddNominationForm,
@@ -39,6 +39,7 @@ from awards.forms import (
 from awards.models import Decision, DossierFile, Nomination
 from awards.policies import (
     OPEN_STATUSES,
+    DecisionPolicy,
     NominationPolicy,
     PeriodAwardsPolicy,
     council_result,
@@ -157,6 +158,10 @@ class NominationListView(LoginRequiredMixin, ListView):
             tied_count=Nomination.objects.visible_to(user)
             .filter(period=period, tied_at_cut=True, status__in=OPEN_STATUSES)
             .count(),
+            bar=steps.period_steps(user, period, counts=counts),
+            can_draft=bool(counts.get(Status.ACCEPTED))
+            and bool(DecisionPolicy.draft(user, period.plan.issuer))
+            and Nomination.objects.filter(period=period).awaiting_decision().exists(),
         )
         return context
 
@@ -239,6 +244,7 @@ def _render_detail(
         "upload_form": forms.get("upload_form")
         or DossierUploadForm(requirements=selectors.applicable_requirements(nomination), initial=initial),
         "step_form": StepForm(initial=initial),
+        "bar": steps.nomination_steps(user, nomination, prepare=may["prepare"], council=(vote, passed)),
     }
     return render(request, "awards/nomination_detail.html", context, status=status)
 

@@ -14,7 +14,7 @@ from typing import Any
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from core.formatting import format_number
 from planning.reports.selectors import RankingList, WindowSending
@@ -106,6 +106,8 @@ def chart_png(chart: dict[str, Any], *, width: float = 6.3, height: float = 3.2)
     rotate = len(labels) > 6 or max((len(label) for label in labels), default=0) > 12
     axes.set_xticklabels(labels, rotation=35 if rotate else 0, ha="right" if rotate else "center")
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: _format(value, unit)))
+    if chart.get("integer"):  # counts (answers "Có"): whole-number ticks only
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylim(bottom=0)
     axes.grid(axis="y", color="#bbbbbb", linewidth=0.5)
     axes.set_axisbelow(True)

@@ -396,8 +396,8 @@ class QuickCriterion:
     def _text(self, value: float | None) -> str:
         if value is None:
             return "—"
-        if self.summary.spec.kind == rules.BOOLEAN:  # the charts' share answering yes, 0–1
-            return f"{rules.format_number(Decimal(str(value)) * 100)}% trả lời Có"
+        if self.summary.spec.kind == rules.BOOLEAN:  # the charts' count answering "Có"
+            return f"{rules.format_number(Decimal(str(value)))} trả lời Có"
         return self.summary.text(Decimal(str(value)))
 
     @property

@@ -200,6 +200,7 @@ class DocumentRow:
     name: str
     applies_to: str = "both"
     per_nominee: bool = True
+    from_council: bool = False
     pk: int | None = None
 
 

@@ -34,7 +34,7 @@ from core.jobs import JobRefused, StaleJob, report_progress, report_progress_now
 from core.uploads import confirmed_upload
 from scoring.excel import ImportResult, parse_readings
 from scoring.locks import share_period
-from scoring.services.readings import ConflictError, import_readings
+from scoring.services.readings import ConflictError, SendOutcome, import_readings, submit_windows
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -67,6 +67,7 @@ class ImportOutcome:
     new: int
     unchanged: int
     rows: int
+    sent: SendOutcome | None = None  # what "Gửi luôn sau khi ghi" sent, when it was asked for
 
 
 def import_stored_readings(
@@ -76,12 +77,14 @@ def import_stored_readings(
     stored: str,
     expected_version: int | None = None,
     progress: Callable[[int, str], None] | None = None,
+    submit: bool = False,
 ) -> ImportOutcome:
     """Parse the kept file again and write it, every row or none; the kept file is removed whatever happens.
 
     ``expected_version`` (a job's): the period's version when the import was queued; if it changed since (closed,
     reopened, edited) StaleJob is raised under the period's lock and nothing is written. ``progress(percent,
-    message)`` is told how far it got."""
+    message)`` is told how far it got. ``submit`` ("Gửi luôn sau khi ghi"): once written, every complete draft window
+    the file names is sent by ``submit_windows``, the grid's one-window send for each."""
 
     def tell(percent: int, message: str) -> None:
         if progress is not None:
@@ -120,7 +123,15 @@ def import_stored_readings(
             raise ImportRefused(str(error) or _("Bạn không được thay đổi các số liệu này.")) from error
         except ValidationError as error:
             raise ImportRefused(" ".join(error.messages)) from error
-    return ImportOutcome(changed=changed, new=result.count_new, unchanged=result.count_unchanged, rows=len(result.rows))
+    sent = None
+    if submit:
+        tell(97, _("Đang gửi các kỳ đã đủ số liệu"))
+        sent = submit_windows(
+            user=user, period=period, keys={(row.participant.pk, row.window_start) for row in result.rows}
+        )
+    return ImportOutcome(
+        changed=changed, new=result.count_new, unchanged=result.count_unchanged, rows=len(result.rows), sent=sent
+    )
 
 
 def _ensure_unchanged(period: Period, expected_version: int | None) -> None:
@@ -135,13 +146,26 @@ def _ensure_unchanged(period: Period, expected_version: int | None) -> None:
         )
 
 
-def import_job_kwargs(*, period: Period, user: User, stored: str) -> dict[str, object]:
-    """The arguments of an import job: who, which kept file, and the period's version it was queued for."""
-    return {"period_id": period.pk, "user_id": user.pk, "stored": stored, "period_version": period_version(period)}
+def import_job_kwargs(*, period: Period, user: User, stored: str, submit: bool = False) -> dict[str, object]:
+    """The arguments of an import job: who, which kept file, the period's version it was queued for, and whether to
+    send the complete windows once written."""
+    return {
+        "period_id": period.pk,
+        "user_id": user.pk,
+        "stored": stored,
+        "period_version": period_version(period),
+        "submit": submit,
+    }
 
 
 def run_import_job(
-    *, job_id: int | None, user: User, period: Period, stored: str, expected_version: int | None
+    *,
+    job_id: int | None,
+    user: User,
+    period: Period,
+    stored: str,
+    expected_version: int | None,
+    submit: bool = False,
 ) -> ImportOutcome:
     """The job's work: the import with its progress on the job page, and a notice to its author when it ends.
     Refused → JobRefused (the job shows the reason); stale → StaleJob (the job shows it was skipped)."""
@@ -152,7 +176,12 @@ def run_import_job(
     url = reverse("planning:job_detail", args=[job_id]) if job_id is not None else ""
     try:
         outcome = import_stored_readings(
-            user=user, period=period, stored=stored, expected_version=expected_version, progress=progress
+            user=user,
+            period=period,
+            stored=stored,
+            expected_version=expected_version,
+            progress=progress,
+            submit=submit,
         )
     except (ImportRefused, StaleJob) as stopped:
         reason = stopped.message if isinstance(stopped, ImportRefused) else stopped.reason
@@ -174,6 +203,8 @@ def run_import_job(
         "updated": format_number(outcome.changed - outcome.new),
         "unchanged": format_number(outcome.unchanged),
     }
+    if outcome.sent is not None:
+        done += " " + outcome.sent.message()
     report_progress(job_id, 100, done)
     _notify(job_id, user, _("Đã nhập xong số liệu từ Excel — %(period)s") % {"period": period.name}, done, url)
     return outcome

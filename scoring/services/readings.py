@@ -29,6 +29,7 @@ from core.uploads import sanitise_filename, sniff_document_type
 from scoring.access import EditAccessCache, can_edit_reading, window_of, window_statuses
 from scoring.entry_selectors import (
     expected_indicators,
+    figures_present,
     indicators_for_kind,
     is_present,
     plan_criteria,
@@ -39,7 +40,7 @@ from scoring.locks import share_period
 from scoring.models import Indicator, Reading, WindowReturn
 from scoring.plausibility import Figures, reading_warnings
 from scoring.services.scores import recompute_participant, recompute_participants
-from scoring.windows import windows_for
+from scoring.windows import Window, windows_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -94,6 +95,38 @@ def warnings_for(
         for r in previous_readings(participant=participant, indicator=indicator, before=window_start)
     ]
     return reading_warnings(kind=indicator.kind, current=Figures(numerator, denominator, value), previous=previous)
+
+
+def import_warnings(rows: list[ImportRow], *, history_days: int = 3 * 366) -> int:
+    """The grid's plausibility warnings (``reading_warnings``, what the grid shows beside a cell) on every new or
+    changed row of an import, set on ``row.warnings``; returns how many rows warn. The earlier windows are the stored
+    readings as the file leaves them (a row of the file for an earlier window counts as written), loaded in one query
+    back to ``history_days`` before the file's first window (the grid compares with the last three windows)."""
+    changes = [row for row in rows if row.state != "unchanged"]
+    if not changes:
+        return 0
+    first = min(row.window_start for row in changes)
+    earlier: dict[tuple[int, int], dict[dt.date, Figures]] = {}
+    stored = Reading.objects.filter(
+        participant_id__in={row.participant.pk for row in changes},
+        indicator_id__in={row.indicator.pk for row in changes},
+        window_start__gte=first - dt.timedelta(days=history_days),
+        window_start__lt=max(row.window_start for row in changes),
+    ).values_list("participant_id", "indicator_id", "window_start", "numerator", "denominator", "value")
+    for participant_id, indicator_id, start, numerator, denominator, value in stored:
+        earlier.setdefault((participant_id, indicator_id), {})[start] = Figures(numerator, denominator, value)
+    for row in rows:
+        figures = row.figures
+        earlier.setdefault((row.participant.pk, row.indicator.pk), {})[row.window_start] = Figures(
+            figures["numerator"], figures["denominator"], figures["value"]
+        )
+    warned = 0
+    for row in changes:
+        windows = earlier[(row.participant.pk, row.indicator.pk)]
+        previous = [windows[start] for start in sorted(windows, reverse=True) if start < row.window_start]
+        row.warnings = reading_warnings(kind=row.indicator.kind, current=windows[row.window_start], previous=previous)
+        warned += bool(row.warnings)
+    return warned
 
 
 @dataclass
@@ -387,6 +420,136 @@ def submit_window(*, user: User, participant: Participant, period: Period, windo
         reading._change_reason = _("Gửi số liệu")
         reading.save(update_fields=["status", "entered_by", "entered_at"])
     return readings
+
+
+@dataclass(frozen=True)
+class WindowToSend:
+    """A draft window of one participant, as "Gửi tất cả" and "Gửi luôn sau khi ghi" judge it: ready to send, or the
+    Vietnamese reason it cannot be (readings missing, the deadline passed...)."""
+
+    participant: Participant
+    window: Window
+    drafts: int
+    missing: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def ready(self) -> bool:
+        return not self.reason
+
+
+@dataclass
+class SendOutcome:
+    """What a send of many windows did: windows and readings sent, and the windows left in draft with why."""
+
+    windows: int = 0
+    readings: int = 0
+    left: list[WindowToSend] = field(default_factory=list)
+
+    def message(self) -> str:
+        """One sentence for the page or the job: how many were sent, how many not and why (the first few)."""
+        text = _("Đã gửi %(windows)s kỳ số liệu (%(readings)s số liệu).") % {
+            "windows": self.windows,
+            "readings": self.readings,
+        }
+        if self.left:
+            reasons = "; ".join(
+                f"{item.participant.name} – {item.window.label}: {item.reason.rstrip('.')}" for item in self.left[:5]
+            )
+            more = _(" và %(count)s kỳ khác") % {"count": len(self.left) - 5} if len(self.left) > 5 else ""
+            text += " " + _("%(count)s kỳ chưa gửi được: %(reasons)s%(more)s.") % {
+                "count": len(self.left),
+                "reasons": reasons,
+                "more": more,
+            }
+        return text
+
+
+# Access answers that mean "not yours to send" (a leader's, Nội vụ's, another unit's): such windows are not listed.
+NOT_YOURS = ("role", "read_only")
+
+
+def windows_to_send(*, user: User, period: Period, keys: set[tuple[int, dt.date]] | None = None) -> list[WindowToSend]:
+    """The draft windows (a reading or more, none sent) of the participants the user may submit, each judged by the
+    rule of the one-window send (``submit_window``): may edit the window now (``can_edit_reading``), every expected
+    reading present (``is_present``); and the windows open for entry now with nothing entered (they cannot be sent
+    either, and the office should know). ``keys`` (participant id, window start) narrows it to an import's windows.
+    A constant number of queries whatever the number of windows."""
+    criteria = plan_criteria(period.plan)
+    expected = {kind: indicators_for_kind(criteria, kind) for kind in Participant.Kind.values}
+    windows = {window.start: window for window in windows_for(period)}
+    participants_qs = Participant.objects.visible_to(user).filter(plan=period.plan)
+    if keys is not None:
+        participants_qs = participants_qs.filter(pk__in={participant_id for participant_id, _start in keys})
+    participants = {p.pk: p for p in participants_qs.select_related("unit", "person__unit").order_by("name", "pk")}
+    if not participants:
+        return []
+    present: dict[tuple[int, dt.date], set[int]] = {}
+    drafts: dict[tuple[int, dt.date], int] = {}
+    rows = []
+    for row in Reading.objects.filter(period=period, participant__in=participants_qs).values_list(
+        "participant_id",
+        "indicator_id",
+        "indicator__kind",
+        "window_start",
+        "status",
+        "numerator",
+        "denominator",
+        "value",
+    ):
+        participant_id, indicator_id, kind, start, status, numerator, denominator, value = row
+        key = (participant_id, start)
+        rows.append((participant_id, start, status))
+        if status == Reading.Status.DRAFT:
+            drafts[key] = drafts.get(key, 0) + 1
+        if figures_present(kind, numerator, denominator, value):
+            present.setdefault(key, set()).add(indicator_id)
+    statuses = window_statuses(rows)
+    access = EditAccessCache(user=user, period=period, participants=participants.values())
+    found: list[WindowToSend] = []
+    for participant in participants.values():
+        for start, window in windows.items():
+            key = (participant.pk, start)
+            if statuses.get(key, Reading.Status.DRAFT) != Reading.Status.DRAFT or (
+                keys is not None and key not in keys
+            ):
+                continue
+            allowed = access(participant, start, Reading.Status.DRAFT)
+            if not allowed and allowed.code in NOT_YOURS:
+                continue
+            if key not in drafts:
+                # Nothing entered yet: listed only while it can be entered (not a future or an expired window).
+                if allowed:
+                    found.append(WindowToSend(participant, window, 0, (), _("Chưa nhập số liệu nào.")))
+                continue
+            missing = tuple(
+                indicator.name for indicator in expected[participant.kind] if indicator.pk not in present.get(key, ())
+            )
+            reason = allowed.reason
+            if allowed and missing:
+                reason = _("Chưa đủ số liệu, còn thiếu: %(names)s.") % {"names": "; ".join(missing)}
+            found.append(WindowToSend(participant, window, drafts[key], missing, reason))
+    return found
+
+
+def submit_windows(*, user: User, period: Period, keys: set[tuple[int, dt.date]] | None = None) -> SendOutcome:
+    """Send every ready window of ``windows_to_send`` through ``submit_window``, the one-window send (which checks
+    the access and the completeness again under the period's lock); a window refused meanwhile stays in draft and
+    is reported with its reason, the others are sent."""
+    outcome = SendOutcome()
+    for item in windows_to_send(user=user, period=period, keys=keys):
+        if not item.ready:
+            outcome.left.append(item)
+            continue
+        try:
+            sent = submit_window(user=user, participant=item.participant, period=period, window_start=item.window.start)
+        except (ValidationError, PermissionDenied) as error:
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            outcome.left.append(WindowToSend(item.participant, item.window, item.drafts, item.missing, reason))
+            continue
+        outcome.windows += 1
+        outcome.readings += len(sent)
+    return outcome
 
 
 @transaction.atomic

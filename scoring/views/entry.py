@@ -47,7 +47,7 @@ from scoring.access import (
     window_of,
 )
 from scoring.excel import ImportResult, build_template, parse_readings
-from scoring.figures import describe_figures
+from scoring.figures import ImportRow, describe_figures
 from scoring.forms import LockExceptionForm, ReadingImportForm, ReadingRowForm, ReturnWindowForm
 from scoring.models import Indicator, Reading, WindowReturn
 from scoring.plausibility import Figures, reading_warnings
@@ -61,10 +61,13 @@ from scoring.services.excel_import import (
 from scoring.services.readings import (
     ConflictError,
     attach_evidence,
+    import_warnings,
     remove_evidence,
     return_window,
     save_window_readings,
     submit_window,
+    submit_windows,
+    windows_to_send,
 )
 from scoring.windows import Window, windows_for
 
@@ -148,6 +151,8 @@ class EntryDashboardView(LoginRequiredMixin, ListView):
             period=self.period,
             plan=self.period.plan,
             windows=windows_for(self.period),
+            # "Gửi tất cả" for who enters readings while the period is open; the page it opens lists what goes.
+            may_send=bool(may_import(self.request.user)) and self.period.status == Period.Status.OPEN,
             rows=[
                 (
                     participant,
@@ -471,6 +476,16 @@ def _template_units(request: AuthenticatedRequest, period: Period) -> QuerySet[U
     return Unit.objects.in_scope_of(request.user).filter(kind__in=list(Unit.KIND_WORDS)).order_by("path")[:500]
 
 
+PREVIEW_ROWS = 500
+
+
+def _previewed(changes: list[ImportRow]) -> list[ImportRow]:
+    """The rows the preview lists: those with a warning first (all of them), then the others up to PREVIEW_ROWS."""
+    warned = [row for row in changes if row.warnings]
+    quiet = [row for row in changes if not row.warnings]
+    return warned + quiet[: max(PREVIEW_ROWS - len(warned), 0)]
+
+
 def _render_excel(
     request: AuthenticatedRequest,
     period: Period,
@@ -489,7 +504,9 @@ def _render_excel(
         "units": _template_units(request, period),
         "may_import": bool(may_import(request.user)),
         "dashboard_url": reverse("scoring:entry_dashboard", args=[period.pk]),
-        "changes": result.changes[:500] if result else [],
+        "changes": _previewed(result.changes) if result else [],
+        "warned": sum(1 for row in result.rows if row.warnings) if result else 0,
+        "blank": max(result.read - len(result.rows) - result.refused, 0) if result else 0,
         "in_background": result is not None and len(result.rows) > in_request_max_rows(),
     }
     return render(request, "scoring/excel_import.html", context, status=status)
@@ -525,6 +542,7 @@ def excel_upload(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     try:
         upload.seek(0)
         result = parse_readings(user=request.user, period=period, source=upload)
+        import_warnings(result.rows)  # the grid's warnings on what the file would write
         if result.errors:
             return _render_excel(request, period, form=form, result=result, status=400)
         token = keep_pending_upload(
@@ -562,10 +580,11 @@ def excel_commit(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
     if stored is None:
         messages.error(request, _("Phiên xem trước đã hết hạn hoặc không hợp lệ; hãy tải tệp lên lại."))
         return redirect("scoring:excel_upload", period_pk=period.pk)
+    submit = request.POST.get("gui_luon") == "1"  # "Gửi luôn sau khi ghi", off unless ticked
     if rows > in_request_max_rows():
         job, told = start_big_import(
             task=IMPORT_TASK,
-            kwargs=import_job_kwargs(period=period, user=request.user, stored=stored),
+            kwargs=import_job_kwargs(period=period, user=request.user, stored=stored, submit=submit),
             label=_("Nhập %(rows)s dòng số liệu từ Excel — %(period)s — %(plan)s")
             % {"rows": format_number(rows), "period": period.name, "plan": period.plan.title},
             rows=rows,
@@ -575,7 +594,7 @@ def excel_commit(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
         messages.info(request, told)
         return redirect("planning:job_detail", pk=job.pk)
     try:
-        outcome = import_stored_readings(user=request.user, period=period, stored=stored)
+        outcome = import_stored_readings(user=request.user, period=period, stored=stored, submit=submit)
     except ImportRefused as refused:
         if refused.result is not None:
             return _render_excel(request, period, result=refused.result, status=400)
@@ -586,7 +605,37 @@ def excel_commit(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
         _("Đã nhập từ Excel: %(changed)s số liệu thay đổi, %(unchanged)s giữ nguyên.")
         % {"changed": outcome.changed, "unchanged": outcome.unchanged},
     )
+    if outcome.sent is not None:
+        (messages.success if not outcome.sent.left else messages.warning)(request, outcome.sent.message())
     return redirect("scoring:entry_dashboard", period_pk=period.pk)
+
+
+@login_required
+def submit_all(request: AuthenticatedRequest, period_pk: int) -> HttpResponse:
+    """ "Gửi tất cả": GET lists the draft windows of the period the user may send, those ready and those that cannot
+    be sent with why; POST sends every ready one through the one-window send (submit_windows → submit_window)."""
+    period = _period(request, period_pk)
+    if not (allowed := may_import(request.user)):
+        raise PermissionDenied(allowed.reason)
+    dashboard = reverse("scoring:entry_dashboard", args=[period.pk])
+    if request.method == "POST":
+        outcome = submit_windows(user=request.user, period=period)
+        if outcome.windows or outcome.left:
+            (messages.success if not outcome.left else messages.warning)(request, outcome.message())
+        else:
+            messages.info(request, _("Không có kỳ nào đang ở trạng thái nháp để gửi."))
+        return redirect(dashboard)
+    found = windows_to_send(user=request.user, period=period)
+    ready = [item for item in found if item.ready]
+    context = {
+        "period": period,
+        "plan": period.plan,
+        "ready": [(item, entry_url(period, item.participant, item.window)) for item in ready],
+        "left": [(item, entry_url(period, item.participant, item.window)) for item in found if not item.ready],
+        "ready_readings": sum(item.drafts for item in ready),
+        "dashboard_url": dashboard,
+    }
+    return render(request, "scoring/submit_all.html", context)
 
 
 # Evidence: one file per reading (minh chứng), uploaded and removed by who may edit the reading, downloaded by anyone
@@ -758,6 +807,7 @@ urlpatterns = [
     path("nhap-lieu/dot/<int:period_pk>/excel/", excel_upload, name="excel_upload"),
     path("nhap-lieu/dot/<int:period_pk>/excel/mau.xlsx", excel_template, name="excel_template"),
     path("nhap-lieu/dot/<int:period_pk>/excel/ghi/", excel_commit, name="excel_commit"),
+    path("nhap-lieu/dot/<int:period_pk>/gui-tat-ca/", submit_all, name="submit_all"),
     path("nhap-lieu/so-lieu/<int:pk>/minh-chung/", evidence_download, name="evidence_download"),
     path("nhap-lieu/so-lieu/<int:pk>/minh-chung/tai-len/", evidence_upload, name="evidence_upload"),
     path("nhap-lieu/so-lieu/<int:pk>/minh-chung/go/", evidence_remove, name="evidence_remove"),

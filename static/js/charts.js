@@ -1,6 +1,6 @@
 /* Thi đua charts: every element with data-charts-from="<id>" draws the chart(s) described by the JSON in the
    <script type="application/json" id="<id>"> element (Django's json_script). A description is
-   {title, type: "line"|"bar", labels, unit, datasets: [{label, data, dashed}]} or a list of them. */
+   {title, type: "line"|"bar", labels, unit, integer, datasets: [{label, data, dashed}]} or a list of them. */
 (function () {
   "use strict";
   var palette = ["#a61b1b", "#1f5fa8", "#2e8b57", "#d98c00", "#6f42c1", "#17a2b8", "#6c757d"];
@@ -48,6 +48,8 @@
     var valueAxis = spec.horizontal ? "x" : "y";
     var scales = {};
     scales[valueAxis] = { beginAtZero: true, ticks: { callback: function (v) { return format(v, spec.unit); } } };
+    /* spec.integer: counts (how many answered "Có"), whole-number ticks only */
+    if (spec.integer) { scales[valueAxis].ticks.precision = 0; }
     new window.Chart(canvas, {
       type: spec.type || "line",
       data: { labels: spec.labels, datasets: datasets },

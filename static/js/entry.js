@@ -11,6 +11,11 @@
     return parts[0] + "," + parts[1] + "%";
   }
 
+  function whole(text) {
+    // "1.234" is one thousand two hundred thirty-four, as scoring.figures.check_figures reads it
+    return Number(/^\d{1,3}(\.\d{3})+$/.test(text) ? text.replace(/\./g, "") : text);
+  }
+
   function updateRate(row) {
     var numerator = row.querySelector('[data-role="numerator"]');
     var denominator = row.querySelector('[data-role="denominator"]');
@@ -20,7 +25,7 @@
     var d = denominator.value.trim();
     output.classList.remove("text-danger");
     if (n === "" || d === "") { output.textContent = ""; return; }
-    var num = Number(n), den = Number(d);
+    var num = whole(n), den = whole(d);
     if (!Number.isInteger(num) || !Number.isInteger(den) || num < 0 || den < 0) {
       output.textContent = "Không hợp lệ"; output.classList.add("text-danger"); return;
     }

@@ -107,7 +107,11 @@ NOMINATION_TABLE = [
         "accept",
         "chairman_a",
         "prepared",
-        (False, "status", "Chỉ chấp thuận đề nghị đã trình (trạng thái hiện tại: Đã chuẩn bị hồ sơ)."),
+        (
+            False,
+            "dossier",
+            "Chưa thể chấp thuận: văn phòng chưa hoàn tất và trình hồ sơ (bước hiện tại: Đã chuẩn bị hồ sơ).",
+        ),
     ),
     ("accept", "staff_a", "submitted", (False, "role", CHAIRMAN_ONLY)),
     ("accept", "chairman_b", "submitted", (False, "role", CHAIRMAN_ONLY)),

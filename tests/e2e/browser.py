@@ -1,4 +1,4 @@
-"""Helpers the journeys share: log in and out, screenshots at two widths, accessibility checks."""
+"""Helpers the journeys share: log in and out, screenshots at two widths, accessibility checks (axe-core: axe.py)."""
 
 from __future__ import annotations
 
@@ -87,8 +87,12 @@ def tab_to(page, locator, presses: int = 120) -> None:
 
 
 def check_page(page, name: str | None = None) -> None:
-    """The checks every main page gets: labelled inputs, named controls, and a screenshot when it has a name."""
+    """The checks every main page gets: labelled inputs, named controls, no serious or critical axe-core violation at
+    desktop and phone widths, and a screenshot when it has a name."""
+    from tests.e2e.axe import check_accessible
+
     assert_inputs_labelled(page)
     assert_controls_named(page)
+    check_accessible(page)
     if name:
         screenshot(page, name)

@@ -28,6 +28,7 @@ from django.test.utils import modify_settings, override_settings, setup_database
 from pytest_django.live_server_helper import LiveServer
 
 from config.celery import app as celery_app
+from tests.e2e.axe import AxeLog, init_script
 from tests.e2e.browser import DESKTOP, SCREENSHOTS
 
 FAILURES = SCREENSHOTS.parent / "failures"
@@ -93,9 +94,20 @@ def browser_errors() -> BrowserErrors:
     return BrowserErrors()
 
 
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    return init_script()
+
+
 @pytest.fixture
-def page(request, browser, server, browser_errors) -> Iterator:
-    """A fresh desktop-sized tab (own cookies) whose console errors fail the test."""
+def axe_log() -> AxeLog:
+    return AxeLog()
+
+
+@pytest.fixture
+def page(request, browser, server, browser_errors, axe_script, axe_log) -> Iterator:
+    """A fresh desktop-sized tab (own cookies) whose console errors and accessibility violations (axe-core runs in
+    every page it opens, tests/e2e/axe.py) fail the test."""
     context = browser.new_context(
         base_url=server.url,
         viewport=DESKTOP,
@@ -104,12 +116,14 @@ def page(request, browser, server, browser_errors) -> Iterator:
         accept_downloads=True,
     )
     context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(axe_script)
     page = context.new_page()
     page.on(
         "console",
         lambda message: (
-            message.type == "error"
-            and browser_errors.record(f"console: {message.text} ({message.location.get('url', '')})")
+            browser_errors.record(f"console: {message.text} ({message.location.get('url', '')})")
+            if message.type == "error"
+            else axe_log.record(message.text)
         ),
     )
     page.on("pageerror", lambda error: browser_errors.record(f"page error: {error}"))
@@ -121,6 +135,7 @@ def page(request, browser, server, browser_errors) -> Iterator:
         (FAILURES / f"{request.node.name}.html").write_text(page.content(), encoding="utf-8")
     context.close()
     assert not browser_errors.seen, "Lỗi trong console của trình duyệt:\n" + "\n".join(browser_errors.seen)
+    assert not axe_log.reports, "Lỗi truy cập (axe-core, mức nghiêm trọng trở lên):\n" + axe_log.summary()
 
 
 def _flush() -> None:

@@ -217,3 +217,19 @@ def test_reminders_reach_office_staff_once_before_the_window_ends(org, closing_p
     assert send_reading_reminders(today=today) == 0
     assert not Notice.objects.filter(user=org.staff_b).exists()
     assert send_reading_reminders(today=dt.date(2024, 3, 10)) == 0  # too early
+
+
+def test_the_chairman_finds_the_close_on_the_plan_and_its_progress_on_the_period_page(
+    client, org, closing_plan, django_capture_on_commit_callbacks
+):
+    close_url = reverse("planning:period_close", args=[closing_plan.period.pk])
+    plan_url = closing_plan.period.plan.get_absolute_url()
+    client.force_login(org.staff_a)  # the office may not close: no button
+    assert close_url not in client.get(plan_url).content.decode()
+    client.force_login(org.chairman_a)
+    assert f'href="{close_url}"' in client.get(plan_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(close_url, {"confirm": "on"})
+    page = client.get(close_url).content.decode()
+    assert "Tiến độ chốt đợt gần nhất" in page and 'id="job-progress"' in page and "Hoàn thành" in page
+    assert f'href="{close_url}"' not in client.get(plan_url).content.decode()  # closed: not offered again

@@ -234,3 +234,38 @@ def test_the_sql_ranking_agrees_with_the_rules(org, rows):
             expected.position,
             len(rows),
         )
+
+
+def _grid_get(client, world, participant) -> tuple[int, list[dict]]:
+    url = reverse("scoring:reading_entry", args=[world.period.pk, participant.pk, world.current.start])
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    return len(captured), response.context["entries"]
+
+
+def test_the_grid_get_runs_the_same_queries_for_3_or_18_criteria_and_many_participants(
+    client, org, world, django_assert_max_num_queries
+):
+    client.force_login(org.staff_a)
+    # Earlier windows are past their deadline: their readings are written as they were then, directly.
+    earlier = world.windows[1].start
+    read(world.commune_a, world.on_time, world.period, earlier.month, 40, 50, year=earlier.year)
+    small, entries = _grid_get(client, world, world.commune_a)
+    assert [entry["row"].indicator for entry in entries] == [world.on_time, world.events, world.report]
+    # 15 more criteria on 15 more indicators, 40 more participants, and readings in every earlier window.
+    extra = [indicator(f"chi-so-them-{i}", kind="rate" if i % 2 else "count") for i in range(15)]
+    for i, added in enumerate(extra):
+        criterion(world.plan, added, 10 + i, 50)
+    _crowd(world, org, 40)
+    for window in world.windows[:2]:
+        for added in extra:
+            figures = {"numerator": 30, "denominator": 60} if added.kind == "rate" else {"value": Decimal(4)}
+            read(world.commune_a, added, world.period, window.start.month, year=window.start.year, **figures)
+    with django_assert_max_num_queries(small):
+        large, entries = _grid_get(client, world, world.commune_a)
+    assert len(entries) == 18
+    # Each row still shows the previous window's figures (read with the rest, not one query per row).
+    by_indicator = {entry["row"].indicator.pk: entry for entry in entries}
+    assert by_indicator[world.on_time.pk]["row"].previous.numerator == 40
+    assert by_indicator[extra[1].pk]["previous_shown"] != "—"

@@ -57,11 +57,18 @@ CASES = [
         "Giá trị quá lớn (tối đa 999.999.999.999), đang có “99999999999999”.",
     ),
     (
-        "on_time",
-        {"on_time": ("1.234", "2000")},
-        {"H": "1.234", "I": 2000},
-        ("numerator", "H"),
-        "Số hồ sơ đúng hạn nhập liền, không có dấu chấm ngăn cách hàng nghìn: 1234, không phải “1.234”.",
+        "events",
+        {"events": "2,5"},
+        {"J": "2,5"},
+        ("value", "J"),
+        "Giá trị phải là số nguyên không âm, đang có “2,5”.",
+    ),
+    (
+        "events",
+        {"events": "1.23"},
+        {"J": "1.23"},
+        ("value", "J"),
+        "Giá trị phải là số nguyên không âm, đang có “1.23”.",
     ),
 ]
 
@@ -130,3 +137,36 @@ def test_good_figures_typed_as_text_or_numbers_are_stored_alike(client, org, wor
     assert commit.status_code == HTTPStatus.FOUND
     excel = {r.indicator_id: (r.numerator, r.denominator, r.value) for r in Reading.objects.all()}
     assert excel == grid
+
+
+def test_thousands_separated_by_dots_are_read_as_one_number_in_the_grid_and_in_excel(client, org, world):
+    """Issue 19, point 7: "1.234" typed for a count was refused; a Vietnamese writes one thousand two hundred
+    thirty-four that way, so the grid and the Excel import both store 1234 (and 1.234.567 for a rate's parts)."""
+    client.force_login(org.staff_a)
+    grid = client.get(_url(world)).content.decode()
+    assert "Có thể gõ 1.234 hoặc 1234" in grid
+    assert 'type="number"' not in grid  # a number input would empty "1.234.567" before the server sees it
+    saved = client.post(_url(world), _post_data(world, on_time=("1.234", "1.234.567"), events="12.345"))
+    assert saved.status_code == HTTPStatus.FOUND
+    stored = {r.indicator_id: (r.numerator, r.denominator, r.value) for r in Reading.objects.all()}
+    assert stored[world.on_time.pk][:2] == (1234, 1234567)
+    assert stored[world.events.pk][2] == 12345
+    Reading.objects.all().delete()
+
+    content = _fill(
+        _template(client, world),
+        world,
+        {
+            (world.commune_a, world.on_time, world.current): {"H": "1.234", "I": "1.234.567"},
+            (world.commune_a, world.events, world.current): {"J": "12.345"},
+            (world.commune_a, world.report, world.current): {"J": 1},
+        },
+    )
+    preview = _upload(client, world, content)
+    assert preview.status_code == HTTPStatus.OK, preview.context["result"].errors
+    client.post(
+        reverse("scoring:excel_commit", args=[world.period.pk]),
+        {"token": preview.context["token"], "rows": len(preview.context["result"].rows)},
+    )
+    excel = {r.indicator_id: (r.numerator, r.denominator, r.value) for r in Reading.objects.all()}
+    assert excel == stored

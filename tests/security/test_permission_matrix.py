@@ -158,6 +158,8 @@ MATRIX: dict[str, Row] = {
     "scoring:excel_upload": row("period", READ, (400, 403, 403, 400)),
     "scoring:excel_template": row("period", READ, 200),
     "scoring:excel_commit": row("period", 405, WRITE_NL),
+    # "Gửi tất cả": the confirmation lists the windows, the POST sends them; for those who enter readings
+    "scoring:submit_all": row("period", (200, 403, 403, 200), (302, 403, 403, 302)),
     # readings from another system's report: for those who enter readings; the empty upload comes back with its errors
     "scoring:report_upload": row("period", (200, 403, 403, 200), (400, 403, 403, 400)),
     "scoring:report_map": row("period", (302, 403, 403, 302), (302, 403, 403, 302)),  # no kept file: back to upload
