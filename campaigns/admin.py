@@ -3,7 +3,19 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from campaigns.admin_history import ReadOnlyHistoryAdmin
-from campaigns.models import Group, Job, Membership, Notice, Participant, Period, Person, Plan, PlanTask, Unit
+from campaigns.models import (
+    Group,
+    Job,
+    Membership,
+    Notice,
+    NoticePreference,
+    Participant,
+    Period,
+    Person,
+    Plan,
+    PlanTask,
+    Unit,
+)
 
 
 @admin.register(Unit)
@@ -91,7 +103,17 @@ class JobAdmin(admin.ModelAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
-    list_display = ["title", "user", "created_at", "read_at"]
-    list_filter = ["read_at"]
+    list_display = ["title", "user", "created_at", "read_at", "mailed_at"]
+    list_filter = ["read_at", "mailed_at"]
     search_fields = ["title", "body", "user__username"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(NoticePreference)
+class NoticePreferenceAdmin(admin.ModelAdmin):
+    """Who turned the daily e-mail digest off (each person chooses on "Cài đặt thông báo")."""
+
+    list_display = ["user", "email_digest"]
+    list_filter = ["email_digest"]
+    search_fields = ["user__username"]
     raw_id_fields = ["user"]

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from awards.models import Decision, Nomination
 from awards.policies import OFFICE_ROLES, OPEN_STATUSES, needs_appraisal
@@ -99,8 +100,13 @@ def clerk_todos(user: User, today: dt.date) -> list[Todo]:
                     continue
                 todos.append(
                     Todo(
-                        f"Nhập số liệu {window.label} — {_plan_label(period.plan)}: {len(lacking)} đối tượng còn "
-                        f"thiếu ({sum(lacking)} số liệu)",
+                        _("Nhập số liệu %(window)s — %(plan)s: %(count)s đối tượng còn thiếu (%(gaps)s số liệu)")
+                        % {
+                            "window": window.label,
+                            "plan": _plan_label(period.plan),
+                            "count": len(lacking),
+                            "gaps": sum(lacking),
+                        },
                         reverse("scoring:entry_dashboard", args=[period.pk]),
                         len(lacking),
                         deadline,
@@ -123,10 +129,11 @@ def clerk_todos(user: User, today: dt.date) -> list[Todo]:
             label = returned_window.label if returned_window else f"{row.window_start:%d/%m/%Y}"
             todos.append(
                 Todo(
-                    f"Sửa số liệu bị trả lại — {row.participant.name}, {label}: {len(row.indicators)} số liệu",
+                    _("Sửa số liệu bị trả lại — %(name)s, %(window)s: %(count)s số liệu")
+                    % {"name": row.participant.name, "window": label, "count": len(row.indicators)},
                     reverse("scoring:reading_entry", args=[row.period_id, row.participant_id, row.window_start]),
                     len(row.indicators) or 1,
-                    detail=f"Lý do: {row.reason}",
+                    detail=_("Lý do: %(reason)s") % {"reason": row.reason},
                     urgent=True,
                 )
             )
@@ -150,7 +157,7 @@ def clerk_todos(user: User, today: dt.date) -> list[Todo]:
         if counts.get((period.pk, Status.PROPOSED)):
             todos.append(
                 Todo(
-                    f"Chuẩn bị hồ sơ đề nghị khen thưởng — {where}",
+                    _("Chuẩn bị hồ sơ đề nghị khen thưởng — %(where)s") % {"where": where},
                     url,
                     counts[(period.pk, Status.PROPOSED)],
                     period.dossier_deadline,
@@ -159,7 +166,7 @@ def clerk_todos(user: User, today: dt.date) -> list[Todo]:
         if counts.get((period.pk, Status.PREPARED)):
             todos.append(
                 Todo(
-                    f"Trình hồ sơ đã hoàn tất — {where}",
+                    _("Trình hồ sơ đã hoàn tất — %(where)s") % {"where": where},
                     url,
                     counts[(period.pk, Status.PREPARED)],
                     period.dossier_deadline,
@@ -203,7 +210,7 @@ def leader_todos(user: User, today: dt.date) -> list[Todo]:
         if unvoted[period_id]:
             todos.append(
                 Todo(
-                    f"Họp Hội đồng Thi đua – Khen thưởng xét hồ sơ — {where}",
+                    _("Họp Hội đồng Thi đua – Khen thưởng xét hồ sơ — %(where)s") % {"where": where},
                     reverse("awards:council_meeting", args=[period_id]),
                     unvoted[period_id],
                 )
@@ -211,7 +218,7 @@ def leader_todos(user: User, today: dt.date) -> list[Todo]:
         if proposed[period_id]:
             todos.append(
                 Todo(
-                    f"Xem xét đề xuất khen thưởng — {where}",
+                    _("Xem xét đề xuất khen thưởng — %(where)s") % {"where": where},
                     reverse("awards:nomination_list", args=[period_id]),
                     proposed[period_id],
                     period.dossier_deadline,
@@ -220,7 +227,7 @@ def leader_todos(user: User, today: dt.date) -> list[Todo]:
         if waiting[period_id]:
             todos.append(
                 Todo(
-                    f"Xem xét hồ sơ đề nghị khen thưởng đã trình — {where}",
+                    _("Xem xét hồ sơ đề nghị khen thưởng đã trình — %(where)s") % {"where": where},
                     reverse("awards:nomination_list", args=[period_id]),
                     waiting[period_id],
                 )
@@ -228,13 +235,16 @@ def leader_todos(user: User, today: dt.date) -> list[Todo]:
         if accepted[period_id]:
             todos.append(
                 Todo(
-                    f"Lập dự thảo quyết định khen thưởng — {where}",
+                    _("Lập dự thảo quyết định khen thưởng — %(where)s") % {"where": where},
                     reverse("awards:decision_create", args=[period_id]),
                     accepted[period_id],
                 )
             )
     drafts = Decision.objects.filter(issuer__in=led, status=Decision.Status.DRAFT).order_by("created_at")
-    todos += [Todo(f"Ký dự thảo quyết định — {draft.summary}", draft.get_absolute_url(), 1) for draft in drafts]
+    todos += [
+        Todo(_("Ký dự thảo quyết định — %(summary)s") % {"summary": draft.summary}, draft.get_absolute_url(), 1)
+        for draft in drafts
+    ]
     return todos
 
 
@@ -251,7 +261,8 @@ def home_affairs_todos(user: User, today: dt.date) -> list[Todo]:
     periods = Period.objects.filter(pk__in=list(counts)).select_related("plan__issuer").order_by("end", "pk")
     todos = [
         Todo(
-            f"Thẩm định hồ sơ đề nghị khen thưởng — {period.name}, {_plan_label(period.plan)}",
+            _("Thẩm định hồ sơ đề nghị khen thưởng — %(period)s, %(plan)s")
+            % {"period": period.name, "plan": _plan_label(period.plan)},
             reverse("awards:nomination_list", args=[period.pk]),
             counts[period.pk],
         )
@@ -262,7 +273,7 @@ def home_affairs_todos(user: User, today: dt.date) -> list[Todo]:
         issuer__in=scope, status=Decision.Status.SIGNED, signed_on__gte=today - dt.timedelta(days=30)
     ).count()
     if signed:
-        todos.append(Todo("Quyết định khen thưởng đã ký trong 30 ngày qua", reverse("awards:home_affairs"), signed))
+        todos.append(Todo(_("Quyết định khen thưởng đã ký trong 30 ngày qua"), reverse("awards:home_affairs"), signed))
     return todos
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from awards.models import Nomination
 from awards.services.decisions import create_draft_decision, sign_decision
@@ -192,3 +193,8 @@ def test_a_signed_decision_reaches_every_login_its_recipients_name(emails):
     assert not told & {"staff_b", "chairman_b", "staff_c", "noi_vu_tinh"}
     notice = Notice.objects.get(user=org.noi_vu, key__startswith="decision-signed-")
     assert decision.number_display in notice.title and notice.url == decision.get_absolute_url()
+
+
+def test_the_digest_runs_daily_from_the_beat_schedule():
+    task = PeriodicTask.objects.get(task="campaigns.tasks.send_notice_digests")  # created by migrate
+    assert task.enabled and task.crontab.hour == "17" and task.crontab.minute == "0"

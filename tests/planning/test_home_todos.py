@@ -138,3 +138,16 @@ def test_the_home_pages_queries_do_not_grow_with_units_or_periods(client, org, d
     assert "17 đối tượng còn thiếu" in page
     with django_assert_max_num_queries(30):
         client.get(reverse("home"))
+
+
+def test_home_affairs_sees_the_dossiers_filed_for_its_appraisal(client, org):
+    period, _award, nominations = accepted_batch(org, issuer=org.district, plan_issued=timezone.localdate())
+    period.plan.start, period.plan.end = timezone.localdate().replace(month=1, day=1), timezone.localdate()
+    period.plan.save(update_fields=["start", "end"])
+    Nomination.objects.filter(pk__in=[n.pk for n in nominations[:2]]).update(status=Nomination.Status.SUBMITTED)
+
+    todos = _todos(client, org.noi_vu)
+    assert "Thẩm định hồ sơ đề nghị khen thưởng — Đợt 1" in todos
+    assert reverse("awards:nomination_list", args=[period.pk]) in todos
+    assert reverse("awards:home_affairs") in todos  # its read-only view stays one click away
+    assert "Thẩm định hồ sơ" not in _todos(client, org.staff_b)
