@@ -10,7 +10,6 @@ number of queries depends on the open periods of the user's plans, never on thei
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -48,18 +47,6 @@ class Todo:
     @property
     def days_left(self) -> int | None:
         return (self.deadline - timezone.localdate()).days if self.deadline else None
-
-
-YEAR_IN_TITLE = re.compile(r"\bnăm (19|20)\d\d\b")
-
-
-def _plan_label(plan: Plan) -> str:
-    """The plan as a to-do line names it: its title cut after the year it names (the rest is the place, which the
-    reader knows), so a 2024 and a 2026 plan of the same name still differ."""
-    found = YEAR_IN_TITLE.search(plan.title)
-    if found is None or found.end() >= len(plan.title) - 1:
-        return plan.title
-    return plan.title[: found.end()] + "…"
 
 
 def _open_periods(user: User, today: dt.date) -> list[Period]:
@@ -103,7 +90,7 @@ def clerk_todos(user: User, today: dt.date) -> list[Todo]:
                         _("Nhập số liệu %(window)s — %(plan)s: %(count)s đối tượng còn thiếu (%(gaps)s số liệu)")
                         % {
                             "window": window.label,
-                            "plan": _plan_label(period.plan),
+                            "plan": period.plan.full_name,
                             "count": len(lacking),
                             "gaps": sum(lacking),
                         },
@@ -153,7 +140,7 @@ def clerk_todos(user: User, today: dt.date) -> list[Todo]:
     dossier_periods = Period.objects.filter(pk__in={period for period, _status in counts}).select_related("plan")
     for period in sorted(dossier_periods, key=lambda p: (p.dossier_deadline or p.end, p.pk)):
         url = reverse("awards:nomination_list", args=[period.pk])
-        where = f"{period.name}, {_plan_label(period.plan)}"
+        where = f"{period.name}, {period.plan.full_name}"
         if counts.get((period.pk, Status.PROPOSED)):
             todos.append(
                 Todo(
@@ -206,7 +193,7 @@ def leader_todos(user: User, today: dt.date) -> list[Todo]:
     }
     todos: list[Todo] = []
     for period_id, period in sorted(periods.items(), key=lambda item: (item[1].end, item[0])):
-        where = f"{period.name}, {_plan_label(period.plan)}"
+        where = f"{period.name}, {period.plan.full_name}"
         if unvoted[period_id]:
             todos.append(
                 Todo(
@@ -262,7 +249,7 @@ def home_affairs_todos(user: User, today: dt.date) -> list[Todo]:
     todos = [
         Todo(
             _("Thẩm định hồ sơ đề nghị khen thưởng — %(period)s, %(plan)s")
-            % {"period": period.name, "plan": _plan_label(period.plan)},
+            % {"period": period.name, "plan": period.plan.full_name},
             reverse("awards:nomination_list", args=[period.pk]),
             counts[period.pk],
         )
