@@ -22,6 +22,7 @@ from campaigns.models import Plan
 from campaigns.policies import PlanPolicy
 from campaigns.typing import AuthenticatedRequest
 from core.uploads import accepts_upload
+from core.widgets import VietnameseFileInput
 from planning.plan_io import PlanFileError, copy_plan_to_year, export_plan, import_plan
 
 MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024
@@ -30,7 +31,9 @@ MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024
 class PlanUploadForm(forms.Form):
     """A plan file (.yaml) to import."""
 
-    file = forms.FileField(label=gettext_lazy("Tệp kế hoạch (.yaml)"))
+    file = forms.FileField(
+        label=gettext_lazy("Tệp kế hoạch (.yaml)"), widget=VietnameseFileInput(attrs={"accept": ".yaml,.yml"})
+    )
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
