@@ -10,7 +10,7 @@ from awards.dossiers import max_bytes
 from awards.models import Condition, DossierRequirement, Nomination, QuotaRule
 from campaigns.models import Participant
 from campaigns.typing import model_choice_field
-from core.widgets import VietnameseDateInput
+from core.widgets import VietnameseDateInput, VietnameseFileInput
 
 
 class VersionedForm(forms.Form):
@@ -54,7 +54,10 @@ class DossierUploadForm(VersionedForm):
         required=False,
         empty_label=_("Tài liệu khác"),
     )
-    file = forms.FileField(label=_("Tệp (PDF, DOCX, XLSX, JPEG, PNG; tối đa 10 MB)"))
+    file = forms.FileField(
+        label=_("Tệp (PDF, DOCX, XLSX, JPEG, PNG; tối đa 10 MB)"),
+        widget=VietnameseFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"}),
+    )
 
     def __init__(self, *args, requirements: list[DossierRequirement], **kwargs):
         super().__init__(*args, **kwargs)

@@ -767,7 +767,7 @@ class Job(models.Model):
         # Redelivered or retried after what it was queued for had changed: did nothing, message says why.
         SKIPPED = "skipped", _("Bỏ qua")
 
-    task = models.CharField(_("tác vụ"), max_length=120)
+    task = models.CharField(_("việc"), max_length=120)
     label = models.CharField(_("mô tả"), max_length=255)
     kwargs = models.JSONField(_("tham số"), default=dict, blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.SET_NULL)
@@ -788,8 +788,8 @@ class Job(models.Model):
     objects = JobQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("tác vụ nền")
-        verbose_name_plural = _("tác vụ nền")
+        verbose_name = _("tiến trình xử lý")
+        verbose_name_plural = _("tiến trình xử lý")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

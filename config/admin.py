@@ -3,7 +3,7 @@
 Most of the third-party apps' English goes through the project's catalogue (locale/vi/LC_MESSAGES/django.po). What a
 catalogue cannot reach is set here: names written as plain strings in those apps (django-celery-beat's "Task Name",
 columns named after a method, django-axes' app name). Hidden where the app covers the task: background work is
-followed in "Tác vụ nền" (campaigns.Job: state, progress, error, retries), not in Celery's raw results; the app's
+followed in "Tiến trình xử lý" (campaigns.Job: state, progress, error, retries), not in Celery's raw results; the app's
 schedules are cron schedules (planning/schedules.py), so the interval, solar and one-time kinds are not offered.
 tests/campaigns/test_admin_vietnamese.py fails when a page or a label of the admin shows English.
 """

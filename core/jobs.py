@@ -194,7 +194,7 @@ def mark_lost_jobs(*, now: dt.datetime | None = None) -> int:
     return Job.objects.filter(silent, state=Job.State.RUNNING).update(
         state=Job.State.LOST,
         finished_at=now,
-        message=_("Mất kết nối với tiến trình chạy tác vụ (không còn tín hiệu); quản trị có thể chạy lại."),
+        message=_("Máy chủ xử lý đã ngừng giữa chừng (không còn tín hiệu); quản trị có thể chạy lại."),
     )
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import decimal_text, parse_decimal
@@ -93,3 +95,44 @@ def use_vietnamese_decimals(fields: dict[str, forms.Field]) -> None:
                 }
             )
             fields[name] = replacement
+
+
+class VietnameseFileInput(forms.FileInput):
+    """A file input that speaks Vietnamese whatever the browser's language. Chromium draws ``<input type="file">`` in
+    its own language ("Choose File / No file chosen" in an English browser) and that text cannot be restyled, so the
+    real input is visually hidden but stays the control a keyboard and a screen reader reach (Tab, then Space or
+    Enter opens the picker); a label drawn as a button says "Chọn tệp…" and a live line says which file was chosen,
+    "Chưa chọn tệp" before (static/js/file_input.js keeps it current). Every form's file field uses this widget:
+    tests/core/test_file_inputs.py fails on a bare one."""
+
+    CHOOSE = "Chọn tệp…"
+    NONE_CHOSEN = "Chưa chọn tệp"
+
+    def use_required_attribute(self, initial: Any) -> bool:
+        # The browser's own "Please select a file." bubble is in its language too: the form says it, in Vietnamese.
+        return False
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        attrs = dict(attrs or {})
+        input_id = attrs.get("id") or self.attrs.get("id") or f"id_{name}"
+        name_id = f"{input_id}_ten_tep"
+        described = " ".join(filter(None, [attrs.get("aria-describedby", ""), name_id]))
+        given = f"{self.attrs.get('class', '')} {attrs.get('class', '')}".split()
+        classes = " ".join(dict.fromkeys(c for c in given if c != "form-control"))
+        attrs.update(
+            {"id": input_id, "class": f"{classes} vn-file-input visually-hidden".strip(), "aria-describedby": described}
+        )
+        control = super().render(name, value, attrs, renderer)
+        multiple = "multiple" in {**self.attrs, **attrs}
+        return format_html(
+            '<div class="vn-file" data-none-chosen="{none}"{multiple}>{control}'
+            '<label for="{id}" class="btn btn-outline-primary vn-file-button">'
+            '<i class="bi bi-paperclip" aria-hidden="true"></i> {choose}</label>'
+            '<span class="vn-file-name text-break" id="{name_id}" aria-live="polite">{none}</span></div>',
+            control=control,
+            id=input_id,
+            name_id=name_id,
+            choose=self.CHOOSE,
+            none=self.NONE_CHOSEN,
+            multiple=mark_safe(' data-multiple="1"') if multiple else "",
+        )

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import VietnameseFileInput
 from scoring.figures import FIGURE_FIELDS, THOUSANDS_HINT, check_figures
 from scoring.models import Indicator, Reading
 
@@ -182,9 +183,7 @@ def is_xlsx(upload) -> bool:
 class ReadingImportForm(forms.Form):
     """An Excel file of readings filled from the downloaded template (≤ 10 MB, a real .xlsx)."""
 
-    file = forms.FileField(
-        label=_("Tệp Excel số liệu (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"})
-    )
+    file = forms.FileField(label=_("Tệp Excel số liệu (.xlsx)"), widget=VietnameseFileInput(attrs={"accept": ".xlsx"}))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -24,12 +24,13 @@ from awards.policies import DecisionPolicy
 from awards.services import digital_signature as service
 from campaigns.typing import AuthenticatedRequest
 from core.uploads import accepts_upload, read_pdf
+from core.widgets import VietnameseFileInput
 
 
 class SignedPdfForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Tệp PDF đã ký số"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+        widget=VietnameseFileInput(attrs={"accept": ".pdf,application/pdf"}),
         help_text=gettext_lazy("Bản để ký tải ở bước 1, đã được người ký và văn thư ký số bằng công cụ ký của mình."),
     )
 
@@ -37,7 +38,7 @@ class SignedPdfForm(forms.Form):
 class TrustAnchorForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Chứng thư CA (gốc hoặc trung gian)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".cer,.crt,.pem,.der"}),
+        widget=VietnameseFileInput(attrs={"accept": ".cer,.crt,.pem,.der"}),
         help_text=gettext_lazy("Tệp .cer/.crt/.pem của tổ chức cung cấp dịch vụ chứng thực chữ ký số."),
     )
     is_test = forms.BooleanField(label=gettext_lazy("Chứng thư thử nghiệm (không có giá trị pháp lý)"), required=False)

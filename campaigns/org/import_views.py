@@ -30,6 +30,7 @@ from campaigns.typing import AuthenticatedRequest
 from core.formatting import format_number
 from core.jobs import start_big_import
 from core.uploads import keep_pending_upload, pending_upload
+from core.widgets import VietnameseFileInput
 
 IMPORT_FOLDER = "imports/org"
 IMPORT_SALT = "campaigns.org-import"
@@ -39,7 +40,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class OrgImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Tệp Excel đơn vị, cán bộ, tài khoản (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        widget=VietnameseFileInput(attrs={"accept": ".xlsx"}),
     )
 
 

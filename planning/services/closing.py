@@ -73,7 +73,7 @@ def close_period(
         if expected_version is not None and period_version(period) != expected_version:
             raise StaleJob(
                 _(
-                    "Không chốt: %(period)s đã thay đổi từ khi tác vụ được xếp hàng (đã chốt rồi mở lại hoặc "
+                    "Không chốt: %(period)s đã thay đổi từ khi yêu cầu chốt được gửi (đã chốt rồi mở lại hoặc "
                     "được sửa). Nếu vẫn cần chốt, hãy bấm chốt lại ở trang đợt thi đua."
                 )
                 % {"period": period.name}

@@ -127,13 +127,13 @@ def job_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def job_retry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
     if not _may_see_errors(request.user, job):
-        raise PermissionDenied(_("Chỉ quản trị được chạy lại tác vụ."))
+        raise PermissionDenied(_("Chỉ quản trị được chạy lại việc xử lý."))
     if not job.may_retry:
-        messages.info(request, _("Chỉ chạy lại được tác vụ bị lỗi hoặc mất kết nối."))
+        messages.info(request, _("Chỉ chạy lại được việc bị lỗi hoặc bị gián đoạn."))
     else:
         with transaction.atomic():
             retry_job(job=job)
-        messages.success(request, _("Đã chạy lại tác vụ."))
+        messages.success(request, _("Đã chạy lại việc xử lý."))
     return redirect("planning:job_detail", pk=job.pk)
 
 

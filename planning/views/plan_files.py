@@ -22,6 +22,7 @@ from campaigns.models import Plan
 from campaigns.policies import PlanPolicy
 from campaigns.typing import AuthenticatedRequest
 from core.uploads import accepts_upload
+from core.widgets import VietnameseFileInput
 from planning.plan_io import PlanFileError, copy_plan_to_year, export_plan, import_plan
 
 MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024
@@ -33,7 +34,7 @@ class PlanUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Tệp kế hoạch"),
         help_text=gettext_lazy("Tệp tải về bằng nút “Tải tệp kế hoạch” trên trang kế hoạch, đã sửa theo hướng dẫn."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml"}),
+        widget=VietnameseFileInput(attrs={"accept": ".yaml,.yml"}),
     )
 
     def clean_file(self) -> str:

@@ -36,6 +36,7 @@ from core.uploads import (
     pending_upload,
     purge_stale_upload_files,
 )
+from core.widgets import VietnameseFileInput
 from scoring import entry_selectors as selectors
 from scoring.access import (
     Access,
@@ -647,7 +648,7 @@ class EvidenceForm(forms.Form):
 
     file = forms.FileField(
         label=gettext_lazy("Tệp minh chứng (PDF, ảnh, Word, Excel; tối đa 10 MB)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+        widget=VietnameseFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
     )
 
 

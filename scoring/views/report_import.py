@@ -34,6 +34,7 @@ from core.uploads import (
     purge_stale_upload_files,
     sanitise_filename,
 )
+from core.widgets import VietnameseFileInput
 from scoring import entry_selectors as selectors
 from scoring import report_samples
 from scoring.access import may_import
@@ -79,7 +80,9 @@ def _indicators(period: Period) -> list[Indicator]:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Tệp báo cáo (.xlsx hoặc .csv)"))
+    file = forms.FileField(
+        label=gettext_lazy("Tệp báo cáo (.xlsx hoặc .csv)"), widget=VietnameseFileInput(attrs={"accept": ".xlsx,.csv"})
+    )
     profile = forms.ModelChoiceField(
         label=gettext_lazy("Cấu hình đã lưu"),
         queryset=ReportProfile.objects.none(),
@@ -91,7 +94,9 @@ class UploadForm(forms.Form):
 class ProfileFileForm(forms.Form):
     prefix = "cau-hinh"  # beside the upload form on one page: its own field ids
     name = forms.CharField(label=gettext_lazy("Tên cấu hình"), max_length=120)
-    file = forms.FileField(label=gettext_lazy("Tệp cấu hình (.json)"))
+    file = forms.FileField(
+        label=gettext_lazy("Tệp cấu hình (.json)"), widget=VietnameseFileInput(attrs={"accept": ".json"})
+    )
 
 
 @accepts_upload

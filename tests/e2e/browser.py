@@ -23,15 +23,27 @@ def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.wait_for_url(re.compile(r"/$"))
 
 
-def logout(page) -> None:
-    """Open the user menu and press Đăng xuất (on a phone the menu sits behind the toggler)."""
+def _open_navbar(page) -> None:
+    """On a phone the menu sits behind the toggler: open it and wait for its animation to end."""
     toggler = page.get_by_role("button", name="Mở menu")
     if toggler.is_visible():
         toggler.click()
         # Bootstrap animates the collapse: a click on the user menu while it still moves can be lost (seen in CI).
         expect(page.locator("#nav-main.collapse.show")).to_be_visible()
-    page.locator("#nav-main .dropdown-toggle").click()
+
+
+def logout(page) -> None:
+    """Open the user menu and press Đăng xuất."""
+    _open_navbar(page)
+    page.locator("#nav-user").click()
     page.get_by_role("button", name="Đăng xuất").click()
+
+
+def open_menu(page, menu: str, item: str) -> None:
+    """Follow a link inside one of the navbar's dropdowns ("Khen thưởng", "Hệ thống"), as a user does."""
+    _open_navbar(page)
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("button", name=menu, exact=True).click()
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name=item, exact=True).click()
 
 
 def screenshot(page, name: str) -> None:

@@ -22,7 +22,8 @@ def test_login_by_keyboard_then_logout(page, demo):
     expect(page).to_have_url(re.compile(r"/dang-nhap/\?next=/$"))
     # The stylesheet and the icon font are served (the live server's static handler, as whitenoise in production).
     submit = page.get_by_role("button", name="Đăng nhập")
-    assert submit.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(220, 53, 69)"
+    # app.css's red for a danger button, one shade darker than Bootstrap's so that white text on it reaches 6.5:1
+    assert submit.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(176, 42, 55)"
     check_page(page, "dang-nhap")
 
     username = page.get_by_label("Tên đăng nhập")
@@ -84,3 +85,36 @@ def test_another_communes_objects_answer_404(page, demo, browser_errors):
         assert response.status == 404, url
         expect(page.get_by_role("heading", name="Không tìm thấy trang")).to_be_visible()
         assert other_plan.title not in page.content()
+
+
+ROLES = ["tayhieu.quantri", "tayhieu.nhaplieu", "tayhieu.lanhdao", "nghean.noivu", "admin"]
+
+
+@pytest.mark.parametrize("username", ROLES)
+def test_the_menu_fits_one_line_marks_the_current_page_and_works_by_keyboard(page, demo, username):
+    login(page, username)
+    page.goto(reverse("campaigns:plan_list"))
+    menu = page.get_by_role("navigation", name="Điều hướng chính")
+    # One line at 1366 px: every entry's top at the same height, the bar no taller than one line of links.
+    tops = menu.locator("#nav-main > ul > li").evaluate_all(
+        "els => els.map(el => Math.round(el.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1, f"Menu của {username} xuống dòng: {tops}"
+    assert menu.bounding_box()["height"] < 70
+    expect(menu.get_by_role("link", name="Kế hoạch", exact=True)).to_have_attribute("aria-current", "page")
+    expect(menu.locator("[aria-current]")).to_have_count(1)
+    expect(menu).not_to_contain_text("Tác vụ nền")
+
+    # "Hệ thống" by keyboard: Tab to it, Enter opens it, the arrow key reaches the first entry, Enter follows it.
+    system = menu.get_by_role("button", name="Hệ thống", exact=True)
+    tab_to(page, system)
+    page.keyboard.press("Enter")
+    expect(system).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("ArrowDown")
+    expect(menu.get_by_role("link", name="Tiến trình xử lý")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tiến trình xử lý")
+    expect(menu.get_by_role("button", name="Hệ thống", exact=True)).to_have_class(re.compile(r"\bactive\b"))
+    expect(menu.get_by_role("link", name="Tiến trình xử lý", include_hidden=True)).to_have_attribute(
+        "aria-current", "page"
+    )

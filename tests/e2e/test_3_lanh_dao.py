@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from awards.models import Decision, Nomination
 from campaigns.models import Period
-from tests.e2e.browser import check_page, login, tab_to
+from tests.e2e.browser import check_page, login, open_menu, tab_to
 from tests.e2e.data import ensure_readings, open_period, prepare_and_send
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +48,7 @@ def test_lanh_dao_closes_the_period_decides_the_proposals_and_signs(page, demo, 
     assert period.status == Period.Status.CLOSED
 
     # The proposals, each with the reason it was proposed.
-    page.get_by_role("link", name="Đề nghị khen thưởng").first.click()
+    open_menu(page, "Khen thưởng", "Đề nghị khen thưởng")
     check_page(page, "de-nghi")
     page.locator(f'a[href="{reverse("awards:nomination_list", args=[period.pk])}"]').first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Đề xuất khen thưởng — {period.name}")
@@ -104,7 +104,7 @@ def test_lanh_dao_closes_the_period_decides_the_proposals_and_signs(page, demo, 
     }
 
     # The decision: draft it from the accepted proposals, sign with the password.
-    page.get_by_role("link", name="Quyết định", exact=True).first.click()
+    open_menu(page, "Khen thưởng", "Quyết định")
     check_page(page, "quyet-dinh-danh-sach")
     page.locator(f'a[href="{reverse("awards:decision_create", args=[period.pk])}"]').click()
     for nomination in accepted:

@@ -13,7 +13,7 @@ from campaigns.models import Participant, Period
 from scoring.models import Reading
 from scoring.views.entry import entry_url
 from scoring.windows import windows_for
-from tests.e2e.browser import check_page, login
+from tests.e2e.browser import check_page, login, open_menu
 from tests.e2e.data import COMMUNE
 
 pytestmark = pytest.mark.e2e
@@ -56,7 +56,7 @@ def test_noi_vu_reads_the_communes_submission_and_cannot_change_it(page, demo):
     readings_before = Reading.objects.filter(period=period).count()
     login(page, "nghean.noivu")
 
-    page.get_by_role("link", name="Nội vụ", exact=True).click()
+    open_menu(page, "Khen thưởng", "Nội vụ")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ thi đua, khen thưởng của các đơn vị trực thuộc")
     expect(page.locator("main")).to_contain_text("Tây Hiếu")
     check_page(page, "noi-vu")

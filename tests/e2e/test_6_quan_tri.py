@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from campaigns.models import Participant, Unit
 from scoring.models import Reading
 from scoring.services.readings import return_window
-from tests.e2e.browser import check_page, login, logout
+from tests.e2e.browser import check_page, login, logout, open_menu
 from tests.e2e.data import CHAIRMAN, open_month, open_period, user
 
 pytestmark = pytest.mark.e2e
@@ -50,7 +50,7 @@ def test_a_commune_quan_tri_adds_a_clerk_who_signs_in_and_enters_readings(page, 
     login(page, "tayhieu.quantri")
 
     # The official: from the menu to the list, then "Thêm cán bộ".
-    page.get_by_role("link", name="Cán bộ, tài khoản").click()
+    open_menu(page, "Hệ thống", "Cán bộ, tài khoản")
     expect(page.get_by_role("heading", level=1)).to_have_text("Cán bộ, công chức")
     check_page(page, "quan-tri-can-bo")
     page.get_by_role("link", name="Thêm cán bộ").click()

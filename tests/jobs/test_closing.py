@@ -144,7 +144,7 @@ def test_a_failed_job_shows_its_error_to_the_administrator_and_can_be_retried(
     assert "hỏng" in client.get(reverse("planning:job_detail", args=[job.pk])).content.decode()
     client.force_login(org.staff_a)  # office staff see that it failed, not the trace
     page = client.get(reverse("planning:job_detail", args=[job.pk])).content.decode()
-    assert "Tác vụ bị lỗi" in page and "RuntimeError" not in page
+    assert "Việc xử lý bị lỗi" in page and "RuntimeError" not in page
 
     monkeypatch.setattr(nominations, "propose_for_period", real)
     client.force_login(org.admin_a)

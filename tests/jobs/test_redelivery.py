@@ -51,7 +51,7 @@ def test_a_close_redelivered_after_the_period_was_reopened_does_nothing_and_says
     assert Period.objects.get(pk=closing_plan.period.pk).status == Period.Status.OPEN
     assert Nomination.objects.filter(period=closing_plan.period).count() == nominations
     job.refresh_from_db()
-    assert job.state == Job.State.SKIPPED and "đã thay đổi từ khi tác vụ được xếp hàng" in job.message
+    assert job.state == Job.State.SKIPPED and "đã thay đổi từ khi yêu cầu chốt được gửi" in job.message
 
 
 @pytest.mark.django_db
