@@ -105,6 +105,9 @@ def test_running_the_digest_twice_mails_each_notice_once(emails):
 def test_opting_out_stops_the_mail_but_not_the_notice(client, emails):
     org = emails
     client.force_login(org.staff_a)
+    home = client.get("/").content.decode()
+    user_menu = home[home.index('aria-labelledby="nav-user"') :]
+    assert f'href="{reverse("planning:notice_settings")}">Cài đặt thông báo<' in user_menu  # reachable from every page
     page = client.get(reverse("planning:notice_settings")).content.decode()
     assert "Nhận thư tổng hợp thông báo hằng ngày qua e-mail" in page and "checked" in page
     response = client.post(reverse("planning:notice_settings"), {})  # the box unticked
