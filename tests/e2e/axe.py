@@ -87,6 +87,7 @@ def run_axe(page, context: str) -> dict:
 
 def check_accessible(page) -> None:
     """No serious or critical axe-core violation on the page as it stands, at its width and at phone width."""
+    page.wait_for_load_state("load")  # after a click that navigates: the new page with its stylesheet, not a half
     reports = [run_axe(page, "kiểm tra trên trang")]
     size = page.viewport_size
     if size and size["width"] != PHONE["width"]:
