@@ -5,6 +5,7 @@ same sheets, and `manage.py import_org FILE --as USERNAME`."""
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -293,3 +294,16 @@ def test_the_export_lists_officials_in_vietnamese_alphabetical_order(org):
         Person.objects.create(full_name=name, unit=org.section_a, code=f"AB-{number:03d}")
     sheet = openpyxl.load_workbook(io.BytesIO(export_org(user=org.admin_a)))[SHEETS["people"]]
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[1] in names] == names
+
+
+def test_a_preview_of_a_thousand_rows_posts_its_row_count_as_plain_digits(client, org):
+    """The row count the confirmation posts back is signed into the token; shown Vietnamese style ("1.002") it no
+    longer matched and every file of 1,000 rows or more was refused as an expired preview."""
+    client.force_login(org.admin_a)
+    people = [(f"AB-{n:04d}", f"Cán bộ số {n}", "Công chức", "T-H-A-TC", "") for n in range(1, 1001)]
+    upload = SimpleUploadedFile("to-chuc.xlsx", workbook(SECTIONS, people))
+    preview = client.post(reverse("campaigns:org_import"), {"file": upload})
+    rows = re.search(r'name="rows" value="([^"]*)"', preview.content.decode()).group(1)
+    assert rows == str(preview.context["rows"]) and preview.context["rows"] >= 1000
+    response = client.post(reverse("campaigns:org_import_commit"), {"token": preview.context["token"], "rows": rows})
+    assert "Phiên xem trước đã hết hạn" not in [str(m) for m in response.wsgi_request._messages]
