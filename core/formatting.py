@@ -82,3 +82,18 @@ def decimal_text(value: Decimal | int | float | None) -> str:
     if number == number.to_integral_value():
         return str(number.quantize(Decimal(1)))
     return format(number.normalize(), "f").replace(".", ",")
+
+
+HISTORY_REASON_MAX = 100  # django-simple-history's history_change_reason column
+
+
+def history_reason(text: str) -> str:
+    """A reason as a history row can hold it: PostgreSQL refuses more than the column's 100 characters (SQLite does
+    not), so a longer one is cut at a word with "…"; the full text lives where the event keeps it (WindowReturn,
+    the nomination's or decision's own field)."""
+    text = " ".join(str(text).split())
+    if len(text) <= HISTORY_REASON_MAX:
+        return text
+    cut = text[: HISTORY_REASON_MAX - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > HISTORY_REASON_MAX // 2 else cut).rstrip(" ,;:") + "…"

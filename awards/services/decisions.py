@@ -42,7 +42,7 @@ from awards.wording import (
 )
 from campaigns.models import Membership, Participant, Period, Plan, Unit
 from campaigns.notices import notify
-from core.formatting import format_number, official_date
+from core.formatting import format_number, history_reason, official_date
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -231,7 +231,7 @@ def _rule_or_error(on: dt.date) -> RewardRule:
 
 
 def _save(decision: Decision, reason: str, **kwargs: Any) -> None:
-    decision._change_reason = reason  # simple_history: the audit row says why
+    decision._change_reason = history_reason(reason)  # simple_history: the audit row says why
     decision.save(**kwargs)
 
 
@@ -535,7 +535,7 @@ def sign_decision(
             "today": today.strftime("%d/%m/%Y"),
             "why": decision.signed_on_reason,
         }
-    _save(decision, reason[:100])
+    _save(decision, reason)
     decision_id = decision.pk
     transaction.on_commit(lambda: render_decision_pdf_task.delay(decision_id))
     _notify_signed(decision)

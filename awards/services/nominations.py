@@ -63,7 +63,7 @@ from awards.policies import (
 from awards.selectors import applicable_conditions
 from campaigns.models import Participant, Period, Role, Unit
 from campaigns.notices import clerks_of, members_of, notify
-from core.formatting import format_percent
+from core.formatting import format_percent, history_reason
 from scoring.models import Standing
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ def _move(
     old = nomination.status
     nomination.status = to
     nomination.version += 1  # the caller holds the row lock (select_for_update), so no lost update
-    nomination._change_reason = reason[:100] if reason else to
+    nomination._change_reason = history_reason(reason) if reason else to
     nomination.save(update_fields=["status", "version", *fields])
     NominationTransition.objects.create(nomination=nomination, from_status=old, to_status=to, by=by, reason=reason)
     return nomination

@@ -28,6 +28,7 @@ from campaigns.permissions import has_role
 from campaigns.policies import PlanPolicy
 from campaigns.services import activation_problems
 from core.codes import code_from_name
+from core.formatting import history_reason
 from planning import selectors
 from scoring.models import Criterion, Indicator, Reading
 
@@ -234,7 +235,7 @@ def lock_for_change(plan: Plan, by: User | None) -> Plan:
 def record(plan: Plan, by: User | None, reason: str) -> None:
     """A row in the plan's history: who changed which part."""
     plan._history_user = by
-    plan._change_reason = reason
+    plan._change_reason = history_reason(reason)
     plan.save(update_fields=["updated_at"])
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import Participant, Period, Role
 from campaigns.notices import clerks_of, notify
 from campaigns.permissions import ensure_role
+from core.formatting import history_reason
 from core.uploads import sanitise_filename, sniff_document_type
 from scoring.access import EditAccessCache, can_edit_reading, window_of, window_statuses
 from scoring.entry_selectors import (
@@ -214,7 +215,7 @@ def apply_reading(
         assert existing is not None  # clearing what is not stored returned above
         existing._history_user = user
         if change_reason:
-            existing._change_reason = change_reason
+            existing._change_reason = history_reason(change_reason)
         existing.delete()  # the history keeps the deletion and who made it
         return SaveOutcome(None, True)
 
@@ -243,7 +244,7 @@ def apply_reading(
     reading.entered_by = reading._history_user = user
     reading.version = current_version + 1
     if change_reason:
-        reading._change_reason = change_reason
+        reading._change_reason = history_reason(change_reason)
     try:
         with transaction.atomic():
             reading.save()
@@ -578,7 +579,7 @@ def return_window(
     for reading in readings:
         reading.status = Reading.Status.DRAFT
         reading._history_user = user
-        reading._change_reason = _("Trả lại: %(reason)s") % {"reason": reason.strip()}
+        reading._change_reason = history_reason(_("Trả lại: %(reason)s") % {"reason": reason.strip()})
         reading.save(update_fields=["status", "entered_at"])
     names = list(
         Indicator.objects.filter(pk__in=[reading.indicator_id for reading in readings])
